@@ -1,0 +1,49 @@
+"""egovrules: Chinese municipal e-government regulations as executable, citable policy.
+
+The pipeline, one stage per module::
+
+    rules/<city>.yaml ──document──▶ values + line/column marks       (document.py)
+                      ──validate──▶ PackModel (pydantic)              (pack/model.py)
+                      ──compile───▶ RuleSet IR, citations resolved    (ir/compile.py, ir/nodes.py)
+                      ──backend───▶ one Python function per kind      (backends/python.py)
+    subject (Project | Website | NetworkRequest | Department)          (subjects/)
+        ──Pack.check──▶ Report (violations, upcoming, citations)      (pack/compiled.py, report/)
+        ──render──────▶ text | json                                   (report/render/)
+
+The reference semantics of the IR is ``ir/interpret.py``; every backend agrees with it.
+"""
+
+from egovrules._version import __version__
+from egovrules.errors import (
+    EgovrulesError,
+    InputError,
+    PackError,
+    SubjectError,
+    UsageError,
+)
+from egovrules.pack import Pack, available_packs, load_pack
+from egovrules.report.model import Citation, Outcome, Report, Severity, Upcoming, Violation
+from egovrules.subjects import Department, NetworkRequest, Project, Website, parse_subject
+
+__all__ = [
+    "Citation",
+    "Department",
+    "EgovrulesError",
+    "InputError",
+    "NetworkRequest",
+    "Outcome",
+    "Pack",
+    "PackError",
+    "Project",
+    "Report",
+    "Severity",
+    "SubjectError",
+    "Upcoming",
+    "UsageError",
+    "Violation",
+    "Website",
+    "__version__",
+    "available_packs",
+    "load_pack",
+    "parse_subject",
+]

@@ -1,0 +1,187 @@
+"""The command line: parse arguments, call the API, pick a renderer, return an ``ExitCode``.
+
+Thin on purpose: everything it does is available from the Python API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from enum import IntEnum
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from egovrules._version import __version__
+from egovrules.document import DocumentError, read_document, validation_diagnostics
+from egovrules.errors import Diagnostic, EgovrulesError, SubjectError, UsageError
+from egovrules.pack import Pack, available_packs, load_pack
+from egovrules.report.model import Report
+from egovrules.report.render.json import render_json
+from egovrules.report.render.text import render_text
+from egovrules.subjects import SUBJECT_KINDS, SUBJECT_MODELS, SubjectBase, parse_subject
+
+__all__ = ["ExitCode", "main"]
+
+
+class ExitCode(IntEnum):
+    """What the process exit status means."""
+
+    OK = 0  # every subject compliant, every pack test passed
+    VIOLATIONS = 1  # some subject violates a rule, or a pack test failed
+    ERROR = 2  # bad usage or bad input: nothing was judged
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        code: ExitCode = args.run(args)
+    except EgovrulesError as exc:
+        print(str(exc), file=sys.stderr)
+        return ExitCode.ERROR
+    except BrokenPipeError:  # e.g. `egovrules check ... | head`
+        return ExitCode.OK
+    return int(code)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="egovrules",
+        description="Check e-government projects, websites, network requests and departments "
+        "against Chinese municipal regulations, with citations.",
+        epilog="exit codes: 0 compliant, 1 violations found (or a pack test failed), "
+        "2 usage or input error",
+    )
+    p.add_argument("--version", action="version", version=f"egovrules {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", help="check subject files against a city's rule pack",
+                           description="Check subject files (YAML or JSON) against a rule pack.")
+    check.add_argument("files", nargs="+", type=Path, help="subject files")
+    check.add_argument("--city", help="bundled pack id (or a pack file); default: the "
+                       "subject's city field")
+    check.add_argument("--kind", choices=SUBJECT_KINDS,
+                       help="subject kind for files that have no 'kind' field")
+    check.add_argument("--as-of", type=_date, help="evaluation date YYYY-MM-DD "
+                       "(default: today in Asia/Shanghai)")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(run=_cmd_check)
+
+    test = sub.add_parser("test", help="run the examples of rule packs",
+                          description="Run each pack's own test cases.")
+    test.add_argument("packs", nargs="*", help="pack ids or files (default: every bundled pack)")
+    test.set_defaults(run=_cmd_test)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of a subject kind",
+                            description="Print the JSON Schema of a subject model.")
+    schema.add_argument("kind", choices=SUBJECT_KINDS)
+    schema.set_defaults(run=_cmd_schema)
+
+    packs = sub.add_parser("packs", help="list the bundled rule packs",
+                           description="List the bundled rule packs.")
+    packs.set_defaults(run=_cmd_packs)
+    return p
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+def _cmd_check(args: argparse.Namespace) -> ExitCode:
+    packs: dict[str, Pack] = {}
+    reports: list[tuple[Report, str | None]] = []
+    errors: list[str] = []
+    for file in args.files:
+        try:
+            subject = _read_subject(file, args.kind)
+            city = args.city or subject.city
+            if city is None:
+                raise UsageError(f"{file}: no city: give --city or a 'city' field")
+            if args.city and subject.city and Path(args.city).stem != subject.city:
+                raise UsageError(f"{file}: the subject's city is {subject.city!r}, "
+                                 f"not {args.city!r}")
+            if city not in packs:
+                packs[city] = load_pack(city)
+            reports.append((packs[city].check(subject, as_of=args.as_of), str(file)))
+        except EgovrulesError as exc:
+            errors.append(str(exc))
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        return ExitCode.ERROR
+    render = render_json if args.format == "json" else render_text
+    sys.stdout.write(render(reports))
+    return ExitCode.OK if all(r.compliant for r, _ in reports) else ExitCode.VIOLATIONS
+
+
+def _read_subject(file: Path, kind: str | None) -> SubjectBase:
+    try:
+        doc = read_document(file)
+    except DocumentError as exc:
+        raise SubjectError(exc.diagnostics, exc.text) from None
+    if not isinstance(doc.data, dict):
+        raise SubjectError([Diagnostic("E301", "a subject file must hold one mapping",
+                                       doc.span(()))], doc.text)
+    if "kind" not in doc.data and kind is None:
+        raise SubjectError([Diagnostic(
+            "E302", "no subject kind: add a 'kind' field or pass --kind", doc.span(()),
+            f"kinds: {', '.join(SUBJECT_KINDS)}")], doc.text)
+    try:
+        return parse_subject(doc.data, kind)
+    except ValidationError as exc:
+        raise SubjectError(validation_diagnostics(exc, doc, "E300"), doc.text) from None
+
+
+def _cmd_test(args: argparse.Namespace) -> ExitCode:
+    from egovrules.pack.testing import run_pack_tests, uncovered_rules
+
+    failed = 0  # cases whose outcome differs, plus rules a pack's cases do not cover
+    passed = 0
+    for name in args.packs or available_packs():
+        pack = load_pack(name)
+        results = run_pack_tests(pack)
+        for r in results:
+            passed += r.passed
+            if not r.passed:
+                failed += 1
+                print(f"FAIL {pack.id}: {r.case.name}")
+                for label, ids in (("missing violations", r.missing),
+                                   ("unexpected violations", r.unexpected),
+                                   ("missing pending", r.pending_missing),
+                                   ("unexpected pending", r.pending_unexpected)):
+                    if ids:
+                        print(f"  {label}: {', '.join(ids)}")
+        gaps = uncovered_rules(pack, results)
+        for label, ids in gaps.items():
+            for rid in ids:
+                failed += 1
+                print(f"FAIL {pack.id}: rule {rid} is {label.replace('_', ' ')} by any case")
+        print(f"{pack.id}: {len(results)} case(s), {len(pack.rules)} rule(s)")
+    print(f"{passed} passed, {failed} failed")
+    return ExitCode.VIOLATIONS if failed else ExitCode.OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> ExitCode:
+    schema = SUBJECT_MODELS[args.kind].model_json_schema()
+    sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    return ExitCode.OK
+
+
+def _cmd_packs(args: argparse.Namespace) -> ExitCode:
+    for name in available_packs():
+        pack = load_pack(name)
+        print(f"{name}\t{pack.ruleset.version}\t{len(pack.rules)} rules\t{pack.ruleset.city}")
+    return ExitCode.OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,288 @@
+"""Safe reading of YAML and JSON files into plain values that remember their positions.
+
+``read_document`` is the only way egovrules reads a pack or a subject file. It never executes
+what it reads and never writes to it:
+
+* only the YAML core tags are accepted (a ``!!python/object`` tag is an error, not an object);
+* duplicate keys and merge keys (``<<``) are errors;
+* alias expansion is bounded (``MAX_NODES`` values after expansion), so a "billion laughs"
+  file is refused at once;
+* file size (``MAX_BYTES``) and nesting depth (``MAX_DEPTH``) are bounded;
+* the bytes must be UTF-8.
+
+Every value is recorded with the ``Span`` of its node (and every mapping key with the span of
+the key) under its path, a tuple of keys and indexes, so that later stages can point at the
+line of any value they reject.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from egovrules.errors import Diagnostic
+from egovrules.source import Span
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Document", "DocumentError", "read_document"]
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 1_000_000
+
+PathKey = tuple[Hashable, ...]
+
+_CORE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """The values of one file, with the span of every value and key."""
+
+    file: str
+    text: str
+    data: Any
+    value_marks: dict[PathKey, Span] = field(default_factory=dict)
+    key_marks: dict[PathKey, Span] = field(default_factory=dict)
+
+    def span(self, path: PathKey, *, key: bool = False) -> Span:
+        """The span of the value (or key) at ``path``, or of its nearest recorded ancestor."""
+        marks = self.key_marks if key else self.value_marks
+        for n in range(len(path), -1, -1):
+            found = (marks if n == len(path) else self.value_marks).get(path[:n])
+            if found is not None:
+                return found
+        return Span(self.file, 1, 1)
+
+
+class DocumentError(Exception):
+    """Raised by ``read_document`` with the diagnostics of an unreadable file."""
+
+    def __init__(self, diagnostics: list[Diagnostic], text: str | None) -> None:
+        self.diagnostics = diagnostics
+        self.text = text
+        super().__init__("; ".join(d.message for d in diagnostics))
+
+
+def read_document(path: str | Path, *, display_name: str | None = None) -> Document:
+    """Read a YAML or JSON file into a ``Document``; raise ``DocumentError`` if it is unusable."""
+    p = Path(path)
+    name = display_name or str(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise DocumentError(
+                [Diagnostic("E001", f"file is {size} bytes; the limit is {MAX_BYTES}",
+                            Span(name, 1, 1))], None)
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise DocumentError([Diagnostic("E000", f"cannot read file: {exc.strerror or exc}",
+                                        Span(name, 1, 1))], None) from None
+    return parse_document(raw, name)
+
+
+def parse_document(raw: bytes, name: str) -> Document:
+    """Parse bytes already read (see ``read_document``)."""
+    if len(raw) > MAX_BYTES:
+        raise DocumentError(
+            [Diagnostic("E001", f"input is {len(raw)} bytes; the limit is {MAX_BYTES}",
+                        Span(name, 1, 1))], None)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DocumentError(
+            [Diagnostic("E002", f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                        Span(name, line, col), "save the file as UTF-8")], None) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return _Builder(name, text).build()
+
+
+class _Builder:
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.text = text
+        self.nodes = 0
+        self.value_marks: dict[PathKey, Span] = {}
+        self.key_marks: dict[PathKey, Span] = {}
+        self.errors: list[Diagnostic] = []
+        self.loader = yaml.SafeLoader(text)
+
+    def build(self) -> Document:
+        try:
+            try:
+                root = self.loader.get_single_node()
+            except yaml.MarkedYAMLError as exc:
+                if self.name.endswith(".json"):
+                    return self._from_json()
+                mark = exc.problem_mark or exc.context_mark
+                span = self._span(mark) if mark else Span(self.name, 1, 1)
+                msg = f"YAML syntax error: {exc.problem or exc.context}"
+                raise DocumentError([Diagnostic("E003", msg, span)], self.text) from None
+            except yaml.YAMLError as exc:
+                raise DocumentError(
+                    [Diagnostic("E003", f"YAML error: {exc}", Span(self.name, 1, 1))], self.text
+                ) from None
+            if root is not None:
+                self._check_size(root)
+            data = None if root is None else self._value(root, (), 0)
+        finally:
+            self.loader.dispose()
+        if self.errors:
+            raise DocumentError(self.errors, self.text)
+        return Document(self.name, self.text, data, self.value_marks, self.key_marks)
+
+    def _from_json(self) -> Document:
+        try:
+            data = json.loads(self.text)
+        except json.JSONDecodeError as exc:
+            raise DocumentError(
+                [Diagnostic("E003", f"JSON syntax error: {exc.msg}",
+                            Span(self.name, exc.lineno, exc.colno))], self.text) from None
+        return Document(self.name, self.text, data, {(): Span(self.name, 1, 1)}, {})
+
+    def _span(self, mark: Any) -> Span:
+        return Span(self.name, mark.line + 1, mark.column + 1)
+
+    def _fail(self, code: str, message: str, node: yaml.Node, hint: str | None = None) -> None:
+        diagnostic = Diagnostic(code, message, self._span(node.start_mark), hint)
+        raise DocumentError([*self.errors, diagnostic], self.text)
+
+    def _check_size(self, root: yaml.Node) -> None:
+        """Refuse a document whose aliases expand past ``MAX_NODES`` values, or loop."""
+        sizes: dict[int, int] = {}
+        open_nodes: set[int] = set()
+        # Post-order walk with an explicit stack: node graphs may be deep or shared.
+        stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            if done:
+                children = _children(node)
+                sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+                open_nodes.discard(key)
+                if sizes[key] > MAX_NODES:
+                    self._fail("E004", f"more than {MAX_NODES} values after alias expansion",
+                               node, "aliases expand exponentially here (a 'billion laughs' "
+                               "file?)")
+                continue
+            if key in sizes:
+                continue
+            if key in open_nodes:
+                self._fail("E011", "an alias refers to a value that contains it", node)
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
+
+    def _value(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self._fail("E004", f"more than {MAX_NODES} values after alias expansion", node,
+                       "aliases expand exponentially here (a 'billion laughs' file?)")
+        if depth > MAX_DEPTH:
+            self._fail("E005", f"nesting deeper than {MAX_DEPTH} levels", node)
+        if node.tag not in _CORE_TAGS:
+            self._fail("E006", f"tag {node.tag!r} is not allowed", node,
+                       "only plain YAML values (strings, numbers, booleans, dates, lists, "
+                       "mappings) are read")
+        self.value_marks.setdefault(path, self._span(node.start_mark))
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                return self.loader.yaml_constructors[node.tag](self.loader, node)
+            except (ValueError, yaml.constructor.ConstructorError) as exc:
+                self._fail("E007", f"invalid {node.tag.rsplit(':', 1)[-1]} value: {exc}", node)
+        if isinstance(node, yaml.SequenceNode):
+            return [self._value(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._fail("E008", "merge keys ('<<') are not supported", key_node,
+                           "write the keys out")
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._fail("E009", "a mapping key must be a plain value", key_node)
+            key = self._value(key_node, (*path, "\0key"), depth + 1)
+            if key in out:
+                first = self.key_marks[(*path, key)]
+                self.errors.append(Diagnostic(
+                    "E010", f"duplicate key {key!r} (first defined at line {first.line})",
+                    self._span(key_node.start_mark)))
+                continue
+            self.key_marks[(*path, key)] = self._span(key_node.start_mark)
+            out[key] = self._value(value_node, (*path, key), depth + 1)
+        self.value_marks.pop((*path, "\0key"), None)
+        return out
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def validation_diagnostics(
+    exc: Any, doc: Document, code: str, prefix: PathKey = ()
+) -> list[Diagnostic]:
+    """Turn a ``pydantic.ValidationError`` on ``doc`` (or on its value at ``prefix``) into
+    positioned diagnostics, one per error."""
+    out: list[Diagnostic] = []
+    errors = exc.errors(include_url=False)
+    for err in errors:
+        if _shadowed_union_branch(err["loc"], errors):
+            continue
+        path = _data_path(doc.data, (*prefix, *err["loc"]))
+        dotted = ".".join(str(p) for p in path[len(prefix):]) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            out.append(Diagnostic(code, f"unknown key {path[-1]!r}" if path else "unknown key",
+                                  doc.span(path, key=True)))
+        elif err["type"] == "missing":
+            missing = err["loc"][-1]
+            out.append(Diagnostic(code, f"missing key {missing!r} in {dotted}",
+                                  doc.span(path)))
+        else:
+            out.append(Diagnostic(code, f"{dotted}: {err['msg']}", doc.span(path)))
+    return out
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
+    """Follow ``loc`` through ``data``, dropping pydantic's union tags that are not data keys."""
+    path: list[Hashable] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and not _is_tag(part):
+            path.append(part)  # a missing or unknown key: point at its parent
+            node = None
+    return tuple(path)
+
+
+def _is_tag(part: Any) -> bool:
+    """A loc element naming a union member (``list[Citation]``, ``Citation``), not a key."""
+    return isinstance(part, str) and (part[:1].isupper() or "[" in part)
+
+
+def _shadowed_union_branch(loc: tuple[Any, ...], errors: list[Any]) -> bool:
+    """True for an error in the list branch of a ``X | list[X]`` union when the other branch
+    also failed: the single-value error says more."""
+    for i, part in enumerate(loc):
+        if isinstance(part, str) and part.startswith("list["):
+            prefix = loc[:i]
+            return any(e["loc"][:i] == prefix and len(e["loc"]) > i
+                       and not str(e["loc"][i]).startswith("list[") for e in errors)
+    return False

@@ -1,0 +1,365 @@
+"""Pack → IR: validate a pack document and compile it into a ``RuleSet``.
+
+Collects every error of the file (shape errors from the pydantic model, then cross references:
+cited articles, quotes, parameters, field paths, message placeholders) and raises one
+``PackError`` with all of them. Never evaluates anything it reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Hashable
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from egovrules.document import Document, validation_diagnostics
+from egovrules.errors import Diagnostic, PackError
+from egovrules.ir.conditions import ConditionParser, unknown_expr
+from egovrules.ir.nodes import (
+    ArticleIR,
+    Const,
+    Deadline,
+    Expr,
+    MessagePart,
+    Param,
+    Placeholder,
+    RuleIR,
+    RuleSet,
+)
+from egovrules.pack.model import (
+    Article,
+    CitationModel,
+    Meta,
+    PackModel,
+    ParameterModel,
+    RuleModel,
+    TestsModel,
+)
+from egovrules.report.model import Citation, Severity
+from egovrules.subjects import SUBJECT_MODELS
+
+__all__ = ["compile_document", "validate_document"]
+
+_M = TypeVar("_M", bound=BaseModel)
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_FACTS = ("due", "elapsed", "late")
+
+
+def validate_document(doc: Document) -> PackModel:
+    """Validate the shape of a pack document; raise ``PackError`` with every error.
+
+    When the shape is wrong somewhere, the parts that are right are still compiled, so that
+    their cross-reference errors are reported in the same run (minus the ones an invalid part
+    could explain, such as a citation of an article whose entry did not validate).
+    """
+    try:
+        return PackModel.model_validate(doc.data)
+    except ValidationError as exc:
+        diagnostics = validation_diagnostics(exc, doc, "E100")
+    partial = _partial(doc)
+    if partial is not None:
+        model, invalid = partial
+        compiler = _Compiler(doc, model)
+        compiler.invalid = invalid
+        try:
+            compiler.run()
+        except PackError as more:
+            diagnostics.extend(more.diagnostics)
+    raise PackError(diagnostics, doc.text)
+
+
+def _partial(doc: Document) -> tuple[PackModel, _Invalid] | None:
+    """The parts of a pack that validate on their own, and what is known of the rest."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return None
+    try:
+        meta = _lenient(Meta, data.get("meta"))
+    except ValidationError:
+        return None
+    invalid = _Invalid()
+    articles = []
+    for raw in _as_list(data.get("articles")):
+        try:
+            articles.append(_lenient(Article, raw))
+        except ValidationError:
+            number = raw.get("number") if isinstance(raw, dict) else None
+            if isinstance(number, int):
+                invalid.articles.add(number)
+            else:
+                invalid.any_article = True
+    parameters = {}
+    raw_params = data.get("parameters")
+    for name, raw in (raw_params.items() if isinstance(raw_params, dict) else ()):
+        try:
+            parameters[str(name)] = _lenient(ParameterModel, raw)
+        except ValidationError:
+            invalid.parameters.add(str(name))
+    rules = []
+    for raw in _as_list(data.get("rules")):
+        try:
+            rules.append(_lenient(RuleModel, raw))
+        except ValidationError:
+            invalid.rule_indexes.add(len(rules) + len(invalid.rule_indexes))
+    model = PackModel.model_construct(format=1, meta=meta, articles=articles,
+                                      parameters=parameters, rules=rules, tests=TestsModel())
+    return model, invalid
+
+
+def _lenient(model: type[_M], raw: Any) -> _M:
+    """Validate ``raw`` as ``model``, ignoring unknown keys (already reported)."""
+    if isinstance(raw, dict):
+        raw = {k: v for k, v in raw.items() if k in model.model_fields}
+    return model.model_validate(raw)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+class _Invalid:
+    """What is known of the parts of a pack that did not validate."""
+
+    def __init__(self) -> None:
+        self.articles: set[int] = set()
+        self.any_article = False
+        self.parameters: set[str] = set()
+        self.rule_indexes: set[int] = set()
+
+
+def compile_document(doc: Document, model: PackModel | None = None) -> RuleSet:
+    """Compile a validated pack document into its IR; raise ``PackError`` on any error."""
+    pack = model if model is not None else validate_document(doc)
+    return _Compiler(doc, pack).run()
+
+
+class _Compiler:
+    def __init__(self, doc: Document, pack: PackModel) -> None:
+        self.doc = doc
+        self.pack = pack
+        self.language = pack.meta.source.language
+        self.city = pack.meta.city.get("en") or pack.meta.id
+        self.diagnostics: list[Diagnostic] = []
+        self.articles: dict[int, Article] = {}
+        self.invalid = _Invalid()
+
+    def error(self, code: str, message: str, path: tuple[Hashable, ...],
+              hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, self.doc.span(path), hint))
+
+    def run(self) -> RuleSet:
+        articles = self._articles()
+        parameters = self._parameters()
+        known: dict[str, Expr] = {p.name: p for p in parameters}
+        known.update({name: unknown_expr() for name in self.invalid.parameters})
+        parser = ConditionParser(self.doc, known)
+        rules = self._rules(parser)
+        self.diagnostics.extend(parser.diagnostics)
+        if self.diagnostics:
+            raise PackError(self.diagnostics, self.doc.text)
+        meta = self.pack.meta
+        return RuleSet(
+            pack_id=meta.id,
+            city=self.city,
+            version=meta.version,
+            content_hash=hashlib.sha256(self.doc.text.encode("utf-8")).hexdigest(),
+            language=self.language,
+            effective=meta.effective,
+            articles=articles,
+            parameters=parameters,
+            rules=rules,
+        )
+
+    # -- articles and parameters -------------------------------------------------------------
+
+    def _articles(self) -> tuple[ArticleIR, ...]:
+        out = []
+        for i, art in enumerate(self.pack.articles):
+            path = ("articles", i)
+            if art.number in self.articles:
+                self.error("E101", f"article {art.number} is listed twice", (*path, "number"))
+                continue
+            self.articles[art.number] = art
+            for lang in self.pack.meta.languages:
+                if not art.text.get(lang):
+                    self.error("E105", f"article {art.number} has no text in {lang!r}",
+                               (*path, "text"))
+            texts = tuple((lang, art.text.get(lang) or "") for lang in self.pack.meta.languages)
+            out.append(ArticleIR(art.number, art.label, texts, art.declaratory))
+        return tuple(out)
+
+    def _parameters(self) -> tuple[Param, ...]:
+        out = []
+        for name, p in self.pack.parameters.items():
+            path = ("parameters", name)
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                self.error("E112", f"parameter name {name!r} must be lower_snake_case", path)
+            if p.cite.article not in self.articles:
+                self._missing_article(p.cite.article, (*path, "cite", "article"))
+            value = self._parameter_value(name, p, (*path, "value"))
+            out.append(Param(name, value, p.unit))
+        return tuple(out)
+
+    def _parameter_value(self, name: str, p: ParameterModel, path: tuple[Hashable, ...]) -> Any:
+        v = p.value
+        unit = p.unit
+        if unit in ("calendar_days", "working_days", "hours", "count"):
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                self.error("E110", f"${name} in {unit} must be a whole number >= 0", path)
+            return v
+        if unit == "ratio":
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                self.error("E110", f"${name} is a ratio: give a number such as 0.10", path)
+                return v
+            return Decimal(str(v))
+        if unit == "month_day":
+            m = re.fullmatch(r"(\d\d)-(\d\d)", str(v))
+            if not m or not _valid_month_day(int(m[1]), int(m[2])):
+                self.error("E110", f"${name} is a month_day: give \"MM-DD\", such as \"09-30\"",
+                           path)
+                return v
+            return (int(m[1]), int(m[2]))
+        if unit == "date":
+            if not isinstance(v, dt.date) or isinstance(v, dt.datetime):
+                self.error("E110", f"${name} is a date: give YYYY-MM-DD", path)
+            return v
+        if unit == "approver":
+            if not isinstance(v, str) or v not in self.pack.meta.authorities:
+                known = ", ".join(self.pack.meta.authorities) or "none declared"
+                self.error("E111", f"${name}: {v!r} is not an authority of meta.authorities",
+                           path, f"known authorities: {known}")
+            return v
+        if not isinstance(v, str):
+            self.error("E110", f"${name} is text: give a string", path)
+        return v
+
+    def _missing_article(self, number: int, path: tuple[Hashable, ...]) -> None:
+        if number in self.invalid.articles or self.invalid.any_article:
+            return  # its entry is already reported as invalid
+        known = sorted(self.articles)
+        self.error("E102", f"article {number} is not in this pack",
+                   path, f"the pack holds articles {known[0]}–{known[-1]}" if known else None)
+
+    # -- rules -------------------------------------------------------------------------------
+
+    def _rules(self, parser: ConditionParser) -> tuple[RuleIR, ...]:
+        seen: set[str] = set()
+        out = []
+        indexes = (i for i in range(len(self.pack.rules) + len(self.invalid.rule_indexes))
+                   if i not in self.invalid.rule_indexes)
+        for i, rule in zip(indexes, self.pack.rules):
+            path: tuple[Hashable, ...] = ("rules", i)
+            if rule.id in seen:
+                self.error("E120", f"rule id {rule.id!r} is used twice", (*path, "id"))
+            seen.add(rule.id)
+            prefix = f"{self.pack.meta.id}.{rule.subject}."
+            if not rule.id.startswith(prefix):
+                self.error("E121", f"rule id {rule.id!r} must start with {prefix!r}",
+                           (*path, "id"))
+            model = SUBJECT_MODELS[rule.subject]
+            when = (parser.condition(rule.when, (*path, "when"), model)
+                    if rule.when is not None else None)
+            requires = parser.requirement(rule.requires, (*path, "requires"), model)
+            message = self._message(rule, "en", path, parser, requires)
+            original = (self._message(rule, self.language, path, parser, requires)
+                        if self.language != "en" and rule.message.get(self.language) else None)
+            citations = self._citations(rule, path)
+            title = rule.title.get("en") if rule.title else None
+            out.append(RuleIR(
+                id=rule.id, concept=rule.concept, subject=rule.subject,
+                severity=Severity(rule.severity), confidence=rule.confidence, title=title,
+                when=when, requires=requires, message=message, message_original=original,
+                citations=citations, span=self.doc.span(path),
+            ))
+        out.sort(key=_rule_order)
+        return tuple(out)
+
+    def _citations(self, rule: RuleModel, path: tuple[Hashable, ...]) -> tuple[Citation, ...]:
+        out = []
+        multi = isinstance(rule.cite, list)
+        for j, cite in enumerate(rule.citations):
+            cpath = (*path, "cite", j) if multi else (*path, "cite")
+            art = self.articles.get(cite.article)
+            if art is None:
+                self._missing_article(cite.article, (*cpath, "article"))
+                continue
+            self._check_quote(cite, art, cpath)
+            out.append(Citation(
+                city=self.city, article=cite.article, label=art.label,
+                paragraph=cite.paragraph, item=cite.item,
+                quote=cite.quote.get(self.language) or "", quote_en=cite.quote.get("en"),
+                language=self.language,
+            ))
+        return tuple(out)
+
+    def _check_quote(self, cite: CitationModel, art: Article, path: tuple[Hashable, ...]) -> None:
+        quote = cite.quote.get(self.language)
+        if not quote:
+            self.error("E103", f"the citation has no quote in the source language "
+                       f"{self.language!r}", (*path, "quote"))
+            return
+        text = art.text.get(self.language) or ""
+        if quote not in text:
+            self.error("E104", f"the quote is not in the text of article {art.number} "
+                       f"({art.label})", (*path, "quote", self.language),
+                       "quote the article's words exactly, as the pack's article text has them")
+        if cite.paragraph is not None:
+            paragraphs = text.splitlines()
+            if cite.paragraph > len(paragraphs):
+                self.error("E106", f"article {art.number} has {len(paragraphs)} line(s); "
+                           f"there is no paragraph {cite.paragraph}", (*path, "paragraph"))
+
+    def _message(self, rule: RuleModel, lang: str, path: tuple[Hashable, ...],
+                 parser: ConditionParser, requires: Any) -> tuple[MessagePart, ...]:
+        template = rule.message.get(lang)
+        mpath = (*path, "message", lang)
+        if template is None:
+            self.error("E241", f"rule {rule.id} has no message in {lang!r}", (*path, "message"))
+            return ()
+        model = SUBJECT_MODELS[rule.subject]
+        parts: list[MessagePart] = []
+        pos = 0
+        for m in _PLACEHOLDER.finditer(template):
+            parts.append(template[pos:m.start()])
+            pos = m.end()
+            body, _, fallback = m.group(1).partition("|")
+            body = body.strip()
+            fb = fallback if _ else None
+            if body.startswith("@") and body[1:] in _FACTS:
+                if not isinstance(requires, Deadline):
+                    self.error("E240", f"{{{body}}} is only known in a deadline rule", mpath)
+                parts.append(Placeholder(m.group(0), None, body[1:], fb))  # type: ignore[arg-type]
+                continue
+            before = len(parser.diagnostics)
+            raw: Any = body if body[:1] in ("$", "@") else {"field": body}
+            expr = parser.expression(raw, mpath, model)
+            if len(parser.diagnostics) > before or expr == Const(None):
+                last = parser.diagnostics[-1] if len(parser.diagnostics) > before else None
+                del parser.diagnostics[before:]
+                self.error("E240", f"placeholder {m.group(0)} in the {lang} message: "
+                           f"{last.message if last else 'unknown'}", mpath,
+                           last.hint if last else None)
+                continue
+            parts.append(Placeholder(m.group(0), expr, None, fb))
+        parts.append(template[pos:])
+        return tuple(p for p in parts if p != "")
+
+
+def _rule_order(rule: RuleIR) -> tuple[int, int, int, str]:
+    c = rule.citations[0] if rule.citations else None
+    if c is None:
+        return (0, 0, 0, rule.id)
+    return (c.article, c.paragraph or 0, c.item or 0, rule.id)
+
+
+def _valid_month_day(month: int, day: int) -> bool:
+    try:
+        dt.date(2000, month, day)  # a leap year, so 02-29 is a valid annual date
+    except ValueError:
+        return False
+    return True

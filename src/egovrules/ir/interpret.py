@@ -1,0 +1,187 @@
+"""The reference semantics of the IR: a direct, recursive interpretation.
+
+Slow and obvious on purpose. The compiled backends must agree with it on every subject; the
+property tests hold them to it. It must never grow an optimisation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from egovrules.ir.nodes import (
+    AddDays,
+    All,
+    AnyOf,
+    Arith,
+    AsOf,
+    Compare,
+    Cond,
+    Const,
+    DaysBetween,
+    Deadline,
+    Every,
+    Expr,
+    Field,
+    HoursBetween,
+    Len,
+    Not,
+    Param,
+    Present,
+    RuleIR,
+    Some,
+)
+from egovrules.report.model import Outcome
+
+__all__ = ["DeadlineFacts", "deadline_facts", "eval_cond", "eval_expr", "evaluate_rule"]
+
+Scopes = tuple[Any, ...]
+
+
+def eval_expr(e: Expr, scopes: Scopes, as_of: dt.date) -> Any:
+    """The value of an expression; ``scopes[0]`` is the subject, then enclosing items."""
+    match e:
+        case Const(value=v) | Param(value=v):
+            return v
+        case AsOf():
+            return as_of
+        case Field(path=path, scope=scope):
+            value = scopes[scope]
+            for name in path:
+                if value is None:
+                    return None
+                value = getattr(value, name)
+            return value
+        case Len(field=f):
+            v = eval_expr(f, scopes, as_of)
+            return None if v is None else len(v)
+    a, b = _operands(e, scopes, as_of)
+    if a is None or b is None:
+        return None
+    match e:
+        case Arith(op="add"):
+            return Decimal(a) + b
+        case Arith(op="sub"):
+            return Decimal(a) - b
+        case Arith(op="mul"):
+            return Decimal(a) * b
+        case Arith(op="div"):
+            return None if b == 0 else Decimal(a) / b
+        case DaysBetween():
+            return (b - a).days
+        case HoursBetween():
+            return Decimal((b - a) // dt.timedelta(seconds=1)) / 3600
+        case AddDays():
+            return a + dt.timedelta(days=b)
+    raise TypeError(f"not an expression: {e!r}")
+
+
+def _operands(e: Expr, scopes: Scopes, as_of: dt.date) -> tuple[Any, Any]:
+    match e:
+        case Arith(left=x, right=y) | DaysBetween(start=x, end=y) | HoursBetween(start=x, end=y):
+            return eval_expr(x, scopes, as_of), eval_expr(y, scopes, as_of)
+        case AddDays(date=x, days=y):
+            return eval_expr(x, scopes, as_of), eval_expr(y, scopes, as_of)
+    raise TypeError(f"not an expression: {e!r}")
+
+
+def eval_cond(c: Cond, scopes: Scopes, as_of: dt.date) -> bool:
+    """The truth of a condition."""
+    match c:
+        case All(items=items):
+            return all(eval_cond(i, scopes, as_of) for i in items)
+        case AnyOf(items=items):
+            return any(eval_cond(i, scopes, as_of) for i in items)
+        case Not(item=item):
+            return not eval_cond(item, scopes, as_of)
+        case Present(expr=e):
+            v = eval_expr(e, scopes, as_of)
+            if isinstance(v, (str, tuple, list, frozenset, set)):
+                return len(v) > 0
+            return v is not None
+        case Compare():
+            return _compare(c, scopes, as_of)
+        case Some(field=f, item_scope=n, where=where):
+            items = eval_expr(f, scopes, as_of) or ()
+            return any(
+                where is None or eval_cond(where, (*scopes[:n], it), as_of) for it in items
+            )
+        case Every(field=f, item_scope=n, where=where, require=require):
+            items = eval_expr(f, scopes, as_of) or ()
+            return all(
+                eval_cond(require, (*scopes[:n], it), as_of)
+                for it in items
+                if where is None or eval_cond(where, (*scopes[:n], it), as_of)
+            )
+    raise TypeError(f"not a condition: {c!r}")
+
+
+def _compare(c: Compare, scopes: Scopes, as_of: dt.date) -> bool:
+    left = eval_expr(c.left, scopes, as_of)
+    right = eval_expr(c.right, scopes, as_of)
+    if isinstance(c.right, Const) and c.right.value is None:
+        return (left is None) if c.op == "eq" else (left is not None)
+    if left is None or right is None:
+        return False
+    match c.op:
+        case "eq":
+            return bool(left == right)
+        case "ne":
+            return bool(left != right)
+        case "lt":
+            return bool(left < right)
+        case "le":
+            return bool(left <= right)
+        case "gt":
+            return bool(left > right)
+        case "ge":
+            return bool(left >= right)
+        case "in":
+            return left in right
+        case "not_in":
+            return left not in right
+        case "contains":
+            return right in left
+        case "contains_all":
+            return all(v in left for v in right)
+    raise TypeError(f"unknown operator {c.op!r}")
+
+
+class DeadlineFacts:
+    """The dates and counts of a running deadline, for outcomes and messages."""
+
+    __slots__ = ("due", "elapsed", "late", "outcome")
+
+    def __init__(self, due: dt.date | None, elapsed: int | None, late: int | None,
+                 outcome: Outcome) -> None:
+        self.due = due
+        self.elapsed = elapsed
+        self.late = late
+        self.outcome = outcome
+
+
+def deadline_facts(d: Deadline, scopes: Scopes, as_of: dt.date) -> DeadlineFacts:
+    """Evaluate a deadline: last day in time, days elapsed, days late, and the outcome."""
+    start = eval_expr(d.start, scopes, as_of)
+    if start is None:
+        return DeadlineFacts(None, None, None, Outcome.SATISFIED)
+    due = start + dt.timedelta(days=eval_expr(d.within, scopes, as_of))
+    done = eval_expr(d.done, scopes, as_of)
+    end = done if done is not None else as_of
+    late = max((end - due).days, 0)
+    if done is not None:
+        outcome = Outcome.VIOLATED if done > due else Outcome.SATISFIED
+    else:
+        outcome = Outcome.VIOLATED if as_of > due else Outcome.PENDING
+    return DeadlineFacts(due, (end - start).days, late, outcome)
+
+
+def evaluate_rule(rule: RuleIR, subject: Any, as_of: dt.date) -> Outcome:
+    """The outcome of one rule on one subject."""
+    scopes = (subject,)
+    if rule.when is not None and not eval_cond(rule.when, scopes, as_of):
+        return Outcome.NOT_APPLICABLE
+    if isinstance(rule.requires, Deadline):
+        return deadline_facts(rule.requires, scopes, as_of).outcome
+    return Outcome.SATISFIED if eval_cond(rule.requires, scopes, as_of) else Outcome.VIOLATED

@@ -1,0 +1,254 @@
+"""The rule IR: what a pack means, with no YAML and no pydantic-of-the-pack left.
+
+Frozen dataclasses, compared by value, so compiling the same pack twice gives equal IR.
+Expressions yield values; conditions yield booleans; a rule pairs an applicability condition
+with a requirement (a condition or a ``Deadline``). Every rule keeps its source ``Span`` and
+its ``Citation``s through every backend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal, TypeAlias
+
+from egovrules.report.model import Citation, Severity
+from egovrules.source import Span
+from egovrules.subjects.paths import FieldType
+
+__all__ = [
+    "AddDays",
+    "All",
+    "AnyOf",
+    "Arith",
+    "ArticleIR",
+    "AsOf",
+    "Compare",
+    "Cond",
+    "Const",
+    "DaysBetween",
+    "Deadline",
+    "Every",
+    "Expr",
+    "Field",
+    "HoursBetween",
+    "Len",
+    "MessagePart",
+    "Not",
+    "Param",
+    "Placeholder",
+    "Present",
+    "RuleIR",
+    "RuleSet",
+    "Some",
+]
+
+
+# ---- expressions -----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    """A literal value."""
+
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """A parameter of the pack, with its value resolved at compile time."""
+
+    name: str
+    value: Any
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class AsOf:
+    """The evaluation date."""
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A field path. ``scope`` 0 is the subject; n > 0 is the item of the n-th enclosing
+    ``Some``/``Every``. ``nullable`` says, per step, whether the value there may be null."""
+
+    path: tuple[str, ...]
+    scope: int
+    type: FieldType
+    nullable: tuple[bool, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Arith:
+    """``add``, ``sub``, ``mul`` or ``div`` of two numbers (``Decimal`` arithmetic)."""
+
+    op: Literal["add", "sub", "mul", "div"]
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class DaysBetween:
+    """Calendar days from ``start`` to ``end``."""
+
+    start: Expr
+    end: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class HoursBetween:
+    """Hours (a ``Decimal``) from ``start`` to ``end``, two date-times."""
+
+    start: Expr
+    end: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class AddDays:
+    """A date plus a number of calendar days."""
+
+    date: Expr
+    days: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Len:
+    """Number of items of a list or set."""
+
+    field: Field
+
+
+Expr: TypeAlias = Const | Param | AsOf | Field | Arith | DaysBetween | HoursBetween | AddDays | Len
+
+
+# ---- conditions ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class All:
+    """Every item holds."""
+
+    items: tuple[Cond, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    """Some item holds."""
+
+    items: tuple[Cond, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    """The item does not hold."""
+
+    item: Cond
+
+
+@dataclass(frozen=True, slots=True)
+class Present:
+    """The value is not null (and, for a list, set or string, not empty)."""
+
+    expr: Expr
+
+
+CompareOp = Literal["eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "contains_all"]
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """A comparison; false when an operand is null, except ``eq``/``ne`` against null."""
+
+    op: CompareOp
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Some:
+    """Some item of a list satisfies ``where``."""
+
+    field: Field
+    item_scope: int
+    where: Cond | None
+
+
+@dataclass(frozen=True, slots=True)
+class Every:
+    """Every item of a list (that satisfies ``where``) satisfies ``require``.
+
+    ``item_scope`` is the scope number fields inside use for the item."""
+
+    field: Field
+    item_scope: int
+    where: Cond | None
+    require: Cond
+
+
+Cond: TypeAlias = All | AnyOf | Not | Present | Compare | Some | Every
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """``done`` must fall no later than ``start`` + ``within`` calendar days."""
+
+    start: Expr
+    done: Expr
+    within: Expr
+
+
+# ---- messages, rules, packs ------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """A ``{...}`` in a message: an expression (or a deadline fact) and its null fallback."""
+
+    source: str
+    expr: Expr | None
+    fact: Literal["due", "elapsed", "late"] | None
+    fallback: str | None
+
+
+MessagePart: TypeAlias = str | Placeholder
+
+
+@dataclass(frozen=True, slots=True)
+class RuleIR:
+    """One compiled obligation."""
+
+    id: str
+    concept: str
+    subject: str
+    severity: Severity
+    confidence: str
+    title: str | None
+    when: Cond | None
+    requires: Cond | Deadline
+    message: tuple[MessagePart, ...]
+    message_original: tuple[MessagePart, ...] | None
+    citations: tuple[Citation, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleIR:
+    """An article as the pack states it."""
+
+    number: int
+    label: str
+    texts: tuple[tuple[str, str], ...]
+    declaratory: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """A compiled pack."""
+
+    pack_id: str
+    city: str
+    version: str
+    content_hash: str
+    language: str
+    effective: dt.date | None
+    articles: tuple[ArticleIR, ...]
+    parameters: tuple[Param, ...]
+    rules: tuple[RuleIR, ...]

@@ -1,0 +1,206 @@
+"""The compiled pack: the object a user checks subjects with.
+
+``load_pack`` reads, validates and compiles a pack once; ``Pack.check`` then evaluates a
+subject with the compiled backend and builds the ``Report``. A ``Pack`` is immutable after
+construction and holds no global state, so one instance may be shared across threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from egovrules.backends.python import PythonBackend
+from egovrules.backends.base import rules_for
+from egovrules.document import Document, DocumentError, read_document
+from egovrules.errors import PackError, SubjectError, UsageError
+from egovrules.ir.compile import compile_document, validate_document
+from egovrules.ir.interpret import deadline_facts, eval_expr
+from egovrules.ir.nodes import Deadline, MessagePart, Placeholder, RuleIR, RuleSet
+from egovrules.pack.model import TestsModel
+from egovrules.report.model import Outcome, Report, Upcoming, Violation
+from egovrules.subjects import SUBJECT_MODELS, SubjectBase, parse_subject
+
+__all__ = ["Pack", "available_packs", "load_pack", "today_in_china"]
+
+_SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def today_in_china() -> dt.date:
+    """Today's date in Asia/Shanghai, the default as-of date."""
+    return dt.datetime.now(_SHANGHAI).date()
+
+
+def _bundled_dir() -> Path:
+    """Where the bundled packs are: inside the installed package, else the checkout's rules/."""
+    packaged = Path(str(resources.files("egovrules"))) / "rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "rules"
+
+
+def available_packs() -> list[str]:
+    """Ids of the bundled packs."""
+    return sorted(p.stem for p in _bundled_dir().glob("*.yaml"))
+
+
+def load_pack(name_or_path: str | Path) -> Pack:
+    """Load a bundled pack by id (``"wuhan"``) or a pack file by path, compiled and ready.
+
+    Raises ``PackError`` (with every positioned diagnostic) for a bad pack and ``UsageError``
+    for an unknown id.
+    """
+    text = str(name_or_path)
+    path = Path(text)
+    if not (path.suffix in (".yaml", ".yml") or path.exists()):
+        path = _bundled_dir() / f"{text}.yaml"
+        if not path.is_file():
+            raise UsageError(
+                f"no bundled pack {text!r}; available: {', '.join(available_packs()) or 'none'}"
+            )
+    try:
+        doc = read_document(path)
+    except DocumentError as exc:
+        raise PackError(exc.diagnostics, exc.text) from None
+    model = validate_document(doc)
+    return Pack(compile_document(doc, model), model.tests, doc)
+
+
+class Pack:
+    """A compiled rule pack."""
+
+    def __init__(self, ruleset: RuleSet, tests: TestsModel | None = None,
+                 document: Document | None = None) -> None:
+        self.ruleset = ruleset
+        self._backend = PythonBackend(ruleset)
+        self._rules = {k: rules_for(ruleset, k) for k in SUBJECT_MODELS}
+        self._rule_ids = {k: tuple(r.id for r in rs) for k, rs in self._rules.items()}
+        self._tests = tests or TestsModel()
+        self._document = document
+
+    @property
+    def id(self) -> str:
+        """The pack id, such as ``wuhan``."""
+        return self.ruleset.pack_id
+
+    @property
+    def rules(self) -> tuple[RuleIR, ...]:
+        """Every rule, in report order."""
+        return self.ruleset.rules
+
+    @property
+    def tests(self) -> TestsModel:
+        """The pack's own examples."""
+        return self._tests
+
+    @property
+    def document(self) -> Document | None:
+        """The source document the pack was compiled from, if it came from a file."""
+        return self._document
+
+    def check(self, subject: SubjectBase | Mapping[str, Any],
+              as_of: dt.date | None = None) -> Report:
+        """Evaluate every rule of the subject's kind; return the ``Report``.
+
+        ``subject`` is a subject model, or raw data validated here (``SubjectError`` when it is
+        not valid). ``as_of`` defaults to today in Asia/Shanghai.
+        """
+        if not isinstance(subject, SubjectBase):
+            subject = _validate(subject)
+        when = as_of if as_of is not None else today_in_china()
+        kind: str = subject.kind  # type: ignore[attr-defined]
+        codes = self._backend.outcomes(kind, subject, when)
+        violations: list[Violation] = []
+        upcoming: list[Upcoming] = []
+        if 2 in codes or 3 in codes:
+            for rule, code in zip(self._rules[kind], codes, strict=True):
+                if code == Outcome.VIOLATED:
+                    violations.append(self._violation(rule, subject, when))
+                elif code == Outcome.PENDING:
+                    upcoming.append(self._upcoming(rule, subject, when))
+        return Report(
+            subject_id=subject.id, subject_kind=kind, pack_id=self.ruleset.pack_id,
+            pack_version=self.ruleset.version, pack_hash=self.ruleset.content_hash,
+            city=self.ruleset.city, as_of=when, violations=tuple(violations),
+            upcoming=tuple(upcoming), rule_ids=self._rule_ids[kind], codes=codes,
+        )
+
+    def _violation(self, rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Violation:
+        return Violation(
+            rule_id=rule.id, concept=rule.concept, severity=rule.severity,
+            message=render_message(rule.message, rule, subject, as_of),
+            message_original=(render_message(rule.message_original, rule, subject, as_of)
+                              if rule.message_original else None),
+            citation=rule.citations[0], citations=rule.citations,
+        )
+
+    def _upcoming(self, rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Upcoming:
+        assert isinstance(rule.requires, Deadline)
+        facts = deadline_facts(rule.requires, (subject,), as_of)
+        assert facts.due is not None
+        return Upcoming(
+            rule_id=rule.id, concept=rule.concept, severity=rule.severity, due=facts.due,
+            days_left=(facts.due - as_of).days,
+            message=render_message(rule.message, rule, subject, as_of),
+            message_original=(render_message(rule.message_original, rule, subject, as_of)
+                              if rule.message_original else None),
+            citation=rule.citations[0], citations=rule.citations,
+        )
+
+
+def _validate(data: Mapping[str, Any]) -> SubjectBase:
+    try:
+        return parse_subject(dict(data))
+    except ValidationError as exc:
+        from egovrules.errors import Diagnostic
+
+        raise SubjectError([Diagnostic("E300", f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
+                            for e in exc.errors(include_url=False)]) from None
+
+
+def render_message(parts: tuple[MessagePart, ...], rule: RuleIR, subject: Any,
+                   as_of: dt.date) -> str:
+    """Fill a message template with the subject's actual values."""
+    facts = (deadline_facts(rule.requires, (subject,), as_of)
+             if isinstance(rule.requires, Deadline) else None)
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        value = _placeholder_value(part, subject, as_of, facts)
+        out.append(format_value(value, part.fallback))
+    return "".join(out)
+
+
+def _placeholder_value(p: Placeholder, subject: Any, as_of: dt.date, facts: Any) -> Any:
+    if p.fact is not None:
+        return getattr(facts, p.fact, None)
+    assert p.expr is not None
+    return eval_expr(p.expr, (subject,), as_of)
+
+
+def format_value(value: Any, fallback: str | None = None) -> str:
+    """A value as a message shows it: ISO dates, plain decimals, sorted sets."""
+    if value is None:
+        return fallback if fallback is not None else "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, (frozenset, set)):
+        return ", ".join(sorted(map(str, value))) or "none"
+    if isinstance(value, tuple):
+        return f"{len(value)} item(s)"
+    return str(value)
+
+

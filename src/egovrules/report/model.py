@@ -1,0 +1,111 @@
+"""What an evaluation returns: a ``Report`` of violations and upcoming obligations, each with
+its ``Citation``. Plain frozen dataclasses: cheap to build on the hot path, immutable, and
+rendered by ``egovrules.report.render``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+
+__all__ = ["Citation", "Outcome", "Report", "Severity", "Upcoming", "Violation"]
+
+
+class Severity(StrEnum):
+    """How much a broken rule matters."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    ADVISORY = "advisory"
+
+
+class Outcome(IntEnum):
+    """What one rule says of one subject (the values are the compiled code's return codes)."""
+
+    NOT_APPLICABLE = 0
+    SATISFIED = 1
+    VIOLATED = 2
+    PENDING = 3
+
+    @property
+    def label(self) -> str:
+        """The lower-case name used in outputs."""
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where the law says it: city, article, paragraph, item, and the quoted words."""
+
+    city: str
+    article: int
+    label: str
+    paragraph: int | None
+    item: int | None
+    quote: str
+    quote_en: str | None
+    language: str
+
+    def __str__(self) -> str:
+        parts = [f"{self.city} {self.label} (art. {self.article})"]
+        if self.paragraph is not None:
+            parts.append(f"para. {self.paragraph}")
+        if self.item is not None:
+            parts.append(f"item {self.item}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A rule the subject breaks."""
+
+    rule_id: str
+    concept: str
+    severity: Severity
+    message: str
+    message_original: str | None
+    citation: Citation
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Upcoming:
+    """A deadline that runs and has not passed on the as-of date."""
+
+    rule_id: str
+    concept: str
+    severity: Severity
+    due: dt.date
+    days_left: int
+    message: str
+    message_original: str | None
+    citation: Citation
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything one pack says of one subject, as of one date."""
+
+    subject_id: str
+    subject_kind: str
+    pack_id: str
+    pack_version: str
+    pack_hash: str
+    city: str
+    as_of: dt.date
+    violations: tuple[Violation, ...]
+    upcoming: tuple[Upcoming, ...]
+    rule_ids: tuple[str, ...]
+    codes: tuple[int, ...]
+
+    @property
+    def compliant(self) -> bool:
+        """True when no rule is violated."""
+        return not self.violations
+
+    @property
+    def outcomes(self) -> dict[str, Outcome]:
+        """The outcome of every rule of the subject's kind, by rule id."""
+        return {rid: Outcome(code) for rid, code in zip(self.rule_ids, self.codes, strict=True)}

@@ -1,0 +1,45 @@
+"""Positions in source files, and the one renderer every positioned error uses.
+
+A ``Span`` points at a line and column (both 1-based) of a file. ``render_caret`` draws the
+source line with a caret under the column, the format every egovrules error shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Span", "render_caret"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A 1-based line and column in a named file."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+def render_caret(span: Span, text: str | None) -> str:
+    """Return the source line of ``span`` with a caret under its column (empty if unknown)."""
+    if text is None:
+        return ""
+    lines = text.splitlines()
+    if not 1 <= span.line <= len(lines):
+        return ""
+    line = lines[span.line - 1]
+    gutter = f"{span.line:>5} | "
+    pad = " " * (len(gutter) - 2) + "| "
+    # East Asian wide characters take two cells on a terminal: keep the caret under its target.
+    prefix = line[: max(span.col - 1, 0)]
+    width = sum(2 if _is_wide(ch) else 1 for ch in prefix)
+    return f"{gutter}{line}\n{pad}{' ' * width}^"
+
+
+def _is_wide(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(ch) in ("W", "F")

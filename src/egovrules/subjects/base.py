@@ -1,0 +1,36 @@
+"""Shared building blocks of the subject models.
+
+Every subject model forbids unknown keys: a misspelt field in a department's file must be an
+error, never a silently ignored fact. Booleans default to ``False`` ("not recorded as done"),
+optional dates and records default to ``None`` ("no such event").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["Record", "SubjectBase", "Filing"]
+
+
+class Record(BaseModel):
+    """A nested record of a subject: strict keys, immutable once validated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SubjectBase(Record):
+    """Fields every subject kind carries."""
+
+    id: str
+    city: str | None = None
+    name: str | None = None
+
+
+class Filing(Record):
+    """A filing (备案) with an authority: no decision is needed, only the submission."""
+
+    authority: str | None = None
+    date: dt.date | None = None
+    tech_security_plan: bool = False

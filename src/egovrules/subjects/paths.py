@@ -1,0 +1,112 @@
+"""Field paths into the subject models, resolved and typed once, when a pack compiles.
+
+A ``FieldType`` says what a path yields: its scalar kind, whether it may be null, the choices
+of a ``Literal``, and for lists of records the record model their items follow. The compiler
+uses it to reject unknown paths (with a "did you mean"), enum literals that cannot match, and
+comparisons of incompatible kinds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import types
+import typing
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+__all__ = ["FieldType", "PathError", "resolve_path"]
+
+Kind = Literal["bool", "int", "decimal", "date", "datetime", "str", "set", "list", "record"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldType:
+    """What a field path yields."""
+
+    kind: Kind
+    nullable: bool
+    choices: tuple[str, ...] | None = None
+    item: FieldType | None = None
+    model: type[BaseModel] | None = None
+
+    @property
+    def is_number(self) -> bool:
+        """True for integers and decimals."""
+        return self.kind in ("int", "decimal")
+
+
+class PathError(Exception):
+    """An unknown field path; ``hint`` suggests the nearest known one."""
+
+    def __init__(self, message: str, hint: str | None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def resolve_path(model: type[BaseModel], path: tuple[str, ...]) -> tuple[FieldType, tuple[bool, ...]]:
+    """Type of ``path`` in ``model``, and for each step whether the value there may be null."""
+    current: type[BaseModel] = model
+    steps: list[bool] = []
+    ftype: FieldType | None = None
+    for depth, name in enumerate(path):
+        fields = current.model_fields
+        if name not in fields:
+            known = [".".join((*path[:depth], f)) for f in fields]
+            guess = difflib.get_close_matches(".".join(path[: depth + 1]), known, n=1)
+            raise PathError(
+                f"unknown field {'.'.join(path[: depth + 1])!r}",
+                f"did you mean {guess[0]!r}?" if guess else f"fields here: {', '.join(fields)}",
+            )
+        ftype = _type_of(fields[name].annotation)
+        steps.append(ftype.nullable)
+        if depth < len(path) - 1:
+            if ftype.kind != "record" or ftype.model is None:
+                raise PathError(
+                    f"{'.'.join(path[: depth + 1])!r} is a {ftype.kind}, it has no fields", None
+                )
+            current = ftype.model
+    if ftype is None:
+        raise PathError("empty field path", None)
+    return ftype, tuple(steps)
+
+
+def _type_of(annotation: Any) -> FieldType:
+    nullable = False
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        nullable = len(args) < len(typing.get_args(annotation))
+        annotation = args[0] if len(args) == 1 else annotation
+        origin = typing.get_origin(annotation)
+    base = _base_type(annotation, origin)
+    return FieldType(base.kind, nullable, base.choices, base.item, base.model)
+
+
+def _base_type(annotation: Any, origin: Any) -> FieldType:
+    if origin is Literal:
+        return FieldType("str", False, tuple(str(a) for a in typing.get_args(annotation)))
+    if origin in (frozenset, set):
+        (arg,) = typing.get_args(annotation)
+        return FieldType("set", False, item=_type_of(arg))
+    if origin in (tuple, list):
+        arg = typing.get_args(annotation)[0]
+        item = _type_of(arg)
+        return FieldType("list", False, item=item, model=item.model)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return FieldType("record", False, model=annotation)
+    simple: dict[Any, Kind] = {
+        bool: "bool",
+        int: "int",
+        Decimal: "decimal",
+        float: "decimal",
+        dt.datetime: "datetime",
+        dt.date: "date",
+        str: "str",
+    }
+    if annotation in simple:
+        return FieldType(simple[annotation], False)
+    raise TypeError(f"unsupported field annotation {annotation!r}")  # a bug in a subject model

@@ -1,0 +1,25 @@
+"""Shared fixtures: paths of the repository, the bundled packs, and the mini test pack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import egovrules
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def mini() -> egovrules.Pack:
+    """The small engine-test pack."""
+    return egovrules.load_pack(FIXTURES / "packs" / "mini.yaml")
+
+
+@pytest.fixture(scope="session")
+def wuhan() -> egovrules.Pack:
+    """The bundled Wuhan pack."""
+    return egovrules.load_pack("wuhan")
