@@ -139,6 +139,9 @@ def _read_subject(file: Path, kind: str | None) -> SubjectBase:
         return parse_subject(doc.data, kind)
     except ValidationError as exc:
         raise SubjectError(validation_diagnostics(exc, doc, "E300"), doc.text) from None
+    except ValueError as exc:
+        where = ("kind",) if "kind" in doc.data else ()
+        raise SubjectError([Diagnostic("E303", str(exc), doc.span(where))], doc.text) from None
 
 
 def _cmd_test(args: argparse.Namespace) -> ExitCode:

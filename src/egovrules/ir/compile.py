@@ -345,6 +345,11 @@ class _Compiler:
                            f"{last.message if last else 'unknown'}", mpath,
                            last.hint if last else None)
                 continue
+            if isinstance(expr, Param) and expr.unit == "approver":
+                # Name the authority as the text does, in the message's language.
+                names = self.pack.meta.authorities.get(str(expr.value))
+                parts.append((names.get(lang) if names else None) or str(expr.value))
+                continue
             parts.append(Placeholder(m.group(0), expr, None, fb))
         parts.append(template[pos:])
         return tuple(p for p in parts if p != "")

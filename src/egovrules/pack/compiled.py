@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from egovrules.backends.python import PythonBackend
 from egovrules.backends.base import rules_for
 from egovrules.document import Document, DocumentError, read_document
-from egovrules.errors import PackError, SubjectError, UsageError
+from egovrules.errors import Diagnostic, PackError, SubjectError, UsageError
 from egovrules.ir.compile import compile_document, validate_document
 from egovrules.ir.interpret import deadline_facts, eval_expr
 from egovrules.ir.nodes import Deadline, MessagePart, Placeholder, RuleIR, RuleSet
@@ -159,10 +159,10 @@ def _validate(data: Mapping[str, Any]) -> SubjectBase:
     try:
         return parse_subject(dict(data))
     except ValidationError as exc:
-        from egovrules.errors import Diagnostic
-
         raise SubjectError([Diagnostic("E300", f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
                             for e in exc.errors(include_url=False)]) from None
+    except ValueError as exc:
+        raise SubjectError([Diagnostic("E303", str(exc))]) from None
 
 
 def render_message(parts: tuple[MessagePart, ...], rule: RuleIR, subject: Any,

@@ -112,6 +112,9 @@ def _case_subject(pack: Pack, case: TestCaseModel, path: tuple[Hashable, ...],
                                      f"{exc.errors(include_url=False)[0]['msg']} at "
                                      f"{'.'.join(map(str, exc.errors()[0]['loc']))}", path))
         return None
+    except ValueError as exc:  # an unknown kind (ValidationError is a ValueError too)
+        diagnostics.append(_diag(pack, "E403", str(exc), (*path, "subject")))
+        return None
 
 
 def _assign(data: Any, parts: list[str], value: Any) -> bool:
@@ -119,7 +122,9 @@ def _assign(data: Any, parts: list[str], value: Any) -> bool:
         if isinstance(data, list) and part.isdigit() and int(part) < len(data):
             data = data[int(part)]
         elif isinstance(data, dict):
-            data = data.setdefault(part, {})
+            if data.get(part) is None:
+                data[part] = {}
+            data = data[part]
         else:
             return False
     last = parts[-1]

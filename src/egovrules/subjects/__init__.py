@@ -6,9 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeAlias
-
-from pydantic import Field, TypeAdapter
+from typing import Any, TypeAlias
 
 from egovrules.subjects.base import Filing, Record, SubjectBase
 from egovrules.subjects.department import Department
@@ -40,17 +38,18 @@ SUBJECT_MODELS: dict[str, type[SubjectBase]] = {
 }
 SUBJECT_KINDS: tuple[str, ...] = tuple(SUBJECT_MODELS)
 
-_ADAPTER: TypeAdapter[Subject] = TypeAdapter(
-    Annotated[Project | Website | NetworkRequest | Department, Field(discriminator="kind")]
-)
-
-
 def parse_subject(data: Any, kind: str | None = None) -> Subject:
-    """Validate raw data as a subject; ``kind`` fills in a missing ``kind`` field.
+    """Validate raw data as the subject model its ``kind`` field (or ``kind``) names.
 
-    Raises ``pydantic.ValidationError``; callers that read files turn it into a positioned
-    ``SubjectError``.
+    Raises ``pydantic.ValidationError`` for invalid data, and ``ValueError`` for a missing or
+    unknown kind; callers that read files turn both into positioned ``SubjectError``s.
     """
-    if kind is not None and isinstance(data, dict) and "kind" not in data:
-        data = {**data, "kind": kind}
-    return _ADAPTER.validate_python(data)
+    if not isinstance(data, dict):
+        raise ValueError("a subject must be a mapping")
+    name = data.get("kind", kind)
+    model = SUBJECT_MODELS.get(name) if isinstance(name, str) else None
+    if model is None:
+        raise ValueError(f"unknown subject kind {name!r}; kinds: {', '.join(SUBJECT_KINDS)}")
+    if "kind" not in data:
+        data = {**data, "kind": name}
+    return model.model_validate(data)  # type: ignore[return-value]

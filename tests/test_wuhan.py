@@ -1,0 +1,170 @@
+"""The Wuhan pack against the law: its own examples, coverage of every article, quotes tied
+back to the source file, and scenarios written from the text of the Measures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+import egovrules
+from egovrules.pack.normalize import normalize_zh
+from egovrules.pack.testing import run_pack_tests, uncovered_rules
+from tests.conftest import ROOT, SHARED
+
+SOURCE = SHARED / "regulations" / "wuhan.zh.txt"
+D = dt.date
+
+
+def _source_articles() -> dict[int, str]:
+    """Article number → normalized source text (its lines, label removed)."""
+    numerals = "一二三四五六七八九十"
+    articles: dict[int, list[str]] = {}
+    current = None
+    for line in SOURCE.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"第([一二三四五六七八九十]+)條 ?(.*)", line)
+        if m:
+            n = 0
+            for ch in m[1]:
+                n = n * 10 if ch == "十" and n else n
+                n += 10 if ch == "十" and n == 0 else (numerals.index(ch) + 1 if ch != "十" else 0)
+            current = n
+            articles[current] = [m[2]]
+        elif re.match(r"第[一二三四五六七八九十]+章", line):
+            current = None
+        elif current is not None:
+            articles[current].append(line)
+    return {n: normalize_zh("\n".join(lines)) for n, lines in articles.items()}
+
+
+def test_source_has_24_articles() -> None:
+    """The parser of the source sees the 24 articles of the Measures."""
+    assert sorted(_source_articles()) == list(range(1, 25))
+
+
+def test_pack_examples_pass_and_cover_every_rule(wuhan: egovrules.Pack) -> None:
+    """Every case of the pack passes; every rule is violated in one case and satisfied in one."""
+    results = run_pack_tests(wuhan)
+    failed = [r.case.name for r in results if not r.passed]
+    assert failed == []
+    assert uncovered_rules(wuhan, results) == {"never_violated": [], "never_satisfied": []}
+    assert len(results) > len(wuhan.rules)
+
+
+def test_every_article_is_cited_or_declaratory(wuhan: egovrules.Pack) -> None:
+    """All 24 articles are accounted for, and none is both cited and declaratory."""
+    cited = {c.article for r in wuhan.rules for c in r.citations}
+    for art in wuhan.ruleset.articles:
+        assert (art.number in cited) != bool(art.declaratory), art.number
+    assert [a.number for a in wuhan.ruleset.articles] == list(range(1, 25))
+
+
+def test_article_texts_are_the_normalized_source(wuhan: egovrules.Pack) -> None:
+    """Each article's Chinese text is its source text through the one normalization."""
+    source = _source_articles()
+    for art in wuhan.ruleset.articles:
+        assert dict(art.texts)["zh"] == source[art.number], art.label
+
+
+def test_every_quote_occurs_in_the_source(wuhan: egovrules.Pack) -> None:
+    """Every quote is in the normalized source text of the very article it cites."""
+    source = _source_articles()
+    for rule in wuhan.rules:
+        for c in rule.citations:
+            assert c.quote and c.quote in source[c.article], (rule.id, c.article)
+            assert c.quote_en, rule.id
+
+
+def test_labels_match_the_source(wuhan: egovrules.Pack) -> None:
+    """Each label is the printed label in simplified form."""
+    printed = re.findall(r"^(第[一二三四五六七八九十]+條)", SOURCE.read_text(encoding="utf-8"),
+                         flags=re.M)
+    assert [a.label for a in wuhan.ruleset.articles] == [normalize_zh(p) for p in printed]
+
+
+def test_rule_ids_and_concepts(wuhan: egovrules.Pack) -> None:
+    """Rule ids are wuhan.<subject>.<name>; every rule has a concept and an English title."""
+    for rule in wuhan.rules:
+        assert rule.id.startswith(f"wuhan.{rule.subject}.")
+        assert re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+", rule.concept)
+        assert rule.title
+
+
+# ---- scenarios written from the text, not from the pack's own cases ------------------------
+
+def test_late_police_filing(wuhan: egovrules.Pack) -> None:
+    """第十五条 ¶2: a site with interactive columns online on 2026-03-01 without a police
+    filing three weeks later violates the 15-day filing duty."""
+    site = egovrules.Website(id="s", has_interactive_columns=True,
+                             network_access_date=D(2026, 3, 1))
+    report = wuhan.check(site, as_of=D(2026, 3, 22))
+    v = next(v for v in report.violations if v.concept == "website.police_filing")
+    assert (v.citation.article, v.citation.label, v.citation.paragraph) == (15, "第十五条", 2)
+    assert "15日内到市公安部门备案" in v.citation.quote
+    assert "2026-03-01" in v.message and "21" in v.message and "15" in v.message
+
+
+@pytest.mark.parametrize(("filed", "late"), [(D(2024, 3, 19), False), (D(2024, 3, 20), True)])
+def test_police_filing_day_15_vs_16(wuhan: egovrules.Pack, filed: dt.date, late: bool) -> None:
+    """Access on 2024-03-04: filing on day 15 is in time, on day 16 it is late."""
+    site = egovrules.Website(
+        id="s", publishes_important_party_gov_info=True, network_access_date=D(2024, 3, 4),
+        police_filing={"authority": "municipal_public_security_department", "date": filed})
+    ids = {v.rule_id for v in wuhan.check(site, as_of=D(2024, 6, 1)).violations}
+    assert ("wuhan.website.police_filing_15_days" in ids) is late
+    assert "wuhan.website.police_filing_authority" not in ids
+
+
+def test_site_without_trigger_needs_no_police_filing(wuhan: egovrules.Pack) -> None:
+    """Neither important information nor interactive columns: no filing duty."""
+    site = egovrules.Website(id="s", network_access_date=D(2024, 3, 4))
+    report = wuhan.check(site, as_of=D(2025, 1, 1))
+    assert report.outcomes["wuhan.website.police_filing_15_days"] == egovrules.Outcome.NOT_APPLICABLE
+
+
+def test_use_before_acceptance(wuhan: egovrules.Pack) -> None:
+    """第八条: a project put into use before passing acceptance violates the article."""
+    project = egovrules.Project(
+        id="p", operation_start_date=D(2025, 9, 1),
+        acceptance={"date": D(2025, 10, 15), "result": "passed"})
+    ids = {(v.rule_id, v.citation.article) for v in wuhan.check(project, as_of=D(2026, 1, 1)).violations}
+    assert ("wuhan.project.no_use_without_acceptance", 8) in ids
+
+
+def test_om_funds_before_acceptance(wuhan: egovrules.Pack) -> None:
+    """第八条: follow-up O&M funds paid before acceptance are a violation; after, they are not."""
+    def check(paid: dt.date) -> set[str]:
+        project = egovrules.Project(
+            id="p", acceptance={"date": D(2025, 10, 15), "result": "passed"},
+            payments=[{"kind": "om", "date": paid}])
+        return {v.rule_id for v in wuhan.check(project, as_of=D(2026, 1, 1)).violations}
+    assert "wuhan.project.no_om_funds_without_acceptance" in check(D(2025, 10, 14))
+    assert "wuhan.project.no_om_funds_without_acceptance" not in check(D(2025, 10, 15))
+
+
+def test_separate_egress_needs_filing_not_approval(wuhan: egovrules.Pack) -> None:
+    """第二十条: a separate Internet egress needs its technical and security plan filed with
+    the information industry department; no approval is asked for."""
+    filed = egovrules.NetworkRequest(
+        id="n", request_type="separate_internet_egress", egress_point="own",
+        filing={"authority": "municipal_information_industry_department",
+                "date": D(2025, 1, 5), "tech_security_plan": True})
+    unfiled = filed.model_copy(update={"filing": None})
+    rule = "wuhan.network.separate_egress_filing"
+    assert wuhan.check(filed, as_of=D(2025, 2, 1)).outcomes[rule] == egovrules.Outcome.SATISFIED
+    (v,) = [v for v in wuhan.check(unfiled, as_of=D(2025, 2, 1)).violations if v.rule_id == rule]
+    assert v.citation.article == 20
+
+
+def test_examples_give_the_outcomes_their_names_say() -> None:
+    """examples/wuhan: '*-compliant' files are compliant, the others are not."""
+    pack = egovrules.load_pack("wuhan")
+    from egovrules.cli import _read_subject
+
+    files = sorted((ROOT / "examples" / "wuhan").glob("*.yaml"))
+    assert len(files) >= 6
+    for path in files:
+        report = pack.check(_read_subject(Path(path), None), as_of=D(2026, 3, 22))
+        assert report.compliant == path.stem.endswith("-compliant"), path.name
