@@ -192,6 +192,11 @@ class _Generator:
         if isinstance(c.right, Const) and c.right.value is None:
             return f"({left} is {'' if c.op == 'eq' else 'not '}None)"
         right, rn = self.expr(c.right)
+        if (c.op in ("eq", "ne") and not ln and kind_of(c.left) == "bool"
+                and isinstance(c.right, (Const, Param)) and isinstance(c.right.value, bool)):
+            # A bool field the model guarantees is never null: test it directly.
+            positive = c.right.value == (c.op == "eq")
+            return left if positive else f"(not {left})"
         guards = []
         if ln:
             t = self.tmp()
