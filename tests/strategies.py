@@ -17,13 +17,18 @@ from egovrules.ir.nodes import Const, Param, RuleSet
 
 BASE = dt.date(2024, 3, 1)
 DATES = st.integers(-40, 60).map(lambda n: BASE + dt.timedelta(days=n))
-DATETIMES = st.integers(0, 72 * 60).map(
-    lambda m: dt.datetime(2024, 3, 1) + dt.timedelta(minutes=m)
-)
+DATETIMES = st.integers(0, 72 * 60).map(lambda m: dt.datetime(2024, 3, 1) + dt.timedelta(minutes=m))
 # Budgets straddle the 10 % line in cents as well as in whole units.
 DECIMALS = st.one_of(
-    st.sampled_from([Decimal("1000000"), Decimal("1100000"), Decimal("1100000.01"),
-                     Decimal("1099999.99"), Decimal("0")]),
+    st.sampled_from(
+        [
+            Decimal("1000000"),
+            Decimal("1100000"),
+            Decimal("1100000.01"),
+            Decimal("1099999.99"),
+            Decimal("0"),
+        ]
+    ),
     st.decimals(min_value=0, max_value=3_000_000, places=2, allow_nan=False),
 )
 
@@ -46,7 +51,7 @@ def pack_strings(ruleset: RuleSet) -> list[str]:
     for rule in ruleset.rules:
         walk(rule.when)
         walk(rule.requires)
-    return sorted(found) + ["other"]
+    return [*sorted(found), "other"]
 
 
 def subject_data(model: type[BaseModel], strings: list[str]) -> st.SearchStrategy[dict[str, Any]]:

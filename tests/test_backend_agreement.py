@@ -52,5 +52,3 @@ def test_strategies_reach_every_outcome(mini: egovrules.Pack) -> None:
 
     collect()
     assert {1, 2, 3} <= seen
-
-

@@ -28,9 +28,15 @@ def test_exit_codes_are_stable() -> None:
 
 def test_check_compliant_and_violating(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A compliant subject exits 0; one with a late filing exits 1 and names the rule."""
-    ok = _write(tmp_path, "ok.yaml", "kind: website\nid: a\nsecurity_systems: [info_security_mgmt]\n")
-    late = _write(tmp_path, "late.yaml", "kind: website\nid: b\nhas_interactive_columns: true\n"
-                  "network_access_date: 2026-03-01\nsecurity_systems: [info_security_mgmt]\n")
+    ok = _write(
+        tmp_path, "ok.yaml", "kind: website\nid: a\nsecurity_systems: [info_security_mgmt]\n"
+    )
+    late = _write(
+        tmp_path,
+        "late.yaml",
+        "kind: website\nid: b\nhas_interactive_columns: true\n"
+        "network_access_date: 2026-03-01\nsecurity_systems: [info_security_mgmt]\n",
+    )
     assert main(["check", "--city", MINI, "--as-of", "2026-03-22", str(ok)]) == 0
     assert main(["check", "--city", MINI, "--as-of", "2026-03-22", str(ok), str(late)]) == 1
     out = capsys.readouterr().out
@@ -38,11 +44,19 @@ def test_check_compliant_and_violating(tmp_path: Path, capsys: pytest.CaptureFix
     assert "2 subject(s) checked, 1 compliant, 1 violation(s)" in out
 
 
-def test_json_output_is_documented_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_output_is_documented_shape(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """JSON carries the subject, pack hash, as-of date and each violation's citation."""
-    late = _write(tmp_path, "late.yaml", "kind: website\nid: b\nhas_interactive_columns: true\n"
-                  "network_access_date: 2026-03-01\nsecurity_systems: [info_security_mgmt]\n")
-    assert main(["check", "--city", MINI, "--as-of", "2026-03-22", "--format", "json", str(late)]) == 1
+    late = _write(
+        tmp_path,
+        "late.yaml",
+        "kind: website\nid: b\nhas_interactive_columns: true\n"
+        "network_access_date: 2026-03-01\nsecurity_systems: [info_security_mgmt]\n",
+    )
+    assert (
+        main(["check", "--city", MINI, "--as-of", "2026-03-22", "--format", "json", str(late)]) == 1
+    )
     doc = json.loads(capsys.readouterr().out)
     assert doc["schema_version"] == 1
     (report,) = doc["reports"]
@@ -56,12 +70,19 @@ def test_json_output_is_documented_shape(tmp_path: Path, capsys: pytest.CaptureF
     assert report["outcomes"]["mini.website.security_system"] == "satisfied"
 
 
-def test_pending_deadline_is_upcoming_not_violation(tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_pending_deadline_is_upcoming_not_violation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Before the deadline passes the subject is compliant and the filing is upcoming."""
-    site = _write(tmp_path, "s.yaml", "kind: website\nid: b\nhas_interactive_columns: true\n"
-                  "network_access_date: 2026-03-01\nsecurity_systems: [info_security_mgmt]\n")
-    assert main(["check", "--city", MINI, "--as-of", "2026-03-10", "--format", "json", str(site)]) == 0
+    site = _write(
+        tmp_path,
+        "s.yaml",
+        "kind: website\nid: b\nhas_interactive_columns: true\n"
+        "network_access_date: 2026-03-01\nsecurity_systems: [info_security_mgmt]\n",
+    )
+    assert (
+        main(["check", "--city", MINI, "--as-of", "2026-03-10", "--format", "json", str(site)]) == 0
+    )
     (up,) = json.loads(capsys.readouterr().out)["reports"][0]["upcoming"]
     assert (up["due"], up["days_left"]) == ("2026-03-16", 6)
 
@@ -77,8 +98,9 @@ def test_pending_deadline_is_upcoming_not_violation(tmp_path: Path,
         ("- a\n- b\n", "E301", ":1:1:"),
     ],
 )
-def test_bad_subject_is_positioned_error(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                         text: str, code: str, where: str) -> None:
+def test_bad_subject_is_positioned_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, code: str, where: str
+) -> None:
     """A bad subject file gets file:line:col, a code, exit 2, and no traceback."""
     path = _write(tmp_path, "bad.yaml", text)
     assert main(["check", "--city", MINI, str(path)]) == 2
@@ -111,8 +133,12 @@ def test_reading_subjects_does_not_modify_them(tmp_path: Path) -> None:
 @pytest.mark.parametrize("command", [[], ["check"], ["test"], ["schema"], ["packs"]])
 def test_help_for_every_command(command: list[str]) -> None:
     """Every command has --help, exiting 0."""
-    proc = subprocess.run([sys.executable, "-m", "egovrules", *command, "--help"],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "egovrules", *command, "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0
     assert proc.stdout.startswith("usage: egovrules")
 
@@ -121,8 +147,12 @@ def test_version() -> None:
     """--version prints the package version."""
     import egovrules
 
-    proc = subprocess.run([sys.executable, "-m", "egovrules", "--version"],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "egovrules", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.stdout.strip() == f"egovrules {egovrules.__version__}"
 
 

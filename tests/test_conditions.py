@@ -15,22 +15,33 @@ import yaml
 
 import egovrules
 from egovrules.backends.base import InterpretingBackend
-from egovrules.ir.compile import compile_document
 from egovrules.document import read_document
+from egovrules.ir.compile import compile_document
 from egovrules.report.model import Outcome
 from tests.conftest import FIXTURES
 
 MINI = yaml.safe_load((FIXTURES / "packs" / "mini.yaml").read_text(encoding="utf-8"))
 D = dt.date
+AS_OF = D(2024, 6, 1)
 
 
-def make_pack(tmp_path: Path, requires: Any, *, when: Any = None, subject: str = "website",
-              message: str = "violated") -> egovrules.Pack:
+def make_pack(
+    tmp_path: Path,
+    requires: Any,
+    *,
+    when: Any = None,
+    subject: str = "website",
+    message: str = "violated",
+) -> egovrules.Pack:
     """The mini pack with one rule, written to a file and loaded like any pack."""
     data = dict(MINI)
     rule: dict[str, Any] = {
-        "id": f"mini.{subject}.probe", "concept": "probe.rule", "subject": subject,
-        "severity": "error", "requires": requires, "message": {"en": message},
+        "id": f"mini.{subject}.probe",
+        "concept": "probe.rule",
+        "subject": subject,
+        "severity": "error",
+        "requires": requires,
+        "message": {"en": message},
         "cite": {"article": 2, "paragraph": 1, "quote": {"zh": "网站必须建立安全管理制度"}},
     }
     if when is not None:
@@ -42,13 +53,12 @@ def make_pack(tmp_path: Path, requires: Any, *, when: Any = None, subject: str =
     return egovrules.load_pack(path)
 
 
-def outcome(pack: egovrules.Pack, subject: dict[str, Any], as_of: dt.date = D(2024, 6, 1)) -> Outcome:
+def outcome(pack: egovrules.Pack, subject: dict[str, Any], as_of: dt.date = AS_OF) -> Outcome:
     """The probe rule's outcome, checked against the reference interpreter too."""
     report = pack.check(subject, as_of=as_of)
     (got,) = report.outcomes.values()
     kind = subject["kind"]
-    ref = InterpretingBackend(pack.ruleset).outcomes(
-        kind, egovrules.parse_subject(subject), as_of)
+    ref = InterpretingBackend(pack.ruleset).outcomes(kind, egovrules.parse_subject(subject), as_of)
     assert (int(got),) == ref
     return got
 
@@ -77,42 +87,102 @@ V, S, N, PEND = Outcome.VIOLATED, Outcome.SATISFIED, Outcome.NOT_APPLICABLE, Out
         ({"present": "security_systems"}, {"security_systems": []}, V),
         ({"absent": "url"}, {"url": ""}, S),
         # membership
-        ({"field": "maintainer.kind", "in": ["agency", "person"]}, {"maintainer": {"kind": "person"}}, S),
+        (
+            {"field": "maintainer.kind", "in": ["agency", "person"]},
+            {"maintainer": {"kind": "person"}},
+            S,
+        ),
         ({"field": "maintainer.kind", "not_in": ["agency"]}, {}, V),
-        ({"field": "security_systems", "contains_all": ["a", "b"]}, {"security_systems": ["a", "b", "c"]}, S),
+        (
+            {"field": "security_systems", "contains_all": ["a", "b"]},
+            {"security_systems": ["a", "b", "c"]},
+            S,
+        ),
         ({"field": "security_systems", "contains_all": ["a", "b"]}, {"security_systems": ["a"]}, V),
         # all / any
-        ({"any": [{"field": "portal_column", "eq": True}, {"field": "links_to_portal", "eq": True}]},
-         {"links_to_portal": True}, S),
-        ({"all": [{"field": "portal_column", "eq": True}, {"field": "links_to_portal", "eq": True}]},
-         {"links_to_portal": True}, V),
+        (
+            {
+                "any": [
+                    {"field": "portal_column", "eq": True},
+                    {"field": "links_to_portal", "eq": True},
+                ]
+            },
+            {"links_to_portal": True},
+            S,
+        ),
+        (
+            {
+                "all": [
+                    {"field": "portal_column", "eq": True},
+                    {"field": "links_to_portal", "eq": True},
+                ]
+            },
+            {"links_to_portal": True},
+            V,
+        ),
         # quantifiers over records; an empty list satisfies every
         ({"every": "incidents", "require": {"present": "reported_at"}}, {}, S),
         ({"some": "incidents"}, {}, V),
-        ({"every": "incidents", "where": {"field": "kind", "eq": "illegal_case"},
-          "require": {"value": {"hours_between": ["detected_at", "reported_at"]}, "le": 24}},
-         {"incidents": [{"detected_at": "2024-03-01T10:00", "reported_at": "2024-03-02T10:00"}]}, S),
-        ({"every": "incidents", "where": {"field": "kind", "eq": "illegal_case"},
-          "require": {"value": {"hours_between": ["detected_at", "reported_at"]}, "le": 24}},
-         {"incidents": [{"detected_at": "2024-03-01T10:00", "reported_at": "2024-03-02T10:01"}]}, V),
-        ({"every": "incidents", "where": {"field": "kind", "eq": "illegal_case"},
-          "require": {"value": {"hours_between": ["detected_at", "reported_at"]}, "le": 24}},
-         {"incidents": [{"kind": "security_incident", "detected_at": "2024-03-01T10:00"}]}, S),
+        (
+            {
+                "every": "incidents",
+                "where": {"field": "kind", "eq": "illegal_case"},
+                "require": {"value": {"hours_between": ["detected_at", "reported_at"]}, "le": 24},
+            },
+            {"incidents": [{"detected_at": "2024-03-01T10:00", "reported_at": "2024-03-02T10:00"}]},
+            S,
+        ),
+        (
+            {
+                "every": "incidents",
+                "where": {"field": "kind", "eq": "illegal_case"},
+                "require": {"value": {"hours_between": ["detected_at", "reported_at"]}, "le": 24},
+            },
+            {"incidents": [{"detected_at": "2024-03-01T10:00", "reported_at": "2024-03-02T10:01"}]},
+            V,
+        ),
+        (
+            {
+                "every": "incidents",
+                "where": {"field": "kind", "eq": "illegal_case"},
+                "require": {"value": {"hours_between": ["detected_at", "reported_at"]}, "le": 24},
+            },
+            {"incidents": [{"kind": "security_incident", "detected_at": "2024-03-01T10:00"}]},
+            S,
+        ),
         # date arithmetic: calendar days from the network access date
-        ({"value": {"days_between": ["network_access_date", "police_filing.date"]}, "le": 15},
-         {"network_access_date": "2024-03-04", "police_filing": {"date": "2024-03-19"}}, S),
-        ({"value": {"days_between": ["network_access_date", "police_filing.date"]}, "le": 15},
-         {"network_access_date": "2024-03-04", "police_filing": {"date": "2024-03-20"}}, V),
-        ({"field": "police_filing.date", "le": {"add_days": ["network_access_date", 15]}},
-         {"network_access_date": "2024-02-20", "police_filing": {"date": "2024-03-06"}}, S),
+        (
+            {"value": {"days_between": ["network_access_date", "police_filing.date"]}, "le": 15},
+            {"network_access_date": "2024-03-04", "police_filing": {"date": "2024-03-19"}},
+            S,
+        ),
+        (
+            {"value": {"days_between": ["network_access_date", "police_filing.date"]}, "le": 15},
+            {"network_access_date": "2024-03-04", "police_filing": {"date": "2024-03-20"}},
+            V,
+        ),
+        (
+            {"field": "police_filing.date", "le": {"add_days": ["network_access_date", 15]}},
+            {"network_access_date": "2024-02-20", "police_filing": {"date": "2024-03-06"}},
+            S,
+        ),
         ({"value": {"len": "online_services"}, "ge": 2}, {"online_services": [{"item": "a"}]}, V),
         # the evaluation date as an operand
-        ({"field": "network_access_date", "le": "@as_of"}, {"network_access_date": "2024-06-01"}, S),
-        ({"field": "network_access_date", "le": "@as_of"}, {"network_access_date": "2024-06-02"}, V),
+        (
+            {"field": "network_access_date", "le": "@as_of"},
+            {"network_access_date": "2024-06-01"},
+            S,
+        ),
+        (
+            {"field": "network_access_date", "le": "@as_of"},
+            {"network_access_date": "2024-06-02"},
+            V,
+        ),
     ],
 )
-def test_condition_semantics(tmp_path: Path, requires: Any, subject: dict[str, Any],
-                             expected: Outcome) -> None:
+def test_condition_semantics(
+    tmp_path: Path, requires: Any, subject: dict[str, Any], expected: Outcome
+) -> None:
     """Each form of the language gives the outcome the spec describes."""
     assert outcome(make_pack(tmp_path, requires), {**W, **subject}) == expected
 
@@ -127,13 +197,25 @@ def test_condition_semantics(tmp_path: Path, requires: Any, subject: dict[str, A
         (None, "5", N),
     ],
 )
-def test_ratio_arithmetic_is_exact(tmp_path: Path, approved: str | None, current: str,
-                                   expected: Outcome) -> None:
+def test_ratio_arithmetic_is_exact(
+    tmp_path: Path, approved: str | None, current: str, expected: Outcome
+) -> None:
     """Budget variance is computed in Decimal: 10 % is never 10.000000000000002 %."""
-    when = {"value": {"div": [{"sub": ["current_total_investment", "approved_total_investment"]},
-                              "approved_total_investment"]}, "gt": "$budget_variance"}
-    pack = make_pack(tmp_path, {"some": "approvals", "where": {"field": "kind", "eq": "re_approval"}},
-                     when=when, subject="project")
+    when = {
+        "value": {
+            "div": [
+                {"sub": ["current_total_investment", "approved_total_investment"]},
+                "approved_total_investment",
+            ]
+        },
+        "gt": "$budget_variance",
+    }
+    pack = make_pack(
+        tmp_path,
+        {"some": "approvals", "where": {"field": "kind", "eq": "re_approval"}},
+        when=when,
+        subject="project",
+    )
     subject = {**P, "current_total_investment": current}
     if approved is not None:
         subject["approved_total_investment"] = approved
@@ -142,9 +224,15 @@ def test_ratio_arithmetic_is_exact(tmp_path: Path, approved: str | None, current
 
 def test_absolute_paths_inside_quantifiers(tmp_path: Path) -> None:
     """Inside 'some', a leading '/' reaches the subject, not the item."""
-    requires = {"some": "approvals", "where": {"all": [
-        {"field": "kind", "eq": "planning"},
-        {"field": "date", "le": {"field": "/construction_start_date"}}]}}
+    requires = {
+        "some": "approvals",
+        "where": {
+            "all": [
+                {"field": "kind", "eq": "planning"},
+                {"field": "date", "le": {"field": "/construction_start_date"}},
+            ]
+        },
+    }
     pack = make_pack(tmp_path, requires, subject="project")
     base = {**P, "construction_start_date": "2024-05-01"}
     assert outcome(pack, {**base, "approvals": [{"kind": "planning", "date": "2024-05-01"}]}) == S
@@ -161,11 +249,16 @@ def test_absolute_paths_inside_quantifiers(tmp_path: Path) -> None:
         (None, D(2024, 3, 4), PEND),
     ],
 )
-def test_deadline_boundaries(mini: egovrules.Pack, filed: str | None, as_of: dt.date,
-                             expected: Outcome) -> None:
+def test_deadline_boundaries(
+    mini: egovrules.Pack, filed: str | None, as_of: dt.date, expected: Outcome
+) -> None:
     """Wuhan-style 15 calendar days from network access, the access day not counted."""
-    site = {**W, "has_interactive_columns": True, "network_access_date": "2024-03-04",
-            "security_systems": ["info_security_mgmt"]}
+    site = {
+        **W,
+        "has_interactive_columns": True,
+        "network_access_date": "2024-03-04",
+        "security_systems": ["info_security_mgmt"],
+    }
     if filed:
         site["police_filing"] = {"date": filed}
     report = mini.check(site, as_of=as_of)
@@ -184,8 +277,12 @@ def test_deadline_not_started_is_satisfied(mini: egovrules.Pack) -> None:
 
 def test_message_names_actual_values(mini: egovrules.Pack) -> None:
     """The message says when the site went online, that no filing exists, and the limit."""
-    site = {**W, "has_interactive_columns": True, "network_access_date": "2026-03-01",
-            "security_systems": ["info_security_mgmt"]}
+    site = {
+        **W,
+        "has_interactive_columns": True,
+        "network_access_date": "2026-03-01",
+        "security_systems": ["info_security_mgmt"],
+    }
     (v,) = mini.check(site, as_of=D(2026, 3, 22)).violations
     assert v.message == "online 2026-03-01, police filing missing after 21 days; limit 15"
     assert v.message_original == "网络接入2026-03-01,公安备案无"

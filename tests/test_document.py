@@ -36,7 +36,7 @@ def test_python_tags_are_refused_not_executed() -> None:
 def test_billion_laughs_is_refused() -> None:
     """Exponential alias expansion is refused before anything is built."""
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for prev, name in zip("abcdefgh", "bcdefghi"):
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     codes = _codes("\n".join(lines).encode())
     assert [c for c, _, _ in codes] == ["E004"]
@@ -54,7 +54,7 @@ def test_non_utf8_is_reported_with_position() -> None:
 
 def test_syntax_error_position() -> None:
     """A YAML syntax error points at the problem."""
-    (code, line, _), = _codes(b"a: [1, 2\nb: 3\n")
+    ((code, line, _),) = _codes(b"a: [1, 2\nb: 3\n")
     assert (code, line) == ("E003", 2)
 
 

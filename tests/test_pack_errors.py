@@ -64,7 +64,9 @@ def test_cli_exit_code_2_and_no_traceback(name: str) -> None:
     subject = FIXTURES / "subjects" / "website-minimal.yaml"
     proc = subprocess.run(
         [sys.executable, "-m", "egovrules", "check", "--city", str(path), str(subject)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 2
     assert f"{path}:" in proc.stderr

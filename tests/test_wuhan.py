@@ -79,8 +79,9 @@ def test_every_quote_occurs_in_the_source(wuhan: egovrules.Pack) -> None:
 
 def test_labels_match_the_source(wuhan: egovrules.Pack) -> None:
     """Each label is the printed label in simplified form."""
-    printed = re.findall(r"^(第[一二三四五六七八九十]+條)", SOURCE.read_text(encoding="utf-8"),
-                         flags=re.M)
+    printed = re.findall(
+        r"^(第[一二三四五六七八九十]+條)", SOURCE.read_text(encoding="utf-8"), flags=re.M
+    )
     assert [a.label for a in wuhan.ruleset.articles] == [normalize_zh(p) for p in printed]
 
 
@@ -94,11 +95,13 @@ def test_rule_ids_and_concepts(wuhan: egovrules.Pack) -> None:
 
 # ---- scenarios written from the text, not from the pack's own cases ------------------------
 
+
 def test_late_police_filing(wuhan: egovrules.Pack) -> None:
     """第十五条 ¶2: a site with interactive columns online on 2026-03-01 without a police
     filing three weeks later violates the 15-day filing duty."""
-    site = egovrules.Website(id="s", has_interactive_columns=True,
-                             network_access_date=D(2026, 3, 1))
+    site = egovrules.Website(
+        id="s", has_interactive_columns=True, network_access_date=D(2026, 3, 1)
+    )
     report = wuhan.check(site, as_of=D(2026, 3, 22))
     v = next(v for v in report.violations if v.concept == "website.police_filing")
     assert (v.citation.article, v.citation.label, v.citation.paragraph) == (15, "第十五条", 2)
@@ -110,8 +113,11 @@ def test_late_police_filing(wuhan: egovrules.Pack) -> None:
 def test_police_filing_day_15_vs_16(wuhan: egovrules.Pack, filed: dt.date, late: bool) -> None:
     """Access on 2024-03-04: filing on day 15 is in time, on day 16 it is late."""
     site = egovrules.Website(
-        id="s", publishes_important_party_gov_info=True, network_access_date=D(2024, 3, 4),
-        police_filing={"authority": "municipal_public_security_department", "date": filed})
+        id="s",
+        publishes_important_party_gov_info=True,
+        network_access_date=D(2024, 3, 4),
+        police_filing={"authority": "municipal_public_security_department", "date": filed},
+    )
     ids = {v.rule_id for v in wuhan.check(site, as_of=D(2024, 6, 1)).violations}
     assert ("wuhan.website.police_filing_15_days" in ids) is late
     assert "wuhan.website.police_filing_authority" not in ids
@@ -121,25 +127,36 @@ def test_site_without_trigger_needs_no_police_filing(wuhan: egovrules.Pack) -> N
     """Neither important information nor interactive columns: no filing duty."""
     site = egovrules.Website(id="s", network_access_date=D(2024, 3, 4))
     report = wuhan.check(site, as_of=D(2025, 1, 1))
-    assert report.outcomes["wuhan.website.police_filing_15_days"] == egovrules.Outcome.NOT_APPLICABLE
+    assert (
+        report.outcomes["wuhan.website.police_filing_15_days"] == egovrules.Outcome.NOT_APPLICABLE
+    )
 
 
 def test_use_before_acceptance(wuhan: egovrules.Pack) -> None:
     """第八条: a project put into use before passing acceptance violates the article."""
     project = egovrules.Project(
-        id="p", operation_start_date=D(2025, 9, 1),
-        acceptance={"date": D(2025, 10, 15), "result": "passed"})
-    ids = {(v.rule_id, v.citation.article) for v in wuhan.check(project, as_of=D(2026, 1, 1)).violations}
+        id="p",
+        operation_start_date=D(2025, 9, 1),
+        acceptance={"date": D(2025, 10, 15), "result": "passed"},
+    )
+    ids = {
+        (v.rule_id, v.citation.article)
+        for v in wuhan.check(project, as_of=D(2026, 1, 1)).violations
+    }
     assert ("wuhan.project.no_use_without_acceptance", 8) in ids
 
 
 def test_om_funds_before_acceptance(wuhan: egovrules.Pack) -> None:
     """第八条: follow-up O&M funds paid before acceptance are a violation; after, they are not."""
+
     def check(paid: dt.date) -> set[str]:
         project = egovrules.Project(
-            id="p", acceptance={"date": D(2025, 10, 15), "result": "passed"},
-            payments=[{"kind": "om", "date": paid}])
+            id="p",
+            acceptance={"date": D(2025, 10, 15), "result": "passed"},
+            payments=[{"kind": "om", "date": paid}],
+        )
         return {v.rule_id for v in wuhan.check(project, as_of=D(2026, 1, 1)).violations}
+
     assert "wuhan.project.no_om_funds_without_acceptance" in check(D(2025, 10, 14))
     assert "wuhan.project.no_om_funds_without_acceptance" not in check(D(2025, 10, 15))
 
@@ -148,9 +165,15 @@ def test_separate_egress_needs_filing_not_approval(wuhan: egovrules.Pack) -> Non
     """第二十条: a separate Internet egress needs its technical and security plan filed with
     the information industry department; no approval is asked for."""
     filed = egovrules.NetworkRequest(
-        id="n", request_type="separate_internet_egress", egress_point="own",
-        filing={"authority": "municipal_information_industry_department",
-                "date": D(2025, 1, 5), "tech_security_plan": True})
+        id="n",
+        request_type="separate_internet_egress",
+        egress_point="own",
+        filing={
+            "authority": "municipal_information_industry_department",
+            "date": D(2025, 1, 5),
+            "tech_security_plan": True,
+        },
+    )
     unfiled = filed.model_copy(update={"filing": None})
     rule = "wuhan.network.separate_egress_filing"
     assert wuhan.check(filed, as_of=D(2025, 2, 1)).outcomes[rule] == egovrules.Outcome.SATISFIED

@@ -19,6 +19,7 @@ from egovrules._version import __version__
 from egovrules.document import DocumentError, read_document, validation_diagnostics
 from egovrules.errors import Diagnostic, EgovrulesError, SubjectError, UsageError
 from egovrules.pack import Pack, available_packs, load_pack
+from egovrules.pack.testing import run_pack_tests, uncovered_rules
 from egovrules.report.model import Report
 from egovrules.report.render.json import render_json
 from egovrules.report.render.text import render_text
@@ -60,30 +61,41 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"egovrules {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = sub.add_parser("check", help="check subject files against a city's rule pack",
-                           description="Check subject files (YAML or JSON) against a rule pack.")
+    check = sub.add_parser(
+        "check",
+        help="check subject files against a city's rule pack",
+        description="Check subject files (YAML or JSON) against a rule pack.",
+    )
     check.add_argument("files", nargs="+", type=Path, help="subject files")
-    check.add_argument("--city", help="bundled pack id (or a pack file); default: the "
-                       "subject's city field")
-    check.add_argument("--kind", choices=SUBJECT_KINDS,
-                       help="subject kind for files that have no 'kind' field")
-    check.add_argument("--as-of", type=_date, help="evaluation date YYYY-MM-DD "
-                       "(default: today in Asia/Shanghai)")
+    check.add_argument(
+        "--city", help="bundled pack id (or a pack file); default: the subject's city field"
+    )
+    check.add_argument(
+        "--kind", choices=SUBJECT_KINDS, help="subject kind for files that have no 'kind' field"
+    )
+    check.add_argument(
+        "--as-of", type=_date, help="evaluation date YYYY-MM-DD (default: today in Asia/Shanghai)"
+    )
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(run=_cmd_check)
 
-    test = sub.add_parser("test", help="run the examples of rule packs",
-                          description="Run each pack's own test cases.")
+    test = sub.add_parser(
+        "test", help="run the examples of rule packs", description="Run each pack's own test cases."
+    )
     test.add_argument("packs", nargs="*", help="pack ids or files (default: every bundled pack)")
     test.set_defaults(run=_cmd_test)
 
-    schema = sub.add_parser("schema", help="print the JSON Schema of a subject kind",
-                            description="Print the JSON Schema of a subject model.")
+    schema = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of a subject kind",
+        description="Print the JSON Schema of a subject model.",
+    )
     schema.add_argument("kind", choices=SUBJECT_KINDS)
     schema.set_defaults(run=_cmd_schema)
 
-    packs = sub.add_parser("packs", help="list the bundled rule packs",
-                           description="List the bundled rule packs.")
+    packs = sub.add_parser(
+        "packs", help="list the bundled rule packs", description="List the bundled rule packs."
+    )
     packs.set_defaults(run=_cmd_packs)
     return p
 
@@ -97,6 +109,7 @@ def _date(text: str) -> dt.date:
 
 # -- commands ----------------------------------------------------------------------------------
 
+
 def _cmd_check(args: argparse.Namespace) -> ExitCode:
     packs: dict[str, Pack] = {}
     reports: list[tuple[Report, str | None]] = []
@@ -108,8 +121,9 @@ def _cmd_check(args: argparse.Namespace) -> ExitCode:
             if city is None:
                 raise UsageError(f"{file}: no city: give --city or a 'city' field")
             if args.city and subject.city and Path(args.city).stem != subject.city:
-                raise UsageError(f"{file}: the subject's city is {subject.city!r}, "
-                                 f"not {args.city!r}")
+                raise UsageError(
+                    f"{file}: the subject's city is {subject.city!r}, not {args.city!r}"
+                )
             if city not in packs:
                 packs[city] = load_pack(city)
             reports.append((packs[city].check(subject, as_of=args.as_of), str(file)))
@@ -129,12 +143,21 @@ def _read_subject(file: Path, kind: str | None) -> SubjectBase:
     except DocumentError as exc:
         raise SubjectError(exc.diagnostics, exc.text) from None
     if not isinstance(doc.data, dict):
-        raise SubjectError([Diagnostic("E301", "a subject file must hold one mapping",
-                                       doc.span(()))], doc.text)
+        raise SubjectError(
+            [Diagnostic("E301", "a subject file must hold one mapping", doc.span(()))], doc.text
+        )
     if "kind" not in doc.data and kind is None:
-        raise SubjectError([Diagnostic(
-            "E302", "no subject kind: add a 'kind' field or pass --kind", doc.span(()),
-            f"kinds: {', '.join(SUBJECT_KINDS)}")], doc.text)
+        raise SubjectError(
+            [
+                Diagnostic(
+                    "E302",
+                    "no subject kind: add a 'kind' field or pass --kind",
+                    doc.span(()),
+                    f"kinds: {', '.join(SUBJECT_KINDS)}",
+                )
+            ],
+            doc.text,
+        )
     try:
         return parse_subject(doc.data, kind)
     except ValidationError as exc:
@@ -145,8 +168,6 @@ def _read_subject(file: Path, kind: str | None) -> SubjectBase:
 
 
 def _cmd_test(args: argparse.Namespace) -> ExitCode:
-    from egovrules.pack.testing import run_pack_tests, uncovered_rules
-
     failed = 0  # cases whose outcome differs, plus rules a pack's cases do not cover
     passed = 0
     for name in args.packs or available_packs():
@@ -157,15 +178,17 @@ def _cmd_test(args: argparse.Namespace) -> ExitCode:
             if not r.passed:
                 failed += 1
                 print(f"FAIL {pack.id}: {r.case.name}")
-                for label, ids in (("missing violations", r.missing),
-                                   ("unexpected violations", r.unexpected),
-                                   ("missing pending", r.pending_missing),
-                                   ("unexpected pending", r.pending_unexpected)):
+                for label, ids in (
+                    ("missing violations", r.missing),
+                    ("unexpected violations", r.unexpected),
+                    ("missing pending", r.pending_missing),
+                    ("unexpected pending", r.pending_unexpected),
+                ):
                     if ids:
                         print(f"  {label}: {', '.join(ids)}")
         gaps = uncovered_rules(pack, results)
-        for label, ids in gaps.items():
-            for rid in ids:
+        for label, rule_ids in gaps.items():
+            for rid in rule_ids:
                 failed += 1
                 print(f"FAIL {pack.id}: rule {rid} is {label.replace('_', ' ')} by any case")
         print(f"{pack.id}: {len(results)} case(s), {len(pack.rules)} rule(s)")

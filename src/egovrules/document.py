@@ -79,12 +79,18 @@ def read_document(path: str | Path, *, display_name: str | None = None) -> Docum
         size = p.stat().st_size
         if size > MAX_BYTES:
             raise DocumentError(
-                [Diagnostic("E001", f"file is {size} bytes; the limit is {MAX_BYTES}",
-                            Span(name, 1, 1))], None)
+                [
+                    Diagnostic(
+                        "E001", f"file is {size} bytes; the limit is {MAX_BYTES}", Span(name, 1, 1)
+                    )
+                ],
+                None,
+            )
         raw = p.read_bytes()
     except OSError as exc:
-        raise DocumentError([Diagnostic("E000", f"cannot read file: {exc.strerror or exc}",
-                                        Span(name, 1, 1))], None) from None
+        raise DocumentError(
+            [Diagnostic("E000", f"cannot read file: {exc.strerror or exc}", Span(name, 1, 1))], None
+        ) from None
     return parse_document(raw, name)
 
 
@@ -92,16 +98,29 @@ def parse_document(raw: bytes, name: str) -> Document:
     """Parse bytes already read (see ``read_document``)."""
     if len(raw) > MAX_BYTES:
         raise DocumentError(
-            [Diagnostic("E001", f"input is {len(raw)} bytes; the limit is {MAX_BYTES}",
-                        Span(name, 1, 1))], None)
+            [
+                Diagnostic(
+                    "E001", f"input is {len(raw)} bytes; the limit is {MAX_BYTES}", Span(name, 1, 1)
+                )
+            ],
+            None,
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise DocumentError(
-            [Diagnostic("E002", f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
-                        Span(name, line, col), "save the file as UTF-8")], None) from None
+            [
+                Diagnostic(
+                    "E002",
+                    f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                    Span(name, line, col),
+                    "save the file as UTF-8",
+                )
+            ],
+            None,
+        ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     return _Builder(name, text).build()
@@ -146,8 +165,15 @@ class _Builder:
             data = json.loads(self.text)
         except json.JSONDecodeError as exc:
             raise DocumentError(
-                [Diagnostic("E003", f"JSON syntax error: {exc.msg}",
-                            Span(self.name, exc.lineno, exc.colno))], self.text) from None
+                [
+                    Diagnostic(
+                        "E003",
+                        f"JSON syntax error: {exc.msg}",
+                        Span(self.name, exc.lineno, exc.colno),
+                    )
+                ],
+                self.text,
+            ) from None
         return Document(self.name, self.text, data, {(): Span(self.name, 1, 1)}, {})
 
     def _span(self, mark: Any) -> Span:
@@ -171,9 +197,12 @@ class _Builder:
                 sizes[key] = 1 + sum(sizes[id(c)] for c in children)
                 open_nodes.discard(key)
                 if sizes[key] > MAX_NODES:
-                    self._fail("E004", f"more than {MAX_NODES} values after alias expansion",
-                               node, "aliases expand exponentially here (a 'billion laughs' "
-                               "file?)")
+                    self._fail(
+                        "E004",
+                        f"more than {MAX_NODES} values after alias expansion",
+                        node,
+                        "aliases expand exponentially here (a 'billion laughs' file?)",
+                    )
                 continue
             if key in sizes:
                 continue
@@ -186,14 +215,22 @@ class _Builder:
     def _value(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            self._fail("E004", f"more than {MAX_NODES} values after alias expansion", node,
-                       "aliases expand exponentially here (a 'billion laughs' file?)")
+            self._fail(
+                "E004",
+                f"more than {MAX_NODES} values after alias expansion",
+                node,
+                "aliases expand exponentially here (a 'billion laughs' file?)",
+            )
         if depth > MAX_DEPTH:
             self._fail("E005", f"nesting deeper than {MAX_DEPTH} levels", node)
         if node.tag not in _CORE_TAGS:
-            self._fail("E006", f"tag {node.tag!r} is not allowed", node,
-                       "only plain YAML values (strings, numbers, booleans, dates, lists, "
-                       "mappings) are read")
+            self._fail(
+                "E006",
+                f"tag {node.tag!r} is not allowed",
+                node,
+                "only plain YAML values (strings, numbers, booleans, dates, lists, "
+                "mappings) are read",
+            )
         self.value_marks.setdefault(path, self._span(node.start_mark))
         if isinstance(node, yaml.ScalarNode):
             try:
@@ -206,16 +243,21 @@ class _Builder:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self._fail("E008", "merge keys ('<<') are not supported", key_node,
-                           "write the keys out")
+                self._fail(
+                    "E008", "merge keys ('<<') are not supported", key_node, "write the keys out"
+                )
             if not isinstance(key_node, yaml.ScalarNode):
                 self._fail("E009", "a mapping key must be a plain value", key_node)
             key = self._value(key_node, (*path, "\0key"), depth + 1)
             if key in out:
                 first = self.key_marks[(*path, key)]
-                self.errors.append(Diagnostic(
-                    "E010", f"duplicate key {key!r} (first defined at line {first.line})",
-                    self._span(key_node.start_mark)))
+                self.errors.append(
+                    Diagnostic(
+                        "E010",
+                        f"duplicate key {key!r} (first defined at line {first.line})",
+                        self._span(key_node.start_mark),
+                    )
+                )
                 continue
             self.key_marks[(*path, key)] = self._span(key_node.start_mark)
             out[key] = self._value(value_node, (*path, key), depth + 1)
@@ -242,14 +284,18 @@ def validation_diagnostics(
         if _shadowed_union_branch(err["loc"], errors):
             continue
         path = _data_path(doc.data, (*prefix, *err["loc"]))
-        dotted = ".".join(str(p) for p in path[len(prefix):]) or "(top level)"
+        dotted = ".".join(str(p) for p in path[len(prefix) :]) or "(top level)"
         if err["type"] == "extra_forbidden":
-            out.append(Diagnostic(code, f"unknown key {path[-1]!r}" if path else "unknown key",
-                                  doc.span(path, key=True)))
+            out.append(
+                Diagnostic(
+                    code,
+                    f"unknown key {path[-1]!r}" if path else "unknown key",
+                    doc.span(path, key=True),
+                )
+            )
         elif err["type"] == "missing":
             missing = err["loc"][-1]
-            out.append(Diagnostic(code, f"missing key {missing!r} in {dotted}",
-                                  doc.span(path)))
+            out.append(Diagnostic(code, f"missing key {missing!r} in {dotted}", doc.span(path)))
         else:
             out.append(Diagnostic(code, f"{dotted}: {err['msg']}", doc.span(path)))
     return out
@@ -260,10 +306,9 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
     path: list[Hashable] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             path.append(part)
             node = node[part]
         elif isinstance(node, dict) and isinstance(part, str) and not _is_tag(part):
@@ -283,6 +328,10 @@ def _shadowed_union_branch(loc: tuple[Any, ...], errors: list[Any]) -> bool:
     for i, part in enumerate(loc):
         if isinstance(part, str) and part.startswith("list["):
             prefix = loc[:i]
-            return any(e["loc"][:i] == prefix and len(e["loc"]) > i
-                       and not str(e["loc"][i]).startswith("list[") for e in errors)
+            return any(
+                e["loc"][:i] == prefix
+                and len(e["loc"]) > i
+                and not str(e["loc"][i]).startswith("list[")
+                for e in errors
+            )
     return False

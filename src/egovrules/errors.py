@@ -63,9 +63,7 @@ class InputError(EgovrulesError):
     """A file that could not be used, with every diagnostic found in it."""
 
     def __init__(self, diagnostics: list[Diagnostic], text: str | None = None) -> None:
-        self.diagnostics: tuple[Diagnostic, ...] = tuple(
-            sorted(diagnostics, key=_position_key)
-        )
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(sorted(diagnostics, key=_position_key))
         self.text = text
         super().__init__(self.render())
 

@@ -6,6 +6,7 @@ source line with a caret under the column, the format every egovrules error shar
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 __all__ = ["Span", "render_caret"]
@@ -40,6 +41,4 @@ def render_caret(span: Span, text: str | None) -> str:
 
 
 def _is_wide(ch: str) -> bool:
-    import unicodedata
-
     return unicodedata.east_asian_width(ch) in ("W", "F")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol
 
+from egovrules.ir.interpret import evaluate_rule
 from egovrules.ir.nodes import RuleIR, RuleSet
 
 __all__ = ["Backend", "InterpretingBackend", "rules_for"]
@@ -32,8 +33,6 @@ class InterpretingBackend:
     """The reference backend: interprets the IR directly. For tests, never for speed."""
 
     def __init__(self, ruleset: RuleSet) -> None:
-        from egovrules.ir.interpret import evaluate_rule
-
         self._evaluate = evaluate_rule
         self._rules = {k: rules_for(ruleset, k) for k in {r.subject for r in ruleset.rules}}
 

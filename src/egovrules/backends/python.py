@@ -11,8 +11,9 @@ The function is compiled once per pack.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from egovrules.backends.base import rules_for
 from egovrules.ir.conditions import kind_of
@@ -72,11 +73,15 @@ class PythonBackend:
             gen = _Generator()
             source = gen.function(rules_for(ruleset, kind))
             namespace: dict[str, Any] = {
-                "Decimal": Decimal, "_td": dt.timedelta, "_div": _div, "_hours": _hours,
-                "_get": _get, **gen.constants,
+                "Decimal": Decimal,
+                "_td": dt.timedelta,
+                "_div": _div,
+                "_hours": _hours,
+                "_get": _get,
+                **gen.constants,
             }
             code = compile(source, f"<egovrules {ruleset.pack_id}:{kind}>", "exec")
-            exec(code, namespace)  # noqa: S102 - generated from the IR only, see module doc
+            exec(code, namespace)
             self.sources[kind] = source
             self._functions[kind] = namespace["_check"]
 
@@ -169,15 +174,15 @@ class _Generator:
             case Compare():
                 return self.compare(c)
             case Some(field=f, item_scope=n, where=where):
-                items = self.iterable(f)
+                source = self.iterable(f)
                 if where is None:
-                    return f"bool({items})"
-                return f"any({self.cond(where)} for _it{n} in {items})"
+                    return f"bool({source})"
+                return f"any({self.cond(where)} for _it{n} in {source})"
             case Every(field=f, item_scope=n, where=where, require=require):
-                items = self.iterable(f)
+                source = self.iterable(f)
                 var = f"_it{n}"
                 filt = f" if {self.cond(where)}" if where is not None else ""
-                return f"all({self.cond(require)} for {var} in {items}{filt})"
+                return f"all({self.cond(require)} for {var} in {source}{filt})"
         raise TypeError(f"not a condition: {c!r}")
 
     def iterable(self, f: Field) -> str:
@@ -192,8 +197,13 @@ class _Generator:
         if isinstance(c.right, Const) and c.right.value is None:
             return f"({left} is {'' if c.op == 'eq' else 'not '}None)"
         right, rn = self.expr(c.right)
-        if (c.op in ("eq", "ne") and not ln and kind_of(c.left) == "bool"
-                and isinstance(c.right, (Const, Param)) and isinstance(c.right.value, bool)):
+        if (
+            c.op in ("eq", "ne")
+            and not ln
+            and kind_of(c.left) == "bool"
+            and isinstance(c.right, (Const, Param))
+            and isinstance(c.right.value, bool)
+        ):
             # A bool field the model guarantees is never null: test it directly.
             positive = c.right.value == (c.op == "eq")
             return left if positive else f"(not {left})"
@@ -242,9 +252,7 @@ class _Generator:
         if not an and not bn:
             return template.format(a=ac, b=bc), False
         ta, tb = self.tmp(), self.tmp()
-        test = " or ".join(
-            [f"({ta} := {ac}) is None"] * an + [f"({tb} := {bc}) is None"] * bn
-        )
+        test = " or ".join([f"({ta} := {ac}) is None"] * an + [f"({tb} := {bc}) is None"] * bn)
         body = template.format(a=ta if an else ac, b=tb if bn else bc)
         return f"(None if {test} else {body})", True
 
@@ -270,4 +278,3 @@ class _Generator:
             return self.access(head, path[1:], nullable[1:])
         t = self.tmp()
         return f"(None if ({t} := {head}) is None else {self.access(t, path[1:], nullable[1:])})"
-

@@ -95,7 +95,7 @@ def _partial(doc: Document) -> tuple[PackModel, _Invalid] | None:
                 invalid.any_article = True
     parameters = {}
     raw_params = data.get("parameters")
-    for name, raw in (raw_params.items() if isinstance(raw_params, dict) else ()):
+    for name, raw in raw_params.items() if isinstance(raw_params, dict) else ():
         try:
             parameters[str(name)] = _lenient(ParameterModel, raw)
         except ValidationError:
@@ -106,8 +106,14 @@ def _partial(doc: Document) -> tuple[PackModel, _Invalid] | None:
             rules.append(_lenient(RuleModel, raw))
         except ValidationError:
             invalid.rule_indexes.add(len(rules) + len(invalid.rule_indexes))
-    model = PackModel.model_construct(format=1, meta=meta, articles=articles,
-                                      parameters=parameters, rules=rules, tests=TestsModel())
+    model = PackModel.model_construct(
+        format=1,
+        meta=meta,
+        articles=articles,
+        parameters=parameters,
+        rules=rules,
+        tests=TestsModel(),
+    )
     return model, invalid
 
 
@@ -148,8 +154,9 @@ class _Compiler:
         self.articles: dict[int, Article] = {}
         self.invalid = _Invalid()
 
-    def error(self, code: str, message: str, path: tuple[Hashable, ...],
-              hint: str | None = None) -> None:
+    def error(
+        self, code: str, message: str, path: tuple[Hashable, ...], hint: str | None = None
+    ) -> None:
         self.diagnostics.append(Diagnostic(code, message, self.doc.span(path), hint))
 
     def run(self) -> RuleSet:
@@ -187,8 +194,9 @@ class _Compiler:
             self.articles[art.number] = art
             for lang in self.pack.meta.languages:
                 if not art.text.get(lang):
-                    self.error("E105", f"article {art.number} has no text in {lang!r}",
-                               (*path, "text"))
+                    self.error(
+                        "E105", f"article {art.number} has no text in {lang!r}", (*path, "text")
+                    )
             texts = tuple((lang, art.text.get(lang) or "") for lang in self.pack.meta.languages)
             out.append(ArticleIR(art.number, art.label, texts, art.declaratory))
         return tuple(out)
@@ -220,8 +228,7 @@ class _Compiler:
         if unit == "month_day":
             m = re.fullmatch(r"(\d\d)-(\d\d)", str(v))
             if not m or not _valid_month_day(int(m[1]), int(m[2])):
-                self.error("E110", f"${name} is a month_day: give \"MM-DD\", such as \"09-30\"",
-                           path)
+                self.error("E110", f'${name} is a month_day: give "MM-DD", such as "09-30"', path)
                 return v
             return (int(m[1]), int(m[2]))
         if unit == "date":
@@ -231,8 +238,12 @@ class _Compiler:
         if unit == "approver":
             if not isinstance(v, str) or v not in self.pack.meta.authorities:
                 known = ", ".join(self.pack.meta.authorities) or "none declared"
-                self.error("E111", f"${name}: {v!r} is not an authority of meta.authorities",
-                           path, f"known authorities: {known}")
+                self.error(
+                    "E111",
+                    f"${name}: {v!r} is not an authority of meta.authorities",
+                    path,
+                    f"known authorities: {known}",
+                )
             return v
         if not isinstance(v, str):
             self.error("E110", f"${name} is text: give a string", path)
@@ -242,40 +253,62 @@ class _Compiler:
         if number in self.invalid.articles or self.invalid.any_article:
             return  # its entry is already reported as invalid
         known = sorted(self.articles)
-        self.error("E102", f"article {number} is not in this pack",
-                   path, f"the pack holds articles {known[0]}–{known[-1]}" if known else None)
+        self.error(
+            "E102",
+            f"article {number} is not in this pack",
+            path,
+            f"the pack holds articles {known[0]}–{known[-1]}" if known else None,
+        )
 
     # -- rules -------------------------------------------------------------------------------
 
     def _rules(self, parser: ConditionParser) -> tuple[RuleIR, ...]:
         seen: set[str] = set()
         out = []
-        indexes = (i for i in range(len(self.pack.rules) + len(self.invalid.rule_indexes))
-                   if i not in self.invalid.rule_indexes)
-        for i, rule in zip(indexes, self.pack.rules):
+        indexes = (
+            i
+            for i in range(len(self.pack.rules) + len(self.invalid.rule_indexes))
+            if i not in self.invalid.rule_indexes
+        )
+        for i, rule in zip(indexes, self.pack.rules, strict=False):
             path: tuple[Hashable, ...] = ("rules", i)
             if rule.id in seen:
                 self.error("E120", f"rule id {rule.id!r} is used twice", (*path, "id"))
             seen.add(rule.id)
             prefix = f"{self.pack.meta.id}.{rule.subject}."
             if not rule.id.startswith(prefix):
-                self.error("E121", f"rule id {rule.id!r} must start with {prefix!r}",
-                           (*path, "id"))
+                self.error("E121", f"rule id {rule.id!r} must start with {prefix!r}", (*path, "id"))
             model = SUBJECT_MODELS[rule.subject]
-            when = (parser.condition(rule.when, (*path, "when"), model)
-                    if rule.when is not None else None)
+            when = (
+                parser.condition(rule.when, (*path, "when"), model)
+                if rule.when is not None
+                else None
+            )
             requires = parser.requirement(rule.requires, (*path, "requires"), model)
             message = self._message(rule, "en", path, parser, requires)
-            original = (self._message(rule, self.language, path, parser, requires)
-                        if self.language != "en" and rule.message.get(self.language) else None)
+            original = (
+                self._message(rule, self.language, path, parser, requires)
+                if self.language != "en" and rule.message.get(self.language)
+                else None
+            )
             citations = self._citations(rule, path)
             title = rule.title.get("en") if rule.title else None
-            out.append(RuleIR(
-                id=rule.id, concept=rule.concept, subject=rule.subject,
-                severity=Severity(rule.severity), confidence=rule.confidence, title=title,
-                when=when, requires=requires, message=message, message_original=original,
-                citations=citations, span=self.doc.span(path),
-            ))
+            out.append(
+                RuleIR(
+                    id=rule.id,
+                    concept=rule.concept,
+                    subject=rule.subject,
+                    severity=Severity(rule.severity),
+                    confidence=rule.confidence,
+                    title=title,
+                    when=when,
+                    requires=requires,
+                    message=message,
+                    message_original=original,
+                    citations=citations,
+                    span=self.doc.span(path),
+                )
+            )
         out.sort(key=_rule_order)
         return tuple(out)
 
@@ -289,33 +322,55 @@ class _Compiler:
                 self._missing_article(cite.article, (*cpath, "article"))
                 continue
             self._check_quote(cite, art, cpath)
-            out.append(Citation(
-                city=self.city, article=cite.article, label=art.label,
-                paragraph=cite.paragraph, item=cite.item,
-                quote=cite.quote.get(self.language) or "", quote_en=cite.quote.get("en"),
-                language=self.language,
-            ))
+            out.append(
+                Citation(
+                    city=self.city,
+                    article=cite.article,
+                    label=art.label,
+                    paragraph=cite.paragraph,
+                    item=cite.item,
+                    quote=cite.quote.get(self.language) or "",
+                    quote_en=cite.quote.get("en"),
+                    language=self.language,
+                )
+            )
         return tuple(out)
 
     def _check_quote(self, cite: CitationModel, art: Article, path: tuple[Hashable, ...]) -> None:
         quote = cite.quote.get(self.language)
         if not quote:
-            self.error("E103", f"the citation has no quote in the source language "
-                       f"{self.language!r}", (*path, "quote"))
+            self.error(
+                "E103",
+                f"the citation has no quote in the source language {self.language!r}",
+                (*path, "quote"),
+            )
             return
         text = art.text.get(self.language) or ""
         if quote not in text:
-            self.error("E104", f"the quote is not in the text of article {art.number} "
-                       f"({art.label})", (*path, "quote", self.language),
-                       "quote the article's words exactly, as the pack's article text has them")
+            self.error(
+                "E104",
+                f"the quote is not in the text of article {art.number} ({art.label})",
+                (*path, "quote", self.language),
+                "quote the article's words exactly, as the pack's article text has them",
+            )
         if cite.paragraph is not None:
             paragraphs = text.splitlines()
             if cite.paragraph > len(paragraphs):
-                self.error("E106", f"article {art.number} has {len(paragraphs)} line(s); "
-                           f"there is no paragraph {cite.paragraph}", (*path, "paragraph"))
+                self.error(
+                    "E106",
+                    f"article {art.number} has {len(paragraphs)} line(s); "
+                    f"there is no paragraph {cite.paragraph}",
+                    (*path, "paragraph"),
+                )
 
-    def _message(self, rule: RuleModel, lang: str, path: tuple[Hashable, ...],
-                 parser: ConditionParser, requires: Any) -> tuple[MessagePart, ...]:
+    def _message(
+        self,
+        rule: RuleModel,
+        lang: str,
+        path: tuple[Hashable, ...],
+        parser: ConditionParser,
+        requires: Any,
+    ) -> tuple[MessagePart, ...]:
         template = rule.message.get(lang)
         mpath = (*path, "message", lang)
         if template is None:
@@ -325,7 +380,7 @@ class _Compiler:
         parts: list[MessagePart] = []
         pos = 0
         for m in _PLACEHOLDER.finditer(template):
-            parts.append(template[pos:m.start()])
+            parts.append(template[pos : m.start()])
             pos = m.end()
             body, _, fallback = m.group(1).partition("|")
             body = body.strip()
@@ -341,9 +396,13 @@ class _Compiler:
             if len(parser.diagnostics) > before or expr == Const(None):
                 last = parser.diagnostics[-1] if len(parser.diagnostics) > before else None
                 del parser.diagnostics[before:]
-                self.error("E240", f"placeholder {m.group(0)} in the {lang} message: "
-                           f"{last.message if last else 'unknown'}", mpath,
-                           last.hint if last else None)
+                self.error(
+                    "E240",
+                    f"placeholder {m.group(0)} in the {lang} message: "
+                    f"{last.message if last else 'unknown'}",
+                    mpath,
+                    last.hint if last else None,
+                )
                 continue
             if isinstance(expr, Param) and expr.unit == "approver":
                 # Name the authority as the text does, in the message's language.

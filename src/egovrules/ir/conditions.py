@@ -52,11 +52,30 @@ UNKNOWN_PATH = ("?",)
 Path = tuple[Hashable, ...]
 
 COMPARE_OPS: tuple[CompareOp, ...] = (
-    "eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "contains_all"
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "in",
+    "not_in",
+    "contains",
+    "contains_all",
 )
 _ORDERED = ("lt", "le", "gt", "ge")
-_EXPR_OPS = ("field", "const", "add", "sub", "mul", "div", "days_between", "hours_between",
-             "add_days", "len")
+_EXPR_OPS = (
+    "field",
+    "const",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "days_between",
+    "hours_between",
+    "add_days",
+    "len",
+)
 _COND_OPS = ("all", "any", "not", "present", "absent", "some", "every", "deadline")
 
 
@@ -128,8 +147,9 @@ class ConditionParser:
 
     # -- errors ------------------------------------------------------------------------------
 
-    def error(self, code: str, message: str, path: Path, hint: str | None = None,
-              *, key: bool = False) -> None:
+    def error(
+        self, code: str, message: str, path: Path, hint: str | None = None, *, key: bool = False
+    ) -> None:
         """Record a diagnostic at ``path``."""
         self.diagnostics.append(Diagnostic(code, message, self.doc.span(path, key=key), hint))
 
@@ -137,8 +157,11 @@ class ConditionParser:
 
     def _cond(self, raw: Any, path: Path, scopes: list[type[BaseModel]]) -> Cond:
         if not isinstance(raw, dict) or not raw:
-            self.error("E210", "a condition must be a mapping such as {all: [...]} or "
-                       "{field: x, eq: y}", path)
+            self.error(
+                "E210",
+                "a condition must be a mapping such as {all: [...]} or {field: x, eq: y}",
+                path,
+            )
             return All(())
         keys = set(raw)
         op = next((k for k in _COND_OPS if k in keys), None)
@@ -166,12 +189,14 @@ class ConditionParser:
             if lst.path == UNKNOWN_PATH:
                 return All(())
             if lst.type.kind != "list" or lst.type.model is None:
-                self.error("E220", f"'{op}' needs a list of records, "
-                           f"'{'.'.join(lst.path)}' is a {lst.type.kind}", (*path, op))
+                self.error(
+                    "E220",
+                    f"'{op}' needs a list of records, '{'.'.join(lst.path)}' is a {lst.type.kind}",
+                    (*path, op),
+                )
                 return All(())
             inner = [*scopes, lst.type.model]
-            where = (self._cond(raw["where"], (*path, "where"), inner)
-                     if "where" in raw else None)
+            where = self._cond(raw["where"], (*path, "where"), inner) if "where" in raw else None
             if op == "some":
                 return Some(lst, len(scopes), where)
             if "require" not in raw:
@@ -179,14 +204,19 @@ class ConditionParser:
                 return All(())
             require = self._cond(raw["require"], (*path, "require"), inner)
             return Every(lst, len(scopes), where, require)
-        self.error("E213", "'deadline' may only be the whole of a rule's 'requires'", path,
-                   key=True)
+        self.error(
+            "E213", "'deadline' may only be the whole of a rule's 'requires'", path, key=True
+        )
         return All(())
 
     def _only(self, raw: dict[str, Any], allowed: set[str], path: Path) -> None:
         for extra in sorted(set(raw) - allowed, key=str):
-            self.error("E214", f"unexpected key {extra!r} here (allowed: "
-                       f"{', '.join(sorted(allowed))})", (*path, extra), key=True)
+            self.error(
+                "E214",
+                f"unexpected key {extra!r} here (allowed: {', '.join(sorted(allowed))})",
+                (*path, extra),
+                key=True,
+            )
 
     def _compare(self, raw: dict[str, Any], path: Path, scopes: list[type[BaseModel]]) -> Cond:
         ops = [k for k in raw if k in COMPARE_OPS]
@@ -194,16 +224,28 @@ class ConditionParser:
         unknown = [k for k in raw if k not in COMPARE_OPS and k not in ("field", "value")]
         for k in unknown:
             guess = difflib.get_close_matches(str(k), [*COMPARE_OPS, *_COND_OPS, "field"], n=1)
-            self.error("E215", f"unknown condition key {k!r}", (*path, k),
-                       f"did you mean {guess[0]!r}?" if guess else None, key=True)
+            self.error(
+                "E215",
+                f"unknown condition key {k!r}",
+                (*path, k),
+                f"did you mean {guess[0]!r}?" if guess else None,
+                key=True,
+            )
         if len(ops) != 1 or len(sides) != 1:
             if not unknown:
-                self.error("E216", "a comparison needs one of 'field'/'value' and exactly one "
-                           f"operator ({', '.join(COMPARE_OPS)})", path)
+                self.error(
+                    "E216",
+                    "a comparison needs one of 'field'/'value' and exactly one "
+                    f"operator ({', '.join(COMPARE_OPS)})",
+                    path,
+                )
             return All(())
         op, side = ops[0], sides[0]
-        left = (self._field(raw["field"], (*path, "field"), scopes) if side == "field"
-                else self._expr(raw["value"], (*path, "value"), scopes))
+        left = (
+            self._field(raw["field"], (*path, "field"), scopes)
+            if side == "field"
+            else self._expr(raw["value"], (*path, "value"), scopes)
+        )
         right_path = (*path, op)
         right_raw = raw[op]
         if op in ("in", "not_in", "contains_all"):
@@ -213,7 +255,9 @@ class ConditionParser:
             values = [self._expr(v, (*right_path, i), scopes) for i, v in enumerate(right_raw)]
             item_kind = kind_of(left)
             if op == "contains_all":
-                item_kind = left.type.item.kind if isinstance(left, Field) and left.type.item else "any"
+                item_kind = (
+                    left.type.item.kind if isinstance(left, Field) and left.type.item else "any"
+                )
             for i, v in enumerate(values):
                 self._check_value(left, item_kind, v, (*right_path, i))
             if not all(isinstance(v, (Const, Param)) for v in values):
@@ -225,16 +269,14 @@ class ConditionParser:
         if op == "contains":
             lk = kind_of(left)
             if lk not in ("set", "list", "any"):
-                self.error("E219", f"'contains' needs a set or list on the left, not a {lk}",
-                           path)
+                self.error("E219", f"'contains' needs a set or list on the left, not a {lk}", path)
             item_kind = left.type.item.kind if isinstance(left, Field) and left.type.item else "any"
             self._check_value(left, item_kind, right, right_path)
             return Compare(op, left, right)
         rk = kind_of(right)
         if rk == "null":
             if op not in ("eq", "ne"):
-                self.error("E221", f"only 'eq' and 'ne' compare with null, not {op!r}",
-                           right_path)
+                self.error("E221", f"only 'eq' and 'ne' compare with null, not {op!r}", right_path)
             return Compare(op, left, right)
         lk = kind_of(left)
         if op in _ORDERED and lk in ("bool", "str", "set", "list", "record"):
@@ -255,12 +297,19 @@ class ConditionParser:
             choices = left.type.choices
             if left.type.kind in ("set", "list") and left.type.item is not None:
                 choices = left.type.item.choices
-        if choices and isinstance(right, (Const, Param)) and isinstance(right.value, str):
-            if right.value not in choices:
-                guess = difflib.get_close_matches(right.value, choices, n=1)
-                self.error("E224", f"{right.value!r} is not a possible value here (one of: "
-                           f"{', '.join(choices)})", path,
-                           f"did you mean {guess[0]!r}?" if guess else None)
+        if (
+            choices
+            and isinstance(right, (Const, Param))
+            and isinstance(right.value, str)
+            and right.value not in choices
+        ):
+            guess = difflib.get_close_matches(right.value, choices, n=1)
+            self.error(
+                "E224",
+                f"{right.value!r} is not a possible value here (one of: {', '.join(choices)})",
+                path,
+                f"did you mean {guess[0]!r}?" if guess else None,
+            )
 
     # -- deadlines ---------------------------------------------------------------------------
 
@@ -277,15 +326,21 @@ class ConditionParser:
         within = self._expr(raw.get("within", 0), (*path, "within"), scopes)
         for name, e in (("start", start), ("done", done)):
             if kind_of(e) not in ("date", "any", "null"):
-                self.error("E232", f"deadline {name} must be a date, not a {kind_of(e)}",
-                           (*path, name))
+                self.error(
+                    "E232", f"deadline {name} must be a date, not a {kind_of(e)}", (*path, name)
+                )
         if isinstance(within, Param) and within.unit != "calendar_days":
-            self.error("E233", f"deadline 'within' needs a calendar_days parameter; "
-                       f"${within.name} is in {within.unit}", (*path, "within"),
-                       "working-day deadlines come with the Chinese calendar support")
+            self.error(
+                "E233",
+                f"deadline 'within' needs a calendar_days parameter; "
+                f"${within.name} is in {within.unit}",
+                (*path, "within"),
+                "working-day deadlines come with the Chinese calendar support",
+            )
         elif kind_of(within) not in ("int", "any"):
-            self.error("E234", "deadline 'within' must be a whole number of days",
-                       (*path, "within"))
+            self.error(
+                "E234", "deadline 'within' must be a whole number of days", (*path, "within")
+            )
         return Deadline(start, done, within)
 
     # -- expressions -------------------------------------------------------------------------
@@ -298,8 +353,9 @@ class ConditionParser:
     def _field(self, raw: Any, path: Path, scopes: list[type[BaseModel]]) -> Field:
         dummy = unknown_expr()
         if not isinstance(raw, str) or not raw.strip("/"):
-            self.error("E201", "a field path must be a dotted name such as "
-                       "'police_filing.date'", path)
+            self.error(
+                "E201", "a field path must be a dotted name such as 'police_filing.date'", path
+            )
             return dummy
         scope = 0 if raw.startswith("/") else len(scopes) - 1
         parts = tuple(raw.lstrip("/").split("."))
@@ -318,8 +374,12 @@ class ConditionParser:
             if raw.startswith("@"):
                 if raw == "@as_of":
                     return AsOf()
-                self.error("E205", f"unknown reference {raw!r}", path,
-                           "'@as_of' is the evaluation date; write {const: ...} for a literal")
+                self.error(
+                    "E205",
+                    f"unknown reference {raw!r}",
+                    path,
+                    "'@as_of' is the evaluation date; write {const: ...} for a literal",
+                )
                 return Const(None)
             return Const(raw)
         if isinstance(raw, float):
@@ -327,8 +387,12 @@ class ConditionParser:
         if raw is None or isinstance(raw, (bool, int, dt.date)):
             return Const(raw)
         if not isinstance(raw, dict) or len(raw) != 1:
-            self.error("E206", "an expression is a literal, '$parameter', '@as_of', or a "
-                       f"mapping with one of: {', '.join(_EXPR_OPS)}", path)
+            self.error(
+                "E206",
+                "an expression is a literal, '$parameter', '@as_of', or a "
+                f"mapping with one of: {', '.join(_EXPR_OPS)}",
+                path,
+            )
             return Const(None)
         ((op, arg),) = raw.items()
         sub = (*path, op)
@@ -343,8 +407,13 @@ class ConditionParser:
             return Len(f)
         if op not in _EXPR_OPS:
             guess = difflib.get_close_matches(str(op), _EXPR_OPS, n=1)
-            self.error("E206", f"unknown expression {op!r}", path,
-                       f"did you mean {guess[0]!r}?" if guess else None, key=True)
+            self.error(
+                "E206",
+                f"unknown expression {op!r}",
+                path,
+                f"did you mean {guess[0]!r}?" if guess else None,
+                key=True,
+            )
             return Const(None)
         if not isinstance(arg, list) or len(arg) != 2:
             self.error("E208", f"'{op}' takes a list of two operands", sub)
@@ -355,27 +424,30 @@ class ConditionParser:
         if op in ("add", "sub", "mul", "div"):
             for k, i in ((ka, 0), (kb, 1)):
                 if k not in ("int", "decimal", "any", "null"):
-                    self.error("E209", f"'{op}' needs numbers, operand {i + 1} is a {k}",
-                               (*sub, i))
-            return Arith(op, a, b)  # type: ignore[arg-type]
+                    self.error("E209", f"'{op}' needs numbers, operand {i + 1} is a {k}", (*sub, i))
+            return Arith(op, a, b)
         if op == "add_days":
             if ka not in ("date", "any") or kb not in ("int", "any"):
-                self.error("E209", f"'add_days' needs a date and a number of days, not "
-                           f"{ka} and {kb}", sub)
+                self.error(
+                    "E209", f"'add_days' needs a date and a number of days, not {ka} and {kb}", sub
+                )
             return AddDays(a, b)
         want = "datetime" if op == "hours_between" else "date"
         for k, i in ((ka, 0), (kb, 1)):
             if k not in (want, "any"):
-                self.error("E209", f"'{op}' needs two {want}s, operand {i + 1} is a {k}",
-                           (*sub, i))
+                self.error("E209", f"'{op}' needs two {want}s, operand {i + 1} is a {k}", (*sub, i))
         return HoursBetween(a, b) if op == "hours_between" else DaysBetween(a, b)
 
     def _param(self, name: str, path: Path) -> Expr:
         if name in self.parameters:
             return self.parameters[name]
         guess = difflib.get_close_matches(name, list(self.parameters), n=1)
-        self.error("E204", f"unknown parameter ${name}", path,
-                   f"did you mean ${guess[0]}?" if guess else "declare it under 'parameters'")
+        self.error(
+            "E204",
+            f"unknown parameter ${name}",
+            path,
+            f"did you mean ${guess[0]}?" if guess else "declare it under 'parameters'",
+        )
         return unknown_expr()
 
 

@@ -104,9 +104,7 @@ def eval_cond(c: Cond, scopes: Scopes, as_of: dt.date) -> bool:
             return _compare(c, scopes, as_of)
         case Some(field=f, item_scope=n, where=where):
             items = eval_expr(f, scopes, as_of) or ()
-            return any(
-                where is None or eval_cond(where, (*scopes[:n], it), as_of) for it in items
-            )
+            return any(where is None or eval_cond(where, (*scopes[:n], it), as_of) for it in items)
         case Every(field=f, item_scope=n, where=where, require=require):
             items = eval_expr(f, scopes, as_of) or ()
             return all(
@@ -153,8 +151,9 @@ class DeadlineFacts:
 
     __slots__ = ("due", "elapsed", "late", "outcome")
 
-    def __init__(self, due: dt.date | None, elapsed: int | None, late: int | None,
-                 outcome: Outcome) -> None:
+    def __init__(
+        self, due: dt.date | None, elapsed: int | None, late: int | None, outcome: Outcome
+    ) -> None:
         self.due = due
         self.elapsed = elapsed
         self.late = late

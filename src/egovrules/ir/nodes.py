@@ -46,6 +46,7 @@ __all__ = [
 
 # ---- expressions -----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class Const:
     """A literal value."""
@@ -123,6 +124,7 @@ Expr: TypeAlias = Const | Param | AsOf | Field | Arith | DaysBetween | HoursBetw
 
 # ---- conditions ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class All:
     """Every item holds."""
@@ -197,6 +199,7 @@ class Deadline:
 
 
 # ---- messages, rules, packs ------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Placeholder:

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from egovrules.backends.python import PythonBackend
 from egovrules.backends.base import rules_for
+from egovrules.backends.python import PythonBackend
 from egovrules.document import Document, DocumentError, read_document
 from egovrules.errors import Diagnostic, PackError, SubjectError, UsageError
 from egovrules.ir.compile import compile_document, validate_document
@@ -76,8 +76,9 @@ def load_pack(name_or_path: str | Path) -> Pack:
 class Pack:
     """A compiled rule pack."""
 
-    def __init__(self, ruleset: RuleSet, tests: TestsModel | None = None,
-                 document: Document | None = None) -> None:
+    def __init__(
+        self, ruleset: RuleSet, tests: TestsModel | None = None, document: Document | None = None
+    ) -> None:
         self.ruleset = ruleset
         self._backend = PythonBackend(ruleset)
         self._rules = {k: rules_for(ruleset, k) for k in SUBJECT_MODELS}
@@ -105,8 +106,9 @@ class Pack:
         """The source document the pack was compiled from, if it came from a file."""
         return self._document
 
-    def check(self, subject: SubjectBase | Mapping[str, Any],
-              as_of: dt.date | None = None) -> Report:
+    def check(
+        self, subject: SubjectBase | Mapping[str, Any], as_of: dt.date | None = None
+    ) -> Report:
         """Evaluate every rule of the subject's kind; return the ``Report``.
 
         ``subject`` is a subject model, or raw data validated here (``SubjectError`` when it is
@@ -126,19 +128,32 @@ class Pack:
                 elif code == Outcome.PENDING:
                     upcoming.append(self._upcoming(rule, subject, when))
         return Report(
-            subject_id=subject.id, subject_kind=kind, pack_id=self.ruleset.pack_id,
-            pack_version=self.ruleset.version, pack_hash=self.ruleset.content_hash,
-            city=self.ruleset.city, as_of=when, violations=tuple(violations),
-            upcoming=tuple(upcoming), rule_ids=self._rule_ids[kind], codes=codes,
+            subject_id=subject.id,
+            subject_kind=kind,
+            pack_id=self.ruleset.pack_id,
+            pack_version=self.ruleset.version,
+            pack_hash=self.ruleset.content_hash,
+            city=self.ruleset.city,
+            as_of=when,
+            violations=tuple(violations),
+            upcoming=tuple(upcoming),
+            rule_ids=self._rule_ids[kind],
+            codes=codes,
         )
 
     def _violation(self, rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Violation:
         return Violation(
-            rule_id=rule.id, concept=rule.concept, severity=rule.severity,
+            rule_id=rule.id,
+            concept=rule.concept,
+            severity=rule.severity,
             message=render_message(rule.message, rule, subject, as_of),
-            message_original=(render_message(rule.message_original, rule, subject, as_of)
-                              if rule.message_original else None),
-            citation=rule.citations[0], citations=rule.citations,
+            message_original=(
+                render_message(rule.message_original, rule, subject, as_of)
+                if rule.message_original
+                else None
+            ),
+            citation=rule.citations[0],
+            citations=rule.citations,
         )
 
     def _upcoming(self, rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Upcoming:
@@ -146,12 +161,19 @@ class Pack:
         facts = deadline_facts(rule.requires, (subject,), as_of)
         assert facts.due is not None
         return Upcoming(
-            rule_id=rule.id, concept=rule.concept, severity=rule.severity, due=facts.due,
+            rule_id=rule.id,
+            concept=rule.concept,
+            severity=rule.severity,
+            due=facts.due,
             days_left=(facts.due - as_of).days,
             message=render_message(rule.message, rule, subject, as_of),
-            message_original=(render_message(rule.message_original, rule, subject, as_of)
-                              if rule.message_original else None),
-            citation=rule.citations[0], citations=rule.citations,
+            message_original=(
+                render_message(rule.message_original, rule, subject, as_of)
+                if rule.message_original
+                else None
+            ),
+            citation=rule.citations[0],
+            citations=rule.citations,
         )
 
 
@@ -159,17 +181,25 @@ def _validate(data: Mapping[str, Any]) -> SubjectBase:
     try:
         return parse_subject(dict(data))
     except ValidationError as exc:
-        raise SubjectError([Diagnostic("E300", f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
-                            for e in exc.errors(include_url=False)]) from None
+        raise SubjectError(
+            [
+                Diagnostic("E300", f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
+                for e in exc.errors(include_url=False)
+            ]
+        ) from None
     except ValueError as exc:
         raise SubjectError([Diagnostic("E303", str(exc))]) from None
 
 
-def render_message(parts: tuple[MessagePart, ...], rule: RuleIR, subject: Any,
-                   as_of: dt.date) -> str:
+def render_message(
+    parts: tuple[MessagePart, ...], rule: RuleIR, subject: Any, as_of: dt.date
+) -> str:
     """Fill a message template with the subject's actual values."""
-    facts = (deadline_facts(rule.requires, (subject,), as_of)
-             if isinstance(rule.requires, Deadline) else None)
+    facts = (
+        deadline_facts(rule.requires, (subject,), as_of)
+        if isinstance(rule.requires, Deadline)
+        else None
+    )
     out = []
     for part in parts:
         if isinstance(part, str):
@@ -202,5 +232,3 @@ def format_value(value: Any, fallback: str | None = None) -> str:
     if isinstance(value, tuple):
         return f"{len(value)} item(s)"
     return str(value)
-
-

@@ -17,6 +17,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from opencc import OpenCC  # opencc-python-reimplemented: pure Python, no native build
+
 __all__ = ["PINYIN_ANNOTATION", "normalize_zh"]
 
 PINYIN_ANNOTATION = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
@@ -24,8 +26,6 @@ PINYIN_ANNOTATION = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīí�
 
 @lru_cache(maxsize=1)
 def _t2s() -> Any:
-    from opencc import OpenCC  # opencc-python-reimplemented: pure Python, no native build
-
     return OpenCC("t2s")
 
 

@@ -38,8 +38,9 @@ class CaseResult:
     @property
     def passed(self) -> bool:
         """True when the outcome is exactly as the case states."""
-        return not (self.missing or self.unexpected or self.pending_missing
-                    or self.pending_unexpected)
+        return not (
+            self.missing or self.unexpected or self.pending_missing or self.pending_unexpected
+        )
 
 
 def run_pack_tests(pack: Pack) -> list[CaseResult]:
@@ -53,8 +54,9 @@ def run_pack_tests(pack: Pack) -> list[CaseResult]:
         for field in ("violations", "pending"):
             for j, rid in enumerate(getattr(case, field) or ()):
                 if rid not in known:
-                    diagnostics.append(_diag(pack, "E402", f"unknown rule id {rid!r}",
-                                             (*path, field, j)))
+                    diagnostics.append(
+                        _diag(pack, "E402", f"unknown rule id {rid!r}", (*path, field, j))
+                    )
         if subject is None:
             continue
         report = pack.check(subject, as_of=case.as_of)
@@ -62,9 +64,16 @@ def run_pack_tests(pack: Pack) -> list[CaseResult]:
         want = set(case.violations)
         got_p = {u.rule_id for u in report.upcoming}
         want_p = set(case.pending) if case.pending is not None else got_p
-        results.append(CaseResult(case, report, tuple(sorted(want - got)),
-                                  tuple(sorted(got - want)), tuple(sorted(want_p - got_p)),
-                                  tuple(sorted(got_p - want_p))))
+        results.append(
+            CaseResult(
+                case,
+                report,
+                tuple(sorted(want - got)),
+                tuple(sorted(got - want)),
+                tuple(sorted(want_p - got_p)),
+                tuple(sorted(got_p - want_p)),
+            )
+        )
     if diagnostics:
         doc = pack.document
         raise PackError(diagnostics, doc.text if doc else None)
@@ -88,29 +97,42 @@ def uncovered_rules(pack: Pack, results: list[CaseResult]) -> dict[str, list[str
     }
 
 
-def _case_subject(pack: Pack, case: TestCaseModel, path: tuple[Hashable, ...],
-                  diagnostics: list[Diagnostic]) -> Any:
+def _case_subject(
+    pack: Pack, case: TestCaseModel, path: tuple[Hashable, ...], diagnostics: list[Diagnostic]
+) -> Any:
     fixture = pack.tests.fixtures.get(case.subject)
     if fixture is None:
-        diagnostics.append(_diag(pack, "E400", f"unknown fixture {case.subject!r}",
-                                 (*path, "subject")))
+        diagnostics.append(
+            _diag(pack, "E400", f"unknown fixture {case.subject!r}", (*path, "subject"))
+        )
         return None
     data = copy.deepcopy(fixture)
     for dotted, value in case.set.items():
         if not _assign(data, dotted.split("."), value):
-            diagnostics.append(_diag(pack, "E401", f"cannot set {dotted!r} in the fixture",
-                                     (*path, "set", dotted)))
+            diagnostics.append(
+                _diag(pack, "E401", f"cannot set {dotted!r} in the fixture", (*path, "set", dotted))
+            )
             return None
     try:
         return parse_subject(data)
     except ValidationError as exc:
         if pack.document is not None and not case.set:
-            diagnostics.extend(validation_diagnostics(
-                exc, pack.document, "E403", ("tests", "fixtures", case.subject)))
+            diagnostics.extend(
+                validation_diagnostics(
+                    exc, pack.document, "E403", ("tests", "fixtures", case.subject)
+                )
+            )
         else:
-            diagnostics.append(_diag(pack, "E403", f"the case's subject is invalid: "
-                                     f"{exc.errors(include_url=False)[0]['msg']} at "
-                                     f"{'.'.join(map(str, exc.errors()[0]['loc']))}", path))
+            diagnostics.append(
+                _diag(
+                    pack,
+                    "E403",
+                    f"the case's subject is invalid: "
+                    f"{exc.errors(include_url=False)[0]['msg']} at "
+                    f"{'.'.join(map(str, exc.errors()[0]['loc']))}",
+                    path,
+                )
+            )
         return None
     except ValueError as exc:  # an unknown kind (ValidationError is a ValueError too)
         diagnostics.append(_diag(pack, "E403", str(exc), (*path, "subject")))

@@ -38,6 +38,7 @@ SUBJECT_MODELS: dict[str, type[SubjectBase]] = {
 }
 SUBJECT_KINDS: tuple[str, ...] = tuple(SUBJECT_MODELS)
 
+
 def parse_subject(data: Any, kind: str | None = None) -> Subject:
     """Validate raw data as the subject model its ``kind`` field (or ``kind``) names.
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Record", "SubjectBase", "Filing"]
+__all__ = ["Filing", "Record", "SubjectBase"]
 
 
 class Record(BaseModel):

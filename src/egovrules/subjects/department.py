@@ -52,14 +52,17 @@ class Department(SubjectBase):
     """A government department, district government or unit, as the bearer of duties."""
 
     kind: Literal["department"] = "department"
-    type: Literal[
-        "municipal_department",
-        "district_government",
-        "county",
-        "development_zone_committee",
-        "competent_authority",
-        "other",
-    ] | None = None
+    type: (
+        Literal[
+            "municipal_department",
+            "district_government",
+            "county",
+            "development_zone_committee",
+            "competent_authority",
+            "other",
+        ]
+        | None
+    ) = None
     egov_management_institution: bool = False
     egov_management_dept: bool = False
     special_funds_budgeted: bool = False

@@ -47,7 +47,9 @@ class PathError(Exception):
         self.hint = hint
 
 
-def resolve_path(model: type[BaseModel], path: tuple[str, ...]) -> tuple[FieldType, tuple[bool, ...]]:
+def resolve_path(
+    model: type[BaseModel], path: tuple[str, ...]
+) -> tuple[FieldType, tuple[bool, ...]]:
     """Type of ``path`` in ``model``, and for each step whether the value there may be null."""
     current: type[BaseModel] = model
     steps: list[bool] = []

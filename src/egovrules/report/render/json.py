@@ -52,8 +52,7 @@ def report_to_dict(r: Report, source: str | None = None) -> dict[str, Any]:
     """One report as JSON; ``source`` is the file the subject came from."""
     return {
         "subject": {"id": r.subject_id, "kind": r.subject_kind, "source": source},
-        "pack": {"id": r.pack_id, "version": r.pack_version, "sha256": r.pack_hash,
-                 "city": r.city},
+        "pack": {"id": r.pack_id, "version": r.pack_version, "sha256": r.pack_hash, "city": r.city},
         "as_of": r.as_of.isoformat(),
         "compliant": r.compliant,
         "violations": [_finding(v) for v in r.violations],

@@ -15,8 +15,11 @@ def _cite(c: Citation) -> str:
     lines = [f"    law: {c}"]
     lines.append(f"         「{c.quote}」")
     if c.quote_en and c.language != "en":
-        lines.extend(textwrap.wrap(f'"{c.quote_en}"', 88, initial_indent="         ",
-                                   subsequent_indent="          "))
+        lines.extend(
+            textwrap.wrap(
+                f'"{c.quote_en}"', 88, initial_indent="         ", subsequent_indent="          "
+            )
+        )
     return "\n".join(lines)
 
 
@@ -26,15 +29,18 @@ def render_text(reports: Sequence[tuple[Report, str | None]]) -> str:
     for r, source in reports:
         where = f" ({source})" if source else ""
         status = "compliant" if r.compliant else f"{len(r.violations)} violation(s)"
-        out.append(f"{r.subject_kind} {r.subject_id}{where}: {status} "
-                   f"[{r.pack_id} {r.pack_version}, as of {r.as_of.isoformat()}]")
+        out.append(
+            f"{r.subject_kind} {r.subject_id}{where}: {status} "
+            f"[{r.pack_id} {r.pack_version}, as of {r.as_of.isoformat()}]"
+        )
         for v in r.violations:
             out.append(f"  {v.severity.value.upper():8} {v.rule_id}")
             out.append(f"    {v.message}")
             out.append(_cite(v.citation))
         for u in r.upcoming:
-            out.append(f"  UPCOMING {u.rule_id}: due {u.due.isoformat()} "
-                       f"({u.days_left} day(s) left)")
+            out.append(
+                f"  UPCOMING {u.rule_id}: due {u.due.isoformat()} ({u.days_left} day(s) left)"
+            )
             out.append(f"    {u.message}")
             out.append(_cite(u.citation))
         out.append("")
