@@ -305,3 +305,24 @@ def test_compiling_twice_gives_equal_ir() -> None:
         path = a.rules[0].span.file
         b = compile_document(read_document(path))
         assert a == b
+
+
+def test_mixed_time_zone_offsets_compare_as_china_time(wuhan: egovrules.Pack) -> None:
+    """An incident detected at 22:40+08:00 and reported at 08:00 (no offset, China time) was
+    reported 9h20 later; 14:40Z is the same instant as 22:40+08:00."""
+    site = {
+        **W,
+        "incidents": [
+            {"detected_at": "2025-11-03T22:40:00+08:00", "reported_at": "2025-11-04T08:00:00"},
+            {"detected_at": "2025-11-03T14:40:00Z", "reported_at": "2025-11-04T22:41:00"},
+        ],
+    }
+    subject = egovrules.parse_subject(site)
+    assert subject.incidents[1].detected_at == dt.datetime(2025, 11, 3, 22, 40)
+    report = wuhan.check(subject, as_of=D(2025, 12, 1))
+    assert report.outcomes["wuhan.website.illegal_case_reported_24h"] == V
+    ok = subject.model_copy(update={"incidents": subject.incidents[:1]})
+    assert (
+        wuhan.check(ok, as_of=D(2025, 12, 1)).outcomes["wuhan.website.illegal_case_reported_24h"]
+        == S
+    )

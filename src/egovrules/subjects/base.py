@@ -9,9 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+from zoneinfo import ZoneInfo
 
-__all__ = ["Filing", "Record", "SubjectBase"]
+from pydantic import AfterValidator, BaseModel, ConfigDict
+
+__all__ = ["ChinaDateTime", "Filing", "Record", "SubjectBase"]
+
+_SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _to_china_time(value: dt.datetime) -> dt.datetime:
+    """Date-times are compared as China Standard Time wall-clock times: an offset given in the
+    input is converted to Asia/Shanghai and dropped, so mixed inputs compare correctly."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(_SHANGHAI).replace(tzinfo=None)
+
+
+ChinaDateTime = Annotated[dt.datetime, AfterValidator(_to_china_time)]
 
 
 class Record(BaseModel):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from egovrules.subjects.base import Filing, Record, SubjectBase
+from egovrules.subjects.base import ChinaDateTime, Filing, Record, SubjectBase
 
 __all__ = [
     "BasicFunctions",
@@ -88,8 +88,8 @@ class Incident(Record):
     """A security incident or illegal case found on the site."""
 
     kind: Literal["illegal_case", "security_incident"] = "illegal_case"
-    detected_at: dt.datetime
-    reported_at: dt.datetime | None = None
+    detected_at: ChinaDateTime
+    reported_at: ChinaDateTime | None = None
 
 
 class Website(SubjectBase):
