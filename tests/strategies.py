@@ -8,7 +8,7 @@ import datetime as dt
 import types
 import typing
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from hypothesis import strategies as st
 from pydantic import BaseModel
@@ -62,6 +62,8 @@ def subject_data(model: type[BaseModel], strings: list[str]) -> st.SearchStrateg
 
 def _for(annotation: Any, strings: list[str]) -> st.SearchStrategy[Any]:
     origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _for(typing.get_args(annotation)[0], strings)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         inner = _for(args[0], strings)

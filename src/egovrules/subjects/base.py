@@ -8,7 +8,6 @@ optional dates and records default to ``None`` ("no such event").
 from __future__ import annotations
 
 import datetime as dt
-
 from typing import Annotated
 from zoneinfo import ZoneInfo
 

@@ -14,7 +14,7 @@ import types
 import typing
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel
 
@@ -89,6 +89,9 @@ def _type_of(annotation: Any) -> FieldType:
 
 
 def _base_type(annotation: Any, origin: Any) -> FieldType:
+    if origin is Annotated:  # validators do not change what the field holds
+        inner = typing.get_args(annotation)[0]
+        return _base_type(inner, typing.get_origin(inner))
     if origin is Literal:
         return FieldType("str", False, tuple(str(a) for a in typing.get_args(annotation)))
     if origin in (frozenset, set):
