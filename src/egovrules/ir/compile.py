@@ -148,7 +148,8 @@ class _Compiler:
     def __init__(self, doc: Document, pack: PackModel) -> None:
         self.doc = doc
         self.pack = pack
-        self.language = pack.meta.source.language
+        self.language = pack.meta.sources[0].language
+        self.source_languages = [s.language for s in pack.meta.sources]
         self.city = pack.meta.city.get("en") or pack.meta.id
         self.diagnostics: list[Diagnostic] = []
         self.articles: dict[int, Article] = {}
@@ -337,22 +338,24 @@ class _Compiler:
         return tuple(out)
 
     def _check_quote(self, cite: CitationModel, art: Article, path: tuple[Hashable, ...]) -> None:
-        quote = cite.quote.get(self.language)
-        if not quote:
-            self.error(
-                "E103",
-                f"the citation has no quote in the source language {self.language!r}",
-                (*path, "quote"),
-            )
-            return
+        for lang in self.source_languages:
+            quote = cite.quote.get(lang)
+            if not quote:
+                self.error(
+                    "E103",
+                    f"the citation has no quote in the source language {lang!r}",
+                    (*path, "quote"),
+                )
+                continue
+            text = art.text.get(lang) or ""
+            if quote not in text:
+                self.error(
+                    "E104",
+                    f"the {lang} quote is not in the text of article {art.number} ({art.label})",
+                    (*path, "quote", lang),
+                    "quote the article's words exactly, as the pack's article text has them",
+                )
         text = art.text.get(self.language) or ""
-        if quote not in text:
-            self.error(
-                "E104",
-                f"the quote is not in the text of article {art.number} ({art.label})",
-                (*path, "quote", self.language),
-                "quote the article's words exactly, as the pack's article text has them",
-            )
         if cite.paragraph is not None:
             paragraphs = text.splitlines()
             if cite.paragraph > len(paragraphs):

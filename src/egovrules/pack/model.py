@@ -74,7 +74,7 @@ class Meta(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     city: Localized
     title: Localized
-    source: Source
+    sources: list[Source] = Field(min_length=1)
     effective: dt.date | None = None
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
     languages: list[Literal["zh", "en", "es"]] = Field(min_length=1)
