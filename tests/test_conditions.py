@@ -32,17 +32,22 @@ def make_pack(
     when: Any = None,
     subject: str = "website",
     message: str = "violated",
+    base: dict[str, Any] | None = None,
 ) -> egovrules.Pack:
-    """The mini pack with one rule, written to a file and loaded like any pack."""
-    data = dict(MINI)
+    """The mini pack (or ``base``) with one rule, written to a file and loaded like any pack."""
+    data = dict(base or MINI)
     rule: dict[str, Any] = {
         "id": f"mini.{subject}.probe",
         "concept": "probe.rule",
         "subject": subject,
         "severity": "error",
         "requires": requires,
-        "message": {"en": message},
-        "cite": {"article": 2, "paragraph": 1, "quote": {"zh": "网站必须建立安全管理制度"}},
+        "message": {"en": message, "zh": message},
+        "cite": {
+            "article": 2,
+            "paragraph": 1,
+            "quote": {"zh": "网站必须建立安全管理制度", "en": "must establish"},
+        },
     }
     if when is not None:
         rule["when"] = when
@@ -285,7 +290,7 @@ def test_message_names_actual_values(mini: egovrules.Pack) -> None:
     }
     (v,) = mini.check(site, as_of=D(2026, 3, 22)).violations
     assert v.message == "online 2026-03-01, police filing missing after 21 days; limit 15"
-    assert v.message_original == "网络接入2026-03-01,公安备案无"
+    assert v.message_in("zh") == "网络接入2026-03-01,公安备案无"
 
 
 def test_pack_constants_are_never_spliced_into_code(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from enum import IntEnum
@@ -77,6 +78,12 @@ def _parser() -> argparse.ArgumentParser:
         "--as-of", type=_date, help="evaluation date YYYY-MM-DD (default: today in Asia/Shanghai)"
     )
     check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default=default_language(),
+        help="language of messages and quotes (default: zh when the locale is Chinese)",
+    )
     check.set_defaults(run=_cmd_check)
 
     test = sub.add_parser(
@@ -98,6 +105,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     packs.set_defaults(run=_cmd_packs)
     return p
+
+
+def default_language() -> str:
+    """``zh`` when the locale (LC_ALL, LC_MESSAGES or LANG) is Chinese, else ``en``."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
 
 
 def _date(text: str) -> dt.date:
@@ -133,7 +149,7 @@ def _cmd_check(args: argparse.Namespace) -> ExitCode:
         print("\n".join(errors), file=sys.stderr)
         return ExitCode.ERROR
     render = render_json if args.format == "json" else render_text
-    sys.stdout.write(render(reports))
+    sys.stdout.write(render(reports, args.lang))
     return ExitCode.OK if all(r.compliant for r, _ in reports) else ExitCode.VIOLATIONS
 
 

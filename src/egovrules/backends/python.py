@@ -15,11 +15,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from egovrules import calendar
 from egovrules.backends.base import rules_for
 from egovrules.ir.conditions import kind_of
 from egovrules.ir.nodes import (
-    AddDays,
     All,
+    Annual,
     AnyOf,
     Arith,
     AsOf,
@@ -38,11 +39,19 @@ from egovrules.ir.nodes import (
     Present,
     RuleIR,
     RuleSet,
+    Shift,
     Some,
+    YearOf,
 )
 
 __all__ = ["PythonBackend"]
 
+_SHIFT_TEMPLATES = {
+    "days": "({a} + _td(days={b}))",
+    "working_days": "_add_working_days({a}, {b})",
+    "months": "_add_months({a}, {b})",
+    "years": "_add_years({a}, {b})",
+}
 _PYOPS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _ARITH = {"add": "+", "sub": "-", "mul": "*"}
 
@@ -78,6 +87,11 @@ class PythonBackend:
                 "_div": _div,
                 "_hours": _hours,
                 "_get": _get,
+                "_Gap": calendar.CalendarGap,
+                "_add_working_days": calendar.add_working_days,
+                "_add_months": calendar.add_months,
+                "_add_years": calendar.add_years,
+                "_annual": calendar.annual,
                 **gen.constants,
             }
             code = compile(source, f"<egovrules {ruleset.pack_id}:{kind}>", "exec")
@@ -122,13 +136,17 @@ class _Generator:
             names.append(c)
             lines.append(f"    # {rule.id}")
             body = self.requirement(rule, c)
-            if rule.when is None:
-                lines.extend("    " + b for b in body)
-            else:
-                lines.append(f"    if {self.cond(rule.when)}:")
-                lines.extend("        " + b for b in body)
-                lines.append("    else:")
-                lines.append(f"        {c} = 0")
+            if rule.when is not None:
+                body = [
+                    f"if {self.cond(rule.when)}:",
+                    *("    " + b for b in body),
+                    "else:",
+                    f"    {c} = 0",
+                ]
+            if _uses_working_days(rule):
+                # A year the holiday calendar does not know makes the rule undetermined.
+                body = ["try:", *("    " + b for b in body), "except _Gap:", f"    {c} = 4"]
+            lines.extend("    " + b for b in body)
         lines.append(f"    return ({', '.join(names)}{',' if len(names) == 1 else ''})")
         return "\n".join(lines) + "\n"
 
@@ -136,19 +154,13 @@ class _Generator:
         req = rule.requires
         if not isinstance(req, Deadline):
             return [f"{c} = 1 if {self.cond(req)} else 2"]
-        start, _ = self.expr(req.start)
+        due, _ = self.expr(req.due)
         done, _ = self.expr(req.done)
-        if isinstance(req.within, (Const, Param)):
-            within = self.const(dt.timedelta(days=req.within.value))
-        else:
-            w, _ = self.expr(req.within)
-            within = f"_td(days={w})"
         return [
-            f"_st = {start}",
-            "if _st is None:",
+            f"_due = {due}",
+            "if _due is None:",
             f"    {c} = 1",
             "else:",
-            f"    _due = _st + {within}",
             f"    _dn = {done}",
             "    if _dn is not None:",
             f"        {c} = 2 if _dn > _due else 1",
@@ -241,6 +253,12 @@ class _Generator:
             case Field():
                 base = "s" if e.scope == 0 else f"_it{e.scope}"
                 return self.access(base, e.path, e.nullable), any(e.nullable)
+            case YearOf(date=d):
+                code, nullable = self.expr(d)
+                if not nullable:
+                    return f"{code}.year", False
+                t = self.tmp()
+                return f"(None if ({t} := {code}) is None else {t}.year)", True
             case Len(field=f):
                 code, nullable = self.expr(f)
                 if not nullable:
@@ -260,14 +278,18 @@ class _Generator:
         match e:
             case Arith(op="div", left=a, right=b):
                 return a, b, "_div({a}, {b})"
+            case Arith(op=op, left=a, right=b) if kind_of(a) == kind_of(b) == "int":
+                return a, b, "({a} " + _ARITH[op] + " {b})"
             case Arith(op=op, left=a, right=b):
                 return a, b, "(Decimal({a}) " + _ARITH[op] + " {b})"
             case DaysBetween(start=a, end=b):
                 return a, b, "({b} - {a}).days"
             case HoursBetween(start=a, end=b):
                 return a, b, "_hours({a}, {b})"
-            case AddDays(date=a, days=b):
-                return a, b, "({a} + _td(days={b}))"
+            case Shift(date=a, amount=b, unit=unit):
+                return a, b, _SHIFT_TEMPLATES[unit]
+            case Annual(month_day=a, year=b):
+                return a, b, "_annual({a}, {b})"
         raise TypeError(f"not an expression: {e!r}")
 
     def access(self, base: str, path: tuple[str, ...], nullable: tuple[bool, ...]) -> str:
@@ -278,3 +300,18 @@ class _Generator:
             return self.access(head, path[1:], nullable[1:])
         t = self.tmp()
         return f"(None if ({t} := {head}) is None else {self.access(t, path[1:], nullable[1:])})"
+
+
+def _uses_working_days(rule: RuleIR) -> bool:
+    """True when evaluating the rule may consult the holiday calendar."""
+
+    def walk(node: Any) -> bool:
+        if isinstance(node, Shift) and node.unit == "working_days":
+            return True
+        if hasattr(node, "__dataclass_fields__"):
+            return any(walk(getattr(node, f)) for f in node.__dataclass_fields__)
+        if isinstance(node, tuple):
+            return any(walk(n) for n in node)
+        return False
+
+    return walk(rule.when) or walk(rule.requires)

@@ -48,6 +48,7 @@ _M = TypeVar("_M", bound=BaseModel)
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _FACTS = ("due", "elapsed", "late")
+_REQUIRED_LANGUAGES = ("en", "zh")
 
 
 def validate_document(doc: Document) -> PackModel:
@@ -186,6 +187,13 @@ class _Compiler:
     # -- articles and parameters -------------------------------------------------------------
 
     def _articles(self) -> tuple[ArticleIR, ...]:
+        missing = [lang for lang in _REQUIRED_LANGUAGES if lang not in self.pack.meta.languages]
+        if missing:
+            self.error(
+                "E108",
+                f"meta.languages must include {' and '.join(missing)}",
+                ("meta", "languages"),
+            )
         out = []
         for i, art in enumerate(self.pack.articles):
             path = ("articles", i)
@@ -194,7 +202,9 @@ class _Compiler:
                 continue
             self.articles[art.number] = art
             for lang in self.pack.meta.languages:
-                if not art.text.get(lang):
+                # A source language may lack an article (Tianjin's Spanish file starts at Art. 3).
+                optional = lang in self.source_languages[1:]
+                if not art.text.get(lang) and not optional:
                     self.error(
                         "E105", f"article {art.number} has no text in {lang!r}", (*path, "text")
                     )
@@ -217,7 +227,7 @@ class _Compiler:
     def _parameter_value(self, name: str, p: ParameterModel, path: tuple[Hashable, ...]) -> Any:
         v = p.value
         unit = p.unit
-        if unit in ("calendar_days", "working_days", "hours", "count"):
+        if unit in ("calendar_days", "working_days", "hours", "months", "years", "count"):
             if isinstance(v, bool) or not isinstance(v, int) or v < 0:
                 self.error("E110", f"${name} in {unit} must be a whole number >= 0", path)
             return v
@@ -286,11 +296,10 @@ class _Compiler:
                 else None
             )
             requires = parser.requirement(rule.requires, (*path, "requires"), model)
-            message = self._message(rule, "en", path, parser, requires)
-            original = (
-                self._message(rule, self.language, path, parser, requires)
-                if self.language != "en" and rule.message.get(self.language)
-                else None
+            messages = tuple(
+                (lang, self._message(rule, lang, path, parser, requires))
+                for lang in self.pack.meta.languages
+                if lang in _REQUIRED_LANGUAGES or rule.message.get(lang)
             )
             citations = self._citations(rule, path)
             title = rule.title.get("en") if rule.title else None
@@ -304,8 +313,7 @@ class _Compiler:
                     title=title,
                     when=when,
                     requires=requires,
-                    message=message,
-                    message_original=original,
+                    messages=messages,
                     citations=citations,
                     span=self.doc.span(path),
                 )
@@ -340,6 +348,8 @@ class _Compiler:
     def _check_quote(self, cite: CitationModel, art: Article, path: tuple[Hashable, ...]) -> None:
         for lang in self.source_languages:
             quote = cite.quote.get(lang)
+            if not art.text.get(lang) and lang != self.language:
+                continue  # this source lacks the article
             if not quote:
                 self.error(
                     "E103",
@@ -354,6 +364,13 @@ class _Compiler:
                     f"the {lang} quote is not in the text of article {art.number} ({art.label})",
                     (*path, "quote", lang),
                     "quote the article's words exactly, as the pack's article text has them",
+                )
+        for required in _REQUIRED_LANGUAGES:
+            if required not in self.source_languages and not cite.quote.get(required):
+                self.error(
+                    "E107",
+                    f"the citation has no {required} quote (every citation is given in zh and en)",
+                    (*path, "quote"),
                 )
         text = art.text.get(self.language) or ""
         if cite.paragraph is not None:

@@ -13,15 +13,15 @@ import difflib
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
 from egovrules.document import Document
 from egovrules.errors import Diagnostic
 from egovrules.ir.nodes import (
-    AddDays,
     All,
+    Annual,
     AnyOf,
     Arith,
     AsOf,
@@ -39,7 +39,9 @@ from egovrules.ir.nodes import (
     Not,
     Param,
     Present,
+    Shift,
     Some,
+    YearOf,
 )
 from egovrules.subjects.paths import FieldType, PathError, resolve_path
 
@@ -64,6 +66,18 @@ COMPARE_OPS: tuple[CompareOp, ...] = (
     "contains_all",
 )
 _ORDERED = ("lt", "le", "gt", "ge")
+_SHIFTS: dict[str, Literal["days", "working_days", "months", "years"]] = {
+    "add_days": "days",
+    "add_working_days": "working_days",
+    "add_months": "months",
+    "add_years": "years",
+}
+_SHIFT_UNITS = {
+    "days": ("calendar_days",),
+    "working_days": ("working_days",),
+    "months": ("months",),
+    "years": ("years",),
+}
 _EXPR_OPS = (
     "field",
     "const",
@@ -74,6 +88,11 @@ _EXPR_OPS = (
     "days_between",
     "hours_between",
     "add_days",
+    "add_working_days",
+    "add_months",
+    "add_years",
+    "annual",
+    "year",
     "len",
 )
 _COND_OPS = ("all", "any", "not", "present", "absent", "some", "every", "deadline")
@@ -83,12 +102,18 @@ def kind_of(expr: Expr) -> str:
     """The kind of value an expression yields: bool, int, decimal, date, datetime, str, set,
     list, record, null or any."""
     match expr:
+        case Param(unit="month_day"):
+            return "month_day"
         case Const(value=v) | Param(value=v):
             return _kind_of_value(v)
-        case AsOf() | AddDays():
+        case AsOf() | Shift() | Annual():
             return "date"
+        case YearOf():
+            return "int"
         case Field(path=path, type=t):
             return "any" if path == UNKNOWN_PATH else t.kind
+        case Arith(op=op, left=a, right=b) if op != "div" and kind_of(a) == kind_of(b) == "int":
+            return "int"
         case Arith() | HoursBetween():
             return "decimal"
         case DaysBetween() | Len():
@@ -315,33 +340,49 @@ class ConditionParser:
 
     def _deadline(self, raw: Any, path: Path, scopes: list[type[BaseModel]]) -> Deadline:
         if not isinstance(raw, dict):
-            self.error("E230", "'deadline' takes a mapping with start, done and within", path)
-            return Deadline(Const(None), Const(None), Const(0))
-        self._only(raw, {"start", "done", "within"}, path)
-        for k in ("start", "done", "within"):
-            if k not in raw:
-                self.error("E231", f"'deadline' needs {k!r}", path)
-        start = self._path_or_expr(raw.get("start"), (*path, "start"), scopes)
-        done = self._path_or_expr(raw.get("done"), (*path, "done"), scopes)
-        within = self._expr(raw.get("within", 0), (*path, "within"), scopes)
-        for name, e in (("start", start), ("done", done)):
-            if kind_of(e) not in ("date", "any", "null"):
-                self.error(
-                    "E232", f"deadline {name} must be a date, not a {kind_of(e)}", (*path, name)
-                )
-        if isinstance(within, Param) and within.unit != "calendar_days":
             self.error(
-                "E233",
-                f"deadline 'within' needs a calendar_days parameter; "
-                f"${within.name} is in {within.unit}",
-                (*path, "within"),
-                "working-day deadlines come with the Chinese calendar support",
+                "E230",
+                "'deadline' takes a mapping: {start, within, done} or {due, done}",
+                path,
             )
+            return Deadline(Const(None), Const(None), None)
+        self._only(raw, {"start", "within", "due", "done"}, path)
+        if "done" not in raw:
+            self.error("E231", "'deadline' needs 'done'", path)
+        done = self._path_or_expr(raw.get("done"), (*path, "done"), scopes)
+        self._want_date(done, "done", (*path, "done"))
+        if "due" in raw:
+            if "start" in raw or "within" in raw:
+                self.error("E231", "give either 'due' or 'start' and 'within', not both", path)
+            due = self._path_or_expr(raw["due"], (*path, "due"), scopes)
+            self._want_date(due, "due", (*path, "due"))
+            return Deadline(due, done, None)
+        for k in ("start", "within"):
+            if k not in raw:
+                self.error("E231", f"'deadline' needs {k!r} (or 'due')", path)
+        start = self._path_or_expr(raw.get("start"), (*path, "start"), scopes)
+        self._want_date(start, "start", (*path, "start"))
+        within = self._expr(raw.get("within", 0), (*path, "within"), scopes)
+        unit: Literal["days", "working_days"] = "days"
+        if isinstance(within, Param):
+            if within.unit == "working_days":
+                unit = "working_days"
+            elif within.unit != "calendar_days":
+                self.error(
+                    "E233",
+                    f"deadline 'within' needs a calendar_days or working_days parameter; "
+                    f"${within.name} is in {within.unit}",
+                    (*path, "within"),
+                )
         elif kind_of(within) not in ("int", "any"):
             self.error(
                 "E234", "deadline 'within' must be a whole number of days", (*path, "within")
             )
-        return Deadline(start, done, within)
+        return Deadline(Shift(start, within, unit), done, start)
+
+    def _want_date(self, e: Expr, name: str, path: Path) -> None:
+        if kind_of(e) not in ("date", "any", "null"):
+            self.error("E232", f"deadline {name!r} must be a date, not a {kind_of(e)}", path)
 
     # -- expressions -------------------------------------------------------------------------
 
@@ -400,6 +441,11 @@ class ConditionParser:
             return self._field(arg, sub, scopes)
         if op == "const":
             return Const(arg)
+        if op == "year":
+            d = self._path_or_expr(arg, sub, scopes)
+            if kind_of(d) not in ("date", "any"):
+                self.error("E209", f"'year' needs a date, not a {kind_of(d)}", sub)
+            return YearOf(d)
         if op == "len":
             f = self._field(arg, sub, scopes)
             if f.path != UNKNOWN_PATH and f.type.kind not in ("set", "list"):
@@ -426,12 +472,27 @@ class ConditionParser:
                 if k not in ("int", "decimal", "any", "null"):
                     self.error("E209", f"'{op}' needs numbers, operand {i + 1} is a {k}", (*sub, i))
             return Arith(op, a, b)
-        if op == "add_days":
+        if op in _SHIFTS:
             if ka not in ("date", "any") or kb not in ("int", "any"):
                 self.error(
-                    "E209", f"'add_days' needs a date and a number of days, not {ka} and {kb}", sub
+                    "E209", f"'{op}' needs a date and a whole number, not {ka} and {kb}", sub
                 )
-            return AddDays(a, b)
+            unit = _SHIFTS[op]
+            if isinstance(b, Param) and b.unit not in _SHIFT_UNITS[unit]:
+                self.error(
+                    "E235",
+                    f"'{op}' counts {unit.replace('_', ' ')}, but ${b.name} is in {b.unit}",
+                    (*sub, 1),
+                )
+            return Shift(a, b, unit)
+        if op == "annual":
+            if ka not in ("month_day", "any") or kb not in ("int", "any"):
+                self.error(
+                    "E209",
+                    f"'annual' needs a month_day parameter and a year, not {ka} and {kb}",
+                    sub,
+                )
+            return Annual(a, b)
         want = "datetime" if op == "hours_between" else "date"
         for k, i in ((ka, 0), (kb, 1)):
             if k not in (want, "any"):

@@ -10,9 +10,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from egovrules import calendar
+from egovrules.calendar import CalendarGap
 from egovrules.ir.nodes import (
-    AddDays,
     All,
+    Annual,
     AnyOf,
     Arith,
     AsOf,
@@ -30,11 +32,20 @@ from egovrules.ir.nodes import (
     Param,
     Present,
     RuleIR,
+    Shift,
     Some,
+    YearOf,
 )
 from egovrules.report.model import Outcome
 
-__all__ = ["DeadlineFacts", "deadline_facts", "eval_cond", "eval_expr", "evaluate_rule"]
+__all__ = [
+    "DeadlineFacts",
+    "deadline_facts",
+    "eval_cond",
+    "eval_expr",
+    "evaluate_rule",
+    "undetermined_reason",
+]
 
 Scopes = tuple[Any, ...]
 
@@ -56,10 +67,15 @@ def eval_expr(e: Expr, scopes: Scopes, as_of: dt.date) -> Any:
         case Len(field=f):
             v = eval_expr(f, scopes, as_of)
             return None if v is None else len(v)
+        case YearOf(date=d):
+            v = eval_expr(d, scopes, as_of)
+            return None if v is None else v.year
     a, b = _operands(e, scopes, as_of)
     if a is None or b is None:
         return None
     match e:
+        case Arith(op="add" | "sub" | "mul" as op) if type(a) is int and type(b) is int:
+            return a + b if op == "add" else a - b if op == "sub" else a * b
         case Arith(op="add"):
             return Decimal(a) + b
         case Arith(op="sub"):
@@ -72,8 +88,16 @@ def eval_expr(e: Expr, scopes: Scopes, as_of: dt.date) -> Any:
             return (b - a).days
         case HoursBetween():
             return Decimal((b - a) // dt.timedelta(seconds=1)) / 3600
-        case AddDays():
+        case Shift(unit="days"):
             return a + dt.timedelta(days=b)
+        case Shift(unit="working_days"):
+            return calendar.add_working_days(a, b)
+        case Shift(unit="months"):
+            return calendar.add_months(a, b)
+        case Shift(unit="years"):
+            return calendar.add_years(a, b)
+        case Annual():
+            return calendar.annual(a, b)
     raise TypeError(f"not an expression: {e!r}")
 
 
@@ -81,7 +105,7 @@ def _operands(e: Expr, scopes: Scopes, as_of: dt.date) -> tuple[Any, Any]:
     match e:
         case Arith(left=x, right=y) | DaysBetween(start=x, end=y) | HoursBetween(start=x, end=y):
             return eval_expr(x, scopes, as_of), eval_expr(y, scopes, as_of)
-        case AddDays(date=x, days=y):
+        case Shift(date=x, amount=y) | Annual(month_day=x, year=y):
             return eval_expr(x, scopes, as_of), eval_expr(y, scopes, as_of)
     raise TypeError(f"not an expression: {e!r}")
 
@@ -162,22 +186,39 @@ class DeadlineFacts:
 
 def deadline_facts(d: Deadline, scopes: Scopes, as_of: dt.date) -> DeadlineFacts:
     """Evaluate a deadline: last day in time, days elapsed, days late, and the outcome."""
-    start = eval_expr(d.start, scopes, as_of)
-    if start is None:
+    due = eval_expr(d.due, scopes, as_of)
+    if due is None:
         return DeadlineFacts(None, None, None, Outcome.SATISFIED)
-    due = start + dt.timedelta(days=eval_expr(d.within, scopes, as_of))
     done = eval_expr(d.done, scopes, as_of)
     end = done if done is not None else as_of
+    start = eval_expr(d.start, scopes, as_of) if d.start is not None else None
+    elapsed = (end - start).days if start is not None else None
     late = max((end - due).days, 0)
     if done is not None:
         outcome = Outcome.VIOLATED if done > due else Outcome.SATISFIED
     else:
         outcome = Outcome.VIOLATED if as_of > due else Outcome.PENDING
-    return DeadlineFacts(due, (end - start).days, late, outcome)
+    return DeadlineFacts(due, elapsed, late, outcome)
 
 
 def evaluate_rule(rule: RuleIR, subject: Any, as_of: dt.date) -> Outcome:
     """The outcome of one rule on one subject."""
+    try:
+        return _evaluate(rule, subject, as_of)
+    except CalendarGap:
+        return Outcome.UNDETERMINED
+
+
+def undetermined_reason(rule: RuleIR, subject: Any, as_of: dt.date) -> str | None:
+    """Why a rule could not be decided on this subject (``None`` if it can be)."""
+    try:
+        _evaluate(rule, subject, as_of)
+    except CalendarGap as gap:
+        return str(gap)
+    return None
+
+
+def _evaluate(rule: RuleIR, subject: Any, as_of: dt.date) -> Outcome:
     scopes = (subject,)
     if rule.when is not None and not eval_cond(rule.when, scopes, as_of):
         return Outcome.NOT_APPLICABLE

@@ -17,8 +17,8 @@ from egovrules.source import Span
 from egovrules.subjects.paths import FieldType
 
 __all__ = [
-    "AddDays",
     "All",
+    "Annual",
     "AnyOf",
     "Arith",
     "ArticleIR",
@@ -40,7 +40,9 @@ __all__ = [
     "Present",
     "RuleIR",
     "RuleSet",
+    "Shift",
     "Some",
+    "YearOf",
 ]
 
 
@@ -105,11 +107,28 @@ class HoursBetween:
 
 
 @dataclass(frozen=True, slots=True)
-class AddDays:
-    """A date plus a number of calendar days."""
+class Shift:
+    """A date moved forward by an amount: calendar days, Chinese working days (the start
+    day not counted), months or years (``relativedelta``)."""
 
     date: Expr
-    days: Expr
+    amount: Expr
+    unit: Literal["days", "working_days", "months", "years"]
+
+
+@dataclass(frozen=True, slots=True)
+class Annual:
+    """The date of an annual month-day parameter in a given year."""
+
+    month_day: Expr
+    year: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class YearOf:
+    """The year of a date."""
+
+    date: Expr
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +138,19 @@ class Len:
     field: Field
 
 
-Expr: TypeAlias = Const | Param | AsOf | Field | Arith | DaysBetween | HoursBetween | AddDays | Len
+Expr: TypeAlias = (
+    Const
+    | Param
+    | AsOf
+    | Field
+    | Arith
+    | DaysBetween
+    | HoursBetween
+    | Shift
+    | Annual
+    | YearOf
+    | Len
+)
 
 
 # ---- conditions ------------------------------------------------------------------------------
@@ -191,11 +222,12 @@ Cond: TypeAlias = All | AnyOf | Not | Present | Compare | Some | Every
 
 @dataclass(frozen=True, slots=True)
 class Deadline:
-    """``done`` must fall no later than ``start`` + ``within`` calendar days."""
+    """``done`` must fall on or before ``due``; ``start`` (when the period is counted from an
+    event) gives the days elapsed for messages."""
 
-    start: Expr
+    due: Expr
     done: Expr
-    within: Expr
+    start: Expr | None
 
 
 # ---- messages, rules, packs ------------------------------------------------------------------
@@ -226,8 +258,7 @@ class RuleIR:
     title: str | None
     when: Cond | None
     requires: Cond | Deadline
-    message: tuple[MessagePart, ...]
-    message_original: tuple[MessagePart, ...] | None
+    messages: tuple[tuple[str, tuple[MessagePart, ...]], ...]
     citations: tuple[Citation, ...]
     span: Span
 

@@ -22,10 +22,10 @@ from egovrules.backends.python import PythonBackend
 from egovrules.document import Document, DocumentError, read_document
 from egovrules.errors import Diagnostic, PackError, SubjectError, UsageError
 from egovrules.ir.compile import compile_document, validate_document
-from egovrules.ir.interpret import deadline_facts, eval_expr
+from egovrules.ir.interpret import deadline_facts, eval_expr, undetermined_reason
 from egovrules.ir.nodes import Deadline, MessagePart, Placeholder, RuleIR, RuleSet
 from egovrules.pack.model import TestsModel
-from egovrules.report.model import Outcome, Report, Upcoming, Violation
+from egovrules.report.model import Outcome, Report, Undetermined, Upcoming, Violation
 from egovrules.subjects import SUBJECT_MODELS, SubjectBase, parse_subject
 
 __all__ = ["Pack", "available_packs", "load_pack", "today_in_china"]
@@ -121,12 +121,15 @@ class Pack:
         codes = self._backend.outcomes(kind, subject, when)
         violations: list[Violation] = []
         upcoming: list[Upcoming] = []
-        if 2 in codes or 3 in codes:
+        undetermined: list[Undetermined] = []
+        if any(code >= Outcome.VIOLATED for code in codes):
             for rule, code in zip(self._rules[kind], codes, strict=True):
                 if code == Outcome.VIOLATED:
                     violations.append(self._violation(rule, subject, when))
                 elif code == Outcome.PENDING:
                     upcoming.append(self._upcoming(rule, subject, when))
+                elif code == Outcome.UNDETERMINED:
+                    undetermined.append(self._undetermined(rule, subject, when))
         return Report(
             subject_id=subject.id,
             subject_kind=kind,
@@ -137,21 +140,19 @@ class Pack:
             as_of=when,
             violations=tuple(violations),
             upcoming=tuple(upcoming),
+            undetermined=tuple(undetermined),
             rule_ids=self._rule_ids[kind],
             codes=codes,
         )
 
     def _violation(self, rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Violation:
+        messages = render_messages(rule, subject, as_of)
         return Violation(
             rule_id=rule.id,
             concept=rule.concept,
             severity=rule.severity,
-            message=render_message(rule.message, rule, subject, as_of),
-            message_original=(
-                render_message(rule.message_original, rule, subject, as_of)
-                if rule.message_original
-                else None
-            ),
+            message=dict(messages)["en"],
+            messages=messages,
             citation=rule.citations[0],
             citations=rule.citations,
         )
@@ -160,18 +161,25 @@ class Pack:
         assert isinstance(rule.requires, Deadline)
         facts = deadline_facts(rule.requires, (subject,), as_of)
         assert facts.due is not None
+        messages = render_messages(rule, subject, as_of)
         return Upcoming(
             rule_id=rule.id,
             concept=rule.concept,
             severity=rule.severity,
             due=facts.due,
             days_left=(facts.due - as_of).days,
-            message=render_message(rule.message, rule, subject, as_of),
-            message_original=(
-                render_message(rule.message_original, rule, subject, as_of)
-                if rule.message_original
-                else None
-            ),
+            message=dict(messages)["en"],
+            messages=messages,
+            citation=rule.citations[0],
+            citations=rule.citations,
+        )
+
+    def _undetermined(self, rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Undetermined:
+        return Undetermined(
+            rule_id=rule.id,
+            concept=rule.concept,
+            severity=rule.severity,
+            reason=undetermined_reason(rule, subject, as_of) or "undetermined",
             citation=rule.citations[0],
             citations=rule.citations,
         )
@@ -189,6 +197,13 @@ def _validate(data: Mapping[str, Any]) -> SubjectBase:
         ) from None
     except ValueError as exc:
         raise SubjectError([Diagnostic("E303", str(exc))]) from None
+
+
+def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[str, str], ...]:
+    """The rule's message in each of its languages, filled with the subject's values."""
+    return tuple(
+        (lang, render_message(parts, rule, subject, as_of)) for lang, parts in rule.messages
+    )
 
 
 def render_message(

@@ -31,6 +31,8 @@ Unit = Literal[
     "calendar_days",
     "working_days",
     "hours",
+    "months",
+    "years",
     "month_day",
     "date",
     "approver",

@@ -9,7 +9,15 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
-__all__ = ["Citation", "Outcome", "Report", "Severity", "Upcoming", "Violation"]
+__all__ = [
+    "Citation",
+    "Outcome",
+    "Report",
+    "Severity",
+    "Undetermined",
+    "Upcoming",
+    "Violation",
+]
 
 
 class Severity(StrEnum):
@@ -27,6 +35,7 @@ class Outcome(IntEnum):
     SATISFIED = 1
     VIOLATED = 2
     PENDING = 3
+    UNDETERMINED = 4
 
     @property
     def label(self) -> str:
@@ -46,6 +55,11 @@ class Citation:
     quote: str
     quote_en: str | None
     language: str
+    quotes: tuple[tuple[str, str], ...] = ()
+
+    def quote_in(self, language: str) -> str | None:
+        """The quote in ``language`` (the source's words or the pack's translation)."""
+        return dict(self.quotes).get(language)
 
     def __str__(self) -> str:
         parts = [f"{self.city} {self.label} (art. {self.article})"]
@@ -64,9 +78,13 @@ class Violation:
     concept: str
     severity: Severity
     message: str
-    message_original: str | None
+    messages: tuple[tuple[str, str], ...]
     citation: Citation
     citations: tuple[Citation, ...]
+
+    def message_in(self, language: str) -> str:
+        """The message in ``language``, or in English when the pack has none in it."""
+        return dict(self.messages).get(language, self.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +97,23 @@ class Upcoming:
     due: dt.date
     days_left: int
     message: str
-    message_original: str | None
+    messages: tuple[tuple[str, str], ...]
+    citation: Citation
+    citations: tuple[Citation, ...]
+
+    def message_in(self, language: str) -> str:
+        """The message in ``language``, or in English when the pack has none in it."""
+        return dict(self.messages).get(language, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Undetermined:
+    """A rule that cannot be decided for the subject, and why."""
+
+    rule_id: str
+    concept: str
+    severity: Severity
+    reason: str
     citation: Citation
     citations: tuple[Citation, ...]
 
@@ -97,6 +131,7 @@ class Report:
     as_of: dt.date
     violations: tuple[Violation, ...]
     upcoming: tuple[Upcoming, ...]
+    undetermined: tuple[Undetermined, ...]
     rule_ids: tuple[str, ...]
     codes: tuple[int, ...]
 

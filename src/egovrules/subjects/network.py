@@ -45,6 +45,8 @@ class NetworkRequest(SubjectBase):
     egress_point: Literal["municipal_central_room", "municipal_extranet", "own"] | None = None
     ip_addresses: tuple[str, ...] = ()
     ip_allocated_by: str | None = None
+    level: Literal["municipal", "district", "county"] | None = None
+    reported_to: str | None = None
     platform_access: bool = False
     interconnected_with_unified_platform: bool = False
     carries_confidential: bool = False
@@ -52,3 +54,6 @@ class NetworkRequest(SubjectBase):
     security_responsibility_system: bool = False
     technical_measures: bool = False
     accepts_security_supervision: bool = False
+    conforms_to_technical_standards: bool = False
+    endangers_network_security: bool = False
+    used_for_violations: bool = False

@@ -12,10 +12,14 @@ from egovrules.subjects.base import Filing, Record, SubjectBase
 
 __all__ = [
     "Acceptance",
+    "ApplicationConditions",
     "Approval",
+    "ApprovalApplication",
     "Declaration",
     "DeclarationMaterials",
     "Documents",
+    "EvaluationOpinion",
+    "InfoRequest",
     "Payment",
     "Procurement",
     "ProgressReport",
@@ -40,6 +44,24 @@ class Documents(Record):
     feasibility_study: bool = False
     preliminary_design: bool = False
     conforms_to_construction_norms: bool = False
+
+
+class ApplicationConditions(Record):
+    """Conditions an application for a project must meet (Hohhot Art. 8 (a), (b), (d), (e))."""
+
+    clear_goal: bool = False
+    user_needs: bool = False
+    security_and_sharing: bool = False
+    competent_dept_consent: bool = False
+
+
+class InfoRequest(Record):
+    """A request for information about the project from an authority, and its answer."""
+
+    requested_by: str | None = None
+    date: dt.date | None = None
+    answered: bool = False
+    truthful: bool = False
 
 
 class DeclarationMaterials(Record):
@@ -137,6 +159,26 @@ class ProgressReport(Record):
     date: dt.date | None = None
 
 
+class EvaluationOpinion(Record):
+    """The evaluation opinion (è¯å®¡æè§) an authority issues on a declared project."""
+
+    issued_by: str | None = None
+    date: dt.date | None = None
+
+
+class ApprovalApplication(Record):
+    """An application for project approval (ç«é¡¹ç³è¯·) and how the authority handled it."""
+
+    submitted_to: str | None = None
+    submitted_date: dt.date | None = None
+    received_date: dt.date | None = None
+    complete: bool = False
+    evaluation_opinion_attached: bool = False
+    budget_inclusion_doc_attached: bool = False
+    decision_date: dt.date | None = None
+    copied_to_finance_date: dt.date | None = None
+
+
 class Project(SubjectBase):
     """An e-government construction project."""
 
@@ -154,11 +196,17 @@ class Project(SubjectBase):
     conforms_to_overall_plan: bool = False
     conforms_to_technical_standards: bool = False
     duplicates_existing: bool = False
+    reuses_existing: bool = False
+    complies_with_info_engineering_rules: bool = False
+    shares_information: bool = False
     supports_disclosure_and_sharing: bool = False
     documents: Documents = Field(default_factory=Documents)
+    application_conditions: ApplicationConditions = Field(default_factory=ApplicationConditions)
     declaration: Declaration | None = None
     reviews: tuple[Review, ...] = ()
     approvals: tuple[Approval, ...] = ()
+    evaluation_opinion: EvaluationOpinion | None = None
+    approval_application: ApprovalApplication | None = None
     included_in_annual_plan: bool = False
     finance_budget_allocated: bool = False
     procurement: Procurement = Field(default_factory=Procurement)
@@ -168,11 +216,23 @@ class Project(SubjectBase):
     completion_date: dt.date | None = None
     acceptance: Acceptance | None = None
     operation_start_date: dt.date | None = None
+    trial_operation_end_date: dt.date | None = None
+    follows_approved_programme: bool = False
+    major_programme_change_date: dt.date | None = None
+    follow_up_project: bool = False
+    performance_assessment_referenced: bool = False
+    software_licensed: bool = False
+    security_products_certified: bool = False
+    security_standards_applied: bool = False
+    covers_office_approval_monitoring: bool = False
+    uses_shared_government_online: bool = False
+    separate_app_system: bool = False
     payments: tuple[Payment, ...] = ()
     final_accounts_reported_to: str | None = None
     approved_total_investment: Decimal | None = None
     current_total_investment: Decimal | None = None
     progress_reports: tuple[ProgressReport, ...] = ()
+    info_requests: tuple[InfoRequest, ...] = ()
     filing: Filing | None = None
     remote_service_designated: bool = False
     platform_connection_mode: Literal["front_end_server", "direct", "none"] | None = None

@@ -1,5 +1,5 @@
 """Text output for a person at a terminal: one block per subject, each finding with its
-citation and quote."""
+citation and quote, in the chosen language (English or Chinese)."""
 
 from __future__ import annotations
 
@@ -10,41 +10,71 @@ from egovrules.report.model import Citation, Report
 
 __all__ = ["render_text"]
 
+_WORDS = {
+    "en": {
+        "compliant": "compliant",
+        "violations": "{n} violation(s)",
+        "as_of": "as of",
+        "law": "law",
+        "upcoming": "UPCOMING",
+        "due": "due {due} ({n} day(s) left)",
+        "undetermined": "UNDETERMINED",
+        "summary": "{n} subject(s) checked, {ok} compliant, {v} violation(s)",
+    },
+    "zh": {
+        "compliant": "合规",
+        "violations": "{n} 项违规",
+        "as_of": "评估日",
+        "law": "依据",
+        "upcoming": "待办",
+        "due": "截止 {due}(剩余 {n} 日)",
+        "undetermined": "无法判定",
+        "summary": "共检查 {n} 个对象,{ok} 个合规,{v} 项违规",
+    },
+}
 
-def _cite(c: Citation) -> str:
-    lines = [f"    law: {c}"]
-    lines.append(f"         「{c.quote}」")
-    if c.quote_en and c.language != "en":
+
+def _cite(c: Citation, language: str) -> str:
+    w = _WORDS[language]
+    lines = [f"    {w['law']}: {c}"]
+    quote = c.quote_in(language) or c.quote
+    lines.append(f"         「{quote}」")
+    other = c.quote if quote != c.quote else (c.quote_en if c.language != "en" else None)
+    if other:
         lines.extend(
             textwrap.wrap(
-                f'"{c.quote_en}"', 88, initial_indent="         ", subsequent_indent="          "
+                f'"{other}"', 88, initial_indent="         ", subsequent_indent="          "
             )
         )
     return "\n".join(lines)
 
 
-def render_text(reports: Sequence[tuple[Report, str | None]]) -> str:
-    """All reports, then a one-line summary."""
+def render_text(reports: Sequence[tuple[Report, str | None]], language: str = "en") -> str:
+    """All reports, then a one-line summary, in ``language`` (``en`` or ``zh``)."""
+    w = _WORDS.get(language, _WORDS["en"])
+    lang = language if language in _WORDS else "en"
     out = []
     for r, source in reports:
         where = f" ({source})" if source else ""
-        status = "compliant" if r.compliant else f"{len(r.violations)} violation(s)"
+        status = w["compliant"] if r.compliant else w["violations"].format(n=len(r.violations))
         out.append(
             f"{r.subject_kind} {r.subject_id}{where}: {status} "
-            f"[{r.pack_id} {r.pack_version}, as of {r.as_of.isoformat()}]"
+            f"[{r.pack_id} {r.pack_version}, {w['as_of']} {r.as_of.isoformat()}]"
         )
         for v in r.violations:
             out.append(f"  {v.severity.value.upper():8} {v.rule_id}")
-            out.append(f"    {v.message}")
-            out.append(_cite(v.citation))
+            out.append(f"    {v.message_in(lang)}")
+            out.append(_cite(v.citation, lang))
         for u in r.upcoming:
-            out.append(
-                f"  UPCOMING {u.rule_id}: due {u.due.isoformat()} ({u.days_left} day(s) left)"
-            )
-            out.append(f"    {u.message}")
-            out.append(_cite(u.citation))
+            due = w["due"].format(due=u.due.isoformat(), n=u.days_left)
+            out.append(f"  {w['upcoming']} {u.rule_id}: {due}")
+            out.append(f"    {u.message_in(lang)}")
+            out.append(_cite(u.citation, lang))
+        for d in r.undetermined:
+            out.append(f"  {w['undetermined']} {d.rule_id}: {d.reason}")
+            out.append(_cite(d.citation, lang))
         out.append("")
     total = sum(len(r.violations) for r, _ in reports)
     ok = sum(1 for r, _ in reports if r.compliant)
-    out.append(f"{len(reports)} subject(s) checked, {ok} compliant, {total} violation(s)")
+    out.append(w["summary"].format(n=len(reports), ok=ok, v=total))
     return "\n".join(out) + "\n"

@@ -1,0 +1,70 @@
+"""Time as the law counts it: calendar days, Chinese working days, annual dates, periods.
+
+Working days follow China's official calendar: statutory holidays are skipped and the
+adjusted weekend workdays (调休) are counted, from the maintained ``chinese-calendar``
+package. A date outside the years that package knows is never guessed: ``CalendarGap`` is
+raised, and the rule that needed it is reported ``undetermined``.
+
+Periods in months and years use ``dateutil.relativedelta``: 2024-02-29 + 1 year is
+2025-02-28, 2024-01-31 + 1 month is 2024-02-29.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import chinese_calendar
+from dateutil.relativedelta import relativedelta
+
+__all__ = ["CalendarGap", "add_months", "add_working_days", "add_years", "annual", "is_workday"]
+
+_DAY = dt.timedelta(days=1)
+
+
+class CalendarGap(Exception):
+    """A working-day question about a year the official holiday calendar does not cover."""
+
+    def __init__(self, day: dt.date) -> None:
+        super().__init__(
+            f"working days of {day.year} are not known: the holiday calendar "
+            f"(chinese-calendar {getattr(chinese_calendar, '__version__', '?')}) does not cover it"
+        )
+        self.day = day
+
+
+@lru_cache(maxsize=8192)
+def is_workday(day: dt.date) -> bool:
+    """True on a Chinese working day (adjusted weekend workdays included)."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        raise CalendarGap(day) from None
+
+
+@lru_cache(maxsize=8192)
+def add_working_days(start: dt.date, n: int) -> dt.date:
+    """The ``n``-th working day after ``start`` (``start`` itself not counted)."""
+    day = start
+    counted = 0
+    while counted < n:
+        day += _DAY
+        if is_workday(day):
+            counted += 1
+    return day
+
+
+def add_years(day: dt.date, n: int) -> dt.date:
+    """``day`` plus ``n`` years; 29 February becomes 28 February in a common year."""
+    return day + relativedelta(years=n)
+
+
+def add_months(day: dt.date, n: int) -> dt.date:
+    """``day`` plus ``n`` months, clamped to the end of a shorter month."""
+    return day + relativedelta(months=n)
+
+
+def annual(month_day: tuple[int, int], year: int) -> dt.date:
+    """The date of an annual month-day in ``year``; 02-29 is 02-28 in a common year."""
+    month, day = month_day
+    return dt.date(year, month, 1) + relativedelta(day=day)

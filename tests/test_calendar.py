@@ -1,0 +1,142 @@
+"""Time as a clerk counts it: Chinese working days, annual dates, month and year periods.
+
+Expected dates come from the State Council holiday notices as tabulated in
+shared/OBLIGATIONS.md §3, not from the code under test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import egovrules
+from egovrules.calendar import CalendarGap, add_months, add_working_days, add_years, annual
+from egovrules.report.model import Outcome
+from tests.test_conditions import MINI, make_pack
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("received", "last_day", "why"),
+    [
+        (D(2025, 3, 5), D(2025, 3, 14), "plain week"),
+        (D(2024, 9, 30), D(2024, 10, 15), "National Day 10-01..07 off; Sat 10-12 worked"),
+        (D(2025, 9, 26), D(2025, 10, 13), "Sun 09-28 and Sat 10-11 worked; 10-01..08 off"),
+        (D(2025, 1, 24), D(2025, 2, 10), "Spring Festival; Sun 01-26 and Sat 02-08 worked"),
+        (D(2024, 2, 5), D(2024, 2, 20), "Spring Festival 02-10..17 off; Sun 02-18 worked"),
+    ],
+)
+def test_seven_working_days(received: dt.date, last_day: dt.date, why: str) -> None:
+    """Shantou Art. 16: seven working days after receipt, the receipt day not counted."""
+    assert add_working_days(received, 7) == last_day, why
+
+
+def test_unknown_year_is_never_guessed() -> None:
+    """Outside the calendar's years the count raises, naming the year."""
+    with pytest.raises(CalendarGap, match="2031"):
+        add_working_days(D(2031, 3, 3), 7)
+
+
+def test_relativedelta_semantics() -> None:
+    """Leap days and month ends follow dateutil's relativedelta."""
+    assert add_years(D(2024, 2, 29), 1) == D(2025, 2, 28)
+    assert add_years(D(2024, 6, 12), 1) == D(2025, 6, 12)
+    assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
+    assert annual((9, 30), 2024) == D(2024, 9, 30)
+    assert annual((2, 29), 2025) == D(2025, 2, 28)
+
+
+PARAMS = {
+    "forward_days": {"value": 7, "unit": "working_days", "cite": {"article": 3}},
+    "deadline_day": {"value": "09-30", "unit": "month_day", "cite": {"article": 3}},
+    "validity": {"value": 1, "unit": "years", "cite": {"article": 3}},
+}
+
+
+def _pack(tmp_path: Path, requires: object, subject: str = "project") -> egovrules.Pack:
+    mini = dict(MINI)
+    mini["parameters"] = {**MINI["parameters"], **PARAMS}
+    return make_pack(tmp_path, requires, subject=subject, base=mini)
+
+
+@pytest.mark.parametrize(
+    ("received", "forwarded", "as_of", "expected"),
+    [
+        ("2024-09-30", "2024-10-15", D(2024, 12, 1), Outcome.SATISFIED),
+        ("2024-09-30", "2024-10-16", D(2024, 12, 1), Outcome.VIOLATED),
+        ("2024-09-30", None, D(2024, 10, 15), Outcome.PENDING),
+        ("2024-09-30", None, D(2024, 10, 16), Outcome.VIOLATED),
+        ("2031-03-03", None, D(2031, 4, 1), Outcome.UNDETERMINED),
+    ],
+)
+def test_working_day_deadline(
+    tmp_path: Path, received: str, forwarded: str | None, as_of: dt.date, expected: Outcome
+) -> None:
+    """A deadline in working days: in time on the last day, late the day after, pending
+    before, and undetermined in a year the holiday calendar does not cover."""
+    requires = {
+        "deadline": {
+            "start": "declaration.submitted_date",
+            "within": "$forward_days",
+            "done": "declaration.forwarded_date",
+        }
+    }
+    pack = _pack(tmp_path, requires)
+    declaration: dict[str, object] = {"submitted_date": received}
+    if forwarded:
+        declaration["forwarded_date"] = forwarded
+    report = pack.check({"kind": "project", "id": "p", "declaration": declaration}, as_of=as_of)
+    assert report.outcomes["mini.project.probe"] == expected
+    if expected == Outcome.UNDETERMINED:
+        (u,) = report.undetermined
+        assert "2031" in u.reason and report.compliant
+
+
+@pytest.mark.parametrize(
+    ("submitted", "expected"),
+    [("2024-09-30", Outcome.SATISFIED), ("2024-10-01", Outcome.VIOLATED)],
+)
+def test_annual_deadline_in_the_year_before_the_plan_year(
+    tmp_path: Path, submitted: str, expected: Outcome
+) -> None:
+    """Hohhot Art. 7: submitted by 30 September of the year before the plan year."""
+    requires = {
+        "deadline": {
+            "due": {"annual": ["$deadline_day", {"sub": ["declaration.plan_year", 1]}]},
+            "done": "declaration.submitted_date",
+        }
+    }
+    pack = _pack(tmp_path, requires)
+    subject = {
+        "kind": "project",
+        "id": "p",
+        "declaration": {"plan_year": 2025, "submitted_date": submitted},
+    }
+    assert pack.check(subject, as_of=D(2025, 1, 1)).outcomes["mini.project.probe"] == expected
+
+
+@pytest.mark.parametrize(
+    ("evaluated", "applied", "expected"),
+    [
+        ("2024-06-12", "2025-06-12", Outcome.SATISFIED),
+        ("2024-06-12", "2025-06-13", Outcome.VIOLATED),
+        ("2024-02-29", "2025-02-28", Outcome.SATISFIED),
+        ("2024-02-29", "2025-03-01", Outcome.VIOLATED),
+    ],
+)
+def test_one_year_validity(tmp_path: Path, evaluated: str, applied: str, expected: Outcome) -> None:
+    """Shantou Art. 17: the evaluation is valid for one year; the anniversary is in time."""
+    requires = {
+        "field": "declaration.submitted_date",
+        "le": {"add_years": ["declaration.correction_notice_date", "$validity"]},
+    }
+    pack = _pack(tmp_path, requires)
+    subject = {
+        "kind": "project",
+        "id": "p",
+        "declaration": {"correction_notice_date": evaluated, "submitted_date": applied},
+    }
+    assert pack.check(subject, as_of=D(2026, 1, 1)).outcomes["mini.project.probe"] == expected
