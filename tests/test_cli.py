@@ -130,7 +130,9 @@ def test_reading_subjects_does_not_modify_them(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("command", [[], ["check"], ["test"], ["schema"], ["packs"]])
+@pytest.mark.parametrize(
+    "command", [[], ["check"], ["test"], ["schema"], ["packs"], ["lint"], ["coverage"]]
+)
 def test_help_for_every_command(command: list[str]) -> None:
     """Every command has --help, exiting 0."""
     proc = subprocess.run(

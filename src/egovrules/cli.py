@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
@@ -20,6 +21,7 @@ from egovrules._version import __version__
 from egovrules.document import DocumentError, read_document, validation_diagnostics
 from egovrules.errors import Diagnostic, EgovrulesError, SubjectError, UsageError
 from egovrules.pack import Pack, available_packs, load_pack
+from egovrules.pack.lint import coverage, lint_pack
 from egovrules.pack.testing import run_pack_tests, uncovered_rules
 from egovrules.report.model import Report
 from egovrules.report.render.json import render_json
@@ -91,6 +93,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     test.add_argument("packs", nargs="*", help="pack ids or files (default: every bundled pack)")
     test.set_defaults(run=_cmd_test)
+
+    lint = sub.add_parser(
+        "lint",
+        help="check that packs quote the law faithfully and cover every article",
+        description="Check that every quote occurs in the regulation text (under the one "
+        "documented normalization) and that every article is cited or declaratory.",
+    )
+    lint.add_argument("packs", nargs="*", help="pack ids or files (default: every bundled pack)")
+    lint.add_argument(
+        "--sources",
+        type=Path,
+        help="folder of regulation texts (default: the bundled rules/sources)",
+    )
+    lint.set_defaults(run=_cmd_lint)
+
+    cov = sub.add_parser(
+        "coverage",
+        help="show which rules cite each article of a pack",
+        description="Print, for every article of a pack, the rules citing it or the reason "
+        "it is declaratory.",
+    )
+    cov.add_argument("pack", help="pack id or file")
+    cov.set_defaults(run=_cmd_coverage)
 
     schema = sub.add_parser(
         "schema",
@@ -210,6 +235,49 @@ def _cmd_test(args: argparse.Namespace) -> ExitCode:
         print(f"{pack.id}: {len(results)} case(s), {len(pack.rules)} rule(s)")
     print(f"{passed} passed, {failed} failed")
     return ExitCode.VIOLATIONS if failed else ExitCode.OK
+
+
+def _cmd_lint(args: argparse.Namespace) -> ExitCode:
+    findings = 0
+    for name in args.packs or available_packs():
+        pack = load_pack(name)
+        diagnostics = lint_pack(pack, args.sources)
+        doc = pack.document
+        for d in diagnostics:
+            print(d.render(doc.text if doc else None))
+        findings += len(diagnostics)
+        quotes = sum(len(r.citations) for r in pack.rules)
+        print(
+            f"{pack.id}: {len(pack.ruleset.articles)} articles, {len(pack.rules)} rules, "
+            f"{quotes} citations, {len(diagnostics)} finding(s)"
+        )
+    return ExitCode.VIOLATIONS if findings else ExitCode.OK
+
+
+def _cmd_coverage(args: argparse.Namespace) -> ExitCode:
+    pack = load_pack(args.pack)
+    rows = coverage(pack)
+    width = max(_display_width(r.label) for r in rows) + 2
+    print(f"{'art.':>4}  {'label':<{width}}rules, or why the article is declaratory")
+    for row in rows:
+        lines = list(row.rules) or [
+            f"declaratory: {row.declaratory}" if row.declaratory else "NOT COVERED"
+        ]
+        pad = width - _display_width(row.label) + len(row.label)
+        print(f"{row.number:>4}  {row.label:<{pad}}{lines[0]}")
+        for extra in lines[1:]:
+            print(f"{'':>4}  {'':<{width}}{extra}")
+    uncovered = sum(1 for r in rows if not r.rules and not r.declaratory)
+    cited = sum(1 for r in rows if r.rules)
+    print(
+        f"{pack.id}: {len(rows)} articles, {cited} cited, {len(rows) - cited - uncovered} "
+        f"declaratory, {uncovered} not covered"
+    )
+    return ExitCode.VIOLATIONS if uncovered else ExitCode.OK
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def _cmd_schema(args: argparse.Namespace) -> ExitCode:

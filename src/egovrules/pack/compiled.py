@@ -24,7 +24,7 @@ from egovrules.errors import Diagnostic, PackError, SubjectError, UsageError
 from egovrules.ir.compile import compile_document, validate_document
 from egovrules.ir.interpret import deadline_facts, eval_expr, undetermined_reason
 from egovrules.ir.nodes import Deadline, MessagePart, Placeholder, RuleIR, RuleSet
-from egovrules.pack.model import TestsModel
+from egovrules.pack.model import PackModel, TestsModel
 from egovrules.report.model import Outcome, Report, Undetermined, Upcoming, Violation
 from egovrules.subjects import SUBJECT_MODELS, SubjectBase, parse_subject
 
@@ -44,6 +44,11 @@ def _bundled_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[3] / "rules"
+
+
+def sources_dir() -> Path:
+    """Where the regulation texts the bundled packs quote are kept."""
+    return _bundled_dir() / "sources"
 
 
 def available_packs() -> list[str]:
@@ -70,20 +75,20 @@ def load_pack(name_or_path: str | Path) -> Pack:
     except DocumentError as exc:
         raise PackError(exc.diagnostics, exc.text) from None
     model = validate_document(doc)
-    return Pack(compile_document(doc, model), model.tests, doc)
+    return Pack(compile_document(doc, model), model, doc)
 
 
 class Pack:
     """A compiled rule pack."""
 
     def __init__(
-        self, ruleset: RuleSet, tests: TestsModel | None = None, document: Document | None = None
+        self, ruleset: RuleSet, model: PackModel | None = None, document: Document | None = None
     ) -> None:
         self.ruleset = ruleset
         self._backend = PythonBackend(ruleset)
         self._rules = {k: rules_for(ruleset, k) for k in SUBJECT_MODELS}
         self._rule_ids = {k: tuple(r.id for r in rs) for k, rs in self._rules.items()}
-        self._tests = tests or TestsModel()
+        self._model = model
         self._document = document
 
     @property
@@ -99,7 +104,12 @@ class Pack:
     @property
     def tests(self) -> TestsModel:
         """The pack's own examples."""
-        return self._tests
+        return self._model.tests if self._model is not None else TestsModel()
+
+    @property
+    def model(self) -> PackModel | None:
+        """The validated pack document (``None`` for a pack built from IR alone)."""
+        return self._model
 
     @property
     def document(self) -> Document | None:

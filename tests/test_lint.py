@@ -1,0 +1,80 @@
+"""egovrules lint and coverage: quotes tied to the regulation files, every article accounted
+for, and the tampering a lint must catch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import egovrules
+from egovrules.cli import main
+from egovrules.pack.lint import coverage, lint_pack
+from egovrules.pack.normalize import normalize
+from tests.conftest import ROOT, SHARED
+
+
+@pytest.mark.parametrize("name", egovrules.available_packs())
+def test_bundled_packs_lint_clean(name: str) -> None:
+    """Every bundled pack quotes its regulation faithfully and covers every article."""
+    pack = egovrules.load_pack(name)
+    assert [d.render() for d in lint_pack(pack)] == []
+    assert all(row.rules or row.declaratory for row in coverage(pack))
+
+
+def test_bundled_sources_are_the_shared_regulations() -> None:
+    """rules/sources holds exact copies of the regulation texts the packs quote."""
+    for path in (ROOT / "rules" / "sources").glob("*.txt"):
+        assert path.read_bytes() == (SHARED / "regulations" / path.name).read_bytes()
+
+
+def test_normalization() -> None:
+    """Pinyin artifacts, traditional characters, full-width punctuation and line breaks fold
+    away; nothing else changes."""
+    assert normalize("網(wǎng)絡接入之日起15日內(nèi)", "zh") == "网络接入之日起15日内"
+    assert normalize("市人民政府，公眾（門戶）", "zh") == "市人民政府,公众(门户)"
+    assert normalize("within  seven\nworking days", "en") == "within seven working days"
+    assert normalize("Article XV's", "en") != normalize("Article 15", "en")
+
+
+def _tampered(tmp_path: Path, old: str, new: str, times: int = 2) -> Path:
+    text = (ROOT / "rules" / "wuhan.yaml").read_text(encoding="utf-8")
+    assert text.count(old) >= times, "the change must reach every place it is meant to"
+    path = tmp_path / "wuhan.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_lint_catches_a_quote_changed_with_its_article(tmp_path: Path) -> None:
+    """15 days turned into 30 in both the article text and the quote compiles, but lint
+    finds that neither is the law's text any more."""
+    pack = egovrules.load_pack(_tampered(tmp_path, "15日内", "30日内"))
+    codes = sorted({d.code for d in lint_pack(pack, ROOT / "rules" / "sources")})
+    assert codes == ["L002", "L003"]
+    assert (
+        main(["lint", "--sources", str(ROOT / "rules" / "sources"), str(tmp_path / "wuhan.yaml")])
+        == 1
+    )
+
+
+def test_lint_catches_an_uncovered_article(tmp_path: Path) -> None:
+    """An article neither cited nor declaratory is reported."""
+    path = _tampered(
+        tmp_path,
+        'declaratory: "scope clause',
+        'notes: [] # "scope clause',
+        times=1,
+    )
+    diagnostics = lint_pack(egovrules.load_pack(path), ROOT / "rules" / "sources")
+    assert [d.code for d in diagnostics] == ["L005"]
+    assert "article 2 (第二条)" in diagnostics[0].message
+
+
+def test_coverage_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """egovrules coverage prints every article with its rules or reason."""
+    assert main(["coverage", "wuhan"]) == 0
+    out = capsys.readouterr().out
+    assert "  15  第十五条" in out and "wuhan.website.police_filing_15_days" in out
+    assert "declaratory: " in out
+    last = out.strip().splitlines()[-1]
+    assert last == "wuhan: 24 articles, 19 cited, 5 declaratory, 0 not covered"
