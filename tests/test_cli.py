@@ -131,7 +131,7 @@ def test_reading_subjects_does_not_modify_them(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["check"], ["test"], ["schema"], ["packs"], ["lint"], ["coverage"]]
+    "command", [[], ["check"], ["test"], ["schema"], ["packs"], ["lint"], ["coverage"], ["docs"]]
 )
 def test_help_for_every_command(command: list[str]) -> None:
     """Every command has --help, exiting 0."""

@@ -78,3 +78,17 @@ def test_coverage_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert "declaratory: " in out
     last = out.strip().splitlines()[-1]
     assert last == "wuhan: 24 articles, 19 cited, 5 declaratory, 0 not covered"
+
+
+def test_generated_pages_are_current() -> None:
+    """docs/cities/*.md and docs/concepts.md are what `egovrules docs` generates."""
+    assert main(["docs", "--check", "--out", str(ROOT / "docs")]) == 0
+
+
+def test_docs_check_fails_on_a_stale_page(tmp_path: Path) -> None:
+    """--check reports a page that differs, and writes nothing."""
+    assert main(["docs", "--out", str(tmp_path)]) == 0
+    page = tmp_path / "cities" / "wuhan.md"
+    page.write_text(page.read_text(encoding="utf-8") + "edited\n", encoding="utf-8")
+    assert main(["docs", "--check", "--out", str(tmp_path)]) == 1
+    assert page.read_text(encoding="utf-8").endswith("edited\n")

@@ -29,6 +29,8 @@ def test_installed_wheel_loads_bundled_pack(tmp_path: Path) -> None:
     assert "egovrules/rules/wuhan.yaml" in names
     assert "egovrules/py.typed" in names
 
+    # The installed wheel alone must be found: no PYTHONPATH pointing at a checkout.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
@@ -45,7 +47,12 @@ def test_installed_wheel_loads_bundled_pack(tmp_path: Path) -> None:
         "print(len(p.rules), sorted(v.rule_id for v in r.violations if v.citation.article == 15))\n"
     )
     out = subprocess.run(
-        [str(python), "-c", script], cwd=tmp_path, check=True, capture_output=True, text=True
+        [str(python), "-c", script],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
     ).stdout.splitlines()
     assert "site-packages" in out[0] and str(ROOT) not in out[0]
     import egovrules
@@ -54,6 +61,6 @@ def test_installed_wheel_loads_bundled_pack(tmp_path: Path) -> None:
     assert "wuhan.website.police_filing_15_days" in out[1]
     cli = venv / ("Scripts" if os.name == "nt" else "bin") / "egovrules"
     proc = subprocess.run(
-        [str(cli), "packs"], cwd=tmp_path, capture_output=True, text=True, check=False
+        [str(cli), "packs"], cwd=tmp_path, capture_output=True, text=True, check=False, env=env
     )
     assert proc.returncode == 0 and proc.stdout.startswith("wuhan\t")

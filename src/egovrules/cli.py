@@ -22,6 +22,7 @@ from egovrules.document import DocumentError, read_document, validation_diagnost
 from egovrules.errors import Diagnostic, EgovrulesError, SubjectError, UsageError
 from egovrules.pack import Pack, available_packs, load_pack
 from egovrules.pack.lint import coverage, lint_pack
+from egovrules.pack.pages import city_page, concepts_page
 from egovrules.pack.testing import run_pack_tests, uncovered_rules
 from egovrules.report.model import Report
 from egovrules.report.render.json import render_json
@@ -116,6 +117,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     cov.add_argument("pack", help="pack id or file")
     cov.set_defaults(run=_cmd_coverage)
+
+    docs = sub.add_parser(
+        "docs",
+        help="generate the per-city pages and the concept table from the packs",
+        description="Write DIR/cities/<city>.md for every bundled pack and DIR/concepts.md; "
+        "with --check, write nothing and fail if a page is not current.",
+    )
+    docs.add_argument("--out", type=Path, default=Path("docs"), help="folder (default: docs)")
+    docs.add_argument("--check", action="store_true", help="only check the pages are current")
+    docs.set_defaults(run=_cmd_docs)
 
     schema = sub.add_parser(
         "schema",
@@ -278,6 +289,26 @@ def _cmd_coverage(args: argparse.Namespace) -> ExitCode:
 
 def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _cmd_docs(args: argparse.Namespace) -> ExitCode:
+    packs = [load_pack(name) for name in available_packs()]
+    pages = {Path("cities") / f"{p.id}.md": city_page(p) for p in packs}
+    pages[Path("concepts.md")] = concepts_page(packs)
+    stale = 0
+    for rel, text in sorted(pages.items()):
+        path = args.out / rel
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == text:
+            continue
+        stale += 1
+        if args.check:
+            print(f"{path}: not current; run `egovrules docs`", file=sys.stderr)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+    return ExitCode.VIOLATIONS if (stale and args.check) else ExitCode.OK
 
 
 def _cmd_schema(args: argparse.Namespace) -> ExitCode:
