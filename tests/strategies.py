@@ -78,7 +78,8 @@ def _for(annotation: Any, strings: list[str]) -> st.SearchStrategy[Any]:
         return subject_data(annotation, strings)
     simple: dict[Any, st.SearchStrategy[Any]] = {
         bool: st.booleans(),
-        int: st.integers(0, 40),
+        # small counts, and years around the plan years the packs compare with
+        int: st.one_of(st.integers(0, 40), st.integers(2020, 2028)),
         Decimal: DECIMALS,
         dt.datetime: DATETIMES,
         dt.date: DATES,

@@ -17,7 +17,15 @@ from functools import lru_cache
 import chinese_calendar
 from dateutil.relativedelta import relativedelta
 
-__all__ = ["CalendarGap", "add_months", "add_working_days", "add_years", "annual", "is_workday"]
+__all__ = [
+    "CalendarGap",
+    "add_days",
+    "add_months",
+    "add_working_days",
+    "add_years",
+    "annual",
+    "is_workday",
+]
 
 _DAY = dt.timedelta(days=1)
 
@@ -43,28 +51,57 @@ def is_workday(day: dt.date) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def add_working_days(start: dt.date, n: int) -> dt.date:
-    """The ``n``-th working day after ``start`` (``start`` itself not counted)."""
+def add_working_days(start: dt.date, n: int, weekday_fallback: bool = False) -> dt.date:
+    """The ``n``-th working day after ``start`` (``start`` itself not counted).
+
+    With ``weekday_fallback``, a day in a year the holiday calendar does not cover counts as a
+    working day when it is Monday to Friday (holidays and adjusted workdays unknown); without
+    it, such a day raises ``CalendarGap``.
+    """
     day = start
     counted = 0
     while counted < n:
         day += _DAY
-        if is_workday(day):
+        try:
+            workday = is_workday(day)
+        except CalendarGap:
+            if not weekday_fallback:
+                raise
+            workday = day.weekday() < 5
+        if workday:
             counted += 1
     return day
 
 
-def add_years(day: dt.date, n: int) -> dt.date:
-    """``day`` plus ``n`` years; 29 February becomes 28 February in a common year."""
-    return day + relativedelta(years=n)
+def add_days(day: dt.date, n: int) -> dt.date | None:
+    """``day`` plus ``n`` calendar days (``None`` past the calendar's range)."""
+    try:
+        return day + dt.timedelta(days=n)
+    except OverflowError:
+        return None
 
 
-def add_months(day: dt.date, n: int) -> dt.date:
-    """``day`` plus ``n`` months, clamped to the end of a shorter month."""
-    return day + relativedelta(months=n)
+def add_years(day: dt.date, n: int) -> dt.date | None:
+    """``day`` plus ``n`` years; 29 February becomes 28 February in a common year
+    (``None`` past year 9999)."""
+    try:
+        return day + relativedelta(years=n)
+    except (ValueError, OverflowError):
+        return None
 
 
-def annual(month_day: tuple[int, int], year: int) -> dt.date:
-    """The date of an annual month-day in ``year``; 02-29 is 02-28 in a common year."""
+def add_months(day: dt.date, n: int) -> dt.date | None:
+    """``day`` plus ``n`` months, clamped to the end of a shorter month (``None`` past 9999)."""
+    try:
+        return day + relativedelta(months=n)
+    except (ValueError, OverflowError):
+        return None
+
+
+def annual(month_day: tuple[int, int], year: int) -> dt.date | None:
+    """The date of an annual month-day in ``year``; 02-29 is 02-28 in a common year
+    (``None`` for a year outside 1–9999: there is no such date)."""
     month, day = month_day
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return None
     return dt.date(year, month, 1) + relativedelta(day=day)

@@ -82,6 +82,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument(
+        "--weekday-fallback",
+        action="store_true",
+        help="count working days Monday to Friday in years the Chinese holiday calendar does "
+        "not cover (default: such deadlines are reported undetermined)",
+    )
+    check.add_argument(
         "--lang",
         choices=("en", "zh"),
         default=default_language(),
@@ -177,7 +183,7 @@ def _cmd_check(args: argparse.Namespace) -> ExitCode:
                     f"{file}: the subject's city is {subject.city!r}, not {args.city!r}"
                 )
             if city not in packs:
-                packs[city] = load_pack(city)
+                packs[city] = load_pack(city, weekday_fallback=args.weekday_fallback)
             reports.append((packs[city].check(subject, as_of=args.as_of), str(file)))
         except EgovrulesError as exc:
             errors.append(str(exc))

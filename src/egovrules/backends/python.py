@@ -11,6 +11,7 @@ The function is compiled once per pack.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from egovrules import calendar
 from egovrules.backends.base import rules_for
 from egovrules.ir.conditions import kind_of
+from egovrules.ir.interpret import value_on
 from egovrules.ir.nodes import (
     All,
     Annual,
@@ -47,8 +49,9 @@ from egovrules.ir.nodes import (
 __all__ = ["PythonBackend"]
 
 _SHIFT_TEMPLATES = {
-    "days": "({a} + _td(days={b}))",
+    "days": "_add_days({a}, {b})",
     "working_days": "_add_working_days({a}, {b})",
+    "working_days_fallback": "_add_working_days({a}, {b}, True)",
     "months": "_add_months({a}, {b})",
     "years": "_add_years({a}, {b})",
 }
@@ -89,6 +92,7 @@ class PythonBackend:
                 "_get": _get,
                 "_Gap": calendar.CalendarGap,
                 "_add_working_days": calendar.add_working_days,
+                "_add_days": calendar.add_days,
                 "_add_months": calendar.add_months,
                 "_add_years": calendar.add_years,
                 "_annual": calendar.annual,
@@ -146,9 +150,27 @@ class _Generator:
             if _uses_working_days(rule):
                 # A year the holiday calendar does not know makes the rule undetermined.
                 body = ["try:", *("    " + b for b in body), "except _Gap:", f"    {c} = 4"]
-            lines.extend("    " + b for b in body)
+            if rule.in_force_from is not None:
+                effective = self.const(rule.in_force_from)
+                body = [
+                    f"if _on < {effective}:",
+                    f"    {c} = 5",
+                    "else:",
+                    *("    " + b for b in body),
+                ]
+            lines.extend("    " + b for b in [*self.date_that_matters(rule), *body])
         lines.append(f"    return ({', '.join(names)}{',' if len(names) == 1 else ''})")
         return "\n".join(lines) + "\n"
+
+    def date_that_matters(self, rule: RuleIR) -> list[str]:
+        """Statements binding ``_on``, the date the rule judges the subject on."""
+        if rule.dated_by is None:
+            needed = rule.in_force_from is not None or _walk(rule, _is_versioned)
+            return ["_on = as_of"] if needed else []
+        code, nullable = self.expr(rule.dated_by)
+        if not nullable:
+            return [f"_on = {code}"]
+        return [f"_on = {code}", "if _on is None:", "    _on = as_of"]
 
     def requirement(self, rule: RuleIR, c: str) -> list[str]:
         req = rule.requires
@@ -246,6 +268,8 @@ class _Generator:
     def expr(self, e: Expr) -> tuple[str, bool]:
         """Python source of an expression, and whether it may be ``None``."""
         match e:
+            case Param(versions=versions) if versions:
+                return f"{self.const(functools.partial(value_on, versions))}(_on)", True
             case Const(value=v) | Param(value=v):
                 return self.const(v), v is None
             case AsOf():
@@ -267,8 +291,10 @@ class _Generator:
                 return f"(None if ({t} := {code}) is None else len({t}))", True
         a, b, template = self._binary(e)
         (ac, an), (bc, bn) = self.expr(a), self.expr(b)
+        # Division by zero and dates past the calendar's range yield None whatever the operands.
+        partial = isinstance(e, (Shift, Annual)) or (isinstance(e, Arith) and e.op == "div")
         if not an and not bn:
-            return template.format(a=ac, b=bc), False
+            return template.format(a=ac, b=bc), partial
         ta, tb = self.tmp(), self.tmp()
         test = " or ".join([f"({ta} := {ac}) is None"] * an + [f"({tb} := {bc}) is None"] * bn)
         body = template.format(a=ta if an else ac, b=tb if bn else bc)
@@ -286,6 +312,8 @@ class _Generator:
                 return a, b, "({b} - {a}).days"
             case HoursBetween(start=a, end=b):
                 return a, b, "_hours({a}, {b})"
+            case Shift(date=a, amount=b, unit="working_days", weekday_fallback=True):
+                return a, b, _SHIFT_TEMPLATES["working_days_fallback"]
             case Shift(date=a, amount=b, unit=unit):
                 return a, b, _SHIFT_TEMPLATES[unit]
             case Annual(month_day=a, year=b):
@@ -304,9 +332,21 @@ class _Generator:
 
 def _uses_working_days(rule: RuleIR) -> bool:
     """True when evaluating the rule may consult the holiday calendar."""
+    return _walk(
+        rule,
+        lambda n: isinstance(n, Shift) and n.unit == "working_days" and not n.weekday_fallback,
+    )
+
+
+def _is_versioned(node: Any) -> bool:
+    return isinstance(node, Param) and bool(node.versions)
+
+
+def _walk(rule: RuleIR, test: Callable[[Any], bool]) -> bool:
+    """True when some node of the rule's conditions passes ``test``."""
 
     def walk(node: Any) -> bool:
-        if isinstance(node, Shift) and node.unit == "working_days":
+        if test(node):
             return True
         if hasattr(node, "__dataclass_fields__"):
             return any(walk(getattr(node, f)) for f in node.__dataclass_fields__)

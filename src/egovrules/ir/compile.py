@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from egovrules.document import Document, validation_diagnostics
 from egovrules.errors import Diagnostic, PackError
-from egovrules.ir.conditions import ConditionParser, unknown_expr
+from egovrules.ir.conditions import ConditionParser, kind_of, unknown_expr
 from egovrules.ir.nodes import (
     ArticleIR,
     Const,
@@ -139,10 +139,18 @@ class _Invalid:
         self.rule_indexes: set[int] = set()
 
 
-def compile_document(doc: Document, model: PackModel | None = None) -> RuleSet:
-    """Compile a validated pack document into its IR; raise ``PackError`` on any error."""
+def compile_document(
+    doc: Document, model: PackModel | None = None, *, weekday_fallback: bool = False
+) -> RuleSet:
+    """Compile a validated pack document into its IR; raise ``PackError`` on any error.
+
+    ``weekday_fallback`` makes working-day counts in years the holiday calendar does not cover
+    count Monday to Friday instead of being undetermined (documented opt-in).
+    """
     pack = model if model is not None else validate_document(doc)
-    return _Compiler(doc, pack).run()
+    compiler = _Compiler(doc, pack)
+    compiler.weekday_fallback = weekday_fallback
+    return compiler.run()
 
 
 class _Compiler:
@@ -155,6 +163,7 @@ class _Compiler:
         self.diagnostics: list[Diagnostic] = []
         self.articles: dict[int, Article] = {}
         self.invalid = _Invalid()
+        self.weekday_fallback = False
 
     def error(
         self, code: str, message: str, path: tuple[Hashable, ...], hint: str | None = None
@@ -166,7 +175,7 @@ class _Compiler:
         parameters = self._parameters()
         known: dict[str, Expr] = {p.name: p for p in parameters}
         known.update({name: unknown_expr() for name in self.invalid.parameters})
-        parser = ConditionParser(self.doc, known)
+        parser = ConditionParser(self.doc, known, weekday_fallback=self.weekday_fallback)
         rules = self._rules(parser)
         self.diagnostics.extend(parser.diagnostics)
         if self.diagnostics:
@@ -220,13 +229,27 @@ class _Compiler:
                 self.error("E112", f"parameter name {name!r} must be lower_snake_case", path)
             if p.cite.article not in self.articles:
                 self._missing_article(p.cite.article, (*path, "cite", "article"))
-            value = self._parameter_value(name, p, (*path, "value"))
-            out.append(Param(name, value, p.unit))
+            if (p.values is None) == (p.value is None):
+                self.error("E113", f"${name} needs either 'value' or dated 'values'", path)
+                continue
+            if p.values is None:
+                value = self._parameter_value(name, p.unit, p.value, (*path, "value"))
+                out.append(Param(name, value, p.unit))
+                continue
+            versions: list[tuple[dt.date, Any]] = []
+            for i, version in enumerate(p.values):
+                vpath = (*path, "values", i)
+                if versions and version.from_ <= versions[-1][0]:
+                    self.error("E114", f"${name}: versions must be in date order", vpath)
+                v = self._parameter_value(name, p.unit, version.value, (*vpath, "value"))
+                versions.append((version.from_, v))
+            if not versions:
+                self.error("E113", f"${name}: 'values' is empty", path)
+                continue
+            out.append(Param(name, versions[-1][1], p.unit, tuple(versions)))
         return tuple(out)
 
-    def _parameter_value(self, name: str, p: ParameterModel, path: tuple[Hashable, ...]) -> Any:
-        v = p.value
-        unit = p.unit
+    def _parameter_value(self, name: str, unit: str, v: Any, path: tuple[Hashable, ...]) -> Any:
         if unit in ("calendar_days", "working_days", "hours", "months", "years", "count"):
             if isinstance(v, bool) or not isinstance(v, int) or v < 0:
                 self.error("E110", f"${name} in {unit} must be a whole number >= 0", path)
@@ -303,6 +326,34 @@ class _Compiler:
             )
             citations = self._citations(rule, path)
             title = rule.title.get("en") if rule.title else None
+            dated_by = actor = None
+            if rule.dated_by is not None:
+                dated_by = parser.expression(
+                    rule.dated_by, (*path, "dated_by"), model, path_ok=True
+                )
+                if kind_of(dated_by) not in ("date", "any"):
+                    self.error(
+                        "E242",
+                        f"dated_by must be a date, not a {kind_of(dated_by)}",
+                        (*path, "dated_by"),
+                    )
+            if rule.actor is not None:
+                actor = parser.expression(rule.actor, (*path, "actor"), model, path_ok=True)
+            authority: tuple[tuple[str, str], ...] = ()
+            if rule.authority is not None:
+                found = parser.expression(rule.authority, (*path, "authority"), model)
+                if isinstance(found, Param) and found.unit == "approver":
+                    names = self.pack.meta.authorities.get(str(found.value))
+                    authority = tuple(
+                        (lang, (names.get(lang) if names else None) or str(found.value))
+                        for lang in self.pack.meta.languages
+                    )
+                elif found != unknown_expr():
+                    self.error(
+                        "E243",
+                        "authority must be an approver parameter ($name)",
+                        (*path, "authority"),
+                    )
             out.append(
                 RuleIR(
                     id=rule.id,
@@ -314,6 +365,10 @@ class _Compiler:
                     when=when,
                     requires=requires,
                     messages=messages,
+                    dated_by=dated_by,
+                    in_force_from=self.pack.meta.effective,
+                    actor=actor,
+                    authority=authority,
                     citations=citations,
                     span=self.doc.span(path),
                 )

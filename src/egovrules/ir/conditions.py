@@ -152,6 +152,7 @@ class ConditionParser:
 
     doc: Document
     parameters: dict[str, Expr]
+    weekday_fallback: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     # -- entry points ------------------------------------------------------------------------
@@ -166,8 +167,13 @@ class ConditionParser:
             return self._deadline(raw["deadline"], (*path, "deadline"), [model])
         return self._cond(raw, path, [model])
 
-    def expression(self, raw: Any, path: Path, model: type[BaseModel]) -> Expr:
-        """Parse an expression (used by message placeholders)."""
+    def expression(
+        self, raw: Any, path: Path, model: type[BaseModel], *, path_ok: bool = False
+    ) -> Expr:
+        """Parse an expression (message placeholders, dated_by, actor); with ``path_ok`` a
+        bare string is a field path."""
+        if path_ok:
+            return self._path_or_expr(raw, path, [model])
         return self._expr(raw, path, [model])
 
     # -- errors ------------------------------------------------------------------------------
@@ -378,7 +384,8 @@ class ConditionParser:
             self.error(
                 "E234", "deadline 'within' must be a whole number of days", (*path, "within")
             )
-        return Deadline(Shift(start, within, unit), done, start)
+        fallback = self.weekday_fallback and unit == "working_days"
+        return Deadline(Shift(start, within, unit, fallback), done, start)
 
     def _want_date(self, e: Expr, name: str, path: Path) -> None:
         if kind_of(e) not in ("date", "any", "null"):
@@ -484,7 +491,7 @@ class ConditionParser:
                     f"'{op}' counts {unit.replace('_', ' ')}, but ${b.name} is in {b.unit}",
                     (*sub, 1),
                 )
-            return Shift(a, b, unit)
+            return Shift(a, b, unit, self.weekday_fallback and unit == "working_days")
         if op == "annual":
             if ka not in ("month_day", "any") or kb not in ("int", "any"):
                 self.error(

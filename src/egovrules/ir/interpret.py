@@ -40,19 +40,23 @@ from egovrules.report.model import Outcome
 
 __all__ = [
     "DeadlineFacts",
+    "date_that_matters",
     "deadline_facts",
     "eval_cond",
     "eval_expr",
     "evaluate_rule",
     "undetermined_reason",
+    "value_on",
 ]
 
 Scopes = tuple[Any, ...]
 
 
-def eval_expr(e: Expr, scopes: Scopes, as_of: dt.date) -> Any:
+def eval_expr(e: Expr, scopes: Scopes, as_of: dt.date, on: dt.date | None = None) -> Any:
     """The value of an expression; ``scopes[0]`` is the subject, then enclosing items."""
     match e:
+        case Param(versions=versions) if versions:
+            return value_on(versions, on or as_of)
         case Const(value=v) | Param(value=v):
             return v
         case AsOf():
@@ -65,12 +69,12 @@ def eval_expr(e: Expr, scopes: Scopes, as_of: dt.date) -> Any:
                 value = getattr(value, name)
             return value
         case Len(field=f):
-            v = eval_expr(f, scopes, as_of)
+            v = eval_expr(f, scopes, as_of, on)
             return None if v is None else len(v)
         case YearOf(date=d):
-            v = eval_expr(d, scopes, as_of)
+            v = eval_expr(d, scopes, as_of, on)
             return None if v is None else v.year
-    a, b = _operands(e, scopes, as_of)
+    a, b = _operands(e, scopes, as_of, on)
     if a is None or b is None:
         return None
     match e:
@@ -89,9 +93,9 @@ def eval_expr(e: Expr, scopes: Scopes, as_of: dt.date) -> Any:
         case HoursBetween():
             return Decimal((b - a) // dt.timedelta(seconds=1)) / 3600
         case Shift(unit="days"):
-            return a + dt.timedelta(days=b)
-        case Shift(unit="working_days"):
-            return calendar.add_working_days(a, b)
+            return calendar.add_days(a, b)
+        case Shift(unit="working_days", weekday_fallback=fallback):
+            return calendar.add_working_days(a, b, fallback)
         case Shift(unit="months"):
             return calendar.add_months(a, b)
         case Shift(unit="years"):
@@ -101,47 +105,49 @@ def eval_expr(e: Expr, scopes: Scopes, as_of: dt.date) -> Any:
     raise TypeError(f"not an expression: {e!r}")
 
 
-def _operands(e: Expr, scopes: Scopes, as_of: dt.date) -> tuple[Any, Any]:
+def _operands(e: Expr, scopes: Scopes, as_of: dt.date, on: dt.date | None) -> tuple[Any, Any]:
     match e:
         case Arith(left=x, right=y) | DaysBetween(start=x, end=y) | HoursBetween(start=x, end=y):
-            return eval_expr(x, scopes, as_of), eval_expr(y, scopes, as_of)
+            return eval_expr(x, scopes, as_of, on), eval_expr(y, scopes, as_of, on)
         case Shift(date=x, amount=y) | Annual(month_day=x, year=y):
-            return eval_expr(x, scopes, as_of), eval_expr(y, scopes, as_of)
+            return eval_expr(x, scopes, as_of, on), eval_expr(y, scopes, as_of, on)
     raise TypeError(f"not an expression: {e!r}")
 
 
-def eval_cond(c: Cond, scopes: Scopes, as_of: dt.date) -> bool:
+def eval_cond(c: Cond, scopes: Scopes, as_of: dt.date, on: dt.date | None = None) -> bool:
     """The truth of a condition."""
     match c:
         case All(items=items):
-            return all(eval_cond(i, scopes, as_of) for i in items)
+            return all(eval_cond(i, scopes, as_of, on) for i in items)
         case AnyOf(items=items):
-            return any(eval_cond(i, scopes, as_of) for i in items)
+            return any(eval_cond(i, scopes, as_of, on) for i in items)
         case Not(item=item):
-            return not eval_cond(item, scopes, as_of)
+            return not eval_cond(item, scopes, as_of, on)
         case Present(expr=e):
-            v = eval_expr(e, scopes, as_of)
+            v = eval_expr(e, scopes, as_of, on)
             if isinstance(v, (str, tuple, list, frozenset, set)):
                 return len(v) > 0
             return v is not None
         case Compare():
-            return _compare(c, scopes, as_of)
+            return _compare(c, scopes, as_of, on)
         case Some(field=f, item_scope=n, where=where):
-            items = eval_expr(f, scopes, as_of) or ()
-            return any(where is None or eval_cond(where, (*scopes[:n], it), as_of) for it in items)
+            items = eval_expr(f, scopes, as_of, on) or ()
+            return any(
+                where is None or eval_cond(where, (*scopes[:n], it), as_of, on) for it in items
+            )
         case Every(field=f, item_scope=n, where=where, require=require):
-            items = eval_expr(f, scopes, as_of) or ()
+            items = eval_expr(f, scopes, as_of, on) or ()
             return all(
-                eval_cond(require, (*scopes[:n], it), as_of)
+                eval_cond(require, (*scopes[:n], it), as_of, on)
                 for it in items
-                if where is None or eval_cond(where, (*scopes[:n], it), as_of)
+                if where is None or eval_cond(where, (*scopes[:n], it), as_of, on)
             )
     raise TypeError(f"not a condition: {c!r}")
 
 
-def _compare(c: Compare, scopes: Scopes, as_of: dt.date) -> bool:
-    left = eval_expr(c.left, scopes, as_of)
-    right = eval_expr(c.right, scopes, as_of)
+def _compare(c: Compare, scopes: Scopes, as_of: dt.date, on: dt.date | None) -> bool:
+    left = eval_expr(c.left, scopes, as_of, on)
+    right = eval_expr(c.right, scopes, as_of, on)
     if isinstance(c.right, Const) and c.right.value is None:
         return (left is None) if c.op == "eq" else (left is not None)
     if left is None or right is None:
@@ -170,6 +176,16 @@ def _compare(c: Compare, scopes: Scopes, as_of: dt.date) -> bool:
     raise TypeError(f"unknown operator {c.op!r}")
 
 
+def value_on(versions: tuple[tuple[dt.date, Any], ...], day: dt.date) -> Any:
+    """The value of a versioned parameter in force on ``day`` (``None`` before the first)."""
+    value = None
+    for start, v in versions:
+        if start > day:
+            break
+        value = v
+    return value
+
+
 class DeadlineFacts:
     """The dates and counts of a running deadline, for outcomes and messages."""
 
@@ -184,14 +200,16 @@ class DeadlineFacts:
         self.outcome = outcome
 
 
-def deadline_facts(d: Deadline, scopes: Scopes, as_of: dt.date) -> DeadlineFacts:
+def deadline_facts(
+    d: Deadline, scopes: Scopes, as_of: dt.date, on: dt.date | None = None
+) -> DeadlineFacts:
     """Evaluate a deadline: last day in time, days elapsed, days late, and the outcome."""
-    due = eval_expr(d.due, scopes, as_of)
+    due = eval_expr(d.due, scopes, as_of, on)
     if due is None:
         return DeadlineFacts(None, None, None, Outcome.SATISFIED)
-    done = eval_expr(d.done, scopes, as_of)
+    done = eval_expr(d.done, scopes, as_of, on)
     end = done if done is not None else as_of
-    start = eval_expr(d.start, scopes, as_of) if d.start is not None else None
+    start = eval_expr(d.start, scopes, as_of, on) if d.start is not None else None
     elapsed = (end - start).days if start is not None else None
     late = max((end - due).days, 0)
     if done is not None:
@@ -199,6 +217,14 @@ def deadline_facts(d: Deadline, scopes: Scopes, as_of: dt.date) -> DeadlineFacts
     else:
         outcome = Outcome.VIOLATED if as_of > due else Outcome.PENDING
     return DeadlineFacts(due, elapsed, late, outcome)
+
+
+def date_that_matters(rule: RuleIR, subject: Any, as_of: dt.date) -> dt.date:
+    """The date a rule judges the subject on: its ``dated_by`` value, else the as-of date."""
+    if rule.dated_by is None:
+        return as_of
+    day = eval_expr(rule.dated_by, (subject,), as_of)
+    return day if day is not None else as_of
 
 
 def evaluate_rule(rule: RuleIR, subject: Any, as_of: dt.date) -> Outcome:
@@ -220,8 +246,11 @@ def undetermined_reason(rule: RuleIR, subject: Any, as_of: dt.date) -> str | Non
 
 def _evaluate(rule: RuleIR, subject: Any, as_of: dt.date) -> Outcome:
     scopes = (subject,)
-    if rule.when is not None and not eval_cond(rule.when, scopes, as_of):
+    on = date_that_matters(rule, subject, as_of)
+    if rule.in_force_from is not None and on < rule.in_force_from:
+        return Outcome.NOT_IN_FORCE
+    if rule.when is not None and not eval_cond(rule.when, scopes, as_of, on):
         return Outcome.NOT_APPLICABLE
     if isinstance(rule.requires, Deadline):
-        return deadline_facts(rule.requires, scopes, as_of).outcome
-    return Outcome.SATISFIED if eval_cond(rule.requires, scopes, as_of) else Outcome.VIOLATED
+        return deadline_facts(rule.requires, scopes, as_of, on).outcome
+    return Outcome.SATISFIED if eval_cond(rule.requires, scopes, as_of, on) else Outcome.VIOLATED

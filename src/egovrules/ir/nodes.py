@@ -58,11 +58,15 @@ class Const:
 
 @dataclass(frozen=True, slots=True)
 class Param:
-    """A parameter of the pack, with its value resolved at compile time."""
+    """A parameter of the pack. ``value`` is its value; a parameter an amendment changed also
+    has ``versions`` (from-date, value), oldest first, and ``value`` is the latest. A versioned
+    parameter takes the value in force on the rule's date that matters (``None`` before the
+    first version)."""
 
     name: str
     value: Any
     unit: str
+    versions: tuple[tuple[dt.date, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +118,7 @@ class Shift:
     date: Expr
     amount: Expr
     unit: Literal["days", "working_days", "months", "years"]
+    weekday_fallback: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +264,10 @@ class RuleIR:
     when: Cond | None
     requires: Cond | Deadline
     messages: tuple[tuple[str, tuple[MessagePart, ...]], ...]
+    dated_by: Expr | None
+    in_force_from: dt.date | None
+    actor: Expr | None
+    authority: tuple[tuple[str, str], ...]
     citations: tuple[Citation, ...]
     span: Span
 

@@ -22,8 +22,13 @@ from egovrules.backends.python import PythonBackend
 from egovrules.document import Document, DocumentError, read_document
 from egovrules.errors import Diagnostic, PackError, SubjectError, UsageError
 from egovrules.ir.compile import compile_document, validate_document
-from egovrules.ir.interpret import deadline_facts, eval_expr, undetermined_reason
-from egovrules.ir.nodes import Deadline, MessagePart, Placeholder, RuleIR, RuleSet
+from egovrules.ir.interpret import (
+    date_that_matters,
+    deadline_facts,
+    eval_expr,
+    undetermined_reason,
+)
+from egovrules.ir.nodes import Deadline, RuleIR, RuleSet
 from egovrules.pack.model import PackModel, TestsModel
 from egovrules.report.model import Outcome, Report, Undetermined, Upcoming, Violation
 from egovrules.subjects import SUBJECT_MODELS, SubjectBase, parse_subject
@@ -56,8 +61,11 @@ def available_packs() -> list[str]:
     return sorted(p.stem for p in _bundled_dir().glob("*.yaml"))
 
 
-def load_pack(name_or_path: str | Path) -> Pack:
+def load_pack(name_or_path: str | Path, *, weekday_fallback: bool = False) -> Pack:
     """Load a bundled pack by id (``"wuhan"``) or a pack file by path, compiled and ready.
+
+    ``weekday_fallback=True`` opts into counting working days Monday to Friday in years the
+    Chinese holiday calendar does not cover; by default such rules are ``undetermined``.
 
     Raises ``PackError`` (with every positioned diagnostic) for a bad pack and ``UsageError``
     for an unknown id.
@@ -75,7 +83,7 @@ def load_pack(name_or_path: str | Path) -> Pack:
     except DocumentError as exc:
         raise PackError(exc.diagnostics, exc.text) from None
     model = validate_document(doc)
-    return Pack(compile_document(doc, model), model, doc)
+    return Pack(compile_document(doc, model, weekday_fallback=weekday_fallback), model, doc)
 
 
 class Pack:
@@ -165,11 +173,15 @@ class Pack:
             messages=messages,
             citation=rule.citations[0],
             citations=rule.citations,
+            actor=_actor(rule, subject, as_of),
+            authority=rule.authority,
         )
 
     def _upcoming(self, rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Upcoming:
         assert isinstance(rule.requires, Deadline)
-        facts = deadline_facts(rule.requires, (subject,), as_of)
+        facts = deadline_facts(
+            rule.requires, (subject,), as_of, date_that_matters(rule, subject, as_of)
+        )
         assert facts.due is not None
         messages = render_messages(rule, subject, as_of)
         return Upcoming(
@@ -182,6 +194,8 @@ class Pack:
             messages=messages,
             citation=rule.citations[0],
             citations=rule.citations,
+            actor=_actor(rule, subject, as_of),
+            authority=rule.authority,
         )
 
     def _undetermined(self, rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Undetermined:
@@ -209,51 +223,51 @@ def _validate(data: Mapping[str, Any]) -> SubjectBase:
         raise SubjectError([Diagnostic("E303", str(exc))]) from None
 
 
+def _actor(rule: RuleIR, subject: Any, as_of: dt.date) -> str | None:
+    """Who must act: the rule's ``actor`` field of the subject, if it names one."""
+    if rule.actor is None:
+        return None
+    value = eval_expr(rule.actor, (subject,), as_of)
+    return None if value is None else str(value)
+
+
 def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[str, str], ...]:
     """The rule's message in each of its languages, filled with the subject's values."""
-    return tuple(
-        (lang, render_message(parts, rule, subject, as_of)) for lang, parts in rule.messages
-    )
-
-
-def render_message(
-    parts: tuple[MessagePart, ...], rule: RuleIR, subject: Any, as_of: dt.date
-) -> str:
-    """Fill a message template with the subject's actual values."""
+    on = date_that_matters(rule, subject, as_of)
     facts = (
-        deadline_facts(rule.requires, (subject,), as_of)
+        deadline_facts(rule.requires, (subject,), as_of, on)
         if isinstance(rule.requires, Deadline)
         else None
     )
     out = []
-    for part in parts:
-        if isinstance(part, str):
-            out.append(part)
-            continue
-        value = _placeholder_value(part, subject, as_of, facts)
-        out.append(format_value(value, part.fallback))
-    return "".join(out)
+    for lang, parts in rule.messages:
+        text = []
+        for part in parts:
+            if isinstance(part, str):
+                text.append(part)
+            elif part.fact is not None:
+                text.append(format_value(getattr(facts, part.fact, None), part.fallback, lang))
+            else:
+                assert part.expr is not None
+                value = eval_expr(part.expr, (subject,), as_of, on)
+                text.append(format_value(value, part.fallback, lang))
+        out.append((lang, "".join(text)))
+    return tuple(out)
 
 
-def _placeholder_value(p: Placeholder, subject: Any, as_of: dt.date, facts: Any) -> Any:
-    if p.fact is not None:
-        return getattr(facts, p.fact, None)
-    assert p.expr is not None
-    return eval_expr(p.expr, (subject,), as_of)
-
-
-def format_value(value: Any, fallback: str | None = None) -> str:
+def format_value(value: Any, fallback: str | None = None, language: str = "en") -> str:
     """A value as a message shows it: ISO dates, plain decimals, sorted sets."""
+    zh = language == "zh"
     if value is None:
-        return fallback if fallback is not None else "none"
+        return fallback if fallback is not None else ("无" if zh else "none")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, (frozenset, set)):
-        return ", ".join(sorted(map(str, value))) or "none"
+        return ("、" if zh else ", ").join(sorted(map(str, value))) or ("无" if zh else "none")
     if isinstance(value, tuple):
-        return f"{len(value)} item(s)"
+        return f"{len(value)}项" if zh else f"{len(value)} item(s)"
     return str(value)

@@ -104,10 +104,20 @@ class ParameterCite(_Strict):
     item: int | None = Field(default=None, ge=1)
 
 
-class ParameterModel(_Strict):
-    """A named, typed, unit-bearing value fixed by the text."""
+class ParameterVersion(_Strict):
+    """One dated value of a parameter that changed over time (OpenFisca style)."""
 
+    from_: dt.date = Field(alias="from")
     value: Any
+    note: str | None = None
+
+
+class ParameterModel(_Strict):
+    """A named, typed, unit-bearing value fixed by the text: one ``value``, or dated
+    ``values`` when an amendment changed it."""
+
+    value: Any = None
+    values: list[ParameterVersion] | None = None
     unit: Unit
     label: Localized | None = None
     cite: ParameterCite
@@ -133,6 +143,9 @@ class RuleModel(_Strict):
     severity: Severity
     confidence: Literal["high", "med", "low"] = "high"
     title: Localized | None = None
+    dated_by: str | None = None
+    actor: str | None = None
+    authority: str | None = None
     when: Any = None
     requires: Any
     message: Localized

@@ -36,6 +36,7 @@ class Outcome(IntEnum):
     VIOLATED = 2
     PENDING = 3
     UNDETERMINED = 4
+    NOT_IN_FORCE = 5
 
     @property
     def label(self) -> str:
@@ -81,10 +82,16 @@ class Violation:
     messages: tuple[tuple[str, str], ...]
     citation: Citation
     citations: tuple[Citation, ...]
+    actor: str | None = None
+    authority: tuple[tuple[str, str], ...] = ()
 
     def message_in(self, language: str) -> str:
         """The message in ``language``, or in English when the pack has none in it."""
         return dict(self.messages).get(language, self.message)
+
+    def authority_in(self, language: str) -> str | None:
+        """The authority the duty answers to, named in ``language``."""
+        return dict(self.authority).get(language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +107,16 @@ class Upcoming:
     messages: tuple[tuple[str, str], ...]
     citation: Citation
     citations: tuple[Citation, ...]
+    actor: str | None = None
+    authority: tuple[tuple[str, str], ...] = ()
 
     def message_in(self, language: str) -> str:
         """The message in ``language``, or in English when the pack has none in it."""
         return dict(self.messages).get(language, self.message)
+
+    def authority_in(self, language: str) -> str | None:
+        """The authority the duty answers to, named in ``language``."""
+        return dict(self.authority).get(language)
 
 
 @dataclass(frozen=True, slots=True)

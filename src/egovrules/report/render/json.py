@@ -47,6 +47,9 @@ def _finding(v: Violation | Upcoming | Undetermined, language: str) -> dict[str,
     if isinstance(v, Upcoming):
         out["due"] = v.due.isoformat()
         out["days_left"] = v.days_left
+    if not isinstance(v, Undetermined):
+        out["actor"] = v.actor
+        out["authority"] = dict(v.authority) or None
     out["citation"] = citation_to_dict(v.citation)
     out["citations"] = [citation_to_dict(c) for c in v.citations]
     return out

@@ -20,6 +20,7 @@ _WORDS = {
         "due": "due {due} ({n} day(s) left)",
         "undetermined": "UNDETERMINED",
         "summary": "{n} subject(s) checked, {ok} compliant, {v} violation(s)",
+        "who": "who acts → answers to",
     },
     "zh": {
         "compliant": "合规",
@@ -30,6 +31,7 @@ _WORDS = {
         "due": "截止 {due}(剩余 {n} 日)",
         "undetermined": "无法判定",
         "summary": "共检查 {n} 个对象,{ok} 个合规,{v} 项违规",
+        "who": "责任单位 → 主管机关",
     },
 }
 
@@ -68,6 +70,9 @@ def render_text(reports: Sequence[tuple[Report, str | None]], language: str = "e
         for u in r.upcoming:
             due = w["due"].format(due=u.due.isoformat(), n=u.days_left)
             out.append(f"  {w['upcoming']} {u.rule_id}: {due}")
+            who = [x for x in (u.actor, u.authority_in(lang)) if x]
+            if who:
+                out.append(f"    {w['who']}: {' → '.join(who)}")
             out.append(f"    {u.message_in(lang)}")
             out.append(_cite(u.citation, lang))
         for d in r.undetermined:

@@ -1,0 +1,127 @@
+"""Law in force: a pack's effective date, the date that matters for each obligation, dated
+parameter versions, who must act, and the opt-in weekday fallback."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import egovrules
+from egovrules.backends.base import InterpretingBackend
+from egovrules.report.model import Outcome
+from tests.conftest import FIXTURES
+
+D = dt.date
+MINI = yaml.safe_load((FIXTURES / "packs" / "mini.yaml").read_text(encoding="utf-8"))
+FILING_RULE = MINI["rules"][0]  # mini.website.police_filing, 15 days; effective 2004-08-01
+
+
+def _pack(
+    tmp_path: Path,
+    *,
+    rule: dict[str, Any] | None = None,
+    parameters: dict[str, Any] | None = None,
+    **kw: Any,
+) -> egovrules.Pack:
+    data = dict(MINI)
+    data["rules"] = [{**FILING_RULE, **(rule or {})}]
+    data["parameters"] = {**MINI["parameters"], **(parameters or {})}
+    data["tests"] = {}
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return egovrules.load_pack(path, **kw)
+
+
+def _site(access: str, filed: str | None = None) -> dict[str, Any]:
+    site: dict[str, Any] = {
+        "kind": "website",
+        "id": "s",
+        "has_interactive_columns": True,
+        "network_access_date": access,
+        "owner_department": "市民政局",
+    }
+    if filed:
+        site["police_filing"] = {"date": filed}
+    return site
+
+
+def _outcome(pack: egovrules.Pack, subject: dict[str, Any], as_of: dt.date) -> Outcome:
+    report = pack.check(subject, as_of=as_of)
+    (outcome,) = report.outcomes.values()
+    ref = InterpretingBackend(pack.ruleset).outcomes(
+        "website", egovrules.parse_subject(subject), as_of
+    )
+    assert ref == (int(outcome),)
+    return outcome
+
+
+def test_before_the_effective_date_nothing_applies(tmp_path: Path) -> None:
+    """Judged as of a day before the Measures took effect, a late filing is no violation."""
+    pack = _pack(tmp_path)
+    assert _outcome(pack, _site("2004-06-01"), D(2004, 7, 31)) == Outcome.NOT_IN_FORCE
+    assert _outcome(pack, _site("2004-06-01"), D(2004, 8, 1)) == Outcome.VIOLATED
+
+
+def test_the_date_that_matters(tmp_path: Path) -> None:
+    """With dated_by, a site that went online before the Measures took effect is judged by
+    that date, whatever the as-of date; one online after it is judged normally."""
+    pack = _pack(tmp_path, rule={"dated_by": "network_access_date"})
+    assert _outcome(pack, _site("2004-07-31"), D(2010, 1, 1)) == Outcome.NOT_IN_FORCE
+    assert _outcome(pack, _site("2004-08-01"), D(2010, 1, 1)) == Outcome.VIOLATED
+    # no access date recorded: the as-of date decides
+    site = _site("2004-08-01")
+    del site["network_access_date"]
+    assert _outcome(pack, site, D(2004, 7, 1)) == Outcome.NOT_IN_FORCE
+
+
+def test_dated_parameter_versions(tmp_path: Path) -> None:
+    """An amendment shortening the period to 10 days applies to sites online after it."""
+    versions = {
+        "values": [{"from": "2004-08-01", "value": 15}, {"from": "2020-01-01", "value": 10}],
+        "unit": "calendar_days",
+        "cite": {"article": 2, "paragraph": 2},
+    }
+    pack = _pack(
+        tmp_path,
+        rule={"dated_by": "network_access_date"},
+        parameters={"police_filing_days": versions},
+    )
+    # filed on day 12: in time under the 15-day version, late under the 10-day one
+    assert _outcome(pack, _site("2019-06-01", "2019-06-13"), D(2024, 1, 1)) == Outcome.SATISFIED
+    assert _outcome(pack, _site("2021-06-01", "2021-06-13"), D(2024, 1, 1)) == Outcome.VIOLATED
+    (v,) = pack.check(_site("2021-06-01"), as_of=D(2024, 1, 1)).violations
+    assert v.message.endswith("limit 10")
+
+
+def test_upcoming_names_who_must_act(tmp_path: Path) -> None:
+    """A running deadline reports the due date, the days left, the unit that must act and
+    the authority it answers to."""
+    pack = _pack(tmp_path, rule={"actor": "owner_department", "authority": "$police"})
+    (up,) = pack.check(_site("2024-03-04"), as_of=D(2024, 3, 10)).upcoming
+    assert (up.due, up.days_left, up.actor) == (D(2024, 3, 19), 9, "市民政局")
+    assert up.authority_in("zh") == "市公安部门"
+    assert up.authority_in("en") == "municipal public security department"
+
+
+def test_weekday_fallback_is_opt_in(tmp_path: Path) -> None:
+    """Outside the holiday calendar's years a working-day deadline is undetermined, unless
+    the weekday fallback is chosen: then Monday to Friday count."""
+    rule = {
+        "requires": {
+            "deadline": {
+                "start": "network_access_date",
+                "within": "$seven",
+                "done": "police_filing.date",
+            }
+        }
+    }
+    seven = {"seven": {"value": 7, "unit": "working_days", "cite": {"article": 2}}}
+    strict = _pack(tmp_path, rule=rule, parameters=seven)
+    site = _site("2031-03-03", "2031-03-12")  # Monday; 7 weekdays later is Wednesday 03-12
+    assert _outcome(strict, site, D(2031, 6, 1)) == Outcome.UNDETERMINED
+    loose = _pack(tmp_path, rule=rule, parameters=seven, weekday_fallback=True)
+    assert _outcome(loose, site, D(2031, 6, 1)) == Outcome.SATISFIED
+    assert _outcome(loose, _site("2031-03-03", "2031-03-13"), D(2031, 6, 1)) == Outcome.VIOLATED
