@@ -179,3 +179,20 @@ def test_bad_usage_exits_2() -> None:
     with pytest.raises(SystemExit) as info:
         main(["check", "--format", "xml", "x.yaml"])
     assert info.value.code == 2
+
+
+def test_lang_zh_shows_chinese_messages_and_quotes(capsys: pytest.CaptureFixture[str]) -> None:
+    """--lang zh prints the Chinese message and the Chinese quote of each citation."""
+    from tests.conftest import ROOT
+
+    site = ROOT / "examples" / "wuhan" / "website-late-police-filing.yaml"
+    assert (
+        main(["check", "--city", "wuhan", "--as-of", "2026-03-22", "--lang", "zh", str(site)]) == 1
+    )
+    out = capsys.readouterr().out
+    assert "网络接入于2026-03-01" in out
+    assert (
+        "「发布党和政府重要信息以及设立交互式栏目的网站,必须在网络接入之日起15日内到市公安部门备案。」"
+        in out
+    )
+    assert "1 项违规" in out

@@ -241,6 +241,8 @@ def _cmd_test(args: argparse.Namespace) -> ExitCode:
                     ("unexpected violations", r.unexpected),
                     ("missing pending", r.pending_missing),
                     ("unexpected pending", r.pending_unexpected),
+                    ("missing undetermined", r.undetermined_missing),
+                    ("unexpected undetermined", r.undetermined_unexpected),
                 ):
                     if ids:
                         print(f"  {label}: {', '.join(ids)}")

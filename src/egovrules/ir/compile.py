@@ -396,6 +396,11 @@ class _Compiler:
                     quote=cite.quote.get(self.language) or "",
                     quote_en=cite.quote.get("en"),
                     language=self.language,
+                    quotes=tuple(
+                        (lang, text)
+                        for lang in self.pack.meta.languages
+                        if (text := cite.quote.get(lang))
+                    ),
                 )
             )
         return tuple(out)

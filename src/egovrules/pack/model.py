@@ -169,6 +169,7 @@ class TestCaseModel(_Strict):
     as_of: dt.date
     violations: list[str]
     pending: list[str] | None = None
+    undetermined: list[str] | None = None
 
 
 class TestsModel(_Strict):

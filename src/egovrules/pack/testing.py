@@ -34,12 +34,19 @@ class CaseResult:
     unexpected: tuple[str, ...]
     pending_missing: tuple[str, ...]
     pending_unexpected: tuple[str, ...]
+    undetermined_missing: tuple[str, ...] = ()
+    undetermined_unexpected: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
         """True when the outcome is exactly as the case states."""
         return not (
-            self.missing or self.unexpected or self.pending_missing or self.pending_unexpected
+            self.missing
+            or self.unexpected
+            or self.pending_missing
+            or self.pending_unexpected
+            or self.undetermined_missing
+            or self.undetermined_unexpected
         )
 
 
@@ -51,7 +58,7 @@ def run_pack_tests(pack: Pack) -> list[CaseResult]:
     for i, case in enumerate(pack.tests.cases):
         path: tuple[Hashable, ...] = ("tests", "cases", i)
         subject = _case_subject(pack, case, path, diagnostics)
-        for field in ("violations", "pending"):
+        for field in ("violations", "pending", "undetermined"):
             for j, rid in enumerate(getattr(case, field) or ()):
                 if rid not in known:
                     diagnostics.append(
@@ -64,6 +71,8 @@ def run_pack_tests(pack: Pack) -> list[CaseResult]:
         want = set(case.violations)
         got_p = {u.rule_id for u in report.upcoming}
         want_p = set(case.pending) if case.pending is not None else got_p
+        got_u = {u.rule_id for u in report.undetermined}
+        want_u = set(case.undetermined) if case.undetermined is not None else got_u
         results.append(
             CaseResult(
                 case,
@@ -72,6 +81,8 @@ def run_pack_tests(pack: Pack) -> list[CaseResult]:
                 tuple(sorted(got - want)),
                 tuple(sorted(want_p - got_p)),
                 tuple(sorted(got_p - want_p)),
+                tuple(sorted(want_u - got_u)),
+                tuple(sorted(got_u - want_u)),
             )
         )
     if diagnostics:

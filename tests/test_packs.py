@@ -1,0 +1,64 @@
+"""Every bundled pack: its own examples pass and cover every rule, its example subjects give
+the outcomes their names promise, and the cities line up by concept."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import egovrules
+from egovrules.cli import _read_subject
+from egovrules.pack.testing import run_pack_tests, uncovered_rules
+from tests.conftest import ROOT
+
+PACKS = egovrules.available_packs()
+
+
+def test_the_four_cities_are_bundled() -> None:
+    """Hohhot, Shantou, Tianjin and Wuhan ship with the package."""
+    assert PACKS == ["hohhot", "shantou", "tianjin", "wuhan"]
+
+
+@pytest.mark.parametrize("name", PACKS)
+def test_pack_cases_pass_and_cover_every_rule(name: str) -> None:
+    """Each case's outcome is exactly as stated; each rule is violated and satisfied somewhere."""
+    pack = egovrules.load_pack(name)
+    results = run_pack_tests(pack)
+    assert [r.case.name for r in results if not r.passed] == []
+    assert uncovered_rules(pack, results) == {"never_violated": [], "never_satisfied": []}
+
+
+@pytest.mark.parametrize("name", PACKS)
+def test_examples_give_the_outcomes_their_names_say(name: str) -> None:
+    """examples/<city>: '*-compliant' files are compliant as of 2026-03-22, the others not."""
+    pack = egovrules.load_pack(name)
+    files = sorted((ROOT / "examples" / name).glob("*.yaml"))
+    assert len(files) >= 5
+    for path in files:
+        report = pack.check(_read_subject(path, None), as_of=dt.date(2026, 3, 22))
+        assert report.compliant == path.stem.endswith("-compliant"), path.name
+
+
+@pytest.mark.parametrize("name", PACKS)
+def test_every_rule_speaks_both_languages(name: str) -> None:
+    """Every message and every citation is available in Chinese and English."""
+    for rule in egovrules.load_pack(name).rules:
+        assert {"en", "zh"} <= {lang for lang, _ in rule.messages}, rule.id
+        for c in rule.citations:
+            assert c.quote_in("en") and c.quote_in("zh"), rule.id
+
+
+def test_shared_concepts_line_the_cities_up() -> None:
+    """Obligations several cities share carry the same concept id in each."""
+    concepts = {name: {r.concept for r in egovrules.load_pack(name).rules} for name in PACKS}
+    shared = set.intersection(*(concepts[n] for n in ("hohhot", "shantou", "wuhan")))
+    assert "project.acceptance_before_operation" in concepts["wuhan"]
+    assert {"website.designated_maintainer", "website.security_management_system"} <= (
+        concepts["hohhot"] & concepts["wuhan"]
+    )
+    assert {
+        "project.acceptance_before_payment",
+        "project.procurement_bidding",
+        "website.portal_integration",
+    } <= shared
