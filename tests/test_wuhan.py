@@ -178,3 +178,21 @@ def test_separate_egress_needs_filing_not_approval(wuhan: egovrules.Pack) -> Non
     assert wuhan.check(filed, as_of=D(2025, 2, 1)).outcomes[rule] == egovrules.Outcome.SATISFIED
     (v,) = [v for v in wuhan.check(unfiled, as_of=D(2025, 2, 1)).violations if v.rule_id == rule]
     assert v.citation.article == 20
+
+
+def test_before_1_august_2004_the_measures_do_not_apply(wuhan: egovrules.Pack) -> None:
+    """第二十四条: the Measures take effect on 2004-08-01; judged the day before, a site
+    without police filing has no violation, and the report says why."""
+    site = egovrules.Website(
+        id="s", has_interactive_columns=True, network_access_date=D(2004, 6, 1)
+    )
+    before = wuhan.check(site, as_of=D(2004, 7, 31))
+    assert before.violations == () and "2004-08-01" in before.notes[0]
+    assert set(before.outcomes.values()) == {egovrules.Outcome.NOT_IN_FORCE}
+    # the filing duty is dated by the network access: a site online before August 2004 is
+    # not judged by 第十五条 even later; one online after it is
+    later = wuhan.check(site, as_of=D(2004, 9, 1)).outcomes
+    assert later["wuhan.website.police_filing_15_days"] == egovrules.Outcome.NOT_IN_FORCE
+    new_site = site.model_copy(update={"network_access_date": D(2004, 8, 2)})
+    after = wuhan.check(new_site, as_of=D(2004, 9, 1))
+    assert "wuhan.website.police_filing_15_days" in {v.rule_id for v in after.violations}

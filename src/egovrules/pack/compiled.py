@@ -159,8 +159,20 @@ class Pack:
             violations=tuple(violations),
             upcoming=tuple(upcoming),
             undetermined=tuple(undetermined),
+            notes=self._notes(codes),
             rule_ids=self._rule_ids[kind],
             codes=codes,
+        )
+
+    def _notes(self, codes: tuple[int, ...]) -> tuple[str, ...]:
+        """Why rules were not applied, when the pack was not yet in force."""
+        skipped = sum(1 for c in codes if c == Outcome.NOT_IN_FORCE)
+        if not skipped:
+            return ()
+        effective = self.ruleset.effective
+        return (
+            f"{skipped} rule(s) not applied: the {self.ruleset.city} measures take effect on "
+            f"{effective.isoformat() if effective else '?'}, after the date that matters",
         )
 
     def _violation(self, rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Violation:

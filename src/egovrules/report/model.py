@@ -145,6 +145,7 @@ class Report:
     violations: tuple[Violation, ...]
     upcoming: tuple[Upcoming, ...]
     undetermined: tuple[Undetermined, ...]
+    notes: tuple[str, ...]
     rule_ids: tuple[str, ...]
     codes: tuple[int, ...]
 

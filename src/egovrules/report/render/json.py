@@ -66,6 +66,7 @@ def report_to_dict(r: Report, source: str | None = None, language: str = "en") -
         "violations": [_finding(v, language) for v in r.violations],
         "upcoming": [_finding(u, language) for u in r.upcoming],
         "undetermined": [_finding(u, language) for u in r.undetermined],
+        "notes": list(r.notes),
         "outcomes": {rid: o.label for rid, o in r.outcomes.items()},
     }
 

@@ -75,6 +75,8 @@ def render_text(reports: Sequence[tuple[Report, str | None]], language: str = "e
                 out.append(f"    {w['who']}: {' → '.join(who)}")
             out.append(f"    {u.message_in(lang)}")
             out.append(_cite(u.citation, lang))
+        for note in r.notes:
+            out.append(f"  NOTE {note}")
         for d in r.undetermined:
             out.append(f"  {w['undetermined']} {d.rule_id}: {d.reason}")
             out.append(_cite(d.citation, lang))
