@@ -32,20 +32,26 @@ ChinaDateTime = Annotated[dt.datetime, AfterValidator(_to_china_time)]
 class Record(BaseModel):
     """A nested record of a subject: strict keys, immutable once validated."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class SubjectBase(Record):
     """Fields every subject kind carries."""
 
     id: str
+    """Identifier of the subject, reported back as `subject.id` (a string: quote a numeric id)."""
     city: str | None = None
+    """Id of the pack whose rules apply, e.g. `wuhan`; None leaves the pack to `--city`."""
     name: str | None = None
+    """Human-readable name of the subject, e.g. the Chinese name of the system or site."""
 
 
 class Filing(Record):
     """A filing (备案) with an authority: no decision is needed, only the submission."""
 
     authority: str | None = None
+    """Authority id the filing (备案) was made with, e.g. `municipal_public_security_department`."""
     date: dt.date | None = None
+    """Date the filing was made; None means it has not been filed."""
     tech_security_plan: bool = False
+    """Whether the filing includes the technical and security plan (技术及安全方案)."""
