@@ -92,3 +92,24 @@ def test_docs_check_fails_on_a_stale_page(tmp_path: Path) -> None:
     page.write_text(page.read_text(encoding="utf-8") + "edited\n", encoding="utf-8")
     assert main(["docs", "--check", "--out", str(tmp_path)]) == 1
     assert page.read_text(encoding="utf-8").endswith("edited\n")
+
+
+def test_vocabulary_defines_exactly_the_concepts_in_use() -> None:
+    """Every concept a rule uses is defined (in English and Chinese), and none is unused."""
+    from egovrules.pack.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary().concepts
+    used = {r.concept for n in egovrules.available_packs() for r in egovrules.load_pack(n).rules}
+    assert set(vocabulary) == used
+    for concept in vocabulary.values():
+        assert concept.title.en and concept.title.zh
+        assert concept.definition.en and concept.definition.zh
+
+
+def test_lint_reports_a_concept_outside_the_vocabulary(tmp_path: Path) -> None:
+    """A misspelt concept is a finding with a did-you-mean."""
+    path = _tampered(
+        tmp_path, "concept: website.police_filing\n", "concept: website.police_filling\n", times=1
+    )
+    (d,) = lint_pack(egovrules.load_pack(path), ROOT / "rules" / "sources")
+    assert d.code == "L006" and d.hint == "did you mean 'website.police_filing'?"

@@ -43,7 +43,7 @@ def test_installed_wheel_loads_bundled_pack(tmp_path: Path) -> None:
         "site = egovrules.Website(id='s', has_interactive_columns=True,"
         " network_access_date=dt.date(2026, 3, 1))\n"
         "r = p.check(site, as_of=dt.date(2026, 3, 22))\n"
-        "print(c._bundled_dir())\n"
+        "print(c.bundled_dir())\n"
         "print(len(p.rules), sorted(v.rule_id for v in r.violations if v.citation.article == 15))\n"
     )
     out = subprocess.run(

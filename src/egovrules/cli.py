@@ -24,6 +24,7 @@ from egovrules.pack import Pack, available_packs, load_pack
 from egovrules.pack.lint import coverage, lint_pack
 from egovrules.pack.pages import city_page, concepts_page
 from egovrules.pack.testing import run_pack_tests, uncovered_rules
+from egovrules.pack.vocabulary import load_vocabulary
 from egovrules.report.model import Report
 from egovrules.report.render.json import render_json
 from egovrules.report.render.text import render_text
@@ -302,7 +303,7 @@ def _display_width(text: str) -> int:
 def _cmd_docs(args: argparse.Namespace) -> ExitCode:
     packs = [load_pack(name) for name in available_packs()]
     pages = {Path("cities") / f"{p.id}.md": city_page(p) for p in packs}
-    pages[Path("concepts.md")] = concepts_page(packs)
+    pages[Path("concepts.md")] = concepts_page(packs, load_vocabulary())
     stale = 0
     for rel, text in sorted(pages.items()):
         path = args.out / rel

@@ -43,7 +43,7 @@ def today_in_china() -> dt.date:
     return dt.datetime.now(_SHANGHAI).date()
 
 
-def _bundled_dir() -> Path:
+def bundled_dir() -> Path:
     """Where the bundled packs are: inside the installed package, else the checkout's rules/."""
     packaged = Path(str(resources.files("egovrules"))) / "rules"
     if packaged.is_dir():
@@ -53,12 +53,12 @@ def _bundled_dir() -> Path:
 
 def sources_dir() -> Path:
     """Where the regulation texts the bundled packs quote are kept."""
-    return _bundled_dir() / "sources"
+    return bundled_dir() / "sources"
 
 
 def available_packs() -> list[str]:
     """Ids of the bundled packs."""
-    return sorted(p.stem for p in _bundled_dir().glob("*.yaml"))
+    return sorted(p.stem for p in bundled_dir().glob("*.yaml"))
 
 
 def load_pack(name_or_path: str | Path, *, weekday_fallback: bool = False) -> Pack:
@@ -73,7 +73,7 @@ def load_pack(name_or_path: str | Path, *, weekday_fallback: bool = False) -> Pa
     text = str(name_or_path)
     path = Path(text)
     if not (path.suffix in (".yaml", ".yml") or path.exists()):
-        path = _bundled_dir() / f"{text}.yaml"
+        path = bundled_dir() / f"{text}.yaml"
         if not path.is_file():
             raise UsageError(
                 f"no bundled pack {text!r}; available: {', '.join(available_packs()) or 'none'}"

@@ -10,6 +10,7 @@ Findings are positioned diagnostics on the pack file. Lint never writes anything
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from egovrules.errors import Diagnostic
 from egovrules.pack.compiled import Pack, sources_dir
 from egovrules.pack.normalize import normalize
+from egovrules.pack.vocabulary import load_vocabulary
 
 __all__ = ["CoverageRow", "coverage", "lint_pack"]
 
@@ -92,6 +94,17 @@ def lint_pack(pack: Pack, sources: Path | None = None) -> list[Diagnostic]:
                         f"{rule.id}: the {lang} quote does not occur in the regulation file",
                         "a quote must be the law's own words",
                     )
+    concepts = load_vocabulary().concepts
+    for i, rule in enumerate(model.rules):
+        if rule.concept not in concepts:
+            guess = difflib.get_close_matches(rule.concept, list(concepts), n=1)
+            at(
+                ("rules", i, "concept"),
+                "L006",
+                f"{rule.id}: concept {rule.concept!r} is not in the vocabulary "
+                "(rules/vocabulary/concepts.yaml)",
+                f"did you mean {guess[0]!r}?" if guess else "define it in the vocabulary",
+            )
     rows = {row.number: row for row in coverage(pack)}
     for i, art in enumerate(model.articles):
         row = rows[art.number]

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from egovrules.ir.describe import describe, describe_expr
 from egovrules.pack.compiled import Pack
+from egovrules.pack.vocabulary import Vocabulary
 
 __all__ = ["city_page", "concepts_page"]
 
@@ -85,20 +86,22 @@ def city_page(pack: Pack) -> str:
     return "".join(out).rstrip() + "\n"
 
 
-def concepts_page(packs: Sequence[Pack]) -> str:
-    """Every concept of the packs, with the rules of each city that encode it."""
+def concepts_page(packs: Sequence[Pack], vocabulary: Vocabulary) -> str:
+    """The vocabulary: each concept's title and definition, and the rules that encode it in
+    each city."""
     rows: dict[str, dict[str, list[str]]] = {}
-    titles: dict[str, str] = {}
     for pack in packs:
         for rule in pack.rules:
             rows.setdefault(rule.concept, {}).setdefault(pack.id, []).append(rule.id)
-            titles.setdefault(rule.concept, rule.title or "")
     cities = [p.id for p in packs]
     out = [
-        _HEADER.format(file="*.yaml"),
+        _HEADER.format(file="vocabulary/concepts.yaml and rules/*.yaml"),
         "# Concepts\n\n",
-        "The same obligation in two cities has the same concept id, so packs can be diffed "
-        "by concept. Each row lists the rules that encode the concept in each city.\n\n",
+        "The same obligation in two cities has the same concept id even when its parameters "
+        "differ, so that packs can be diffed by concept. The vocabulary is "
+        "`rules/vocabulary/concepts.yaml`; `egovrules lint` rejects a rule whose concept is not "
+        "in it.\n\n",
+        "## Concepts × cities\n\n",
         "| concept | " + " | ".join(cities) + " |\n",
         "|---|" + "---|" * len(cities) + "\n",
     ]
@@ -107,5 +110,13 @@ def concepts_page(packs: Sequence[Pack]) -> str:
             ", ".join(f"`{r.split('.', 2)[2]}`" for r in rows[concept].get(c, [])) or "—"
             for c in cities
         ]
-        out.append(f"| `{concept}` | " + " | ".join(cells) + " |\n")
-    return "".join(out)
+        out.append(f"| [`{concept}`](#{_anchor(concept)}) | " + " | ".join(cells) + " |\n")
+    out.append("\n## Definitions\n\n")
+    for cid, entry in sorted(vocabulary.concepts.items()):
+        out.append(f"### {cid}\n\n**{entry.title.en}** · {entry.title.zh}\n\n")
+        out.append(f"{entry.definition.en}\n\n{entry.definition.zh}\n\n")
+    return "".join(out).rstrip() + "\n"
+
+
+def _anchor(concept_id: str) -> str:
+    return concept_id.replace(".", "")
