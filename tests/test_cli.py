@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from egovrules.cli import ExitCode, main
+from egovrules.cli import main
+from egovrules.exitcodes import ExitCode
 from tests.conftest import FIXTURES
 
 MINI = str(FIXTURES / "packs" / "mini.yaml")

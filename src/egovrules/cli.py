@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import json
 import os
 import sys
 import unicodedata
 from collections.abc import Sequence
-from enum import IntEnum
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from egovrules._version import __version__
+from egovrules.commands import COMMANDS
 from egovrules.document import DocumentError, read_document, validation_diagnostics
 from egovrules.errors import Diagnostic, EgovrulesError, SubjectError, UsageError
+from egovrules.exitcodes import ExitCode
 from egovrules.pack import Pack, available_packs, load_pack
 from egovrules.pack.lint import coverage, lint_pack
 from egovrules.pack.pages import city_page, concepts_page
@@ -31,14 +33,6 @@ from egovrules.report.render.text import render_text
 from egovrules.subjects import SUBJECT_KINDS, SUBJECT_MODELS, SubjectBase, parse_subject
 
 __all__ = ["ExitCode", "main"]
-
-
-class ExitCode(IntEnum):
-    """What the process exit status means."""
-
-    OK = 0  # every subject compliant, every pack test passed
-    VIOLATIONS = 1  # some subject violates a rule, or a pack test failed
-    ERROR = 2  # bad usage or bad input: nothing was judged
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -147,6 +141,8 @@ def _parser() -> argparse.ArgumentParser:
         "packs", help="list the bundled rule packs", description="List the bundled rule packs."
     )
     packs.set_defaults(run=_cmd_packs)
+    for name in COMMANDS:
+        importlib.import_module(f"egovrules.commands.{name}").register(sub)
     return p
 
 
