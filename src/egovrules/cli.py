@@ -24,7 +24,7 @@ from egovrules.errors import Diagnostic, EgovrulesError, SubjectError, UsageErro
 from egovrules.exitcodes import ExitCode
 from egovrules.pack import Pack, available_packs, load_pack
 from egovrules.pack.lint import coverage, lint_pack
-from egovrules.pack.pages import city_page, concepts_page
+from egovrules.pack.pages import city_page, concepts_page, subjects_reference
 from egovrules.pack.testing import run_pack_tests, uncovered_rules
 from egovrules.pack.vocabulary import load_vocabulary
 from egovrules.report.model import Report
@@ -300,6 +300,7 @@ def _cmd_docs(args: argparse.Namespace) -> ExitCode:
     packs = [load_pack(name) for name in available_packs()]
     pages = {Path("cities") / f"{p.id}.md": city_page(p) for p in packs}
     pages[Path("concepts.md")] = concepts_page(packs, load_vocabulary())
+    pages[Path("subjects-reference.md")] = subjects_reference()
     stale = 0
     for rel, text in sorted(pages.items()):
         path = args.out / rel

@@ -218,7 +218,7 @@ class ProgressReport(Record):
 
 
 class EvaluationOpinion(Record):
-    """The evaluation opinion (è¯å®¡æè§) an authority issues on a declared project."""
+    """The evaluation opinion (评审意见) an authority issues on a declared project."""
 
     issued_by: str | None = None
     """Authority id that issued the opinion (评审意见), e.g. `municipal_egov_authority`."""
@@ -227,7 +227,7 @@ class EvaluationOpinion(Record):
 
 
 class ApprovalApplication(Record):
-    """An application for project approval (ç«é¡¹ç³è¯·) and how the authority handled it."""
+    """An application for project approval (立项申请) and how the authority handled it."""
 
     submitted_to: str | None = None
     """Authority id the approval application (立项申请) went to, e.g. `municipal_egov_authority`."""
