@@ -23,3 +23,14 @@ def mini() -> egovrules.Pack:
 def wuhan() -> egovrules.Pack:
     """The bundled Wuhan pack."""
     return egovrules.load_pack("wuhan")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """--update-goldens rewrites tests/golden/* from the current outputs (review with git diff)."""
+    parser.addoption("--update-goldens", action="store_true", default=False)
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    """True when goldens are being reset."""
+    return bool(request.config.getoption("--update-goldens"))

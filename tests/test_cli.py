@@ -96,7 +96,7 @@ def test_pending_deadline_is_upcoming_not_violation(
         ("kind: website\nid: a\nnetwork_access_date: yesterday\n", "E300", ":3:22:"),
         ("kind: spaceship\nid: a\n", "E303", ":1:7:"),
         ("id: a\n", "E302", ":1:1:"),
-        ("- a\n- b\n", "E301", ":1:1:"),
+        ("- a\n- b\n", "E301", ":1:3:"),
     ],
 )
 def test_bad_subject_is_positioned_error(

@@ -125,3 +125,27 @@ def test_weekday_fallback_is_opt_in(tmp_path: Path) -> None:
     loose = _pack(tmp_path, rule=rule, parameters=seven, weekday_fallback=True)
     assert _outcome(loose, site, D(2031, 6, 1)) == Outcome.SATISFIED
     assert _outcome(loose, _site("2031-03-03", "2031-03-13"), D(2031, 6, 1)) == Outcome.VIOLATED
+
+
+def test_waivers_need_a_reason_and_expire(tmp_path: Path) -> None:
+    """A waiver with a reason holds until its expiry date; then the violation is back and the
+    expired waiver is reported too. A waiver without a reason is invalid input."""
+    pack = _pack(tmp_path)
+    waiver = {
+        "rule": "website.police_filing",
+        "reason": "filing office closed",
+        "expires": "2024-12-31",
+    }
+    site = {**_site("2024-03-04"), "waivers": [waiver]}
+    held = pack.check(site, as_of=D(2024, 6, 1))
+    assert held.violations == () and held.compliant
+    ((v, w),) = held.waived
+    assert (v.rule_id, w.reason) == ("mini.website.police_filing", "filing office closed")
+    lapsed = pack.check(site, as_of=D(2025, 1, 1))
+    assert [v.rule_id for v in lapsed.violations] == ["mini.website.police_filing"]
+    assert lapsed.expired_waivers == (egovrules.parse_subject(site).waivers[0],)
+    import pydantic
+    import pytest
+
+    with pytest.raises(pydantic.ValidationError):
+        egovrules.parse_subject({**site, "waivers": [{**waiver, "reason": ""}]})

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 import egovrules
-from egovrules.cli import _read_subject
+from egovrules.inputs import read_subjects
 from egovrules.pack.testing import run_pack_tests, uncovered_rules
 from tests.conftest import ROOT
 
@@ -36,7 +36,9 @@ def test_examples_give_the_outcomes_their_names_say(name: str) -> None:
     files = sorted((ROOT / "examples" / name).glob("*.yaml"))
     assert len(files) >= 5
     for path in files:
-        report = pack.check(_read_subject(path, None), as_of=dt.date(2026, 3, 22))
+        (loaded,), errors = read_subjects(str(path))
+        assert errors == []
+        report = pack.check(loaded.subject, as_of=dt.date(2026, 3, 22))
         assert report.compliant == path.stem.endswith("-compliant"), path.name
 
 

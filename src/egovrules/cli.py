@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import importlib
 import json
 import os
@@ -15,22 +16,28 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from egovrules._version import __version__
 from egovrules.commands import COMMANDS
-from egovrules.document import DocumentError, read_document, validation_diagnostics
-from egovrules.errors import Diagnostic, EgovrulesError, SubjectError, UsageError
+from egovrules.errors import EgovrulesError, UsageError
 from egovrules.exitcodes import ExitCode
-from egovrules.pack import Pack, available_packs, load_pack
+from egovrules.inputs import read_subjects
+from egovrules.ir.explain import explain_rule, render_explanation
+from egovrules.ir.nodes import RuleIR
+from egovrules.pack import available_packs, load_pack
+from egovrules.pack.compiled import today_in_china
 from egovrules.pack.lint import coverage, lint_pack
 from egovrules.pack.pages import city_page, concepts_page, subjects_reference
 from egovrules.pack.testing import run_pack_tests, uncovered_rules
 from egovrules.pack.vocabulary import load_vocabulary
-from egovrules.report.model import Report
+from egovrules.report.model import Checked
+from egovrules.report.render.github import render_github
 from egovrules.report.render.json import render_json
+from egovrules.report.render.junit import render_junit
+from egovrules.report.render.markdown import render_markdown
+from egovrules.report.render.sarif import render_sarif
 from egovrules.report.render.text import render_text
-from egovrules.subjects import SUBJECT_KINDS, SUBJECT_MODELS, SubjectBase, parse_subject
+from egovrules.run import RunOptions, progress_bar, run_check
+from egovrules.subjects import SUBJECT_KINDS, SUBJECT_MODELS
 
 __all__ = ["ExitCode", "main"]
 
@@ -65,7 +72,11 @@ def _parser() -> argparse.ArgumentParser:
         help="check subject files against a city's rule pack",
         description="Check subject files (YAML or JSON) against a rule pack.",
     )
-    check.add_argument("files", nargs="+", type=Path, help="subject files")
+    check.add_argument(
+        "files",
+        nargs="+",
+        help="subject files (YAML, JSON, JSON Lines), directories, glob patterns, or - for stdin",
+    )
     check.add_argument(
         "--city", help="bundled pack id (or a pack file); default: the subject's city field"
     )
@@ -75,7 +86,32 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--as-of", type=_date, help="evaluation date YYYY-MM-DD (default: today in Asia/Shanghai)"
     )
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=_RENDERERS, default="text")
+    check.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "advisory", "never"),
+        default="warning",
+        help="lowest severity that makes the exit code 1 (default: warning)",
+    )
+    check.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="check only rules whose id or concept matches (glob; repeatable)",
+    )
+    check.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="leave out rules whose id or concept matches (glob; repeatable)",
+    )
+    check.add_argument(
+        "--explain",
+        action="store_true",
+        help="add each finding's evaluation trace to the JSON output",
+    )
     check.add_argument(
         "--weekday-fallback",
         action="store_true",
@@ -95,6 +131,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     test.add_argument("packs", nargs="*", help="pack ids or files (default: every bundled pack)")
     test.set_defaults(run=_cmd_test)
+
+    explain = sub.add_parser(
+        "explain",
+        help="show how a rule was evaluated on a subject",
+        description="Print the evaluation trace of a rule (or every rule of a concept) on one "
+        "subject: each sub-condition with the actual values, true or false, and the article.",
+    )
+    explain.add_argument("file", type=Path, help="subject file")
+    explain.add_argument("rule", help="rule id or concept")
+    explain.add_argument("--city", help="pack id or file (default: the subject's city)")
+    explain.add_argument("--kind", choices=SUBJECT_KINDS)
+    explain.add_argument("--as-of", type=_date)
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.add_argument("--weekday-fallback", action="store_true")
+    explain.set_defaults(run=_cmd_explain)
 
     lint = sub.add_parser(
         "lint",
@@ -165,61 +216,71 @@ def _date(text: str) -> dt.date:
 # -- commands ----------------------------------------------------------------------------------
 
 
+_RENDERERS = ("text", "json", "sarif", "junit", "github", "markdown")
+
+
 def _cmd_check(args: argparse.Namespace) -> ExitCode:
-    packs: dict[str, Pack] = {}
-    reports: list[tuple[Report, str | None]] = []
-    errors: list[str] = []
-    for file in args.files:
-        try:
-            subject = _read_subject(file, args.kind)
-            city = args.city or subject.city
-            if city is None:
-                raise UsageError(f"{file}: no city: give --city or a 'city' field")
-            if args.city and subject.city and Path(args.city).stem != subject.city:
-                raise UsageError(
-                    f"{file}: the subject's city is {subject.city!r}, not {args.city!r}"
-                )
-            if city not in packs:
-                packs[city] = load_pack(city, weekday_fallback=args.weekday_fallback)
-            reports.append((packs[city].check(subject, as_of=args.as_of), str(file)))
-        except EgovrulesError as exc:
-            errors.append(str(exc))
+    options = RunOptions(
+        city=args.city,
+        kind=args.kind,
+        as_of=args.as_of,
+        weekday_fallback=args.weekday_fallback,
+        only=tuple(args.only),
+        skip=tuple(args.skip),
+        fail_on=args.fail_on,
+        explain=args.explain,
+    )
+    result = run_check(args.files, options, progress_bar())
+    for error in result.errors:
+        print(str(error), file=sys.stderr)
+    rules = {r.id: r for pack in result.packs.values() for r in pack.rules}
+    sys.stdout.write(render(args.format, result.checked, rules, args.lang))
+    return result.exit_code(args.fail_on)
+
+
+def render(fmt: str, checked: list[Checked], rules: dict[str, RuleIR], language: str) -> str:
+    """The run in one of the output formats."""
+    if fmt == "json":
+        return render_json(checked, language)
+    if fmt == "sarif":
+        return render_sarif(checked, rules, language)
+    if fmt == "junit":
+        return render_junit(checked, rules, language)
+    if fmt == "github":
+        return render_github(checked, language)
+    if fmt == "markdown":
+        return render_markdown(checked, language)
+    return render_text(checked, language)
+
+
+def _cmd_explain(args: argparse.Namespace) -> ExitCode:
+    subjects, errors = read_subjects(str(args.file), args.kind)
     if errors:
-        print("\n".join(errors), file=sys.stderr)
-        return ExitCode.ERROR
-    render = render_json if args.format == "json" else render_text
-    sys.stdout.write(render(reports, args.lang))
-    return ExitCode.OK if all(r.compliant for r, _ in reports) else ExitCode.VIOLATIONS
-
-
-def _read_subject(file: Path, kind: str | None) -> SubjectBase:
-    try:
-        doc = read_document(file)
-    except DocumentError as exc:
-        raise SubjectError(exc.diagnostics, exc.text) from None
-    if not isinstance(doc.data, dict):
-        raise SubjectError(
-            [Diagnostic("E301", "a subject file must hold one mapping", doc.span(()))], doc.text
-        )
-    if "kind" not in doc.data and kind is None:
-        raise SubjectError(
-            [
-                Diagnostic(
-                    "E302",
-                    "no subject kind: add a 'kind' field or pass --kind",
-                    doc.span(()),
-                    f"kinds: {', '.join(SUBJECT_KINDS)}",
-                )
-            ],
-            doc.text,
-        )
-    try:
-        return parse_subject(doc.data, kind)
-    except ValidationError as exc:
-        raise SubjectError(validation_diagnostics(exc, doc, "E300"), doc.text) from None
-    except ValueError as exc:
-        where = ("kind",) if "kind" in doc.data else ()
-        raise SubjectError([Diagnostic("E303", str(exc), doc.span(where))], doc.text) from None
+        raise errors[0]
+    if len(subjects) != 1:
+        raise UsageError(f"{args.file}: explain takes a file holding one subject")
+    (loaded,) = subjects
+    city = args.city or loaded.subject.city
+    if city is None:
+        raise UsageError(f"{args.file}: no city: give --city or a 'city' field")
+    pack = load_pack(city, weekday_fallback=args.weekday_fallback)
+    matches = [r for r in pack.rules if args.rule in (r.id, r.concept)]
+    if not matches:
+        guess = difflib.get_close_matches(args.rule, [r.id for r in pack.rules], n=1)
+        hint = f"; did you mean {guess[0]!r}?" if guess else ""
+        raise UsageError(f"no rule or concept {args.rule!r} in pack {pack.id}{hint}")
+    as_of = args.as_of or today_in_china()
+    for rule in matches:
+        if rule.subject != loaded.subject.kind:
+            raise UsageError(
+                f"{rule.id} applies to {rule.subject} subjects, not to a {loaded.subject.kind}"
+            )
+        trace = explain_rule(rule, loaded.subject, as_of)
+        if args.format == "json":
+            sys.stdout.write(json.dumps(trace, ensure_ascii=False, indent=2) + "\n")
+        else:
+            sys.stdout.write(render_explanation(trace))
+    return ExitCode.OK
 
 
 def _cmd_test(args: argparse.Namespace) -> ExitCode:

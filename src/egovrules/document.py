@@ -54,9 +54,10 @@ class Document:
 
     def span(self, path: PathKey, *, key: bool = False) -> Span:
         """The span of the value (or key) at ``path``, or of its nearest recorded ancestor."""
-        marks = self.key_marks if key else self.value_marks
         for n in range(len(path), -1, -1):
-            found = (marks if n == len(path) else self.value_marks).get(path[:n])
+            found = (self.key_marks.get(path[:n]) if key else None) or self.value_marks.get(
+                path[:n]
+            )
             if found is not None:
                 return found
         return Span(self.file, 1, 1)
@@ -94,8 +95,9 @@ def read_document(path: str | Path, *, display_name: str | None = None) -> Docum
     return parse_document(raw, name)
 
 
-def parse_document(raw: bytes, name: str) -> Document:
-    """Parse bytes already read (see ``read_document``)."""
+def parse_document(raw: bytes, name: str, line_offset: int = 0) -> Document:
+    """Parse bytes already read (see ``read_document``); ``line_offset`` shifts the reported
+    lines, for a piece of a larger file (one line of a JSON Lines file)."""
     if len(raw) > MAX_BYTES:
         raise DocumentError(
             [
@@ -123,11 +125,12 @@ def parse_document(raw: bytes, name: str) -> Document:
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    return _Builder(name, text).build()
+    return _Builder(name, text, line_offset).build()
 
 
 class _Builder:
-    def __init__(self, name: str, text: str) -> None:
+    def __init__(self, name: str, text: str, line_offset: int = 0) -> None:
+        self.line_offset = line_offset
         self.name = name
         self.text = text
         self.nodes = 0
@@ -169,7 +172,7 @@ class _Builder:
                     Diagnostic(
                         "E003",
                         f"JSON syntax error: {exc.msg}",
-                        Span(self.name, exc.lineno, exc.colno),
+                        Span(self.name, exc.lineno + self.line_offset, exc.colno),
                     )
                 ],
                 self.text,
@@ -177,7 +180,7 @@ class _Builder:
         return Document(self.name, self.text, data, {(): Span(self.name, 1, 1)}, {})
 
     def _span(self, mark: Any) -> Span:
-        return Span(self.name, mark.line + 1, mark.column + 1)
+        return Span(self.name, mark.line + 1 + self.line_offset, mark.column + 1)
 
     def _fail(self, code: str, message: str, node: yaml.Node, hint: str | None = None) -> None:
         diagnostic = Diagnostic(code, message, self._span(node.start_mark), hint)

@@ -24,6 +24,7 @@ from egovrules.ir.nodes import (
     Const,
     Deadline,
     Expr,
+    Field,
     MessagePart,
     Param,
     Placeholder,
@@ -365,6 +366,7 @@ class _Compiler:
                     when=when,
                     requires=requires,
                     messages=messages,
+                    anchor=_anchor(requires) or _anchor(when),
                     dated_by=dated_by,
                     in_force_from=self.pack.meta.effective,
                     actor=actor,
@@ -492,6 +494,26 @@ class _Compiler:
             parts.append(Placeholder(m.group(0), expr, None, fb))
         parts.append(template[pos:])
         return tuple(p for p in parts if p != "")
+
+
+def _anchor(node: Any) -> tuple[str, ...]:
+    """The subject field that best locates a violation of the rule: the first field of the
+    subject the requirement reads (for a deadline, the act that is due)."""
+    if isinstance(node, Deadline):
+        return _anchor(node.done) or _anchor(node.due)
+    if isinstance(node, Field):
+        return node.path if node.scope == 0 and node.path != ("?",) else ()
+    if hasattr(node, "__dataclass_fields__"):
+        for name in node.__dataclass_fields__:
+            found = _anchor(getattr(node, name))
+            if found:
+                return found
+    if isinstance(node, tuple):
+        for item in node:
+            found = _anchor(item)
+            if found:
+                return found
+    return ()
 
 
 def _rule_order(rule: RuleIR) -> tuple[int, int, int, str]:

@@ -268,6 +268,7 @@ class RuleIR:
     in_force_from: dt.date | None
     actor: Expr | None
     authority: tuple[tuple[str, str], ...]
+    anchor: tuple[str, ...]
     citations: tuple[Citation, ...]
     span: Span
 

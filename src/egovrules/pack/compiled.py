@@ -31,7 +31,7 @@ from egovrules.ir.interpret import (
 from egovrules.ir.nodes import Deadline, RuleIR, RuleSet
 from egovrules.pack.model import PackModel, TestsModel
 from egovrules.report.model import Outcome, Report, Undetermined, Upcoming, Violation
-from egovrules.subjects import SUBJECT_MODELS, SubjectBase, parse_subject
+from egovrules.subjects import SUBJECT_MODELS, SubjectBase, Waiver, parse_subject
 
 __all__ = ["Pack", "available_packs", "load_pack", "today_in_china"]
 
@@ -135,7 +135,7 @@ class Pack:
         if not isinstance(subject, SubjectBase):
             subject = _validate(subject)
         when = as_of if as_of is not None else today_in_china()
-        kind: str = subject.kind  # type: ignore[attr-defined]
+        kind = subject.kind
         codes = self._backend.outcomes(kind, subject, when)
         violations: list[Violation] = []
         upcoming: list[Upcoming] = []
@@ -148,6 +148,7 @@ class Pack:
                     upcoming.append(self._upcoming(rule, subject, when))
                 elif code == Outcome.UNDETERMINED:
                     undetermined.append(self._undetermined(rule, subject, when))
+        standing, waived, expired = _apply_waivers(violations, subject.waivers, when)
         return Report(
             subject_id=subject.id,
             subject_kind=kind,
@@ -156,12 +157,14 @@ class Pack:
             pack_hash=self.ruleset.content_hash,
             city=self.ruleset.city,
             as_of=when,
-            violations=tuple(violations),
+            violations=standing,
             upcoming=tuple(upcoming),
             undetermined=tuple(undetermined),
             notes=self._notes(codes),
             rule_ids=self._rule_ids[kind],
             codes=codes,
+            waived=waived,
+            expired_waivers=expired,
         )
 
     def _notes(self, codes: tuple[int, ...]) -> tuple[str, ...]:
@@ -233,6 +236,26 @@ def _validate(data: Mapping[str, Any]) -> SubjectBase:
         ) from None
     except ValueError as exc:
         raise SubjectError([Diagnostic("E303", str(exc))]) from None
+
+
+def _apply_waivers(
+    violations: list[Violation], waivers: tuple[Waiver, ...], as_of: dt.date
+) -> tuple[tuple[Violation, ...], tuple[tuple[Violation, Waiver], ...], tuple[Waiver, ...]]:
+    """Split violations into those that stand and those an unexpired waiver covers; list the
+    waivers that have expired (an expired waiver is itself a finding)."""
+    if not waivers:
+        return tuple(violations), (), ()
+    active = [w for w in waivers if w.expires >= as_of]
+    expired = tuple(w for w in waivers if w.expires < as_of)
+    stand: list[Violation] = []
+    waived: list[tuple[Violation, Waiver]] = []
+    for v in violations:
+        match = next((w for w in active if w.rule in (v.rule_id, v.concept)), None)
+        if match is None:
+            stand.append(v)
+        else:
+            waived.append((v, match))
+    return tuple(stand), tuple(waived), expired
 
 
 def _actor(rule: RuleIR, subject: Any, as_of: dt.date) -> str | None:

@@ -8,8 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+from typing import Any
+
+from egovrules.source import Span
+from egovrules.subjects.base import Waiver
 
 __all__ = [
+    "Checked",
     "Citation",
     "Outcome",
     "Report",
@@ -148,13 +153,30 @@ class Report:
     notes: tuple[str, ...]
     rule_ids: tuple[str, ...]
     codes: tuple[int, ...]
+    waived: tuple[tuple[Violation, Waiver], ...] = ()
+    expired_waivers: tuple[Waiver, ...] = ()
 
     @property
     def compliant(self) -> bool:
-        """True when no rule is violated."""
-        return not self.violations
+        """True when no rule is violated and no waiver has expired."""
+        return not self.violations and not self.expired_waivers
 
     @property
     def outcomes(self) -> dict[str, Outcome]:
         """The outcome of every rule of the subject's kind, by rule id."""
         return {rid: Outcome(code) for rid, code in zip(self.rule_ids, self.codes, strict=True)}
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A report with where its subject came from, for renderers that point into files."""
+
+    report: Report
+    source: str | None = None
+    file: str | None = None
+    locations: tuple[tuple[str, Span], ...] = ()
+    traces: tuple[tuple[str, Any], ...] = ()
+
+    def location(self, rule_id: str) -> Span | None:
+        """The position of the field a finding of ``rule_id`` is about."""
+        return dict(self.locations).get(rule_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-from egovrules.subjects.base import Filing, Record, SubjectBase
+from egovrules.subjects.base import Filing, Record, SubjectBase, Waiver
 from egovrules.subjects.department import Department
 from egovrules.subjects.network import NetworkRequest
 from egovrules.subjects.project import Project
@@ -24,6 +24,7 @@ __all__ = [
     "Record",
     "Subject",
     "SubjectBase",
+    "Waiver",
     "Website",
     "parse_subject",
 ]

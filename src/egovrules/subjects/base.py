@@ -11,9 +11,9 @@ import datetime as dt
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-__all__ = ["ChinaDateTime", "Filing", "Record", "SubjectBase"]
+__all__ = ["ChinaDateTime", "Filing", "Record", "SubjectBase", "Waiver"]
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -35,8 +35,22 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
+class Waiver(Record):
+    """A recorded, reasoned and dated exception to one rule (or concept) for this subject."""
+
+    rule: str = Field(min_length=1)
+    """Rule id (`wuhan.website.police_filing_15_days`) or concept (`website.police_filing`)."""
+    reason: str = Field(min_length=1)
+    """Why the rule is waived; required, reported with the waived finding."""
+    expires: dt.date
+    """Last day the waiver holds; after it the waiver is itself reported as expired."""
+
+
 class SubjectBase(Record):
     """Fields every subject kind carries."""
+
+    kind: str
+    """Subject kind: `project`, `website`, `network` or `department` (each model fixes it)."""
 
     id: str
     """Identifier of the subject, reported back as `subject.id` (a string: quote a numeric id)."""
@@ -44,6 +58,9 @@ class SubjectBase(Record):
     """Id of the pack whose rules apply, e.g. `wuhan`; None leaves the pack to `--city`."""
     name: str | None = None
     """Human-readable name of the subject, e.g. the Chinese name of the system or site."""
+    waivers: tuple[Waiver, ...] = ()
+    """Exceptions granted to this subject: a waived violation is reported as waived, not as a
+    violation, until the waiver expires."""
 
 
 class Filing(Record):

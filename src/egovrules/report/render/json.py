@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from egovrules._version import __version__
-from egovrules.report.model import Citation, Report, Undetermined, Upcoming, Violation
+from egovrules.report.model import Checked, Citation, Undetermined, Upcoming, Violation
+from egovrules.source import Span
+from egovrules.subjects.base import Waiver
 
-__all__ = ["SCHEMA_VERSION", "render_json", "report_to_dict"]
+__all__ = ["SCHEMA_VERSION", "citation_to_dict", "render_json", "report_to_dict"]
 
 SCHEMA_VERSION = 1
 
@@ -33,7 +35,17 @@ def citation_to_dict(c: Citation) -> dict[str, Any]:
     }
 
 
-def _finding(v: Violation | Upcoming | Undetermined, language: str) -> dict[str, Any]:
+def _span(span: Span | None) -> dict[str, Any] | None:
+    return None if span is None else {"file": span.file, "line": span.line, "column": span.col}
+
+
+def _waiver(w: Waiver) -> dict[str, Any]:
+    return {"rule": w.rule, "reason": w.reason, "expires": w.expires.isoformat()}
+
+
+def _finding(
+    v: Violation | Upcoming | Undetermined, language: str, checked: Checked
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "rule_id": v.rule_id,
         "concept": v.concept,
@@ -50,39 +62,49 @@ def _finding(v: Violation | Upcoming | Undetermined, language: str) -> dict[str,
     if not isinstance(v, Undetermined):
         out["actor"] = v.actor
         out["authority"] = dict(v.authority) or None
+    out["location"] = _span(checked.location(v.rule_id))
     out["citation"] = citation_to_dict(v.citation)
     out["citations"] = [citation_to_dict(c) for c in v.citations]
+    trace = dict(checked.traces).get(v.rule_id)
+    if trace is not None:
+        out["explanation"] = trace
     return out
 
 
-def report_to_dict(r: Report, source: str | None = None, language: str = "en") -> dict[str, Any]:
-    """One report as JSON; ``source`` is the file the subject came from, ``language`` the
-    language of each finding's ``message`` (``messages`` holds every language)."""
+def report_to_dict(checked: Checked, language: str = "en") -> dict[str, Any]:
+    """One report as JSON; each finding's ``message`` is in ``language`` (``messages`` holds
+    every language)."""
+    r = checked.report
     return {
-        "subject": {"id": r.subject_id, "kind": r.subject_kind, "source": source},
+        "subject": {"id": r.subject_id, "kind": r.subject_kind, "source": checked.source},
         "pack": {"id": r.pack_id, "version": r.pack_version, "sha256": r.pack_hash, "city": r.city},
         "as_of": r.as_of.isoformat(),
         "compliant": r.compliant,
-        "violations": [_finding(v, language) for v in r.violations],
-        "upcoming": [_finding(u, language) for u in r.upcoming],
-        "undetermined": [_finding(u, language) for u in r.undetermined],
+        "violations": [_finding(v, language, checked) for v in r.violations],
+        "upcoming": [_finding(u, language, checked) for u in r.upcoming],
+        "undetermined": [_finding(u, language, checked) for u in r.undetermined],
+        "waived": [{**_finding(v, language, checked), "waiver": _waiver(w)} for v, w in r.waived],
+        "expired_waivers": [_waiver(w) for w in r.expired_waivers],
         "notes": list(r.notes),
         "outcomes": {rid: o.label for rid, o in r.outcomes.items()},
     }
 
 
-def render_json(reports: Sequence[tuple[Report, str | None]], language: str = "en") -> str:
+def render_json(checked: Sequence[Checked], language: str = "en") -> str:
     """The whole run as one JSON document."""
+    reports = [c.report for c in checked]
     doc = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "egovrules", "version": __version__},
         "summary": {
             "subjects": len(reports),
-            "compliant": sum(1 for r, _ in reports if r.compliant),
-            "violations": sum(len(r.violations) for r, _ in reports),
-            "upcoming": sum(len(r.upcoming) for r, _ in reports),
-            "undetermined": sum(len(r.undetermined) for r, _ in reports),
+            "compliant": sum(1 for r in reports if r.compliant),
+            "violations": sum(len(r.violations) for r in reports),
+            "upcoming": sum(len(r.upcoming) for r in reports),
+            "undetermined": sum(len(r.undetermined) for r in reports),
+            "waived": sum(len(r.waived) for r in reports),
+            "expired_waivers": sum(len(r.expired_waivers) for r in reports),
         },
-        "reports": [report_to_dict(r, src, language) for r, src in reports],
+        "reports": [report_to_dict(c, language) for c in checked],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from egovrules.report.model import Citation, Report
+from egovrules.report.model import Checked, Citation
 
 __all__ = ["render_text"]
 
@@ -21,6 +21,9 @@ _WORDS = {
         "undetermined": "UNDETERMINED",
         "summary": "{n} subject(s) checked, {ok} compliant, {v} violation(s)",
         "who": "who acts → answers to",
+        "waived": "WAIVED  ",
+        "until": "until",
+        "expired": "EXPIRED WAIVER",
     },
     "zh": {
         "compliant": "合规",
@@ -32,6 +35,9 @@ _WORDS = {
         "undetermined": "无法判定",
         "summary": "共检查 {n} 个对象,{ok} 个合规,{v} 项违规",
         "who": "责任单位 → 主管机关",
+        "waived": "已豁免",
+        "until": "至",
+        "expired": "豁免已过期",
     },
 }
 
@@ -51,12 +57,14 @@ def _cite(c: Citation, language: str) -> str:
     return "\n".join(lines)
 
 
-def render_text(reports: Sequence[tuple[Report, str | None]], language: str = "en") -> str:
+def render_text(checked: Sequence[Checked], language: str = "en") -> str:
     """All reports, then a one-line summary, in ``language`` (``en`` or ``zh``)."""
     w = _WORDS.get(language, _WORDS["en"])
     lang = language if language in _WORDS else "en"
     out = []
-    for r, source in reports:
+    reports = [c.report for c in checked]
+    for item in checked:
+        r, source = item.report, item.source
         where = f" ({source})" if source else ""
         status = w["compliant"] if r.compliant else w["violations"].format(n=len(r.violations))
         out.append(
@@ -64,9 +72,20 @@ def render_text(reports: Sequence[tuple[Report, str | None]], language: str = "e
             f"[{r.pack_id} {r.pack_version}, {w['as_of']} {r.as_of.isoformat()}]"
         )
         for v in r.violations:
-            out.append(f"  {v.severity.value.upper():8} {v.rule_id}")
+            loc = item.location(v.rule_id)
+            at = f"  ({loc.file}:{loc.line})" if loc else ""
+            out.append(f"  {v.severity.value.upper():8} {v.rule_id}{at}")
             out.append(f"    {v.message_in(lang)}")
             out.append(_cite(v.citation, lang))
+        for v, waiver in r.waived:
+            out.append(
+                f"  {w['waived']} {v.rule_id}: {waiver.reason} "
+                f"({w['until']} {waiver.expires.isoformat()})"
+            )
+        for waiver in r.expired_waivers:
+            out.append(
+                f"  {w['expired']} {waiver.rule}: {waiver.reason} ({waiver.expires.isoformat()})"
+            )
         for u in r.upcoming:
             due = w["due"].format(due=u.due.isoformat(), n=u.days_left)
             out.append(f"  {w['upcoming']} {u.rule_id}: {due}")
@@ -81,7 +100,7 @@ def render_text(reports: Sequence[tuple[Report, str | None]], language: str = "e
             out.append(f"  {w['undetermined']} {d.rule_id}: {d.reason}")
             out.append(_cite(d.citation, lang))
         out.append("")
-    total = sum(len(r.violations) for r, _ in reports)
-    ok = sum(1 for r, _ in reports if r.compliant)
+    total = sum(len(r.violations) for r in reports)
+    ok = sum(1 for r in reports if r.compliant)
     out.append(w["summary"].format(n=len(reports), ok=ok, v=total))
     return "\n".join(out) + "\n"

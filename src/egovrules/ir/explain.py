@@ -1,0 +1,165 @@
+"""Explanations: the evaluation trace of one rule on one subject, every sub-condition with the
+actual values it compared and whether it held.
+
+The trace is built on the reference interpreter (``egovrules.ir.interpret``): each node's
+truth is what the interpreter says of that node, so an explanation can never disagree with
+the semantics it explains.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from egovrules.calendar import CalendarGap
+from egovrules.ir.describe import describe, describe_expr
+from egovrules.ir.interpret import (
+    date_that_matters,
+    deadline_facts,
+    eval_cond,
+    eval_expr,
+    evaluate_rule,
+)
+from egovrules.ir.nodes import (
+    All,
+    AnyOf,
+    Compare,
+    Cond,
+    Const,
+    Deadline,
+    Every,
+    Not,
+    Present,
+    RuleIR,
+    Some,
+)
+
+__all__ = ["explain_rule", "render_explanation"]
+
+
+def _show(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (frozenset, set)):
+        return sorted(map(str, value))
+    if isinstance(value, tuple) and value and hasattr(value[0], "model_dump"):
+        return f"{len(value)} item(s)"
+    return str(value)
+
+
+def explain_rule(rule: RuleIR, subject: Any, as_of: dt.date) -> dict[str, Any]:
+    """The trace of ``rule`` on ``subject``, as JSON-ready data."""
+    on = date_that_matters(rule, subject, as_of)
+    scopes = (subject,)
+    c = rule.citations[0]
+    out: dict[str, Any] = {
+        "rule_id": rule.id,
+        "concept": rule.concept,
+        "citation": str(c),
+        "quote": c.quote,
+        "as_of": as_of.isoformat(),
+        "date_that_matters": on.isoformat(),
+        "in_force_from": rule.in_force_from.isoformat() if rule.in_force_from else None,
+        "outcome": evaluate_rule(rule, subject, as_of).label,
+        "when": None if rule.when is None else _node(rule.when, scopes, as_of, on),
+    }
+    if isinstance(rule.requires, Deadline):
+        out["requires"] = _deadline(rule.requires, scopes, as_of, on)
+    else:
+        out["requires"] = _node(rule.requires, scopes, as_of, on)
+    return out
+
+
+def _truth(c: Cond, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date) -> bool | str:
+    try:
+        return eval_cond(c, scopes, as_of, on)
+    except CalendarGap:
+        return "undetermined"
+
+
+def _node(c: Cond, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date) -> dict[str, Any]:
+    node: dict[str, Any] = {"condition": describe(c), "holds": _truth(c, scopes, as_of, on)}
+    match c:
+        case All(items=items) | AnyOf(items=items):
+            node["parts"] = [_node(i, scopes, as_of, on) for i in items]
+        case Not(item=item):
+            node["parts"] = [_node(item, scopes, as_of, on)]
+        case Compare(left=left, right=right):
+            node["values"] = {
+                describe_expr(e): _show(eval_expr(e, scopes, as_of, on))
+                for e in (left, right)
+                if not isinstance(e, Const)
+            }
+        case Present(expr=e):
+            node["values"] = {describe_expr(e): _show(eval_expr(e, scopes, as_of, on))}
+        case Some(field=f, where=where) | Every(field=f, where=where):
+            items = eval_expr(f, scopes, as_of, on) or ()
+            inner = where if isinstance(c, Some) else c.require
+            node["items"] = []
+            for i, item in enumerate(items):
+                entry: dict[str, Any] = {"item": i}
+                if isinstance(c, Every) and where is not None:
+                    entry["selected"] = _node(where, (*scopes, item), as_of, on)
+                if inner is not None:
+                    entry.update(_node(inner, (*scopes, item), as_of, on))
+                node["items"].append(entry)
+    return node
+
+
+def _deadline(d: Deadline, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date) -> dict[str, Any]:
+    try:
+        facts = deadline_facts(d, scopes, as_of, on)
+    except CalendarGap as gap:
+        return {"condition": describe(d), "holds": "undetermined", "reason": str(gap)}
+    return {
+        "condition": describe(d),
+        "holds": facts.outcome.label,
+        "values": {
+            "last day in time": _show(facts.due),
+            describe_expr(d.done): _show(eval_expr(d.done, scopes, as_of, on)),
+            "days elapsed": facts.elapsed,
+            "days late": facts.late,
+        },
+    }
+
+
+def render_explanation(trace: dict[str, Any]) -> str:
+    """The trace as an indented tree for a terminal."""
+    lines = [
+        f"{trace['rule_id']} — {trace['citation']}",
+        f"  「{trace['quote']}」",
+        f"  as of {trace['as_of']}; date that matters {trace['date_that_matters']}"
+        + (f"; in force from {trace['in_force_from']}" if trace["in_force_from"] else ""),
+        f"  outcome: {trace['outcome']}",
+    ]
+    for key in ("when", "requires"):
+        if trace[key] is not None:
+            lines.append(f"  {key}:")
+            _tree(trace[key], 2, lines)
+    return "\n".join(lines) + "\n"
+
+
+def _mark(holds: Any) -> str:
+    return (
+        {True: "✓", False: "✗"}.get(holds, f"? {holds}")
+        if isinstance(holds, bool)
+        else (f"[{holds}]")
+    )
+
+
+def _tree(node: dict[str, Any], depth: int, lines: list[str]) -> None:
+    pad = "  " * depth
+    lines.append(f"{pad}{_mark(node.get('holds'))} {node['condition']}")
+    for name, value in node.get("values", {}).items():
+        shown = {True: "true", False: "false", None: "null"}.get(value, value)
+        lines.append(f"{pad}    {name} = {shown}")
+    for part in node.get("parts", []):
+        _tree(part, depth + 1, lines)
+    for item in node.get("items", []):
+        lines.append(f"{pad}    item {item['item']}:")
+        if "selected" in item:
+            _tree(item["selected"], depth + 3, lines)
+        if "condition" in item:
+            _tree(item, depth + 3, lines)

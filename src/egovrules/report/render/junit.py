@@ -1,0 +1,96 @@
+"""JUnit XML that CI servers render: one test suite per subject, one test case per rule of the
+subject's kind; violations are failures carrying message and citation, waived or inapplicable
+rules are skipped, undetermined ones are errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from xml.etree import ElementTree as ET
+
+from egovrules.ir.nodes import RuleIR
+from egovrules.report.model import Checked, Citation, Outcome
+
+__all__ = ["render_junit"]
+
+
+def _cite(c: Citation) -> str:
+    text = f"{c}\n「{c.quote}」"
+    return text + (f'\n"{c.quote_en}"' if c.quote_en and c.language != "en" else "")
+
+
+def render_junit(
+    checked: Sequence[Checked], rules: Mapping[str, RuleIR], language: str = "en"
+) -> str:
+    """The run as one ``<testsuites>`` document."""
+    root = ET.Element("testsuites", name="egovrules")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for item in checked:
+        r = item.report
+        suite = ET.SubElement(root, "testsuite", name=f"{r.subject_kind} {r.subject_id}")
+        if item.source:
+            suite.set("file", item.source)
+        violations = {v.rule_id: v for v in r.violations}
+        waived = {v.rule_id: w for v, w in r.waived}
+        upcoming = {u.rule_id: u for u in r.upcoming}
+        undetermined = {u.rule_id: u for u in r.undetermined}
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        for rule_id, outcome in r.outcomes.items():
+            counts["tests"] += 1
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                name=rule_id,
+                classname=f"{r.pack_id}.{r.subject_kind}.{r.subject_id}",
+            )
+            loc = item.location(rule_id)
+            if loc is not None:
+                case.set("file", loc.file)
+                case.set("line", str(loc.line))
+            if rule_id in violations:
+                v = violations[rule_id]
+                counts["failures"] += 1
+                failure = ET.SubElement(
+                    case, "failure", message=v.message_in(language), type=v.severity.value
+                )
+                failure.text = "\n\n".join(_cite(c) for c in v.citations)
+            elif rule_id in waived:
+                counts["skipped"] += 1
+                w = waived[rule_id]
+                ET.SubElement(
+                    case, "skipped", message=f"waived until {w.expires.isoformat()}: {w.reason}"
+                )
+            elif rule_id in undetermined:
+                counts["errors"] += 1
+                ET.SubElement(
+                    case, "error", message=undetermined[rule_id].reason, type="undetermined"
+                )
+            elif outcome in (Outcome.NOT_APPLICABLE, Outcome.NOT_IN_FORCE):
+                counts["skipped"] += 1
+                ET.SubElement(case, "skipped", message=outcome.label.replace("_", " "))
+            elif rule_id in upcoming:
+                u = upcoming[rule_id]
+                out = ET.SubElement(case, "system-out")
+                out.text = f"pending: due {u.due.isoformat()} ({u.days_left} day(s) left)"
+        for w in r.expired_waivers:
+            counts["tests"] += 1
+            counts["failures"] += 1
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                name=f"waiver {w.rule}",
+                classname=f"{r.pack_id}.{r.subject_kind}.{r.subject_id}",
+            )
+            ET.SubElement(
+                case,
+                "failure",
+                type="expired-waiver",
+                message=f"waiver expired on {w.expires.isoformat()}: {w.reason}",
+            )
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+    for key, value in totals.items():
+        root.set(key, str(value))
+    del rules  # rule metadata is carried by the findings themselves
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,155 @@
+"""SARIF 2.1.0 for code-scanning tools: one reporting rule per pack rule (help text with the
+citation and quote), one result per violation located at the line of the offending field in
+the subject file, waived findings as suppressed results."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from egovrules._version import __version__
+from egovrules.ir.nodes import RuleIR
+from egovrules.report.model import Checked, Citation, Severity, Violation
+from egovrules.source import Span
+
+__all__ = ["EXPIRED_WAIVER_RULE", "render_sarif"]
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+EXPIRED_WAIVER_RULE = "egovrules.waiver.expired"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.ADVISORY: "note"}
+
+
+def _cite_text(c: Citation) -> str:
+    lines = [f"{c}: 「{c.quote}」"]
+    if c.quote_en and c.language != "en":
+        lines.append(f'"{c.quote_en}"')
+    return "\n".join(lines)
+
+
+def _rule(rule: RuleIR) -> dict[str, Any]:
+    cites = "\n\n".join(_cite_text(c) for c in rule.citations)
+    primary = rule.citations[0]
+    return {
+        "id": rule.id,
+        "name": rule.concept,
+        "shortDescription": {"text": rule.title or rule.concept},
+        "fullDescription": {"text": f"{rule.title or rule.concept} ({primary})"},
+        "help": {
+            "text": cites,
+            "markdown": "\n\n".join(
+                f"**{c}**\n\n> {c.quote}" + (f"\n\n> {c.quote_en}" if c.quote_en else "")
+                for c in rule.citations
+            ),
+        },
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {
+            "concept": rule.concept,
+            "subject": rule.subject,
+            "confidence": rule.confidence,
+            "city": primary.city,
+            "article": primary.article,
+            "tags": sorted({"compliance", rule.subject, rule.concept.split(".")[0]}),
+        },
+    }
+
+
+_EXPIRED_RULE = {
+    "id": EXPIRED_WAIVER_RULE,
+    "name": "waiver.expired",
+    "shortDescription": {"text": "A waiver in the subject file has expired"},
+    "fullDescription": {"text": "A waiver past its expiry date no longer covers its rule."},
+    "help": {"text": "Renew the waiver with a new reason and date, or comply with the rule."},
+    "defaultConfiguration": {"level": "error"},
+}
+
+
+def _uri(path: str) -> str:
+    p = Path(path)
+    with contextlib.suppress(ValueError):  # outside the working directory: keep it as given
+        p = p.resolve().relative_to(Path.cwd().resolve())
+    return p.as_posix()
+
+
+def _location(span: Span | None, file: str | None) -> list[dict[str, Any]]:
+    if file is None:
+        return []
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(file)}}
+    if span is not None:
+        physical["region"] = {"startLine": span.line, "startColumn": span.col}
+    return [{"physicalLocation": physical}]
+
+
+def _result(v: Violation, item: Checked, index: Mapping[str, int], language: str) -> dict[str, Any]:
+    c = v.citation
+    return {
+        "ruleId": v.rule_id,
+        "ruleIndex": index[v.rule_id],
+        "level": _LEVEL[v.severity],
+        "message": {"text": f"{v.message_in(language)} ({c})"},
+        "locations": _location(item.location(v.rule_id), item.file),
+        "partialFingerprints": {"subjectRule": f"{item.report.subject_id}/{v.rule_id}"},
+        "properties": {
+            "subject": item.report.subject_id,
+            "subjectKind": item.report.subject_kind,
+            "asOf": item.report.as_of.isoformat(),
+            "article": c.article,
+            "label": c.label,
+            "paragraph": c.paragraph,
+            "item": c.item,
+            "quote": c.quote,
+        },
+    }
+
+
+def render_sarif(
+    checked: Sequence[Checked], rules: Mapping[str, RuleIR], language: str = "en"
+) -> str:
+    """The run as a SARIF 2.1.0 log (one run, the rules of every pack used)."""
+    used = sorted({rid for item in checked for rid in item.report.rule_ids})
+    driver_rules = [_rule(rules[rid]) for rid in used]
+    if any(item.report.expired_waivers for item in checked):
+        driver_rules.append(_EXPIRED_RULE)
+    index = {r["id"]: i for i, r in enumerate(driver_rules)}
+    results: list[dict[str, Any]] = []
+    for item in checked:
+        r = item.report
+        results.extend(_result(v, item, index, language) for v in r.violations)
+        for v, waiver in r.waived:
+            result = _result(v, item, index, language)
+            result["suppressions"] = [{"kind": "inSource", "justification": waiver.reason}]
+            results.append(result)
+        for waiver in r.expired_waivers:
+            results.append(
+                {
+                    "ruleId": EXPIRED_WAIVER_RULE,
+                    "ruleIndex": index[EXPIRED_WAIVER_RULE],
+                    "level": "error",
+                    "message": {
+                        "text": f"waiver of {waiver.rule} expired on "
+                        f"{waiver.expires.isoformat()} ({waiver.reason})"
+                    },
+                    "locations": _location(None, item.file),
+                }
+            )
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "egovrules",
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/egovrules/",
+                        "rules": driver_rules,
+                    }
+                },
+                "results": results,
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,274 @@
+"""egovrules check as CI runs it: many inputs, every output format against reviewed golden
+files, SARIF validated against the OASIS schema, gates, waivers, stdin, explanations.
+
+Goldens live in tests/golden/; after a deliberate change run
+``pytest tests/test_ci_outputs.py --update-goldens`` and review the diff with ``git diff``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import jsonschema
+import pytest
+
+from egovrules.cli import main
+from tests.conftest import ROOT, SHARED
+
+GOLDEN = ROOT / "tests" / "golden"
+INPUTS = [
+    "tests/fixtures/ci",
+    "examples/wuhan/website-late-police-filing.yaml",
+    "examples/wuhan/project-operated-before-acceptance.yaml",
+]
+BASE = ["check", "--as-of", "2026-03-22", "--lang", "en"]
+SUFFIX = {
+    "text": "txt",
+    "json": "json",
+    "sarif": "sarif",
+    "junit": "xml",
+    "github": "github",
+    "markdown": "md",
+}
+
+
+@pytest.fixture
+def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run from the repository root, so outputs carry stable relative paths."""
+    monkeypatch.chdir(ROOT)
+    return ROOT
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main([*args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("fmt", list(SUFFIX))
+def test_golden_output(
+    fmt: str, in_root: Path, capsys: pytest.CaptureFixture[str], update_goldens: bool
+) -> None:
+    """Each format's output is byte for byte the reviewed golden file."""
+    code, out, err = _run(capsys, *BASE, "--format", fmt, *INPUTS)
+    assert (code, err) == (1, "")
+    golden = GOLDEN / f"check.{SUFFIX[fmt]}"
+    if update_goldens:
+        golden.write_text(out, encoding="utf-8")
+    assert out == golden.read_text(encoding="utf-8")
+
+
+def test_sarif_validates_and_points_at_the_offending_line(
+    in_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The SARIF log validates against the official 2.1.0 schema; each result is located at
+    the line of the field the rule is about; waived findings are suppressed results."""
+    _, out, _ = _run(capsys, *BASE, "--format", "sarif", *INPUTS)
+    log = json.loads(out)
+    schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.validate(log, schema)
+    (run,) = log["runs"]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert "第十五条" in rules["wuhan.website.police_filing_15_days"]["help"]["text"]
+    by_file = {
+        (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"]): r
+        for r in run["results"]
+    }
+    late = by_file[
+        ("examples/wuhan/website-late-police-filing.yaml", "wuhan.website.police_filing_15_days")
+    ]
+    lines = (ROOT / "examples/wuhan/website-late-police-filing.yaml").read_text().splitlines()
+    line = late["locations"][0]["physicalLocation"]["region"]["startLine"]
+    assert lines[line - 1].startswith("police_filing")
+    operated = by_file[
+        (
+            "examples/wuhan/project-operated-before-acceptance.yaml",
+            "wuhan.project.no_use_without_acceptance",
+        )
+    ]
+    text = (ROOT / "examples/wuhan/project-operated-before-acceptance.yaml").read_text()
+    line = operated["locations"][0]["physicalLocation"]["region"]["startLine"]
+    block = next(i for i, x in enumerate(text.splitlines(), 1) if x.startswith("acceptance:"))
+    assert block < line <= block + 6  # a field of the acceptance record
+    waived = [r for r in run["results"] if r.get("suppressions")]
+    assert len(waived) == 1 and "moved offices" in waived[0]["suppressions"][0]["justification"]
+
+
+def test_junit_one_case_per_subject_and_rule(
+    in_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """JUnit has one test case per subject × rule; violations are failures with the article."""
+    _, out, _ = _run(capsys, *BASE, "--format", "junit", *INPUTS)
+    root = ET.fromstring(out)
+    suites = root.findall("testsuite")
+    assert len(suites) == 6
+    import egovrules
+
+    website_rules = sum(1 for r in egovrules.load_pack("wuhan").rules if r.subject == "website")
+    suite = next(s for s in suites if s.get("name") == "website wuhan-site-hyq")
+    assert len(suite.findall("testcase")) == website_rules
+    (failure,) = suite.iter("failure")
+    assert "第十五条" in (failure.text or "")
+    assert root.get("failures") == "5"  # 4 violations and 1 expired waiver
+
+
+def test_github_annotations(in_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Workflow commands carry file, line and a title naming the rule and article."""
+    _, out, _ = _run(capsys, *BASE, "--format", "github", *INPUTS)
+    line = next(x for x in out.splitlines() if "wuhan-site-hyq" in x)
+    assert line.startswith("::error file=examples/wuhan/website-late-police-filing.yaml,line=")
+    assert "title=wuhan.website.police_filing_15_days (Wuhan 第十五条 (art. 15)%2C para. 2)" in line
+
+
+@pytest.mark.parametrize(
+    ("extra", "code"),
+    [
+        ([], 1),
+        (["--fail-on", "never"], 0),
+        (["--fail-on", "error"], 1),  # the police filing rule is an error
+        (["--only", "website.*", "--fail-on", "error"], 1),
+        (["--skip", "wuhan.website.police_filing_15_days", "--skip", "*acceptance*"], 1),
+    ],
+)
+def test_gates(
+    in_root: Path, capsys: pytest.CaptureFixture[str], extra: list[str], code: int
+) -> None:
+    """--fail-on, --only and --skip decide the exit code."""
+    assert _run(capsys, *BASE, *extra, *INPUTS)[0] == code
+
+
+def test_only_and_skip_filter_findings(in_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--only keeps the matching rules; --skip drops them; a warning alone fails only at
+    --fail-on warning."""
+    _, out, _ = _run(capsys, *BASE, "--format", "json", "--only", "*.department.*", *INPUTS)
+    rules = {v["rule_id"] for r in json.loads(out)["reports"] for v in r["violations"]}
+    assert rules == {"wuhan.department.staff_training"}
+    args = [*BASE, "--only", "*.department.*", *INPUTS]
+    assert _run(capsys, *args, "--fail-on", "error")[0] == 0
+    assert _run(capsys, *args, "--fail-on", "warning")[0] == 1
+
+
+def test_mixed_good_and_bad_files(
+    in_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad file is reported with its position and the others are still checked; the exit
+    code is 2."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: website\nid: x\npolice_filing: {date: yesterday}\n", encoding="utf-8")
+    code, out, err = _run(capsys, *BASE, "--format", "json", str(bad), *INPUTS)
+    assert code == 2
+    assert f"{bad}:3:" in err and "error[E300]" in err and "Traceback" not in err
+    assert json.loads(out)["summary"]["subjects"] == 6
+
+
+def test_stdin_input() -> None:
+    """'-' reads a subject (YAML, JSON or JSON Lines) from standard input."""
+    text = (ROOT / "tests/fixtures/ci/departments.jsonl").read_text(encoding="utf-8")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "egovrules",
+            "check",
+            "--as-of",
+            "2026-03-22",
+            "--format",
+            "json",
+            "-",
+        ],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "LANG": "C.UTF-8"},
+    )
+    assert proc.returncode == 1, proc.stderr
+    sources = [r["subject"]["source"] for r in json.loads(proc.stdout)["reports"]]
+    assert sources == ["<stdin>:1", "<stdin>:2"]
+
+
+def test_glob_and_directory_inputs(in_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Directories are searched recursively; globs are expanded; each file once."""
+    _, out, _ = _run(
+        capsys, *BASE, "--format", "json", "examples/wuhan", "examples/wuhan/*-compliant.yaml"
+    )
+    assert json.loads(out)["summary"]["subjects"] == len(list((ROOT / "examples/wuhan").glob("*")))
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    """Piped output gets no progress bar; a terminal gets one."""
+    from egovrules.run import progress_bar
+
+    assert progress_bar(io.StringIO()) is None
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    show = progress_bar(tty)
+    assert show is not None
+    show(1, 2)
+    show(2, 2)
+    assert tty.getvalue().endswith("2/2 files\n")
+
+
+def test_explain_command(in_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """explain prints each sub-condition with its actual values and the article."""
+    code, out, _ = _run(
+        capsys,
+        "explain",
+        "--as-of",
+        "2026-03-22",
+        "examples/wuhan/website-late-police-filing.yaml",
+        "wuhan.website.police_filing_15_days",
+    )
+    assert code == 0
+    assert "Wuhan 第十五条 (art. 15), para. 2" in out
+    assert "✓ has_interactive_columns = true" in out
+    assert "last day in time = 2026-03-16" in out and "days late = 6" in out
+    assert "outcome: violated" in out
+
+
+def test_check_explain_adds_traces_to_json(
+    in_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--explain puts the evaluation trace beside each finding."""
+    _, out, _ = _run(
+        capsys,
+        *BASE,
+        "--format",
+        "json",
+        "--explain",
+        "examples/wuhan/website-late-police-filing.yaml",
+    )
+    (v,) = json.loads(out)["reports"][0]["violations"]
+    assert v["explanation"]["outcome"] == "violated"
+    assert v["explanation"]["requires"]["values"]["days late"] == 6
+
+
+def test_explain_unknown_rule_is_usage_error(
+    in_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A misspelt rule gets a did-you-mean and exit 2."""
+    code, _, err = _run(
+        capsys,
+        "explain",
+        "examples/wuhan/website-late-police-filing.yaml",
+        "wuhan.website.police_filing_15_day",
+    )
+    assert code == 2 and "did you mean 'wuhan.website.police_filing_15_days'?" in err
+
+
+def test_pre_commit_hook_declared() -> None:
+    """.pre-commit-hooks.yaml declares the check hook on subject files."""
+    import yaml
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "egovrules-check" and hook["entry"].startswith("egovrules check")
