@@ -137,9 +137,13 @@ class _Builder:
         self.value_marks: dict[PathKey, Span] = {}
         self.key_marks: dict[PathKey, Span] = {}
         self.errors: list[Diagnostic] = []
-        self.loader = yaml.SafeLoader(text)
 
     def build(self) -> Document:
+        try:
+            # The reader rejects control characters as soon as it is built.
+            self.loader = yaml.SafeLoader(self.text)
+        except yaml.reader.ReaderError as exc:
+            raise DocumentError([self._reader_error(exc)], self.text) from None
         try:
             try:
                 root = self.loader.get_single_node()
@@ -150,6 +154,8 @@ class _Builder:
                 span = self._span(mark) if mark else Span(self.name, 1, 1)
                 msg = f"YAML syntax error: {exc.problem or exc.context}"
                 raise DocumentError([Diagnostic("E003", msg, span)], self.text) from None
+            except yaml.reader.ReaderError as exc:
+                raise DocumentError([self._reader_error(exc)], self.text) from None
             except yaml.YAMLError as exc:
                 raise DocumentError(
                     [Diagnostic("E003", f"YAML error: {exc}", Span(self.name, 1, 1))], self.text
@@ -178,6 +184,19 @@ class _Builder:
                 self.text,
             ) from None
         return Document(self.name, self.text, data, {(): Span(self.name, 1, 1)}, {})
+
+    def _reader_error(self, exc: yaml.reader.ReaderError) -> Diagnostic:
+        before = self.text[: exc.position]
+        line = before.count("\n") + 1
+        col = exc.position - (before.rfind("\n") + 1) + 1
+        return Diagnostic(
+            "E012",
+            f"character U+{exc.character:04X} is not allowed in YAML"
+            if isinstance(exc.character, int)
+            else f"unreadable input: {exc.reason}",
+            Span(self.name, line + self.line_offset, col),
+            "remove control characters from the file",
+        )
 
     def _span(self, mark: Any) -> Span:
         return Span(self.name, mark.line + 1 + self.line_offset, mark.column + 1)
