@@ -14,6 +14,7 @@ The reference semantics of the IR is ``ir/interpret.py``; every backend agrees w
 """
 
 from egovrules._version import __version__
+from egovrules.diff import Matrix, PackDiff, diff, matrix
 from egovrules.errors import (
     EgovrulesError,
     InputError,
@@ -30,9 +31,11 @@ __all__ = [
     "Department",
     "EgovrulesError",
     "InputError",
+    "Matrix",
     "NetworkRequest",
     "Outcome",
     "Pack",
+    "PackDiff",
     "PackError",
     "Project",
     "Report",
@@ -44,6 +47,8 @@ __all__ = [
     "Website",
     "__version__",
     "available_packs",
+    "diff",
     "load_pack",
+    "matrix",
     "parse_subject",
 ]

@@ -6,4 +6,4 @@ from __future__ import annotations
 
 __all__ = ["COMMANDS"]
 
-COMMANDS: tuple[str, ...] = ()
+COMMANDS: tuple[str, ...] = ("diff", "matrix")

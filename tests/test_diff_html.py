@@ -1,0 +1,147 @@
+"""The HTML diff and matrix pages as a person sees them: opened from disk in a real headless
+browser (Debian's chromium), the concept rows render, the filters hide rows, and a screenshot
+is saved with the test's output. Nothing is served on the network."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import egovrules
+from egovrules.diff.render.html import render_diff_html, render_matrix_html
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+@pytest.fixture()
+def browser(tmp_path: Path) -> Iterator[Any]:
+    """A headless chromium driven by selenium, with a throw-away profile."""
+    chromium = CHROMIUM if CHROMIUM.exists() else Path(shutil.which("chromium") or CHROMIUM)
+    driver_path = (
+        CHROMEDRIVER if CHROMEDRIVER.exists() else Path(shutil.which("chromedriver") or "")
+    )
+    if not chromium.is_file() or not driver_path.is_file():
+        pytest.skip(
+            "chromium and chromedriver are not installed (Debian: apt-get install chromium "
+            "chromium-driver; .ci/run does this): the browser test of the HTML diff cannot run"
+        )
+    from selenium import webdriver  # a test extra: its absence is an error, not a skip
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(chromium)
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1000",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(str(driver_path)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _visible(driver: Any, selector: str) -> list[Any]:
+    from selenium.webdriver.common.by import By
+
+    return [e for e in driver.find_elements(By.CSS_SELECTOR, selector) if e.is_displayed()]
+
+
+def test_diff_page_renders_rows_and_filters(browser: Any, tmp_path: Path) -> None:
+    """Wuhan vs Hohhot: every concept has a visible row; typing a concept into the filter hides
+    the others; choosing a subject kind hides the rows of other kinds; a screenshot is saved."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    result = egovrules.diff("wuhan", "hohhot", max_candidates=60)
+    page = tmp_path / "wuhan-vs-hohhot.html"
+    page.write_text(render_diff_html(result), encoding="utf-8")
+    browser.get(page.as_uri())
+
+    rows = _visible(browser, "tr.concept-row")
+    assert len(rows) == len(result.concepts) > 20
+    assert "wuhan.website.designated_maintainer" in browser.page_source
+    shown = browser.find_element(By.ID, "shown").text
+    assert shown == f"{len(result.concepts)} of {len(result.concepts)} concepts shown"
+    browser.save_screenshot(str(tmp_path / "diff-all.png"))
+
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("designated_maintainer")
+    visible = _visible(browser, "tbody.concept")
+    assert [e.get_attribute("data-concept") for e in visible] == ["website.designated_maintainer"]
+    assert "STRICTER IN WUHAN" in visible[0].text.upper()
+    browser.save_screenshot(str(tmp_path / "diff-filtered.png"))
+
+    box.clear()
+    box.send_keys(" ")  # clear() sends no input event; a blank query shows everything
+    Select(browser.find_element(By.ID, "kind")).select_by_value("network")
+    kinds = {e.get_attribute("data-kinds") for e in _visible(browser, "tbody.concept")}
+    assert kinds and all("network" in k.split() for k in kinds)
+    assert len(_visible(browser, "tr.concept-row")) < len(result.concepts)
+    assert (tmp_path / "diff-all.png").stat().st_size > 10_000
+
+    # printed: the filters are hidden
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert not browser.find_element(By.CSS_SELECTOR, "nav.filters").is_displayed()
+
+
+def test_article_text_opens_in_both_languages(browser: Any, tmp_path: Path) -> None:
+    """A citation opens to the article in the original language and in English."""
+    from selenium.webdriver.common.by import By
+
+    result = egovrules.diff("wuhan", "hohhot", concepts=["website.designated_maintainer"])
+    page = tmp_path / "one.html"
+    page.write_text(render_diff_html(result), encoding="utf-8")
+    browser.get(page.as_uri())
+    summary = browser.find_element(By.CSS_SELECTOR, "td.side.a details.cite summary")
+    assert "第十四条" in summary.text
+    summary.click()
+    opened = browser.find_element(By.CSS_SELECTOR, "td.side.a details.cite[open]")
+    texts = opened.find_elements(By.CSS_SELECTOR, ".article")
+    assert [t.get_attribute("lang") for t in texts] == ["zh", "en"]
+    assert "专门机构" in texts[0].text and "specialised body" in texts[1].text
+    browser.save_screenshot(str(tmp_path / "diff-article.png"))
+
+
+def test_matrix_page_is_a_coloured_grid(browser: Any, tmp_path: Path) -> None:
+    """The matrix page shows one row per concept with a cell per pack, coloured by status, a
+    legend, and a working filter."""
+    from selenium.webdriver.common.by import By
+
+    result = egovrules.matrix()
+    page = tmp_path / "matrix.html"
+    page.write_text(render_matrix_html(result), encoding="utf-8")
+    browser.get(page.as_uri())
+    rows = _visible(browser, "tr.concept-row")
+    assert len(rows) == len(result.rows)
+    police = browser.find_element(By.CSS_SELECTOR, 'tr[data-concept="website.police_filing"]')
+    cells = police.find_elements(By.CSS_SELECTOR, "td.cell")
+    assert [c.get_attribute("class").split()[1] for c in cells] == [
+        "absent",
+        "absent",
+        "absent",
+        "present",
+    ]
+    colours = {c.value_of_css_property("background-color") for c in cells}
+    assert len(colours) == 2  # absent and present look different
+    assert browser.find_element(By.CSS_SELECTOR, ".legend").is_displayed()
+    browser.find_element(By.ID, "q").send_keys("police")
+    assert {e.get_attribute("data-concept") for e in _visible(browser, "tr.concept-row")} == {
+        "website.police_filing",
+        "website.police_filing_authority",
+    }
+    browser.save_screenshot(str(tmp_path / "matrix.png"))
