@@ -111,6 +111,7 @@ def test_mutated_packs_load_or_fail_with_positions(tmp_path_factory: Any, text: 
     except egovrules.PackError as exc:
         _positioned(exc)
     lint_pack(pack, ROOT / "rules" / "sources")
+    egovrules.diff(pack, _wuhan())
     for kind in SUBJECT_MODELS:
         pack.check(
             {"kind": kind, "id": "x"}
@@ -201,12 +202,17 @@ INPUTS = [
 ]
 RENDER_ALL = """
 import datetime as dt, json, sys
+import egovrules
 from egovrules.cli import render
 from egovrules.run import RunOptions, run_check
 result = run_check(sys.argv[1:], RunOptions(as_of=dt.date(2026, 3, 22)))
 rules = {r.id: r for p in result.packs.values() for r in p.rules}
 out = {f: render(f, result.checked, rules, "en")
        for f in ("json", "sarif", "junit", "markdown", "github", "text")}
+from egovrules.diff.render import html, json as diff_json
+d = egovrules.diff(egovrules.load_pack("shantou"), egovrules.load_pack("wuhan"))
+out["diff-json"] = diff_json.render_json(d)
+out["diff-html"] = html.render_diff_html(d)
 sys.stdout.write(json.dumps(out, ensure_ascii=False))
 """
 
@@ -230,7 +236,7 @@ def test_outputs_are_byte_identical_across_processes_and_hash_seeds() -> None:
     """Every format gives the same bytes in separate processes with different hash seeds."""
     runs = [_render_all(seed) for seed in ("0", "1", "4242")]
     assert all(run == runs[0] for run in runs[1:])
-    assert all(text for text in runs[0].values()) and len(runs[0]) == 6
+    assert all(text for text in runs[0].values()) and len(runs[0]) == 8
 
 
 # ---- concurrency -------------------------------------------------------------------------

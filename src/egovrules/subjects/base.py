@@ -11,9 +11,9 @@ import datetime as dt
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
-__all__ = ["ChinaDateTime", "Filing", "Record", "SubjectBase", "Waiver"]
+__all__ = ["ChinaDateTime", "Filing", "Record", "StrSet", "SubjectBase", "Waiver"]
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -27,6 +27,9 @@ def _to_china_time(value: dt.datetime) -> dt.datetime:
 
 
 ChinaDateTime = Annotated[dt.datetime, AfterValidator(_to_china_time)]
+
+# A set of keys, written out sorted so that every dump of a subject is the same bytes.
+StrSet = Annotated[frozenset[str], PlainSerializer(sorted, return_type=list[str])]
 
 
 class Record(BaseModel):

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from egovrules.subjects.base import Record, SubjectBase
+from egovrules.subjects.base import Record, StrSet, SubjectBase
 
 __all__ = [
     "Department",
@@ -179,7 +179,7 @@ class Department(SubjectBase):
     """Whether that software is interfaced (对接) with the information sharing platform."""
     vertical_data_return_mechanism: bool = False
     """Whether a data return mechanism (数据回流机制) brings its data back to the city."""
-    security_systems: frozenset[str] = frozenset()
+    security_systems: StrSet = frozenset()
     """Keys of the security regimes established, e.g. `confidentiality_review`, `data_backup`."""
     performs_security_inspections: bool = False
     """Whether it regularly inspects units' network and information security (监督检查)."""

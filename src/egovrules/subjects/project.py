@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from egovrules.subjects.base import Filing, Record, SubjectBase
+from egovrules.subjects.base import Filing, Record, StrSet, SubjectBase
 
 __all__ = [
     "Acceptance",
@@ -188,7 +188,7 @@ class Acceptance(Record):
     """Date the owner unit applied for completion acceptance (申请验收); None: not applied for."""
     applied_to: str | None = None
     """Authority id acceptance was applied to, e.g. `municipal_information_department`."""
-    organised_by: frozenset[str] = frozenset()
+    organised_by: StrSet = frozenset()
     """Bodies that organised the acceptance: authority ids, or the owner unit's name if it did."""
     date: dt.date | None = None
     """Date the acceptance (验收) was held; None: no acceptance held yet."""

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from egovrules.subjects.base import ChinaDateTime, Filing, Record, SubjectBase
+from egovrules.subjects.base import ChinaDateTime, Filing, Record, StrSet, SubjectBase
 
 __all__ = [
     "BasicFunctions",
@@ -147,7 +147,7 @@ class Website(SubjectBase):
     """Whether the site links to the municipal government portal (与门户网站链接)."""
     portal_link_target: str | None = None
     """Host name the portal link points at, e.g. `www.wuhan.gov.cn`; None: no link recorded."""
-    disclosure_items: frozenset[str] = frozenset()
+    disclosure_items: StrSet = frozenset()
     """Keys of the kinds of information the site discloses (主动公开), e.g. `service_matters`."""
     disclosure_fee_charged: bool = False
     """Whether a fee is charged for disclosed information; True is a fault (免费公开)."""
@@ -167,7 +167,7 @@ class Website(SubjectBase):
     """Basic functions of the site that must work normally."""
     backend_publishing_system: bool = False
     """Whether a back-end publishing system (后台发布系统) is established for the site."""
-    security_systems: frozenset[str] = frozenset()
+    security_systems: StrSet = frozenset()
     """Keys of the security management systems (安全管理制度) set up, e.g. `info_security_mgmt`."""
     publishes_important_party_gov_info: bool = False
     """Whether the site publishes important Party and government information (重要党政信息)."""
