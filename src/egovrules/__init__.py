@@ -6,12 +6,15 @@ The pipeline, one stage per module::
                       ──validate──▶ PackModel (pydantic)              (pack/model.py)
                       ──compile───▶ RuleSet IR, citations resolved    (ir/compile.py, ir/nodes.py)
                       ──backend───▶ one Python function per kind      (backends/python.py)
+                                    one SQL query per kind (DuckDB, Spark) (backends/sql/)
     subject (Project | Website | NetworkRequest | Department)          (subjects/)
         ──Pack.check──▶ Report (violations, upcoming, citations)      (pack/compiled.py, report/)
         ──render──────▶ text | json                                   (report/render/)
 
 The reference semantics of the IR is ``ir/interpret.py``; every backend agrees with it.
 """
+
+from typing import Any
 
 from egovrules._version import __version__
 from egovrules.diff import Matrix, PackDiff, diff, matrix
@@ -25,6 +28,16 @@ from egovrules.errors import (
 from egovrules.pack import Pack, available_packs, load_pack
 from egovrules.report.model import Citation, Outcome, Report, Severity, Upcoming, Violation
 from egovrules.subjects import Department, NetworkRequest, Project, Website, parse_subject
+
+
+def audit(pack: Pack | str, source: Any, **options: Any) -> Any:
+    """Audit a table of subjects in SQL; return the violations as a ``pyarrow.Table``.
+
+    See ``egovrules.auditing.audit`` (DuckDB by default; needs ``egovrules[audit]``)."""
+    from egovrules.auditing import audit as run  # noqa: PLC0415 - keeps duckdb optional
+
+    return run(pack, source, **options)
+
 
 __all__ = [
     "Citation",
@@ -46,6 +59,7 @@ __all__ = [
     "Violation",
     "Website",
     "__version__",
+    "audit",
     "available_packs",
     "diff",
     "load_pack",

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from egovrules._version import __version__
+from egovrules.cli_reference import cli_reference
 from egovrules.commands import COMMANDS
 from egovrules.errors import EgovrulesError, UsageError
 from egovrules.exitcodes import ExitCode
@@ -27,6 +28,7 @@ from egovrules.pack import available_packs, load_pack
 from egovrules.pack.compiled import today_in_china
 from egovrules.pack.lint import coverage, lint_pack
 from egovrules.pack.pages import city_page, concepts_page, subjects_reference
+from egovrules.pack.schema import pack_schema
 from egovrules.pack.testing import run_pack_tests, uncovered_rules
 from egovrules.pack.vocabulary import load_vocabulary
 from egovrules.report.model import Checked
@@ -172,8 +174,9 @@ def _parser() -> argparse.ArgumentParser:
 
     docs = sub.add_parser(
         "docs",
-        help="generate the per-city pages and the concept table from the packs",
-        description="Write DIR/cities/<city>.md for every bundled pack and DIR/concepts.md; "
+        help="generate the per-city pages, the concept table and the references",
+        description="Write DIR/cities/<city>.md for every bundled pack, DIR/concepts.md, "
+        "DIR/subjects-reference.md and DIR/cli.md (this reference); "
         "with --check, write nothing and fail if a page is not current.",
     )
     docs.add_argument("--out", type=Path, default=Path("docs"), help="folder (default: docs)")
@@ -182,10 +185,11 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser(
         "schema",
-        help="print the JSON Schema of a subject kind",
-        description="Print the JSON Schema of a subject model.",
+        help="print the JSON Schema of a subject kind or of a rule pack",
+        description="Print the JSON Schema of a subject model, or with 'pack' of the rule-pack "
+        "format (shipped as schemas/pack.schema.json for editors).",
     )
-    schema.add_argument("kind", choices=SUBJECT_KINDS)
+    schema.add_argument("kind", choices=(*SUBJECT_KINDS, "pack"))
     schema.set_defaults(run=_cmd_schema)
 
     packs = sub.add_parser(
@@ -362,6 +366,7 @@ def _cmd_docs(args: argparse.Namespace) -> ExitCode:
     pages = {Path("cities") / f"{p.id}.md": city_page(p) for p in packs}
     pages[Path("concepts.md")] = concepts_page(packs, load_vocabulary())
     pages[Path("subjects-reference.md")] = subjects_reference()
+    pages[Path("cli.md")] = cli_reference(_parser())
     stale = 0
     for rel, text in sorted(pages.items()):
         path = args.out / rel
@@ -379,7 +384,7 @@ def _cmd_docs(args: argparse.Namespace) -> ExitCode:
 
 
 def _cmd_schema(args: argparse.Namespace) -> ExitCode:
-    schema = SUBJECT_MODELS[args.kind].model_json_schema()
+    schema = pack_schema() if args.kind == "pack" else SUBJECT_MODELS[args.kind].model_json_schema()
     sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     return ExitCode.OK
 

@@ -6,4 +6,4 @@ from __future__ import annotations
 
 __all__ = ["COMMANDS"]
 
-COMMANDS: tuple[str, ...] = ("diff", "matrix")
+COMMANDS: tuple[str, ...] = ("diff", "matrix", "audit", "watch")

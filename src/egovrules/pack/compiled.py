@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -32,6 +32,9 @@ from egovrules.ir.nodes import Deadline, RuleIR, RuleSet
 from egovrules.pack.model import PackModel, TestsModel
 from egovrules.report.model import Outcome, Report, Undetermined, Upcoming, Violation
 from egovrules.subjects import SUBJECT_MODELS, SubjectBase, Waiver, parse_subject
+
+if TYPE_CHECKING:
+    from egovrules.monitor import Monitor
 
 __all__ = ["Pack", "available_packs", "load_pack", "today_in_china"]
 
@@ -123,6 +126,15 @@ class Pack:
     def document(self) -> Document | None:
         """The source document the pack was compiled from, if it came from a file."""
         return self._document
+
+    def monitor(self) -> Monitor:
+        """A new event ``Monitor`` running this pack's rules on durable-rules (docs/monitor.md).
+
+        Needs the ``durable`` extra; each monitor has its own rulesets and clock.
+        """
+        from egovrules.monitor import Monitor  # noqa: PLC0415 - durable-rules is an extra
+
+        return Monitor(self)
 
     def check(
         self, subject: SubjectBase | Mapping[str, Any], as_of: dt.date | None = None

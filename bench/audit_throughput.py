@@ -1,0 +1,224 @@
+"""Throughput of the SQL audit on DuckDB, beside the Python backend on a sample.
+
+Run:  python bench/audit_throughput.py [--city shantou] [--rows 1000000 10000000]
+                                       [--sample 20000] [--workdir DIR]
+
+For each row count it generates that many project rows in Parquet (in DuckDB, from the pack's
+compliant example project: each subject's timeline moved by a whole number of years, and each
+field changed with probability --noise, so that every rule is violated somewhere), then times
+
+  * the DuckDB audit end to end: read the Parquet, judge every rule of the kind (working-day
+    deadlines included), keep the findings, count them per rule and write one row per
+    violation to Parquet;
+  * the Python backend (``Pack.check`` on pre-validated models) on a sample of the same rows;
+
+and prints rows per second for both and their ratio. The sample is also audited by both
+backends and their outcomes compared rule by rule (the bench stops if they differ). All
+figures come from one process on one machine, so the ratio compares like with like.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import egovrules
+from egovrules.auditing import audit_outcomes, run_audit
+from egovrules.backends.sql.dialect import DUCKDB
+from egovrules.backends.sql.layout import (
+    Column,
+    Layout,
+    ValueType,
+    arrow_schema,
+    arrow_to_subject_data,
+    layout_of,
+    literal,
+    subjects_to_arrow,
+)
+from egovrules.subjects import parse_subject
+
+AS_OF = dt.date(2026, 3, 22)
+# Timelines move by whole years, from 15 back to two ahead (2009-2028), so that some working-day
+# deadlines run past the holiday calendar's last year (undetermined, as in Python).
+YEARS_BACK = 15
+YEARS_AHEAD = 2
+
+
+def generate(layout: Layout, fixture: Any, rows: int, noise: float, path: Path) -> None:
+    """Write ``rows`` subjects to ``path``: the fixture, moved in time and perturbed."""
+    con = duckdb.connect()
+    con.register("fx", subjects_to_arrow(layout, [fixture]))
+    exprs = [_column(c, noise) for c in layout.columns]
+    schema = arrow_schema(layout)
+    select = ",\n".join(
+        f"CAST({e} AS {c.type.sql(DUCKDB)}) AS {DUCKDB.ident(c.name)}"
+        for e, c in zip(exprs, layout.columns, strict=True)
+    )
+    target = str(path).replace("'", "''")
+    con.execute(
+        f"COPY (SELECT {select} FROM (SELECT range AS n, "
+        f"CAST(floor(random() * {YEARS_BACK + YEARS_AHEAD + 1}) AS INTEGER) - {YEARS_AHEAD} AS k "
+        f"FROM range({rows})) AS g "
+        f"CROSS JOIN fx) TO '{target}' (FORMAT parquet, ROW_GROUP_SIZE 122880)"
+    )
+    con.close()
+    written = pq.read_schema(path)
+    assert written.names == schema.names, "generated columns differ from the layout"
+
+
+def _column(c: Column, noise: float) -> str:
+    q = DUCKDB.ident
+    ref = f"fx.{q(c.name)}"
+    if c.name == "id":
+        return "'p' || CAST(n AS VARCHAR)"
+    base = _moved(ref, c.type, c.name)
+    changed = _changed(base, c)
+    if changed is None:
+        return base
+    return f"CASE WHEN random() < {noise} THEN {changed} ELSE {base} END"
+
+
+def _moved(ref: str, vt: ValueType, name: str) -> str:
+    """A value moved back ``k`` years: dates, date-times and years (plan years)."""
+    if vt.kind in ("date", "datetime"):
+        return f"CAST({ref} - to_years(k) AS {vt.sql(DUCKDB)})"
+    if vt.kind == "int" and name.endswith("year"):
+        return f"({ref} - k)"
+    if vt.kind == "list" and vt.item is not None and vt.item.kind == "struct":
+        fields = [
+            (m.name, _moved(f"egr_i.{DUCKDB.ident(m.name)}", m.type, m.name))
+            for m in vt.item.members
+        ]
+        return f"list_transform({ref}, lambda egr_i: {DUCKDB.struct(fields)})"
+    return ref
+
+
+def _changed(base: str, c: Column) -> str | None:
+    """A plausible wrong value: a flag turned, an event missing or moved, an amount grown."""
+    match c.type.kind:
+        case "bool":
+            return f"(NOT {base})"
+        case "date":
+            moved = f"{base} + CAST(floor(random() * 60) AS INTEGER) - 20"
+            return f"CASE WHEN random() < 0.5 THEN NULL ELSE {moved} END"
+        case "decimal":
+            return f"{base} * (0.9 + random() * 0.4)"
+        case "int":
+            return f"{base} + 1"
+        case "str":
+            return "NULL" if c.nullable else None
+        case "list":
+            return literal((), c.type, DUCKDB)
+    return None
+
+
+def timed_audit(
+    pack: egovrules.Pack, source: Any, out: Path, repeat: int
+) -> tuple[Any, float, float]:
+    """The result, wall seconds and CPU seconds (all threads) of the fastest of the runs."""
+    best: tuple[Any, float, float] | None = None
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = run_audit(pack, source, as_of=AS_OF, out=out, collect=False)
+        timing = (result, time.perf_counter() - wall, time.process_time() - cpu)
+        if best is None or timing[1] < best[1]:
+            best = timing
+    assert best is not None
+    return best
+
+
+def python_rate(pack: egovrules.Pack, table: pa.Table, layout: Layout, repeat: int) -> float:
+    """Subjects per second of ``Pack.check`` on pre-validated models of ``table``."""
+    models = [parse_subject(d) for d in arrow_to_subject_data(layout, table)]
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        for m in models:
+            pack.check(m, as_of=AS_OF)
+        best = min(best, time.perf_counter() - t)
+    return len(models) / best
+
+
+def compare(pack: egovrules.Pack, table: pa.Table, layout: Layout) -> int:
+    """Subjects of ``table`` whose outcomes differ between DuckDB and Python."""
+    sql = audit_outcomes(pack, table, as_of=AS_OF, kind=layout.kind).to_pylist()
+    models = [parse_subject(d) for d in arrow_to_subject_data(layout, table)]
+    bad = 0
+    for row, model in zip(sql, models, strict=True):
+        report = pack.check(model, as_of=AS_OF)
+        if tuple(row[r] for r in report.rule_ids) != report.codes:
+            bad += 1
+    return bad
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--city", default="shantou")
+    ap.add_argument("--kind", default="project", help="subject kind (the pack's <kind>_ok example)")
+    ap.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    ap.add_argument("--sample", type=int, default=20_000)
+    ap.add_argument("--noise", type=float, default=0.01)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--in-memory-max", type=int, default=1_000_000)
+    args = ap.parse_args()
+
+    pack = egovrules.load_pack(args.city)
+    layout = layout_of(args.kind)
+    fixture = parse_subject(pack.tests.fixtures[f"{args.kind}_ok"])
+    rules = sum(1 for r in pack.rules if r.subject == args.kind)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="egovrules-bench-"))
+    print(
+        f"{pack.id} pack, {rules} {args.kind} rules; as of {AS_OF}; "
+        f"{os.cpu_count()} cores; duckdb {duckdb.__version__}"
+    )
+    for rows in args.rows:
+        source = workdir / f"{args.city}-{args.kind}-{rows}.parquet"
+        t = time.perf_counter()
+        generate(layout, fixture, rows, args.noise, source)
+        print(f"\n{rows:,} rows generated in {time.perf_counter() - t:.1f} s ({source})")
+
+        out = workdir / f"{args.city}-{args.kind}-violations-{rows}.parquet"
+        result, wall, cpu = timed_audit(pack, source, out, args.repeat)
+        duck = rows / wall
+        print(
+            f"DuckDB audit from Parquet (read, judge, count, write): {wall:6.2f} s wall, "
+            f"{cpu:6.2f} s CPU: {duck:>11,.0f} rows/s ({rows / cpu:,.0f} rows per CPU-second)"
+        )
+        print(
+            f"  {result.violated:,} violations in {result.subjects_in_violation:,} subjects, "
+            f"{result.pending:,} pending, {result.undetermined:,} undetermined"
+        )
+        if rows <= args.in_memory_max:
+            table = pq.read_table(source)
+            _, wall_m, cpu_m = timed_audit(pack, table, out, args.repeat)
+            print(
+                f"DuckDB audit of the same rows in memory (Arrow):     {wall_m:6.2f} s wall, "
+                f"{cpu_m:6.2f} s CPU: {rows / wall_m:>11,.0f} rows/s "
+                f"({rows / cpu_m:,.0f} rows per CPU-second)"
+            )
+            del table
+        sample = pq.read_table(source).slice(0, args.sample)
+        mismatches = compare(pack, sample, layout)
+        if mismatches:
+            raise SystemExit(f"DuckDB and Python disagree on {mismatches} sampled subjects")
+        py = python_rate(pack, sample, layout, args.repeat)
+        print(
+            f"Python Pack.check on {len(sample):,} sampled rows:      {py:>12,.0f} rows/s "
+            f"(outcomes identical to DuckDB's on every sampled row)"
+        )
+        print(f"DuckDB (from Parquet) / Python: {duck / py:,.1f}x")
+    print(f"\n(best of {args.repeat} runs each; load average {os.getloadavg()[0]:.1f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,275 @@
+"""Throughput of the durable-rules event monitor beside the snapshot evaluator, and of the
+compiled durable-rules rules beside the same rules written by hand for durable-rules.
+
+Run:  python bench/monitor_throughput.py [--n 2000] [--repeat 3]
+
+On the subjects bench/check_throughput.py generates (Wuhan pack; a mix of the four kinds),
+turned into event histories (a website is registered, goes online, files with the police; a
+project is registered, procured, accepted, put into operation, paid), it prints:
+
+  * the snapshot evaluator: ``pack.check`` on the final subjects (subjects per second), and
+    fold-and-check after every event (events per second: what a poller would do);
+  * the monitor: ``pack.monitor()`` fed every event, then ``advance_to`` the last day
+    (events per second), and its ratio to fold-and-check;
+  * the 20 Wuhan website rules of check_throughput.py: compiled from the pack into
+    durable-rules (fact building included) against the same 20 rules written by hand in
+    durable-rules' own Python DSL (``durable.lang``), on the same websites, in µs per website,
+    and their ratio.
+
+Every figure comes from one process and one run; the monitor's final violations are checked
+against ``pack.check`` and the hand-written durable rules against the compiled outcomes, so
+the comparisons are of programs that give the same answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from check_throughput import BASE, SAMPLE, SECURITY, best, generate
+
+import egovrules
+from egovrules.backends.durable import DurableSession, compile_durable
+from egovrules.backends.python import PythonBackend
+from egovrules.events import apply_event, parse_event
+from egovrules.subjects import parse_subject
+
+WUHAN_POLICE = "municipal_public_security_department"
+
+
+def events_of(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    """A generated subject as the events that build it (registered first, the day before)."""
+    data = dict(raw)
+    sid, kind = data.pop("id"), data.pop("kind")
+    lifecycle: list[tuple[str, str, dict[str, Any]]] = []
+    if kind == "website":
+        lifecycle.append((data.pop("network_access_date"), "online", {}))
+        filing = data.pop("police_filing", None)
+        if filing is not None:
+            lifecycle.append((filing["date"], "police_filed", {"authority": filing["authority"]}))
+    elif kind == "project":
+        proc = data.pop("procurement")
+        lifecycle.append((proc["date"], "procured", {"method": proc["method"]}))
+        acc = data.pop("acceptance")
+        lifecycle.append(
+            (
+                acc["date"],
+                "accepted",
+                {"result": acc["result"], "organised_by": acc["organised_by"]},
+            )
+        )
+        lifecycle.append((data.pop("operation_start_date"), "put_into_operation", {}))
+        for payment in data.pop("payments"):
+            lifecycle.append((payment["date"], "paid", {"kind": payment["kind"]}))
+    start = (BASE - dt.timedelta(days=1)).isoformat()
+    out = [_event(sid, kind, "registered", start, {"attributes": data})]
+    out += [_event(sid, kind, t, at, p) for at, t, p in sorted(lifecycle, key=lambda x: x[0])]
+    return out
+
+
+def _event(sid: str, kind: str, etype: str, at: str, payload: dict[str, Any]) -> dict[str, Any]:
+    return {"subject_id": sid, "subject_kind": kind, "type": etype, "at": at, "payload": payload}
+
+
+# ---- the 20 sample website rules, written by hand for durable-rules -----------------------
+
+
+def handwritten_durable(name: str, hits: list[tuple[str, int]]) -> None:
+    """Define the 20 sample rules in durable-rules' DSL; each firing appends (site, rule)."""
+    from durable.lang import m, ruleset, when_all
+
+    def hit(n: int) -> Callable[[Any], None]:
+        def action(c: Any) -> None:
+            hits.append((c.m.sid_, n))
+
+        return action
+
+    triggered = (m.important == True) | (m.interactive == True)  # noqa: E712 - durable's DSL
+    conditions = [
+        (m.own_column == False) | (m.links == False) | (m.target != "www.wuhan.gov.cn"),  # noqa: E712
+        m.fee == True,  # noqa: E712
+        (m.state_secret == True) | (m.commercial_secret == True) | (m.privacy == True),  # noqa: E712
+        m.d_functions_structure == False,  # noqa: E712
+        m.d_contacts_staff == False,  # noqa: E712
+        m.d_service_matters == False,  # noqa: E712
+        (m.c_column == False) | (m.c_handler == False),  # noqa: E712
+        m.c_delay == False,  # noqa: E712
+        (m.c_norms == False) | (m.c_limit == False),  # noqa: E712
+        (m.c_realtime == True) & (m.c_on_duty == False),  # noqa: E712
+        (m.k_column == False) | (m.k_prominent == False),  # noqa: E712
+        m.k_handler == False,  # noqa: E712
+        (m.k_norms == False) | (m.k_response == False) | (m.k_reply == False),  # noqa: E712
+        m.backend == False,  # noqa: E712
+        (m.f_link == False) | (m.f_acceptance == False) | (m.f_query == False),  # noqa: E712
+        (m.m_designated == False) | (m.m_kind != "agency"),  # noqa: E712
+        (m.m_outsourced == True) & (m.m_supervised == False),  # noqa: E712
+        m.security_all == False,  # noqa: E712
+        triggered
+        & (+m.access)
+        & (((+m.filed) & (m.filed > m.access + 15)) | ((-m.filed) & (m.as_of > m.access + 15))),
+        triggered & (+m.filed) & (m.authority != WUHAN_POLICE),
+    ]
+    with ruleset(name):
+        for n, condition in enumerate(conditions):
+            when_all(condition)(hit(n))
+
+
+def hand_fact(s: Any, as_of: dt.date) -> dict[str, Any]:
+    """The fact a programmer would prepare for the hand-written rules."""
+    c, k, mt, f, r = (
+        s.consultation,
+        s.complaint,
+        s.maintainer,
+        s.basic_functions,
+        (s.discloses_restricted),
+    )
+    fact = {
+        "sid_": s.id,
+        "as_of": as_of.toordinal(),
+        "own_column": s.own_site_special_column,
+        "links": s.links_to_portal,
+        "target": s.portal_link_target or "",
+        "fee": s.disclosure_fee_charged,
+        "state_secret": r.state_secret,
+        "commercial_secret": r.commercial_secret,
+        "privacy": r.privacy,
+        **{f"d_{i}": i in s.disclosure_items
+           for i in ("functions_structure", "contacts_staff", "service_matters")},
+        "c_column": c.column, "c_handler": c.handler_designated, "c_delay": c.delay_notices_given,
+        "c_norms": c.norms, "c_limit": c.response_time_limit_defined,
+        "c_realtime": c.realtime_service, "c_on_duty": c.staff_on_duty,
+        "k_column": k.column, "k_prominent": k.prominent, "k_handler": k.handler_designated,
+        "k_norms": k.norms, "k_response": k.response_time_defined,
+        "k_reply": k.reply_time_limit_defined,
+        "backend": s.backend_publishing_system,
+        "f_link": f.service_link, "f_acceptance": f.online_acceptance, "f_query": f.realtime_query,
+        "m_designated": mt.designated, "m_kind": mt.kind or "", "m_outsourced": mt.outsourced,
+        "m_supervised": mt.outsourcing_supervised,
+        "security_all": s.security_systems >= SECURITY,
+        "important": s.publishes_important_party_gov_info,
+        "interactive": s.has_interactive_columns,
+    }  # fmt: skip
+    if s.network_access_date is not None:
+        fact["access"] = s.network_access_date.toordinal()
+    if s.police_filing is not None and s.police_filing.date is not None:
+        fact["filed"] = s.police_filing.date.toordinal()
+        fact["authority"] = s.police_filing.authority or ""
+    return fact
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+
+    pack = egovrules.load_pack("wuhan")
+    raw = generate(args.n)
+    subjects = {d["id"]: parse_subject(d) for d in raw}
+    stream = sorted((e for d in raw for e in events_of(d)), key=lambda e: e["at"])
+    events = [parse_event(e) for e in stream]
+    last = max(e.day for e in events) + dt.timedelta(days=1)
+
+    def fold_and_check() -> None:
+        state: dict[str, Any] = {}
+        for e in events:
+            state[e.subject_id] = apply_event(state.get(e.subject_id), e)
+            pack.check(state[e.subject_id], as_of=e.day)
+
+    def monitor_run() -> Any:
+        monitor = pack.monitor()
+        for e in events:
+            monitor.feed(e)
+        monitor.advance_to(last)
+        return monitor
+
+    monitor = monitor_run()
+    wrong = sum(
+        monitor.subject(sid) != s or monitor.violations(sid) != pack.check(s, last).violations
+        for sid, s in subjects.items()
+    )
+    if wrong:
+        raise SystemExit(f"the monitor disagrees with pack.check on {wrong} subjects")
+    monitor.close()
+
+    models = list(subjects.values())
+    t_check = best(lambda: [pack.check(s, as_of=last) for s in models], args.repeat)
+    t_fold = best(fold_and_check, args.repeat)
+    t_mon = best(lambda: monitor_run().close(), args.repeat)
+
+    # The 20 website rules: compiled into durable-rules, and written by hand for it.
+    sites = [s for s in models if s.kind == "website"]
+    by_id = {r.id: r for r in pack.rules}
+    sample = dataclasses.replace(pack.ruleset, rules=tuple(by_id[i] for i in SAMPLE))
+    program = compile_durable(sample).kinds["website"]
+    as_of = dt.date(2026, 3, 22)
+
+    def compiled_run() -> set[tuple[str, int]]:
+        session = DurableSession(program, "bench")
+        out = {
+            (s.id, i)
+            for s in sites
+            for i in session.evaluate(s.id, program.fact(s, as_of)).violated
+        }
+        session.close()
+        return out
+
+    from durable.engine import MessageNotHandledException
+    from durable.lang import assert_fact
+
+    hits: list[tuple[str, int]] = []
+
+    def hand_run() -> set[tuple[str, int]]:
+        name = f"hand-{uuid.uuid4().hex}"
+        handwritten_durable(name, hits)
+        hits.clear()
+        for s in sites:
+            # a compliant site matches no rule, and durable-rules raises for it
+            with contextlib.suppress(MessageNotHandledException):
+                assert_fact(name, hand_fact(s, as_of))
+        return set(hits)
+
+    reference = PythonBackend(sample)
+    expected = {
+        (s.id, i)
+        for s in sites
+        for i, code in enumerate(reference.outcomes("website", s, as_of))
+        if code == 2
+    }
+    compiled, hand = compiled_run(), hand_run()
+    if compiled != expected or hand != expected:
+        raise SystemExit(
+            f"disagreement on the 20 rules: compiled {len(compiled ^ expected)}, "
+            f"hand-written {len(hand ^ expected)} (site, rule) pairs"
+        )
+    t_comp = best(compiled_run, args.repeat)
+    t_hand = best(hand_run, args.repeat)
+
+    n, ne, ns = len(models), len(events), len(sites)
+    groups = sum(len(k.groups) for k in compile_durable(pack.ruleset).kinds.values())
+    native = compile_durable(pack.ruleset).kinds
+    print(
+        f"Wuhan pack: {len(pack.rules)} rules in {groups} durable rulesets; {n} subjects, "
+        f"{ne} events, {ns} websites"
+    )
+    print(
+        "share of rule inputs durable-rules compares itself (the rest lowered to Python): "
+        + ", ".join(f"{k} {v.native_share:.0%}" for k, v in native.items())
+    )
+    print(f"snapshot pack.check, final subjects : {n / t_check:>10,.0f} subjects/s")
+    print(f"snapshot fold + check per event     : {ne / t_fold:>10,.0f} events/s")
+    print(f"monitor feed + advance_to            : {ne / t_mon:>10,.0f} events/s")
+    print(f"monitor / (fold + check) time        : {t_mon / t_fold:>10.2f}×")
+    print(f"20 website rules, durable hand-written: {t_hand / ns * 1e6:>9.1f} µs/website")
+    print(f"20 website rules, durable compiled    : {t_comp / ns * 1e6:>9.1f} µs/website")
+    print(f"compiled / hand-written durable time  : {t_comp / t_hand:>9.2f}×")
+    print(f"(each figure is the best of {args.repeat} runs in this one process)")
+
+
+if __name__ == "__main__":
+    main()

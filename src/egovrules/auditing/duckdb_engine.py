@@ -1,0 +1,121 @@
+"""DuckDB, embedded: the audit's default engine. No server, no Python per row.
+
+Must never print: DuckDB's own progress bar is switched off and the progress of a running
+statement is polled from another thread (``query_progress``) and handed to the caller.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from egovrules.auditing.engine import Progress, arrow_intypes
+from egovrules.backends.sql.dialect import DUCKDB
+from egovrules.backends.sql.layout import InType
+from egovrules.errors import Diagnostic, InputError
+
+__all__ = ["DuckDBEngine"]
+
+_POLL_SECONDS = 0.1
+
+
+def _duckdb() -> Any:
+    try:
+        import duckdb  # noqa: PLC0415 - an optional dependency (egovrules[audit])
+    except ImportError:
+        raise ImportError(
+            "the DuckDB audit needs duckdb and pyarrow: pip install 'egovrules[audit]'"
+        ) from None
+    return duckdb
+
+
+class DuckDBEngine:
+    """An in-memory DuckDB database holding one audit's views and tables."""
+
+    name = "duckdb"
+    dialect = DUCKDB
+
+    def __init__(self, threads: int | None = None, memory_limit: str | None = None) -> None:
+        self._duckdb = _duckdb()
+        config: dict[str, Any] = {}
+        if threads is not None:
+            config["threads"] = threads
+        if memory_limit is not None:
+            config["memory_limit"] = memory_limit
+        self._con = self._duckdb.connect(":memory:", config=config)
+        self._con.execute("SET enable_progress_bar = true")
+        self._con.execute("SET enable_progress_bar_print = false")
+        # The audit sorts what it writes; the tables in between need no row order.
+        self._con.execute("SET preserve_insertion_order = false")
+        self._relations: list[Any] = []
+
+    def read_file(self, name: str, path: Path, fmt: str) -> dict[str, InType]:
+        """Expose a Parquet, CSV (every column read as text) or JSON Lines file."""
+        try:
+            match fmt:
+                case "parquet":
+                    rel = self._con.read_parquet(str(path))
+                case "csv":
+                    rel = self._con.read_csv(str(path), header=True, all_varchar=True)
+                case _:
+                    rel = self._con.read_json(str(path), format="newline_delimited")
+            rel.create_view(name, replace=True)
+            self._relations.append(rel)
+            return arrow_intypes(rel.limit(0).to_arrow_table().schema)
+        except self._duckdb.Error as exc:
+            raise InputError([Diagnostic("E603", f"{path}: cannot read as {fmt}: {exc}")]) from None
+
+    def register_arrow(self, name: str, table: Any) -> dict[str, InType]:
+        """Expose an Arrow table without copying it."""
+        self._con.register(name, table)
+        return arrow_intypes(table.schema)
+
+    def execute(self, sql: str, progress: Progress | None = None) -> None:
+        """Run a statement, reporting its progress from a watcher loop."""
+        if progress is None:
+            self._run(sql)
+            return
+        failure: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                self._run(sql)
+            except BaseException as exc:  # handed to the calling thread below
+                failure.append(exc)
+
+        worker = threading.Thread(target=work, name="egovrules-duckdb", daemon=True)
+        worker.start()
+        while worker.is_alive():
+            worker.join(_POLL_SECONDS)
+            done = self._con.query_progress()
+            if done >= 0:
+                progress(done)
+        if failure:
+            raise failure[0]
+
+    def _run(self, sql: str) -> None:
+        try:
+            self._con.execute(sql)
+        except (self._duckdb.ConversionException, self._duckdb.InvalidInputException) as exc:
+            raise InputError(
+                [Diagnostic("E604", f"a value of the input cannot be read: {exc}")]
+            ) from None
+
+    def to_arrow(self, sql: str) -> Any:
+        """Run a query and return its result as Arrow."""
+        try:
+            return self._con.sql(sql).to_arrow_table()
+        except (self._duckdb.ConversionException, self._duckdb.InvalidInputException) as exc:
+            raise InputError(
+                [Diagnostic("E604", f"a value of the input cannot be read: {exc}")]
+            ) from None
+
+    def write_parquet(self, sql: str, path: Path) -> None:
+        """``COPY`` a query's result to one Parquet file."""
+        target = str(path).replace("'", "''")
+        self._run(f"COPY ({sql}) TO '{target}' (FORMAT parquet)")
+
+    def close(self) -> None:
+        """Close the connection (its in-memory database goes with it)."""
+        self._con.close()

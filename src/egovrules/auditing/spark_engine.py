@@ -1,0 +1,142 @@
+"""Apache Spark: the same generated SQL, on a cluster (or ``local[*]`` on one machine).
+
+An office whose tables outgrow one machine points the audit at its cluster (``--engine spark
+--spark-master spark://host:7077``, or whatever session ``spark-submit`` configured). Spark
+reads the files itself, so nothing but the small rule and calendar tables travels from this
+process. Date-times are wall-clock China times: the session's time zone is set to UTC so that
+Spark never shifts them.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from egovrules.auditing.engine import Progress
+from egovrules.backends.sql.dialect import SPARK
+from egovrules.backends.sql.layout import InType
+from egovrules.errors import Diagnostic, InputError
+
+__all__ = ["SparkEngine", "spark_intypes"]
+
+
+def _pyspark() -> Any:
+    try:
+        import pyspark.sql  # noqa: PLC0415 - an optional dependency (egovrules[spark])
+    except ImportError:
+        raise ImportError(
+            "the Spark audit needs pyspark and pyarrow: pip install 'egovrules[spark]'"
+        ) from None
+    return pyspark.sql
+
+
+class SparkEngine:
+    """A Spark session holding one audit's temporary views."""
+
+    name = "spark"
+    dialect = SPARK
+
+    def __init__(self, master: str | None = None, session: Any = None) -> None:
+        sql = _pyspark()
+        if session is None:
+            session = sql.SparkSession.getActiveSession()
+        if session is None:
+            builder = sql.SparkSession.builder.appName("egovrules audit")
+            if master is not None:  # else spark-submit's or spark-defaults' (or local[*])
+                builder = builder.master(master)
+            builder = builder.config("spark.sql.session.timeZone", "UTC")
+            builder = builder.config("spark.ui.showConsoleProgress", "false")
+            # Temporary views only: no warehouse folder in the working directory.
+            builder = builder.config(
+                "spark.sql.warehouse.dir", str(Path(tempfile.gettempdir()) / "egovrules-spark")
+            )
+            session = builder.getOrCreate()
+        self.spark = session
+        self.spark.conf.set("spark.sql.session.timeZone", "UTC")
+        self._views: list[str] = []
+        self._cached: list[str] = []
+
+    def read_file(self, name: str, path: Path, fmt: str) -> dict[str, InType]:
+        """Expose a Parquet, CSV (every column read as text) or JSON Lines file."""
+        reader = self.spark.read
+        try:
+            match fmt:
+                case "parquet":
+                    df = reader.parquet(str(path))
+                case "csv":
+                    df = reader.option("header", "true").csv(str(path))
+                case _:
+                    df = reader.json(str(path))
+        except Exception as exc:  # Spark raises its own exception classes from the JVM
+            raise InputError([Diagnostic("E603", f"{path}: cannot read as {fmt}: {exc}")]) from None
+        return self._view(name, df)
+
+    def register_arrow(self, name: str, table: Any) -> dict[str, InType]:
+        """Expose an Arrow table (sent to the cluster; keep it small)."""
+        return self._view(name, self.spark.createDataFrame(table))
+
+    def _view(self, name: str, df: Any) -> dict[str, InType]:
+        df.createOrReplaceTempView(name)
+        self._views.append(name)
+        return spark_intypes(df.schema)
+
+    def execute(self, sql: str, progress: Progress | None = None) -> None:
+        """Run a statement (Spark reports its own progress, if the session shows it)."""
+        if sql.startswith("CACHE TABLE "):
+            name = sql.split()[2]
+            self.spark.sql(f"UNCACHE TABLE IF EXISTS {name}")
+            self._cached.append(name)
+        self._sql(sql)
+
+    def _sql(self, sql: str) -> Any:
+        try:
+            return self.spark.sql(sql)
+        except Exception as exc:
+            if type(exc).__name__ in ("NumberFormatException", "DateTimeException") or (
+                "CAST_INVALID_INPUT" in str(exc)
+            ):
+                raise InputError(
+                    [Diagnostic("E604", f"a value of the input cannot be read: {exc}")]
+                ) from None
+            raise
+
+    def to_arrow(self, sql: str) -> Any:
+        """Run a query and collect its result as Arrow."""
+        try:
+            return self._sql(sql).toArrow()
+        except Exception as exc:
+            if "CAST_INVALID_INPUT" in str(exc):
+                raise InputError(
+                    [Diagnostic("E604", f"a value of the input cannot be read: {exc}")]
+                ) from None
+            raise
+
+    def write_parquet(self, sql: str, path: Path) -> None:
+        """Write a query's result as a folder of Parquet part files."""
+        self._sql(sql).write.mode("errorifexists").parquet(str(path))
+
+    def close(self) -> None:
+        """Drop this audit's views and cached tables; the session stays for its owner."""
+        for name in self._cached:
+            self.spark.sql(f"UNCACHE TABLE IF EXISTS {name}")
+        for name in [*self._cached, *self._views]:
+            self.spark.catalog.dropTempView(name)
+        self._views.clear()
+        self._cached.clear()
+
+
+def spark_intypes(schema: Any) -> dict[str, InType]:
+    """What the columns of a Spark ``StructType`` hold."""
+    return {f.name: _intype(f.dataType) for f in schema.fields}
+
+
+def _intype(t: Any) -> InType:
+    kind = type(t).__name__
+    if kind == "StructType":
+        return InType("struct", {f.name: _intype(f.dataType) for f in t.fields})
+    if kind == "ArrayType":
+        return InType("list", item=_intype(t.elementType))
+    if kind in ("StringType", "VarcharType", "CharType"):
+        return InType("text")
+    return InType("scalar")

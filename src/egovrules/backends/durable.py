@@ -1,0 +1,741 @@
+"""The durable-rules backend: the rule IR compiled into durable-rules (Rete) rulesets.
+
+One subject is one *fact*: a flat JSON object that holds, under short keys, the subject fields
+the rules compare (dates as day ordinals, null fields left out), the evaluation date
+(``asof``), and the values durable-rules cannot compute. Facts persist until retracted and every
+rule that matches a fact fires, so one assertion reports every violated rule: the
+event-consuming alternative (a posted event is consumed by the first rule it matches) would
+lose violations. Each IR rule becomes one durable rule firing when the rule is *violated*, and a
+deadline rule a second one firing while it is *pending*, whose action yields the last day in
+time so that the monitor can set a timer.
+
+**What durable-rules evaluates, and what it does not.** Comparisons of a scalar field (bool,
+int, str, date) with a constant or another such field, presence tests, ``in``/``not_in`` over
+constants, the evaluation date, and every ``all``/``any``/``not`` above them are compiled into
+durable-rules' condition language. The rest is *lowered*: evaluated by the reference
+interpreter (``egovrules.ir.interpret``) and asserted as a value on the fact, which the durable
+rule then tests:
+
+* conditions over lists and sets (``some``, ``every``, ``contains``), decimals (durable-rules
+  compares floats, and 10 % must not become 10.000000000000002 %), date-times, arithmetic and
+  calendar expressions (working days, months, annual dates), versioned parameters;
+* the last day in time of every deadline (``egovrules.calendar`` computes it);
+* a whole ``when`` or ``requires`` whose compiled form would exceed durable-rules' limits
+  (at most 31 expressions per rule: ``ERR_EXPRESSION_LIMIT_EXCEEDED``).
+
+Null semantics are the IR's, written out: durable-rules treats a comparison with a missing
+field on its right-hand side as *true*, so every field a comparison reads is guarded by an
+explicit existence test, and ``not`` is pushed down to the leaves with the null cases spelt
+out. A lowered condition that meets a year the holiday calendar does not cover is left off the
+fact, so that neither its truth nor its falsity matches, which is the reference's
+``undetermined``; conditions that may meet such a gap are compiled with the left-to-right
+short-circuit order of the reference.
+
+durable-rules walks a fact through its alpha network with a fixed stack of 64 nodes
+(``ERR_MAX_STACK_SIZE`` when more branches match at once: the reported failures of rulesets
+with many rules) and accepts at most 255 properties per fact. The rules of a kind are
+therefore split into groups whose worst-case branching and key count stay under those limits,
+one durable ruleset per group; a subject's fact is asserted into each.
+
+This module compiles and runs; its only module-level state is a lock around durable-rules'
+process-wide handle table. ``DurableProgram`` is the compiled,
+immutable form; ``DurableSession`` owns the durable-rules rulesets of one monitor, under
+unique (uuid) names, and deletes them on ``close``. durable-rules' own exceptions become
+``DurableError``. A session is used by one thread at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import threading
+import uuid
+import weakref
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from egovrules.backends.base import rules_for
+from egovrules.calendar import CalendarGap
+from egovrules.errors import EgovrulesError
+from egovrules.ir.conditions import UNKNOWN_PATH
+from egovrules.ir.interpret import eval_cond, eval_expr
+from egovrules.ir.nodes import (
+    All,
+    AnyOf,
+    AsOf,
+    Compare,
+    Cond,
+    Const,
+    Deadline,
+    Expr,
+    Field,
+    Not,
+    Param,
+    Present,
+    RuleIR,
+    RuleSet,
+    Shift,
+)
+
+__all__ = [
+    "DurableError",
+    "DurableProgram",
+    "DurableSession",
+    "KindProgram",
+    "compile_durable",
+    "walk_ir",
+]
+
+# Limits of durable-rules 2.0.28 (src/rules/rete.h, events.c, state.h), with a margin.
+MAX_EXPRESSIONS = 31  # MAX_SEQUENCE_EXPRESSIONS is 32; the 32nd is refused
+MAX_BRANCHES = 56  # MAX_STACK_SIZE is 64
+MAX_KEYS = 240  # MAX_OBJECT_PROPERTIES is 255
+TAG = "_t"  # every rule tests it, so durable-rules' own state record never matches
+
+_NATIVE_KINDS = ("bool", "int", "str", "date")
+_NEGATE = {"eq": "ne", "ne": "eq", "lt": "ge", "le": "gt", "gt": "le", "ge": "lt"}
+_FLIP = {"eq": "eq", "ne": "ne", "lt": "gt", "le": "ge", "gt": "lt", "ge": "le"}
+_DURABLE_OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
+
+
+class DurableError(EgovrulesError):
+    """durable-rules refused a compiled ruleset or a fact (a limit of the engine)."""
+
+
+# ---- formulas: the boolean structure sent to durable-rules --------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Leaf:
+    text: str  # the JSON of the test, canonical so that equal tests compare equal
+    keys: tuple[str, ...]
+    refs: int  # 1 when the leaf compares two fields (durable-rules counts it as an expression)
+
+
+@dataclass(frozen=True, slots=True)
+class _Op:
+    op: Literal["and", "or"]
+    items: tuple[Formula, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Truth:
+    value: bool
+
+
+Formula = _Leaf | _Op | _Truth
+TRUE = _Truth(True)
+FALSE = _Truth(False)
+
+
+def _and(*items: Formula) -> Formula:
+    out: list[Formula] = []
+    for f in items:
+        if f == FALSE:
+            return FALSE
+        if f == TRUE:
+            continue
+        out.extend(f.items if isinstance(f, _Op) and f.op == "and" else (f,))
+    return TRUE if not out else out[0] if len(out) == 1 else _Op("and", tuple(dict.fromkeys(out)))
+
+
+def _or(*items: Formula) -> Formula:
+    out: list[Formula] = []
+    for f in items:
+        if f == TRUE:
+            return TRUE
+        if f == FALSE:
+            continue
+        out.extend(f.items if isinstance(f, _Op) and f.op == "or" else (f,))
+    return FALSE if not out else out[0] if len(out) == 1 else _Op("or", tuple(dict.fromkeys(out)))
+
+
+def _leaf(body: dict[str, Any], keys: tuple[str, ...], refs: int) -> _Leaf:
+    return _Leaf(json.dumps(body, sort_keys=True), keys, refs)
+
+
+def _exists(key: str) -> _Leaf:
+    return _leaf({"$ex": {key: 1}}, (key,), 0)
+
+
+def _missing(key: str) -> _Leaf:
+    return _leaf({"$nex": {key: 1}}, (key,), 0)
+
+
+def _cmp(key: str, op: str, value: Any) -> _Leaf:
+    """``key op value`` for a JSON constant."""
+    body = {key: value} if op == "eq" else {_DURABLE_OPS[op]: {key: value}}
+    return _leaf(body, (key,), 0)
+
+
+def _cmp_ref(key: str, op: str, other: str) -> _Leaf:
+    """``key op other`` for two keys of the same fact."""
+    ref = {"$m": other}
+    body = {key: ref} if op == "eq" else {_DURABLE_OPS[op]: {key: ref}}
+    return _leaf(body, (key, other), 1)
+
+
+def _to_json(f: Formula) -> dict[str, Any]:
+    if isinstance(f, _Leaf):
+        return json.loads(f.text)  # type: ignore[no-any-return]
+    assert isinstance(f, _Op)
+    return {f"${f.op}": [_to_json(i) for i in f.items]}
+
+
+def _expressions(f: Formula) -> int:
+    """What durable-rules counts against MAX_SEQUENCE_EXPRESSIONS."""
+    if isinstance(f, _Leaf):
+        return f.refs
+    if isinstance(f, _Op):
+        return 2 + sum(_expressions(i) for i in f.items)
+    return 0
+
+
+def _branches(f: Formula) -> tuple[int, int]:
+    """(pushes, paths): an upper bound of the alpha nodes durable-rules may stack for ``f``,
+    and the number of paths leaving it (an ``or`` joins its branches in one node that each
+    branch pushes again)."""
+    if isinstance(f, _Leaf):
+        return 1, 1
+    if isinstance(f, _Truth):
+        return 0, 1
+    if f.op == "and":
+        pushes, paths = 0, 1
+        for item in f.items:
+            p, e = _branches(item)
+            pushes += paths * p
+            paths *= e
+        return pushes, paths
+    sub = [_branches(i) for i in f.items]
+    paths = sum(e for _, e in sub)
+    return sum(p for p, _ in sub) + paths, paths
+
+
+def _keys(f: Formula) -> set[str]:
+    if isinstance(f, _Leaf):
+        return set(f.keys)
+    if isinstance(f, _Op):
+        return set().union(*(_keys(i) for i in f.items))
+    return set()
+
+
+# ---- slots: what a fact holds ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSlot:
+    """A subject field the durable rules compare directly."""
+
+    key: str
+    path: tuple[str, ...]
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoweredSlot:
+    """A condition (1 true, 0 false) or a date (an ordinal) the reference interpreter
+    computes for the fact; left off the fact when null or undetermined."""
+
+    key: str
+    node: Cond | Expr
+    dated_by: Expr | None
+    is_condition: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DurableRule:
+    """One durable rule: the IR rule it comes from, what its firing means, its condition."""
+
+    name: str
+    index: int
+    fires_when: Literal["violated", "pending"]
+    due_key: str | None
+    formula: Formula
+
+
+@dataclass(frozen=True, slots=True)
+class KindProgram:
+    """The compiled rules of one subject kind."""
+
+    kind: str
+    rules: tuple[RuleIR, ...]
+    fields: tuple[FieldSlot, ...]
+    lowered: tuple[LoweredSlot, ...]
+    durable_rules: tuple[DurableRule, ...]
+    groups: tuple[tuple[int, ...], ...]  # indexes into durable_rules, one durable ruleset each
+    group_keys: tuple[frozenset[str], ...]
+
+    def definitions(self) -> list[dict[str, Any]]:
+        """The durable-rules ruleset definitions (JSON-able), one per group."""
+        out = []
+        for group in self.groups:
+            rules = {}
+            for i in group:
+                r = self.durable_rules[i]
+                body = _and(_cmp(TAG, "eq", 1), r.formula)
+                rules[r.name] = {"all": [{"m": _to_json(body)}]}
+            out.append(rules)
+        return out
+
+    def fact(self, subject: Any, as_of: dt.date) -> dict[str, Any]:
+        """The fact of ``subject`` evaluated on ``as_of`` (without ids)."""
+        fact: dict[str, Any] = {TAG: 1, "asof": as_of.toordinal()}
+        for f in self.fields:
+            value = _get(subject, f.path)
+            if value is None:
+                continue
+            if f.kind == "date":
+                fact[f.key] = value.toordinal()
+            elif f.kind == "record":
+                fact[f.key] = True
+            else:
+                fact[f.key] = value
+        on_cache: dict[Expr | None, dt.date] = {}
+        for s in self.lowered:
+            on = on_cache.get(s.dated_by)
+            if on is None:
+                on = on_cache[s.dated_by] = _on(s.dated_by, subject, as_of)
+            try:
+                if s.is_condition:
+                    fact[s.key] = int(eval_cond(s.node, (subject,), as_of, on))  # type: ignore[arg-type]
+                else:
+                    value = eval_expr(s.node, (subject,), as_of, on)  # type: ignore[arg-type]
+                    if value is not None:
+                        fact[s.key] = value.toordinal()
+            except CalendarGap:
+                continue  # undetermined: neither true nor false
+        return fact
+
+    @property
+    def native_share(self) -> float:
+        """Share of the fact's rule inputs durable-rules compares itself (fields vs lowered)."""
+        total = len(self.fields) + len(self.lowered)
+        return len(self.fields) / total if total else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class DurableProgram:
+    """A whole pack compiled for durable-rules, by subject kind."""
+
+    pack_id: str
+    kinds: dict[str, KindProgram]
+
+
+def compile_durable(ruleset: RuleSet) -> DurableProgram:
+    """Compile every rule of the pack; the same IR the other backends are built from."""
+    kinds = {}
+    for kind in sorted({r.subject for r in ruleset.rules}):
+        kinds[kind] = _KindCompiler(kind, rules_for(ruleset, kind)).program()
+    return DurableProgram(ruleset.pack_id, kinds)
+
+
+def _get(subject: Any, path: tuple[str, ...]) -> Any:
+    value = subject
+    for name in path:
+        if value is None:
+            return None
+        value = getattr(value, name)
+    return value
+
+
+def _on(dated_by: Expr | None, subject: Any, as_of: dt.date) -> dt.date:
+    if dated_by is None:
+        return as_of
+    day = eval_expr(dated_by, (subject,), as_of)
+    return day if day is not None else as_of
+
+
+class _KindCompiler:
+    def __init__(self, kind: str, rules: tuple[RuleIR, ...]) -> None:
+        self.kind = kind
+        self.rules = rules
+        self.fields: dict[tuple[str, ...], FieldSlot] = {}
+        self.lowered: dict[tuple[Any, Expr | None, bool], LoweredSlot] = {}
+        self._versioned = self._gaps = True
+
+    def program(self) -> KindProgram:
+        durable: list[DurableRule] = []
+        for i, rule in enumerate(self.rules):
+            durable.extend(self.rule(i, rule))
+        groups, keys = self.groups(durable)
+        return KindProgram(
+            self.kind,
+            self.rules,
+            tuple(self.fields.values()),
+            tuple(self.lowered.values()),
+            tuple(durable),
+            groups,
+            keys,
+        )
+
+    def groups(
+        self, durable: list[DurableRule]
+    ) -> tuple[tuple[tuple[int, ...], ...], tuple[frozenset[str], ...]]:
+        groups: list[list[int]] = []
+        keys: list[set[str]] = []
+        budget = 0
+        for i, r in enumerate(durable):
+            pushes = _branches(r.formula)[0]
+            rk = _keys(r.formula) | ({r.due_key} if r.due_key else set())
+            if not groups or budget + pushes > MAX_BRANCHES or len(keys[-1] | rk) > MAX_KEYS:
+                groups.append([])
+                keys.append(set())
+                budget = 0
+            groups[-1].append(i)
+            keys[-1] |= rk
+            budget += pushes
+        return tuple(map(tuple, groups)), tuple(map(frozenset, keys))
+
+    # -- one rule --------------------------------------------------------------------------
+
+    def rule(self, index: int, rule: RuleIR) -> Iterator[DurableRule]:
+        """The durable rules of one IR rule, lowering its parts until they fit the limits."""
+        for lower in ((), ("requires",), ("requires", "when")):
+            made = list(self._rule(index, rule, lower))
+            if all(_fits(r.formula) for r in made):
+                yield from made
+                return
+        raise AssertionError(f"{rule.id}: cannot fit durable-rules' limits")  # pragma: no cover
+
+    def _rule(self, index: int, rule: RuleIR, lower: tuple[str, ...]) -> Iterator[DurableRule]:
+        # Most rules hold neither versioned parameters nor working days: skip the walks.
+        parts = (rule.when, rule.requires)
+        self._versioned = walk_ir(parts, _is_versioned)
+        self._gaps = walk_ir(parts, _may_gap)
+        in_force = self.in_force(rule)
+        when: Formula = TRUE
+        if rule.when is not None:
+            when = (
+                self.lowered_tf(rule.when, rule)[0]
+                if "when" in lower
+                else self.tf(rule.when, rule)[0]
+            )
+        req = rule.requires
+        if isinstance(req, Deadline):
+            due = self.value(req.due, rule)
+            done_op = self.operand(req.done)
+            if done_op is not None and done_op[0] == "field" and done_op[2] == "date":
+                done, done_nullable = done_op[1], done_op[3]
+            else:
+                done, done_nullable = self.value(req.done, rule), True
+            late = _and(_exists(done), _cmp_ref(done, "gt", due))
+            if done_nullable:
+                late = _or(late, _and(_missing(done), _cmp_ref("asof", "gt", due)))
+            violated = _and(in_force, when, _exists(due), late)
+            yield DurableRule(f"v{index}", index, "violated", None, violated)
+            if done_nullable:
+                pending = _and(
+                    in_force, when, _exists(due), _missing(done), _cmp_ref("asof", "le", due)
+                )
+                yield DurableRule(f"p{index}", index, "pending", due, pending)
+            return
+        fails = self.lowered_tf(req, rule)[1] if "requires" in lower else self.tf(req, rule)[1]
+        yield DurableRule(f"v{index}", index, "violated", None, _and(in_force, when, fails))
+
+    def in_force(self, rule: RuleIR) -> Formula:
+        if rule.in_force_from is None:
+            return TRUE
+        start = rule.in_force_from.toordinal()
+        if rule.dated_by is None:
+            return _cmp("asof", "ge", start)
+        op = self.operand(rule.dated_by)
+        if op is not None and op[0] == "field" and op[2] == "date":
+            key, nullable = op[1], op[3]
+            dated = (
+                _and(_exists(key), _cmp(key, "ge", start)) if nullable else _cmp(key, "ge", start)
+            )
+            if not nullable:
+                return dated
+            return _or(dated, _and(_missing(key), _cmp("asof", "ge", start)))
+        # A computed date that matters; null falls back to the evaluation date, as in the
+        # reference. (No pack dates a rule by a working-day sum, whose gap this would not see.)
+        on = self.slot(rule.dated_by, None, is_condition=False)
+        return _or(
+            _and(_exists(on), _cmp(on, "ge", start)),
+            _and(_missing(on), _cmp("asof", "ge", start)),
+        )
+
+    # -- conditions: (true, false, gap-free) ------------------------------------------------
+
+    def tf(self, c: Cond, rule: RuleIR) -> tuple[Formula, Formula, bool]:
+        """When ``c`` is true, when it is false; neither holds when it is undetermined."""
+        match c:
+            case All(items=items):
+                parts = [self.tf(i, rule) for i in items]
+                t = _and(*(p[0] for p in parts))
+                if all(p[2] for p in parts):
+                    return t, _or(*(p[1] for p in parts)), True
+                # a gap stops the reference's left-to-right evaluation: spell the order out
+                f = _or(*(_and(*(q[0] for q in parts[:k]), p[1]) for k, p in enumerate(parts)))
+                return t, f, False
+            case AnyOf(items=items):
+                parts = [self.tf(i, rule) for i in items]
+                f = _and(*(p[1] for p in parts))
+                if all(p[2] for p in parts):
+                    return _or(*(p[0] for p in parts)), f, True
+                t = _or(*(_and(*(q[1] for q in parts[:k]), p[0]) for k, p in enumerate(parts)))
+                return t, f, False
+            case Not(item=item):
+                t, f, safe = self.tf(item, rule)
+                return f, t, safe
+        native = self.native(c)
+        if native is not None:
+            return native[0], native[1], True
+        return self.lowered_tf(c, rule)
+
+    def lowered_tf(self, c: Cond, rule: RuleIR) -> tuple[Formula, Formula, bool]:
+        dated_by = rule.dated_by if self._versioned and walk_ir(c, _is_versioned) else None
+        key = self.slot(c, dated_by, is_condition=True)
+        return _cmp(key, "eq", 1), _cmp(key, "eq", 0), not (self._gaps and walk_ir(c, _may_gap))
+
+    def native(self, c: Cond) -> tuple[Formula, Formula] | None:
+        match c:
+            case Present(expr=e):
+                op = self.operand(e, record_ok=True)
+                if op is None or op[0] != "field":
+                    return None
+                _, key, kind, nullable = op
+                present: Formula = _exists(key) if nullable else TRUE
+                absent: Formula = _missing(key) if nullable else FALSE
+                if kind == "str":
+                    return _and(present, _cmp(key, "ne", "")), _or(absent, _cmp(key, "eq", ""))
+                return present, absent
+            case Compare(op=op, left=left, right=Const(value=None)):
+                lo = self.operand(left)
+                if lo is None or lo[0] != "field" or op not in ("eq", "ne"):
+                    return None
+                key, nullable = lo[1], lo[3]
+                null: Formula = _missing(key) if nullable else FALSE
+                not_null: Formula = _exists(key) if nullable else TRUE
+                return (null, not_null) if op == "eq" else (not_null, null)
+            case Compare(op="in" | "not_in" as op, left=left, right=Const() | Param() as right):
+                return self.membership(op, left, right)
+            case Compare(op=op, left=left, right=right) if op in _NEGATE:
+                return self.comparison(op, left, right)
+        return None
+
+    def comparison(self, op: str, left: Expr, right: Expr) -> tuple[Formula, Formula] | None:
+        lo, ro = self.operand(left), self.operand(right)
+        if lo is None or ro is None or lo[2] != ro[2]:
+            return None
+        if op not in ("eq", "ne") and lo[2] not in ("int", "date"):
+            return None
+        if lo[0] == "const":
+            if ro[0] == "const":
+                return None
+            lo, ro, op = ro, lo, _FLIP[op]
+        guards = [o[1] for o in (lo, ro) if o[0] == "field" and o[3]]
+        if ro[0] == "const":
+            holds, fails = _cmp(lo[1], op, ro[1]), _cmp(lo[1], _NEGATE[op], ro[1])
+        else:
+            holds, fails = _cmp_ref(lo[1], op, ro[1]), _cmp_ref(lo[1], _NEGATE[op], ro[1])
+        return (
+            _and(*map(_exists, guards), holds),
+            _or(*map(_missing, guards), fails),
+        )
+
+    def membership(
+        self, op: str, left: Expr, right: Const | Param
+    ) -> tuple[Formula, Formula] | None:
+        lo = self.operand(left)
+        values = right.value
+        if (
+            lo is None
+            or lo[0] != "field"
+            or lo[2] not in ("str", "int")
+            or (isinstance(right, Param) and right.versions)
+            or not isinstance(values, (frozenset, tuple, list))
+            or not all(type(v) is (str if lo[2] == "str" else int) for v in values)
+        ):
+            return None
+        key, nullable = lo[1], lo[3]
+        ordered = sorted(values)
+        any_eq = _or(*(_cmp(key, "eq", v) for v in ordered))
+        all_ne = _and(*(_cmp(key, "ne", v) for v in ordered))
+        present: Formula = _exists(key) if nullable else TRUE
+        absent: Formula = _missing(key) if nullable else FALSE
+        if op == "in":
+            return _and(present, any_eq), _or(absent, all_ne)
+        return _and(present, all_ne), _or(absent, any_eq)
+
+    def operand(self, e: Expr, record_ok: bool = False) -> tuple[str, Any, str, bool] | None:
+        """("field", key, kind, nullable) or ("const", JSON value, kind, False), or None when
+        durable-rules cannot read the expression."""
+        match e:
+            case AsOf():
+                return "field", "asof", "date", False
+            case Field(path=path, scope=0, type=t, nullable=nullable) if path != UNKNOWN_PATH:
+                if t.kind not in _NATIVE_KINDS and not (record_ok and t.kind == "record"):
+                    return None
+                slot = self.fields.get(path)
+                if slot is None:
+                    slot = self.fields[path] = FieldSlot(f"f{len(self.fields)}", path, t.kind)
+                return "field", slot.key, t.kind, any(nullable)
+            case Const(value=v) | Param(value=v, versions=()):
+                if isinstance(v, bool):
+                    return "const", v, "bool", False
+                if isinstance(v, int):
+                    return "const", v, "int", False
+                if isinstance(v, str):
+                    return "const", v, "str", False
+                if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+                    return "const", v.toordinal(), "date", False
+        return None
+
+    def value(self, e: Expr, rule: RuleIR) -> str:
+        dated_by = rule.dated_by if self._versioned and walk_ir(e, _is_versioned) else None
+        return self.slot(e, dated_by, is_condition=False)
+
+    def slot(self, node: Cond | Expr, dated_by: Expr | None, *, is_condition: bool) -> str:
+        key = (node, dated_by, is_condition)
+        found = self.lowered.get(key)
+        if found is None:
+            found = LoweredSlot(
+                f"{'a' if is_condition else 'v'}{len(self.lowered)}", node, dated_by, is_condition
+            )
+            self.lowered[key] = found
+        return found.key
+
+
+def _fits(f: Formula) -> bool:
+    body = _and(_cmp(TAG, "eq", 1), f)
+    return _expressions(body) <= MAX_EXPRESSIONS and _branches(body)[0] <= MAX_BRANCHES
+
+
+def _is_versioned(node: Any) -> bool:
+    return isinstance(node, Param) and bool(node.versions)
+
+
+def _may_gap(node: Any) -> bool:
+    return isinstance(node, Shift) and node.unit == "working_days" and not node.weekday_fallback
+
+
+def walk_ir(node: Any, test: Callable[[Any], bool]) -> bool:
+    """True when ``test`` holds for ``node`` or an IR node inside it (conditions and
+    expressions; field types, constants and citations are not entered)."""
+    if test(node):
+        return True
+    if node is None or isinstance(node, (Field, Const, AsOf, str)):
+        return False
+    if isinstance(node, tuple):
+        return any(walk_ir(n, test) for n in node)
+    fields = getattr(node, "__dataclass_fields__", None)
+    return fields is not None and any(walk_ir(getattr(node, f), test) for f in fields)
+
+
+# ---- running: the durable-rules engine, contained --------------------------------------------
+
+_ENGINE_LOCK = threading.Lock()  # durable-rules' handle table is process-wide
+
+
+def _engine() -> Any:
+    try:
+        # an optional extra, imported when a monitor is first used; it ships no type information
+        import durable_rules_engine  # type: ignore[import-not-found]  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise ImportError(
+            "the event monitor needs durable-rules: pip install 'egovrules[durable]'"
+        ) from None
+    return durable_rules_engine
+
+
+@dataclass(frozen=True, slots=True)
+class Firing:
+    """What durable-rules said of one fact: rule indexes violated, and pending with due day."""
+
+    violated: frozenset[int]
+    pending: tuple[tuple[int, dt.date], ...]
+
+
+class DurableSession:
+    """The durable-rules rulesets of one kind for one monitor, under unique names.
+
+    Facts are asserted through durable-rules' C core (``durable_rules_engine``, the engine
+    ``durable.lang`` and ``durable.engine`` drive), not through ``durable.engine.Host``: the
+    host keeps a process-wide registry of rulesets and starts background threads that run
+    actions on their own. Here every action runs in the calling thread, inside ``assert_fact``.
+    """
+
+    def __init__(self, program: KindProgram, pack_id: str) -> None:
+        self._engine = _engine()
+        self._program = program
+        self._rules = {r.name: r for r in program.durable_rules}
+        self._handles: list[int] = []
+        self._last: dict[str, list[str]] = {}  # subject id -> its asserted fact, per group
+        self._seq = 0
+        self._closed = False
+        tag = uuid.uuid4().hex
+        try:
+            with _ENGINE_LOCK:
+                for g, definition in enumerate(program.definitions()):
+                    name = f"egovrules.{pack_id}.{program.kind}.{g}.{tag}"
+                    self._handles.append(self._engine.create_ruleset(name, json.dumps(definition)))
+        except self._engine.error as exc:
+            self.close()
+            raise DurableError(f"durable-rules refused the {program.kind} rules: {exc}") from None
+        self._finalizer = weakref.finalize(self, _delete, self._engine, list(self._handles))
+
+    def evaluate(self, subject_id: str, fact: dict[str, Any]) -> Firing:
+        """Replace the subject's fact with ``fact``; return which rules fired on it."""
+        if self._closed:
+            raise DurableError("the monitor is closed")
+        self._seq += 1
+        fact_id = f"{subject_id}#{self._seq}"
+        violated: set[int] = set()
+        pending: dict[int, dt.date] = {}
+        previous = self._last.get(subject_id)
+        texts = []
+        try:
+            for g, handle in enumerate(self._handles):
+                if previous is not None:
+                    self._engine.retract_fact(handle, previous[g])
+                keys = self._program.group_keys[g]
+                body = {k: v for k, v in fact.items() if k in keys or k == TAG}
+                text = json.dumps({**body, "sid": "0", "id": fact_id})
+                texts.append(text)
+                code, state = self._engine.assert_fact(handle, text)
+                if code == 1:  # no rule's first test matched: nothing fires
+                    continue
+                if code not in (0, 3):
+                    raise DurableError(f"durable-rules returned {code} for {subject_id!r}")
+                for name, matched in self._drain(handle, state):
+                    if matched.get("id") != fact_id:
+                        continue
+                    rule = self._rules[name]
+                    if rule.fires_when == "violated":
+                        violated.add(rule.index)
+                    else:
+                        assert rule.due_key is not None
+                        pending[rule.index] = dt.date.fromordinal(matched[rule.due_key])
+        except self._engine.error as exc:
+            raise DurableError(f"durable-rules failed on {subject_id!r}: {exc}") from None
+        self._last[subject_id] = texts
+        return Firing(frozenset(violated), tuple(sorted(pending.items())))
+
+    def _drain(self, handle: int, state: int) -> Iterator[tuple[str, dict[str, Any]]]:
+        result = self._engine.start_action_for_state(handle, state)
+        while result:
+            message = json.loads(result[1])
+            for name, frames in message.items():
+                yield name, frames["m"]
+            following = self._engine.complete_and_start_action(handle, state)
+            result = (result[0], following) if following else None
+
+    def close(self) -> None:
+        """Delete the durable-rules rulesets; the session cannot be used afterwards."""
+        self._closed = True
+        finalizer = getattr(self, "_finalizer", None)
+        if finalizer is not None:
+            finalizer()
+        else:
+            _delete(self._engine, self._handles)
+        self._handles = []
+
+
+def _delete(engine: Any, handles: list[int]) -> None:
+    with _ENGINE_LOCK:
+        for handle in handles:
+            with contextlib.suppress(engine.error):  # already gone
+                engine.delete_ruleset(handle)

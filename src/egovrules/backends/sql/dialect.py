@@ -1,0 +1,149 @@
+"""The two SQL dialects the generated SQL is written for: DuckDB and Spark SQL.
+
+The compiler keeps to the subset of SQL both engines read alike (``CASE``, ``COALESCE``,
+``IN``, ``DATE '…'`` literals, ``CAST`` to ``DECIMAL``, ``make_date``, ``last_day``,
+``UNPIVOT``, ``LEFT JOIN``). Everything that is spelt differently is one entry of this
+table: a format string, or the one function that renders names, strings and types. A new
+engine is a new row here, never a change to the compiler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DIALECTS", "DUCKDB", "SPARK", "Dialect"]
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """How one engine spells what the two engines spell differently."""
+
+    name: str
+    some: str
+    """True when some item ``{var}`` of ``{list}`` satisfies ``{pred}`` (a never-NULL
+    boolean); for an empty or NULL list it may be NULL (the compiler makes that false)."""
+    every: str
+    """True when every item of ``{list}`` satisfies ``{pred}``; for an empty or NULL list it
+    may be NULL (the compiler makes that true)."""
+    filter: str
+    """The items ``{var}`` of ``{list}`` that satisfy ``{pred}``."""
+    transform: str
+    """``{list}`` with each item ``{var}`` replaced by ``{body}``."""
+    size: str
+    """Number of items of ``{list}`` (NULL for NULL)."""
+    contains: str
+    """True when ``{list}`` holds ``{value}``."""
+    add_days: str
+    """``{date}`` plus ``{n}`` calendar days (an integer)."""
+    add_months: str
+    """``{date}`` plus ``{n}`` months, clamped to the end of a shorter month."""
+    days_between: str
+    """Calendar days from ``{start}`` to ``{end}``."""
+    epoch_us: str
+    """Microseconds since 1970 of the wall-clock time ``{ts}``."""
+    json_value: str
+    """The JSON text ``{text}`` read as a value of type ``{type}`` (``{type_text}``: the type
+    name as a string literal)."""
+    struct_value: str
+    """A struct value of ``{fields}``, each rendered by ``struct_field``."""
+    struct_field: str
+    """One field of a struct value: ``{name}`` (quoted) or ``{label}`` (a string), ``{value}``."""
+    struct_type_name: str
+    """A struct type of ``{fields}``, each rendered by ``struct_type_field``."""
+    struct_type_field: str
+    """One field of a struct type: ``{name}`` and ``{type}``."""
+    list_value: str
+    """A list of the values ``{items}``."""
+    empty_list: str
+    """An empty list of type ``{type}``."""
+    list_type: str
+    """The type name of a list of ``{item}``."""
+    string_type: str
+    create_table: str
+    """Materialize the query ``{query}`` as the session table ``{name}``."""
+    ident_quote: str
+    backslash_escapes: bool
+    """Whether the engine reads ``\\`` in a string literal as an escape."""
+
+    def ident(self, name: str) -> str:
+        """``name`` as a quoted identifier (field names such as ``to`` and ``by`` are
+        keywords)."""
+        q = self.ident_quote
+        return q + name.replace(q, q + q) + q
+
+    def string(self, value: str) -> str:
+        """``value`` as a string literal."""
+        text = value.replace("\\", "\\\\") if self.backslash_escapes else value
+        return "'" + text.replace("'", "''") + "'"
+
+    def struct(self, fields: list[tuple[str, str]]) -> str:
+        """A struct value built from (name, SQL expression) pairs."""
+        parts = (
+            self.struct_field.format(name=self.ident(n), label=self.string(n), value=v)
+            for n, v in fields
+        )
+        return self.struct_value.format(fields=", ".join(parts))
+
+    def struct_type(self, fields: list[tuple[str, str]]) -> str:
+        """The type name of a struct of (name, type name) pairs."""
+        parts = (self.struct_type_field.format(name=self.ident(n), type=t) for n, t in fields)
+        return self.struct_type_name.format(fields=", ".join(parts))
+
+    def parse_json(self, text: str, type_name: str) -> str:
+        """The JSON text ``text`` read as a value of type ``type_name``."""
+        return self.json_value.format(text=text, type=type_name, type_text=self.string(type_name))
+
+
+DUCKDB = Dialect(
+    name="duckdb",
+    some="list_bool_or(list_transform({list}, lambda {var}: {pred}))",
+    every="list_bool_and(list_transform({list}, lambda {var}: {pred}))",
+    filter="list_filter({list}, lambda {var}: {pred})",
+    transform="list_transform({list}, lambda {var}: {body})",
+    size="len({list})",
+    contains="list_contains({list}, {value})",
+    add_days="({date} + CAST({n} AS INTEGER))",
+    add_months="CAST({date} + to_months(CAST({n} AS INTEGER)) AS DATE)",
+    days_between="date_diff('day', {start}, {end})",
+    epoch_us="epoch_us({ts})",
+    json_value="CAST(CAST({text} AS JSON) AS {type})",
+    struct_value="struct_pack({fields})",
+    struct_field="{name} := {value}",
+    struct_type_name="STRUCT({fields})",
+    struct_type_field="{name} {type}",
+    list_value="list_value({items})",
+    empty_list="CAST([] AS {type})",
+    list_type="{item}[]",
+    string_type="VARCHAR",
+    create_table="CREATE OR REPLACE TEMP TABLE {name} AS {query}",
+    ident_quote='"',
+    backslash_escapes=False,
+)
+
+SPARK = Dialect(
+    name="spark",
+    some="exists({list}, {var} -> {pred})",
+    every="forall({list}, {var} -> {pred})",
+    filter="filter({list}, {var} -> {pred})",
+    transform="transform({list}, {var} -> {body})",
+    size="size({list})",
+    contains="array_contains({list}, {value})",
+    add_days="date_add({date}, CAST({n} AS INT))",
+    add_months="add_months({date}, CAST({n} AS INT))",
+    days_between="datediff({end}, {start})",
+    epoch_us="unix_micros({ts})",
+    json_value="from_json({text}, {type_text})",
+    struct_value="named_struct({fields})",
+    struct_field="{label}, {value}",
+    struct_type_name="STRUCT<{fields}>",
+    struct_type_field="{name}: {type}",
+    list_value="array({items})",
+    empty_list="CAST(array() AS {type})",
+    list_type="ARRAY<{item}>",
+    string_type="STRING",
+    create_table="CACHE TABLE {name} AS {query}",
+    ident_quote="`",
+    backslash_escapes=True,
+)
+
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (DUCKDB, SPARK)}

@@ -1,0 +1,559 @@
+"""The flat table layout of each subject kind, derived from the subject models.
+
+One row per subject. Its columns follow the model:
+
+* a scalar field is a column of its own (``funding_source``, ``network_access_date``);
+* a nested record is flattened, its fields named ``record__field`` (``police_filing__date``,
+  ``declaration__materials__content``); a record that may be null also has a BOOLEAN column
+  named after it (``police_filing``) that says whether it is there;
+* a set of strings is a LIST of VARCHAR (``security_systems``);
+* a list of records (``approvals``, ``payments``) is a LIST of STRUCT whose fields follow the
+  item model (nested records inside an item stay STRUCTs).
+
+``normalize_sql`` reads what an input table actually holds (flat ``a__b`` columns, or nested
+STRUCT columns, or JSON text for lists as in CSV) and turns it into exactly this layout, with
+the model's defaults filled in and the fields of an absent record null, so the compiled rules
+read one shape only. ``subjects_to_arrow`` and ``arrow_to_subject_data`` convert between
+validated subjects and the layout, for tests and for in-memory audits; no rule is evaluated
+in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
+
+from egovrules.backends.sql.dialect import Dialect
+from egovrules.subjects import SUBJECT_MODELS, SubjectBase
+from egovrules.subjects.paths import FieldType, resolve_path
+
+__all__ = [
+    "DECIMAL_PRECISION",
+    "DECIMAL_SCALE",
+    "SEPARATOR",
+    "Column",
+    "InType",
+    "Layout",
+    "Member",
+    "ValueType",
+    "layout_of",
+    "literal",
+]
+
+SEPARATOR = "__"
+# Amounts are exact decimals: up to 10^18 yuan with six decimal places. Arithmetic on them
+# stays well inside DECIMAL(38) in both engines, so no result is ever rounded.
+DECIMAL_PRECISION = 24
+DECIMAL_SCALE = 6
+
+TypeKind = Literal["bool", "int", "decimal", "date", "datetime", "str", "list", "struct"]
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A field of a STRUCT (a record inside a list)."""
+
+    name: str
+    type: ValueType
+    nullable: bool
+    default: Any
+
+
+@dataclass(frozen=True, slots=True)
+class ValueType:
+    """The engine-independent type of a column or of a struct field."""
+
+    kind: TypeKind
+    item: ValueType | None = None
+    members: tuple[Member, ...] = ()
+
+    def sql(self, d: Dialect) -> str:
+        """The type's name in dialect ``d``."""
+        match self.kind:
+            case "bool":
+                return "BOOLEAN"
+            case "int":
+                return "BIGINT"
+            case "decimal":
+                return f"DECIMAL({DECIMAL_PRECISION},{DECIMAL_SCALE})"
+            case "date":
+                return "DATE"
+            case "datetime":
+                return "TIMESTAMP"
+            case "str":
+                return d.string_type
+            case "list":
+                assert self.item is not None
+                return d.list_type.format(item=self.item.sql(d))
+        return d.struct_type([(m.name, m.type.sql(d)) for m in self.members])
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of the flat layout."""
+
+    name: str
+    path: tuple[str, ...]
+    type: ValueType
+    role: Literal["value", "marker"]
+    nullable: bool
+    """Whether the column may hold NULL in the normalized table."""
+    default: Any
+    """The model's default, filled in where the input has no value (``None``: none)."""
+    guards: tuple[str, ...]
+    """Marker columns of the nullable records the field lies in: when one is false the
+    field is NULL, as a path through a missing record is null."""
+
+
+@dataclass(frozen=True, slots=True)
+class InType:
+    """What an input column holds, as far as normalizing it needs to know."""
+
+    kind: Literal["text", "struct", "list", "scalar"]
+    fields: Mapping[str, InType] = field(default_factory=dict)
+    item: InType | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The flat layout of one subject kind."""
+
+    kind: str
+    model: type[BaseModel]
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Column names, in layout order."""
+        return tuple(c.name for c in self.columns)
+
+    def column(self, path: tuple[str, ...]) -> Column:
+        """The column of a field path of the subject (a record's marker for a record)."""
+        return self._by_name()[SEPARATOR.join(path)]
+
+    @cache  # noqa: B019 - layouts are few, immutable and live as long as the process
+    def _by_name(self) -> dict[str, Column]:
+        return {c.name: c for c in self.columns}
+
+    # -- normalizing an input table ------------------------------------------------------------
+
+    def unknown_columns(self, schema: Mapping[str, InType]) -> list[tuple[str, str | None]]:
+        """Input columns (and struct fields) the model has no field for, each with the nearest
+        known name."""
+        known = {c.name for c in self.columns}
+        records = _record_models(self.model)
+        bad: list[tuple[str, str | None]] = []
+        for name, intype in schema.items():
+            if name in known and not (intype.kind == "struct" and name in records):
+                continue
+            if name in records and intype.kind == "struct":
+                bad.extend(_unknown_in_struct(name, intype, records[name]))
+                continue
+            guess = difflib.get_close_matches(name, sorted(known), n=1)
+            bad.append((name, guess[0] if guess else None))
+        return bad
+
+    def missing_required(self, schema: Mapping[str, InType]) -> list[str]:
+        """Required columns (fields without a default) the input does not have."""
+        return [
+            c.name
+            for c in self.columns
+            if c.default is PydanticUndefined and _locate(schema, c.path) is None
+        ]
+
+    def normalize_sql(self, schema: Mapping[str, InType], d: Dialect, source: str) -> str:
+        """A SELECT over ``source AS i`` yielding exactly this layout."""
+        exprs = []
+        for c in self.columns:
+            exprs.append(f"{self._column_sql(c, schema, d)} AS {d.ident(c.name)}")
+        return "SELECT\n  " + ",\n  ".join(exprs) + f"\nFROM {source} AS i"
+
+    def _column_sql(self, c: Column, schema: Mapping[str, InType], d: Dialect) -> str:
+        guards = [self._presence_sql(self._by_name()[g], schema, d) for g in c.guards]
+        if c.role == "marker":
+            return " AND ".join([*guards, self._presence_sql(c, schema, d)])
+        found = _locate(schema, c.path)
+        value = None if found is None else _cast(_ref(found[0], d), found[1], c.type, d)
+        if c.default is not None and c.default is not PydanticUndefined:
+            default = literal(c.default, c.type, d)
+            value = default if value is None else _or_default(value, default, c.type)
+        elif value is None:
+            value = literal(None, c.type, d)
+        if guards:
+            return f"CASE WHEN {' AND '.join(guards)} THEN {value} END"
+        return value
+
+    def _presence_sql(self, marker: Column, schema: Mapping[str, InType], d: Dialect) -> str:
+        """Whether the record of a marker column is there, read from the input."""
+        found = _locate(schema, marker.path)
+        if found is not None:
+            names, intype = found
+            if intype.kind == "struct":
+                return f"({_ref(names, d)} IS NOT NULL)"
+            return f"COALESCE(CAST({_ref(names, d)} AS BOOLEAN), FALSE)"
+        # No marker column: the record is there when any of its fields has a value.
+        prefix = marker.name + SEPARATOR
+        present = []
+        for c in self.columns:
+            if c.role == "value" and c.name.startswith(prefix):
+                leaf = _locate(schema, c.path)
+                if leaf is not None:
+                    present.append(f"{_ref(leaf[0], d)} IS NOT NULL")
+        return "(" + " OR ".join(present) + ")" if present else "FALSE"
+
+
+# -- building layouts --------------------------------------------------------------------------
+
+
+@cache
+def layout_of(kind: str) -> Layout:
+    """The flat layout of subject kind ``kind`` (``project``, ``website``, ...)."""
+    model = SUBJECT_MODELS[kind]
+    columns: list[Column] = []
+    _flatten(model, (), (), columns)
+    return Layout(kind, model, tuple(columns))
+
+
+def _flatten(
+    model: type[BaseModel],
+    prefix: tuple[str, ...],
+    guards: tuple[str, ...],
+    out: list[Column],
+) -> None:
+    for name, info in model.model_fields.items():
+        path = (*prefix, name)
+        ftype, _ = resolve_path(model, (name,))
+        flat = SEPARATOR.join(path)
+        default = _default(info)
+        if ftype.kind == "record":
+            assert ftype.model is not None
+            inner = guards
+            if ftype.nullable:
+                out.append(Column(flat, path, ValueType("bool"), "marker", False, False, guards))
+                inner = (*guards, flat)
+            _flatten(ftype.model, path, inner, out)
+            continue
+        nullable = ftype.nullable or bool(guards) or default is PydanticUndefined
+        out.append(Column(flat, path, value_type(ftype), "value", nullable, default, guards))
+
+
+def value_type(ftype: FieldType) -> ValueType:
+    """The column type of a field of type ``ftype``."""
+    if ftype.kind in ("set", "list"):
+        assert ftype.item is not None
+        return ValueType("list", item=value_type(ftype.item))
+    if ftype.kind == "record":
+        assert ftype.model is not None
+        return ValueType("struct", members=_members(ftype.model))
+    scalar: TypeKind = ftype.kind  # type: ignore[assignment]  # sets and lists are above
+    return ValueType(scalar)
+
+
+@cache
+def _members(model: type[BaseModel]) -> tuple[Member, ...]:
+    members = []
+    for name, info in model.model_fields.items():
+        ftype, _ = resolve_path(model, (name,))
+        members.append(Member(name, value_type(ftype), ftype.nullable, _default(info)))
+    return tuple(members)
+
+
+def _default(info: Any) -> Any:
+    """The model's default for a field: a value, ``None``, or ``PydanticUndefined``."""
+    if info.default_factory is not None:
+        value = info.default_factory()
+        return None if isinstance(value, BaseModel) else value
+    return info.default
+
+
+def _record_models(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    """Flat names of the (non-list) records of a model, with their models."""
+    out: dict[str, type[BaseModel]] = {}
+
+    def walk(m: type[BaseModel], prefix: tuple[str, ...]) -> None:
+        for name in m.model_fields:
+            ftype, _ = resolve_path(m, (name,))
+            if ftype.kind == "record" and ftype.model is not None:
+                out[SEPARATOR.join((*prefix, name))] = ftype.model
+                walk(ftype.model, (*prefix, name))
+
+    walk(model, ())
+    return out
+
+
+def _unknown_in_struct(
+    where: str, intype: InType, model: type[BaseModel]
+) -> list[tuple[str, str | None]]:
+    bad: list[tuple[str, str | None]] = []
+    fields = model.model_fields
+    for name, sub in intype.fields.items():
+        if name not in fields:
+            guess = difflib.get_close_matches(name, sorted(fields), n=1)
+            bad.append((f"{where}.{name}", f"{where}.{guess[0]}" if guess else None))
+            continue
+        ftype, _ = resolve_path(model, (name,))
+        inner = ftype.model
+        if inner is not None and sub.kind == "struct":
+            bad.extend(_unknown_in_struct(f"{where}.{name}", sub, inner))
+        elif inner is not None and sub.kind == "list" and sub.item and sub.item.kind == "struct":
+            bad.extend(_unknown_in_struct(f"{where}.{name}[]", sub.item, inner))
+    return bad
+
+
+# -- reading input columns ---------------------------------------------------------------------
+
+
+def _locate(schema: Mapping[str, InType], path: tuple[str, ...]) -> tuple[list[str], InType] | None:
+    """Where the input holds the field at ``path``: a flat column, or a field of a STRUCT
+    column that holds one of its records. Returns the chain of names and the input type."""
+    for cut in range(len(path), 0, -1):
+        head = SEPARATOR.join(path[:cut])
+        intype = schema.get(head)
+        if intype is None:
+            continue
+        names = [head]
+        for name in path[cut:]:
+            if intype.kind != "struct" or name not in intype.fields:
+                break
+            intype = intype.fields[name]
+            names.append(name)
+        else:
+            return names, intype
+    return None
+
+
+def _ref(names: list[str], d: Dialect) -> str:
+    return "i." + ".".join(d.ident(n) for n in names)
+
+
+def _cast(ref: str, intype: InType, target: ValueType, d: Dialect) -> str:
+    """The input value at ``ref`` as a value of the layout type ``target``."""
+    sql = ref
+    if target.kind == "list":
+        if intype.kind == "text":
+            return d.parse_json(sql, target.sql(d))
+        item = target.item
+        assert item is not None
+        inner = intype.item
+        if (
+            item.kind == "struct"
+            and inner is not None
+            and inner.kind == "struct"
+            and (
+                list(inner.fields) != [m.name for m in item.members] or _needs_rebuild(inner, item)
+            )
+        ):
+            return _rebuild_list(sql, inner, item, d, 1)
+        return f"CAST({sql} AS {target.sql(d)})"
+    if target.kind == "struct":
+        if intype.kind == "struct":
+            return _rebuild_struct(sql, intype, target, d, 1)
+        if intype.kind == "text":
+            return d.parse_json(sql, target.sql(d))
+    return f"CAST({sql} AS {target.sql(d)})"
+
+
+def _needs_rebuild(intype: InType, target: ValueType) -> bool:
+    """True when a STRUCT read from the input differs in shape from the layout's."""
+    for m in target.members:
+        sub = intype.fields.get(m.name)
+        if sub is None:
+            return True
+        if m.type.kind == "struct" and (
+            sub.kind != "struct"
+            or list(sub.fields) != [x.name for x in m.type.members]
+            or _needs_rebuild(sub, m.type)
+        ):
+            return True
+    return False
+
+
+def _rebuild_list(sql: str, item_in: InType, item: ValueType, d: Dialect, depth: int) -> str:
+    var = f"egr_n{depth}"
+    body = _rebuild_struct(var, item_in, item, d, depth + 1)
+    return d.transform.format(list=sql, var=var, body=body)
+
+
+def _rebuild_struct(sql: str, intype: InType, target: ValueType, d: Dialect, depth: int) -> str:
+    """A STRUCT of the layout's shape from an input STRUCT with other or fewer fields."""
+    fields = []
+    for m in target.members:
+        sub = intype.fields.get(m.name)
+        ref = f"{sql}.{d.ident(m.name)}"
+        if sub is None and m.type.kind == "struct" and not m.nullable:
+            value = _rebuild_struct("NULL", InType("struct"), m.type, d, depth)
+        elif sub is None:
+            value = "NULL"
+        elif m.type.kind == "struct" and sub.kind == "struct":
+            value = _rebuild_struct(ref, sub, m.type, d, depth)
+            if m.nullable:
+                value = f"CASE WHEN {ref} IS NOT NULL THEN {value} END"
+        elif m.type.kind == "list" and sub.kind == "list" and m.type.item is not None:
+            item = m.type.item
+            if item.kind == "struct" and sub.item is not None and sub.item.kind == "struct":
+                value = _rebuild_list(ref, sub.item, item, d, depth)
+            else:
+                value = f"CAST({ref} AS {m.type.sql(d)})"
+        else:
+            value = _cast(ref, sub, m.type, d)
+        if m.default is not None and m.default is not PydanticUndefined:
+            value = _or_default(value, literal(m.default, m.type, d), m.type)
+        elif value == "NULL":
+            value = f"CAST(NULL AS {m.type.sql(d)})"
+        fields.append((m.name, value))
+    return d.struct(fields)
+
+
+def _or_default(value: str, default: str, vt: ValueType) -> str:
+    """``value``, or ``default`` when it is NULL. (DuckDB copies a list through COALESCE but
+    passes it through CASE untouched.)"""
+    if vt.kind == "list":
+        return f"CASE WHEN {value} IS NULL THEN {default} ELSE {value} END"
+    return f"COALESCE({value}, {default})"
+
+
+# -- literals ----------------------------------------------------------------------------------
+
+
+def literal(value: Any, vtype: ValueType | None, d: Dialect) -> str:
+    """A Python value as an SQL literal (``vtype`` types empty lists and NULL)."""
+    if value is None:
+        return "NULL" if vtype is None else f"CAST(NULL AS {vtype.sql(d)})"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return f"CAST({value} AS BIGINT)"
+    if isinstance(value, Decimal):
+        return decimal_literal(value)
+    if isinstance(value, dt.datetime):
+        return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, str):
+        return d.string(value)
+    if isinstance(value, (tuple, frozenset, list)) and vtype is not None:
+        items = sorted(value) if isinstance(value, frozenset) else list(value)
+        if not items:
+            return d.empty_list.format(type=vtype.sql(d))
+        inner = vtype.item
+        values = ", ".join(literal(v, inner, d) for v in items)
+        return f"CAST({d.list_value.format(items=values)} AS {vtype.sql(d)})"
+    raise TypeError(f"no SQL literal for {value!r}")
+
+
+def decimal_literal(value: Decimal) -> str:
+    """An exact DECIMAL literal, typed just wide enough for ``value``."""
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int), "NaN and infinities never reach a pack"
+    scale = max(0, -exponent)
+    precision = max(len(digits) + max(0, exponent), scale, 1)
+    if precision > 38:
+        raise ValueError(f"{value} has more than 38 digits")
+    return f"CAST('{value:f}' AS DECIMAL({precision},{scale}))"
+
+
+# -- between subjects and Arrow ----------------------------------------------------------------
+
+
+def arrow_schema(layout: Layout) -> Any:
+    """The ``pyarrow.Schema`` of a layout."""
+    import pyarrow as pa  # noqa: PLC0415 - an optional dependency (egovrules[audit])
+
+    return pa.schema([pa.field(c.name, _arrow_type(c.type), c.nullable) for c in layout.columns])
+
+
+def _arrow_type(vt: ValueType) -> Any:
+    import pyarrow as pa  # noqa: PLC0415 - an optional dependency (egovrules[audit])
+
+    match vt.kind:
+        case "bool":
+            return pa.bool_()
+        case "int":
+            return pa.int64()
+        case "decimal":
+            return pa.decimal128(DECIMAL_PRECISION, DECIMAL_SCALE)
+        case "date":
+            return pa.date32()
+        case "datetime":
+            return pa.timestamp("us")
+        case "str":
+            return pa.string()
+        case "list":
+            assert vt.item is not None
+            return pa.list_(_arrow_type(vt.item))
+    return pa.struct([pa.field(m.name, _arrow_type(m.type), True) for m in vt.members])
+
+
+def subjects_to_arrow(layout: Layout, subjects: Iterable[SubjectBase]) -> Any:
+    """Validated subjects of one kind as a ``pyarrow.Table`` in the flat layout."""
+    import pyarrow as pa  # noqa: PLC0415 - an optional dependency (egovrules[audit])
+
+    rows = list(subjects)
+    columns = []
+    for c in layout.columns:
+        values = [_value_at(s, c) for s in rows]
+        columns.append(pa.array(values, type=_arrow_type(c.type)))
+    return pa.Table.from_arrays(columns, schema=arrow_schema(layout))
+
+
+def _value_at(subject: SubjectBase, c: Column) -> Any:
+    value: Any = subject
+    for name in c.path:
+        if value is None:
+            return False if c.role == "marker" else None
+        value = getattr(value, name)
+    if c.role == "marker":
+        return value is not None
+    return _plain(value)
+
+
+def _plain(value: Any) -> Any:
+    """A model value as Arrow takes it: records as dicts, sets as sorted lists."""
+    if isinstance(value, BaseModel):
+        return {name: _plain(getattr(value, name)) for name in type(value).model_fields}
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def arrow_to_subject_data(layout: Layout, table: Any) -> list[dict[str, Any]]:
+    """Rows of a table in the flat layout as raw subject data (``parse_subject`` validates
+    it): the inverse of ``subjects_to_arrow``."""
+    return [
+        _record_data(row, layout.model, ()) for row in table.select(list(layout.names)).to_pylist()
+    ]
+
+
+def _record_data(
+    row: dict[str, Any], model: type[BaseModel], prefix: tuple[str, ...]
+) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name in model.model_fields:
+        path = (*prefix, name)
+        flat = SEPARATOR.join(path)
+        ftype, _ = resolve_path(model, (name,))
+        if ftype.kind == "record":
+            assert ftype.model is not None
+            if not ftype.nullable or row[flat]:
+                data[name] = _record_data(row, ftype.model, path)
+        elif row[flat] is not None:
+            data[name] = _unplain(row[flat])
+    return data
+
+
+def _unplain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _unplain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_unplain(v) for v in value]
+    return value

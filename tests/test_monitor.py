@@ -1,0 +1,279 @@
+"""The event monitor: violations as they arise, deadlines on event time, isolation of monitors,
+and durable-rules contained.
+
+Expected dates come from the law: Wuhan art. 15 para. 2 gives 15 days from network access,
+the access day not counted, so a site online on 1 March must file by 16 March and is late on
+17 March. The clock pack (tests/fixtures/packs/clock.yaml) comes into force on 2024-03-20,
+shortens its filing period from 15 to 10 days on 2024-04-01, counts approvals in Chinese
+working days and has a rule that reads the evaluation date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+import egovrules
+from egovrules.backends.durable import DurableSession, compile_durable
+from egovrules.errors import EgovrulesError, UsageError
+from egovrules.events import EventError
+from tests.conftest import FIXTURES
+
+D = dt.date
+
+
+def ev(kind: str, sid: str, etype: str, at: str, /, **payload: Any) -> dict[str, Any]:
+    return {"subject_id": sid, "subject_kind": kind, "type": etype, "at": at, "payload": payload}
+
+
+def site_online(sid: str = "site-1", day: str = "2026-03-01") -> list[dict[str, Any]]:
+    """A Wuhan site with interactive columns that goes online on ``day``."""
+    return [
+        ev("website", sid, "interactive_column_opened", day),
+        ev("website", sid, "online", day),
+    ]
+
+
+@pytest.fixture(scope="module")
+def clock_pack() -> egovrules.Pack:
+    return egovrules.load_pack(FIXTURES / "packs" / "clock.yaml")
+
+
+FILING = "wuhan.website.police_filing_15_days"
+
+
+def test_police_filing_deadline_fires_on_day_16(wuhan: egovrules.Pack) -> None:
+    """Online on 1 March without a filing: nothing on 16 March, a violation dated 17 March,
+    raised by the deadline, citing article 15 paragraph 2."""
+    with wuhan.monitor() as monitor:
+        monitor.feed_all(site_online())
+        assert FILING not in {a.rule_id for a in monitor.advance_to(D(2026, 3, 16))}
+        alerts = [a for a in monitor.advance_to(D(2026, 3, 30)) if a.rule_id == FILING]
+    assert [(a.at, a.cause, a.subject_id) for a in alerts] == [
+        (D(2026, 3, 17), "deadline", "site-1")
+    ]
+    citation = alerts[0].violation.citation
+    assert (citation.article, citation.paragraph) == (15, 2)
+
+
+def test_filing_on_the_last_day_is_in_time(wuhan: egovrules.Pack) -> None:
+    """A filing on 16 March stops the deadline: no violation later."""
+    with wuhan.monitor() as monitor:
+        monitor.feed_all(site_online())
+        monitor.feed(
+            ev(
+                "website",
+                "site-1",
+                "police_filed",
+                "2026-03-16",
+                authority="municipal_public_security_department",
+            )
+        )
+        alerts = monitor.advance_to(D(2026, 12, 31))
+        assert FILING not in {a.rule_id for a in alerts}
+        assert FILING not in {v.rule_id for v in monitor.violations("site-1")}
+
+
+def test_a_late_filing_event_fires_the_deadline_first(wuhan: egovrules.Pack) -> None:
+    """A filing dated 20 March first moves the clock past the deadline (a violation on 17
+    March); the late filing keeps it violated and raises nothing new."""
+    with wuhan.monitor() as monitor:
+        monitor.feed_all(site_online())
+        alerts = monitor.feed(ev("website", "site-1", "police_filed", "2026-03-20"))
+        assert [(a.rule_id, a.at, a.cause) for a in alerts if a.rule_id == FILING] == [
+            (FILING, D(2026, 3, 17), "deadline")
+        ]
+        assert FILING in {v.rule_id for v in monitor.violations("site-1")}
+
+
+def test_violations_match_the_snapshot_check(wuhan: egovrules.Pack) -> None:
+    """The monitor's violations are the snapshot check's, message and citations included."""
+    with wuhan.monitor() as monitor:
+        monitor.feed_all(site_online())
+        monitor.advance_to(D(2026, 3, 22))
+        subject = monitor.subject("site-1")
+        assert subject is not None
+        assert monitor.violations("site-1") == wuhan.check(subject, D(2026, 3, 22)).violations
+
+
+def test_operation_before_acceptance(wuhan: egovrules.Pack) -> None:
+    """Putting a project into use before acceptance is a violation the moment it happens
+    (Wuhan art. 8); a later acceptance does not cure it."""
+    rule = "wuhan.project.no_use_without_acceptance"
+    with wuhan.monitor() as monitor:
+        alerts = monitor.feed(ev("project", "p1", "put_into_operation", "2026-05-01"))
+        assert [(a.rule_id, a.at, a.cause) for a in alerts if a.rule_id == rule] == [
+            (rule, D(2026, 5, 1), "event")
+        ]
+        monitor.feed(ev("project", "p1", "accepted", "2026-05-10", result="passed"))
+        assert rule in {v.rule_id for v in monitor.violations("p1")}
+
+
+def test_budget_rise_without_reapproval_until_reapproved(mini: egovrules.Pack) -> None:
+    """A budget adjustment above 10 % raises a violation; a re-approval clears it, and another
+    rise does not alert again while a re-approval is on record."""
+    rule = "mini.project.budget_reapproval"
+    with mini.monitor() as monitor:
+        monitor.feed(ev("project", "p1", "approved", "2024-01-10", total_investment="1000000"))
+        assert (
+            monitor.feed(
+                ev("project", "p1", "budget_adjusted", "2024-02-01", total_investment="1100000")
+            )
+            == ()
+        )  # exactly 10 %: allowed
+        alerts = monitor.feed(
+            ev("project", "p1", "budget_adjusted", "2024-02-02", total_investment="1100000.01")
+        )
+        assert [a.rule_id for a in alerts] == [rule]
+        monitor.feed(ev("project", "p1", "reapproved", "2024-02-20"))
+        assert monitor.violations("p1") == ()
+
+
+def test_rule_coming_into_force_is_a_clock_event(clock_pack: egovrules.Pack) -> None:
+    """A site without a security system registered before the pack takes effect (2024-03-20)
+    is not in violation until that day; advancing past it raises the violation on that day."""
+    with clock_pack.monitor() as monitor:
+        assert monitor.feed(ev("website", "s", "registered", "2024-03-10")) == ()
+        alerts = monitor.advance_to(D(2024, 3, 25))
+    assert [(a.rule_id, a.at, a.cause) for a in alerts] == [
+        ("clock.website.security_system", D(2024, 3, 20), "clock")
+    ]
+
+
+def test_versioned_period_is_taken_on_the_access_date(clock_pack: egovrules.Pack) -> None:
+    """Online on 2 April 2024 (after the period became 10 days): late on 13 April, not 18."""
+    with clock_pack.monitor() as monitor:
+        monitor.feed(ev("website", "s", "interactive_column_opened", "2024-04-02"))
+        monitor.feed(ev("website", "s", "online", "2024-04-02"))
+        alerts = [
+            a
+            for a in monitor.advance_to(D(2024, 5, 1))
+            if a.rule_id == "clock.website.police_filing"
+        ]
+    assert [(a.at, a.cause) for a in alerts] == [(D(2024, 4, 13), "deadline")]
+
+
+def test_working_days_skip_the_holidays(clock_pack: egovrules.Pack) -> None:
+    """Applied on 30 September 2024: the National Day holiday (1-7 October) is not counted, so
+    the fifth working day is 12 October (an adjusted working Saturday) and 13 October is late."""
+    rule = "clock.network.approval_in_working_days"
+    with clock_pack.monitor() as monitor:
+        monitor.feed(ev("network", "n", "requested", "2024-09-30", request_type="platform_access"))
+        assert rule not in {a.rule_id for a in monitor.advance_to(D(2024, 10, 12))}
+        alerts = [a for a in monitor.advance_to(D(2024, 10, 20)) if a.rule_id == rule]
+    assert [(a.at, a.cause) for a in alerts] == [(D(2024, 10, 13), "deadline")]
+
+
+def test_working_days_beyond_the_calendar_are_never_violations(clock_pack: egovrules.Pack) -> None:
+    """A period that runs into a year the holiday calendar does not cover is undetermined in a
+    snapshot check; the monitor reports no violation for it either."""
+    rule = "clock.network.approval_in_working_days"
+    with clock_pack.monitor() as monitor:
+        monitor.feed(ev("network", "n", "requested", "2026-12-28", request_type="platform_access"))
+        assert rule not in {a.rule_id for a in monitor.advance_to(D(2027, 6, 1))}
+        subject = monitor.subject("n")
+        assert subject is not None
+        report = clock_pack.check(subject, D(2027, 6, 1))
+        assert [u.rule_id for u in report.undetermined] == [rule]
+
+
+def test_rule_reading_the_date_is_checked_when_the_clock_moves(clock_pack: egovrules.Pack) -> None:
+    """A declaration not handled within 30 days: violated once the clock passes day 30."""
+    rule = "clock.project.declaration_handled"
+    with clock_pack.monitor() as monitor:
+        monitor.feed(ev("project", "p", "declared", "2024-03-25"))
+        assert monitor.advance_to(D(2024, 4, 24)) == ()
+        alerts = monitor.advance_to(D(2024, 4, 25))
+    assert [(a.rule_id, a.at, a.cause) for a in alerts] == [(rule, D(2024, 4, 25), "clock")]
+
+
+def test_a_waiver_holds_until_it_expires(wuhan: egovrules.Pack) -> None:
+    """A waived violation is not reported until the day after the waiver expires."""
+    with wuhan.monitor() as monitor:
+        monitor.feed(
+            ev(
+                "website",
+                "s",
+                "waiver_granted",
+                "2026-03-01",
+                rule=FILING,
+                reason="migration",
+                expires="2026-03-31",
+            )
+        )
+        monitor.feed_all(site_online("s"))
+        assert FILING not in {a.rule_id for a in monitor.advance_to(D(2026, 3, 31))}
+        alerts = [a for a in monitor.advance_to(D(2026, 4, 30)) if a.rule_id == FILING]
+    assert [(a.at, a.cause) for a in alerts] == [(D(2026, 4, 1), "deadline")]
+
+
+def test_replaying_last_years_events_gives_last_years_violations(wuhan: egovrules.Pack) -> None:
+    """No wall clock: a history from 2004 raises its violations on 2004 dates, and an event
+    arriving late (dated before the clock) is judged on the clock's date."""
+    with wuhan.monitor() as monitor:
+        monitor.feed_all(site_online(day="2004-09-01"))
+        alerts = monitor.advance_to(D(2004, 12, 31))
+        assert [a.at for a in alerts if a.rule_id == FILING] == [D(2004, 9, 17)]
+        late = monitor.feed(ev("project", "p", "put_into_operation", "2004-10-01"))
+        assert {a.at for a in late} == {D(2004, 12, 31)}
+        assert monitor.clock == D(2004, 12, 31)
+
+
+def test_monitors_and_packs_are_isolated(wuhan: egovrules.Pack, mini: egovrules.Pack) -> None:
+    """Two monitors of one pack and monitors of two packs live side by side: what one is fed
+    the others never see."""
+    with wuhan.monitor() as a, wuhan.monitor() as b, mini.monitor() as c:
+        a.feed_all(site_online())
+        c.feed_all(site_online())
+        b.feed(ev("website", "x", "online", "2026-03-01"))
+        assert b.subject("site-1") is None and a.subject("x") is None
+        a.advance_to(D(2026, 4, 1))
+        c.advance_to(D(2026, 4, 1))
+        assert FILING in {v.rule_id for v in a.violations("site-1")}
+        assert {v.rule_id for v in c.violations("site-1")} >= {"mini.website.police_filing"}
+        assert b.violations("site-1") == ()
+        assert not {v.rule_id for v in a.violations("site-1")} & {"mini.website.police_filing"}
+
+
+def test_no_durable_rules_error_reaches_the_user(mini: egovrules.Pack) -> None:
+    """An event no rule matches (mini has no network rule) is simply quiet; a bad event is an
+    ``EventError``; a closed monitor says so; all are egovrules errors."""
+    monitor = mini.monitor()
+    assert (
+        monitor.feed(ev("network", "n", "requested", "2024-01-01", request_type="platform_access"))
+        == ()
+    )
+    assert monitor.feed(ev("department", "d", "registered", "2024-01-01")) == ()
+    with pytest.raises(EventError):
+        monitor.feed(ev("project", "p", "info_answered", "2024-01-02"))
+    assert monitor.subject("p") is None and monitor.clock == D(2024, 1, 1)  # unchanged
+    monitor.close()
+    with pytest.raises(UsageError):
+        monitor.feed(ev("website", "s", "online", "2024-01-03"))
+    assert issubclass(EventError, EgovrulesError)
+
+
+@pytest.mark.parametrize("pack_id", egovrules.available_packs())
+def test_every_pack_compiles_within_durable_rules_limits(pack_id: str) -> None:
+    """Every bundled pack's rules load into durable-rules, however many rules a kind has."""
+    pack = egovrules.load_pack(pack_id)
+    program = compile_durable(pack.ruleset)
+    for kind, kp in program.kinds.items():
+        assert {r.index for r in kp.durable_rules} == set(range(len(kp.rules))), kind
+        DurableSession(kp, pack.id).close()
+
+
+def test_many_rules_in_one_kind_are_split_into_groups(wuhan: egovrules.Pack) -> None:
+    """A kind with more rules than one durable ruleset can take is split into several, and the
+    fact of a subject that breaks every rule still reports every violation."""
+    program = compile_durable(wuhan.ruleset).kinds["website"]
+    assert len(program.groups) > 1
+    with wuhan.monitor() as monitor:
+        monitor.feed_all(site_online())
+        monitor.advance_to(D(2026, 6, 1))
+        subject = monitor.subject("site-1")
+        assert subject is not None
+        expected = wuhan.check(subject, D(2026, 6, 1)).violations
+        assert len(expected) > 10 and monitor.violations("site-1") == expected

@@ -1,0 +1,157 @@
+"""The packs' own test suites (``tests:`` of a pack, ``egovrules test``) when they fail: a case
+that cannot run is a positioned error; a case whose outcome differs, and a rule no case
+violates or satisfies, fail the run with exit status 1 and say which.
+
+Each case edits the ``tests:`` section of the valid mini pack (docs/pack-format.md, `tests`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import egovrules
+from egovrules.cli import main
+from egovrules.pack.testing import run_pack_tests, uncovered_rules
+from tests.conftest import FIXTURES
+
+MINI = (FIXTURES / "packs" / "mini.yaml").read_text(encoding="utf-8")
+FIRST_CASE = "    - {name: compliant site, subject: site, as_of: 2024-06-01, violations: []}\n"
+
+
+def _mini(tmp_path: Path, old: str, new: str) -> Path:
+    assert MINI.count(old) == 1
+    path = tmp_path / "mini.yaml"
+    path.write_text(MINI.replace(old, new), encoding="utf-8")
+    return path
+
+
+def _line_of(path: Path, fragment: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if fragment in line)
+
+
+CANNOT_RUN = {
+    "unknown fixture": (
+        "    - {name: no such fixture, subject: sight, as_of: 2024-06-01, violations: []}\n",
+        "E400",
+        "unknown fixture 'sight'",
+    ),
+    "set through a scalar": (
+        "    - {name: bad path, subject: site, set: {network_access_date.day: 1},"
+        " as_of: 2024-06-01, violations: []}\n",
+        "E401",
+        "cannot set 'network_access_date.day'",
+    ),
+    "unknown rule id": (
+        "    - {name: bad id, subject: site, as_of: 2024-06-01,"
+        " violations: [mini.website.polce_filing]}\n",
+        "E402",
+        "unknown rule id 'mini.website.polce_filing'",
+    ),
+    "set makes the subject invalid": (
+        "    - {name: bad value, subject: site, set: {has_interactive_columns: often},"
+        " as_of: 2024-06-01, violations: []}\n",
+        "E403",
+        "the case's subject is invalid",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CANNOT_RUN, ids=list(CANNOT_RUN))
+def test_a_case_that_cannot_run_is_a_positioned_error(case: str, tmp_path: Path) -> None:
+    """run_pack_tests raises PackError with the case's code on the case's line."""
+    new, code, fragment = CANNOT_RUN[case]
+    path = _mini(tmp_path, FIRST_CASE, new)
+    pack = egovrules.load_pack(path)
+    with pytest.raises(egovrules.PackError) as info:
+        run_pack_tests(pack)
+    (diagnostic,) = info.value.diagnostics
+    assert diagnostic.code == code
+    assert fragment in diagnostic.message
+    assert diagnostic.span is not None
+    assert diagnostic.span.line == _line_of(path, new.strip()[:30])
+
+
+def test_an_invalid_fixture_is_reported_at_its_key(tmp_path: Path) -> None:
+    """A fixture with an unknown key fails with E403 at the key itself (line and column); the
+    cases that change that fixture report, at their own line, that their subject is invalid."""
+    path = _mini(
+        tmp_path,
+        "proj: {kind: project, id: p1,",
+        "proj: {kind: project, id: p1, budgett: 1,",
+    )
+    pack = egovrules.load_pack(path)
+    with pytest.raises(egovrules.PackError) as info:
+        run_pack_tests(pack)
+    first, *cases = info.value.diagnostics
+    line = _line_of(path, "budgett")
+    column = path.read_text(encoding="utf-8").splitlines()[line - 1].index("budgett") + 1
+    assert (first.code, first.message) == ("E403", "unknown key 'budgett'")
+    assert first.span is not None and (first.span.line, first.span.col) == (line, column)
+    assert [d.span.line for d in cases if d.span] == [
+        _line_of(path, "name: 10.01 percent"),
+        _line_of(path, "name: re-approved"),
+    ]
+    assert all(d.code == "E403" and "budgett" in d.message for d in cases)
+
+
+def test_a_case_with_the_wrong_outcome_fails_and_says_how(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Day 16 is late (第二条 ¶2 of the mini text: 15 days); a case claiming no violation fails
+    with the violation it missed, and `egovrules test` exits 1."""
+    late = (
+        "    - {name: day 16 is late, subject: site, set: {police_filing.date: 2024-03-20},"
+        " as_of: 2024-06-01,\n       violations: [mini.website.police_filing]}\n"
+    )
+    wrong = late.replace("violations: [mini.website.police_filing]", "violations: []")
+    path = _mini(tmp_path, late, wrong)
+    results = run_pack_tests(egovrules.load_pack(path))
+    failed = [r for r in results if not r.passed]
+    assert [(r.case.name, r.unexpected, r.missing) for r in failed] == [
+        ("day 16 is late", ("mini.website.police_filing",), ())
+    ]
+    assert main(["test", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL mini: day 16 is late\n  unexpected violations: mini.website.police_filing\n" in out
+    assert out.rstrip().endswith("1 failed")
+
+
+def test_pending_and_undetermined_are_compared_when_given(tmp_path: Path) -> None:
+    """A case that states pending must have exactly those pending rules."""
+    case = (
+        "    - {name: not yet due, subject: site, set: {police_filing: null}, as_of: 2024-03-19,\n"
+        "       violations: [], pending: [mini.website.police_filing]}\n"
+    )
+    path = _mini(
+        tmp_path, case, case.replace("pending: [mini.website.police_filing]", "pending: []")
+    )
+    results = run_pack_tests(egovrules.load_pack(path))
+    (failed,) = [r for r in results if not r.passed]
+    assert failed.pending_unexpected == ("mini.website.police_filing",)
+    path = _mini(
+        tmp_path, case, case.replace("]}", "], undetermined: [mini.website.police_filing]}")
+    )
+    results = run_pack_tests(egovrules.load_pack(path))
+    (failed,) = [r for r in results if not r.passed]
+    assert failed.undetermined_missing == ("mini.website.police_filing",)
+
+
+def test_a_rule_no_case_violates_fails_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every rule must be violated by some case and satisfied by some case."""
+    overdue = (
+        "    - {name: overdue, subject: site, set: {police_filing: null, security_systems: []},"
+        " as_of: 2024-03-20,\n"
+        "       violations: [mini.website.police_filing, mini.website.security_system]}\n"
+    )
+    path = _mini(tmp_path, overdue, "")
+    pack = egovrules.load_pack(path)
+    gaps = uncovered_rules(pack, run_pack_tests(pack))
+    assert gaps == {"never_violated": ["mini.website.security_system"], "never_satisfied": []}
+    assert main(["test", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL mini: rule mini.website.security_system is never violated by any case" in out

@@ -1,0 +1,152 @@
+"""``egovrules watch``: events in as JSON lines, violations out as JSON lines, exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from egovrules.cli import main
+from tests.conftest import FIXTURES, ROOT
+
+ONLINE = [
+    {
+        "subject_id": "site-1",
+        "subject_kind": "website",
+        "type": "interactive_column_opened",
+        "at": "2026-03-01",
+    },
+    {"subject_id": "site-1", "subject_kind": "website", "type": "online", "at": "2026-03-01"},
+]
+FILING = "wuhan.website.police_filing_15_days"
+
+
+def _write(path: Path, events: list[Any]) -> Path:
+    path.write_text(
+        "".join((e if isinstance(e, str) else json.dumps(e)) + "\n" for e in events),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _alerts(out: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def test_watch_prints_the_deadline_violation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Replaying a site that went online on 1 March, with the clock moved to 22 March, prints
+    the police-filing violation dated 17 March with its article, and exits 1."""
+    events = _write(tmp_path / "events.jsonl", ONLINE)
+    code = main(["watch", "--city", "wuhan", "--as-of", "2026-03-22", str(events)])
+    assert code == 1
+    filing = [a for a in _alerts(capsys.readouterr().out) if a["rule_id"] == FILING]
+    assert len(filing) == 1
+    assert filing[0]["at"] == "2026-03-17" and filing[0]["cause"] == "deadline"
+    assert filing[0]["subject"] == {"id": "site-1", "kind": "website"}
+    assert (filing[0]["citation"]["article"], filing[0]["citation"]["paragraph"]) == (15, 2)
+
+
+def test_watch_reads_standard_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``-`` reads the events from standard input."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(json.dumps(e) + "\n" for e in ONLINE)))
+    assert main(["watch", "--city", "wuhan", "--as-of", "2026-03-22", "-"]) == 1
+    assert FILING in {a["rule_id"] for a in _alerts(capsys.readouterr().out)}
+
+
+def test_bad_lines_are_reported_and_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line that is not JSON, or not a valid event, is reported with its file and line on
+    standard error; the other lines are still watched; the exit code is 2."""
+    events = _write(
+        tmp_path / "events.jsonl",
+        [
+            ONLINE[0],
+            "not json",
+            {"subject_id": "x", "subject_kind": "website", "type": "nope", "at": "2026-03-02"},
+            ONLINE[1],
+        ],
+    )
+    code = main(["watch", "--city", "wuhan", "--as-of", "2026-03-22", str(events)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert f"{events}:2:1: error[E500]: not a JSON object" in err
+    assert f"{events}:3:1: error[E500]" in err and "unknown website event type 'nope'" in err
+    assert FILING in {a["rule_id"] for a in _alerts(out)}
+    assert "Traceback" not in err
+
+
+def test_a_quiet_stream_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Events that break no rule print nothing and exit 0."""
+    events = _write(
+        tmp_path / "events.jsonl",
+        [
+            {
+                "subject_id": "n",
+                "subject_kind": "network",
+                "type": "requested",
+                "at": "2024-01-01",
+                "payload": {"request_type": "platform_access"},
+            }
+        ],
+    )
+    assert main(["watch", "--city", str(FIXTURES / "packs" / "mini.yaml"), str(events)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_a_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """A file that cannot be read exits 2 with a message, not a traceback."""
+    assert main(["watch", "--city", "wuhan", "/nonexistent/events.jsonl"]) == 2
+    assert "cannot read /nonexistent/events.jsonl" in capsys.readouterr().err
+
+
+def test_follow_reads_lines_appended_later(tmp_path: Path) -> None:
+    """With ``--follow`` the command keeps reading as the file grows: a violation raised by a
+    line appended after start is printed."""
+    events = _write(tmp_path / "events.jsonl", ONLINE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "egovrules",
+            "watch",
+            "--city",
+            "wuhan",
+            "--follow",
+            "--idle-exit",
+            "3",
+            str(events),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.0)  # let it reach the end of the file (the test asserts no timing)
+    with events.open("a", encoding="utf-8") as f:
+        f.write(
+            json.dumps(
+                {
+                    "subject_id": "site-1",
+                    "subject_kind": "website",
+                    "type": "updated",
+                    "at": "2026-03-30",
+                    "payload": {"set": {"name": "x"}},
+                }
+            )
+            + "\n"
+        )
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    filing = [a for a in _alerts(out) if a["rule_id"] == FILING]
+    assert [(a["at"], a["cause"]) for a in filing] == [("2026-03-17", "deadline")]
