@@ -9,10 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import chinese_calendar
 import pytest
 
 import egovrules
-from egovrules.calendar import CalendarGap, add_months, add_working_days, add_years, annual
+from egovrules.calendar import (
+    CalendarGap,
+    add_months,
+    add_working_days,
+    add_years,
+    annual,
+    covered_years,
+    is_workday,
+)
 from egovrules.report.model import Outcome
 from tests.test_conditions import MINI, make_pack
 
@@ -38,6 +47,26 @@ def test_unknown_year_is_never_guessed() -> None:
     """Outside the calendar's years the count raises, naming the year."""
     with pytest.raises(CalendarGap, match="2031"):
         add_working_days(D(2031, 3, 3), 7)
+
+
+def test_is_workday_agrees_with_the_package_on_every_day() -> None:
+    """``is_workday`` reads the package's tables instead of calling it per day: on every day
+    of every covered year it answers as ``chinese_calendar.is_workday``, and the years just
+    outside are refused by both."""
+    first, last = covered_years()
+    day, differ, days = D(first, 1, 1), [], 0
+    while day.year <= last:
+        if is_workday(day) != chinese_calendar.is_workday(day):
+            differ.append(day)
+        day += dt.timedelta(days=1)
+        days += 1
+    assert not differ, differ[:10]
+    assert days > 365 * 20  # 2004-2026 in chinese-calendar 1.11
+    for outside in (D(first - 1, 6, 1), D(last + 1, 6, 1)):
+        with pytest.raises(CalendarGap):
+            is_workday(outside)
+        with pytest.raises(NotImplementedError):
+            chinese_calendar.is_workday(outside)
 
 
 def test_relativedelta_semantics() -> None:

@@ -12,7 +12,7 @@ Periods in months and years use ``dateutil.relativedelta``: 2024-02-29 + 1 year 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import chinese_calendar
 from dateutil.relativedelta import relativedelta
@@ -24,6 +24,7 @@ __all__ = [
     "add_working_days",
     "add_years",
     "annual",
+    "covered_years",
     "is_workday",
 ]
 
@@ -41,13 +42,30 @@ class CalendarGap(Exception):
         self.day = day
 
 
-@lru_cache(maxsize=8192)
+@cache
+def covered_years() -> tuple[int, int]:
+    """First and last year the holiday calendar knows (2004-2026 for chinese-calendar 1.11):
+    the years of its holiday table, the range ``chinese_calendar.is_workday`` accepts."""
+    years = {day.year for day in chinese_calendar.holidays}
+    if not years:
+        raise RuntimeError("the chinese-calendar package covers no year")  # a broken install
+    return min(years), max(years)
+
+
 def is_workday(day: dt.date) -> bool:
-    """True on a Chinese working day (adjusted weekend workdays included)."""
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        raise CalendarGap(day) from None
+    """True on a Chinese working day (adjusted weekend workdays included).
+
+    The package's own rule (``chinese_calendar.is_workday``) read from its public tables:
+    an adjusted workday, or Monday to Friday and not a statutory holiday. The package checks
+    the year range on every call, which made a year of days cost a tenth of a second;
+    ``tests/test_calendar.py`` proves the two agree on every day of every covered year.
+    """
+    first, last = covered_years()
+    if not first <= day.year <= last:
+        raise CalendarGap(day)
+    if day in chinese_calendar.workdays:
+        return True
+    return day.weekday() < 5 and day not in chinese_calendar.holidays
 
 
 @lru_cache(maxsize=8192)

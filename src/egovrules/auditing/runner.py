@@ -29,7 +29,7 @@ from egovrules.auditing.engine import Engine, Progress, open_engine, source_form
 from egovrules.backends.sql.compile import KindQuery, SqlUnsupported, compile_kind, outcome_column
 from egovrules.backends.sql.dialect import DIALECTS
 from egovrules.backends.sql.layout import InType, Layout, layout_of, subjects_to_arrow
-from egovrules.backends.sql.workdays import calendar_tables
+from egovrules.backends.sql.workdays import CALENDAR_TABLES, calendar_tables
 from egovrules.errors import Diagnostic, InputError, SubjectError, UsageError
 from egovrules.pack.compiled import Pack, load_pack, today_in_china
 from egovrules.report.model import Outcome
@@ -238,11 +238,8 @@ def _pack(pack: Pack | str | os.PathLike[str]) -> Pack:
 
 
 def _compile(pack: Pack, kind: str, as_of: dt.date, dialect: Any) -> KindQuery:
-    waivers = dialect.filter.format(
-        list="s." + dialect.ident("waivers"),
-        var="egr_w",
-        pred=f"egr_w.{dialect.ident('expires')} >= DATE '{as_of.isoformat()}'",
-    )
+    # The subject's waivers ride along unread: only the few rows with a finding look at them.
+    waivers = "s." + dialect.ident("waivers")
     try:
         return compile_kind(pack.ruleset, kind, as_of, dialect, extra=[("waivers", waivers)])
     except SqlUnsupported as exc:
@@ -258,6 +255,7 @@ class _Session:
         self.pack = pack
         self.as_of = as_of
         self.label = "input"
+        self.subjects = 0
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -269,10 +267,9 @@ class _Session:
         normalized = layout.normalize_sql(schema, self.d, _INPUT)
         self.engine.execute(f"CREATE OR REPLACE TEMPORARY VIEW {_SUBJECTS} AS {normalized}")
         query = _compile(self.pack, kind, self.as_of, self.d)
-        for fallback in (False, True):
-            tables = calendar_tables(fallback)
-            if any(name in query.calendars for name in tables):
-                for name, table in tables.items():
+        for fallback, names in CALENDAR_TABLES.items():
+            if query.calendars.intersection(names):
+                for name, table in calendar_tables(fallback).items():
                     self.engine.register_arrow(name, table)
         self.engine.register_arrow(_RULES, _rules_table(self.pack, query))
         return query
@@ -359,24 +356,29 @@ class _Session:
     # -- judging ---------------------------------------------------------------------------
 
     def find(self, query: KindQuery, progress: Progress | None) -> None:
-        """Materialize the outcomes (one small integer per rule and subject), then the
-        findings: (subject, rule, code) for violated, pending and undetermined rules, with the
-        subject's unexpired waivers. Unpivoting stored codes is far cheaper than unpivoting
-        the rules' expressions."""
-        codes = ", ".join(
-            f"CAST({outcome_column(i)} AS TINYINT) AS {outcome_column(i)}"
-            for i in range(len(query.rules))
+        """Materialize the outcomes (one small integer per rule) of the subjects with a
+        finding, then the findings: (subject, rule, code) for violated, pending and
+        undetermined rules, with the subject's waivers. Unpivoting stored codes is far cheaper
+        than unpivoting the rules' expressions, and most subjects have no finding to store."""
+        lo, hi = int(Outcome.VIOLATED), int(Outcome.UNDETERMINED)
+        names = [outcome_column(i) for i in range(len(query.rules))]
+        codes = ", ".join(f"CAST({c} AS TINYINT) AS {c}" for c in names)
+        found = " OR ".join(f"{c} BETWEEN {lo} AND {hi}" for c in names) or "FALSE"
+        select = (
+            f"SELECT subject_id, waivers{', ' if codes else ''}{codes} "
+            f"FROM ({query.sql}) AS o WHERE {found}"
         )
-        select = f"SELECT subject_id, waivers{', ' if codes else ''}{codes} FROM ({query.sql}) AS o"
         self.engine.execute(self.d.create_table.format(name=_OUTCOMES, query=select), progress)
+        self.subjects = int(
+            self.engine.to_arrow(f"SELECT count(*) AS n FROM {_SUBJECTS}").column("n")[0].as_py()
+        )
         if not query.rules:
             select = (
                 f"SELECT subject_id, waivers, CAST(NULL AS {self.d.string_type}) AS rule_col, "
                 f"CAST(0 AS TINYINT) AS code FROM {_OUTCOMES} WHERE FALSE"
             )
         else:
-            columns = ", ".join(outcome_column(i) for i in range(len(query.rules)))
-            lo, hi = int(Outcome.VIOLATED), int(Outcome.UNDETERMINED)
+            columns = ", ".join(names)
             select = (
                 f"SELECT subject_id, waivers, rule_col, code FROM {_OUTCOMES} "
                 f"UNPIVOT (code FOR rule_col IN ({columns})) WHERE code BETWEEN {lo} AND {hi}"
@@ -388,7 +390,8 @@ class _Session:
         waiver = self.d.some.format(
             list="f.waivers",
             var="egr_w",
-            pred=f"egr_w.{self.d.ident('rule')} IN (m.rule_id, m.concept)",
+            pred=f"egr_w.{self.d.ident('rule')} IN (m.rule_id, m.concept) "
+            f"AND egr_w.{self.d.ident('expires')} >= DATE '{self.as_of.isoformat()}'",
         )
         return (
             f"SELECT f.subject_id, f.code, COALESCE({waiver}, FALSE) AS waived, m.* "
@@ -426,11 +429,10 @@ class _Session:
     def totals(self) -> tuple[int, int]:
         """Subjects audited, and subjects with a standing violation."""
         row = self.engine.to_arrow(
-            f"SELECT (SELECT count(*) FROM {_OUTCOMES}) AS n, "
-            f"(SELECT count(DISTINCT subject_id) FROM ({self._judged()}) AS j "
-            f"WHERE code = {int(Outcome.VIOLATED)} AND NOT waived) AS v"
+            f"SELECT count(DISTINCT subject_id) AS v FROM ({self._judged()}) AS j "
+            f"WHERE code = {int(Outcome.VIOLATED)} AND NOT waived"
         ).to_pylist()[0]
-        return int(row["n"]), int(row["v"])
+        return self.subjects, int(row["v"])
 
     def violations_sql(self, query: KindQuery) -> str:
         """One row per violation, with its rule and citation, in ``VIOLATION_COLUMNS``."""

@@ -24,7 +24,7 @@ from typing import Any
 
 from egovrules import calendar
 
-__all__ = ["CALENDAR_TABLES", "FALLBACK_RANGE", "calendar_tables", "covered_years"]
+__all__ = ["CALENDAR_TABLES", "FALLBACK_RANGE", "calendar_tables"]
 
 CALENDAR_TABLES: dict[bool, tuple[str, str]] = {
     False: ("egr_cal", "egr_workday"),
@@ -37,24 +37,9 @@ FALLBACK_RANGE = (1900, 2199)
 
 
 @cache
-def covered_years() -> tuple[int, int]:
-    """First and last year the holiday calendar knows (2004-2026 for chinese-calendar 1.11)."""
-    years = []
-    for year in range(FALLBACK_RANGE[0], FALLBACK_RANGE[1] + 1):
-        try:
-            calendar.is_workday(dt.date(year, 6, 1))
-        except calendar.CalendarGap:
-            continue
-        years.append(year)
-    if not years:
-        raise RuntimeError("the chinese-calendar package covers no year")  # a broken install
-    return years[0], years[-1]
-
-
-@cache
 def _days(fallback: bool) -> tuple[list[dt.date], list[int], list[int], list[dt.date]]:
-    first, last = FALLBACK_RANGE if fallback else covered_years()
-    covered = covered_years()
+    covered = calendar.covered_years()
+    first, last = FALLBACK_RANGE if fallback else covered
     day = dt.date(first, 1, 1)
     end = dt.date(last, 12, 31)
     days = [day - dt.timedelta(days=1)]
