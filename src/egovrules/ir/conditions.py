@@ -428,7 +428,7 @@ class ConditionParser:
                     path,
                     "'@as_of' is the evaluation date; write {const: ...} for a literal",
                 )
-                return Const(None)
+                return unknown_expr()
             return Const(raw)
         if isinstance(raw, float):
             return Const(Decimal(str(raw)))
@@ -441,7 +441,7 @@ class ConditionParser:
                 f"mapping with one of: {', '.join(_EXPR_OPS)}",
                 path,
             )
-            return Const(None)
+            return unknown_expr()
         ((op, arg),) = raw.items()
         sub = (*path, op)
         if op == "field":
@@ -467,10 +467,10 @@ class ConditionParser:
                 f"did you mean {guess[0]!r}?" if guess else None,
                 key=True,
             )
-            return Const(None)
+            return unknown_expr()
         if not isinstance(arg, list) or len(arg) != 2:
             self.error("E208", f"'{op}' takes a list of two operands", sub)
-            return Const(None)
+            return unknown_expr()
         a = self._path_or_expr(arg[0], (*sub, 0), scopes)
         b = self._path_or_expr(arg[1], (*sub, 1), scopes)
         ka, kb = kind_of(a), kind_of(b)
