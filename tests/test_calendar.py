@@ -11,6 +11,9 @@ from pathlib import Path
 
 import chinese_calendar
 import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import egovrules
 from egovrules.calendar import (
@@ -67,6 +70,35 @@ def test_is_workday_agrees_with_the_package_on_every_day() -> None:
             is_workday(outside)
         with pytest.raises(NotImplementedError):
             chinese_calendar.is_workday(outside)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.one_of(
+        st.dates(),
+        st.datetimes(),
+        st.dates(dt.date(2000, 1, 28), dt.date(2030, 3, 31)),  # month ends and leap days
+    ),
+    st.integers(-130_000, 130_000) | st.integers(-40, 40),
+)
+def test_month_arithmetic_equals_relativedelta(day: dt.date, n: int) -> None:
+    """Months and years are computed directly; on any date (and date-time) and any count they
+    give what ``dateutil.relativedelta`` gives, and ``None`` exactly where it overflows."""
+
+    def reference(delta: relativedelta) -> dt.date | None:
+        try:
+            return day + delta
+        except (ValueError, OverflowError):
+            return None
+
+    assert add_months(day, n) == reference(relativedelta(months=n))
+    assert add_years(day, n // 12) == reference(relativedelta(years=n // 12))
+    month, mday = day.month, day.day
+    year = day.year + n // 12_000
+    expected = reference(relativedelta(years=n // 12_000, month=month, day=mday))
+    assert annual((month, mday), year) == (
+        None if expected is None else dt.date(expected.year, expected.month, expected.day)
+    )
 
 
 def test_relativedelta_semantics() -> None:

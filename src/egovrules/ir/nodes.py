@@ -113,7 +113,7 @@ class HoursBetween:
 @dataclass(frozen=True, slots=True)
 class Shift:
     """A date moved forward by an amount: calendar days, Chinese working days (the start
-    day not counted), months or years (``relativedelta``)."""
+    day not counted), months or years (as ``dateutil.relativedelta`` adds them)."""
 
     date: Expr
     amount: Expr
