@@ -19,6 +19,11 @@ into force or a parameter takes a new value, every subject is evaluated again; r
 conditions read the evaluation date itself (``@as_of``) are evaluated again for every subject
 of their kind on each ``advance_to``.
 
+**Snapshots.** ``snapshot()`` returns the monitor's state as JSON-able data (format in
+``egovrules.monitor_state``) and ``pack.monitor(state=...)`` rebuilds a monitor from it that
+behaves from then on exactly as the original would have: same alerts, same standing violations.
+``egovrules watch --checkpoint`` saves it so that a restart loses no event.
+
 A monitor is not thread-safe: use one thread per monitor (monitors are independent of one
 another, in one process or many). ``close()`` (or a ``with`` block) frees its durable-rules
 rulesets; garbage collection does too.
@@ -39,6 +44,7 @@ from egovrules.errors import UsageError
 from egovrules.events.fold import apply_event
 from egovrules.events.model import Event, event_date, parse_event
 from egovrules.ir.nodes import AsOf, Param, RuleIR
+from egovrules.monitor_state import STATE_FORMAT, pack_identity, read_state, unknown_rule
 
 # Waivers apply as in a snapshot check: the same function, so the two cannot drift apart.
 from egovrules.pack.compiled import _apply_waivers
@@ -71,9 +77,10 @@ class Alert:
 
 
 class Monitor:
-    """The pack's rules watching a stream of events. Build it with ``Pack.monitor()``."""
+    """The pack's rules watching a stream of events. Build it with ``Pack.monitor()``, or
+    ``Pack.monitor(state=...)`` to carry on from a ``snapshot()``."""
 
-    def __init__(self, pack: Pack) -> None:
+    def __init__(self, pack: Pack, state: Mapping[str, Any] | None = None) -> None:
         self._pack = pack
         self._program = compile_durable(pack.ruleset)
         self._sessions: dict[str, DurableSession] = {}
@@ -86,6 +93,8 @@ class Monitor:
         self._clock: dt.date | None = None
         self._milestones = sorted(_milestones(pack.rules))
         self._clock_kinds = frozenset(r.subject for r in pack.rules if _reads_as_of(r))
+        if state is not None:
+            self._restore(state)
 
     # -- the API ---------------------------------------------------------------------------
 
@@ -136,6 +145,34 @@ class Monitor:
         """Ids of the subjects seen, in order of their first event."""
         return tuple(self._subjects)
 
+    def snapshot(self) -> dict[str, Any]:
+        """The monitor's state as JSON-able data, from which ``pack.monitor(state=...)``
+        rebuilds a monitor that behaves from then on as this one would.
+
+        Deterministic: subjects in the order of their first event, rule ids and timers sorted,
+        so two monitors fed the same events give equal snapshots (and, with ``json.dumps(...,
+        sort_keys=True)``, the same bytes). The layout is described in
+        ``egovrules.monitor_state``.
+        """
+        subjects = []
+        for sid, subject in self._subjects.items():
+            program = self._program.kinds.get(subject.kind)
+            violated = self._violated.get(sid, frozenset())
+            subjects.append(
+                {
+                    "subject": subject.model_dump(mode="json"),
+                    "violated": sorted(program.rules[i].id for i in violated) if program else [],
+                    "standing": sorted(self._standing.get(sid, frozenset())),
+                }
+            )
+        return {
+            "format": STATE_FORMAT,
+            "pack": pack_identity(self._pack),
+            "clock": self._clock.isoformat() if self._clock is not None else None,
+            "subjects": subjects,
+            "timers": [[day.isoformat(), sid] for day, sid in sorted(self._timer_set)],
+        }
+
     def close(self) -> None:
         """Free the durable-rules rulesets; the monitor cannot be fed afterwards."""
         self._closed = True
@@ -153,6 +190,28 @@ class Monitor:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    # -- restoring -------------------------------------------------------------------------
+
+    def _restore(self, state: Mapping[str, Any]) -> None:
+        """Take over a snapshot's state (checked by ``read_state``; ``StateError`` if it is
+        not one of this pack). The durable-rules sessions are created on first use, as in a
+        new monitor: a subject's next evaluation replaces its fact, and nothing else of the
+        old sessions could change what fires."""
+        restored = read_state(state, self._pack)
+        for entry in restored.subjects:
+            subject = entry.subject
+            program = self._program.kinds.get(subject.kind)
+            index = {r.id: i for i, r in enumerate(program.rules)} if program else {}
+            unknown = sorted(entry.violated - index.keys())
+            if unknown:
+                raise unknown_rule(subject, unknown[0])
+            self._subjects[subject.id] = subject
+            self._violated[subject.id] = frozenset(index[r] for r in entry.violated)
+            self._standing[subject.id] = entry.standing
+        for timer in restored.timers:
+            self._set_timer(*timer)
+        self._clock = restored.clock
 
     # -- time ------------------------------------------------------------------------------
 

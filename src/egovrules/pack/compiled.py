@@ -127,14 +127,17 @@ class Pack:
         """The source document the pack was compiled from, if it came from a file."""
         return self._document
 
-    def monitor(self) -> Monitor:
+    def monitor(self, state: Mapping[str, Any] | None = None) -> Monitor:
         """A new event ``Monitor`` running this pack's rules on durable-rules (docs/monitor.md).
 
-        Needs the ``durable`` extra; each monitor has its own rulesets and clock.
+        Needs the ``durable`` extra; each monitor has its own rulesets and clock. With
+        ``state`` (what ``Monitor.snapshot()`` returned, possibly through JSON), the monitor
+        carries on from there, as the one that took the snapshot would have; a state taken
+        with another pack, or that is not a state, raises ``StateError`` (an ``InputError``).
         """
         from egovrules.monitor import Monitor  # noqa: PLC0415 - durable-rules is an extra
 
-        return Monitor(self)
+        return Monitor(self, state)
 
     def check(
         self, subject: SubjectBase | Mapping[str, Any], as_of: dt.date | None = None

@@ -1,0 +1,189 @@
+"""``Monitor.snapshot()`` and ``pack.monitor(state=...)``: a monitor rebuilt from a snapshot
+behaves from then on exactly as the monitor that took it.
+
+The histories are those of the agreement test (tests/test_monitor_agreement.py: several
+subjects of random kinds, random payloads, late arrivals, clock moves, refused events, over
+the four city packs and the two test packs). Each is cut at a random step; the first part is
+fed to a monitor whose snapshot goes through JSON into a new monitor, which is fed the rest.
+Its alerts equal those the uninterrupted monitor raises after the cut, and at the end both
+hold the same subjects, violations and state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import egovrules
+from egovrules.events import EventError
+from egovrules.monitor import Alert, Monitor
+from egovrules.monitor_state import STATE_FORMAT, StateError
+from tests.conftest import FIXTURES
+from tests.test_monitor_agreement import PACKS, histories
+
+D = dt.date
+FILING = "wuhan.website.police_filing_15_days"
+
+
+def _step(monitor: Monitor, step: str, value: Any) -> tuple[Alert, ...]:
+    """One step of a history; a refused event raises nothing (the monitor is unchanged)."""
+    try:
+        return monitor.advance_to(value) if step == "advance" else monitor.feed(value)
+    except EventError:
+        return ()
+
+
+def _through_json(state: dict[str, Any]) -> Any:
+    return json.loads(json.dumps(state, ensure_ascii=False, sort_keys=True))
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(history=histories(), data=st.data())
+def test_a_restored_monitor_carries_on_as_the_original(history: Any, data: st.DataObject) -> None:
+    """Cut anywhere, snapshot, JSON, restore, feed the rest: the alerts after the cut are the
+    uninterrupted monitor's, in the same order; at the end the standing violations, subjects,
+    clock and snapshot are equal."""
+    name, steps, as_of = history
+    pack = PACKS[name]
+    steps = [*steps, ("advance", as_of)]
+    cut = data.draw(st.integers(0, len(steps)), label="cut")
+    with pack.monitor() as whole:
+        for step, value in steps[:cut]:
+            _step(whole, step, value)
+        state = whole.snapshot()
+        with pack.monitor(state=_through_json(state)) as second:
+            assert second.snapshot() == state  # restoring loses and adds nothing
+            expected = [a for step, value in steps[cut:] for a in _step(whole, step, value)]
+            got = [a for step, value in steps[cut:] for a in _step(second, step, value)]
+            assert got == expected
+            assert second.clock == whole.clock
+            assert second.subject_ids == whole.subject_ids
+            for sid in whole.subject_ids:
+                assert second.subject(sid) == whole.subject(sid)
+                assert second.violations(sid) == whole.violations(sid)
+            assert second.snapshot() == whole.snapshot()
+
+
+def _site_events() -> list[dict[str, Any]]:
+    def ev(etype: str, at: str, **payload: Any) -> dict[str, Any]:
+        return {
+            "subject_id": "site-1",
+            "subject_kind": "website",
+            "type": etype,
+            "at": at,
+            "payload": payload,
+        }
+
+    return [
+        ev("registered", "2026-03-01", attributes={"name": "武汉市人民政府门户网站"}),
+        ev("interactive_column_opened", "2026-03-01"),
+        ev("online", "2026-03-01"),
+    ]
+
+
+def test_a_snapshot_is_json_and_deterministic(wuhan: egovrules.Pack) -> None:
+    """The snapshot is plain JSON data; two monitors fed the same events give the same bytes;
+    the pending police-filing timer (17 March) is in it."""
+    dumps = []
+    for _ in range(2):
+        with wuhan.monitor() as monitor:
+            monitor.feed_all(_site_events())
+            dumps.append(json.dumps(monitor.snapshot(), ensure_ascii=False, sort_keys=True))
+    assert dumps[0] == dumps[1]
+    state = json.loads(dumps[0])
+    assert state["format"] == STATE_FORMAT
+    assert state["pack"] == {
+        "id": "wuhan",
+        "sha256": wuhan.ruleset.content_hash,
+        "weekday_fallback": False,
+    }
+    assert state["clock"] == "2026-03-01"
+    assert [s["subject"]["name"] for s in state["subjects"]] == ["武汉市人民政府门户网站"]
+    assert ["2026-03-17", "site-1"] in state["timers"]
+
+
+def test_the_deadline_fires_after_a_restore(wuhan: egovrules.Pack) -> None:
+    """A site online on 1 March, snapshotted that day and restored: moving the clock to 22
+    March raises the police-filing violation dated 17 March."""
+    with wuhan.monitor() as monitor:
+        monitor.feed_all(_site_events())
+        state = _through_json(monitor.snapshot())
+    with wuhan.monitor(state=state) as restored:
+        alerts = [a for a in restored.advance_to(D(2026, 3, 22)) if a.rule_id == FILING]
+    assert [(a.at, a.cause) for a in alerts] == [(D(2026, 3, 17), "deadline")]
+
+
+def test_a_state_of_another_pack_is_refused(wuhan: egovrules.Pack, mini: egovrules.Pack) -> None:
+    """A state taken with another pack, or with the same text compiled with the weekday
+    fallback, is refused with E511 naming both packs."""
+    with wuhan.monitor() as monitor:
+        monitor.feed_all(_site_events())
+        state = monitor.snapshot()
+    with pytest.raises(StateError) as info:
+        mini.monitor(state=state)
+    message = str(info.value)
+    assert "error[E511]" in message
+    assert f"pack wuhan (sha256 {wuhan.ruleset.content_hash[:12]})" in message
+    assert f"pack mini (sha256 {mini.ruleset.content_hash[:12]})" in message
+    clock = egovrules.load_pack(FIXTURES / "packs" / "clock.yaml")
+    with clock.monitor() as monitor:
+        state = monitor.snapshot()
+    fallback = egovrules.load_pack(FIXTURES / "packs" / "clock.yaml", weekday_fallback=True)
+    with pytest.raises(StateError, match=r"E511.*weekday fallback off"):
+        fallback.monitor(state=state)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda s: [], "a monitor state is a mapping, not list"),
+        (lambda s: {**s, "format": "egovrules.monitor/0"}, "format: 'egovrules.monitor/0'"),
+        (lambda s: {k: v for k, v in s.items() if k != "timers"}, "timers: Field required"),
+        (lambda s: {**s, "clock": "17 March"}, "clock: Input should be a valid date"),
+        (
+            lambda s: {
+                **s,
+                "subjects": [
+                    {**s["subjects"][0], "violated": [*s["subjects"][0]["violated"], "no.such"]}
+                ],
+            },
+            "subject 'site-1': no website rule 'no.such' in the pack",
+        ),
+        (
+            lambda s: {**s, "subjects": [{**s["subjects"][0], "standing": [FILING]}]},
+            f"standing rules that are not violated: {FILING}",
+        ),
+        (
+            lambda s: {**s, "subjects": s["subjects"] * 2},
+            "subjects.1: subject 'site-1' appears twice",
+        ),
+        (
+            lambda s: {
+                **s,
+                "subjects": [
+                    {**s["subjects"][0], "subject": {**s["subjects"][0]["subject"], "url": 3}}
+                ],
+            },
+            "subjects.0: url: Input should be a valid string",
+        ),
+        (lambda s: {**s, "timers": [["2026-03-17", "ghost"]]}, "unknown subject 'ghost'"),
+    ],
+)
+def test_a_malformed_state_is_an_e510(wuhan: egovrules.Pack, change: Any, message: str) -> None:
+    """Whatever is wrong with a state is an E510 naming it, never a traceback."""
+    with wuhan.monitor() as monitor:
+        monitor.feed_all(_site_events())
+        state = _through_json(monitor.snapshot())
+    with pytest.raises(StateError) as info:
+        wuhan.monitor(state=change(state))
+    assert "error[E510]: not a valid monitor state" in str(info.value)
+    assert message in str(info.value)
