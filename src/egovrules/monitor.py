@@ -46,8 +46,9 @@ from egovrules.events.model import Event, event_date, parse_event
 from egovrules.ir.nodes import AsOf, Param, RuleIR
 from egovrules.monitor_state import STATE_FORMAT, pack_identity, read_state, unknown_rule
 
-# Waivers apply as in a snapshot check: the same function, so the two cannot drift apart.
-from egovrules.pack.compiled import _apply_waivers
+# Violations are built and waivers applied as in a snapshot check: the same functions, so the
+# two cannot drift apart.
+from egovrules.pack.findings import apply_waivers, violation
 from egovrules.report.model import Violation
 from egovrules.subjects import Subject
 
@@ -278,7 +279,7 @@ class Monitor:
             rules = program.rules
             self._standing[subject.id] = frozenset(rules[i].id for i in firing.violated)
             new = [
-                self._pack._violation(rules[i], subject, self._clock)
+                violation(rules[i], subject, self._clock)
                 for i in sorted(firing.violated)
                 if rules[i].id not in before
             ]
@@ -291,10 +292,8 @@ class Monitor:
         program = self._program.kinds.get(subject.kind)
         if program is None or not violated:
             return ()
-        found = [
-            self._pack._violation(program.rules[i], subject, self._clock) for i in sorted(violated)
-        ]
-        return _apply_waivers(found, subject.waivers, self._clock)[0]
+        found = [violation(program.rules[i], subject, self._clock) for i in sorted(violated)]
+        return apply_waivers(found, subject.waivers, self._clock)[0]
 
     def _set_timer(self, day: dt.date, subject_id: str) -> None:
         timer = (day, subject_id)

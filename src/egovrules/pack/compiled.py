@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,16 +21,12 @@ from egovrules.backends.python import PythonBackend
 from egovrules.document import Document, DocumentError, read_document
 from egovrules.errors import Diagnostic, PackError, SubjectError, UsageError
 from egovrules.ir.compile import compile_document, validate_document
-from egovrules.ir.interpret import (
-    date_that_matters,
-    deadline_facts,
-    eval_expr,
-    undetermined_reason,
-)
-from egovrules.ir.nodes import Deadline, RuleIR, RuleSet
+from egovrules.ir.nodes import RuleIR, RuleSet
+from egovrules.pack import findings
+from egovrules.pack.findings import apply_waivers, violation
 from egovrules.pack.model import PackModel, TestsModel
 from egovrules.report.model import Outcome, Report, Undetermined, Upcoming, Violation
-from egovrules.subjects import SUBJECT_MODELS, SubjectBase, Waiver, parse_subject
+from egovrules.subjects import SUBJECT_MODELS, SubjectBase, parse_subject
 
 if TYPE_CHECKING:
     from egovrules.monitor import Monitor
@@ -158,12 +153,12 @@ class Pack:
         if any(code >= Outcome.VIOLATED for code in codes):
             for rule, code in zip(self._rules[kind], codes, strict=True):
                 if code == Outcome.VIOLATED:
-                    violations.append(self._violation(rule, subject, when))
+                    violations.append(violation(rule, subject, when))
                 elif code == Outcome.PENDING:
-                    upcoming.append(self._upcoming(rule, subject, when))
+                    upcoming.append(findings.upcoming(rule, subject, when))
                 elif code == Outcome.UNDETERMINED:
-                    undetermined.append(self._undetermined(rule, subject, when))
-        standing, waived, expired = _apply_waivers(violations, subject.waivers, when)
+                    undetermined.append(findings.undetermined(rule, subject, when))
+        standing, waived, expired = apply_waivers(violations, subject.waivers, when)
         return Report(
             subject_id=subject.id,
             subject_kind=kind,
@@ -193,51 +188,6 @@ class Pack:
             f"{effective.isoformat() if effective else '?'}, after the date that matters",
         )
 
-    def _violation(self, rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Violation:
-        messages = render_messages(rule, subject, as_of)
-        return Violation(
-            rule_id=rule.id,
-            concept=rule.concept,
-            severity=rule.severity,
-            message=dict(messages)["en"],
-            messages=messages,
-            citation=rule.citations[0],
-            citations=rule.citations,
-            actor=_actor(rule, subject, as_of),
-            authority=rule.authority,
-        )
-
-    def _upcoming(self, rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Upcoming:
-        assert isinstance(rule.requires, Deadline)
-        facts = deadline_facts(
-            rule.requires, (subject,), as_of, date_that_matters(rule, subject, as_of)
-        )
-        assert facts.due is not None
-        messages = render_messages(rule, subject, as_of)
-        return Upcoming(
-            rule_id=rule.id,
-            concept=rule.concept,
-            severity=rule.severity,
-            due=facts.due,
-            days_left=(facts.due - as_of).days,
-            message=dict(messages)["en"],
-            messages=messages,
-            citation=rule.citations[0],
-            citations=rule.citations,
-            actor=_actor(rule, subject, as_of),
-            authority=rule.authority,
-        )
-
-    def _undetermined(self, rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Undetermined:
-        return Undetermined(
-            rule_id=rule.id,
-            concept=rule.concept,
-            severity=rule.severity,
-            reason=undetermined_reason(rule, subject, as_of) or "undetermined",
-            citation=rule.citations[0],
-            citations=rule.citations,
-        )
-
 
 def _validate(data: Mapping[str, Any]) -> SubjectBase:
     try:
@@ -251,73 +201,3 @@ def _validate(data: Mapping[str, Any]) -> SubjectBase:
         ) from None
     except ValueError as exc:
         raise SubjectError([Diagnostic("E303", str(exc))]) from None
-
-
-def _apply_waivers(
-    violations: list[Violation], waivers: tuple[Waiver, ...], as_of: dt.date
-) -> tuple[tuple[Violation, ...], tuple[tuple[Violation, Waiver], ...], tuple[Waiver, ...]]:
-    """Split violations into those that stand and those an unexpired waiver covers; list the
-    waivers that have expired (an expired waiver is itself a finding)."""
-    if not waivers:
-        return tuple(violations), (), ()
-    active = [w for w in waivers if w.expires >= as_of]
-    expired = tuple(w for w in waivers if w.expires < as_of)
-    stand: list[Violation] = []
-    waived: list[tuple[Violation, Waiver]] = []
-    for v in violations:
-        match = next((w for w in active if w.rule in (v.rule_id, v.concept)), None)
-        if match is None:
-            stand.append(v)
-        else:
-            waived.append((v, match))
-    return tuple(stand), tuple(waived), expired
-
-
-def _actor(rule: RuleIR, subject: Any, as_of: dt.date) -> str | None:
-    """Who must act: the rule's ``actor`` field of the subject, if it names one."""
-    if rule.actor is None:
-        return None
-    value = eval_expr(rule.actor, (subject,), as_of)
-    return None if value is None else str(value)
-
-
-def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[str, str], ...]:
-    """The rule's message in each of its languages, filled with the subject's values."""
-    on = date_that_matters(rule, subject, as_of)
-    facts = (
-        deadline_facts(rule.requires, (subject,), as_of, on)
-        if isinstance(rule.requires, Deadline)
-        else None
-    )
-    out = []
-    for lang, parts in rule.messages:
-        text = []
-        for part in parts:
-            if isinstance(part, str):
-                text.append(part)
-            elif part.fact is not None:
-                text.append(format_value(getattr(facts, part.fact, None), part.fallback, lang))
-            else:
-                assert part.expr is not None
-                value = eval_expr(part.expr, (subject,), as_of, on)
-                text.append(format_value(value, part.fallback, lang))
-        out.append((lang, "".join(text)))
-    return tuple(out)
-
-
-def format_value(value: Any, fallback: str | None = None, language: str = "en") -> str:
-    """A value as a message shows it: ISO dates, plain decimals, sorted sets."""
-    zh = language == "zh"
-    if value is None:
-        return fallback if fallback is not None else ("无" if zh else "none")
-    if isinstance(value, bool):
-        return ("是" if value else "否") if zh else ("yes" if value else "no")
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, (frozenset, set)):
-        return ("、" if zh else ", ").join(sorted(map(str, value))) or ("无" if zh else "none")
-    if isinstance(value, tuple):
-        return f"{len(value)}项" if zh else f"{len(value)} item(s)"
-    return str(value)
