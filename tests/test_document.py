@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +76,46 @@ def test_deep_nesting_is_refused() -> None:
     """Nesting is bounded."""
     raw = ("[" * 100 + "]" * 100).encode()
     assert [c for c, _, _ in _codes(raw)] == ["E005"]
+
+
+@pytest.mark.parametrize(
+    ("text", "col"),
+    [
+        ("a: " + "[" * 200_000 + "]" * 200_000 + "\n", 68),  # flow: the 65th bracket
+        ("- " * 50_000 + "x\n", 131),  # block: the 65th sequence
+    ],
+    ids=["flow", "block"],
+)
+def test_nesting_far_past_the_limit_is_refused_without_recursing(
+    text: str, col: int, tmp_path: Path
+) -> None:
+    """Tens of thousands of levels: refused from the parser's events before either composer
+    recurses (libyaml's overflowed the C stack, a segmentation fault; PyYAML's raised
+    RecursionError, a traceback). Run in a process of its own, so a crash fails the test
+    rather than the suite; the long line is shown as a window around the column."""
+    path = tmp_path / "deep.yaml"
+    path.write_text(text, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "egovrules", "check", "--city", "wuhan", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    out = run.stdout + run.stderr
+    assert run.returncode == 2, out[-2000:]
+    assert f"deep.yaml:1:{col}: error[E005]: nesting deeper than 64 levels" in out
+    assert "Traceback" not in out
+    assert len(out) < 2_000  # not the 400 KB line
+
+
+def test_the_pure_python_path_refuses_deep_nesting_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without libyaml the same scan, on PyYAML's own parser, refuses the document."""
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    text = "- " * 5_000 + "x\n"
+    with pytest.raises(DocumentError) as info:
+        document._Builder("t.yaml", text).build(fast=False)
+    assert [(d.code, d.span.col) for d in info.value.diagnostics if d.span] == [("E005", 131)]
 
 
 # -- libyaml and the pure-Python composer agree ------------------------------------------------

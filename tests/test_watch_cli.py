@@ -74,6 +74,7 @@ def test_bad_lines_are_reported_and_skipped(
             ONLINE[0],
             "not json",
             {"subject_id": "x", "subject_kind": "website", "type": "nope", "at": "2026-03-02"},
+            "[" * 100_000 + "]" * 100_000,  # beyond the JSON decoder's recursion
             ONLINE[1],
         ],
     )
@@ -82,6 +83,7 @@ def test_bad_lines_are_reported_and_skipped(
     assert code == 2
     assert f"{events}:2:1: error[E500]: not a JSON object" in err
     assert f"{events}:3:1: error[E500]" in err and "unknown website event type 'nope'" in err
+    assert f"{events}:4:1: error[E500]: not an event: nested too deeply" in err
     assert FILING in {a["rule_id"] for a in _alerts(out)}
     assert "Traceback" not in err
 

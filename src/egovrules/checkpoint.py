@@ -177,6 +177,8 @@ def load(path: Path) -> Checkpoint | None:
     except json.JSONDecodeError as exc:
         where = Span(str(path), exc.lineno, exc.colno)
         raise error(path, "E510", f"not a checkpoint: {exc.msg}", where, hint) from None
+    except RecursionError:
+        raise error(path, "E510", "not a checkpoint: nested too deeply", hint=hint) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise error(

@@ -164,9 +164,17 @@ class _Builder:
             raise DocumentError([self._reader_error(exc)], self.text) from None
         try:
             try:
+                deep = _too_deep(self.text)
+                if deep is not None:
+                    self._fail_at("E005", f"nesting deeper than {MAX_DEPTH} levels", deep)
                 root = _compose_fast(self.text) if fast else _FAILED
                 if root is _FAILED:
                     root = self.loader.get_single_node()
+            except RecursionError:  # only without libyaml: its parser bounds the scan above
+                raise DocumentError(
+                    [Diagnostic("E005", f"nesting deeper than {MAX_DEPTH} levels", self._span0())],
+                    self.text,
+                ) from None
             except yaml.MarkedYAMLError as exc:
                 if self.name.endswith(".json"):
                     return self._from_json()
@@ -192,6 +200,11 @@ class _Builder:
     def _from_json(self) -> Document:
         try:
             data = json.loads(self.text)
+        except RecursionError:
+            raise DocumentError(
+                [Diagnostic("E005", f"nesting deeper than {MAX_DEPTH} levels", self._span0())],
+                self.text,
+            ) from None
         except json.JSONDecodeError as exc:
             raise DocumentError(
                 [
@@ -221,8 +234,14 @@ class _Builder:
     def _span(self, mark: Any) -> Span:
         return Span(self.name, mark.line + 1 + self.line_offset, mark.column + 1)
 
+    def _span0(self) -> Span:
+        return Span(self.name, 1 + self.line_offset, 1)
+
     def _fail(self, code: str, message: str, node: yaml.Node, hint: str | None = None) -> None:
-        diagnostic = Diagnostic(code, message, self._span(node.start_mark), hint)
+        self._fail_at(code, message, node.start_mark, hint)
+
+    def _fail_at(self, code: str, message: str, mark: Any, hint: str | None = None) -> None:
+        diagnostic = Diagnostic(code, message, self._span(mark), hint)
         raise DocumentError([*self.errors, diagnostic], self.text)
 
     def _check_size(self, root: yaml.Node) -> None:
@@ -308,6 +327,35 @@ class _Builder:
 
 
 _FAILED: Any = object()
+
+# Both composers recurse once per level of nesting (libyaml's would overflow the C stack, the
+# pure-Python one raises RecursionError); the parsers below them do not. A document nesting
+# past this depth is refused from its event stream before any composer sees it.
+_RECURSION_GUARD = 4 * MAX_DEPTH
+
+
+def _too_deep(text: str) -> Any:
+    """The mark of the first value deeper than ``MAX_DEPTH`` when the document nests past
+    ``_RECURSION_GUARD`` levels, else None (also when the parser finds a fault: the composer
+    reports it, before reaching any deeper level)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    level = 0
+    first = None
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.NodeEvent) and level > MAX_DEPTH and first is None:
+                first = event.start_mark
+            if isinstance(event, yaml.CollectionStartEvent):
+                level += 1
+                if level > _RECURSION_GUARD:
+                    return first
+            elif isinstance(event, yaml.CollectionEndEvent):
+                level -= 1
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return None
 
 
 def _compose_fast(text: str) -> Any:

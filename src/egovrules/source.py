@@ -24,6 +24,9 @@ class Span:
         return f"{self.file}:{self.line}:{self.col}"
 
 
+_MAX_SHOWN = 120  # characters of a source line shown under a diagnostic
+
+
 def render_caret(span: Span, text: str | None) -> str:
     """Return the source line of ``span`` with a caret under its column (empty if unknown)."""
     if text is None:
@@ -34,8 +37,16 @@ def render_caret(span: Span, text: str | None) -> str:
     line = lines[span.line - 1]
     gutter = f"{span.line:>5} | "
     pad = " " * (len(gutter) - 2) + "| "
+    col = max(span.col - 1, 0)
+    if len(line) > _MAX_SHOWN:
+        # A very long line (a minified or hostile file) is shown as a window around the column.
+        start = max(0, min(col - _MAX_SHOWN // 2, len(line) - _MAX_SHOWN))
+        end = start + _MAX_SHOWN
+        lead = "…" if start > 0 else ""
+        line = lead + line[start:end] + ("…" if end < len(line) else "")
+        col = col - start + len(lead)
     # East Asian wide characters take two cells on a terminal: keep the caret under its target.
-    prefix = line[: max(span.col - 1, 0)]
+    prefix = line[:col]
     width = sum(2 if _is_wide(ch) else 1 for ch in prefix)
     return f"{gutter}{line}\n{pad}{' ' * width}^"
 

@@ -259,6 +259,10 @@ def _parse(line: str, name: str, number: int) -> Any:
         raise _LineError(
             Diagnostic("E500", f"not a JSON object: {exc.msg}", Span(name, number, exc.colno))
         ) from None
+    except RecursionError:  # thousands of nested brackets
+        raise _LineError(
+            Diagnostic("E500", "not an event: nested too deeply", Span(name, number, 1))
+        ) from None
 
 
 class _LineError(EgovrulesError):
