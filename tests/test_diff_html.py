@@ -4,6 +4,7 @@ is saved with the test's output. Nothing is served on the network."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,8 @@ def browser(tmp_path: Path) -> Iterator[Any]:
         CHROMEDRIVER if CHROMEDRIVER.exists() else Path(shutil.which("chromedriver") or "")
     )
     if not chromium.is_file() or not driver_path.is_file():
+        if os.environ.get("CI"):  # .ci/run installs them: a CI run without them is broken
+            pytest.fail("chromium and chromedriver are missing on a CI run (.ci/run installs them)")
         pytest.skip(
             "chromium and chromedriver are not installed (Debian: apt-get install chromium "
             "chromium-driver; .ci/run does this): the browser test of the HTML diff cannot run"
