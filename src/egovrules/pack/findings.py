@@ -36,18 +36,7 @@ __all__ = [
 def violation(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Violation:
     """The violation of ``rule`` by ``subject`` on ``as_of``: messages filled with the
     subject's values in every language of the rule, citations, actor and authority."""
-    messages = render_messages(rule, subject, as_of)
-    return Violation(
-        rule_id=rule.id,
-        concept=rule.concept,
-        severity=rule.severity,
-        message=dict(messages)["en"],
-        messages=messages,
-        citation=rule.citations[0],
-        citations=rule.citations,
-        actor=actor_of(rule, subject, as_of),
-        authority=rule.authority,
-    )
+    return Violation(**_finding(rule, subject, as_of))
 
 
 def upcoming(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Upcoming:
@@ -57,20 +46,25 @@ def upcoming(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Upcoming:
         rule.requires, (subject,), as_of, date_that_matters(rule, subject, as_of)
     )
     assert facts.due is not None
-    messages = render_messages(rule, subject, as_of)
     return Upcoming(
-        rule_id=rule.id,
-        concept=rule.concept,
-        severity=rule.severity,
-        due=facts.due,
-        days_left=(facts.due - as_of).days,
-        message=dict(messages)["en"],
-        messages=messages,
-        citation=rule.citations[0],
-        citations=rule.citations,
-        actor=actor_of(rule, subject, as_of),
-        authority=rule.authority,
+        due=facts.due, days_left=(facts.due - as_of).days, **_finding(rule, subject, as_of)
     )
+
+
+def _finding(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> dict[str, Any]:
+    """What a violation and a running deadline both say of their rule and subject."""
+    messages = render_messages(rule, subject, as_of)
+    return {
+        "rule_id": rule.id,
+        "concept": rule.concept,
+        "severity": rule.severity,
+        "message": dict(messages)["en"],
+        "messages": messages,
+        "citation": rule.citations[0],
+        "citations": rule.citations,
+        "actor": actor_of(rule, subject, as_of),
+        "authority": rule.authority,
+    }
 
 
 def undetermined(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Undetermined:

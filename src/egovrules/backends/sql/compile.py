@@ -29,12 +29,11 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from typing import Any
 
 from egovrules.backends.base import rules_for
 from egovrules.backends.sql.dialect import Dialect
-from egovrules.backends.sql.layout import SEPARATOR, decimal_literal
+from egovrules.backends.sql.layout import SEPARATOR, literal
 from egovrules.backends.sql.workdays import CALENDAR_TABLES
 from egovrules.ir.conditions import kind_of
 from egovrules.ir.interpret import value_on
@@ -687,21 +686,12 @@ class _Generator:
         return "(CASE " + " ".join(whens) + " END)"
 
     def literal(self, value: Any) -> str:
-        if value is None:
-            return "NULL"
-        if isinstance(value, bool):
-            return "TRUE" if value else "FALSE"
-        if isinstance(value, int):
-            return str(value)
-        if isinstance(value, Decimal):
-            return decimal_literal(value)
-        if isinstance(value, dt.datetime):
-            return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
-        if isinstance(value, dt.date):
-            return f"DATE '{value.isoformat()}'"
-        if isinstance(value, str):
-            return self.d.string(value)
-        raise _Unsupported(f"no SQL literal for {value!r}")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)  # untyped: the engine types it by what it meets
+        try:
+            return literal(value, None, self.d)
+        except TypeError:
+            raise _Unsupported(f"no SQL literal for {value!r}") from None
 
 
 # A column reference (negated, or tested for null) costs less than a column of its own.
