@@ -150,13 +150,14 @@ class _Builder:
             return again._build(fast=False)
 
     def _build(self, *, fast: bool) -> Document:
-        """The document, composed by libyaml when PyYAML has it (``fast``) and by PyYAML's
-        pure-Python composer otherwise, or when libyaml finds any fault. Errors are always
-        those of the pure-Python path, whose messages and positions the diagnostics are
-        written for. A document PyYAML reads, libyaml reads alike, marks included
-        (``tests/test_document.py`` compares them on every bundled file and on generated
-        documents); libyaml is a little more lenient on odd flow-style scalars (``[n?ull]``),
-        which it reads as YAML 1.2 does, and composes about five times faster."""
+        """The document, composed from libyaml's events when PyYAML has it (``fast``,
+        ``_compose_fast``) and by PyYAML's pure-Python composer otherwise, or when the fast
+        path finds anything amiss. Errors are always those of the pure-Python path, whose
+        messages and positions the diagnostics are written for. A document PyYAML reads, the
+        fast path reads alike, marks included (``tests/test_document.py`` compares them on
+        every bundled file and on generated documents); libyaml is a little more lenient on
+        odd flow-style scalars (``[n?ull]``), which it reads as YAML 1.2 does. Packs load
+        about three times faster."""
         try:
             # The reader rejects control characters as soon as it is built.
             self.loader = yaml.SafeLoader(self.text)
@@ -164,11 +165,13 @@ class _Builder:
             raise DocumentError([self._reader_error(exc)], self.text) from None
         try:
             try:
-                deep = _too_deep(self.text)
-                if deep is not None:
-                    self._fail_at("E005", f"nesting deeper than {MAX_DEPTH} levels", deep)
                 root = _compose_fast(self.text) if fast else _FAILED
                 if root is _FAILED:
+                    # PyYAML's composer recurses once per level: a document nesting past the
+                    # guard is refused from its event stream before the composer sees it.
+                    deep = _too_deep(self.text)
+                    if deep is not None:
+                        self._fail_at("E005", f"nesting deeper than {MAX_DEPTH} levels", deep)
                     root = self.loader.get_single_node()
             except RecursionError:  # only without libyaml: its parser bounds the scan above
                 raise DocumentError(
@@ -328,9 +331,10 @@ class _Builder:
 
 _FAILED: Any = object()
 
-# Both composers recurse once per level of nesting (libyaml's would overflow the C stack, the
-# pure-Python one raises RecursionError); the parsers below them do not. A document nesting
-# past this depth is refused from its event stream before any composer sees it.
+# PyYAML's composer recurses once per level of nesting (RecursionError far down), libyaml's
+# would overflow the C stack; their parsers do not recurse. The fast path composes from
+# libyaml's events without recursion and hands a document nesting past this depth to the
+# pure-Python path, which refuses it from its event stream (``_too_deep``).
 _RECURSION_GUARD = 4 * MAX_DEPTH
 
 
@@ -358,9 +362,14 @@ def _too_deep(text: str) -> Any:
     return None
 
 
+class _Fault(Exception):
+    """Anything the fast path leaves to the pure-Python one, which reports it."""
+
+
 def _compose_fast(text: str) -> Any:
-    """The node graph of ``text`` composed by libyaml, or ``_FAILED`` when PyYAML was built
-    without it, the text has a tab, or libyaml reports a fault (its nesting limit included)."""
+    """The node graph of ``text``, composed from libyaml's events, or ``_FAILED`` when PyYAML
+    was built without libyaml, the text has a tab, or anything is amiss: a parser fault, an
+    undefined alias or repeated anchor, a second document, nesting past the guard."""
     loader_class = getattr(yaml, "CSafeLoader", None)
     if loader_class is None or "\t" in text:
         # libyaml reads a tab inside a plain scalar as part of it where PyYAML refuses it;
@@ -368,11 +377,71 @@ def _compose_fast(text: str) -> Any:
         return _FAILED
     loader = loader_class(text)
     try:
-        return loader.get_single_node()
-    except (yaml.YAMLError, RecursionError):
+        return _compose_events(loader)
+    except (yaml.YAMLError, _Fault):
         return _FAILED
     finally:
         loader.dispose()
+
+
+def _compose_events(loader: Any) -> yaml.Node | None:
+    """PyYAML's composition (``yaml.composer.Composer``: tags resolved by the loader, anchors,
+    aliases sharing their node) done with an explicit stack instead of recursion."""
+    loader.get_event()  # StreamStartEvent
+    if loader.check_event(yaml.StreamEndEvent):
+        return None
+    loader.get_event()  # DocumentStartEvent
+    anchors: dict[str, yaml.Node] = {}
+    open_nodes: list[yaml.CollectionNode] = []
+    keys: list[yaml.Node | None] = []  # for each open node, a mapping's key awaiting its value
+    root: yaml.Node | None = None
+    while not isinstance(event := loader.get_event(), yaml.DocumentEndEvent):
+        if isinstance(event, yaml.CollectionEndEvent):
+            open_nodes.pop().end_mark = event.end_mark
+            keys.pop()
+            continue
+        node: yaml.Node
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise _Fault
+            node = anchors[event.anchor]
+        else:
+            kind = {
+                yaml.ScalarEvent: yaml.ScalarNode,
+                yaml.SequenceStartEvent: yaml.SequenceNode,
+                yaml.MappingStartEvent: yaml.MappingNode,
+            }[type(event)]
+            tag = event.tag
+            if tag is None or tag == "!":
+                value = event.value if kind is yaml.ScalarNode else None
+                tag = loader.resolve(kind, value, event.implicit)
+            if kind is yaml.ScalarNode:
+                node = yaml.ScalarNode(
+                    tag, event.value, event.start_mark, event.end_mark, style=event.style
+                )
+            else:
+                node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            if event.anchor is not None:
+                if event.anchor in anchors:
+                    raise _Fault
+                anchors[event.anchor] = node
+        if not open_nodes:
+            root = node
+        elif isinstance(open_nodes[-1], yaml.SequenceNode):
+            open_nodes[-1].value.append(node)
+        elif keys[-1] is None:
+            keys[-1] = node
+        else:
+            open_nodes[-1].value.append((keys[-1], node))
+            keys[-1] = None
+        if isinstance(node, yaml.CollectionNode) and not isinstance(event, yaml.AliasEvent):
+            open_nodes.append(node)
+            keys.append(None)
+            if len(open_nodes) > _RECURSION_GUARD:
+                raise _Fault
+    if not loader.check_event(yaml.StreamEndEvent):
+        raise _Fault  # a second document
+    return root
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
