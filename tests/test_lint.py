@@ -3,6 +3,7 @@ for, and the tampering a lint must catch."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,21 @@ def test_bundled_packs_lint_clean(name: str) -> None:
 
 
 def test_bundled_sources_are_the_shared_regulations() -> None:
-    """rules/sources holds exact copies of the regulation texts the packs quote."""
-    for path in (ROOT / "rules" / "sources").glob("*.txt"):
-        assert path.read_bytes() == (SHARED / "regulations" / path.name).read_bytes()
+    """rules/sources holds exact copies of the regulation texts the packs quote: each file has
+    the sha256 recorded in rules/sources/SHA256SUMS when it was copied from
+    shared/regulations, and, where the shared texts lie beside this checkout, is byte for
+    byte the same as its original."""
+    folder = ROOT / "rules" / "sources"
+    recorded = dict(
+        reversed(line.split()) for line in (folder / "SHA256SUMS").read_text().splitlines()
+    )
+    copies = {p.name: p.read_bytes() for p in folder.glob("*.txt")}
+    assert sorted(copies) == sorted(recorded)
+    for name, data in copies.items():
+        assert hashlib.sha256(data).hexdigest() == recorded[name], name
+        original = SHARED / "regulations" / name
+        if original.exists():
+            assert data == original.read_bytes(), name
 
 
 def test_normalization() -> None:
