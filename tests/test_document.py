@@ -109,6 +109,35 @@ def test_nesting_far_past_the_limit_is_refused_without_recursing(
     assert len(out) < 2_000  # not the 400 KB line
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "col"),
+    [
+        ("a: " + "[" * 5_000 + "]" * 5_000 + "\n", 1, 68),
+        ("# c\r\nb:\r\n  键: {x: " + "[" * 5_000 + "]" * 5_000 + "}\n", 3, 72),
+        ("- " * 5_000 + "x\n", 1, 131),
+    ],
+    ids=["flow", "flow-inside-blocks", "block"],
+)
+def test_deep_nesting_is_refused_from_the_event_scan_alone(
+    text: str, line: int, col: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever libyaml the installed PyYAML bundles (0.2.6 stops at 1,000 levels itself, and
+    in flow style before yielding any deep event), the refusal comes from the linear event
+    scan: PyYAML's pure-Python composer, quadratic in open flow levels, is never reached.
+    Failed on PyYAML 6.0.4 before the scan was run again below libyaml's limit (1:1, 4 s)."""
+    if not hasattr(yaml, "CSafeLoader"):
+        pytest.fail("PyYAML was installed without libyaml: the fast path is what is tested")
+
+    def never(self: Any) -> Any:
+        raise AssertionError("the pure-Python composer was reached")
+
+    monkeypatch.setattr(yaml.SafeLoader, "get_single_node", never)
+    with pytest.raises(DocumentError) as info:
+        parse_document(text.encode(), "deep.yaml")
+    found = [(d.code, d.span.line, d.span.col) for d in info.value.diagnostics if d.span]
+    assert found == [("E005", line, col)]
+
+
 def test_the_pure_python_path_refuses_deep_nesting_too(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without libyaml the same scan, on PyYAML's own parser, refuses the document."""
     monkeypatch.delattr(yaml, "CSafeLoader")

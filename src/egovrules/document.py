@@ -341,8 +341,28 @@ _RECURSION_GUARD = 4 * MAX_DEPTH
 def _too_deep(text: str) -> Any:
     """The mark of the first value deeper than ``MAX_DEPTH`` when the document nests past
     ``_RECURSION_GUARD`` levels, else None (also when the parser finds a fault: the composer
-    reports it, before reaching any deeper level)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    reports it, before reaching any deeper level).
+
+    libyaml 0.2.6 (PyYAML 6.0.4) stops at 1,000 levels itself. In flow style its scanner holds
+    every token back while a simple key may still follow (up to 1,024 characters), so that
+    error comes before any deep event: the scan is then run again on the text before the
+    level libyaml refused, which ends, and yields its events, within the limit. Both scans
+    are linear in the text."""
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    found, fault = _scan_depth(loader_class, text)
+    mark = fault.problem_mark if fault is not None else None
+    if found is None and fault is not None and fault.problem == _LIBYAML_TOO_DEEP and mark:
+        found, _ = _scan_depth(loader_class, text[: mark.index])
+    return found
+
+
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+
+
+def _scan_depth(loader_class: Any, text: str) -> tuple[Any, yaml.MarkedYAMLError | None]:
+    """``_too_deep``'s scan of one text: the mark found (or None), and the parser's fault
+    that ended the scan early (or None)."""
+    loader = loader_class(text)
     level = 0
     first = None
     try:
@@ -352,14 +372,16 @@ def _too_deep(text: str) -> Any:
             if isinstance(event, yaml.CollectionStartEvent):
                 level += 1
                 if level > _RECURSION_GUARD:
-                    return first
+                    return first, None
             elif isinstance(event, yaml.CollectionEndEvent):
                 level -= 1
+    except yaml.MarkedYAMLError as exc:
+        return None, exc
     except yaml.YAMLError:
-        return None
+        return None, None
     finally:
         loader.dispose()
-    return None
+    return None, None
 
 
 class _Fault(Exception):
