@@ -49,6 +49,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import sys
 import threading
 import uuid
 import weakref
@@ -635,6 +636,11 @@ def _engine() -> Any:
         # an optional extra, imported when a monitor is first used; it ships no type information
         import durable_rules_engine  # type: ignore[import-not-found]  # noqa: PLC0415
     except ImportError:  # pragma: no cover - depends on the installation
+        if sys.version_info >= (3, 13):
+            raise ImportError(
+                "the event monitor runs on durable-rules, whose C core does not load on "
+                "Python 3.13 or later: use Python 3.11 or 3.12 for it"
+            ) from None
         raise ImportError(
             "the event monitor needs durable-rules: pip install 'egovrules[durable]'"
         ) from None
