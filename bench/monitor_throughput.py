@@ -9,7 +9,7 @@ project is registered, procured, accepted, put into operation, paid), it prints:
 
   * the snapshot evaluator: ``pack.check`` on the final subjects (subjects per second), and
     fold-and-check after every event (events per second: what a poller would do);
-  * the monitor: ``pack.monitor()`` fed every event, then ``advance_to`` the last day
+  * the monitor: ``Monitor(pack)`` fed every event, then ``advance_to`` the last day
     (events per second), and its ratio to fold-and-check;
   * the 20 Wuhan website rules of check_throughput.py: compiled from the pack into
     durable-rules (fact building included) against the same 20 rules written by hand in
@@ -36,7 +36,8 @@ from check_throughput import BASE, SAMPLE, SECURITY, best, generate
 import egovrules
 from egovrules.backends.durable import DurableSession, compile_durable
 from egovrules.backends.python import PythonBackend
-from egovrules.events import apply_event, parse_event
+from egovrules.monitoring.events import apply_event, parse_event
+from egovrules.monitoring.monitor import Monitor
 from egovrules.subjects import parse_subject
 
 WUHAN_POLICE = "municipal_public_security_department"
@@ -182,7 +183,7 @@ def main() -> None:
             pack.check(state[e.subject_id], as_of=e.day)
 
     def monitor_run() -> Any:
-        monitor = pack.monitor()
+        monitor = Monitor(pack)
         for e in events:
             monitor.feed(e)
         monitor.advance_to(last)

@@ -17,9 +17,9 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports():
-    from egovrules.document import DocumentError, parse_document
-    from egovrules.errors import PackError
     from egovrules.ir.compile import compile_document, validate_document
+    from egovrules.source.document import DocumentError, parse_document
+    from egovrules.source.errors import PackError
 
 ROOT = Path(__file__).resolve().parents[1]
 

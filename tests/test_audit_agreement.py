@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 import egovrules
 from egovrules.auditing import audit_outcomes, run_audit
 from egovrules.auditing.duckdb_engine import DuckDBEngine
+from egovrules.authoring.testing import _case_subject  # the pack's own fixture + overrides
 from egovrules.backends.base import InterpretingBackend
-from egovrules.pack.testing import _case_subject  # the pack's own fixture + overrides
 from egovrules.subjects import SUBJECT_MODELS, SubjectBase, parse_subject
 from tests.conftest import FIXTURES
 from tests.strategies import BASE, DATES, pack_strings, subject_data

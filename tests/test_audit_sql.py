@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 import egovrules
 from egovrules.auditing import VIOLATION_COLUMNS, audit_outcomes, audit_sql, run_audit
 from egovrules.backends.sql.layout import arrow_to_subject_data, layout_of, subjects_to_arrow
-from egovrules.errors import InputError, UsageError
+from egovrules.source.errors import InputError, UsageError
 from egovrules.subjects import parse_subject
 from tests.conftest import FIXTURES
 from tests.strategies import pack_strings, subject_data

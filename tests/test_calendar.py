@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import egovrules
-from egovrules.calendar import (
+from egovrules.law.calendar import (
     CalendarGap,
     add_months,
     add_working_days,
@@ -25,7 +25,7 @@ from egovrules.calendar import (
     covered_years,
     is_workday,
 )
-from egovrules.report.model import Outcome
+from egovrules.law.verdict import Outcome
 from tests.test_conditions import MINI, make_pack
 
 D = dt.date

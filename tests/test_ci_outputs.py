@@ -210,7 +210,7 @@ def test_glob_and_directory_inputs(in_root: Path, capsys: pytest.CaptureFixture[
 
 def test_progress_bar_only_on_a_terminal() -> None:
     """Piped output gets no progress bar; a terminal gets one."""
-    from egovrules.run import progress_bar
+    from egovrules.engine.run import progress_bar
 
     assert progress_bar(io.StringIO()) is None
 

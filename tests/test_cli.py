@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from egovrules.cli import main
-from egovrules.exitcodes import ExitCode
+from egovrules.engine.exitcodes import ExitCode
 from tests.conftest import FIXTURES
 
 MINI = str(FIXTURES / "packs" / "mini.yaml")

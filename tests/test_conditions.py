@@ -15,9 +15,9 @@ import yaml
 
 import egovrules
 from egovrules.backends.base import InterpretingBackend
-from egovrules.document import read_document
 from egovrules.ir.compile import compile_document
-from egovrules.report.model import Outcome
+from egovrules.law.verdict import Outcome
+from egovrules.source.document import read_document
 from tests.conftest import FIXTURES
 
 MINI = yaml.safe_load((FIXTURES / "packs" / "mini.yaml").read_text(encoding="utf-8"))

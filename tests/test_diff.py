@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import egovrules
-from egovrules.diff.model import CellStatus, PackDiff, Presence, Verdict, Witness
-from egovrules.errors import UsageError
-from egovrules.report.model import Outcome
+from egovrules.diffing.model import CellStatus, PackDiff, Presence, Verdict, Witness
+from egovrules.law.verdict import Outcome
+from egovrules.source.errors import UsageError
 from egovrules.subjects import parse_subject
 
 
@@ -158,7 +158,7 @@ def test_pack_against_itself_is_the_same(packs: dict[str, egovrules.Pack]) -> No
 def amended(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Wuhan's pack with the police filing period cut from 15 to 10 calendar days and a
     person accepted as the website maintainer: a hypothetical amendment."""
-    text = (Path(egovrules.pack.compiled.bundled_dir()) / "wuhan.yaml").read_text("utf-8")
+    text = (Path(egovrules.packdata.bundled.bundled_dir()) / "wuhan.yaml").read_text("utf-8")
     period = "  police_filing_days:\n    value: 15\n"
     maintainer = "        - {field: maintainer.kind, eq: agency}\n"
     assert text.count(period) == 1 and text.count(maintainer) == 1

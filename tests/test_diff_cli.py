@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from egovrules.cli import main
-from egovrules.diff.render.words import width
+from egovrules.diffing.render.words import width
 from tests.conftest import FIXTURES, ROOT
 
 CONCEPTS = [

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import egovrules
-from egovrules.diff.render.html import render_diff_html, render_matrix_html
+from egovrules.diffing.render.html import render_diff_html, render_matrix_html
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import egovrules
-from egovrules.diff.compare import compare_rules
-from egovrules.diff.implication import due_not_later, implies, param_uses
-from egovrules.diff.model import Verdict
+from egovrules.diffing.compare import compare_rules
+from egovrules.diffing.implication import due_not_later, implies, param_uses
+from egovrules.diffing.model import Verdict
 from egovrules.ir.interpret import evaluate_rule
 from egovrules.ir.nodes import All, AnyOf, Compare, Const, Field, Not, Param, Present, Shift
-from egovrules.report.model import Outcome
+from egovrules.law.verdict import Outcome
 from egovrules.subjects import SUBJECT_MODELS, parse_subject
 from egovrules.subjects.paths import FieldType
 from tests.strategies import DATES, pack_strings, subject_data

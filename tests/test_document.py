@@ -13,8 +13,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from egovrules import document
-from egovrules.document import DocumentError, parse_document
+from egovrules.source import document
+from egovrules.source.document import DocumentError, parse_document
 from tests.conftest import ROOT
 
 

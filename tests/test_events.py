@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from egovrules.events import EVENT_TYPES, Event, EventError, apply_event, fold, parse_event
+from egovrules.monitoring.events import (
+    EVENT_TYPES,
+    Event,
+    EventError,
+    apply_event,
+    fold,
+    parse_event,
+)
 from egovrules.subjects import Project, Website
 
 DOCS = __import__("pathlib").Path(__file__).resolve().parents[1] / "docs" / "monitor.md"

@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import egovrules
-from egovrules.document import DocumentError, parse_document
-from egovrules.errors import InputError
-from egovrules.inputs import read_subjects
-from egovrules.pack.lint import lint_pack
-from egovrules.pack.testing import run_pack_tests
+from egovrules.authoring.lint import lint_pack
+from egovrules.authoring.testing import run_pack_tests
+from egovrules.engine.inputs import read_subjects
+from egovrules.source.document import DocumentError, parse_document
+from egovrules.source.errors import InputError
 from egovrules.subjects import SUBJECT_MODELS, parse_subject
 from tests.conftest import FIXTURES, ROOT
 from tests.strategies import DATES, pack_strings, subject_data
@@ -175,7 +175,7 @@ def test_subject_files_of_any_bytes(tmp_path_factory: Any, raw: bytes) -> None:
 
 def test_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """A file over the size limit is refused before it is parsed."""
-    from egovrules import document
+    from egovrules.source import document
 
     monkeypatch.setattr(document, "MAX_BYTES", 10)
     with pytest.raises(DocumentError) as info:
@@ -203,13 +203,13 @@ INPUTS = [
 RENDER_ALL = """
 import datetime as dt, json, sys
 import egovrules
-from egovrules.cli import render
-from egovrules.run import RunOptions, run_check
+from egovrules.cli.app import render
+from egovrules.engine.run import RunOptions, run_check
 result = run_check(sys.argv[1:], RunOptions(as_of=dt.date(2026, 3, 22)))
 rules = {r.id: r for p in result.packs.values() for r in p.rules}
 out = {f: render(f, result.checked, rules, "en")
        for f in ("json", "sarif", "junit", "markdown", "github", "text")}
-from egovrules.diff.render import html, json as diff_json
+from egovrules.diffing.render import html, json as diff_json
 d = egovrules.diff(egovrules.load_pack("shantou"), egovrules.load_pack("wuhan"))
 out["diff-json"] = diff_json.render_json(d)
 out["diff-html"] = html.render_diff_html(d)

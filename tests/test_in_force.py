@@ -11,7 +11,7 @@ import yaml
 
 import egovrules
 from egovrules.backends.base import InterpretingBackend
-from egovrules.report.model import Outcome
+from egovrules.law.verdict import Outcome
 from tests.conftest import FIXTURES
 
 D = dt.date

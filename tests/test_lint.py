@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import egovrules
+from egovrules.authoring.lint import coverage, lint_pack
 from egovrules.cli import main
-from egovrules.pack.lint import coverage, lint_pack
-from egovrules.pack.normalize import normalize
+from egovrules.packdata.normalize import normalize
 from tests.conftest import ROOT, SHARED
 
 
@@ -109,7 +109,7 @@ def test_docs_check_fails_on_a_stale_page(tmp_path: Path) -> None:
 
 def test_vocabulary_defines_exactly_the_concepts_in_use() -> None:
     """Every concept a rule uses is defined (in English and Chinese), and none is unused."""
-    from egovrules.pack.vocabulary import load_vocabulary
+    from egovrules.packdata.vocabulary import load_vocabulary
 
     vocabulary = load_vocabulary().concepts
     used = {r.concept for n in egovrules.available_packs() for r in egovrules.load_pack(n).rules}

@@ -17,8 +17,9 @@ import pytest
 
 import egovrules
 from egovrules.backends.durable import DurableSession, compile_durable
-from egovrules.errors import EgovrulesError, UsageError
-from egovrules.events import EventError
+from egovrules.monitoring.events import EventError
+from egovrules.monitoring.monitor import Monitor
+from egovrules.source.errors import EgovrulesError, UsageError
 from tests.conftest import FIXTURES
 
 D = dt.date
@@ -47,7 +48,7 @@ FILING = "wuhan.website.police_filing_15_days"
 def test_police_filing_deadline_fires_on_day_16(wuhan: egovrules.Pack) -> None:
     """Online on 1 March without a filing: nothing on 16 March, a violation dated 17 March,
     raised by the deadline, citing article 15 paragraph 2."""
-    with wuhan.monitor() as monitor:
+    with Monitor(wuhan) as monitor:
         monitor.feed_all(site_online())
         assert FILING not in {a.rule_id for a in monitor.advance_to(D(2026, 3, 16))}
         alerts = [a for a in monitor.advance_to(D(2026, 3, 30)) if a.rule_id == FILING]
@@ -60,7 +61,7 @@ def test_police_filing_deadline_fires_on_day_16(wuhan: egovrules.Pack) -> None:
 
 def test_filing_on_the_last_day_is_in_time(wuhan: egovrules.Pack) -> None:
     """A filing on 16 March stops the deadline: no violation later."""
-    with wuhan.monitor() as monitor:
+    with Monitor(wuhan) as monitor:
         monitor.feed_all(site_online())
         monitor.feed(
             ev(
@@ -79,7 +80,7 @@ def test_filing_on_the_last_day_is_in_time(wuhan: egovrules.Pack) -> None:
 def test_a_late_filing_event_fires_the_deadline_first(wuhan: egovrules.Pack) -> None:
     """A filing dated 20 March first moves the clock past the deadline (a violation on 17
     March); the late filing keeps it violated and raises nothing new."""
-    with wuhan.monitor() as monitor:
+    with Monitor(wuhan) as monitor:
         monitor.feed_all(site_online())
         alerts = monitor.feed(ev("website", "site-1", "police_filed", "2026-03-20"))
         assert [(a.rule_id, a.at, a.cause) for a in alerts if a.rule_id == FILING] == [
@@ -90,7 +91,7 @@ def test_a_late_filing_event_fires_the_deadline_first(wuhan: egovrules.Pack) -> 
 
 def test_violations_match_the_snapshot_check(wuhan: egovrules.Pack) -> None:
     """The monitor's violations are the snapshot check's, message and citations included."""
-    with wuhan.monitor() as monitor:
+    with Monitor(wuhan) as monitor:
         monitor.feed_all(site_online())
         monitor.advance_to(D(2026, 3, 22))
         subject = monitor.subject("site-1")
@@ -102,7 +103,7 @@ def test_operation_before_acceptance(wuhan: egovrules.Pack) -> None:
     """Putting a project into use before acceptance is a violation the moment it happens
     (Wuhan art. 8); a later acceptance does not cure it."""
     rule = "wuhan.project.no_use_without_acceptance"
-    with wuhan.monitor() as monitor:
+    with Monitor(wuhan) as monitor:
         alerts = monitor.feed(ev("project", "p1", "put_into_operation", "2026-05-01"))
         assert [(a.rule_id, a.at, a.cause) for a in alerts if a.rule_id == rule] == [
             (rule, D(2026, 5, 1), "event")
@@ -115,7 +116,7 @@ def test_budget_rise_without_reapproval_until_reapproved(mini: egovrules.Pack) -
     """A budget adjustment above 10 % raises a violation; a re-approval clears it, and another
     rise does not alert again while a re-approval is on record."""
     rule = "mini.project.budget_reapproval"
-    with mini.monitor() as monitor:
+    with Monitor(mini) as monitor:
         monitor.feed(ev("project", "p1", "approved", "2024-01-10", total_investment="1000000"))
         assert (
             monitor.feed(
@@ -134,7 +135,7 @@ def test_budget_rise_without_reapproval_until_reapproved(mini: egovrules.Pack) -
 def test_rule_coming_into_force_is_a_clock_event(clock_pack: egovrules.Pack) -> None:
     """A site without a security system registered before the pack takes effect (2024-03-20)
     is not in violation until that day; advancing past it raises the violation on that day."""
-    with clock_pack.monitor() as monitor:
+    with Monitor(clock_pack) as monitor:
         assert monitor.feed(ev("website", "s", "registered", "2024-03-10")) == ()
         alerts = monitor.advance_to(D(2024, 3, 25))
     assert [(a.rule_id, a.at, a.cause) for a in alerts] == [
@@ -144,7 +145,7 @@ def test_rule_coming_into_force_is_a_clock_event(clock_pack: egovrules.Pack) -> 
 
 def test_versioned_period_is_taken_on_the_access_date(clock_pack: egovrules.Pack) -> None:
     """Online on 2 April 2024 (after the period became 10 days): late on 13 April, not 18."""
-    with clock_pack.monitor() as monitor:
+    with Monitor(clock_pack) as monitor:
         monitor.feed(ev("website", "s", "interactive_column_opened", "2024-04-02"))
         monitor.feed(ev("website", "s", "online", "2024-04-02"))
         alerts = [
@@ -159,7 +160,7 @@ def test_working_days_skip_the_holidays(clock_pack: egovrules.Pack) -> None:
     """Applied on 30 September 2024: the National Day holiday (1-7 October) is not counted, so
     the fifth working day is 12 October (an adjusted working Saturday) and 13 October is late."""
     rule = "clock.network.approval_in_working_days"
-    with clock_pack.monitor() as monitor:
+    with Monitor(clock_pack) as monitor:
         monitor.feed(ev("network", "n", "requested", "2024-09-30", request_type="platform_access"))
         assert rule not in {a.rule_id for a in monitor.advance_to(D(2024, 10, 12))}
         alerts = [a for a in monitor.advance_to(D(2024, 10, 20)) if a.rule_id == rule]
@@ -170,7 +171,7 @@ def test_working_days_beyond_the_calendar_are_never_violations(clock_pack: egovr
     """A period that runs into a year the holiday calendar does not cover is undetermined in a
     snapshot check; the monitor reports no violation for it either."""
     rule = "clock.network.approval_in_working_days"
-    with clock_pack.monitor() as monitor:
+    with Monitor(clock_pack) as monitor:
         monitor.feed(ev("network", "n", "requested", "2026-12-28", request_type="platform_access"))
         assert rule not in {a.rule_id for a in monitor.advance_to(D(2027, 6, 1))}
         subject = monitor.subject("n")
@@ -182,7 +183,7 @@ def test_working_days_beyond_the_calendar_are_never_violations(clock_pack: egovr
 def test_rule_reading_the_date_is_checked_when_the_clock_moves(clock_pack: egovrules.Pack) -> None:
     """A declaration not handled within 30 days: violated once the clock passes day 30."""
     rule = "clock.project.declaration_handled"
-    with clock_pack.monitor() as monitor:
+    with Monitor(clock_pack) as monitor:
         monitor.feed(ev("project", "p", "declared", "2024-03-25"))
         assert monitor.advance_to(D(2024, 4, 24)) == ()
         alerts = monitor.advance_to(D(2024, 4, 25))
@@ -191,7 +192,7 @@ def test_rule_reading_the_date_is_checked_when_the_clock_moves(clock_pack: egovr
 
 def test_a_waiver_holds_until_it_expires(wuhan: egovrules.Pack) -> None:
     """A waived violation is not reported until the day after the waiver expires."""
-    with wuhan.monitor() as monitor:
+    with Monitor(wuhan) as monitor:
         monitor.feed(
             ev(
                 "website",
@@ -212,7 +213,7 @@ def test_a_waiver_holds_until_it_expires(wuhan: egovrules.Pack) -> None:
 def test_replaying_last_years_events_gives_last_years_violations(wuhan: egovrules.Pack) -> None:
     """No wall clock: a history from 2004 raises its violations on 2004 dates, and an event
     arriving late (dated before the clock) is judged on the clock's date."""
-    with wuhan.monitor() as monitor:
+    with Monitor(wuhan) as monitor:
         monitor.feed_all(site_online(day="2004-09-01"))
         alerts = monitor.advance_to(D(2004, 12, 31))
         assert [a.at for a in alerts if a.rule_id == FILING] == [D(2004, 9, 17)]
@@ -224,7 +225,7 @@ def test_replaying_last_years_events_gives_last_years_violations(wuhan: egovrule
 def test_monitors_and_packs_are_isolated(wuhan: egovrules.Pack, mini: egovrules.Pack) -> None:
     """Two monitors of one pack and monitors of two packs live side by side: what one is fed
     the others never see."""
-    with wuhan.monitor() as a, wuhan.monitor() as b, mini.monitor() as c:
+    with Monitor(wuhan) as a, Monitor(wuhan) as b, Monitor(mini) as c:
         a.feed_all(site_online())
         c.feed_all(site_online())
         b.feed(ev("website", "x", "online", "2026-03-01"))
@@ -240,7 +241,7 @@ def test_monitors_and_packs_are_isolated(wuhan: egovrules.Pack, mini: egovrules.
 def test_no_durable_rules_error_reaches_the_user(mini: egovrules.Pack) -> None:
     """An event no rule matches (mini has no network rule) is simply quiet; a bad event is an
     ``EventError``; a closed monitor says so; all are egovrules errors."""
-    monitor = mini.monitor()
+    monitor = Monitor(mini)
     assert (
         monitor.feed(ev("network", "n", "requested", "2024-01-01", request_type="platform_access"))
         == ()
@@ -270,10 +271,20 @@ def test_many_rules_in_one_kind_are_split_into_groups(wuhan: egovrules.Pack) -> 
     fact of a subject that breaks every rule still reports every violation."""
     program = compile_durable(wuhan.ruleset).kinds["website"]
     assert len(program.groups) > 1
-    with wuhan.monitor() as monitor:
+    with Monitor(wuhan) as monitor:
         monitor.feed_all(site_online())
         monitor.advance_to(D(2026, 6, 1))
         subject = monitor.subject("site-1")
         assert subject is not None
         expected = wuhan.check(subject, D(2026, 6, 1)).violations
         assert len(expected) > 10 and monitor.violations("site-1") == expected
+
+
+def test_pack_monitor_is_a_deprecated_shim_for_one_release(wuhan: egovrules.Pack) -> None:
+    """``Pack.monitor()`` (the name before 0.2.0) still builds an ``egovrules.Monitor`` and
+    warns that it goes in 0.3.0; the engine builds it without importing the monitor's layer."""
+    with pytest.warns(DeprecationWarning, match=r"egovrules\.Monitor\(pack, state\)"):
+        monitor = wuhan.monitor()
+    with monitor:
+        assert isinstance(monitor, egovrules.Monitor)
+        assert monitor.feed_all([]) == ()

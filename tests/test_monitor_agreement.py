@@ -31,10 +31,11 @@ from pydantic import BaseModel
 
 import egovrules
 from egovrules.backends.base import rules_for
-from egovrules.events import EVENT_TYPES, EventError, apply_event, parse_event
-from egovrules.events.model import Registered, Updated, WaiverGranted
 from egovrules.ir.interpret import evaluate_rule
-from egovrules.report.model import Outcome
+from egovrules.law.verdict import Outcome
+from egovrules.monitoring.events import EVENT_TYPES, EventError, apply_event, parse_event
+from egovrules.monitoring.events.model import Registered, Updated, WaiverGranted
+from egovrules.monitoring.monitor import Monitor
 from egovrules.subjects import SUBJECT_MODELS
 from egovrules.subjects.paths import resolve_path
 from tests.conftest import FIXTURES
@@ -235,7 +236,7 @@ def test_monitor_equals_snapshot_at_every_step(history: Any) -> None:
     name, steps, as_of = history
     pack = PACKS[name]
     subjects: dict[str, Any] = {}  # the fold of the events accepted so far
-    with pack.monitor() as monitor:
+    with Monitor(pack) as monitor:
         for step, value in steps:
             if step == "advance":
                 monitor.advance_to(value)
@@ -268,7 +269,7 @@ def test_alerts_are_the_new_violations(history: Any) -> None:
     every violation that becomes standing is alerted, dated on the monitor's clock."""
     name, steps, as_of = history
     pack = PACKS[name]
-    with pack.monitor() as monitor:
+    with Monitor(pack) as monitor:
         for step, value in [*steps, ("advance", as_of)]:
             before = {sid: set(map(_key, monitor.violations(sid))) for sid in monitor.subject_ids}
             try:

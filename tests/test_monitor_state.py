@@ -1,4 +1,4 @@
-"""``Monitor.snapshot()`` and ``pack.monitor(state=...)``: a monitor rebuilt from a snapshot
+"""``Monitor.snapshot()`` and ``Monitor(pack, ...)``: a monitor rebuilt from a snapshot
 behaves from then on exactly as the monitor that took it.
 
 The histories are those of the agreement test (tests/test_monitor_agreement.py: several
@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import egovrules
-from egovrules.events import EventError
-from egovrules.monitor import Alert, Monitor
-from egovrules.monitor_state import STATE_FORMAT, StateError
+from egovrules.monitoring.events import EventError
+from egovrules.monitoring.monitor import Alert, Monitor
+from egovrules.monitoring.state import STATE_FORMAT, StateError
 from tests.conftest import FIXTURES
 from tests.test_monitor_agreement import PACKS, histories
 
@@ -56,11 +56,11 @@ def test_a_restored_monitor_carries_on_as_the_original(history: Any, data: st.Da
     pack = PACKS[name]
     steps = [*steps, ("advance", as_of)]
     cut = data.draw(st.integers(0, len(steps)), label="cut")
-    with pack.monitor() as whole:
+    with Monitor(pack) as whole:
         for step, value in steps[:cut]:
             _step(whole, step, value)
         state = whole.snapshot()
-        with pack.monitor(state=_through_json(state)) as second:
+        with Monitor(pack, _through_json(state)) as second:
             assert second.snapshot() == state  # restoring loses and adds nothing
             expected = [a for step, value in steps[cut:] for a in _step(whole, step, value)]
             got = [a for step, value in steps[cut:] for a in _step(second, step, value)]
@@ -95,7 +95,7 @@ def test_a_snapshot_is_json_and_deterministic(wuhan: egovrules.Pack) -> None:
     the pending police-filing timer (17 March) is in it."""
     dumps = []
     for _ in range(2):
-        with wuhan.monitor() as monitor:
+        with Monitor(wuhan) as monitor:
             monitor.feed_all(_site_events())
             dumps.append(json.dumps(monitor.snapshot(), ensure_ascii=False, sort_keys=True))
     assert dumps[0] == dumps[1]
@@ -114,10 +114,10 @@ def test_a_snapshot_is_json_and_deterministic(wuhan: egovrules.Pack) -> None:
 def test_the_deadline_fires_after_a_restore(wuhan: egovrules.Pack) -> None:
     """A site online on 1 March, snapshotted that day and restored: moving the clock to 22
     March raises the police-filing violation dated 17 March."""
-    with wuhan.monitor() as monitor:
+    with Monitor(wuhan) as monitor:
         monitor.feed_all(_site_events())
         state = _through_json(monitor.snapshot())
-    with wuhan.monitor(state=state) as restored:
+    with Monitor(wuhan, state) as restored:
         alerts = [a for a in restored.advance_to(D(2026, 3, 22)) if a.rule_id == FILING]
     assert [(a.at, a.cause) for a in alerts] == [(D(2026, 3, 17), "deadline")]
 
@@ -125,28 +125,31 @@ def test_the_deadline_fires_after_a_restore(wuhan: egovrules.Pack) -> None:
 def test_a_state_of_another_pack_is_refused(wuhan: egovrules.Pack, mini: egovrules.Pack) -> None:
     """A state taken with another pack, or with the same text compiled with the weekday
     fallback, is refused with E511 naming both packs."""
-    with wuhan.monitor() as monitor:
+    with Monitor(wuhan) as monitor:
         monitor.feed_all(_site_events())
         state = monitor.snapshot()
     with pytest.raises(StateError) as info:
-        mini.monitor(state=state)
+        Monitor(mini, state)
     message = str(info.value)
     assert "error[E511]" in message
     assert f"pack wuhan (sha256 {wuhan.ruleset.content_hash[:12]})" in message
     assert f"pack mini (sha256 {mini.ruleset.content_hash[:12]})" in message
     clock = egovrules.load_pack(FIXTURES / "packs" / "clock.yaml")
-    with clock.monitor() as monitor:
+    with Monitor(clock) as monitor:
         state = monitor.snapshot()
     fallback = egovrules.load_pack(FIXTURES / "packs" / "clock.yaml", weekday_fallback=True)
     with pytest.raises(StateError, match=r"E511.*weekday fallback off"):
-        fallback.monitor(state=state)
+        Monitor(fallback, state)
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         (lambda s: [], "a monitor state is a mapping, not list"),
-        (lambda s: {**s, "format": "egovrules.monitor/0"}, "format: 'egovrules.monitor/0'"),
+        (
+            lambda s: {**s, "format": "egovrules.monitor/0"},
+            "format: 'egovrules.monitor/0'",
+        ),
         (lambda s: {k: v for k, v in s.items() if k != "timers"}, "timers: Field required"),
         (lambda s: {**s, "clock": "17 March"}, "clock: Input should be a valid date"),
         (
@@ -180,10 +183,10 @@ def test_a_state_of_another_pack_is_refused(wuhan: egovrules.Pack, mini: egovrul
 )
 def test_a_malformed_state_is_an_e510(wuhan: egovrules.Pack, change: Any, message: str) -> None:
     """Whatever is wrong with a state is an E510 naming it, never a traceback."""
-    with wuhan.monitor() as monitor:
+    with Monitor(wuhan) as monitor:
         monitor.feed_all(_site_events())
         state = _through_json(monitor.snapshot())
     with pytest.raises(StateError) as info:
-        wuhan.monitor(state=change(state))
+        Monitor(wuhan, change(state))
     assert "error[E510]: not a valid monitor state" in str(info.value)
     assert message in str(info.value)

@@ -18,7 +18,7 @@ import yaml
 
 import egovrules
 from egovrules.cli import main
-from egovrules.pack.schema import pack_schema
+from egovrules.packdata.schema import pack_schema
 from tests.conftest import FIXTURES, ROOT
 
 SHIPPED = ROOT / "schemas" / "pack.schema.json"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import egovrules
+from egovrules.authoring.testing import run_pack_tests, uncovered_rules
 from egovrules.cli import main
-from egovrules.pack.testing import run_pack_tests, uncovered_rules
 from tests.conftest import FIXTURES
 
 MINI = (FIXTURES / "packs" / "mini.yaml").read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 import egovrules
-from egovrules.inputs import read_subjects
-from egovrules.pack.testing import run_pack_tests, uncovered_rules
+from egovrules.authoring.testing import run_pack_tests, uncovered_rules
+from egovrules.engine.inputs import read_subjects
 from tests.conftest import ROOT
 
 PACKS = egovrules.available_packs()

@@ -31,8 +31,7 @@ from typing import IO, Any
 import pytest
 
 import egovrules
-from egovrules.cli import main
-from egovrules.commands import watch
+from egovrules.cli import main, watch
 from tests.conftest import FIXTURES, ROOT
 
 EVENTS = FIXTURES / "events" / "wuhan.jsonl"

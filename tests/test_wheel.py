@@ -38,7 +38,7 @@ def test_installed_wheel_loads_bundled_pack(tmp_path: Path) -> None:
         [str(python), "-m", "pip", "install", "-q", str(wheel)], check=True, capture_output=True
     )
     script = (
-        "import datetime as dt, egovrules, egovrules.pack.compiled as c\n"
+        "import datetime as dt, egovrules, egovrules.engine.pack as c\n"
         "p = egovrules.load_pack('wuhan')\n"
         "site = egovrules.Website(id='s', has_interactive_columns=True,"
         " network_access_date=dt.date(2026, 3, 1))\n"

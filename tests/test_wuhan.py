@@ -9,8 +9,8 @@ import re
 import pytest
 
 import egovrules
-from egovrules.pack.normalize import normalize_zh
-from egovrules.pack.testing import run_pack_tests, uncovered_rules
+from egovrules.authoring.testing import run_pack_tests, uncovered_rules
+from egovrules.packdata.normalize import normalize_zh
 from tests.conftest import ROOT
 
 SOURCE = ROOT / "rules" / "sources" / "wuhan.zh.txt"  # a copy of shared/regulations's

@@ -1,32 +1,40 @@
 """egovrules: Chinese municipal e-government regulations as executable, citable policy.
 
-The pipeline, one stage per module::
+The pipeline, bottom to top: one package a stage, each importing only the stages below it
+(the import-linter contracts in pyproject.toml hold every module to that)::
 
-    rules/<city>.yaml ──document──▶ values + line/column marks       (document.py)
-                      ──validate──▶ PackModel (pydantic)              (pack/model.py)
-                      ──compile───▶ RuleSet IR, citations resolved    (ir/compile.py, ir/nodes.py)
-                      ──backend───▶ one Python function per kind      (backends/python.py)
-                                    one SQL query per kind (DuckDB, Spark) (backends/sql/)
-    subject (Project | Website | NetworkRequest | Department)          (subjects/)
-        ──Pack.check──▶ Report (violations, upcoming, citations)      (pack/compiled.py, report/)
-        ──render──────▶ text | json                                   (report/render/)
+    rules/<city>.yaml, subject files
+      source/      what was read and where: spans, the safe YAML/JSON reader, diagnostics
+      law/         the legal vocabulary: Citation, Severity, Outcome; China's working days
+      subjects/    the subjects checked (pydantic)   packdata/  a pack file as data: models,
+                                                                schema, concept vocabulary
+      ir/          compile: a validated pack into the RuleSet IR, citations resolved; the
+                   reference interpreter; rules described and explained in words
+      backends/    execute: Python closures, durable-rules, SQL   report/  the Report and
+                                                                          its renderers
+      engine/      the engine that checks: load_pack, Pack.check, findings, runs over files
+      ── the ways out ─────────────────────────────────────────────────────────────────────
+      monitoring/  events in, alerts out as violations arise: Monitor, watch checkpoints
+      auditing/    whole tables of subjects checked in SQL, where the data lives
+      diffing/     pack × pack by legal concept, stricter/looser proved: diff, matrix
+      authoring/   for pack authors: lint, the pack's own tests, generated pages
+      cli/         the egovrules command
 
 The reference semantics of the IR is ``ir/interpret.py``; every backend agrees with it.
+CONTRIBUTING.md says which files each kind of change touches.
 """
 
 from typing import Any
 
 from egovrules._version import __version__
-from egovrules.diff import Matrix, PackDiff, diff, matrix
-from egovrules.errors import (
-    EgovrulesError,
-    InputError,
-    PackError,
-    SubjectError,
-    UsageError,
-)
-from egovrules.pack import Pack, available_packs, load_pack
-from egovrules.report.model import Citation, Outcome, Report, Severity, Upcoming, Violation
+from egovrules.diffing import Matrix, PackDiff, diff, matrix
+from egovrules.engine.pack import Pack, load_pack
+from egovrules.law.citation import Citation
+from egovrules.law.verdict import Outcome, Severity
+from egovrules.monitoring.monitor import Monitor
+from egovrules.packdata.bundled import available_packs
+from egovrules.report.model import Report, Upcoming, Violation
+from egovrules.source.errors import EgovrulesError, InputError, PackError, SubjectError, UsageError
 from egovrules.subjects import Department, NetworkRequest, Project, Website, parse_subject
 
 
@@ -45,6 +53,7 @@ __all__ = [
     "EgovrulesError",
     "InputError",
     "Matrix",
+    "Monitor",
     "NetworkRequest",
     "Outcome",
     "Pack",

@@ -13,7 +13,7 @@ from typing import Any
 from egovrules.auditing.engine import Progress, arrow_intypes
 from egovrules.backends.sql.dialect import DUCKDB
 from egovrules.backends.sql.layout import InType
-from egovrules.errors import Diagnostic, InputError
+from egovrules.source.errors import Diagnostic, InputError
 
 __all__ = ["DuckDBEngine"]
 

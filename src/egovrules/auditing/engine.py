@@ -14,11 +14,10 @@ from typing import Any, Literal, Protocol
 
 from egovrules.backends.sql.dialect import Dialect
 from egovrules.backends.sql.layout import InType
-from egovrules.errors import UsageError
+from egovrules.source.errors import UsageError
 
-__all__ = ["ENGINES", "FORMATS", "Engine", "arrow_intypes", "open_engine", "source_format"]
+__all__ = ["FORMATS", "Engine", "arrow_intypes", "source_format"]
 
-ENGINES = ("duckdb", "spark")
 FORMATS: dict[str, str] = {
     ".parquet": "parquet",
     ".pq": "parquet",
@@ -73,19 +72,6 @@ def source_format(path: Path) -> Format:
             f"use one of {', '.join(sorted(FORMATS))}"
         )
     return fmt  # type: ignore[return-value]
-
-
-def open_engine(name: str, **options: Any) -> Engine:
-    """An engine by name: ``duckdb`` (in-process, the default) or ``spark``."""
-    if name == "duckdb":
-        from egovrules.auditing.duckdb_engine import DuckDBEngine  # noqa: PLC0415 - lazy
-
-        return DuckDBEngine(**options)
-    if name == "spark":
-        from egovrules.auditing.spark_engine import SparkEngine  # noqa: PLC0415 - lazy
-
-        return SparkEngine(**options)
-    raise UsageError(f"unknown engine {name!r}; engines: {', '.join(ENGINES)}")
 
 
 def arrow_intypes(schema: Any) -> dict[str, InType]:

@@ -25,14 +25,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from egovrules.auditing.engine import Engine, Progress, open_engine, source_format
+from egovrules.auditing.engine import Engine, Progress, source_format
+from egovrules.auditing.engines import open_engine
 from egovrules.backends.sql.compile import KindQuery, SqlUnsupported, compile_kind, outcome_column
 from egovrules.backends.sql.dialect import DIALECTS
 from egovrules.backends.sql.layout import InType, Layout, layout_of, subjects_to_arrow
 from egovrules.backends.sql.workdays import CALENDAR_TABLES, calendar_tables
-from egovrules.errors import Diagnostic, InputError, SubjectError, UsageError
-from egovrules.pack.compiled import Pack, load_pack, today_in_china
-from egovrules.report.model import Outcome
+from egovrules.engine.pack import Pack, load_pack, today_in_china
+from egovrules.law.verdict import Outcome
+from egovrules.source.errors import Diagnostic, InputError, SubjectError, UsageError
 from egovrules.subjects import SUBJECT_KINDS, SubjectBase, parse_subject
 
 __all__ = [

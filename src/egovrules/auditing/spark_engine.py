@@ -16,7 +16,7 @@ from typing import Any
 from egovrules.auditing.engine import Progress
 from egovrules.backends.sql.dialect import SPARK
 from egovrules.backends.sql.layout import InType
-from egovrules.errors import Diagnostic, InputError
+from egovrules.source.errors import Diagnostic, InputError
 
 __all__ = ["SparkEngine", "spark_intypes"]
 

@@ -1,7 +1,7 @@
 """The one protocol every evaluation backend implements.
 
 A backend is built from a ``RuleSet`` and, for a subject of one kind, returns the outcome code
-(``egovrules.report.model.Outcome``) of each rule of that kind, in ``rules_for(kind)`` order.
+(``egovrules.law.verdict.Outcome``) of each rule of that kind, in ``rules_for(kind)`` order.
 The reference is ``egovrules.ir.interpret``; ``backends.python`` is the fast default.
 """
 

@@ -19,7 +19,7 @@ rule then tests:
 * conditions over lists and sets (``some``, ``every``, ``contains``), decimals (durable-rules
   compares floats, and 10 % must not become 10.000000000000002 %), date-times, arithmetic and
   calendar expressions (working days, months, annual dates), versioned parameters;
-* the last day in time of every deadline (``egovrules.calendar`` computes it);
+* the last day in time of every deadline (``egovrules.law.calendar`` computes it);
 * a whole ``when`` or ``requires`` whose compiled form would exceed durable-rules' limits
   (at most 31 expressions per rule: ``ERR_EXPRESSION_LIMIT_EXCEEDED``).
 
@@ -58,8 +58,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from egovrules.backends.base import rules_for
-from egovrules.calendar import CalendarGap
-from egovrules.errors import EgovrulesError
 from egovrules.ir.conditions import UNKNOWN_PATH
 from egovrules.ir.interpret import eval_cond, eval_expr
 from egovrules.ir.nodes import (
@@ -79,6 +77,9 @@ from egovrules.ir.nodes import (
     RuleSet,
     Shift,
 )
+from egovrules.law.calendar import CalendarGap
+from egovrules.packdata.operators import FLIP, NEGATE
+from egovrules.source.errors import EgovrulesError
 
 __all__ = [
     "DurableError",
@@ -96,8 +97,6 @@ MAX_KEYS = 240  # MAX_OBJECT_PROPERTIES is 255
 TAG = "_t"  # every rule tests it, so durable-rules' own state record never matches
 
 _NATIVE_KINDS = ("bool", "int", "str", "date")
-_NEGATE = {"eq": "ne", "ne": "eq", "lt": "ge", "le": "gt", "gt": "le", "ge": "lt"}
-_FLIP = {"eq": "eq", "ne": "ne", "lt": "gt", "le": "ge", "gt": "lt", "ge": "le"}
 _DURABLE_OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 
 
@@ -513,7 +512,7 @@ class _KindCompiler:
                 return (null, not_null) if op == "eq" else (not_null, null)
             case Compare(op="in" | "not_in" as op, left=left, right=Const() | Param() as right):
                 return self.membership(op, left, right)
-            case Compare(op=op, left=left, right=right) if op in _NEGATE:
+            case Compare(op=op, left=left, right=right) if op in NEGATE:
                 return self.comparison(op, left, right)
         return None
 
@@ -526,12 +525,12 @@ class _KindCompiler:
         if lo[0] == "const":
             if ro[0] == "const":
                 return None
-            lo, ro, op = ro, lo, _FLIP[op]
+            lo, ro, op = ro, lo, FLIP[op]
         guards = [o[1] for o in (lo, ro) if o[0] == "field" and o[3]]
         if ro[0] == "const":
-            holds, fails = _cmp(lo[1], op, ro[1]), _cmp(lo[1], _NEGATE[op], ro[1])
+            holds, fails = _cmp(lo[1], op, ro[1]), _cmp(lo[1], NEGATE[op], ro[1])
         else:
-            holds, fails = _cmp_ref(lo[1], op, ro[1]), _cmp_ref(lo[1], _NEGATE[op], ro[1])
+            holds, fails = _cmp_ref(lo[1], op, ro[1]), _cmp_ref(lo[1], NEGATE[op], ro[1])
         return (
             _and(*map(_exists, guards), holds),
             _or(*map(_missing, guards), fails),

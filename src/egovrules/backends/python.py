@@ -16,7 +16,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from egovrules import calendar
 from egovrules.backends.base import rules_for
 from egovrules.ir.conditions import kind_of
 from egovrules.ir.interpret import value_on
@@ -45,6 +44,8 @@ from egovrules.ir.nodes import (
     Some,
     YearOf,
 )
+from egovrules.law import calendar
+from egovrules.packdata.operators import CODE
 
 __all__ = ["PythonBackend"]
 
@@ -55,7 +56,6 @@ _SHIFT_TEMPLATES = {
     "months": "_add_months({a}, {b})",
     "years": "_add_years({a}, {b})",
 }
-_PYOPS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _ARITH = {"add": "+", "sub": "-", "mul": "*"}
 
 
@@ -260,7 +260,7 @@ class _Generator:
             case "contains_all":
                 test = f"{right}.issubset({left})"
             case op:
-                test = f"{left} {_PYOPS[op]} {right}"
+                test = f"{left} {CODE[op]} {right}"
         return "(" + " and ".join([*guards, test]) + ")"
 
     # -- expressions -------------------------------------------------------------------------

@@ -16,8 +16,6 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from egovrules.document import Document, validation_diagnostics
-from egovrules.errors import Diagnostic, PackError
 from egovrules.ir.conditions import ConditionParser, kind_of, unknown_expr
 from egovrules.ir.nodes import (
     ArticleIR,
@@ -31,7 +29,9 @@ from egovrules.ir.nodes import (
     RuleIR,
     RuleSet,
 )
-from egovrules.pack.model import (
+from egovrules.law.citation import Citation
+from egovrules.law.verdict import Severity
+from egovrules.packdata.model import (
     Article,
     CitationModel,
     Meta,
@@ -40,7 +40,8 @@ from egovrules.pack.model import (
     RuleModel,
     TestsModel,
 )
-from egovrules.report.model import Citation, Severity
+from egovrules.source.document import Document, validation_diagnostics
+from egovrules.source.errors import Diagnostic, PackError
 from egovrules.subjects import SUBJECT_MODELS
 
 __all__ = ["compile_document", "validate_document"]

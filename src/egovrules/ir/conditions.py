@@ -17,8 +17,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from egovrules.document import Document
-from egovrules.errors import Diagnostic
 from egovrules.ir.nodes import (
     All,
     Annual,
@@ -26,7 +24,6 @@ from egovrules.ir.nodes import (
     Arith,
     AsOf,
     Compare,
-    CompareOp,
     Cond,
     Const,
     DaysBetween,
@@ -43,6 +40,9 @@ from egovrules.ir.nodes import (
     Some,
     YearOf,
 )
+from egovrules.packdata.operators import COMPARE_OPS
+from egovrules.source.document import Document
+from egovrules.source.errors import Diagnostic
 from egovrules.subjects.paths import FieldType, PathError, resolve_path
 
 __all__ = ["UNKNOWN_PATH", "ConditionParser", "kind_of", "unknown_expr"]
@@ -53,18 +53,6 @@ UNKNOWN_PATH = ("?",)
 
 Path = tuple[Hashable, ...]
 
-COMPARE_OPS: tuple[CompareOp, ...] = (
-    "eq",
-    "ne",
-    "lt",
-    "le",
-    "gt",
-    "ge",
-    "in",
-    "not_in",
-    "contains",
-    "contains_all",
-)
 _ORDERED = ("lt", "le", "gt", "ge")
 _SHIFTS: dict[str, Literal["days", "working_days", "months", "years"]] = {
     "add_days": "days",

@@ -26,21 +26,10 @@ from egovrules.ir.nodes import (
     Some,
     YearOf,
 )
+from egovrules.packdata.operators import SYMBOLS
 
 __all__ = ["describe", "describe_expr"]
 
-_OPS = {
-    "eq": "=",
-    "ne": "≠",
-    "lt": "<",
-    "le": "≤",
-    "gt": ">",
-    "ge": "≥",
-    "in": "in",
-    "not_in": "not in",
-    "contains": "contains",
-    "contains_all": "contains all of",
-}
 _ARITH = {"add": "+", "sub": "−", "mul": "×", "div": "÷"}
 _UNIT_WORDS = {
     "calendar_days": "calendar days",
@@ -104,7 +93,7 @@ def describe(c: Cond | Deadline | None) -> str:
         case Compare(op=op, left=a, right=Const(value=None)):
             return f"{describe_expr(a)} is {'' if op == 'eq' else 'not '}null"
         case Compare(op=op, left=a, right=b):
-            return f"{describe_expr(a)} {_OPS[op]} {describe_expr(b)}"
+            return f"{describe_expr(a)} {SYMBOLS[op]} {describe_expr(b)}"
         case Some(field=f, where=None):
             return f"some {describe_expr(f)}"
         case Some(field=f, where=w):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from egovrules.calendar import CalendarGap
 from egovrules.ir.describe import describe, describe_expr
 from egovrules.ir.interpret import (
     date_that_matters,
@@ -33,6 +32,7 @@ from egovrules.ir.nodes import (
     RuleIR,
     Some,
 )
+from egovrules.law.calendar import CalendarGap
 
 __all__ = ["explain_rule", "render_explanation"]
 

@@ -10,8 +10,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from egovrules import calendar
-from egovrules.calendar import CalendarGap
 from egovrules.ir.nodes import (
     All,
     Annual,
@@ -36,7 +34,9 @@ from egovrules.ir.nodes import (
     Some,
     YearOf,
 )
-from egovrules.report.model import Outcome
+from egovrules.law import calendar
+from egovrules.law.calendar import CalendarGap
+from egovrules.law.verdict import Outcome
 
 __all__ = [
     "DeadlineFacts",

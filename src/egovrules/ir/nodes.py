@@ -12,8 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
-from egovrules.report.model import Citation, Severity
-from egovrules.source import Span
+from egovrules.law.citation import Citation
+from egovrules.law.verdict import Severity
+from egovrules.packdata.operators import CompareOp
+from egovrules.source.span import Span
 from egovrules.subjects.paths import FieldType
 
 __all__ = [
@@ -187,9 +189,6 @@ class Present:
     """The value is not null (and, for a list, set or string, not empty)."""
 
     expr: Expr
-
-
-CompareOp = Literal["eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "contains_all"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,73 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import IntEnum, StrEnum
 from typing import Any
 
-from egovrules.source import Span
+from egovrules.law.citation import Citation
+from egovrules.law.verdict import Outcome, Severity
+from egovrules.source.span import Span
 from egovrules.subjects.base import Waiver
 
 __all__ = [
     "Checked",
-    "Citation",
-    "Outcome",
     "Report",
-    "Severity",
     "Undetermined",
     "Upcoming",
     "Violation",
 ]
-
-
-class Severity(StrEnum):
-    """How much a broken rule matters."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    ADVISORY = "advisory"
-
-
-class Outcome(IntEnum):
-    """What one rule says of one subject (the values are the compiled code's return codes)."""
-
-    NOT_APPLICABLE = 0
-    SATISFIED = 1
-    VIOLATED = 2
-    PENDING = 3
-    UNDETERMINED = 4
-    NOT_IN_FORCE = 5
-
-    @property
-    def label(self) -> str:
-        """The lower-case name used in outputs."""
-        return self.name.lower()
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """Where the law says it: city, article, paragraph, item, and the quoted words."""
-
-    city: str
-    article: int
-    label: str
-    paragraph: int | None
-    item: int | None
-    quote: str
-    quote_en: str | None
-    language: str
-    quotes: tuple[tuple[str, str], ...] = ()
-
-    def quote_in(self, language: str) -> str | None:
-        """The quote in ``language`` (the source's words or the pack's translation)."""
-        return dict(self.quotes).get(language)
-
-    def __str__(self) -> str:
-        parts = [f"{self.city} {self.label} (art. {self.article})"]
-        if self.paragraph is not None:
-            parts.append(f"para. {self.paragraph}")
-        if self.item is not None:
-            parts.append(f"item {self.item}")
-        return ", ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

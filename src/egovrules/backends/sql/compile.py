@@ -62,14 +62,14 @@ from egovrules.ir.nodes import (
     Some,
     YearOf,
 )
+from egovrules.packdata.operators import CODE, FLIP
 
 __all__ = ["SUBJECTS", "KindQuery", "SqlUnsupported", "compile_kind", "outcome_column"]
 
 SUBJECTS = "egr_subjects"
 """The name the compiled SQL reads the normalized subject table under."""
 
-_OPS = {"eq": "=", "ne": "<>", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
-_FLIP = {"eq": "eq", "ne": "ne", "lt": "gt", "le": "ge", "gt": "lt", "ge": "le"}
+_OPS = {**CODE, "eq": "=", "ne": "<>"}
 _US_PER_HOUR = 3_600_000_000
 _SPLITS = 3  # row-level conditions taken out of one list condition: up to 2**3 lambdas
 
@@ -478,7 +478,7 @@ class _Generator:
         lhs = left.sql if right.den is None else f"({left.sql} * {right.den})"
         rhs = right.sql if left.den is None else f"({right.sql} * {left.den})"
         straight = f"COALESCE(({lhs} {_OPS[op]} {rhs}), FALSE)"
-        flipped = f"COALESCE(({lhs} {_OPS[_FLIP[op]]} {rhs}), FALSE)"
+        flipped = f"COALESCE(({lhs} {_OPS[FLIP[op]]} {rhs}), FALSE)"
         signs = [
             f"({v.den} > 0)" for v in (left, right) if v.den is not None and not v.den_positive
         ]

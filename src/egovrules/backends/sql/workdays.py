@@ -1,5 +1,5 @@
 """The working-day calendar as tables, generated from the same ``chinese-calendar`` package
-the Python backend counts with (``egovrules.calendar``).
+the Python backend counts with (``egovrules.law.calendar``).
 
 Two tables per calendar:
 
@@ -22,7 +22,7 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
-from egovrules import calendar
+from egovrules.law import calendar
 
 __all__ = ["CALENDAR_TABLES", "FALLBACK_RANGE", "calendar_tables"]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from egovrules.report.model import Checked, Severity
+from egovrules.law.verdict import Severity
+from egovrules.report.model import Checked
 
 __all__ = ["render_github"]
 

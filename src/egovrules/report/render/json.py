@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from egovrules._version import __version__
-from egovrules.report.model import Checked, Citation, Undetermined, Upcoming, Violation
-from egovrules.source import Span
+from egovrules.law.citation import Citation
+from egovrules.report.model import Checked, Undetermined, Upcoming, Violation
+from egovrules.source.span import Span
 from egovrules.subjects.base import Waiver
 
 __all__ = ["SCHEMA_VERSION", "citation_to_dict", "render_json", "report_to_dict"]

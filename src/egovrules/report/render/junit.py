@@ -8,7 +8,9 @@ from collections.abc import Mapping, Sequence
 from xml.etree import ElementTree as ET
 
 from egovrules.ir.nodes import RuleIR
-from egovrules.report.model import Checked, Citation, Outcome
+from egovrules.law.citation import Citation
+from egovrules.law.verdict import Outcome
+from egovrules.report.model import Checked
 
 __all__ = ["render_junit"]
 

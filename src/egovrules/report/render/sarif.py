@@ -12,8 +12,10 @@ from typing import Any
 
 from egovrules._version import __version__
 from egovrules.ir.nodes import RuleIR
-from egovrules.report.model import Checked, Citation, Severity, Violation
-from egovrules.source import Span
+from egovrules.law.citation import Citation
+from egovrules.law.verdict import Severity
+from egovrules.report.model import Checked, Violation
+from egovrules.source.span import Span
 
 __all__ = ["EXPIRED_WAIVER_RULE", "render_sarif"]
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from egovrules.report.model import Checked, Citation
+from egovrules.law.citation import Citation
+from egovrules.report.model import Checked
 
 __all__ = ["render_text"]
 

@@ -1,0 +1,125 @@
+"""Checks that a pack is faithful to the law it encodes, beyond what compiling checks.
+
+* every quote in a source language occurs in that regulation file (``rules/sources/``) under
+  the one normalization of ``egovrules.packdata.normalize``;
+* every article text in a source language occurs in the regulation file;
+* every article is cited by a rule or declaratory with a reason, never both, never neither.
+
+Findings are positioned diagnostics on the pack file. Lint never writes anything.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Hashable
+from dataclasses import dataclass
+from pathlib import Path
+
+from egovrules.engine.pack import Pack
+from egovrules.packdata.bundled import sources_dir
+from egovrules.packdata.normalize import normalize
+from egovrules.packdata.vocabulary import load_vocabulary
+from egovrules.source.errors import Diagnostic
+
+__all__ = ["CoverageRow", "coverage", "lint_pack"]
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One article: who cites it, or why nothing does."""
+
+    number: int
+    label: str
+    rules: tuple[str, ...]
+    declaratory: str | None
+
+
+def coverage(pack: Pack) -> list[CoverageRow]:
+    """For each article of the pack: the rules citing it, or its declaratory reason."""
+    cited: dict[int, list[str]] = {}
+    for rule in pack.rules:
+        for c in rule.citations:
+            if rule.id not in cited.setdefault(c.article, []):
+                cited[c.article].append(rule.id)
+    return [
+        CoverageRow(a.number, a.label, tuple(cited.get(a.number, ())), a.declaratory)
+        for a in pack.ruleset.articles
+    ]
+
+
+def lint_pack(pack: Pack, sources: Path | None = None) -> list[Diagnostic]:
+    """Every finding about ``pack``; an empty list means the pack is faithful."""
+    doc = pack.document
+    model = pack.model
+    if doc is None or model is None:
+        return [Diagnostic("L000", f"pack {pack.id} was not loaded from a file: nothing to lint")]
+    folder = sources or sources_dir()
+    out: list[Diagnostic] = []
+
+    def at(path: tuple[Hashable, ...], code: str, message: str, hint: str | None = None) -> None:
+        out.append(Diagnostic(code, message, doc.span(path), hint))
+
+    texts: dict[str, str] = {}
+    for i, src in enumerate(model.meta.sources):
+        path = folder / src.file
+        if not path.is_file():
+            at(
+                ("meta", "sources", i, "file"),
+                "L001",
+                f"regulation file {src.file} not found in {folder}",
+            )
+            continue
+        texts[src.language] = normalize(path.read_text(encoding="utf-8"), src.language)
+
+    for i, art in enumerate(model.articles):
+        for lang, source in texts.items():
+            text = art.text.get(lang)
+            if text and normalize(text, lang) not in source:
+                at(
+                    ("articles", i, "text", lang),
+                    "L002",
+                    f"the {lang} text of article {art.number} ({art.label}) is not in "
+                    "the regulation file",
+                    "copy the article's words exactly",
+                )
+    for i, rule in enumerate(model.rules):
+        multi = isinstance(rule.cite, list)
+        for j, cite in enumerate(rule.citations):
+            cpath: tuple[Hashable, ...] = ("rules", i, "cite", j) if multi else ("rules", i, "cite")
+            for lang, source in texts.items():
+                quote = cite.quote.get(lang)
+                if quote and normalize(quote, lang) not in source:
+                    at(
+                        (*cpath, "quote", lang),
+                        "L003",
+                        f"{rule.id}: the {lang} quote does not occur in the regulation file",
+                        "a quote must be the law's own words",
+                    )
+    concepts = load_vocabulary().concepts
+    for i, rule in enumerate(model.rules):
+        if rule.concept not in concepts:
+            guess = difflib.get_close_matches(rule.concept, list(concepts), n=1)
+            at(
+                ("rules", i, "concept"),
+                "L006",
+                f"{rule.id}: concept {rule.concept!r} is not in the vocabulary "
+                "(rules/vocabulary/concepts.yaml)",
+                f"did you mean {guess[0]!r}?" if guess else "define it in the vocabulary",
+            )
+    rows = {row.number: row for row in coverage(pack)}
+    for i, art in enumerate(model.articles):
+        row = rows[art.number]
+        if row.rules and row.declaratory:
+            at(
+                ("articles", i, "declaratory"),
+                "L004",
+                f"article {art.number} is cited by {', '.join(row.rules)} but marked declaratory",
+            )
+        if not row.rules and not row.declaratory:
+            at(
+                ("articles", i),
+                "L005",
+                f"article {art.number} ({art.label}) is neither cited by a rule nor declaratory",
+                "encode its obligations, or give a one-line reason under 'declaratory'",
+            )
+    return out

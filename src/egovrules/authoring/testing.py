@@ -1,0 +1,179 @@
+"""Running a pack's own examples (the ``tests`` section) and measuring what they cover.
+
+A case names a fixture, applies dotted-path overrides, and states the exact set of rules the
+subject violates (and, optionally, the exact set pending). ``run_pack_tests`` reports each
+case; ``uncovered_rules`` lists rules no case violates or no case shows applied and satisfied.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from egovrules.engine.pack import Pack
+from egovrules.law.verdict import Outcome
+from egovrules.packdata.model import TestCaseModel
+from egovrules.report.model import Report
+from egovrules.source.document import validation_diagnostics
+from egovrules.source.errors import Diagnostic, PackError
+from egovrules.subjects import parse_subject
+
+__all__ = ["CaseResult", "run_pack_tests", "uncovered_rules"]
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """The result of one case: passed, or what differed."""
+
+    case: TestCaseModel
+    report: Report
+    missing: tuple[str, ...]
+    unexpected: tuple[str, ...]
+    pending_missing: tuple[str, ...]
+    pending_unexpected: tuple[str, ...]
+    undetermined_missing: tuple[str, ...] = ()
+    undetermined_unexpected: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        """True when the outcome is exactly as the case states."""
+        return not (
+            self.missing
+            or self.unexpected
+            or self.pending_missing
+            or self.pending_unexpected
+            or self.undetermined_missing
+            or self.undetermined_unexpected
+        )
+
+
+def run_pack_tests(pack: Pack) -> list[CaseResult]:
+    """Run every case of the pack's tests; raise ``PackError`` for a case that cannot run."""
+    diagnostics: list[Diagnostic] = []
+    results = []
+    known = {r.id for r in pack.rules}
+    for i, case in enumerate(pack.tests.cases):
+        path: tuple[Hashable, ...] = ("tests", "cases", i)
+        subject = _case_subject(pack, case, path, diagnostics)
+        for field in ("violations", "pending", "undetermined"):
+            for j, rid in enumerate(getattr(case, field) or ()):
+                if rid not in known:
+                    diagnostics.append(
+                        _diag(pack, "E402", f"unknown rule id {rid!r}", (*path, field, j))
+                    )
+        if subject is None:
+            continue
+        report = pack.check(subject, as_of=case.as_of)
+        got = {v.rule_id for v in report.violations}
+        want = set(case.violations)
+        got_p = {u.rule_id for u in report.upcoming}
+        want_p = set(case.pending) if case.pending is not None else got_p
+        got_u = {u.rule_id for u in report.undetermined}
+        want_u = set(case.undetermined) if case.undetermined is not None else got_u
+        results.append(
+            CaseResult(
+                case,
+                report,
+                tuple(sorted(want - got)),
+                tuple(sorted(got - want)),
+                tuple(sorted(want_p - got_p)),
+                tuple(sorted(got_p - want_p)),
+                tuple(sorted(want_u - got_u)),
+                tuple(sorted(got_u - want_u)),
+            )
+        )
+    if diagnostics:
+        doc = pack.document
+        raise PackError(diagnostics, doc.text if doc else None)
+    return results
+
+
+def uncovered_rules(pack: Pack, results: list[CaseResult]) -> dict[str, list[str]]:
+    """Rules with no violating case, and rules with no case where they apply and hold."""
+    violated: set[str] = set()
+    satisfied: set[str] = set()
+    for r in results:
+        for rid, outcome in r.report.outcomes.items():
+            if outcome == Outcome.VIOLATED:
+                violated.add(rid)
+            elif outcome == Outcome.SATISFIED:
+                satisfied.add(rid)
+    ids = [r.id for r in pack.rules]
+    return {
+        "never_violated": [i for i in ids if i not in violated],
+        "never_satisfied": [i for i in ids if i not in satisfied],
+    }
+
+
+def _case_subject(
+    pack: Pack, case: TestCaseModel, path: tuple[Hashable, ...], diagnostics: list[Diagnostic]
+) -> Any:
+    fixture = pack.tests.fixtures.get(case.subject)
+    if fixture is None:
+        diagnostics.append(
+            _diag(pack, "E400", f"unknown fixture {case.subject!r}", (*path, "subject"))
+        )
+        return None
+    data = copy.deepcopy(fixture)
+    for dotted, value in case.set.items():
+        if not _assign(data, dotted.split("."), value):
+            diagnostics.append(
+                _diag(pack, "E401", f"cannot set {dotted!r} in the fixture", (*path, "set", dotted))
+            )
+            return None
+    try:
+        return parse_subject(data)
+    except ValidationError as exc:
+        if pack.document is not None and not case.set:
+            diagnostics.extend(
+                validation_diagnostics(
+                    exc, pack.document, "E403", ("tests", "fixtures", case.subject)
+                )
+            )
+        else:
+            diagnostics.append(
+                _diag(
+                    pack,
+                    "E403",
+                    f"the case's subject is invalid: "
+                    f"{exc.errors(include_url=False)[0]['msg']} at "
+                    f"{'.'.join(map(str, exc.errors()[0]['loc']))}",
+                    path,
+                )
+            )
+        return None
+    except ValueError as exc:  # an unknown kind (ValidationError is a ValueError too)
+        diagnostics.append(_diag(pack, "E403", str(exc), (*path, "subject")))
+        return None
+
+
+def _assign(data: Any, parts: list[str], value: Any) -> bool:
+    for part in parts[:-1]:
+        if isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        elif isinstance(data, dict):
+            if data.get(part) is None:
+                data[part] = {}
+            data = data[part]
+        else:
+            return False
+    last = parts[-1]
+    if isinstance(data, list) and last.isdigit() and int(last) < len(data):
+        data[int(last)] = value
+    elif isinstance(data, dict):
+        if value is None:
+            data.pop(last, None)
+        else:
+            data[last] = value
+    else:
+        return False
+    return True
+
+
+def _diag(pack: Pack, code: str, message: str, path: tuple[Hashable, ...]) -> Diagnostic:
+    doc = pack.document
+    return Diagnostic(code, message, doc.span(path) if doc else None)

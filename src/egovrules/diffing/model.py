@@ -1,0 +1,327 @@
+"""What a diff returns: typed, frozen records that other systems can read without the CLI.
+
+A ``PackDiff`` holds one ``ConceptDiff`` per concept of either pack; a ``Matrix`` holds one
+``MatrixRow`` per concept of any pack, with one ``MatrixCell`` per pack. Every rule shown keeps
+its citations (article label, paragraph, item, quotes and the article texts) so that each cell
+can be traced to the law. The renderers in ``egovrules.diffing.render`` only format these records;
+nothing here is computed at render time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Literal
+
+__all__ = [
+    "Aspect",
+    "CellStatus",
+    "CitationView",
+    "ConceptDiff",
+    "Matrix",
+    "MatrixCell",
+    "MatrixRow",
+    "PackDiff",
+    "PackRef",
+    "ParameterView",
+    "Presence",
+    "RuleView",
+    "SideOutcome",
+    "Verdict",
+    "Witness",
+    "WitnessSearch",
+]
+
+
+class Presence(StrEnum):
+    """Which packs have rules for a concept."""
+
+    BOTH = "both"
+    ONLY_A = "only_a"
+    ONLY_B = "only_b"
+
+
+class Verdict(StrEnum):
+    """How two packs' obligations on one concept (or one aspect of it) compare.
+
+    ``STRICTER_A`` means: every subject pack B finds in violation, pack A finds in violation too
+    (and A is not proved equal). It is stated only where it is *proved* from the compiled
+    conditions (docs/diff.md, "The decision rule"); everything else is ``INCOMPARABLE``.
+    """
+
+    SAME = "same"
+    STRICTER_A = "stricter_in_a"
+    STRICTER_B = "stricter_in_b"
+    INCOMPARABLE = "incomparable"
+
+
+class CellStatus(StrEnum):
+    """A matrix cell: the pack has no rule, a rule, or a rule stricter/looser than the others."""
+
+    ABSENT = "absent"
+    PRESENT = "present"
+    STRICTER = "stricter"
+    LOOSER = "looser"
+    MIXED = "mixed"
+
+
+@dataclass(frozen=True, slots=True)
+class PackRef:
+    """Which pack a side of a diff is: how it was named, and what it is."""
+
+    label: str
+    """How the user named it: ``wuhan``, ``rules/wuhan.yaml``, ``wuhan@HEAD``."""
+    id: str
+    city: str
+    city_zh: str | None
+    version: str
+    content_hash: str
+    effective: dt.date | None
+    language: str
+    """The language of the pack's primary source text (its quotes are the law's own words)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CitationView:
+    """A citation with the words of the law: the quote and the whole article, per language."""
+
+    article: int
+    label: str
+    paragraph: int | None
+    item: int | None
+    quotes: tuple[tuple[str, str], ...]
+    """(language, quoted words), in the pack's language order."""
+    article_texts: tuple[tuple[str, str], ...]
+    """(language, whole article text)."""
+    original_language: str
+    """The language the regulation was published in as the pack has it (its source)."""
+
+    @property
+    def where(self) -> str:
+        """``第十五条 ¶2 item 1`` style locator."""
+        out = self.label
+        if self.paragraph is not None:
+            out += f" ¶{self.paragraph}"
+        if self.item is not None:
+            out += f" item {self.item}"
+        return out
+
+    def quote_in(self, language: str) -> str | None:
+        """The quote in ``language``, if the pack gives it."""
+        return dict(self.quotes).get(language)
+
+    def article_in(self, language: str) -> str | None:
+        """The article text in ``language``, if the pack gives it."""
+        return dict(self.article_texts).get(language)
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterView:
+    """A parameter a rule uses, with its value, unit and the article that fixes it."""
+
+    name: str
+    unit: str
+    value: str
+    """The value as a person reads it: ``15 calendar days``, ``09-30 each year``, ``0.1 ratio``."""
+    raw: str | int | None
+    """The value for machines: an integer, or a string (decimals, dates, month-days, ids)."""
+    label: str | None
+    citation: CitationView | None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleView:
+    """One rule of one side, as a lawyer reads it."""
+
+    id: str
+    subject: str
+    severity: str
+    confidence: str
+    title: str | None
+    applies_when: str
+    requires: str
+    deadline: str | None
+    """The period or annual date of a deadline rule, in words; ``None`` for other rules."""
+    parameters: tuple[ParameterView, ...]
+    approvers: tuple[tuple[str, str], ...]
+    """(authority id, its English name) the rule names: approvers, recipients, organisers."""
+    citations: tuple[CitationView, ...]
+    in_force_from: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Aspect:
+    """One difference between the two sides of a concept: what each says, and which is
+    stricter taken alone (``None``: the aspect is informational, it ranks nothing)."""
+
+    name: str
+    """``subject``, ``applies_when``, ``requires``, ``deadline``, ``parameter``, ``approvers``,
+    ``severity``, ``citation`` or ``rule`` (a rule with no counterpart)."""
+    a: str
+    b: str
+    verdict: Verdict | None
+    reason: str
+    rules: tuple[str, str]
+    """The rule ids compared (``""`` on a side with no counterpart)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SideOutcome:
+    """What one pack says of a witness subject on the concept."""
+
+    outcome: str
+    """``violated``, ``satisfied``, ``not_applicable`` or ``no_rule`` (the pack has no rule
+    for this concept and subject kind)."""
+    rules: tuple[tuple[str, str], ...]
+    """(rule id, outcome) for each of the pack's rules on the concept for this kind."""
+    messages: tuple[str, ...]
+    """The violation messages (English), each prefixed with its rule id."""
+    articles: tuple[str, ...]
+    """Article locators of the violated rules."""
+
+
+@dataclass(frozen=True, slots=True)
+class Witness:
+    """A concrete subject that one pack rejects and the other accepts, proved by running
+    both packs on it with ``Pack.check``."""
+
+    rejected_by: Literal["a", "b"]
+    kind: str
+    as_of: dt.date
+    base: str
+    """Where the subject came from: a fixture or a test case of one of the packs."""
+    changes: tuple[tuple[str, str], ...]
+    """(dotted path, value as text) applied to the base; ``@as_of`` for the evaluation date."""
+    subject: Mapping[str, Any]
+    """The subject as JSON-ready data (``parse_subject`` reads it back)."""
+    facts: tuple[tuple[str, str], ...]
+    """(dotted path, value as text) of the fields the concept's rules read, in the subject."""
+    a: SideOutcome
+    b: SideOutcome
+
+    @property
+    def description(self) -> str:
+        """``hohhot fixture website_ok with maintainer.kind = person``."""
+        if not self.changes:
+            return self.base
+        return f"{self.base} with " + ", ".join(f"{p} = {v}" for p, v in self.changes)
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessSearch:
+    """How far the witness search went on a concept."""
+
+    searched: bool
+    """False when no search was run (equivalence proved, or witnesses not asked for)."""
+    candidates: int
+    """Valid candidate subjects both packs were run on."""
+    limit: int
+    found_a: bool
+    """A subject was found that pack A rejects and pack B accepts."""
+    found_b: bool
+    """A subject was found that pack B rejects and pack A accepts."""
+    note: str
+    """The result in words, honest about the search's reach."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptDiff:
+    """One concept across the two packs."""
+
+    concept: str
+    title: str
+    title_zh: str | None
+    kinds: tuple[str, ...]
+    presence: Presence
+    verdict: Verdict | None
+    """``None`` when the concept is in one pack only."""
+    reason: str
+    """Why the verdict holds (or why none could be proved)."""
+    rules_a: tuple[RuleView, ...]
+    rules_b: tuple[RuleView, ...]
+    aspects: tuple[Aspect, ...]
+    witnesses: tuple[Witness, ...]
+    search: WitnessSearch
+
+    @property
+    def differs(self) -> bool:
+        """True unless both packs have the concept with the same obligation and no aspect
+        differs."""
+        return (
+            self.presence is not Presence.BOTH
+            or self.verdict is not Verdict.SAME
+            or any(self.aspects)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PackDiff:
+    """Two packs compared concept by concept."""
+
+    a: PackRef
+    b: PackRef
+    concepts: tuple[ConceptDiff, ...]
+    seed: int
+    max_candidates: int
+
+    def concept(self, concept: str) -> ConceptDiff:
+        """The diff of one concept; ``KeyError`` if neither pack has it."""
+        for c in self.concepts:
+            if c.concept == concept:
+                return c
+        raise KeyError(concept)
+
+    def count(self, presence: Presence | None = None, verdict: Verdict | None = None) -> int:
+        """How many concepts have this presence and/or verdict."""
+        return sum(
+            1
+            for c in self.concepts
+            if (presence is None or c.presence is presence)
+            and (verdict is None or c.verdict is verdict)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixCell:
+    """How one pack handles one concept."""
+
+    pack: str
+    status: CellStatus
+    rules: tuple[RuleView, ...]
+    stricter_than: tuple[str, ...]
+    """Labels of the packs this one is proved stricter than on the concept."""
+    looser_than: tuple[str, ...]
+
+    @property
+    def summary(self) -> str:
+        """The parameters (or, without any, the first rule's requirement) in a few words."""
+        params = [f"{p.value}" for r in self.rules for p in r.parameters if p.unit != "text"]
+        if params:
+            return "; ".join(dict.fromkeys(params))
+        return self.rules[0].requires if self.rules else ""
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        """Article locators cited by the cell's rules, in order, without repeats."""
+        return tuple(dict.fromkeys(c.where for r in self.rules for c in r.citations))
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    """One concept across every pack."""
+
+    concept: str
+    title: str
+    title_zh: str | None
+    kinds: tuple[str, ...]
+    cells: tuple[MatrixCell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    """Concepts × packs."""
+
+    packs: tuple[PackRef, ...]
+    rows: tuple[MatrixRow, ...]

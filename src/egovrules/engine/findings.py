@@ -1,0 +1,150 @@
+"""What a check reports about one rule and one subject: the violation, the deadline still
+running or the reason a rule is undetermined, built from the rule and the subject's values,
+and the split of violations by waivers.
+
+``Pack.check`` and the event monitor (``egovrules.monitoring.monitor``) both build their
+findings here, so a violation found by either carries the same message, citations, actor and
+authority.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from egovrules.ir.interpret import (
+    date_that_matters,
+    deadline_facts,
+    eval_expr,
+    undetermined_reason,
+)
+from egovrules.ir.nodes import Deadline, RuleIR
+from egovrules.report.model import Undetermined, Upcoming, Violation
+from egovrules.subjects import SubjectBase, Waiver
+
+__all__ = [
+    "actor_of",
+    "apply_waivers",
+    "format_value",
+    "render_messages",
+    "undetermined",
+    "upcoming",
+    "violation",
+]
+
+
+def violation(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Violation:
+    """The violation of ``rule`` by ``subject`` on ``as_of``: messages filled with the
+    subject's values in every language of the rule, citations, actor and authority."""
+    return Violation(**_finding(rule, subject, as_of))
+
+
+def upcoming(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Upcoming:
+    """The deadline of ``rule`` still running for ``subject`` on ``as_of``."""
+    assert isinstance(rule.requires, Deadline)
+    facts = deadline_facts(
+        rule.requires, (subject,), as_of, date_that_matters(rule, subject, as_of)
+    )
+    assert facts.due is not None
+    return Upcoming(
+        due=facts.due, days_left=(facts.due - as_of).days, **_finding(rule, subject, as_of)
+    )
+
+
+def _finding(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> dict[str, Any]:
+    """What a violation and a running deadline both say of their rule and subject."""
+    messages = render_messages(rule, subject, as_of)
+    return {
+        "rule_id": rule.id,
+        "concept": rule.concept,
+        "severity": rule.severity,
+        "message": dict(messages)["en"],
+        "messages": messages,
+        "citation": rule.citations[0],
+        "citations": rule.citations,
+        "actor": actor_of(rule, subject, as_of),
+        "authority": rule.authority,
+    }
+
+
+def undetermined(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Undetermined:
+    """Why ``rule`` could not be decided for ``subject`` on ``as_of``."""
+    return Undetermined(
+        rule_id=rule.id,
+        concept=rule.concept,
+        severity=rule.severity,
+        reason=undetermined_reason(rule, subject, as_of) or "undetermined",
+        citation=rule.citations[0],
+        citations=rule.citations,
+    )
+
+
+def apply_waivers(
+    violations: list[Violation], waivers: tuple[Waiver, ...], as_of: dt.date
+) -> tuple[tuple[Violation, ...], tuple[tuple[Violation, Waiver], ...], tuple[Waiver, ...]]:
+    """Split violations into those that stand and those an unexpired waiver covers; list the
+    waivers that have expired (an expired waiver is itself a finding)."""
+    if not waivers:
+        return tuple(violations), (), ()
+    active = [w for w in waivers if w.expires >= as_of]
+    expired = tuple(w for w in waivers if w.expires < as_of)
+    stand: list[Violation] = []
+    waived: list[tuple[Violation, Waiver]] = []
+    for v in violations:
+        match = next((w for w in active if w.rule in (v.rule_id, v.concept)), None)
+        if match is None:
+            stand.append(v)
+        else:
+            waived.append((v, match))
+    return tuple(stand), tuple(waived), expired
+
+
+def actor_of(rule: RuleIR, subject: Any, as_of: dt.date) -> str | None:
+    """Who must act: the rule's ``actor`` field of the subject, if it names one."""
+    if rule.actor is None:
+        return None
+    value = eval_expr(rule.actor, (subject,), as_of)
+    return None if value is None else str(value)
+
+
+def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[str, str], ...]:
+    """The rule's message in each of its languages, filled with the subject's values."""
+    on = date_that_matters(rule, subject, as_of)
+    facts = (
+        deadline_facts(rule.requires, (subject,), as_of, on)
+        if isinstance(rule.requires, Deadline)
+        else None
+    )
+    out = []
+    for lang, parts in rule.messages:
+        text = []
+        for part in parts:
+            if isinstance(part, str):
+                text.append(part)
+            elif part.fact is not None:
+                text.append(format_value(getattr(facts, part.fact, None), part.fallback, lang))
+            else:
+                assert part.expr is not None
+                value = eval_expr(part.expr, (subject,), as_of, on)
+                text.append(format_value(value, part.fallback, lang))
+        out.append((lang, "".join(text)))
+    return tuple(out)
+
+
+def format_value(value: Any, fallback: str | None = None, language: str = "en") -> str:
+    """A value as a message shows it: ISO dates, plain decimals, sorted sets."""
+    zh = language == "zh"
+    if value is None:
+        return fallback if fallback is not None else ("无" if zh else "none")
+    if isinstance(value, bool):
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, (frozenset, set)):
+        return ("、" if zh else ", ").join(sorted(map(str, value))) or ("无" if zh else "none")
+    if isinstance(value, tuple):
+        return f"{len(value)}项" if zh else f"{len(value)} item(s)"
+    return str(value)

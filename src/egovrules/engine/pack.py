@@ -1,0 +1,195 @@
+"""The compiled pack: the object a user checks subjects with.
+
+``load_pack`` reads, validates and compiles a pack once; ``Pack.check`` then evaluates a
+subject with the compiled backend and builds the ``Report``. A ``Pack`` is immutable after
+construction and holds no global state, so one instance may be shared across threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from egovrules.backends.base import rules_for
+from egovrules.backends.python import PythonBackend
+from egovrules.engine import findings
+from egovrules.engine.findings import apply_waivers, violation
+from egovrules.ir.compile import compile_document, validate_document
+from egovrules.ir.nodes import RuleIR, RuleSet
+from egovrules.law.verdict import Outcome
+from egovrules.packdata.bundled import available_packs, bundled_dir
+from egovrules.packdata.model import PackModel, TestsModel
+from egovrules.report.model import Report, Undetermined, Upcoming, Violation
+from egovrules.source.document import Document, DocumentError, read_document
+from egovrules.source.errors import Diagnostic, PackError, SubjectError, UsageError
+from egovrules.subjects import SUBJECT_MODELS, SubjectBase, parse_subject
+
+# The deprecated ``Pack.monitor`` builds what ``egovrules.monitoring`` registers here when it is
+# imported (``import egovrules`` does): the engine never imports the layer above it.
+_monitor_factory: list[Callable[[Pack, Mapping[str, Any] | None], Any]] = []
+
+
+def register_monitor(factory: Callable[[Pack, Mapping[str, Any] | None], Any]) -> None:
+    """Called once by ``egovrules.monitoring``: what the deprecated ``Pack.monitor`` builds."""
+    _monitor_factory[:] = [factory]
+
+
+__all__ = ["Pack", "load_pack", "register_monitor", "today_in_china"]
+
+_SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def today_in_china() -> dt.date:
+    """Today's date in Asia/Shanghai, the default as-of date."""
+    return dt.datetime.now(_SHANGHAI).date()
+
+
+def load_pack(name_or_path: str | Path, *, weekday_fallback: bool = False) -> Pack:
+    """Load a bundled pack by id (``"wuhan"``) or a pack file by path, compiled and ready.
+
+    ``weekday_fallback=True`` opts into counting working days Monday to Friday in years the
+    Chinese holiday calendar does not cover; by default such rules are ``undetermined``.
+
+    Raises ``PackError`` (with every positioned diagnostic) for a bad pack and ``UsageError``
+    for an unknown id.
+    """
+    text = str(name_or_path)
+    path = Path(text)
+    if not (path.suffix in (".yaml", ".yml") or path.exists()):
+        path = bundled_dir() / f"{text}.yaml"
+        if not path.is_file():
+            raise UsageError(
+                f"no bundled pack {text!r}; available: {', '.join(available_packs()) or 'none'}"
+            )
+    try:
+        doc = read_document(path)
+    except DocumentError as exc:
+        raise PackError(exc.diagnostics, exc.text) from None
+    model = validate_document(doc)
+    return Pack(compile_document(doc, model, weekday_fallback=weekday_fallback), model, doc)
+
+
+class Pack:
+    """A compiled rule pack."""
+
+    def __init__(
+        self, ruleset: RuleSet, model: PackModel | None = None, document: Document | None = None
+    ) -> None:
+        self.ruleset = ruleset
+        self._backend = PythonBackend(ruleset)
+        self._rules = {k: rules_for(ruleset, k) for k in SUBJECT_MODELS}
+        self._rule_ids = {k: tuple(r.id for r in rs) for k, rs in self._rules.items()}
+        self._model = model
+        self._document = document
+
+    @property
+    def id(self) -> str:
+        """The pack id, such as ``wuhan``."""
+        return self.ruleset.pack_id
+
+    @property
+    def rules(self) -> tuple[RuleIR, ...]:
+        """Every rule, in report order."""
+        return self.ruleset.rules
+
+    @property
+    def tests(self) -> TestsModel:
+        """The pack's own examples."""
+        return self._model.tests if self._model is not None else TestsModel()
+
+    @property
+    def model(self) -> PackModel | None:
+        """The validated pack document (``None`` for a pack built from IR alone)."""
+        return self._model
+
+    @property
+    def document(self) -> Document | None:
+        """The source document the pack was compiled from, if it came from a file."""
+        return self._document
+
+    def monitor(self, state: Mapping[str, Any] | None = None) -> Any:
+        """Deprecated (0.2.0; removed in 0.3.0): use ``egovrules.Monitor(pack, state)``, which
+        this returns (docs/monitor.md). Warns with a ``DeprecationWarning``."""
+        warnings.warn(
+            "Pack.monitor() is deprecated and will be removed in egovrules 0.3.0: "
+            "use egovrules.Monitor(pack, state)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if not _monitor_factory:
+            raise RuntimeError("import egovrules (or egovrules.monitoring) first")
+        return _monitor_factory[0](self, state)
+
+    def check(
+        self, subject: SubjectBase | Mapping[str, Any], as_of: dt.date | None = None
+    ) -> Report:
+        """Evaluate every rule of the subject's kind; return the ``Report``.
+
+        ``subject`` is a subject model, or raw data validated here (``SubjectError`` when it is
+        not valid). ``as_of`` defaults to today in Asia/Shanghai.
+        """
+        if not isinstance(subject, SubjectBase):
+            subject = _validate(subject)
+        when = as_of if as_of is not None else today_in_china()
+        kind = subject.kind
+        codes = self._backend.outcomes(kind, subject, when)
+        violations: list[Violation] = []
+        upcoming: list[Upcoming] = []
+        undetermined: list[Undetermined] = []
+        if any(code >= Outcome.VIOLATED for code in codes):
+            for rule, code in zip(self._rules[kind], codes, strict=True):
+                if code == Outcome.VIOLATED:
+                    violations.append(violation(rule, subject, when))
+                elif code == Outcome.PENDING:
+                    upcoming.append(findings.upcoming(rule, subject, when))
+                elif code == Outcome.UNDETERMINED:
+                    undetermined.append(findings.undetermined(rule, subject, when))
+        standing, waived, expired = apply_waivers(violations, subject.waivers, when)
+        return Report(
+            subject_id=subject.id,
+            subject_kind=kind,
+            pack_id=self.ruleset.pack_id,
+            pack_version=self.ruleset.version,
+            pack_hash=self.ruleset.content_hash,
+            city=self.ruleset.city,
+            as_of=when,
+            violations=standing,
+            upcoming=tuple(upcoming),
+            undetermined=tuple(undetermined),
+            notes=self._notes(codes),
+            rule_ids=self._rule_ids[kind],
+            codes=codes,
+            waived=waived,
+            expired_waivers=expired,
+        )
+
+    def _notes(self, codes: tuple[int, ...]) -> tuple[str, ...]:
+        """Why rules were not applied, when the pack was not yet in force."""
+        skipped = sum(1 for c in codes if c == Outcome.NOT_IN_FORCE)
+        if not skipped:
+            return ()
+        effective = self.ruleset.effective
+        return (
+            f"{skipped} rule(s) not applied: the {self.ruleset.city} measures take effect on "
+            f"{effective.isoformat() if effective else '?'}, after the date that matters",
+        )
+
+
+def _validate(data: Mapping[str, Any]) -> SubjectBase:
+    try:
+        return parse_subject(dict(data))
+    except ValidationError as exc:
+        raise SubjectError(
+            [
+                Diagnostic("E300", f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
+                for e in exc.errors(include_url=False)
+            ]
+        ) from None
+    except ValueError as exc:
+        raise SubjectError([Diagnostic("E303", str(exc))]) from None

@@ -1,0 +1,174 @@
+"""A check run: many subject inputs through the packs they name, filtered, gated.
+
+What ``egovrules check`` does, as functions other systems can call: read every input (a bad
+one is an error in the result, not the end of the run), load each city's pack once, evaluate,
+keep only the rules asked for, locate each finding in its file, and decide the exit code
+(2 beats 1 beats 0).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import fnmatch
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, TextIO
+
+from egovrules.engine.exitcodes import ExitCode
+from egovrules.engine.inputs import LoadedSubject, expand_inputs, read_subjects
+from egovrules.engine.pack import Pack, load_pack
+from egovrules.ir.explain import explain_rule
+from egovrules.law.verdict import Severity
+from egovrules.report.model import Checked, Report
+from egovrules.source.errors import EgovrulesError, UsageError
+
+__all__ = ["FailOn", "RunOptions", "RunResult", "filter_report", "run_check"]
+
+FailOn = Literal["error", "warning", "advisory", "never"]
+_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.ADVISORY: 1}
+_THRESHOLD = {"error": 3, "warning": 2, "advisory": 1, "never": 99}
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What to check and how to judge it."""
+
+    city: str | None = None
+    kind: str | None = None
+    as_of: dt.date | None = None
+    weekday_fallback: bool = False
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    fail_on: FailOn = "warning"
+    explain: bool = False
+
+
+@dataclass
+class RunResult:
+    """Every report, every input error, and the packs used."""
+
+    checked: list[Checked] = field(default_factory=list)
+    errors: list[EgovrulesError] = field(default_factory=list)
+    packs: dict[str, Pack] = field(default_factory=dict)
+
+    def exit_code(self, fail_on: FailOn = "warning") -> ExitCode:
+        """2 if any input could not be judged, else 1 if a finding reaches ``fail_on``."""
+        if self.errors:
+            return ExitCode.ERROR
+        threshold = _THRESHOLD[fail_on]
+        for item in self.checked:
+            r = item.report
+            if r.expired_waivers and threshold <= 3:
+                return ExitCode.VIOLATIONS
+            if any(_RANK[v.severity] >= threshold for v in r.violations):
+                return ExitCode.VIOLATIONS
+        return ExitCode.OK
+
+
+def _matches(patterns: Sequence[str], rule_id: str, concept: str) -> bool:
+    return any(fnmatch.fnmatchcase(rule_id, p) or fnmatch.fnmatchcase(concept, p) for p in patterns)
+
+
+def filter_report(
+    report: Report,
+    only: Sequence[str] = (),
+    skip: Sequence[str] = (),
+    concepts: Mapping[str, str] | None = None,
+) -> Report:
+    """The report restricted to rules matching ``only`` (rule ids or concepts, glob patterns)
+    and not matching ``skip``; ``concepts`` maps rule ids to concepts for the outcome list."""
+    if not only and not skip:
+        return report
+
+    def keep(rule_id: str, concept: str) -> bool:
+        if only and not _matches(only, rule_id, concept):
+            return False
+        return not _matches(skip, rule_id, concept)
+
+    known = concepts or {}
+    kept = [
+        (rid, code)
+        for rid, code in zip(report.rule_ids, report.codes, strict=True)
+        if keep(rid, known.get(rid, ""))
+    ]
+    return dataclasses.replace(
+        report,
+        violations=tuple(v for v in report.violations if keep(v.rule_id, v.concept)),
+        upcoming=tuple(u for u in report.upcoming if keep(u.rule_id, u.concept)),
+        undetermined=tuple(u for u in report.undetermined if keep(u.rule_id, u.concept)),
+        waived=tuple((v, w) for v, w in report.waived if keep(v.rule_id, v.concept)),
+        expired_waivers=tuple(w for w in report.expired_waivers if keep(w.rule, w.rule)),
+        rule_ids=tuple(rid for rid, _ in kept),
+        codes=tuple(code for _, code in kept),
+    )
+
+
+def run_check(
+    arguments: Sequence[str],
+    options: RunOptions,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Check every subject the arguments name (files, directories, globs, ``-``)."""
+    result = RunResult()
+    names = expand_inputs(arguments)
+    for done, name in enumerate(names, 1):
+        subjects, errors = read_subjects(name, options.kind)
+        result.errors.extend(errors)
+        for loaded in subjects:
+            try:
+                result.checked.append(_check_one(loaded, options, result.packs))
+            except EgovrulesError as exc:
+                result.errors.append(exc)
+        if progress is not None:
+            progress(done, len(names))
+    return result
+
+
+def _check_one(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pack]) -> Checked:
+    subject = loaded.subject
+    city = options.city or subject.city
+    if city is None:
+        raise UsageError(f"{loaded.source}: no city: give --city or a 'city' field")
+    pack = packs.get(city)
+    if pack is None:
+        pack = packs[city] = load_pack(city, weekday_fallback=options.weekday_fallback)
+    if options.city and subject.city and subject.city != pack.id:
+        raise UsageError(
+            f"{loaded.source}: the subject's city is {subject.city!r}, not {pack.id!r}"
+        )
+    rules = {r.id: r for r in pack.rules}
+    concepts = {r.id: r.concept for r in pack.rules}
+    report = filter_report(
+        pack.check(subject, as_of=options.as_of), options.only, options.skip, concepts
+    )
+    findings = {v.rule_id for v in report.violations}
+    findings |= {u.rule_id for u in report.upcoming} | {v.rule_id for v, _ in report.waived}
+    locations = tuple((rid, loaded.span_of(rules[rid].anchor)) for rid in sorted(findings))
+    traces: tuple[tuple[str, Any], ...] = ()
+    if options.explain:
+        traces = tuple(
+            (rid, explain_rule(rules[rid], subject, report.as_of)) for rid in sorted(findings)
+        )
+    return Checked(report, loaded.source, loaded.document.file, locations, traces)
+
+
+def progress_bar(stream: TextIO | None = None) -> Callable[[int, int], None] | None:
+    """A progress bar on stderr when it is a terminal; ``None`` when piped."""
+    out = sys.stderr if stream is None else stream
+    if not getattr(out, "isatty", lambda: False)():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        end = "\n" if done == total else ""
+        print(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files",
+            end=end,
+            file=out,
+            flush=True,
+        )
+
+    return show

@@ -1,0 +1,193 @@
+"""The saved state of a ``Monitor``: its format, and the checks a state passes before a monitor
+is rebuilt from it.
+
+``Monitor.snapshot()`` returns the state as plain JSON-able data; ``Monitor(pack, ...)``
+rebuilds a monitor from it that behaves from then on exactly as the original would have. The
+state holds what the monitor's future depends on, and nothing else:
+
+* ``format``: ``STATE_FORMAT``, changed whenever the layout changes;
+* ``pack``: the pack's id, the sha256 of its text and whether working days were counted with
+  the weekday fallback (the only compile option that changes the rules): a state restored on
+  other rules would judge the same subjects differently, so it is refused;
+* ``clock``: the monitor's date (``null`` before any event);
+* ``subjects``: in the order of their first event, each subject as its model dumps it
+  (``model_dump(mode="json")``), with the ids of the rules durable-rules found violated and of
+  those standing (violated and not waived), from which the next alert is decided;
+* ``timers``: the pending timers, as sorted ``[date, subject id]`` pairs.
+
+The durable-rules rulesets are not part of it: each subject is one fact that every evaluation
+replaces, and no rule joins two facts, so a fresh ruleset given a subject's fact fires exactly
+as the old one did. The monitor re-creates them lazily, as a new monitor does.
+
+Every problem with a state is a ``StateError`` (an ``InputError``): ``E510`` for a state that
+is not one (wrong format, a missing key, a subject that does not validate, a rule id the pack
+does not have), ``E511`` for a state taken with other rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from egovrules.backends.durable import walk_ir
+from egovrules.engine.pack import Pack
+from egovrules.ir.nodes import Shift
+from egovrules.source.errors import Diagnostic, InputError
+from egovrules.subjects import Subject, parse_subject
+
+__all__ = [
+    "STATE_FORMAT",
+    "RestoredState",
+    "StateError",
+    "SubjectState",
+    "pack_identity",
+    "read_state",
+    "unknown_rule",
+]
+
+STATE_FORMAT = "egovrules.monitor/1"
+
+
+class StateError(InputError):
+    """A monitor state that cannot be restored: malformed (``E510``) or taken with another
+    pack (``E511``)."""
+
+
+def pack_identity(pack: Pack) -> dict[str, Any]:
+    """What identifies a pack's rules in a state: id, sha256 of its text, and whether its
+    working days fall back to weekdays (a compile option the text does not show)."""
+    return {
+        "id": pack.id,
+        "sha256": pack.ruleset.content_hash,
+        "weekday_fallback": walk_ir(
+            pack.rules, lambda n: isinstance(n, Shift) and n.weekday_fallback
+        ),
+    }
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Pack(_Strict):
+    id: str
+    sha256: str
+    weekday_fallback: bool
+
+
+class _Subject(_Strict):
+    subject: dict[str, Any]
+    violated: tuple[str, ...]
+    standing: tuple[str, ...]
+
+
+class _State(_Strict):
+    format: str  # checked against STATE_FORMAT first, for a clearer message
+    pack: _Pack
+    clock: dt.date | None
+    subjects: tuple[_Subject, ...]
+    timers: tuple[tuple[dt.date, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectState:
+    """One subject of a state, validated: the subject, and its violated and standing rule
+    ids."""
+
+    subject: Subject
+    violated: frozenset[str]
+    standing: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class RestoredState:
+    """A state checked against a pack, ready for a monitor to take over."""
+
+    clock: dt.date | None
+    subjects: tuple[SubjectState, ...]
+    timers: tuple[tuple[dt.date, str], ...]
+
+
+def read_state(state: Any, pack: Pack) -> RestoredState:
+    """Validate ``state`` (as ``Monitor.snapshot()`` returned it, possibly through JSON) for
+    ``pack``. Rule ids are checked by the monitor, which knows each kind's rules.
+
+    Raises ``StateError``: ``E511`` when the state was taken with other rules, ``E510`` for
+    anything else that is not a state of this format.
+    """
+    if not isinstance(state, Mapping):
+        raise _malformed(f"a monitor state is a mapping, not {type(state).__name__}")
+    if state.get("format") != STATE_FORMAT:
+        raise _malformed(
+            f"not a monitor state of format {STATE_FORMAT!r} (format: {state.get('format')!r})"
+        )
+    try:
+        parsed = _State.model_validate(state)
+    except ValidationError as exc:
+        raise _malformed(_first_error(exc)) from None
+    _check_pack(parsed.pack, pack)
+    subjects: list[SubjectState] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(parsed.subjects):
+        try:
+            subject = parse_subject(entry.subject)
+        except ValidationError as exc:
+            raise _malformed(f"subjects.{i}: {_first_error(exc)}") from None
+        except ValueError as exc:
+            raise _malformed(f"subjects.{i}: {exc}") from None
+        if subject.id in seen:
+            raise _malformed(f"subjects.{i}: subject {subject.id!r} appears twice")
+        seen.add(subject.id)
+        standing, violated = frozenset(entry.standing), frozenset(entry.violated)
+        if not standing <= violated:
+            raise _malformed(
+                f"subjects.{i}: standing rules that are not violated: "
+                f"{', '.join(sorted(standing - violated))}"
+            )
+        subjects.append(SubjectState(subject, violated, standing))
+    for day, sid in parsed.timers:
+        if sid not in seen:
+            raise _malformed(f"a timer on {day.isoformat()} for unknown subject {sid!r}")
+    return RestoredState(parsed.clock, tuple(subjects), parsed.timers)
+
+
+def unknown_rule(subject: Subject, rule_id: str) -> StateError:
+    """The error for a rule id a subject's kind does not have in the pack."""
+    return _malformed(f"subject {subject.id!r}: no {subject.kind} rule {rule_id!r} in the pack")
+
+
+def _check_pack(saved: _Pack, pack: Pack) -> None:
+    current = pack_identity(pack)
+    if saved.model_dump() == current:
+        return
+    option = (
+        f", weekday fallback {'on' if saved.weekday_fallback else 'off'}"
+        if saved.weekday_fallback != current["weekday_fallback"]
+        else ""
+    )
+    raise StateError(
+        [
+            Diagnostic(
+                "E511",
+                f"the state was taken with pack {saved.id} (sha256 {saved.sha256[:12]}{option}),"
+                f" not with this pack {current['id']} (sha256 {current['sha256'][:12]}): other "
+                "rules would judge its subjects differently",
+                hint="restore it with the pack it was taken with, or replay the events into a "
+                "new monitor",
+            )
+        ]
+    )
+
+
+def _malformed(message: str) -> StateError:
+    return StateError([Diagnostic("E510", f"not a valid monitor state: {message}")])
+
+
+def _first_error(exc: ValidationError) -> str:
+    first = exc.errors(include_url=False)[0]
+    where = ".".join(map(str, first["loc"])) or "state"
+    return f"{where}: {first['msg']}"

@@ -1,0 +1,26 @@
+"""The packs that ship with egovrules: where they are, and their ids."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+__all__ = ["available_packs", "bundled_dir", "sources_dir"]
+
+
+def bundled_dir() -> Path:
+    """Where the bundled packs are: inside the installed package, else the checkout's rules/."""
+    packaged = Path(str(resources.files("egovrules"))) / "rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "rules"
+
+
+def sources_dir() -> Path:
+    """Where the regulation texts the bundled packs quote are kept."""
+    return bundled_dir() / "sources"
+
+
+def available_packs() -> list[str]:
+    """Ids of the bundled packs."""
+    return sorted(p.stem for p in bundled_dir().glob("*.yaml"))

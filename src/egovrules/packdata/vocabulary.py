@@ -1,0 +1,53 @@
+"""The concept vocabulary (``rules/vocabulary/concepts.yaml``): the shared ids that line the
+cities' rules up, each with a title and a definition in English and Chinese."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from egovrules.packdata.bundled import bundled_dir
+from egovrules.packdata.model import Localized
+from egovrules.source.document import DocumentError, read_document, validation_diagnostics
+from egovrules.source.errors import PackError
+
+__all__ = ["Concept", "Vocabulary", "load_vocabulary"]
+
+
+class Concept(BaseModel):
+    """One concept: what obligation it stands for, city-neutral."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: Localized
+    definition: Localized
+
+
+class Vocabulary(BaseModel):
+    """Every concept id a pack may use."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: int
+    concepts: dict[str, Concept]
+
+
+def vocabulary_path() -> Path:
+    """The bundled vocabulary file."""
+    return bundled_dir() / "vocabulary" / "concepts.yaml"
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(path: Path | None = None) -> Vocabulary:
+    """Read and validate the vocabulary; ``PackError`` with positions if it is malformed."""
+    target = path or vocabulary_path()
+    try:
+        doc = read_document(target)
+    except DocumentError as exc:
+        raise PackError(exc.diagnostics, exc.text) from None
+    try:
+        return Vocabulary.model_validate(doc.data)
+    except ValidationError as exc:
+        raise PackError(validation_diagnostics(exc, doc, "E150"), doc.text) from None

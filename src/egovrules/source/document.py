@@ -1,0 +1,538 @@
+"""Safe reading of YAML and JSON files into plain values that remember their positions.
+
+``read_document`` is the only way egovrules reads a pack or a subject file. It never executes
+what it reads and never writes to it:
+
+* only the YAML core tags are accepted (a ``!!python/object`` tag is an error, not an object);
+* duplicate keys and merge keys (``<<``) are errors;
+* alias expansion is bounded (``MAX_NODES`` values after expansion), so a "billion laughs"
+  file is refused at once;
+* file size (``MAX_BYTES``) and nesting depth (``MAX_DEPTH``) are bounded;
+* the bytes must be UTF-8.
+
+Every value is recorded with the ``Span`` of its node (and every mapping key with the span of
+the key) under its path, a tuple of keys and indexes, so that later stages can point at the
+line of any value they reject.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from egovrules.source.errors import Diagnostic
+from egovrules.source.span import Span
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Document", "DocumentError", "read_document"]
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 1_000_000
+
+PathKey = tuple[Hashable, ...]
+
+_CORE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """The values of one file, with the span of every value and key."""
+
+    file: str
+    text: str
+    data: Any
+    value_marks: dict[PathKey, Span] = field(default_factory=dict)
+    key_marks: dict[PathKey, Span] = field(default_factory=dict)
+
+    def span(self, path: PathKey, *, key: bool = False) -> Span:
+        """The span of the value (or key) at ``path``, or of its nearest recorded ancestor."""
+        for n in range(len(path), -1, -1):
+            found = (self.key_marks.get(path[:n]) if key else None) or self.value_marks.get(
+                path[:n]
+            )
+            if found is not None:
+                return found
+        return Span(self.file, 1, 1)
+
+
+class DocumentError(Exception):
+    """Raised by ``read_document`` with the diagnostics of an unreadable file."""
+
+    def __init__(self, diagnostics: list[Diagnostic], text: str | None) -> None:
+        self.diagnostics = diagnostics
+        self.text = text
+        super().__init__("; ".join(d.message for d in diagnostics))
+
+
+def read_document(path: str | Path, *, display_name: str | None = None) -> Document:
+    """Read a YAML or JSON file into a ``Document``; raise ``DocumentError`` if it is unusable."""
+    p = Path(path)
+    name = display_name or str(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise DocumentError(
+                [
+                    Diagnostic(
+                        "E001", f"file is {size} bytes; the limit is {MAX_BYTES}", Span(name, 1, 1)
+                    )
+                ],
+                None,
+            )
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise DocumentError(
+            [Diagnostic("E000", f"cannot read file: {exc.strerror or exc}", Span(name, 1, 1))], None
+        ) from None
+    return parse_document(raw, name)
+
+
+def parse_document(raw: bytes, name: str, line_offset: int = 0) -> Document:
+    """Parse bytes already read (see ``read_document``); ``line_offset`` shifts the reported
+    lines, for a piece of a larger file (one line of a JSON Lines file)."""
+    if len(raw) > MAX_BYTES:
+        raise DocumentError(
+            [
+                Diagnostic(
+                    "E001", f"input is {len(raw)} bytes; the limit is {MAX_BYTES}", Span(name, 1, 1)
+                )
+            ],
+            None,
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DocumentError(
+            [
+                Diagnostic(
+                    "E002",
+                    f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                    Span(name, line, col),
+                    "save the file as UTF-8",
+                )
+            ],
+            None,
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return _Builder(name, text, line_offset).build()
+
+
+class _Builder:
+    def __init__(self, name: str, text: str, line_offset: int = 0) -> None:
+        self.line_offset = line_offset
+        self.name = name
+        self.text = text
+        self.nodes = 0
+        self.value_marks: dict[PathKey, Span] = {}
+        self.key_marks: dict[PathKey, Span] = {}
+        self.errors: list[Diagnostic] = []
+
+    def build(self, *, fast: bool = True) -> Document:
+        """The document; with ``fast``, composed by libyaml first and, on any error, read
+        again by the pure-Python path, whose errors are reported (see ``_build``)."""
+        if not fast:
+            return self._build(fast=False)
+        try:
+            return self._build(fast=True)
+        except DocumentError:
+            again = _Builder(self.name, self.text, self.line_offset)
+            return again._build(fast=False)
+
+    def _build(self, *, fast: bool) -> Document:
+        """The document, composed from libyaml's events when PyYAML has it (``fast``,
+        ``_compose_fast``) and by PyYAML's pure-Python composer otherwise, or when the fast
+        path finds anything amiss. Errors are always those of the pure-Python path, whose
+        messages and positions the diagnostics are written for. A document PyYAML reads, the
+        fast path reads alike, marks included (``tests/test_document.py`` compares them on
+        every bundled file and on generated documents); libyaml is a little more lenient on
+        odd flow-style scalars (``[n?ull]``), which it reads as YAML 1.2 does. Packs load
+        about three times faster."""
+        try:
+            # The reader rejects control characters as soon as it is built.
+            self.loader = yaml.SafeLoader(self.text)
+        except yaml.reader.ReaderError as exc:
+            raise DocumentError([self._reader_error(exc)], self.text) from None
+        try:
+            try:
+                root = _compose_fast(self.text) if fast else _FAILED
+                if root is _FAILED:
+                    # PyYAML's composer recurses once per level: a document nesting past the
+                    # guard is refused from its event stream before the composer sees it.
+                    deep = _too_deep(self.text)
+                    if deep is not None:
+                        self._fail_at("E005", f"nesting deeper than {MAX_DEPTH} levels", deep)
+                    root = self.loader.get_single_node()
+            except RecursionError:  # only without libyaml: its parser bounds the scan above
+                raise DocumentError(
+                    [Diagnostic("E005", f"nesting deeper than {MAX_DEPTH} levels", self._span0())],
+                    self.text,
+                ) from None
+            except yaml.MarkedYAMLError as exc:
+                if self.name.endswith(".json"):
+                    return self._from_json()
+                mark = exc.problem_mark or exc.context_mark
+                span = self._span(mark) if mark else Span(self.name, 1, 1)
+                msg = f"YAML syntax error: {exc.problem or exc.context}"
+                raise DocumentError([Diagnostic("E003", msg, span)], self.text) from None
+            except yaml.reader.ReaderError as exc:
+                raise DocumentError([self._reader_error(exc)], self.text) from None
+            except yaml.YAMLError as exc:
+                raise DocumentError(
+                    [Diagnostic("E003", f"YAML error: {exc}", Span(self.name, 1, 1))], self.text
+                ) from None
+            if root is not None:
+                self._check_size(root)
+            data = None if root is None else self._value(root, (), 0)
+        finally:
+            self.loader.dispose()
+        if self.errors:
+            raise DocumentError(self.errors, self.text)
+        return Document(self.name, self.text, data, self.value_marks, self.key_marks)
+
+    def _from_json(self) -> Document:
+        try:
+            data = json.loads(self.text)
+        except RecursionError:
+            raise DocumentError(
+                [Diagnostic("E005", f"nesting deeper than {MAX_DEPTH} levels", self._span0())],
+                self.text,
+            ) from None
+        except json.JSONDecodeError as exc:
+            raise DocumentError(
+                [
+                    Diagnostic(
+                        "E003",
+                        f"JSON syntax error: {exc.msg}",
+                        Span(self.name, exc.lineno + self.line_offset, exc.colno),
+                    )
+                ],
+                self.text,
+            ) from None
+        return Document(self.name, self.text, data, {(): Span(self.name, 1, 1)}, {})
+
+    def _reader_error(self, exc: yaml.reader.ReaderError) -> Diagnostic:
+        before = self.text[: exc.position]
+        line = before.count("\n") + 1
+        col = exc.position - (before.rfind("\n") + 1) + 1
+        return Diagnostic(
+            "E012",
+            f"character U+{exc.character:04X} is not allowed in YAML"
+            if isinstance(exc.character, int)
+            else f"unreadable input: {exc.reason}",
+            Span(self.name, line + self.line_offset, col),
+            "remove control characters from the file",
+        )
+
+    def _span(self, mark: Any) -> Span:
+        return Span(self.name, mark.line + 1 + self.line_offset, mark.column + 1)
+
+    def _span0(self) -> Span:
+        return Span(self.name, 1 + self.line_offset, 1)
+
+    def _fail(self, code: str, message: str, node: yaml.Node, hint: str | None = None) -> None:
+        self._fail_at(code, message, node.start_mark, hint)
+
+    def _fail_at(self, code: str, message: str, mark: Any, hint: str | None = None) -> None:
+        diagnostic = Diagnostic(code, message, self._span(mark), hint)
+        raise DocumentError([*self.errors, diagnostic], self.text)
+
+    def _check_size(self, root: yaml.Node) -> None:
+        """Refuse a document whose aliases expand past ``MAX_NODES`` values, or loop."""
+        sizes: dict[int, int] = {}
+        open_nodes: set[int] = set()
+        # Post-order walk with an explicit stack: node graphs may be deep or shared.
+        stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            if done:
+                children = _children(node)
+                sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+                open_nodes.discard(key)
+                if sizes[key] > MAX_NODES:
+                    self._fail(
+                        "E004",
+                        f"more than {MAX_NODES} values after alias expansion",
+                        node,
+                        "aliases expand exponentially here (a 'billion laughs' file?)",
+                    )
+                continue
+            if key in sizes:
+                continue
+            if key in open_nodes:
+                self._fail("E011", "an alias refers to a value that contains it", node)
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
+
+    def _value(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self._fail(
+                "E004",
+                f"more than {MAX_NODES} values after alias expansion",
+                node,
+                "aliases expand exponentially here (a 'billion laughs' file?)",
+            )
+        if depth > MAX_DEPTH:
+            self._fail("E005", f"nesting deeper than {MAX_DEPTH} levels", node)
+        if node.tag not in _CORE_TAGS:
+            self._fail(
+                "E006",
+                f"tag {node.tag!r} is not allowed",
+                node,
+                "only plain YAML values (strings, numbers, booleans, dates, lists, "
+                "mappings) are read",
+            )
+        self.value_marks.setdefault(path, self._span(node.start_mark))
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                return self.loader.yaml_constructors[node.tag](self.loader, node)
+            except (ValueError, yaml.constructor.ConstructorError) as exc:
+                self._fail("E007", f"invalid {node.tag.rsplit(':', 1)[-1]} value: {exc}", node)
+        if isinstance(node, yaml.SequenceNode):
+            return [self._value(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._fail(
+                    "E008", "merge keys ('<<') are not supported", key_node, "write the keys out"
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._fail("E009", "a mapping key must be a plain value", key_node)
+            key = self._value(key_node, (*path, "\0key"), depth + 1)
+            if key in out:
+                first = self.key_marks[(*path, key)]
+                self.errors.append(
+                    Diagnostic(
+                        "E010",
+                        f"duplicate key {key!r} (first defined at line {first.line})",
+                        self._span(key_node.start_mark),
+                    )
+                )
+                continue
+            self.key_marks[(*path, key)] = self._span(key_node.start_mark)
+            out[key] = self._value(value_node, (*path, key), depth + 1)
+        self.value_marks.pop((*path, "\0key"), None)
+        return out
+
+
+_FAILED: Any = object()
+
+# PyYAML's composer recurses once per level of nesting (RecursionError far down), libyaml's
+# would overflow the C stack; their parsers do not recurse. The fast path composes from
+# libyaml's events without recursion and hands a document nesting past this depth to the
+# pure-Python path, which refuses it from its event stream (``_too_deep``).
+_RECURSION_GUARD = 4 * MAX_DEPTH
+
+
+def _too_deep(text: str) -> Any:
+    """The mark of the first value deeper than ``MAX_DEPTH`` when the document nests past
+    ``_RECURSION_GUARD`` levels, else None (also when the parser finds a fault: the composer
+    reports it, before reaching any deeper level).
+
+    libyaml 0.2.6 (PyYAML 6.0.4) stops at 1,000 levels itself. In flow style its scanner holds
+    every token back while a simple key may still follow (up to 1,024 characters), so that
+    error comes before any deep event: the scan is then run again on the text before the
+    level libyaml refused, which ends, and yields its events, within the limit. Both scans
+    are linear in the text."""
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    found, fault = _scan_depth(loader_class, text)
+    mark = fault.problem_mark if fault is not None else None
+    if found is None and fault is not None and fault.problem == _LIBYAML_TOO_DEEP and mark:
+        found, _ = _scan_depth(loader_class, text[: mark.index])
+    return found
+
+
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+
+
+def _scan_depth(loader_class: Any, text: str) -> tuple[Any, yaml.MarkedYAMLError | None]:
+    """``_too_deep``'s scan of one text: the mark found (or None), and the parser's fault
+    that ended the scan early (or None)."""
+    loader = loader_class(text)
+    level = 0
+    first = None
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.NodeEvent) and level > MAX_DEPTH and first is None:
+                first = event.start_mark
+            if isinstance(event, yaml.CollectionStartEvent):
+                level += 1
+                if level > _RECURSION_GUARD:
+                    return first, None
+            elif isinstance(event, yaml.CollectionEndEvent):
+                level -= 1
+    except yaml.MarkedYAMLError as exc:
+        return None, exc
+    except yaml.YAMLError:
+        return None, None
+    finally:
+        loader.dispose()
+    return None, None
+
+
+class _Fault(Exception):
+    """Anything the fast path leaves to the pure-Python one, which reports it."""
+
+
+def _compose_fast(text: str) -> Any:
+    """The node graph of ``text``, composed from libyaml's events, or ``_FAILED`` when PyYAML
+    was built without libyaml, the text has a tab, or anything is amiss: a parser fault, an
+    undefined alias or repeated anchor, a second document, nesting past the guard."""
+    loader_class = getattr(yaml, "CSafeLoader", None)
+    if loader_class is None or "\t" in text:
+        # libyaml reads a tab inside a plain scalar as part of it where PyYAML refuses it;
+        # tabs are rare in packs, so a text with one is composed by PyYAML alone.
+        return _FAILED
+    loader = loader_class(text)
+    try:
+        return _compose_events(loader)
+    except (yaml.YAMLError, _Fault):
+        return _FAILED
+    finally:
+        loader.dispose()
+
+
+def _compose_events(loader: Any) -> yaml.Node | None:
+    """PyYAML's composition (``yaml.composer.Composer``: tags resolved by the loader, anchors,
+    aliases sharing their node) done with an explicit stack instead of recursion."""
+    loader.get_event()  # StreamStartEvent
+    if loader.check_event(yaml.StreamEndEvent):
+        return None
+    loader.get_event()  # DocumentStartEvent
+    anchors: dict[str, yaml.Node] = {}
+    open_nodes: list[yaml.CollectionNode] = []
+    keys: list[yaml.Node | None] = []  # for each open node, a mapping's key awaiting its value
+    root: yaml.Node | None = None
+    while not isinstance(event := loader.get_event(), yaml.DocumentEndEvent):
+        if isinstance(event, yaml.CollectionEndEvent):
+            open_nodes.pop().end_mark = event.end_mark
+            keys.pop()
+            continue
+        node: yaml.Node
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise _Fault
+            node = anchors[event.anchor]
+        else:
+            kind = {
+                yaml.ScalarEvent: yaml.ScalarNode,
+                yaml.SequenceStartEvent: yaml.SequenceNode,
+                yaml.MappingStartEvent: yaml.MappingNode,
+            }[type(event)]
+            tag = event.tag
+            if tag is None or tag == "!":
+                value = event.value if kind is yaml.ScalarNode else None
+                tag = loader.resolve(kind, value, event.implicit)
+            if kind is yaml.ScalarNode:
+                node = yaml.ScalarNode(
+                    tag, event.value, event.start_mark, event.end_mark, style=event.style
+                )
+            else:
+                node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            if event.anchor is not None:
+                if event.anchor in anchors:
+                    raise _Fault
+                anchors[event.anchor] = node
+        if not open_nodes:
+            root = node
+        elif isinstance(open_nodes[-1], yaml.SequenceNode):
+            open_nodes[-1].value.append(node)
+        elif keys[-1] is None:
+            keys[-1] = node
+        else:
+            open_nodes[-1].value.append((keys[-1], node))
+            keys[-1] = None
+        if isinstance(node, yaml.CollectionNode) and not isinstance(event, yaml.AliasEvent):
+            open_nodes.append(node)
+            keys.append(None)
+            if len(open_nodes) > _RECURSION_GUARD:
+                raise _Fault
+    if not loader.check_event(yaml.StreamEndEvent):
+        raise _Fault  # a second document
+    return root
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def validation_diagnostics(
+    exc: Any, doc: Document, code: str, prefix: PathKey = ()
+) -> list[Diagnostic]:
+    """Turn a ``pydantic.ValidationError`` on ``doc`` (or on its value at ``prefix``) into
+    positioned diagnostics, one per error."""
+    out: list[Diagnostic] = []
+    errors = exc.errors(include_url=False)
+    for err in errors:
+        if _shadowed_union_branch(err["loc"], errors):
+            continue
+        path = _data_path(doc.data, (*prefix, *err["loc"]))
+        dotted = ".".join(str(p) for p in path[len(prefix) :]) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            out.append(
+                Diagnostic(
+                    code,
+                    f"unknown key {path[-1]!r}" if path else "unknown key",
+                    doc.span(path, key=True),
+                )
+            )
+        elif err["type"] == "missing":
+            missing = err["loc"][-1]
+            out.append(Diagnostic(code, f"missing key {missing!r} in {dotted}", doc.span(path)))
+        else:
+            out.append(Diagnostic(code, f"{dotted}: {err['msg']}", doc.span(path)))
+    return out
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
+    """Follow ``loc`` through ``data``, dropping pydantic's union tags that are not data keys."""
+    path: list[Hashable] = []
+    node = data
+    for part in loc:
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and not _is_tag(part):
+            path.append(part)  # a missing or unknown key: point at its parent
+            node = None
+    return tuple(path)
+
+
+def _is_tag(part: Any) -> bool:
+    """A loc element naming a union member (``list[Citation]``, ``Citation``), not a key."""
+    return isinstance(part, str) and (part[:1].isupper() or "[" in part)
+
+
+def _shadowed_union_branch(loc: tuple[Any, ...], errors: list[Any]) -> bool:
+    """True for an error in the list branch of a ``X | list[X]`` union when the other branch
+    also failed: the single-value error says more."""
+    for i, part in enumerate(loc):
+        if isinstance(part, str) and part.startswith("list["):
+            prefix = loc[:i]
+            return any(
+                e["loc"][:i] == prefix
+                and len(e["loc"]) > i
+                and not str(e["loc"][i]).startswith("list[")
+                for e in errors
+            )
+    return False

@@ -1,0 +1,86 @@
+"""The exception tree of egovrules. Every error a user can cause is one of these.
+
+::
+
+    EgovrulesError                 base: anything egovrules reports to a user (exit code 2)
+    ├── InputError                 one or more positioned diagnostics about a file
+    │   ├── PackError              a rule pack that does not load, validate or compile
+    │   └── SubjectError           a subject file that does not load or validate
+    └── UsageError                 a bad command line or API argument (unknown pack id, ...)
+
+Errors carry structured ``Diagnostic`` records (code, message, span, hint), sorted by
+position; ``str()`` renders them in the one format: ``file:line:col: error[CODE]: message``,
+the source line with a caret, then the hint. No error message ever needs a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from egovrules.source.span import Span, render_caret
+
+__all__ = [
+    "Diagnostic",
+    "EgovrulesError",
+    "InputError",
+    "PackError",
+    "SubjectError",
+    "UsageError",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in a file: a stable code, a message, where, and a hint."""
+
+    code: str
+    message: str
+    span: Span | None = None
+    hint: str | None = None
+
+    def render(self, text: str | None = None) -> str:
+        """Render as ``file:line:col: error[CODE]: message`` plus caret and hint."""
+        where = f"{self.span}: " if self.span else ""
+        out = [f"{where}error[{self.code}]: {self.message}"]
+        if self.span is not None:
+            caret = render_caret(self.span, text)
+            if caret:
+                out.append(caret)
+        if self.hint:
+            out.append(f"  hint: {self.hint}")
+        return "\n".join(out)
+
+
+class EgovrulesError(Exception):
+    """Base of every error egovrules reports to a user."""
+
+
+class UsageError(EgovrulesError):
+    """A bad argument: an unknown pack id, subject kind or option."""
+
+
+class InputError(EgovrulesError):
+    """A file that could not be used, with every diagnostic found in it."""
+
+    def __init__(self, diagnostics: list[Diagnostic], text: str | None = None) -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(sorted(diagnostics, key=_position_key))
+        self.text = text
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """All diagnostics, in file order, each with its caret."""
+        return "\n".join(d.render(self.text) for d in self.diagnostics)
+
+
+class PackError(InputError):
+    """A rule pack that does not load, validate or compile."""
+
+
+class SubjectError(InputError):
+    """A subject file that does not load or validate."""
+
+
+def _position_key(d: Diagnostic) -> tuple[str, int, int, str]:
+    if d.span is None:
+        return ("", 0, 0, d.code)
+    return (d.span.file, d.span.line, d.span.col, d.code)
