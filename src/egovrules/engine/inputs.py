@@ -17,9 +17,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from egovrules.source.document import (
+    MAX_BYTES,
+    MAX_LINES_BYTES,
     Document,
     DocumentError,
     parse_document,
+    read_bounded,
     validation_diagnostics,
 )
 from egovrules.source.errors import Diagnostic, SubjectError, UsageError
@@ -79,12 +82,12 @@ def read_subjects(
     name: str, kind: str | None = None
 ) -> tuple[list[LoadedSubject], list[SubjectError]]:
     """Every subject in one input, and an error for each part that could not be read."""
-    try:
-        raw = sys.stdin.buffer.read() if name == STDIN else Path(name).read_bytes()
-    except OSError as exc:
-        error = Diagnostic("E000", f"cannot read file: {exc.strerror or exc}", Span(name, 1, 1))
-        return [], [SubjectError([error])]
     display = "<stdin>" if name == STDIN else name
+    limit = MAX_LINES_BYTES if name.endswith(".jsonl") or name == STDIN else MAX_BYTES
+    try:
+        raw = read_bounded(sys.stdin.buffer if name == STDIN else Path(name), display, limit)
+    except DocumentError as exc:
+        return [], [SubjectError(exc.diagnostics, exc.text)]
     if name.endswith(".jsonl") or (name == STDIN and _looks_like_json_lines(raw)):
         return _read_lines(raw, display, kind)
     try:

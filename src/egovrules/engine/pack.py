@@ -40,7 +40,7 @@ def register_monitor(factory: Callable[[Pack, Mapping[str, Any] | None], Any]) -
     _monitor_factory[:] = [factory]
 
 
-__all__ = ["Pack", "load_pack", "register_monitor", "today_in_china"]
+__all__ = ["Pack", "load_bundled_pack", "load_pack", "register_monitor", "today_in_china"]
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -60,13 +60,29 @@ def load_pack(name_or_path: str | Path, *, weekday_fallback: bool = False) -> Pa
     for an unknown id.
     """
     text = str(name_or_path)
+    if isinstance(name_or_path, str) and text in available_packs():
+        return load_bundled_pack(text, weekday_fallback=weekday_fallback)
     path = Path(text)
     if not (path.suffix in (".yaml", ".yml") or path.exists()):
-        path = bundled_dir() / f"{text}.yaml"
-        if not path.is_file():
-            raise UsageError(
-                f"no bundled pack {text!r}; available: {', '.join(available_packs()) or 'none'}"
-            )
+        raise UsageError(
+            f"no bundled pack {text!r}; available: {', '.join(available_packs()) or 'none'}"
+        )
+    return _load_file(path, weekday_fallback)
+
+
+def load_bundled_pack(pack_id: str, *, weekday_fallback: bool = False) -> Pack:
+    """Load a bundled pack by id only: never a file, whatever ``pack_id`` holds. What a
+    subject names (its ``city``) is loaded this way, so that no input chooses its own law.
+
+    Raises ``UsageError`` for an id that is not a bundled pack."""
+    if pack_id not in available_packs():
+        raise UsageError(
+            f"no bundled pack {pack_id!r}; available: {', '.join(available_packs()) or 'none'}"
+        )
+    return _load_file(bundled_dir() / f"{pack_id}.yaml", weekday_fallback)
+
+
+def _load_file(path: Path, weekday_fallback: bool) -> Pack:
     try:
         doc = read_document(path)
     except DocumentError as exc:

@@ -21,10 +21,12 @@ from egovrules.engine.inputs import LoadedSubject, expand_inputs, read_subjects
 from egovrules.engine.pack import Pack, load_pack
 from egovrules.ir.explain import explain_rule
 from egovrules.law.verdict import Severity
+from egovrules.packdata.bundled import available_packs
 from egovrules.report.model import Checked, Report
-from egovrules.source.errors import EgovrulesError, UsageError
+from egovrules.source.errors import Diagnostic, EgovrulesError, SubjectError
+from egovrules.source.suggest import did_you_mean
 
-__all__ = ["FailOn", "RunOptions", "RunResult", "filter_report", "run_check"]
+__all__ = ["FailOn", "RunOptions", "RunResult", "filter_report", "pack_for", "run_check"]
 
 FailOn = Literal["error", "warning", "advisory", "never"]
 _RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.ADVISORY: 1}
@@ -128,16 +130,7 @@ def run_check(
 
 def _check_one(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pack]) -> Checked:
     subject = loaded.subject
-    city = options.city or subject.city
-    if city is None:
-        raise UsageError(f"{loaded.source}: no city: give --city or a 'city' field")
-    pack = packs.get(city)
-    if pack is None:
-        pack = packs[city] = load_pack(city, weekday_fallback=options.weekday_fallback)
-    if options.city and subject.city and subject.city != pack.id:
-        raise UsageError(
-            f"{loaded.source}: the subject's city is {subject.city!r}, not {pack.id!r}"
-        )
+    pack = pack_for(loaded, options.city, packs, weekday_fallback=options.weekday_fallback)
     rules = {r.id: r for r in pack.rules}
     concepts = {r.id: r.concept for r in pack.rules}
     report = filter_report(
@@ -152,6 +145,61 @@ def _check_one(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pack
             (rid, explain_rule(rules[rid], subject, report.as_of)) for rid in sorted(findings)
         )
     return Checked(report, loaded.source, loaded.document.file, locations, traces)
+
+
+def pack_for(
+    loaded: LoadedSubject,
+    city: str | None,
+    packs: dict[str, Pack],
+    *,
+    weekday_fallback: bool = False,
+) -> Pack:
+    """The pack ``loaded`` is checked by, loaded once into ``packs``.
+
+    ``city`` is the caller's choice (``--city``: a bundled id or a pack file). Without it, the
+    subject's own ``city`` field is read as the id of a bundled pack and nothing else: a
+    subject never chooses the file that is its law. Errors are positioned at the subject."""
+    subject = loaded.subject
+    text = loaded.document.text
+    city_at = loaded.document.span((*loaded.path, "city"))
+    if city is None:
+        if subject.city is None:
+            raise SubjectError(
+                [Diagnostic("E304", "no city: give --city or a 'city' field", loaded.span_of(()))],
+                text,
+            )
+        if subject.city not in available_packs():
+            hint = did_you_mean(subject.city, available_packs())
+            raise SubjectError(
+                [
+                    Diagnostic(
+                        "E305",
+                        f"city {subject.city!r} is not a bundled pack "
+                        f"({', '.join(available_packs())})",
+                        city_at,
+                        hint
+                        or "a pack file is chosen by the caller (--city FILE), never by "
+                        "the subject",
+                    )
+                ],
+                text,
+            )
+        city = subject.city
+    pack = packs.get(city)
+    if pack is None:
+        pack = packs[city] = load_pack(city, weekday_fallback=weekday_fallback)
+    if subject.city and subject.city != pack.id:
+        raise SubjectError(
+            [
+                Diagnostic(
+                    "E306",
+                    f"the subject's city is {subject.city!r}, not {pack.id!r}",
+                    city_at,
+                )
+            ],
+            text,
+        )
+    return pack
 
 
 def progress_bar(stream: TextIO | None = None) -> Callable[[int, int], None] | None:

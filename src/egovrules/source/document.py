@@ -21,18 +21,28 @@ import json
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
 from egovrules.source.errors import Diagnostic
 from egovrules.source.span import Span
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Document", "DocumentError", "read_document"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_LINES_BYTES",
+    "MAX_NODES",
+    "Document",
+    "DocumentError",
+    "read_bounded",
+    "read_document",
+]
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000
+MAX_LINES_BYTES = 64 * MAX_BYTES  # a JSON Lines file: each line is a document of its own
 
 PathKey = tuple[Hashable, ...]
 
@@ -76,23 +86,29 @@ def read_document(path: str | Path, *, display_name: str | None = None) -> Docum
     """Read a YAML or JSON file into a ``Document``; raise ``DocumentError`` if it is unusable."""
     p = Path(path)
     name = display_name or str(path)
+    raw = read_bounded(p, name)
+    return parse_document(raw, name)
+
+
+def read_bounded(source: Path | BinaryIO, name: str, limit: int = MAX_BYTES) -> bytes:
+    """At most ``limit`` bytes of a file or stream; ``DocumentError`` (E001) past the limit,
+    (E000) when it cannot be read. One byte past the limit is all that is ever read: a device
+    (``/dev/zero``) or a FIFO has no size ``stat()`` could tell, and what is read is what the
+    limit bounds."""
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise DocumentError(
-                [
-                    Diagnostic(
-                        "E001", f"file is {size} bytes; the limit is {MAX_BYTES}", Span(name, 1, 1)
-                    )
-                ],
-                None,
-            )
-        raw = p.read_bytes()
+        if isinstance(source, Path):
+            with source.open("rb") as stream:
+                raw = stream.read(limit + 1)
+        else:
+            raw = source.read(limit + 1)
     except OSError as exc:
         raise DocumentError(
             [Diagnostic("E000", f"cannot read file: {exc.strerror or exc}", Span(name, 1, 1))], None
         ) from None
-    return parse_document(raw, name)
+    if len(raw) > limit:
+        message = f"file is more than {limit} bytes (the limit)"
+        raise DocumentError([Diagnostic("E001", message, Span(name, 1, 1))], None)
+    return raw
 
 
 def parse_document(raw: bytes, name: str, line_offset: int = 0) -> Document:
