@@ -142,3 +142,73 @@ def test_a_fifo_is_read_only_up_to_the_limit(tmp_path: Path) -> None:
         stop.set()
     assert run.returncode == 2, run.stderr[-2000:]
     assert "error[E001]" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_an_existing_file_with_glob_characters_is_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """D6: `check 'report[2024].yaml'` checked report2.yaml (exit 0), never the named file."""
+    monkeypatch.chdir(tmp_path)
+    Path("report[2024].yaml").write_text(
+        "kind: website\nid: late\nhas_interactive_columns: true\nnetwork_access_date: 2026-03-01\n",
+        encoding="utf-8",
+    )
+    Path("report2.yaml").write_text("kind: website\nid: fine\n", encoding="utf-8")
+    args = ["check", "--city", "wuhan", "--as-of", "2026-03-22", "--format", "json"]
+    main([*args, "report[2024].yaml"])
+    out = capsys.readouterr().out
+    assert '"id": "late"' in out and '"id": "fine"' not in out
+    # A pattern is still a pattern where no such file exists.
+    main([*args, "report[2].yaml"])
+    out = capsys.readouterr().out
+    assert '"id": "fine"' in out and '"id": "late"' not in out
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "where"),
+    [
+        ('kind: website\nid: "\\ud800"\ncity: wuhan\n', "E013", ":2:5"),
+        ('{"kind": "website", "id": "\\ud800", "city": "wuhan"}\n', "E013", ":1:"),
+        ("kind: website\nid: x\nhas_interactive_columns: !!bool maybe\n", "E007", ":3:26"),
+    ],
+    ids=["yaml-surrogate", "json-surrogate", "bool-maybe"],
+)
+def test_unreadable_scalars_are_positioned_errors(
+    tmp_path: Path, text: str, code: str, where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """D5: a lone surrogate (valid JSON) passed validation and crashed every output format;
+    D8: `!!bool maybe` raised KeyError. Both are now refused where they are read, exit 2."""
+    path = tmp_path / ("s.json" if text.startswith("{") else "s.yaml")
+    path.write_text(text, encoding="utf-8")
+    for fmt in ("text", "json", "sarif", "junit", "github", "markdown"):
+        assert main(["check", "--as-of", "2026-03-22", "--format", fmt, str(path)]) == 2
+        err = capsys.readouterr().err
+        assert f"{path}{where}" in err and f"error[{code}]" in err, err
+        assert "Traceback" not in err
+
+
+def test_a_waiver_until_the_last_day_of_the_calendar_does_not_crash_the_monitor() -> None:
+    """D3: `expires: 9999-12-31` set a timer on the day after it (OverflowError), and a watch
+    restarted from its checkpoint re-read the same line and crashed again, for good. A waiver
+    until the calendar's end simply never expires."""
+    import datetime as dt
+
+    import egovrules
+
+    rule = "wuhan.website.police_filing_15_days"
+    site = {"subject_id": "s1", "subject_kind": "website"}
+    events = [
+        {**site, "type": "interactive_column_opened", "at": "2026-03-01"},
+        {**site, "type": "online", "at": "2026-03-01"},
+        {
+            **site,
+            "type": "waiver_granted",
+            "at": "2026-03-02",
+            "payload": {"rule": rule, "reason": "x", "expires": "9999-12-31"},
+        },
+    ]
+    with egovrules.Monitor(egovrules.load_pack("wuhan")) as monitor:
+        monitor.feed_all(events)
+        alerts = monitor.advance_to(dt.date(9999, 12, 31))
+        assert rule not in {a.rule_id for a in alerts}
+        assert rule not in {v.rule_id for v in monitor.violations("s1")}

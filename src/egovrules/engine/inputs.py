@@ -68,7 +68,8 @@ def expand_inputs(arguments: Sequence[str]) -> list[str]:
                 str(p) for p in Path(arg).rglob("*") if p.suffix in SUFFIXES and p.is_file()
             )
             out.extend(found)
-        elif any(ch in arg for ch in "*?["):
+        elif any(ch in arg for ch in "*?[") and not Path(arg).exists():
+            # A file whose name has [, * or ? (report[2024].yaml) is that file, not a pattern.
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
                 raise UsageError(f"{arg}: no file matches this pattern")

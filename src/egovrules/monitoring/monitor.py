@@ -263,10 +263,10 @@ class Monitor:
             session = self._sessions[subject.kind] = DurableSession(program, self._pack.id)
         firing = session.evaluate(subject.id, program.fact(subject, self._clock))
         for _, due in firing.pending:
-            self._set_timer(due + dt.timedelta(days=1), subject.id)
+            self._set_timer_after(due, subject.id)
         for waiver in subject.waivers:  # the violations it covers stand again after it
             if waiver.expires >= self._clock:
-                self._set_timer(waiver.expires + dt.timedelta(days=1), subject.id)
+                self._set_timer_after(waiver.expires, subject.id)
         self._violated[subject.id] = firing.violated
         before = self._standing.get(subject.id, frozenset())
         if subject.waivers:
@@ -292,6 +292,12 @@ class Monitor:
             return ()
         found = [violation(program.rules[i], subject, self._clock) for i in sorted(violated)]
         return apply_waivers(found, subject.waivers, self._clock)[0]
+
+    def _set_timer_after(self, day: dt.date, subject_id: str) -> None:
+        """A timer on the day after ``day``; none after the last day of the calendar
+        (9999-12-31), which no clock passes: a waiver until then never expires."""
+        if day < dt.date.max:
+            self._set_timer(day + dt.timedelta(days=1), subject_id)
 
     def _set_timer(self, day: dt.date, subject_id: str) -> None:
         timer = (day, subject_id)

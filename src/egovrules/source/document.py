@@ -18,6 +18,7 @@ line of any value they reject.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,6 +236,20 @@ class _Builder:
                 ],
                 self.text,
             ) from None
+        lone = _lone_surrogate(data)
+        if lone is not None:
+            where, char = lone
+            raise DocumentError(
+                [
+                    Diagnostic(
+                        "E013",
+                        f"{where}: {_surrogate_message(char)}",
+                        self._span0(),
+                        _SURROGATE_HINT,
+                    )
+                ],
+                self.text,
+            )
         return Document(self.name, self.text, data, {(): Span(self.name, 1, 1)}, {})
 
     def _reader_error(self, exc: yaml.reader.ReaderError) -> Diagnostic:
@@ -314,9 +329,14 @@ class _Builder:
         self.value_marks.setdefault(path, self._span(node.start_mark))
         if isinstance(node, yaml.ScalarNode):
             try:
-                return self.loader.yaml_constructors[node.tag](self.loader, node)
+                value = self.loader.yaml_constructors[node.tag](self.loader, node)
             except (ValueError, yaml.constructor.ConstructorError) as exc:
                 self._fail("E007", f"invalid {node.tag.rsplit(':', 1)[-1]} value: {exc}", node)
+            except KeyError:  # PyYAML's bool constructor on a word it does not know
+                self._fail("E007", f"invalid {node.tag.rsplit(':', 1)[-1]} value", node)
+            if isinstance(value, str) and (lone := _SURROGATE.search(value)):
+                self._fail("E013", _surrogate_message(lone.group()), node, _SURROGATE_HINT)
+            return value
         if isinstance(node, yaml.SequenceNode):
             return [self._value(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.MappingNode)
@@ -346,6 +366,34 @@ class _Builder:
 
 
 _FAILED: Any = object()
+
+# A lone UTF-16 surrogate ("\ud800", valid as a JSON or YAML escape) is not a character: no
+# output could be written with it, so it is refused where it is read.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_HINT = "escape a character outside the BMP as one \\U escape, not two \\u halves"
+
+
+def _surrogate_message(char: str) -> str:
+    return f"a lone surrogate (U+{ord(char):04X}) is not a character"
+
+
+def _lone_surrogate(data: Any) -> tuple[str, str] | None:
+    """The dotted path and the character of the first lone surrogate in JSON data, or None."""
+    stack: list[tuple[str, Any]] = [("(top level)", data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            found = _SURROGATE.search(value)
+            if found:
+                return where, found.group()
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                stack.append((f"{where}.{k}" if where != "(top level)" else str(k), v))
+                stack.append((where, k))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", v) for i, v in enumerate(value))
+    return None
+
 
 # PyYAML's composer recurses once per level of nesting (RecursionError far down), libyaml's
 # would overflow the C stack; their parsers do not recurse. The fast path composes from
