@@ -212,3 +212,37 @@ def test_a_waiver_until_the_last_day_of_the_calendar_does_not_crash_the_monitor(
         alerts = monitor.advance_to(dt.date(9999, 12, 31))
         assert rule not in {a.rule_id for a in alerts}
         assert rule not in {v.rule_id for v in monitor.violations("s1")}
+
+
+@pytest.mark.parametrize(
+    ("hidden", "argv", "extra"),
+    [
+        (
+            "duckdb",
+            ["audit", "--city", "shantou", "examples/audit/shantou-projects.jsonl"],
+            "audit",
+        ),
+        (
+            "pyarrow",
+            ["audit", "--city", "shantou", "examples/audit/shantou-projects.jsonl"],
+            "audit",
+        ),
+    ],
+    ids=["duckdb", "pyarrow"],
+)
+def test_a_missing_extra_is_a_usage_error_naming_it(
+    hidden: str, argv: list[str], extra: str, tmp_path: Path
+) -> None:
+    """Point 3: a missing optional extra printed a traceback; it is a usage error (exit 2)
+    that names the extra to install. The module is hidden in a process of its own."""
+    script = (
+        f"import sys; sys.modules[{hidden!r}] = None\n"
+        "from egovrules.cli import main\n"
+        f"sys.exit(main({[*argv, '--out', str(tmp_path / 'v.parquet')]!r}))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert run.returncode == 2, run.stderr[-2000:]
+    assert f"pip install 'egovrules[{extra}]'" in run.stderr
+    assert "Traceback" not in run.stderr

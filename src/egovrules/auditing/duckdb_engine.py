@@ -13,7 +13,7 @@ from typing import Any
 from egovrules.auditing.engine import Progress, arrow_intypes
 from egovrules.backends.sql.dialect import DUCKDB
 from egovrules.backends.sql.layout import InType
-from egovrules.source.errors import Diagnostic, InputError
+from egovrules.source.errors import Diagnostic, InputError, require
 
 __all__ = ["DuckDBEngine"]
 
@@ -21,13 +21,7 @@ _POLL_SECONDS = 0.1
 
 
 def _duckdb() -> Any:
-    try:
-        import duckdb  # noqa: PLC0415 - an optional dependency (egovrules[audit])
-    except ImportError:
-        raise ImportError(
-            "the DuckDB audit needs duckdb and pyarrow: pip install 'egovrules[audit]'"
-        ) from None
-    return duckdb
+    return require("duckdb", "audit", "the DuckDB audit")
 
 
 class DuckDBEngine:

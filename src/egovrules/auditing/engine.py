@@ -14,7 +14,7 @@ from typing import Any, Literal, Protocol
 
 from egovrules.backends.sql.dialect import Dialect
 from egovrules.backends.sql.layout import InType
-from egovrules.source.errors import UsageError
+from egovrules.source.errors import UsageError, require
 
 __all__ = ["FORMATS", "Engine", "arrow_intypes", "source_format"]
 
@@ -80,7 +80,7 @@ def arrow_intypes(schema: Any) -> dict[str, InType]:
 
 
 def _arrow_intype(t: Any) -> InType:
-    import pyarrow as pa  # noqa: PLC0415 - an optional dependency (egovrules[audit])
+    pa = require("pyarrow", "audit", "the audit")
 
     if pa.types.is_struct(t):
         return InType(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from egovrules.auditing.engine import Engine
-from egovrules.source.errors import UsageError
+from egovrules.source.errors import UsageError, require
 
 __all__ = ["ENGINES", "open_engine"]
 
@@ -16,10 +16,14 @@ ENGINES = ("duckdb", "spark")
 def open_engine(name: str, **options: Any) -> Engine:
     """An engine by name: ``duckdb`` (in-process, the default) or ``spark``."""
     if name == "duckdb":
+        require("duckdb", "audit", "the DuckDB audit")
+        require("pyarrow", "audit", "the DuckDB audit")
         from egovrules.auditing.duckdb_engine import DuckDBEngine  # noqa: PLC0415 - lazy
 
         return DuckDBEngine(**options)
     if name == "spark":
+        require("pyspark.sql", "spark", "the Spark audit")
+        require("pyarrow", "spark", "the Spark audit")
         from egovrules.auditing.spark_engine import SparkEngine  # noqa: PLC0415 - lazy
 
         return SparkEngine(**options)

@@ -33,7 +33,7 @@ from egovrules.backends.sql.layout import InType, Layout, layout_of, subjects_to
 from egovrules.backends.sql.workdays import CALENDAR_TABLES, calendar_tables
 from egovrules.engine.pack import Pack, load_pack, today_in_china
 from egovrules.law.verdict import Outcome
-from egovrules.source.errors import Diagnostic, InputError, SubjectError, UsageError
+from egovrules.source.errors import Diagnostic, InputError, SubjectError, UsageError, require
 from egovrules.subjects import SUBJECT_KINDS, SubjectBase, parse_subject
 
 __all__ = [
@@ -455,7 +455,7 @@ class _Session:
 
 def _rules_table(pack: Pack, query: KindQuery) -> Any:
     """The rules of the kind and their primary citations, by outcome column."""
-    import pyarrow as pa  # noqa: PLC0415 - an optional dependency (egovrules[audit])
+    pa = require("pyarrow", "audit", "the audit")
 
     rows = []
     for i, rule in enumerate(query.rules):

@@ -16,19 +16,13 @@ from typing import Any
 from egovrules.auditing.engine import Progress
 from egovrules.backends.sql.dialect import SPARK
 from egovrules.backends.sql.layout import InType
-from egovrules.source.errors import Diagnostic, InputError
+from egovrules.source.errors import Diagnostic, InputError, require
 
 __all__ = ["SparkEngine", "spark_intypes"]
 
 
 def _pyspark() -> Any:
-    try:
-        import pyspark.sql  # noqa: PLC0415 - an optional dependency (egovrules[spark])
-    except ImportError:
-        raise ImportError(
-            "the Spark audit needs pyspark and pyarrow: pip install 'egovrules[spark]'"
-        ) from None
-    return pyspark.sql
+    return require("pyspark.sql", "spark", "the Spark audit")
 
 
 class SparkEngine:

@@ -7,6 +7,8 @@
     │   ├── PackError              a rule pack that does not load, validate or compile
     │   └── SubjectError           a subject file that does not load or validate
     └── UsageError                 a bad command line or API argument (unknown pack id, ...)
+        └── MissingExtraError      an optional part whose extra is not installed (also an
+                                   ImportError)
 
 Errors carry structured ``Diagnostic`` records (code, message, span, hint), sorted by
 position; ``str()`` renders them in the one format: ``file:line:col: error[CODE]: message``,
@@ -15,7 +17,9 @@ the source line with a caret, then the hint. No error message ever needs a trace
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from typing import Any
 
 from egovrules.source.span import Span, render_caret
 
@@ -23,9 +27,11 @@ __all__ = [
     "Diagnostic",
     "EgovrulesError",
     "InputError",
+    "MissingExtraError",
     "PackError",
     "SubjectError",
     "UsageError",
+    "require",
 ]
 
 
@@ -57,6 +63,21 @@ class EgovrulesError(Exception):
 
 class UsageError(EgovrulesError):
     """A bad argument: an unknown pack id, subject kind or option."""
+
+
+class MissingExtraError(UsageError, ImportError):
+    """An optional part used without its extra installed: says which extra to install."""
+
+
+def require(module: str, extra: str, what: str) -> Any:
+    """``module`` imported, or ``MissingExtraError`` naming the extra that provides it
+    (``what`` says which feature needed it)."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtraError(
+            f"{what} needs the '{extra}' extra: pip install 'egovrules[{extra}]'"
+        ) from None
 
 
 class InputError(EgovrulesError):
