@@ -68,6 +68,22 @@ def test_golden_output(
     assert out == golden.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("fmt", list(SUFFIX))
+def test_library_renders_the_goldens(fmt: str, in_root: Path) -> None:
+    """``egovrules.report.render.render``, called without the CLI, gives the same bytes; its
+    table lists the formats in --format's order."""
+    import datetime as dt
+
+    from egovrules.engine.run import RunOptions, run_check
+    from egovrules.report.render import RENDERERS, render
+
+    assert tuple(RENDERERS) == tuple(SUFFIX)
+    result = run_check(INPUTS, RunOptions(as_of=dt.date(2026, 3, 22)))
+    rules = {r.id: r for pack in result.packs.values() for r in pack.rules}
+    out = render(fmt, result.checked, rules, "en")
+    assert out == (GOLDEN / f"check.{SUFFIX[fmt]}").read_text(encoding="utf-8")
+
+
 def test_sarif_validates_and_points_at_the_offending_line(
     in_root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -203,7 +203,7 @@ INPUTS = [
 RENDER_ALL = """
 import datetime as dt, json, sys
 import egovrules
-from egovrules.cli.app import render
+from egovrules.report.render import render
 from egovrules.engine.run import RunOptions, run_check
 result = run_check(sys.argv[1:], RunOptions(as_of=dt.date(2026, 3, 22)))
 rules = {r.id: r for p in result.packs.values() for r in p.rules}

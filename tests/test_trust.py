@@ -3,6 +3,7 @@ it was written against: a subject never chooses its law, and what is read is bou
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -191,8 +192,6 @@ def test_a_waiver_until_the_last_day_of_the_calendar_does_not_crash_the_monitor(
     """D3: `expires: 9999-12-31` set a timer on the day after it (OverflowError), and a watch
     restarted from its checkpoint re-read the same line and crashed again, for good. A waiver
     until the calendar's end simply never expires."""
-    import datetime as dt
-
     import egovrules
 
     rule = "wuhan.website.police_filing_15_days"
@@ -214,31 +213,30 @@ def test_a_waiver_until_the_last_day_of_the_calendar_does_not_crash_the_monitor(
         assert rule not in {v.rule_id for v in monitor.violations("s1")}
 
 
+AUDIT = ["audit", "--city", "shantou", "examples/audit/shantou-projects.jsonl", "--out"]
+WATCH = ["watch", "--city", "wuhan", "tests/fixtures/events/wuhan.jsonl"]
+
+
 @pytest.mark.parametrize(
     ("hidden", "argv", "extra"),
     [
-        (
-            "duckdb",
-            ["audit", "--city", "shantou", "examples/audit/shantou-projects.jsonl"],
-            "audit",
-        ),
-        (
-            "pyarrow",
-            ["audit", "--city", "shantou", "examples/audit/shantou-projects.jsonl"],
-            "audit",
-        ),
+        ("duckdb", AUDIT, "audit"),
+        ("pyarrow", AUDIT, "audit"),
+        ("durable_rules_engine", WATCH, "durable"),  # after the README's plain `pip install .`
     ],
-    ids=["duckdb", "pyarrow"],
+    ids=["duckdb", "pyarrow", "durable"],
 )
 def test_a_missing_extra_is_a_usage_error_naming_it(
     hidden: str, argv: list[str], extra: str, tmp_path: Path
 ) -> None:
     """Point 3: a missing optional extra printed a traceback; it is a usage error (exit 2)
     that names the extra to install. The module is hidden in a process of its own."""
+    if argv[-1] == "--out":
+        argv = [*argv, str(tmp_path / "v.parquet")]
     script = (
         f"import sys; sys.modules[{hidden!r}] = None\n"
         "from egovrules.cli import main\n"
-        f"sys.exit(main({[*argv, '--out', str(tmp_path / 'v.parquet')]!r}))\n"
+        f"sys.exit(main({argv!r}))\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
@@ -246,3 +244,156 @@ def test_a_missing_extra_is_a_usage_error_naming_it(
     assert run.returncode == 2, run.stderr[-2000:]
     assert f"pip install 'egovrules[{extra}]'" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_crash_is_exit_3_with_one_line_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Point 3: an unexpected exception exited 1 ("violations found") with a traceback and
+    ended the run. Now: exit 3, one line asking for a bug report, every other file checked."""
+    from egovrules.engine.pack import Pack
+
+    original = Pack.check
+
+    def check(self: Pack, subject: object, **kw: object) -> object:
+        if getattr(subject, "id", None) == "boom":
+            raise ArithmeticError("an unforeseen value")
+        return original(self, subject, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Pack, "check", check)
+    boom = tmp_path / "a-boom.yaml"
+    boom.write_text("kind: website\nid: boom\ncity: wuhan\n", encoding="utf-8")
+    fine = tmp_path / "b-fine.yaml"
+    fine.write_text("kind: website\nid: fine\ncity: wuhan\n", encoding="utf-8")
+    args = ["check", "--as-of", "2026-03-22", "--format", "json", str(boom), str(fine)]
+    assert main(args) == 3
+    captured = capsys.readouterr()
+    lines = [line for line in captured.err.splitlines() if line]
+    assert lines == [
+        f"{boom}: internal error: ArithmeticError: an unforeseen value "
+        "(a bug in egovrules: please report it with this input)"
+    ]
+    assert '"id": "fine"' in captured.out and "Traceback" not in captured.err
+
+
+def test_an_exception_outside_the_batch_is_exit_3_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Whatever command meets a bug, the process says so in one line and exits 3, never 1."""
+    import egovrules.cli.packs as packs_command
+
+    def boom(args: object) -> int:
+        raise KeyError("x")
+
+    monkeypatch.setattr(packs_command, "_run", boom)
+    assert main(["packs"]) == 3
+    assert "egovrules packs: internal error: KeyError: 'x'" in capsys.readouterr().err
+
+
+def test_junit_is_well_formed_and_markdown_inert_with_hostile_strings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """D11: a C0 control character in a subject string (a JSON or YAML escape) was written raw
+    into JUnit, which no XML parser then reads. D12: Markdown passed raw HTML from subject
+    values and pack text into the pull-request comment."""
+    from xml.dom import minidom
+
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        'kind: website\nid: "a\\x01b</details><script>x</script>"\ncity: wuhan\n'
+        "has_interactive_columns: true\nnetwork_access_date: 2026-03-01\n"
+        'waivers: [{rule: "<img src=x>", reason: "<b>r</b>", expires: 2026-03-02}]\n',
+        encoding="utf-8",
+    )
+    args = ["check", "--as-of", "2026-03-22", str(path)]
+    assert main([*args, "--format", "junit"]) == 1
+    document = minidom.parseString(capsys.readouterr().out)  # raised before
+    assert "a\\u0001b" in document.toxml()
+    assert main([*args, "--format", "markdown"]) == 1
+    markdown = capsys.readouterr().out
+    assert "<script>" not in markdown and "<img" not in markdown and "<b>" not in markdown
+    assert "&lt;script&gt;" in markdown and "&lt;img src=x&gt;" in markdown
+
+
+def test_diff_markdown_cells_are_inert() -> None:
+    """D12 for diffs: the same escaping, and the cell's own line breaks stay real."""
+    from egovrules.diffing.render.markdown import _cell
+
+    assert _cell("<script>a|b</script>\nc") == "&lt;script&gt;a\\|b&lt;/script&gt; c"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("approved_total_investment", "1e-999999"),  # Shantou's rules divided: decimal.Overflow
+        ("approved_total_investment", "1E+425000000"),
+        ("current_total_investment", "1e308"),  # the in-memory audit: ArrowInvalid
+        ("approved_total_investment", "0.0000001"),  # finer than the audit's DECIMAL(24,6)
+    ],
+)
+def test_amounts_outside_the_exact_range_are_refused_where_read(
+    tmp_path: Path, field: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """D4: extreme decimals passed validation and raised decimal.Overflow inside Shantou's
+    rules (a traceback, exit 1, the rest of the batch unchecked). An amount is now a sum of
+    yuan every backend holds exactly (18 digits before the point, 6 after), or an E300 at its
+    line."""
+    text = (ROOT / "examples" / "shantou" / "project-budget-overrun.yaml").read_text("utf-8")
+    lines = [
+        f"{field}: {value}" if line.startswith(f"{field}:") else line for line in text.split("\n")
+    ]
+    path = tmp_path / "p.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    line = next(i for i, t in enumerate(lines, 1) if t.startswith(f"{field}:"))
+    assert main(["check", "--as-of", "2026-03-22", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:{line}:" in err and "error[E300]" in err and "Traceback" not in err
+
+
+def test_the_largest_exact_amount_is_judged() -> None:
+    """The boundary on the other side: 18 digits and 6 places is a sum like any other."""
+    import egovrules
+
+    pack = egovrules.load_pack("shantou")
+    big = "999999999999999999.999999"
+    project = egovrules.Project(id="p", approved_total_investment=big, current_total_investment=big)
+    assert pack.check(project, as_of=dt.date(2026, 3, 22)).subject_id == "p"
+
+
+MINI_TEXT = (FIXTURES / "packs" / "mini.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        # D13: a literal negative period was accepted, a negative parameter refused (E110).
+        ("within: $police_filing_days}", "within: -5}", "E234"),
+        # D13: an unclosed placeholder passed load, lint and test, printed as literal text.
+        ("after {@elapsed} days;", "after {@elapsed days;", "E242"),
+        ("limit {$police_filing_days}", "limit $police_filing_days}", "E242"),
+    ],
+    ids=["negative-within", "unclosed", "unopened"],
+)
+def test_pack_text_the_compiler_used_to_let_through(
+    tmp_path: Path, old: str, new: str, code: str
+) -> None:
+    """Refused where the pack is loaded, positioned, like their neighbours already were."""
+    import egovrules
+    from egovrules.source.errors import PackError
+
+    assert old in MINI_TEXT
+    path = tmp_path / "mini.yaml"
+    path.write_text(MINI_TEXT.replace(old, new), encoding="utf-8")
+    with pytest.raises(PackError) as info:
+        egovrules.load_pack(path)
+    assert code in {d.code for d in info.value.diagnostics}
+    assert all(d.span is not None for d in info.value.diagnostics)
+
+
+def test_a_zero_period_is_still_a_period(tmp_path: Path) -> None:
+    """The other side of the boundary: `within: 0` (the same day) loads."""
+    import egovrules
+
+    path = tmp_path / "mini.yaml"
+    path.write_text(MINI_TEXT.replace("within: $police_filing_days}", "within: 0}"), "utf-8")
+    assert egovrules.load_pack(path).id

@@ -10,7 +10,6 @@ Findings are positioned diagnostics on the pack file. Lint never writes anything
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from egovrules.packdata.bundled import sources_dir
 from egovrules.packdata.normalize import normalize
 from egovrules.packdata.vocabulary import load_vocabulary
 from egovrules.source.errors import Diagnostic
+from egovrules.source.suggest import did_you_mean
 
 __all__ = ["CoverageRow", "coverage", "lint_pack"]
 
@@ -98,13 +98,12 @@ def lint_pack(pack: Pack, sources: Path | None = None) -> list[Diagnostic]:
     concepts = load_vocabulary().concepts
     for i, rule in enumerate(model.rules):
         if rule.concept not in concepts:
-            guess = difflib.get_close_matches(rule.concept, list(concepts), n=1)
             at(
                 ("rules", i, "concept"),
                 "L006",
                 f"{rule.id}: concept {rule.concept!r} is not in the vocabulary "
                 "(rules/vocabulary/concepts.yaml)",
-                f"did you mean {guess[0]!r}?" if guess else "define it in the vocabulary",
+                did_you_mean(rule.concept, concepts) or "define it in the vocabulary",
             )
     rows = {row.number: row for row in coverage(pack)}
     for i, art in enumerate(model.articles):

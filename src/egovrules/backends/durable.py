@@ -55,31 +55,41 @@ import uuid
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
 from egovrules.backends.base import rules_for
 from egovrules.ir.conditions import UNKNOWN_PATH
 from egovrules.ir.interpret import eval_cond, eval_expr
 from egovrules.ir.nodes import (
     All,
+    Annual,
     AnyOf,
+    Arith,
     AsOf,
     Compare,
     Cond,
     Const,
+    DaysBetween,
     Deadline,
+    Every,
     Expr,
     Field,
+    HoursBetween,
+    Len,
+    Node,
     Not,
     Param,
     Present,
     RuleIR,
     RuleSet,
     Shift,
+    Some,
+    YearOf,
+    walk,
 )
 from egovrules.law.calendar import CalendarGap
 from egovrules.packdata.operators import FLIP, NEGATE
-from egovrules.source.errors import EgovrulesError
+from egovrules.source.errors import EgovrulesError, MissingExtraError, require
 
 __all__ = [
     "DurableError",
@@ -480,10 +490,13 @@ class _KindCompiler:
             case Not(item=item):
                 t, f, safe = self.tf(item, rule)
                 return f, t, safe
-        native = self.native(c)
-        if native is not None:
-            return native[0], native[1], True
-        return self.lowered_tf(c, rule)
+            case Present() | Compare() | Some() | Every():
+                native = self.native(c)
+                if native is not None:
+                    return native[0], native[1], True
+                return self.lowered_tf(c, rule)
+            case _:
+                assert_never(c)
 
     def lowered_tf(self, c: Cond, rule: RuleIR) -> tuple[Formula, Formula, bool]:
         dated_by = rule.dated_by if self._versioned and walk_ir(c, _is_versioned) else None
@@ -510,11 +523,22 @@ class _KindCompiler:
                 null: Formula = _missing(key) if nullable else FALSE
                 not_null: Formula = _exists(key) if nullable else TRUE
                 return (null, not_null) if op == "eq" else (not_null, null)
-            case Compare(op="in" | "not_in" as op, left=left, right=Const() | Param() as right):
-                return self.membership(op, left, right)
-            case Compare(op=op, left=left, right=right) if op in NEGATE:
-                return self.comparison(op, left, right)
-        return None
+            case Compare(op=op, left=left, right=right):
+                match op:
+                    case "eq" | "ne" | "lt" | "le" | "gt" | "ge":
+                        return self.comparison(op, left, right)
+                    case "in" | "not_in":
+                        if isinstance(right, (Const, Param)):
+                            return self.membership(op, left, right)
+                        return None
+                    case "contains" | "contains_all":
+                        return None
+                    case _:
+                        assert_never(op)
+            case All() | AnyOf() | Not() | Some() | Every():
+                return None
+            case _:
+                assert_never(c)
 
     def comparison(self, op: str, left: Expr, right: Expr) -> tuple[Formula, Formula] | None:
         lo, ro = self.operand(left), self.operand(right)
@@ -582,6 +606,12 @@ class _KindCompiler:
                     return "const", v, "str", False
                 if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
                     return "const", v.toordinal(), "date", False
+            case Field() | Param():
+                return None  # a field of a list's item, or a versioned parameter
+            case Arith() | DaysBetween() | HoursBetween() | Shift() | Annual() | YearOf() | Len():
+                return None  # a computed value: the caller lowers it to Python
+            case _:
+                assert_never(e)
         return None
 
     def value(self, e: Expr, rule: RuleIR) -> str:
@@ -613,11 +643,14 @@ def _may_gap(node: Any) -> bool:
 
 
 def walk_ir(node: Any, test: Callable[[Any], bool]) -> bool:
-    """True when ``test`` holds for ``node`` or an IR node inside it (conditions and
-    expressions; field types, constants and citations are not entered)."""
+    """True when ``test`` holds for ``node`` or an IR node inside it: conditions and
+    expressions are entered through their children (``egovrules.ir.nodes.children``), tuples
+    and other records (rules, messages) through their items and fields."""
+    if isinstance(node, Node):
+        return any(test(n) for n in walk(node))
     if test(node):
         return True
-    if node is None or isinstance(node, (Field, Const, AsOf, str)):
+    if node is None or isinstance(node, str):
         return False
     if isinstance(node, tuple):
         return any(walk_ir(n, test) for n in node)
@@ -631,18 +664,13 @@ _ENGINE_LOCK = threading.Lock()  # durable-rules' handle table is process-wide
 
 
 def _engine() -> Any:
-    try:
-        # an optional extra, imported when a monitor is first used; it ships no type information
-        import durable_rules_engine  # type: ignore[import-not-found]  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - depends on the installation
-        if sys.version_info >= (3, 13):
-            raise ImportError(
-                "the event monitor runs on durable-rules, whose C core does not load on "
-                "Python 3.13 or later: use Python 3.11 or 3.12 for it"
-            ) from None
-        raise ImportError(
-            "the event monitor needs durable-rules: pip install 'egovrules[durable]'"
-        ) from None
+    if sys.version_info >= (3, 13):
+        raise MissingExtraError(
+            "the event monitor runs on durable-rules, whose C core does not load on "
+            "Python 3.13 or later: use Python 3.11 or 3.12 for it"
+        )
+    # an optional extra, imported when a monitor is first used; it ships no type information
+    durable_rules_engine = require("durable_rules_engine", "durable", "the event monitor")
     return durable_rules_engine
 
 

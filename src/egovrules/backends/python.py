@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias, assert_never
 
 from egovrules.backends.base import rules_for
 from egovrules.ir.conditions import kind_of
@@ -35,6 +35,7 @@ from egovrules.ir.nodes import (
     Field,
     HoursBetween,
     Len,
+    Node,
     Not,
     Param,
     Present,
@@ -43,6 +44,7 @@ from egovrules.ir.nodes import (
     Shift,
     Some,
     YearOf,
+    walk,
 )
 from egovrules.law import calendar
 from egovrules.packdata.operators import CODE
@@ -57,6 +59,7 @@ _SHIFT_TEMPLATES = {
     "years": "_add_years({a}, {b})",
 }
 _ARITH = {"add": "+", "sub": "-", "mul": "*"}
+_Binary: TypeAlias = Arith | DaysBetween | HoursBetween | Shift | Annual
 
 
 def _div(a: Any, b: Any) -> Decimal | None:
@@ -217,7 +220,8 @@ class _Generator:
                 var = f"_it{n}"
                 filt = f" if {self.cond(where)}" if where is not None else ""
                 return f"all({self.cond(require)} for {var} in {source}{filt})"
-        raise TypeError(f"not a condition: {c!r}")
+            case _:
+                assert_never(c)
 
     def iterable(self, f: Field) -> str:
         # No assignment expressions may stand in a comprehension's iterable: use a helper.
@@ -259,8 +263,10 @@ class _Generator:
                 test = f"{right} in {left}"
             case "contains_all":
                 test = f"{right}.issubset({left})"
-            case op:
+            case "eq" | "ne" | "lt" | "le" | "gt" | "ge" as op:
                 test = f"{left} {CODE[op]} {right}"
+            case _:
+                assert_never(c.op)
         return "(" + " and ".join([*guards, test]) + ")"
 
     # -- expressions -------------------------------------------------------------------------
@@ -289,6 +295,13 @@ class _Generator:
                     return f"len({code})", False
                 t = self.tmp()
                 return f"(None if ({t} := {code}) is None else len({t}))", True
+            case Arith() | DaysBetween() | HoursBetween() | Shift() | Annual():
+                return self.binary(e)
+            case _:
+                assert_never(e)
+
+    def binary(self, e: _Binary) -> tuple[str, bool]:
+        """An expression of two operands: ``None`` when either is."""
         a, b, template = self._binary(e)
         (ac, an), (bc, bn) = self.expr(a), self.expr(b)
         # Division by zero and dates past the calendar's range yield None whatever the operands.
@@ -300,7 +313,7 @@ class _Generator:
         body = template.format(a=ta if an else ac, b=tb if bn else bc)
         return f"(None if {test} else {body})", True
 
-    def _binary(self, e: Expr) -> tuple[Expr, Expr, str]:
+    def _binary(self, e: _Binary) -> tuple[Expr, Expr, str]:
         match e:
             case Arith(op="div", left=a, right=b):
                 return a, b, "_div({a}, {b})"
@@ -318,7 +331,8 @@ class _Generator:
                 return a, b, _SHIFT_TEMPLATES[unit]
             case Annual(month_day=a, year=b):
                 return a, b, "_annual({a}, {b})"
-        raise TypeError(f"not an expression: {e!r}")
+            case _:
+                assert_never(e)
 
     def access(self, base: str, path: tuple[str, ...], nullable: tuple[bool, ...]) -> str:
         head = f"{base}.{path[0]}"
@@ -342,16 +356,7 @@ def _is_versioned(node: Any) -> bool:
     return isinstance(node, Param) and bool(node.versions)
 
 
-def _walk(rule: RuleIR, test: Callable[[Any], bool]) -> bool:
+def _walk(rule: RuleIR, test: Callable[[Node], bool]) -> bool:
     """True when some node of the rule's conditions passes ``test``."""
-
-    def walk(node: Any) -> bool:
-        if test(node):
-            return True
-        if hasattr(node, "__dataclass_fields__"):
-            return any(walk(getattr(node, f)) for f in node.__dataclass_fields__)
-        if isinstance(node, tuple):
-            return any(walk(n) for n in node)
-        return False
-
-    return walk(rule.when) or walk(rule.requires)
+    roots = (rule.when, rule.requires)
+    return any(test(n) for root in roots if root is not None for n in walk(root))

@@ -10,15 +10,14 @@ standard error only when it is a terminal. Exits 0 when no violation stands, 1 w
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
-import unicodedata
 from pathlib import Path
 from typing import TextIO
 
 from egovrules.auditing import AuditResult, audit_sql, run_audit
 from egovrules.auditing.engine import Engine
 from egovrules.auditing.engines import open_engine
+from egovrules.cli.common import display_width, iso_date
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.pack import load_pack, today_in_china
 from egovrules.source.errors import UsageError
@@ -41,7 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--city", required=True, help="bundled pack id or pack file")
     p.add_argument("--kind", help="subject kind (default: the kind column, else the columns)")
     p.add_argument(
-        "--as-of", type=_date, help="evaluation date YYYY-MM-DD (default: today in Asia/Shanghai)"
+        "--as-of",
+        type=iso_date,
+        help="evaluation date YYYY-MM-DD (default: today in Asia/Shanghai)",
     )
     p.add_argument("--out", type=Path, help="write the violations here (Parquet)")
     p.add_argument(
@@ -69,13 +70,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_run)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _run(args: argparse.Namespace) -> ExitCode:
@@ -134,7 +128,7 @@ def render_summary(r: AuditResult) -> str:
         if articles:
             lines += ["", "violations by article:"]
             for (number, label), n in sorted(articles.items(), key=lambda kv: (-kv[1], kv[0])):
-                pad = 12 - _width(label)
+                pad = 12 - display_width(label)
                 lines.append(f"{n:>10,}  {label}{' ' * max(pad, 1)}art. {number}")
     lines += [
         "",
@@ -144,10 +138,6 @@ def render_summary(r: AuditResult) -> str:
     if r.out is not None:
         lines.append(f"wrote {r.violated + r.waived:,} row(s) to {r.out}")
     return "\n".join(lines) + "\n"
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 class _ProgressBar:

@@ -11,19 +11,13 @@ import sys
 from pathlib import Path
 
 from egovrules.diffing.compare import diff
-from egovrules.diffing.model import PackDiff
-from egovrules.diffing.render.html import render_diff_html
-from egovrules.diffing.render.json import render_json
-from egovrules.diffing.render.markdown import render_diff_markdown
-from egovrules.diffing.render.text import render_diff_text
+from egovrules.diffing.render import RENDERERS, render
 from egovrules.diffing.witness import DEFAULT_MAX_CANDIDATES
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.source.errors import UsageError
 from egovrules.subjects import SUBJECT_KINDS
 
-__all__ = ["FORMATS", "register", "write_output"]
-
-FORMATS = ("text", "json", "markdown", "html")
+__all__ = ["add_output_options", "register", "write_output"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -56,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def add_output_options(p: argparse.ArgumentParser) -> None:
     """``--format``, ``--out``, ``--kind`` and ``--concept``, shared with ``matrix``."""
-    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--format", choices=tuple(RENDERERS), default="text")
     p.add_argument("--out", type=Path, metavar="FILE", help="write to FILE, not standard output")
     p.add_argument("--kind", choices=SUBJECT_KINDS, help="only rules on this subject kind")
     p.add_argument(
@@ -80,18 +74,6 @@ def write_output(text: str, out: Path | None) -> None:
     print(f"wrote {out}", file=sys.stderr)
 
 
-def render(result: PackDiff, fmt: str) -> str:
-    """The diff in one of ``FORMATS``."""
-    match fmt:
-        case "json":
-            return render_json(result)
-        case "markdown":
-            return render_diff_markdown(result)
-        case "html":
-            return render_diff_html(result)
-    return render_diff_text(result)
-
-
 def _run(args: argparse.Namespace) -> ExitCode:
     if args.max_candidates < 0:
         raise UsageError("--max-candidates must be 0 or more")
@@ -104,5 +86,5 @@ def _run(args: argparse.Namespace) -> ExitCode:
         kind=args.kind,
         concepts=args.concept,
     )
-    write_output(render(result, args.format), args.out)
+    write_output(render(args.format, result), args.out)
     return ExitCode.VIOLATIONS if any(c.differs for c in result.concepts) else ExitCode.OK

@@ -7,11 +7,7 @@ import argparse
 
 from egovrules.cli.diff import add_output_options, write_output
 from egovrules.diffing.compare import matrix
-from egovrules.diffing.model import Matrix
-from egovrules.diffing.render.html import render_matrix_html
-from egovrules.diffing.render.json import render_json
-from egovrules.diffing.render.markdown import render_matrix_markdown
-from egovrules.diffing.render.text import render_matrix_text
+from egovrules.diffing.render import render
 from egovrules.engine.exitcodes import ExitCode
 
 __all__ = ["register"]
@@ -35,19 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(run=_run)
 
 
-def render(result: Matrix, fmt: str) -> str:
-    """The matrix in one of the formats."""
-    match fmt:
-        case "json":
-            return render_json(result)
-        case "markdown":
-            return render_matrix_markdown(result)
-        case "html":
-            return render_matrix_html(result)
-    return render_matrix_text(result)
-
-
 def _run(args: argparse.Namespace) -> ExitCode:
     result = matrix(args.packs or None, kind=args.kind, concepts=args.concept)
-    write_output(render(result, args.format), args.out)
+    write_output(render(args.format, result), args.out)
     return ExitCode.OK

@@ -21,8 +21,9 @@ numbering lines on. The checkpoint is written atomically and only at consistent 
 the alerts of every line it covers are written and standard output flushed (and fsynced when
 it is a file): every ``--checkpoint-every`` lines, each time a follower reaches the end of the
 file with lines processed since the last one, and at exit. While a file is watched, SIGINT and
-SIGTERM stop the run at the next line boundary: ``--as-of`` is applied, the checkpoint written,
-the exit status the usual one; a second signal ends it at once. After a hard kill the restart
+SIGTERM stop the run at the next line boundary: the checkpoint is written and the exit status
+is the usual one, but ``--as-of`` is not applied (it is, at the real end of the input, by the
+run that reaches it); a second signal ends it at once. After a hard kill the restart
 reads again the lines after the last checkpoint, so an alert may be printed twice but is never
 lost (at least once): a consumer that de-duplicates identifies an alert by (subject id, rule
 id, ``at``, ``cause``, ``line``). egovrules never writes to the input; the checkpoint is the
@@ -35,7 +36,6 @@ be used.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import io
 import json
 import os
@@ -49,6 +49,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any, cast
 
+from egovrules.cli.common import iso_date
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.pack import Pack, load_pack
 from egovrules.monitoring import checkpoint
@@ -80,7 +81,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--city", required=True, help="bundled pack id (or a pack file)")
     p.add_argument(
         "--as-of",
-        type=_date,
+        type=iso_date,
         help="after the input, move the clock to this date (YYYY-MM-DD): the deadlines due "
         "by then fire",
     )
@@ -134,9 +135,12 @@ def run(args: argparse.Namespace) -> ExitCode:
                             watch.save()
                         continue
                     watch.process(raw)
+                ended = not stop()
             except KeyboardInterrupt:  # only where no handler is installed: stdin, a pipe
-                pass
-            if args.as_of is not None:
+                ended = False
+            # --as-of moves the clock past every line: only at the real end of the input. At a
+            # stop the lines not yet read would be judged late, on the restart, for nothing.
+            if args.as_of is not None and ended:
                 watch.raised += _emit(monitor.advance_to(args.as_of), args.lang, None)
             watch.save()
     if watch.bad:
@@ -424,10 +428,3 @@ def _sleep(seconds: float, stop: Callable[[], bool]) -> None:
         if left <= 0:
             return
         time.sleep(min(left, _STOP_CHECK_SECONDS))
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None

@@ -7,10 +7,10 @@ witnesses. Both return plain records (``egovrules.diffing.model``) and print not
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import os
 from collections.abc import Iterator, Sequence
+from typing import assert_never
 
 from egovrules.diffing.implication import (
     at_least_as_strict,
@@ -54,12 +54,14 @@ from egovrules.ir.nodes import (
     Every,
     Not,
     Param,
+    Present,
     RuleIR,
     Shift,
     Some,
 )
 from egovrules.packdata.bundled import available_packs
 from egovrules.source.errors import UsageError
+from egovrules.source.suggest import did_you_mean
 from egovrules.subjects import SUBJECT_KINDS
 
 __all__ = ["PackLike", "compare_rules", "diff", "matrix"]
@@ -696,6 +698,10 @@ def _approvers(rule: RuleIR, authorities: frozenset[str]) -> tuple[frozenset[str
                     if found:
                         ids.update(found)
                         simple = simple and plain and op in ("eq", "contains", "contains_all")
+            case Present():
+                pass  # a presence test names no authority
+            case _:
+                assert_never(c)
 
     walk(rule.when, False)
     if not isinstance(rule.requires, Deadline):
@@ -770,8 +776,8 @@ def _select(packs: Sequence[Pack], kind: str | None, patterns: Sequence[str] | N
         return every
     chosen = [c for c in every if any(_matches(c, pat) for pat in patterns)]
     if not chosen:
-        close = difflib.get_close_matches(patterns[0], every, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        guess = did_you_mean(patterns[0], every)
+        hint = f"; {guess}" if guess else ""
         raise UsageError(
             f"no concept matches {', '.join(repr(p) for p in patterns)}"
             + (f" for subject kind {kind!r}" if kind else "")

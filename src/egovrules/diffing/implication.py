@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Hashable, Iterator
-from typing import Any
+from typing import Any, assert_never
 
 from egovrules.ir.nodes import (
     All,
@@ -38,7 +38,7 @@ from egovrules.ir.nodes import (
     Some,
     YearOf,
 )
-from egovrules.packdata.operators import FLIP
+from egovrules.packdata.operators import FLIP, CompareOp
 
 __all__ = [
     "ParamUse",
@@ -94,7 +94,7 @@ def _bound(e: Expr) -> Any:
     return _NO_BOUND
 
 
-def _atom(c: Compare) -> tuple[Hashable, str, Any] | None:
+def _atom(c: Compare) -> tuple[Hashable, CompareOp, Any] | None:
     """A comparison as (canonical subject expression, operator, fixed value), with the fixed
     value on the right; ``None`` when neither or both sides are fixed."""
     right = _bound(c.right)
@@ -183,33 +183,41 @@ def implies(p: Cond | None, q: Cond | None) -> bool:
         return True
     if isinstance(q, AnyOf) and any(implies(p, x) for x in q.items):
         return True
-    match p, q:
-        case Not(item=x), Not(item=y):
-            return implies(y, x)
-        case Compare(), Compare():
-            a, b = _atom(p), _atom(q)
+    match p:
+        case Not(item=x):
+            return isinstance(q, Not) and implies(q.item, x)
+        case Compare():
+            match q:
+                case Compare():
+                    a, b = _atom(p), _atom(q)
+                    return (
+                        a is not None
+                        and b is not None
+                        and a[0] == b[0]
+                        and _atom_implies(a[1], a[2], b[1], b[2])
+                    )
+                case Present(expr=e):
+                    return _compare_implies_present(p, e)
+            return False
+        case Some():
             return (
-                a is not None
-                and b is not None
-                and a[0] == b[0]
-                and _atom_implies(a[1], a[2], b[1], b[2])
-            )
-        case Compare(), Present(expr=e):
-            return _compare_implies_present(p, e)
-        case Some(), Some():
-            return (
-                canon(p.field) == canon(q.field)
+                isinstance(q, Some)
+                and canon(p.field) == canon(q.field)
                 and p.item_scope == q.item_scope
                 and implies(p.where, q.where)
             )
-        case Every(), Every():
+        case Every():
             return (
-                canon(p.field) == canon(q.field)
+                isinstance(q, Every)
+                and canon(p.field) == canon(q.field)
                 and p.item_scope == q.item_scope
                 and implies(q.where, p.where)
                 and implies(p.require, q.require)
             )
-    return False
+        case All() | AnyOf() | Present():
+            return False
+        case _:
+            assert_never(p)
 
 
 _SCALAR_KINDS = ("bool", "int", "decimal", "date", "datetime")
@@ -237,7 +245,10 @@ def _compare_implies_present(c: Compare, e: Expr) -> bool:
                 v not in ("", None) and not isinstance(v, (list, tuple, set, frozenset))
                 for v in value
             )
-    return False
+        case "ne" | "lt" | "le" | "gt" | "ge" | "not_in":
+            return False
+        case _:
+            assert_never(op)
 
 
 def due_not_later(a: Expr, b: Expr) -> bool:
@@ -245,24 +256,31 @@ def due_not_later(a: Expr, b: Expr) -> bool:
     when ``b`` is (so neither deadline runs without the other)."""
     if canon(a) == canon(b):
         return True
-    match a, b:
-        case Shift(date=da, amount=na, unit=ua, weekday_fallback=fa), Shift(
-            date=db, amount=nb, unit=ub, weekday_fallback=fb
-        ) if canon(da) == canon(db):
-            x, y = _bound(na), _bound(nb)
+    match a:
+        case Shift(date=da, amount=na, unit=ua, weekday_fallback=fa):
+            if not isinstance(b, Shift) or canon(da) != canon(b.date):
+                return False
+            x, y = _bound(na), _bound(b.amount)
             if not (isinstance(x, int) and isinstance(y, int)) or x is None or y is None:
                 return False
-            if ua == ub and fa == fb:
+            if ua == b.unit and fa == b.weekday_fallback:
                 return x <= y
             # The n-th working day after a date is never earlier than n calendar days after it:
             # each working day is a distinct calendar day. The converse has no bound (holidays).
-            return ua == "days" and ub == "working_days" and x <= y
-        case Annual(month_day=ma, year=ya), Annual(month_day=mb, year=yb) if canon(ya) == canon(yb):
-            x, y = _bound(ma), _bound(mb)
+            return ua == "days" and b.unit == "working_days" and x <= y
+        case Annual(month_day=ma, year=ya):
+            if not isinstance(b, Annual) or canon(ya) != canon(b.year):
+                return False
+            x, y = _bound(ma), _bound(b.month_day)
             if x is _NO_BOUND or y is _NO_BOUND or x is None or y is None:
                 return False
             return bool(tuple(x) <= tuple(y))
-    return False
+        case Const() | Param() | AsOf() | Field() | Arith() | DaysBetween() | HoursBetween():
+            return False
+        case YearOf() | Len():
+            return False
+        case _:
+            assert_never(a)
 
 
 def at_least_as_strict(a: RuleIR, b: RuleIR) -> bool:
@@ -339,7 +357,7 @@ def _cond_uses(c: Cond, sign: int, where: str) -> Iterator[ParamUse]:
                 yield from _cond_uses(w, -sign, where)
             yield from _cond_uses(r, sign, where)
         case Compare(op=op, left=left, right=right):
-            truth_in_left = {"gt": 1, "ge": 1, "lt": -1, "le": -1}.get(op, 0)
+            truth_in_left = _truth_in_left(op)
             for param, mono in _expr_uses(left, 1):
                 yield ParamUse(param, sign * truth_in_left * mono, where)
             for param, mono in _expr_uses(right, 1):
@@ -347,6 +365,22 @@ def _cond_uses(c: Cond, sign: int, where: str) -> Iterator[ParamUse]:
         case Present(expr=e):
             for param, _mono in _expr_uses(e, 1):
                 yield ParamUse(param, 0, where)
+        case _:
+            assert_never(c)
+
+
+def _truth_in_left(op: CompareOp) -> int:
+    """+1 when a higher left operand makes the comparison hold more often, -1 when a lower
+    one does, 0 when it is not ordered that way."""
+    match op:
+        case "gt" | "ge":
+            return 1
+        case "lt" | "le":
+            return -1
+        case "eq" | "ne" | "in" | "not_in" | "contains" | "contains_all":
+            return 0
+        case _:
+            assert_never(op)
 
 
 def _expr_uses(e: Expr, mono: int) -> Iterator[tuple[Param, int]]:
@@ -380,3 +414,5 @@ def _expr_uses(e: Expr, mono: int) -> Iterator[tuple[Param, int]]:
             yield from _expr_uses(d, mono)  # the year never falls as the date rises
         case Const() | Field() | AsOf() | Len():
             return
+        case _:
+            assert_never(e)

@@ -32,7 +32,7 @@ import json
 import random
 from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, assert_never
 
 from pydantic import ValidationError
 
@@ -40,20 +40,33 @@ from egovrules.diffing.model import SideOutcome, Witness
 from egovrules.engine.pack import Pack
 from egovrules.ir.interpret import date_that_matters, eval_expr
 from egovrules.ir.nodes import (
+    All,
+    Annual,
+    AnyOf,
     Arith,
+    AsOf,
     Compare,
     Const,
+    DaysBetween,
     Deadline,
     Every,
     Expr,
     Field,
+    HoursBetween,
+    Len,
+    Node,
+    Not,
     Param,
     Present,
     RuleIR,
+    Shift,
     Some,
+    YearOf,
+    children,
 )
 from egovrules.law.calendar import CalendarGap
 from egovrules.law.verdict import Outcome
+from egovrules.packdata.operators import CompareOp
 from egovrules.subjects import SubjectBase, parse_subject
 
 __all__ = ["DEFAULT_MAX_CANDIDATES", "Corpus", "SearchResult", "find_witnesses", "rule_paths"]
@@ -474,31 +487,29 @@ def _fields(rule: RuleIR) -> Iterator[tuple[Field, tuple[tuple[str, ...], ...]]]
             yield node, lists
 
 
-def _nodes(rule: RuleIR) -> Iterator[tuple[Any, tuple[tuple[str, ...], ...]]]:
-    roots: list[Any] = [rule.when, rule.requires]
-    for root in roots:
+Lists = tuple[tuple[str, ...], ...]
+
+
+def _nodes(rule: RuleIR) -> Iterator[tuple[Node, Lists]]:
+    for root in (rule.when, rule.requires):
         if root is not None:
             yield from _walk(root, ())
 
 
-def _walk(node: Any, lists: tuple[tuple[str, ...], ...]) -> Iterator[tuple[Any, Any]]:
+def _walk(node: Node, lists: Lists) -> Iterator[tuple[Node, Lists]]:
     yield node, lists
-    if isinstance(node, (Some, Every)):
-        field = node.field
-        yield field, lists
-        path = field.path if field.scope == 0 else (*lists[field.scope - 1], *field.path)
-        inner = (*lists, path)
-        for child in (node.where, node.require if isinstance(node, Every) else None):
-            if child is not None:
-                yield from _walk(child, inner)
-        return
-    if dataclasses.is_dataclass(node) and not isinstance(node, Field):
-        for f in dataclasses.fields(node):
-            value = getattr(node, f.name)
-            children = value if isinstance(value, tuple) else (value,)
-            for child in children:
-                if dataclasses.is_dataclass(child) and not isinstance(child, type):
-                    yield from _walk(child, lists)
+    match node:
+        case Some() | Every():
+            field = node.field
+            yield field, lists
+            path = field.path if field.scope == 0 else (*lists[field.scope - 1], *field.path)
+            inner = (*lists, path)
+            for child in (node.where, node.require if isinstance(node, Every) else None):
+                if child is not None:
+                    yield from _walk(child, inner)
+        case _:
+            for sub in children(node):
+                yield from _walk(sub, lists)
 
 
 def _mutations(
@@ -558,7 +569,7 @@ def _targets(
         yield (*list_path, count, *field.path), template, field
 
 
-def _own_field(node: Any) -> Field | None:
+def _own_field(node: Node) -> Field | None:
     match node:
         case Compare(left=Field() as f) | Compare(right=Field() as f):
             return f
@@ -566,7 +577,14 @@ def _own_field(node: Any) -> Field | None:
             return f
         case Some(field=f) | Every(field=f):
             return f
-    return None
+        case Compare() | Present() | All() | AnyOf() | Not() | Deadline():
+            return None
+        case Const() | Param() | AsOf() | Field() | Arith() | DaysBetween() | HoursBetween():
+            return None
+        case Shift() | Annual() | YearOf() | Len():
+            return None
+        case _:
+            assert_never(node)
 
 
 def _bound_value(e: Expr) -> Any:
@@ -599,18 +617,27 @@ def _values_for(node: Any, field: Field, current: Any) -> Iterator[Any]:
             yield from _around(op, _bound_value(left), ftype.kind, current)
 
 
-def _around(op: str, bound: Any, kind: str, current: Any) -> Iterator[Any]:
+def _around(op: CompareOp, bound: Any, kind: str, current: Any) -> Iterator[Any]:
     if bound is _MISSING or bound is None:
         return
-    if op in ("in", "not_in"):
-        yield from sorted(bound, key=str)
-    elif op in ("contains", "contains_all"):
-        items = set(current) if isinstance(current, (list, set, frozenset)) else set()
-        wanted = set(bound) if op == "contains_all" else {bound}
-        yield sorted(items | wanted, key=str)
-        for w in sorted(wanted, key=str):
-            yield sorted(items - {w}, key=str)
-    elif isinstance(bound, (bool, str)):
+    match op:
+        case "in" | "not_in":
+            yield from sorted(bound, key=str)
+        case "contains" | "contains_all":
+            items = set(current) if isinstance(current, (list, set, frozenset)) else set()
+            wanted = set(bound) if op == "contains_all" else {bound}
+            yield sorted(items | wanted, key=str)
+            for w in sorted(wanted, key=str):
+                yield sorted(items - {w}, key=str)
+        case "eq" | "ne" | "lt" | "le" | "gt" | "ge":
+            yield from _around_value(bound, kind)
+        case _:
+            assert_never(op)
+
+
+def _around_value(bound: Any, kind: str) -> Iterator[Any]:
+    """The bound of an equality or order, and the values just around it."""
+    if isinstance(bound, (bool, str)):
         yield bound
     elif isinstance(bound, dt.date) and not isinstance(bound, dt.datetime):
         for k in (-1, 0, 1):

@@ -3,7 +3,7 @@
 What ``egovrules check`` does, as functions other systems can call: read every input (a bad
 one is an error in the result, not the end of the run), load each city's pack once, evaluate,
 keep only the rules asked for, locate each finding in its file, and decide the exit code
-(2 beats 1 beats 0).
+(3, a bug, beats 2 beats 1 beats 0).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from egovrules.ir.explain import explain_rule
 from egovrules.law.verdict import Severity
 from egovrules.packdata.bundled import available_packs
 from egovrules.report.model import Checked, Report
-from egovrules.source.errors import Diagnostic, EgovrulesError, SubjectError
+from egovrules.source.errors import Diagnostic, EgovrulesError, InternalError, SubjectError
 from egovrules.source.suggest import did_you_mean
 
 __all__ = ["FailOn", "RunOptions", "RunResult", "filter_report", "pack_for", "run_check"]
@@ -56,7 +56,10 @@ class RunResult:
     packs: dict[str, Pack] = field(default_factory=dict)
 
     def exit_code(self, fail_on: FailOn = "warning") -> ExitCode:
-        """2 if any input could not be judged, else 1 if a finding reaches ``fail_on``."""
+        """3 if judging any input hit a bug, else 2 if any input could not be judged, else 1
+        if a finding reaches ``fail_on``."""
+        if any(isinstance(e, InternalError) for e in self.errors):
+            return ExitCode.INTERNAL
         if self.errors:
             return ExitCode.ERROR
         threshold = _THRESHOLD[fail_on]
@@ -123,6 +126,8 @@ def run_check(
                 result.checked.append(_check_one(loaded, options, result.packs))
             except EgovrulesError as exc:
                 result.errors.append(exc)
+            except Exception as exc:  # a bug: reported, and the batch goes on
+                result.errors.append(InternalError(loaded.source, exc))
         if progress is not None:
             progress(done, len(names))
     return result

@@ -24,10 +24,12 @@ from egovrules.ir.nodes import (
     Expr,
     Field,
     MessagePart,
+    Node,
     Param,
     Placeholder,
     RuleIR,
     RuleSet,
+    children,
 )
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import Severity
@@ -494,27 +496,33 @@ class _Compiler:
                 continue
             parts.append(Placeholder(m.group(0), expr, None, fb))
         parts.append(template[pos:])
+        stray = [c for p in parts if isinstance(p, str) for c in p if c in "{}"]
+        if stray:
+            self.error(
+                "E242",
+                f"the {lang} message has a {stray[0]!r} that opens or closes no placeholder",
+                mpath,
+                "write placeholders as {field}, {$parameter} or {@due}; braces are not text",
+            )
         return tuple(p for p in parts if p != "")
 
 
-def _anchor(node: Any) -> tuple[str, ...]:
+def _anchor(node: Node | None) -> tuple[str, ...]:
     """The subject field that best locates a violation of the rule: the first field of the
     subject the requirement reads (for a deadline, the act that is due)."""
-    if isinstance(node, Deadline):
-        return _anchor(node.done) or _anchor(node.due)
-    if isinstance(node, Field):
-        return node.path if node.scope == 0 and node.path != ("?",) else ()
-    if hasattr(node, "__dataclass_fields__"):
-        for name in node.__dataclass_fields__:
-            found = _anchor(getattr(node, name))
-            if found:
-                return found
-    if isinstance(node, tuple):
-        for item in node:
-            found = _anchor(item)
-            if found:
-                return found
-    return ()
+    match node:
+        case None:
+            return ()
+        case Deadline(due=due, done=done):
+            return _anchor(done) or _anchor(due)
+        case Field(path=path, scope=scope):
+            return path if scope == 0 and path != ("?",) else ()
+        case _:
+            for child in children(node):
+                found = _anchor(child)
+                if found:
+                    return found
+            return ()
 
 
 def _rule_order(rule: RuleIR) -> tuple[int, int, int, str]:

@@ -9,11 +9,10 @@ checks that comparisons compare values of one kind.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
 from pydantic import BaseModel
 
@@ -43,6 +42,7 @@ from egovrules.ir.nodes import (
 from egovrules.packdata.operators import COMPARE_OPS
 from egovrules.source.document import Document
 from egovrules.source.errors import Diagnostic
+from egovrules.source.suggest import closest, did_you_mean
 from egovrules.subjects.paths import FieldType, PathError, resolve_path
 
 __all__ = ["UNKNOWN_PATH", "ConditionParser", "kind_of", "unknown_expr"]
@@ -106,7 +106,8 @@ def kind_of(expr: Expr) -> str:
             return "decimal"
         case DaysBetween() | Len():
             return "int"
-    return "any"
+        case _:
+            assert_never(expr)
 
 
 def _kind_of_value(v: Any) -> str:
@@ -242,12 +243,11 @@ class ConditionParser:
         sides = [k for k in raw if k in ("field", "value")]
         unknown = [k for k in raw if k not in COMPARE_OPS and k not in ("field", "value")]
         for k in unknown:
-            guess = difflib.get_close_matches(str(k), [*COMPARE_OPS, *_COND_OPS, "field"], n=1)
             self.error(
                 "E215",
                 f"unknown condition key {k!r}",
                 (*path, k),
-                f"did you mean {guess[0]!r}?" if guess else None,
+                did_you_mean(str(k), [*COMPARE_OPS, *_COND_OPS, "field"]),
                 key=True,
             )
         if len(ops) != 1 or len(sides) != 1:
@@ -322,12 +322,11 @@ class ConditionParser:
             and isinstance(right.value, str)
             and right.value not in choices
         ):
-            guess = difflib.get_close_matches(right.value, choices, n=1)
             self.error(
                 "E224",
                 f"{right.value!r} is not a possible value here (one of: {', '.join(choices)})",
                 path,
-                f"did you mean {guess[0]!r}?" if guess else None,
+                did_you_mean(right.value, choices),
             )
 
     # -- deadlines ---------------------------------------------------------------------------
@@ -371,6 +370,13 @@ class ConditionParser:
         elif kind_of(within) not in ("int", "any"):
             self.error(
                 "E234", "deadline 'within' must be a whole number of days", (*path, "within")
+            )
+        elif isinstance(within, Const) and isinstance(within.value, int) and within.value < 0:
+            # As a negative parameter is (E110): a period the law grants is never negative.
+            self.error(
+                "E234",
+                f"deadline 'within' must be a whole number of days >= 0, not {within.value}",
+                (*path, "within"),
             )
         fallback = self.weekday_fallback and unit == "working_days"
         return Deadline(Shift(start, within, unit, fallback), done, start)
@@ -447,12 +453,11 @@ class ConditionParser:
                 self.error("E207", f"'len' needs a list or set, not a {f.type.kind}", sub)
             return Len(f)
         if op not in _EXPR_OPS:
-            guess = difflib.get_close_matches(str(op), _EXPR_OPS, n=1)
             self.error(
                 "E206",
                 f"unknown expression {op!r}",
                 path,
-                f"did you mean {guess[0]!r}?" if guess else None,
+                did_you_mean(str(op), _EXPR_OPS),
                 key=True,
             )
             return unknown_expr()
@@ -497,12 +502,12 @@ class ConditionParser:
     def _param(self, name: str, path: Path) -> Expr:
         if name in self.parameters:
             return self.parameters[name]
-        guess = difflib.get_close_matches(name, list(self.parameters), n=1)
+        guess = closest(name, self.parameters)
         self.error(
             "E204",
             f"unknown parameter ${name}",
             path,
-            f"did you mean ${guess[0]}?" if guess else "declare it under 'parameters'",
+            f"did you mean ${guess}?" if guess is not None else "declare it under 'parameters'",
         )
         return unknown_expr()
 

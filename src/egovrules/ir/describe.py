@@ -3,6 +3,8 @@ explanations and diffs. Never parsed back."""
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from egovrules.ir.nodes import (
     All,
     Annual,
@@ -72,7 +74,8 @@ def describe_expr(e: Expr) -> str:
             return f"year of {describe_expr(d)}"
         case Len(field=f):
             return f"number of {describe_expr(f)}"
-    return repr(e)
+        case _:
+            assert_never(e)
 
 
 def describe(c: Cond | Deadline | None) -> str:
@@ -103,7 +106,8 @@ def describe(c: Cond | Deadline | None) -> str:
             return f"every {describe_expr(f)}{filt} has [{describe(r)}]"
         case Deadline(due=due, done=done):
             return f"{describe_expr(done)} on or before {describe_expr(due)}"
-    return repr(c)
+        case _:
+            assert_never(c)
 
 
 def _group(c: Cond) -> str:

@@ -9,7 +9,7 @@ the semantics it explains.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, assert_never
 
 from egovrules.ir.describe import describe, describe_expr
 from egovrules.ir.interpret import (
@@ -105,6 +105,8 @@ def _node(c: Cond, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date) -> dict
                 if inner is not None:
                     entry.update(_node(inner, (*scopes, item), as_of, on))
                 node["items"].append(entry)
+        case _:
+            assert_never(c)
     return node
 
 

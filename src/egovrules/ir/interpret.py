@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias, assert_never
 
 from egovrules.ir.nodes import (
     All,
@@ -74,44 +74,65 @@ def eval_expr(e: Expr, scopes: Scopes, as_of: dt.date, on: dt.date | None = None
         case YearOf(date=d):
             v = eval_expr(d, scopes, as_of, on)
             return None if v is None else v.year
-    a, b = _operands(e, scopes, as_of, on)
+        case Arith() | DaysBetween() | HoursBetween() | Shift() | Annual():
+            return _binary(e, scopes, as_of, on)
+        case _:
+            assert_never(e)
+
+
+_Binary: TypeAlias = Arith | DaysBetween | HoursBetween | Shift | Annual
+
+
+def _binary(e: _Binary, scopes: Scopes, as_of: dt.date, on: dt.date | None) -> Any:
+    """An expression of two operands: null when either is."""
+    x, y = _operands(e)
+    a, b = eval_expr(x, scopes, as_of, on), eval_expr(y, scopes, as_of, on)
     if a is None or b is None:
         return None
     match e:
-        case Arith(op="add" | "sub" | "mul" as op) if type(a) is int and type(b) is int:
-            return a + b if op == "add" else a - b if op == "sub" else a * b
-        case Arith(op="add"):
-            return Decimal(a) + b
-        case Arith(op="sub"):
-            return Decimal(a) - b
-        case Arith(op="mul"):
-            return Decimal(a) * b
-        case Arith(op="div"):
-            return None if b == 0 else Decimal(a) / b
+        case Arith(op=op):
+            ints = type(a) is int and type(b) is int
+            match op:
+                case "add":
+                    return a + b if ints else Decimal(a) + b
+                case "sub":
+                    return a - b if ints else Decimal(a) - b
+                case "mul":
+                    return a * b if ints else Decimal(a) * b
+                case "div":
+                    return None if b == 0 else Decimal(a) / b
+                case _:
+                    assert_never(op)
         case DaysBetween():
             return (b - a).days
         case HoursBetween():
             return Decimal((b - a) // dt.timedelta(seconds=1)) / 3600
-        case Shift(unit="days"):
-            return calendar.add_days(a, b)
-        case Shift(unit="working_days", weekday_fallback=fallback):
-            return calendar.add_working_days(a, b, fallback)
-        case Shift(unit="months"):
-            return calendar.add_months(a, b)
-        case Shift(unit="years"):
-            return calendar.add_years(a, b)
+        case Shift(unit=unit, weekday_fallback=fallback):
+            match unit:
+                case "days":
+                    return calendar.add_days(a, b)
+                case "working_days":
+                    return calendar.add_working_days(a, b, fallback)
+                case "months":
+                    return calendar.add_months(a, b)
+                case "years":
+                    return calendar.add_years(a, b)
+                case _:
+                    assert_never(unit)
         case Annual():
             return calendar.annual(a, b)
-    raise TypeError(f"not an expression: {e!r}")
+        case _:
+            assert_never(e)
 
 
-def _operands(e: Expr, scopes: Scopes, as_of: dt.date, on: dt.date | None) -> tuple[Any, Any]:
+def _operands(e: _Binary) -> tuple[Expr, Expr]:
     match e:
         case Arith(left=x, right=y) | DaysBetween(start=x, end=y) | HoursBetween(start=x, end=y):
-            return eval_expr(x, scopes, as_of, on), eval_expr(y, scopes, as_of, on)
+            return x, y
         case Shift(date=x, amount=y) | Annual(month_day=x, year=y):
-            return eval_expr(x, scopes, as_of, on), eval_expr(y, scopes, as_of, on)
-    raise TypeError(f"not an expression: {e!r}")
+            return x, y
+        case _:
+            assert_never(e)
 
 
 def eval_cond(c: Cond, scopes: Scopes, as_of: dt.date, on: dt.date | None = None) -> bool:
@@ -142,7 +163,8 @@ def eval_cond(c: Cond, scopes: Scopes, as_of: dt.date, on: dt.date | None = None
                 for it in items
                 if where is None or eval_cond(where, (*scopes[:n], it), as_of, on)
             )
-    raise TypeError(f"not a condition: {c!r}")
+        case _:
+            assert_never(c)
 
 
 def _compare(c: Compare, scopes: Scopes, as_of: dt.date, on: dt.date | None) -> bool:
@@ -173,7 +195,8 @@ def _compare(c: Compare, scopes: Scopes, as_of: dt.date, on: dt.date | None) -> 
             return right in left
         case "contains_all":
             return all(v in left for v in right)
-    raise TypeError(f"unknown operator {c.op!r}")
+        case _:
+            assert_never(c.op)
 
 
 def value_on(versions: tuple[tuple[dt.date, Any], ...], day: dt.date) -> Any:

@@ -9,8 +9,9 @@ its ``Citation``s through every backend.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, assert_never
 
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import Severity
@@ -36,6 +37,7 @@ __all__ = [
     "HoursBetween",
     "Len",
     "MessagePart",
+    "Node",
     "Not",
     "Param",
     "Placeholder",
@@ -45,6 +47,8 @@ __all__ = [
     "Shift",
     "Some",
     "YearOf",
+    "children",
+    "walk",
 ]
 
 
@@ -232,6 +236,48 @@ class Deadline:
     due: Expr
     done: Expr
     start: Expr | None
+
+
+Node: TypeAlias = Expr | Cond | Deadline
+"""Every node of a rule's conditions: what ``children`` and ``walk`` go through."""
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    """The nodes directly inside ``node``, in the order of its fields (an absent ``where`` or
+    ``start`` left out). The one place that knows the shape of every node: a walker that
+    treats most kinds alike goes through here, and mypy names it when a kind is added."""
+    match node:
+        case Const() | Param() | AsOf() | Field():
+            return ()
+        case Arith(left=a, right=b) | Compare(left=a, right=b):
+            return (a, b)
+        case DaysBetween(start=a, end=b) | HoursBetween(start=a, end=b):
+            return (a, b)
+        case Shift(date=a, amount=b) | Annual(month_day=a, year=b):
+            return (a, b)
+        case YearOf(date=a) | Present(expr=a):
+            return (a,)
+        case Len(field=f):
+            return (f,)
+        case All(items=items) | AnyOf(items=items):
+            return items
+        case Not(item=item):
+            return (item,)
+        case Some(field=f, where=where):
+            return (f,) if where is None else (f, where)
+        case Every(field=f, where=where, require=require):
+            return (f, require) if where is None else (f, where, require)
+        case Deadline(due=due, done=done, start=start):
+            return (due, done) if start is None else (due, done, start)
+        case _:
+            assert_never(node)
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """``node`` and every node inside it, depth first, each before its children."""
+    yield node
+    for child in children(node):
+        yield from walk(child)
 
 
 # ---- messages, rules, packs ------------------------------------------------------------------

@@ -180,6 +180,11 @@ class _Builder:
             self.loader = yaml.SafeLoader(self.text)
         except yaml.reader.ReaderError as exc:
             raise DocumentError([self._reader_error(exc)], self.text) from None
+        if fast:
+            try:
+                return self._values_from_events()
+            except (yaml.YAMLError, _Fault):
+                pass  # composed below, by the path that reports what is amiss
         try:
             try:
                 root = _compose_fast(self.text) if fast else _FAILED
@@ -216,6 +221,102 @@ class _Builder:
         if self.errors:
             raise DocumentError(self.errors, self.text)
         return Document(self.name, self.text, data, self.value_marks, self.key_marks)
+
+    def _values_from_events(self) -> Document:
+        """The fast path for the common document: values built straight from libyaml's
+        events in one pass, without a node graph (a 12 MB subject: one pass instead of three,
+        a quarter of the time and memory). It takes no alias, anchor, non-core tag, merge or
+        duplicate key, and nothing past a limit: any of those raises ``_Fault``, and the
+        document is composed again by the path that handles or reports it."""
+        loader_class = getattr(yaml, "CSafeLoader", None)
+        if loader_class is None or "\t" in self.text:
+            raise _Fault
+        loader = loader_class(self.text)
+        try:
+            return self._values_from(loader)
+        finally:
+            loader.dispose()
+
+    def _values_from(self, loader: Any) -> Document:
+        get_event, resolve = loader.get_event, loader.resolve
+        name, offset = self.name, self.line_offset
+        value_marks, key_marks = self.value_marks, self.key_marks
+        constructors = loader.yaml_constructors
+        str_tag = "tag:yaml.org,2002:str"
+        # Each open collection: [container, its path, whether a mapping, the key awaiting its
+        # value (or _NO_KEY)].
+        stack: list[list[Any]] = []
+        data: Any = None
+        nodes = 0
+        get_event()  # StreamStartEvent
+        if loader.check_event(yaml.StreamEndEvent):
+            return Document(name, self.text, None, value_marks, key_marks)
+        get_event()  # DocumentStartEvent
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is yaml.CollectionEndEvent or kind in _ENDS:
+                stack.pop()
+                continue
+            if kind is yaml.DocumentEndEvent:
+                break
+            if kind is yaml.AliasEvent or event.anchor is not None:
+                raise _Fault
+            nodes += 1
+            if nodes > MAX_NODES or len(stack) > MAX_DEPTH:
+                raise _Fault
+            is_scalar = kind is yaml.ScalarEvent
+            tag = event.tag
+            if tag is None or tag == "!":
+                node_kind = _NODE_KINDS[kind]
+                tag = resolve(node_kind, event.value if is_scalar else None, event.implicit)
+            if tag not in _CORE_TAGS:
+                raise _Fault
+            if is_scalar:
+                if tag == str_tag:
+                    value = event.value
+                else:
+                    node = yaml.ScalarNode(
+                        tag, event.value, event.start_mark, event.end_mark, style=event.style
+                    )
+                    try:
+                        value = constructors[tag](loader, node)
+                    except (ValueError, KeyError, yaml.YAMLError):
+                        raise _Fault from None
+                if isinstance(value, str) and _SURROGATE.search(value):
+                    raise _Fault
+            else:
+                value = {} if kind is yaml.MappingStartEvent else []
+            mark = event.start_mark
+            if stack:
+                top = stack[-1]
+                container = top[0]
+                if top[2]:
+                    key = top[3]
+                    if key is _NO_KEY:  # this scalar is a key
+                        if not is_scalar or value in container or not isinstance(value, Hashable):
+                            raise _Fault
+                        top[3] = value
+                        key_marks[(*top[1], value)] = Span(
+                            name, mark.line + 1 + offset, mark.column + 1
+                        )
+                        continue
+                    path = (*top[1], key)
+                    container[key] = value
+                    top[3] = _NO_KEY
+                else:
+                    path = (*top[1], len(container))
+                    container.append(value)
+            else:
+                path = ()
+                data = value
+            if path not in value_marks:
+                value_marks[path] = Span(name, mark.line + 1 + offset, mark.column + 1)
+            if not is_scalar:
+                stack.append([value, path, kind is yaml.MappingStartEvent, _NO_KEY])
+        if not loader.check_event(yaml.StreamEndEvent):
+            raise _Fault  # a second document
+        return Document(name, self.text, data, value_marks, key_marks)
 
     def _from_json(self) -> Document:
         try:
@@ -446,6 +547,15 @@ def _scan_depth(loader_class: Any, text: str) -> tuple[Any, yaml.MarkedYAMLError
     finally:
         loader.dispose()
     return None, None
+
+
+_NO_KEY: Any = object()
+_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+_NODE_KINDS: dict[type, type] = {
+    yaml.ScalarEvent: yaml.ScalarNode,
+    yaml.SequenceStartEvent: yaml.SequenceNode,
+    yaml.MappingStartEvent: yaml.MappingNode,
+}
 
 
 class _Fault(Exception):

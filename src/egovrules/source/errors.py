@@ -7,8 +7,9 @@
     │   ├── PackError              a rule pack that does not load, validate or compile
     │   └── SubjectError           a subject file that does not load or validate
     └── UsageError                 a bad command line or API argument (unknown pack id, ...)
-        └── MissingExtraError      an optional part whose extra is not installed (also an
-                                   ImportError)
+    │   └── MissingExtraError      an optional part whose extra is not installed (also an
+    │                              ImportError)
+    └── InternalError              an unexpected exception: a bug in egovrules (exit code 3)
 
 Errors carry structured ``Diagnostic`` records (code, message, span, hint), sorted by
 position; ``str()`` renders them in the one format: ``file:line:col: error[CODE]: message``,
@@ -27,6 +28,7 @@ __all__ = [
     "Diagnostic",
     "EgovrulesError",
     "InputError",
+    "InternalError",
     "MissingExtraError",
     "PackError",
     "SubjectError",
@@ -78,6 +80,21 @@ def require(module: str, extra: str, what: str) -> Any:
         raise MissingExtraError(
             f"{what} needs the '{extra}' extra: pip install 'egovrules[{extra}]'"
         ) from None
+
+
+class InternalError(EgovrulesError):
+    """An unexpected exception while judging ``where``: a bug in egovrules, never a verdict.
+    Its one line names the exception and asks for a bug report."""
+
+    def __init__(self, where: str, exc: BaseException) -> None:
+        self.where = where
+        self.exception = exc
+        detail = " ".join(str(exc).split())[:200]
+        super().__init__(
+            f"{where}: internal error: {type(exc).__name__}"
+            + (f": {detail}" if detail else "")
+            + " (a bug in egovrules: please report it with this input)"
+        )
 
 
 class InputError(EgovrulesError):

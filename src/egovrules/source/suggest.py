@@ -1,4 +1,4 @@
-""""Did you mean …?": the one place an unknown name is matched against the known ones."""
+""" "Did you mean …?": the one place an unknown name is matched against the known ones."""
 
 from __future__ import annotations
 

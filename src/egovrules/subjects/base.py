@@ -8,12 +8,23 @@ optional dates and records default to ``None`` ("no such event").
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
-__all__ = ["ChinaDateTime", "Filing", "Record", "StrSet", "SubjectBase", "Waiver"]
+__all__ = [
+    "AMOUNT_DIGITS",
+    "AMOUNT_PLACES",
+    "Amount",
+    "ChinaDateTime",
+    "Filing",
+    "Record",
+    "StrSet",
+    "SubjectBase",
+    "Waiver",
+]
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -27,6 +38,15 @@ def _to_china_time(value: dt.datetime) -> dt.datetime:
 
 
 ChinaDateTime = Annotated[dt.datetime, AfterValidator(_to_china_time)]
+
+AMOUNT_DIGITS = 24
+AMOUNT_PLACES = 6
+Amount = Annotated[
+    Decimal, Field(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES, allow_inf_nan=False)
+]
+"""A sum of money in yuan: at most 18 digits before the point and 6 after, the range every
+backend holds exactly (the SQL audit's DECIMAL(24,6)). A value outside it (``1e-999999``,
+``1E+425000000``) is refused where it is read, rather than overflow an evaluation."""
 
 # A set of keys, written out sorted so that every dump of a subject is the same bytes.
 StrSet = Annotated[frozenset[str], PlainSerializer(sorted, return_type=list[str])]

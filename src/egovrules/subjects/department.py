@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
 
-from egovrules.subjects.base import Record, StrSet, SubjectBase
+from egovrules.subjects.base import Amount, Record, StrSet, SubjectBase
 
 __all__ = [
     "Department",
@@ -58,7 +57,7 @@ class SpecialFunds(Record):
 
     year: int
     """Fiscal year the funds are arranged for, e.g. 2025."""
-    amount: Decimal | None = None
+    amount: Amount | None = None
     """Amount arranged, in decimal yuan; None: not recorded."""
     in_fiscal_budget: bool = False
     """Whether the funds are included in that year's fiscal budget (纳入财政预算)."""
@@ -163,9 +162,9 @@ class Department(SubjectBase):
     """Plan year of the competent authority's call for projects (项目征集); None: no call."""
     project_call_date: dt.date | None = None
     """Date the competent authority issued its call for next-year projects; None: not issued."""
-    project_list_total_budget: Decimal | None = None
+    project_list_total_budget: Amount | None = None
     """Total budget of the authority's proposed project list (项目清单), in decimal yuan."""
-    earmarked_funds: Decimal | None = None
+    earmarked_funds: Amount | None = None
     """The year's e-government earmarked funds (专项资金额度) for the list, in decimal yuan."""
     data_interface_provided: bool = False
     """Whether the unit provides a data exchange interface (数据交换接口) to the technical body."""

@@ -9,7 +9,6 @@ comparisons of incompatible kinds.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import types
 import typing
 from dataclasses import dataclass
@@ -17,6 +16,8 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel
+
+from egovrules.source.suggest import did_you_mean
 
 __all__ = ["FieldType", "PathError", "resolve_path"]
 
@@ -58,10 +59,10 @@ def resolve_path(
         fields = current.model_fields
         if name not in fields:
             known = [".".join((*path[:depth], f)) for f in fields]
-            guess = difflib.get_close_matches(".".join(path[: depth + 1]), known, n=1)
             raise PathError(
                 f"unknown field {'.'.join(path[: depth + 1])!r}",
-                f"did you mean {guess[0]!r}?" if guess else f"fields here: {', '.join(fields)}",
+                did_you_mean(".".join(path[: depth + 1]), known)
+                or f"fields here: {', '.join(fields)}",
             )
         ftype = _type_of(fields[name].annotation)
         steps.append(ftype.nullable)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
 
-from egovrules.subjects.base import Filing, Record, StrSet, SubjectBase
+from egovrules.subjects.base import Amount, Filing, Record, StrSet, SubjectBase
 
 __all__ = [
     "Acceptance",
@@ -204,7 +203,7 @@ class Payment(Record):
     and maintenance fees (运行维护费用)."""
     date: dt.date
     """Date the payment was disbursed (拨付)."""
-    amount: Decimal | None = None
+    amount: Amount | None = None
     """Amount paid, in decimal yuan; None: not recorded."""
 
 
@@ -349,9 +348,9 @@ class Project(SubjectBase):
     final_accounts_reported_to: str | None = None
     """Authority id the completion final accounts (竣工决算) were reported to, e.g.
     `municipal_finance_department`; None: not reported."""
-    approved_total_investment: Decimal | None = None
+    approved_total_investment: Amount | None = None
     """Approved total investment (批准总投资), in decimal yuan; None: not recorded."""
-    current_total_investment: Decimal | None = None
+    current_total_investment: Amount | None = None
     """Current total investment estimate (投资概算), in decimal yuan; None: not recorded."""
     progress_reports: tuple[ProgressReport, ...] = ()
     """Progress reports and statistical returns (进展情况、统计报表) sent to authorities."""

@@ -29,7 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, assert_never
 
 from egovrules.backends.base import rules_for
 from egovrules.backends.sql.dialect import Dialect
@@ -53,6 +53,7 @@ from egovrules.ir.nodes import (
     Field,
     HoursBetween,
     Len,
+    Node,
     Not,
     Param,
     Present,
@@ -61,8 +62,10 @@ from egovrules.ir.nodes import (
     Shift,
     Some,
     YearOf,
+    children,
+    walk,
 )
-from egovrules.packdata.operators import CODE, FLIP
+from egovrules.packdata.operators import CODE, FLIP, OrderOp
 
 __all__ = ["SUBJECTS", "KindQuery", "SqlUnsupported", "compile_kind", "outcome_column"]
 
@@ -386,7 +389,8 @@ class _Generator:
                     pred = f"(NOT {self.cond(where, within).sql} OR {pred})"
                 test = self.d.every.format(list=listed.sql, var=_var(n), pred=pred)
                 return _C(f"COALESCE({test}, TRUE)")
-        raise _Unsupported(f"not a condition: {c!r}")
+            case _:
+                assert_never(c)
 
     def split(self, c: Some | Every, atom: Cond, ctx: _Context) -> _C:
         """``c`` with a condition on the row (not on the item) decided outside the lambda:
@@ -424,31 +428,40 @@ class _Generator:
             # Python: ``eq`` null tests for null, every other operator for not null.
             null = self.is_null(left)
             return _C(null if c.op == "eq" else f"(NOT {null})", left.gap)
-        if c.op in ("in", "not_in", "contains_all"):
-            return self.membership(c, left)
-        right = self.expr(c.right, ctx)
+        match c.op:
+            case "in" | "not_in" | "contains_all":
+                return self.membership(c, left)
+            case "contains":
+                right = self.expr(c.right, ctx)
+                if left.kind not in ("set", "list"):
+                    raise _Unsupported(f"'contains' on a {left.kind}")
+                test = self.d.contains.format(list=left.sql, value=right.sql)
+                nullable = left.nullable or right.nullable
+                gap = _or(left.gap, right.gap)
+                return _C(f"COALESCE({test}, FALSE)" if nullable else test, gap)
+            case "eq" | "ne" | "lt" | "le" | "gt" | "ge" as op:
+                return self.order(c, op, left, self.expr(c.right, ctx))
+            case _:
+                assert_never(c.op)
+
+    def order(self, c: Compare, op: OrderOp, left: _V, right: _V) -> _C:
+        """A comparison of equality or order."""
         gap = _or(left.gap, right.gap)
-        if c.op == "contains":
-            if left.kind not in ("set", "list"):
-                raise _Unsupported(f"'contains' on a {left.kind}")
-            test = self.d.contains.format(list=left.sql, value=right.sql)
-            nullable = left.nullable or right.nullable
-            return _C(f"COALESCE({test}, FALSE)" if nullable else test, gap)
         if left.kind in ("set", "list", "record") or right.kind in ("set", "list", "record"):
-            raise _Unsupported(f"'{c.op}' between a {left.kind} and a {right.kind}")
+            raise _Unsupported(f"'{op}' between a {left.kind} and a {right.kind}")
         if left.den is not None or right.den is not None:
-            return _C(self.fraction_compare(c.op, left, right), gap)
+            return _C(self.fraction_compare(op, left, right), gap)
         if (
-            c.op in ("eq", "ne")
+            op in ("eq", "ne")
             and left.kind == "bool"
             and not left.nullable
             and isinstance(c.right, (Const, Param))
             and isinstance(c.right.value, bool)
             and not (isinstance(c.right, Param) and c.right.versions)
         ):
-            positive = c.right.value == (c.op == "eq")
+            positive = c.right.value == (op == "eq")
             return _C(left.sql if positive else f"(NOT {left.sql})", gap)
-        test = f"({left.sql} {_OPS[c.op]} {right.sql})"
+        test = f"({left.sql} {_OPS[op]} {right.sql})"
         if left.nullable or right.nullable:
             test = f"COALESCE({test}, FALSE)"
         return _C(test, gap)
@@ -554,7 +567,8 @@ class _Generator:
                 return self.shift(e, ctx)
             case Annual(month_day=md, year=year):
                 return self.annual(md, year, ctx)
-        raise _Unsupported(f"not an expression: {e!r}")
+            case _:
+                assert_never(e)
 
     def field(self, f: Field, ctx: _Context) -> _V:
         q = self.d.ident
@@ -594,10 +608,13 @@ class _Generator:
                 return _V(f"({left} {sign} {right})", "decimal", nullable, den, positive, gap)
             case "mul":
                 return _V(f"({an} * {bn})", "decimal", nullable, _mul(ad, bd), positive, gap)
-        # div: (an/ad) / (bn/bd) = (an*bd) / (ad*bn); a zero divisor gives NULL, like None.
-        num = an if bd is None else f"({an} * {bd})"
-        den = f"NULLIF({bn if ad is None else f'({ad} * {bn})'}, 0)"
-        return _V(num, "decimal", nullable, den, False, gap)
+            case "div":
+                # (an/ad) / (bn/bd) = (an*bd) / (ad*bn); a zero divisor gives NULL, like None.
+                num = an if bd is None else f"({an} * {bd})"
+                den = f"NULLIF({bn if ad is None else f'({ad} * {bn})'}, 0)"
+                return _V(num, "decimal", nullable, den, False, gap)
+            case _:
+                assert_never(e.op)
 
     def shift(self, e: Shift, ctx: _Context) -> _V:
         a, n = self.expr(e.date, ctx), self.expr(e.amount, ctx)
@@ -612,6 +629,10 @@ class _Generator:
             case "years":
                 sql = self.d.add_months.format(date=a.sql, n=f"(12 * {n.sql})")
                 return _V(sql, "date", nullable, gap=gap)
+            case "working_days":
+                pass  # counted on the calendar tables, below
+            case _:
+                assert_never(e.unit)
         if ctx.items:
             raise _Unsupported("working days counted inside 'some'/'every'")
         count = _static_int(e.amount)
@@ -707,25 +728,32 @@ def _atoms(c: Some | Every) -> list[Cond]:
     own = set(range(c.item_scope, c.item_scope + 64))
     found: list[Cond] = []
 
-    def walk(node: Cond | None) -> None:
+    def look(node: Cond | None) -> None:
         match node:
             case None:
                 return
             case All(items=items) | AnyOf(items=items):
                 for item in items:
-                    walk(item)
+                    look(item)
                 return
             case Not(item=item):
-                walk(item)
+                look(item)
                 return
-        assert node is not None
+            case Present() | Compare() | Some() | Every():
+                pass
+            case _:
+                assert_never(node)
         if _free_scopes(node) & own or _counts_working_days(node):
             match node:
                 case Some(where=where):
-                    walk(where)
+                    look(where)
                 case Every(where=where, require=require):
-                    walk(where)
-                    walk(require)
+                    look(where)
+                    look(require)
+                case Present() | Compare():
+                    pass
+                case _:
+                    assert_never(node)
             return
         atom, _ = _canonical(node)
         if atom not in found:
@@ -733,23 +761,17 @@ def _atoms(c: Some | Every) -> list[Cond]:
 
     match c:
         case Some(where=where):
-            walk(where)
+            look(where)
         case Every(where=where, require=require):
-            walk(where)
-            walk(require)
+            look(where)
+            look(require)
+        case _:
+            assert_never(c)
     return found
 
 
-def _counts_working_days(node: Any) -> bool:
-    if isinstance(node, Shift) and node.unit == "working_days":
-        return True
-    if hasattr(node, "__dataclass_fields__"):
-        return any(
-            _counts_working_days(getattr(node, f)) for f in node.__dataclass_fields__ if f != "type"
-        )
-    if isinstance(node, tuple):
-        return any(_counts_working_days(n) for n in node)
-    return False
+def _counts_working_days(node: Node) -> bool:
+    return any(isinstance(n, Shift) and n.unit == "working_days" for n in walk(node))
 
 
 def _canonical(node: Cond) -> tuple[Cond, bool]:
@@ -763,7 +785,7 @@ def _canonical(node: Cond) -> tuple[Cond, bool]:
     return node, True
 
 
-def _assign(node: Any, atom: Cond, value: Cond) -> Any:
+def _assign(node: Cond, atom: Cond, value: Cond) -> Cond:
     """``node`` with every occurrence of the condition ``atom`` replaced by ``value``."""
     if isinstance(node, (Compare, Present, Some, Every)):
         canonical, positive = _canonical(node)
@@ -776,15 +798,18 @@ def _assign(node: Any, atom: Cond, value: Cond) -> Any:
             return AnyOf(tuple(_assign(i, atom, value) for i in items))
         case Not(item=item):
             return Not(_assign(item, atom, value))
-        case Some(where=where) if where is not None:
-            return replace(node, where=_assign(where, atom, value))
+        case Some(where=where):
+            return node if where is None else replace(node, where=_assign(where, atom, value))
         case Every(where=where, require=require):
             new_where = None if where is None else _assign(where, atom, value)
             return replace(node, where=new_where, require=_assign(require, atom, value))
-    return node
+        case Present() | Compare():
+            return node
+        case _:
+            assert_never(node)
 
 
-def _simplify(node: Any) -> Any:
+def _simplify(node: Cond) -> Cond:
     """Fold the constants ``_assign`` left: true is ``All(())``, false ``AnyOf(())``."""
     match node:
         case All(items=items):
@@ -804,11 +829,13 @@ def _simplify(node: Any) -> Any:
             if inner == _FALSE:
                 return _TRUE
             return inner.item if isinstance(inner, Not) else Not(inner)
-        case Some(where=where) if where is not None:
-            w = _simplify(where)
-            if w == _FALSE:
+        case Some(where=where):
+            if where is None:
+                return node
+            inner = _simplify(where)
+            if inner == _FALSE:
                 return _FALSE
-            return replace(node, where=None if w == _TRUE else w)
+            return replace(node, where=None if inner == _TRUE else inner)
         case Every(where=where, require=require):
             w = None if where is None else _simplify(where)
             r = _simplify(require)
@@ -818,10 +845,13 @@ def _simplify(node: Any) -> Any:
             if r == _FALSE:
                 return Not(Some(node.field, node.item_scope, w))
             return replace(node, where=w, require=r)
-    return node
+        case Present() | Compare():
+            return node
+        case _:
+            assert_never(node)
 
 
-def _free_scopes(node: Any) -> frozenset[int]:
+def _free_scopes(node: Node) -> frozenset[int]:
     """Scopes of the fields a node reads that it does not bind itself (``some``/``every``
     bind their items' scope)."""
     match node:
@@ -833,18 +863,11 @@ def _free_scopes(node: Any) -> frozenset[int]:
         case Every(field=f, item_scope=n, where=where, require=require):
             inner = _free_scopes(require) | (_free_scopes(where) if where else frozenset())
             return _free_scopes(f) | (inner - {n})
-    if hasattr(node, "__dataclass_fields__"):
-        out: frozenset[int] = frozenset()
-        for name in node.__dataclass_fields__:
-            if name != "type":
-                out |= _free_scopes(getattr(node, name))
-        return out
-    if isinstance(node, tuple):
-        out = frozenset()
-        for item in node:
-            out |= _free_scopes(item)
-        return out
-    return frozenset()
+        case _:
+            out: frozenset[int] = frozenset()  # binds nothing: what its children read
+            for child in children(node):
+                out |= _free_scopes(child)
+            return out
 
 
 def _static_int(e: Expr) -> int | None:

@@ -21,7 +21,6 @@ in Python.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,7 +31,9 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from egovrules.backends.sql.dialect import Dialect
+from egovrules.source.suggest import closest
 from egovrules.subjects import SUBJECT_MODELS, SubjectBase
+from egovrules.subjects.base import AMOUNT_DIGITS, AMOUNT_PLACES
 from egovrules.subjects.paths import FieldType, resolve_path
 
 __all__ = [
@@ -51,8 +52,8 @@ __all__ = [
 SEPARATOR = "__"
 # Amounts are exact decimals: up to 10^18 yuan with six decimal places. Arithmetic on them
 # stays well inside DECIMAL(38) in both engines, so no result is ever rounded.
-DECIMAL_PRECISION = 24
-DECIMAL_SCALE = 6
+DECIMAL_PRECISION = AMOUNT_DIGITS  # the range a subject's amounts are held to
+DECIMAL_SCALE = AMOUNT_PLACES
 
 TypeKind = Literal["bool", "int", "decimal", "date", "datetime", "str", "list", "struct"]
 
@@ -157,8 +158,7 @@ class Layout:
             if name in records and intype.kind == "struct":
                 bad.extend(_unknown_in_struct(name, intype, records[name]))
                 continue
-            guess = difflib.get_close_matches(name, sorted(known), n=1)
-            bad.append((name, guess[0] if guess else None))
+            bad.append((name, closest(name, sorted(known))))
         return bad
 
     def missing_required(self, schema: Mapping[str, InType]) -> list[str]:
@@ -296,8 +296,8 @@ def _unknown_in_struct(
     fields = model.model_fields
     for name, sub in intype.fields.items():
         if name not in fields:
-            guess = difflib.get_close_matches(name, sorted(fields), n=1)
-            bad.append((f"{where}.{name}", f"{where}.{guess[0]}" if guess else None))
+            guess = closest(name, sorted(fields))
+            bad.append((f"{where}.{name}", None if guess is None else f"{where}.{guess}"))
             continue
         ftype, _ = resolve_path(model, (name,))
         inner = ftype.model

@@ -3,6 +3,8 @@ per shared concept with the two sides in a table, then the concepts only one pac
 
 from __future__ import annotations
 
+import html
+
 from egovrules.diffing.model import (
     CitationView,
     ConceptDiff,
@@ -19,6 +21,9 @@ __all__ = ["render_diff_markdown", "render_matrix_markdown"]
 
 
 def _cell(text: str) -> str:
+    """Text of a pack or a subject, inert in Markdown: no raw HTML (``<script>``, a closing
+    ``</details>``) passes through, and no ``|`` ends a table cell."""
+    text = html.escape(text, quote=False)
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
@@ -47,7 +52,7 @@ def _side(rules: tuple[RuleView, ...], what: str) -> str:
                 parts.extend(f"`${p.name}` = {p.value}" for p in r.parameters)
             case "cites":
                 parts.extend(_quote(c) for c in r.citations)
-    return _cell("<br>".join(parts) if parts else "—")
+    return "<br>".join(_cell(p) for p in parts) if parts else "—"
 
 
 def _witness(w: Witness, d: PackDiff) -> str:

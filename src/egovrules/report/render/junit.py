@@ -4,6 +4,7 @@ rules are skipped, undetermined ones are errors."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from xml.etree import ElementTree as ET
 
@@ -94,5 +95,25 @@ def render_junit(
     for key, value in totals.items():
         root.set(key, str(value))
     del rules  # rule metadata is carried by the findings themselves
+    _xml_safe(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# Characters XML 1.0 has no place for (C0 controls but tab, newline and carriage return; lone
+# surrogates; U+FFFE and U+FFFF): a subject's strings may hold them (a JSON "\u0001" escape),
+# and one of them makes the whole report unreadable to a CI server.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _xml_safe(root: ET.Element) -> None:
+    """Every text and attribute of the tree written with such characters shown as ``\\uXXXX``."""
+    for element in root.iter():
+        if element.text:
+            element.text = _NOT_XML.sub(_visible, element.text)
+        for key, value in element.attrib.items():
+            element.set(key, _NOT_XML.sub(_visible, value))

@@ -3,6 +3,7 @@ with its message, article and quote."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from egovrules.report.model import Checked
@@ -11,7 +12,9 @@ __all__ = ["render_markdown"]
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text of a pack or a subject, inert in Markdown: no raw HTML (``<script>``, a closing
+    ``</details>``) passes through, and no ``|`` ends a table cell."""
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown(checked: Sequence[Checked], language: str = "en") -> str:

@@ -1,0 +1,69 @@
+"""``egovrules explain FILE RULE``: the evaluation trace of a rule (or of every rule of a
+concept) on one subject, each sub-condition with its values and article."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from egovrules.cli.common import iso_date
+from egovrules.engine.exitcodes import ExitCode
+from egovrules.engine.inputs import read_subjects
+from egovrules.engine.pack import load_pack, today_in_china
+from egovrules.ir.explain import explain_rule, render_explanation
+from egovrules.source.errors import UsageError
+from egovrules.source.suggest import did_you_mean
+from egovrules.subjects import SUBJECT_KINDS
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``explain`` to the command line."""
+    explain = subparsers.add_parser(
+        "explain",
+        help="show how a rule was evaluated on a subject",
+        description="Print the evaluation trace of a rule (or every rule of a concept) on one "
+        "subject: each sub-condition with the actual values, true or false, and the article.",
+    )
+    explain.add_argument("file", type=Path, help="subject file")
+    explain.add_argument("rule", help="rule id or concept")
+    explain.add_argument("--city", help="pack id or file (default: the subject's city)")
+    explain.add_argument("--kind", choices=SUBJECT_KINDS)
+    explain.add_argument("--as-of", type=iso_date)
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.add_argument("--weekday-fallback", action="store_true")
+    explain.set_defaults(run=_run)
+
+
+def _run(args: argparse.Namespace) -> ExitCode:
+    subjects, errors = read_subjects(str(args.file), args.kind)
+    if errors:
+        raise errors[0]
+    if len(subjects) != 1:
+        raise UsageError(f"{args.file}: explain takes a file holding one subject")
+    (loaded,) = subjects
+    city = args.city or loaded.subject.city
+    if city is None:
+        raise UsageError(f"{args.file}: no city: give --city or a 'city' field")
+    pack = load_pack(city, weekday_fallback=args.weekday_fallback)
+    matches = [r for r in pack.rules if args.rule in (r.id, r.concept)]
+    if not matches:
+        hint = did_you_mean(args.rule, [r.id for r in pack.rules])
+        raise UsageError(
+            f"no rule or concept {args.rule!r} in pack {pack.id}{f'; {hint}' if hint else ''}"
+        )
+    as_of = args.as_of or today_in_china()
+    for rule in matches:
+        if rule.subject != loaded.subject.kind:
+            raise UsageError(
+                f"{rule.id} applies to {rule.subject} subjects, not to a {loaded.subject.kind}"
+            )
+        trace = explain_rule(rule, loaded.subject, as_of)
+        if args.format == "json":
+            sys.stdout.write(json.dumps(trace, ensure_ascii=False, indent=2) + "\n")
+        else:
+            sys.stdout.write(render_explanation(trace))
+    return ExitCode.OK
