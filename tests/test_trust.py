@@ -397,3 +397,32 @@ def test_a_zero_period_is_still_a_period(tmp_path: Path) -> None:
     path = tmp_path / "mini.yaml"
     path.write_text(MINI_TEXT.replace("within: $police_filing_days}", "within: 0}"), "utf-8")
     assert egovrules.load_pack(path).id
+
+
+@pytest.mark.parametrize(
+    "start", [dt.date(9999, 12, 16), dt.date(9999, 12, 17), dt.date(9999, 12, 31)]
+)
+@pytest.mark.parametrize("filed", [None, dt.date(9999, 12, 31)])
+@pytest.mark.parametrize("as_of", [dt.date(2026, 3, 22), dt.date(9999, 12, 31)])
+def test_python_and_sql_agree_at_the_end_of_the_calendar(
+    start: dt.date, filed: dt.date | None, as_of: dt.date
+) -> None:
+    """D10: Wuhan 第十五条 — filing "within 15 days" of network access. Opened on 9999-12-16
+    the last day is 9999-12-31, the calendar's last; from 9999-12-17 on it lies past it.
+    Python read the overflowed last day as "not begun" (satisfied) where DuckDB, whose dates
+    go further, said pending. A period begun whose last day no date reaches is awaited, and
+    an act on any date is in time."""
+    import egovrules
+    from egovrules.auditing import audit_outcomes
+    from egovrules.law.verdict import Outcome
+
+    pack = egovrules.load_pack("wuhan")
+    rule = "wuhan.website.police_filing_15_days"
+    filing = {"police_filing": {"date": filed}} if filed else {}
+    site = egovrules.Website(
+        id="w", has_interactive_columns=True, network_access_date=start, **filing
+    )
+    python = pack.check(site, as_of=as_of).outcomes[rule]
+    sql = audit_outcomes(pack, [site], as_of=as_of, kind="website").to_pylist()[0][rule]
+    assert python == sql
+    assert python == (Outcome.SATISFIED if filed else Outcome.PENDING)

@@ -181,10 +181,13 @@ class _Generator:
             return [f"{c} = 1 if {self.cond(req)} else 2"]
         due, _ = self.expr(req.due)
         done, _ = self.expr(req.done)
+        # No last day: not begun (satisfied), or begun with its last day past the calendar's
+        # end, in time whenever done and awaited until then (ir.interpret.deadline_facts).
+        begun = "False" if req.start is None else f"({self.expr(req.start)[0]}) is not None"
         return [
             f"_due = {due}",
             "if _due is None:",
-            f"    {c} = 1",
+            f"    {c} = 3 if {begun} and ({done}) is None else 1",
             "else:",
             f"    _dn = {done}",
             "    if _dn is not None:",

@@ -229,7 +229,15 @@ def deadline_facts(
     """Evaluate a deadline: last day in time, days elapsed, days late, and the outcome."""
     due = eval_expr(d.due, scopes, as_of, on)
     if due is None:
-        return DeadlineFacts(None, None, None, Outcome.SATISFIED)
+        start = eval_expr(d.start, scopes, as_of, on) if d.start is not None else None
+        if start is None:  # the period has not begun
+            return DeadlineFacts(None, None, None, Outcome.SATISFIED)
+        # Begun, but its last day lies past the calendar's end (9999-12-31): no date is
+        # after it, so the act is in time whenever it is done, and awaited until then.
+        done = eval_expr(d.done, scopes, as_of, on)
+        elapsed = ((done if done is not None else as_of) - start).days
+        outcome = Outcome.SATISFIED if done is not None else Outcome.PENDING
+        return DeadlineFacts(None, elapsed, 0, outcome)
     done = eval_expr(d.done, scopes, as_of, on)
     end = done if done is not None else as_of
     start = eval_expr(d.start, scopes, as_of, on) if d.start is not None else None
