@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from hypothesis import strategies as st
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from egovrules.ir.nodes import Const, Param, RuleSet
 
@@ -56,14 +56,20 @@ def pack_strings(ruleset: RuleSet) -> list[str]:
 
 def subject_data(model: type[BaseModel], strings: list[str]) -> st.SearchStrategy[dict[str, Any]]:
     """Raw data for ``model``: every field drawn, nested records included."""
-    fields = {name: _for(f.annotation, strings) for name, f in model.model_fields.items()}
+    fields = {
+        name: _for(Annotated[f.annotation, *f.metadata] if f.metadata else f.annotation, strings)
+        for name, f in model.model_fields.items()
+    }
     return st.fixed_dictionaries(fields)
 
 
 def _for(annotation: Any, strings: list[str]) -> st.SearchStrategy[Any]:
     origin = typing.get_origin(annotation)
     if origin is Annotated:
-        return _for(typing.get_args(annotation)[0], strings)
+        # Drawn as the bare type, kept only where the field's constraints (a year's range, an
+        # amount's digits) accept the value.
+        adapter = TypeAdapter(annotation)
+        return _for(typing.get_args(annotation)[0], strings).filter(lambda v: _accepts(adapter, v))
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         inner = _for(args[0], strings)
@@ -86,3 +92,11 @@ def _for(annotation: Any, strings: list[str]) -> st.SearchStrategy[Any]:
         str: st.sampled_from(strings),
     }
     return simple[annotation]
+
+
+def _accepts(adapter: TypeAdapter[Any], value: Any) -> bool:
+    try:
+        adapter.validate_python(value)
+    except ValidationError:
+        return False
+    return True

@@ -426,3 +426,27 @@ def test_python_and_sql_agree_at_the_end_of_the_calendar(
     sql = audit_outcomes(pack, [site], as_of=as_of, kind="website").to_pylist()[0][rule]
     assert python == sql
     assert python == (Outcome.SATISFIED if filed else Outcome.PENDING)
+
+
+@pytest.mark.parametrize(
+    ("line", "ok"),
+    [
+        ("publication_lag_days: 9223372036854775808", False),  # 2**63: OverflowError in audit
+        ("publication_lag_days: -1", False),
+        ("publication_lag_days: 3652058", True),  # the most days the calendar holds
+        ("publication_lag_days: 3652059", False),
+    ],
+)
+def test_day_counts_are_those_the_calendar_holds(
+    tmp_path: Path, line: str, ok: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """D13: an integer past 2**63 passed validation and made the in-memory audit refuse the
+    whole batch with a raw OverflowError. A count of days is now one the calendar holds."""
+    path = tmp_path / "s.yaml"
+    path.write_text(f"kind: website\nid: w\ncity: wuhan\n{line}\n", encoding="utf-8")
+    code = main(["check", "--as-of", "2026-03-22", str(path)])
+    err = capsys.readouterr().err
+    if ok:
+        assert code in (0, 1) and err == ""
+    else:
+        assert code == 2 and f"{path}:4:" in err and "error[E300]" in err

@@ -19,11 +19,13 @@ __all__ = [
     "AMOUNT_PLACES",
     "Amount",
     "ChinaDateTime",
+    "Days",
     "Filing",
     "Record",
     "StrSet",
     "SubjectBase",
     "Waiver",
+    "Year",
 ]
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -47,6 +49,12 @@ Amount = Annotated[
 """A sum of money in yuan: at most 18 digits before the point and 6 after, the range every
 backend holds exactly (the SQL audit's DECIMAL(24,6)). A value outside it (``1e-999999``,
 ``1E+425000000``) is refused where it is read, rather than overflow an evaluation."""
+
+Year = Annotated[int, Field(ge=1, le=9999)]
+"""A calendar year (a plan year, a budget year): one the calendar of dates has."""
+
+Days = Annotated[int, Field(ge=0, le=(dt.date.max - dt.date.min).days)]
+"""A count of days: no more than lie between the calendar's first and last day."""
 
 # A set of keys, written out sorted so that every dump of a subject is the same bytes.
 StrSet = Annotated[frozenset[str], PlainSerializer(sorted, return_type=list[str])]

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from egovrules.subjects.base import Amount, Record, StrSet, SubjectBase
+from egovrules.subjects.base import Amount, Record, StrSet, SubjectBase, Year
 
 __all__ = [
     "Department",
@@ -55,7 +55,7 @@ class Plan(Record):
 class SpecialFunds(Record):
     """Special e-government funds arranged for one fiscal year."""
 
-    year: int
+    year: Year
     """Fiscal year the funds are arranged for, e.g. 2025."""
     amount: Amount | None = None
     """Amount arranged, in decimal yuan; None: not recorded."""
@@ -158,7 +158,7 @@ class Department(SubjectBase):
     """Whether it periodically assesses departments' websites and application systems (定期考核)."""
     egov_technical_body: bool = False
     """Whether an e-government technical management body (技术管理机构) has been designated."""
-    project_call_plan_year: int | None = None
+    project_call_plan_year: Year | None = None
     """Plan year of the competent authority's call for projects (项目征集); None: no call."""
     project_call_date: dt.date | None = None
     """Date the competent authority issued its call for next-year projects; None: not issued."""

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from egovrules.subjects.base import Amount, Filing, Record, StrSet, SubjectBase
+from egovrules.subjects.base import Amount, Filing, Record, StrSet, SubjectBase, Year
 
 __all__ = [
     "Acceptance",
@@ -95,7 +95,7 @@ class Declaration(Record):
 
     type: Literal["annual", "special"] = "annual"
     """Kind of declaration: `annual` (年度申报) or `special` (专项申报, after the annual period)."""
-    plan_year: int | None = None
+    plan_year: Year | None = None
     """Plan year declared for, e.g. 2025; the annual deadline falls in the year before it."""
     submitted_date: dt.date | None = None
     """Date the declaration was submitted; None means not yet submitted."""

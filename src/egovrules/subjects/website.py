@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from egovrules.subjects.base import ChinaDateTime, Filing, Record, StrSet, SubjectBase
+from egovrules.subjects.base import ChinaDateTime, Days, Filing, Record, StrSet, SubjectBase
 
 __all__ = [
     "BasicFunctions",
@@ -155,7 +155,7 @@ class Website(SubjectBase):
     """Restricted information the site publishes: state or commercial secrets, personal privacy."""
     disclosure_catalogue_published_on_portal: bool = False
     """Whether the information disclosure catalogue (公开目录) is published on the portal."""
-    publication_lag_days: int | None = None
+    publication_lag_days: Days | None = None
     """Days from information arising to its publication on the site; None: not recorded."""
     consultation: Consultation = Field(default_factory=Consultation)
     """The site's online consultation (咨询) window."""
