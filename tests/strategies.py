@@ -27,6 +27,11 @@ DECIMALS = st.one_of(
             Decimal("1100000.01"),
             Decimal("1099999.99"),
             Decimal("0"),
+            # the extremes of an amount: 18 digits before the point, 6 after
+            Decimal("999999999999999999.999999"),
+            Decimal("0.000001"),
+            Decimal("100000000000000000"),
+            Decimal("110000000000000000.000001"),
         ]
     ),
     st.decimals(min_value=0, max_value=3_000_000, places=2, allow_nan=False),

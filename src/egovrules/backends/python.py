@@ -183,7 +183,10 @@ class _Generator:
         done, _ = self.expr(req.done)
         # No last day: not begun (satisfied), or begun with its last day past the calendar's
         # end, in time whenever done and awaited until then (ir.interpret.deadline_facts).
-        begun = "False" if req.start is None else f"({self.expr(req.start)[0]}) is not None"
+        begun = "False"
+        if isinstance(req.due, Shift):  # as ir.interpret.past_the_calendar
+            moved, amount = self.expr(req.due.date)[0], self.expr(req.due.amount)[0]
+            begun = f"({moved}) is not None and ({amount}) is not None"
         return [
             f"_due = {due}",
             "if _due is None:",
