@@ -450,3 +450,26 @@ def test_day_counts_are_those_the_calendar_holds(
         assert code in (0, 1) and err == ""
     else:
         assert code == 2 and f"{path}:4:" in err and "error[E300]" in err
+
+
+@pytest.mark.parametrize(
+    ("file", "code"),
+    [("../../../../../../etc/passwd", "L007"), ("/etc/hostname", "L007"), ("gbk.txt", "L008")],
+    ids=["traversal", "absolute", "gbk"],
+)
+def test_lint_reads_sources_only_inside_their_folder_and_as_utf8(
+    tmp_path: Path, file: str, code: str
+) -> None:
+    """D7: `meta.sources` took `../` and absolute paths (lint became an oracle for any file's
+    text) and a GBK-encoded regulation, the usual encoding of such texts, was a
+    UnicodeDecodeError traceback. Both are positioned lint findings now."""
+    import egovrules
+    from egovrules.authoring.lint import lint_pack
+
+    (tmp_path / "gbk.txt").write_bytes("第一条 为了规范".encode("gbk"))
+    assert "{file: mini.zh.txt, language: zh}" in MINI_TEXT
+    path = tmp_path / "mini.yaml"
+    path.write_text(MINI_TEXT.replace("file: mini.zh.txt", f"file: {file}"), "utf-8")
+    findings = lint_pack(egovrules.load_pack(path), tmp_path)
+    assert code in {d.code for d in findings}
+    assert all(d.span is not None for d in findings if d.code == code)

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from egovrules.engine.pack import Pack
 from egovrules.packdata.bundled import sources_dir
 from egovrules.packdata.normalize import normalize
 from egovrules.packdata.vocabulary import load_vocabulary
+from egovrules.source.document import DocumentError, read_bounded
 from egovrules.source.errors import Diagnostic
 from egovrules.source.suggest import did_you_mean
 
@@ -61,15 +62,38 @@ def lint_pack(pack: Pack, sources: Path | None = None) -> list[Diagnostic]:
 
     texts: dict[str, str] = {}
     for i, src in enumerate(model.meta.sources):
-        path = folder / src.file
-        if not path.is_file():
+        where = ("meta", "sources", i, "file")
+        name = PurePosixPath(src.file.replace("\\", "/"))
+        if name.is_absolute() or ".." in name.parts or not name.parts:
+            # A pack names a file in the sources folder the caller chose, nothing elsewhere.
             at(
-                ("meta", "sources", i, "file"),
-                "L001",
-                f"regulation file {src.file} not found in {folder}",
+                where,
+                "L007",
+                f"regulation file {src.file!r} is not a name inside the sources folder",
+                "name the file relative to the folder (rules/sources/ or --sources), no '..'",
             )
             continue
-        texts[src.language] = normalize(path.read_text(encoding="utf-8"), src.language)
+        path = folder / name
+        if not path.is_file():
+            at(where, "L001", f"regulation file {src.file} not found in {folder}")
+            continue
+        try:
+            raw = read_bounded(path, str(path))
+        except DocumentError as exc:
+            at(where, "L008", f"regulation file {src.file}: {exc.diagnostics[0].message}")
+            continue
+        try:
+            decoded = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            at(
+                where,
+                "L008",
+                f"regulation file {src.file} is not UTF-8 (byte 0x{raw[exc.start]:02x} at "
+                f"offset {exc.start})",
+                "convert it, e.g. iconv -f GB18030 -t UTF-8, and check the quotes again",
+            )
+            continue
+        texts[src.language] = normalize(decoded, src.language)
 
     for i, art in enumerate(model.articles):
         for lang, source in texts.items():
