@@ -473,3 +473,22 @@ def test_lint_reads_sources_only_inside_their_folder_and_as_utf8(
     findings = lint_pack(egovrules.load_pack(path), tmp_path)
     assert code in {d.code for d in findings}
     assert all(d.span is not None for d in findings if d.code == code)
+
+
+def test_a_watched_line_with_a_lone_surrogate_is_a_bad_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """D5 in `watch`: valid JSON with "\\ud800" crashed the alert output; it is a positioned
+    bad line (E013, exit 2) and the lines after it are still watched."""
+    events = tmp_path / "e.jsonl"
+    site = '"subject_kind": "website", "at": "2026-03-01"'
+    events.write_text(
+        f'{{"subject_id": "\\ud800", "type": "online", {site}}}\n'
+        f'{{"subject_id": "s1", "type": "interactive_column_opened", {site}}}\n'
+        f'{{"subject_id": "s1", "type": "online", {site}}}\n',
+        encoding="utf-8",
+    )
+    assert main(["watch", "--city", "wuhan", "--as-of", "2026-03-22", str(events)]) == 2
+    out, err = capsys.readouterr()
+    assert f"{events}:1:1: error[E013]: subject_id: a lone surrogate (U+D800)" in err
+    assert "wuhan.website.police_filing_15_days" in out and "Traceback" not in err

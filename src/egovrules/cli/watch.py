@@ -57,6 +57,7 @@ from egovrules.monitoring.checkpoint import Checkpoint, Position
 from egovrules.monitoring.monitor import Alert, Monitor
 from egovrules.monitoring.state import StateError
 from egovrules.report.render.json import citation_to_dict
+from egovrules.source.document import lone_surrogate, surrogate_message
 from egovrules.source.errors import Diagnostic, EgovrulesError, UsageError
 from egovrules.source.span import Span
 
@@ -258,7 +259,7 @@ def _decode(raw: bytes, name: str, number: int) -> str:
 
 def _parse(line: str, name: str, number: int) -> Any:
     try:
-        return json.loads(line)
+        data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise _LineError(
             Diagnostic("E500", f"not a JSON object: {exc.msg}", Span(name, number, exc.colno))
@@ -267,6 +268,12 @@ def _parse(line: str, name: str, number: int) -> Any:
         raise _LineError(
             Diagnostic("E500", "not an event: nested too deeply", Span(name, number, 1))
         ) from None
+    lone = lone_surrogate(data)  # valid JSON ("\\ud800"), but no text could hold it
+    if lone is not None:
+        where, char = lone
+        message = f"{where}: {surrogate_message(char)}"
+        raise _LineError(Diagnostic("E013", message, Span(name, number, 1)))
+    return data
 
 
 class _LineError(EgovrulesError):

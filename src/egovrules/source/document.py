@@ -36,8 +36,10 @@ __all__ = [
     "MAX_NODES",
     "Document",
     "DocumentError",
+    "lone_surrogate",
     "read_bounded",
     "read_document",
+    "surrogate_message",
 ]
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -337,14 +339,14 @@ class _Builder:
                 ],
                 self.text,
             ) from None
-        lone = _lone_surrogate(data)
+        lone = lone_surrogate(data)
         if lone is not None:
             where, char = lone
             raise DocumentError(
                 [
                     Diagnostic(
                         "E013",
-                        f"{where}: {_surrogate_message(char)}",
+                        f"{where}: {surrogate_message(char)}",
                         self._span0(),
                         _SURROGATE_HINT,
                     )
@@ -436,7 +438,7 @@ class _Builder:
             except KeyError:  # PyYAML's bool constructor on a word it does not know
                 self._fail("E007", f"invalid {node.tag.rsplit(':', 1)[-1]} value", node)
             if isinstance(value, str) and (lone := _SURROGATE.search(value)):
-                self._fail("E013", _surrogate_message(lone.group()), node, _SURROGATE_HINT)
+                self._fail("E013", surrogate_message(lone.group()), node, _SURROGATE_HINT)
             return value
         if isinstance(node, yaml.SequenceNode):
             return [self._value(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
@@ -474,11 +476,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_HINT = "escape a character outside the BMP as one \\U escape, not two \\u halves"
 
 
-def _surrogate_message(char: str) -> str:
+def surrogate_message(char: str) -> str:
+    """What E013 says of a lone surrogate."""
     return f"a lone surrogate (U+{ord(char):04X}) is not a character"
 
 
-def _lone_surrogate(data: Any) -> tuple[str, str] | None:
+def lone_surrogate(data: Any) -> tuple[str, str] | None:
     """The dotted path and the character of the first lone surrogate in JSON data, or None."""
     stack: list[tuple[str, Any]] = [("(top level)", data)]
     while stack:
