@@ -492,3 +492,18 @@ def test_a_watched_line_with_a_lone_surrogate_is_a_bad_line(
     out, err = capsys.readouterr()
     assert f"{events}:1:1: error[E013]: subject_id: a lone surrogate (U+D800)" in err
     assert "wuhan.website.police_filing_15_days" in out and "Traceback" not in err
+
+
+def test_an_escaped_control_character_in_a_pack_is_refused(tmp_path: Path) -> None:
+    """D13: the reader refused a raw NUL (E012), but an escaped one ("\\0") in a pack title
+    was accepted, and went into every report. Tab and line breaks stay allowed."""
+    import egovrules
+    from egovrules.source.errors import PackError
+
+    title = "en: Sampleton E-government Measures}"
+    assert title in MINI_TEXT
+    path = tmp_path / "mini.yaml"
+    path.write_text(MINI_TEXT.replace(title, 'en: "Sampleton\\0 Measures"}'), "utf-8")
+    with pytest.raises(PackError) as info:
+        egovrules.load_pack(path)
+    assert [(d.code, d.span.line if d.span else 0) for d in info.value.diagnostics] == [("E012", 6)]

@@ -55,6 +55,35 @@ _FACTS = ("due", "elapsed", "late")
 _REQUIRED_LANGUAGES = ("en", "zh")
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _escaped_controls(doc: Document) -> list[Diagnostic]:
+    """An ``E012`` for each pack string holding a control character other than tab and line
+    breaks: the reader refuses them raw, and an escape (``"\\0"``) is no way around it, since
+    every pack text ends up in a report."""
+    found: list[Diagnostic] = []
+    stack: list[tuple[tuple[Hashable, ...], Any]] = [((), doc.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            bad = _CONTROL.search(value)
+            if bad:
+                found.append(
+                    Diagnostic(
+                        "E012",
+                        f"character U+{ord(bad.group()):04X} is not allowed in a pack",
+                        doc.span(path),
+                        "remove control characters from the text",
+                    )
+                )
+        elif isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(value))
+    return found
+
+
 def validate_document(doc: Document) -> PackModel:
     """Validate the shape of a pack document; raise ``PackError`` with every error.
 
@@ -62,6 +91,9 @@ def validate_document(doc: Document) -> PackModel:
     their cross-reference errors are reported in the same run (minus the ones an invalid part
     could explain, such as a citation of an article whose entry did not validate).
     """
+    controls = _escaped_controls(doc)
+    if controls:
+        raise PackError(controls, doc.text)
     try:
         return PackModel.model_validate(doc.data)
     except ValidationError as exc:
