@@ -316,7 +316,7 @@ def test_junit_is_well_formed_and_markdown_inert_with_hostile_strings(
 
 
 def test_diff_markdown_cells_are_inert() -> None:
-    """D12 for diffs: the same escaping, and the cell's own line breaks stay real."""
+    """D12 for diffs: the same escaping; a newline in a cell becomes a space, as before."""
     from egovrules.diffing.render.markdown import _cell
 
     assert _cell("<script>a|b</script>\nc") == "&lt;script&gt;a\\|b&lt;/script&gt; c"
@@ -507,3 +507,121 @@ def test_an_escaped_control_character_in_a_pack_is_refused(tmp_path: Path) -> No
     with pytest.raises(PackError) as info:
         egovrules.load_pack(path)
     assert [(d.code, d.span.line if d.span else 0) for d in info.value.diagnostics] == [("E012", 6)]
+
+
+def test_explain_never_lets_the_subject_choose_its_law(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """D1 in `explain` (found by a review of this fix): it still read the subject's `city`
+    as a file, printing /etc/passwd's first line."""
+    path = _subject(tmp_path, "/etc/passwd")
+    assert main(["explain", "--as-of", "2026-03-22", str(path), "x"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:3:7: error[E305]" in err and "root:" not in err
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kind: website\nid: x\nname: [!!int\n",  # a syntax error after a bad scalar
+        "kind: website\nid: x\nname: !!timestamp foo\n",  # AttributeError in PyYAML
+        "kind: website\nid: x\nname: !!int ''\n",  # IndexError in PyYAML
+    ],
+    ids=["syntax-after-scalar", "timestamp", "empty-int"],
+)
+def test_bad_scalars_are_input_errors_and_the_batch_goes_on(
+    tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Any exception a scalar's constructor raises is an E007 (or, before it, the syntax
+    error the file has), exit 2; the next file of the batch is still checked."""
+    bad = tmp_path / "a.yaml"
+    bad.write_text(text, encoding="utf-8")
+    good = _subject(tmp_path, "wuhan")
+    code = main(["check", "--as-of", "2026-03-22", "--format", "json", str(bad), str(good)])
+    out, err = capsys.readouterr()
+    assert code == 2 and "Traceback" not in err and "internal error" not in err
+    assert f"{bad}:" in err and ("error[E007]" in err or "error[E003]" in err)
+    assert '"id": "x"' in out  # probe.yaml, checked after the bad file
+
+
+def test_json_surrogate_pairs_are_the_characters_they_encode(tmp_path: Path) -> None:
+    """JSON writers escape 𠮷 (U+20BB7, common in names) as a surrogate pair; it is one
+    character, not two lone halves (E013 is for a half alone)."""
+    import json
+
+    import egovrules
+    from egovrules.engine.inputs import read_subjects
+
+    path = tmp_path / "s.json"
+    data = {"kind": "website", "id": "w", "city": "wuhan", "name": "𠮷"}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert "\\ud842\\udfb7" in path.read_text(encoding="utf-8")
+    subjects, errors = read_subjects(str(path))
+    assert errors == [] and isinstance(subjects[0].subject, egovrules.Website)
+    assert subjects[0].subject.name == "𠮷"
+
+
+NESTED = """\
+    requires:
+      deadline:
+        due: {add_days: [{add_years: [network_access_date, 1]}, 1]}
+        done: police_filing.date
+"""
+
+
+def test_a_last_day_moved_past_the_calendar_by_an_inner_shift(tmp_path: Path) -> None:
+    """D10, nested: `add_days(add_years(access, 1), 1)` from 9999-06-01 lies past the
+    calendar. Python said satisfied, DuckDB pending."""
+    import egovrules
+    from egovrules.auditing import audit_outcomes
+    from egovrules.law.verdict import Outcome
+
+    old = (
+        "    requires:\n"
+        "      deadline: {start: network_access_date, done: police_filing.date, "
+        "within: $police_filing_days}\n"
+    )
+    assert old in MINI_TEXT
+    path = tmp_path / "mini.yaml"
+    path.write_text(MINI_TEXT.replace(old, NESTED), encoding="utf-8")
+    pack = egovrules.load_pack(path)
+    from egovrules.ir.nodes import Deadline
+
+    rule = next(r.id for r in pack.rules if isinstance(r.requires, Deadline))
+    # Past the calendar: awaited. The other side: from 9998-06-01 the last day is 9999-06-02,
+    # which 9999-07-01 is after.
+    for start, expected in (
+        (dt.date(9999, 6, 1), Outcome.PENDING),
+        (dt.date(9998, 6, 1), Outcome.VIOLATED),
+    ):
+        site = egovrules.Website(id="w", has_interactive_columns=True, network_access_date=start)
+        as_of = dt.date(9999, 7, 1)
+        python = pack.check(site, as_of=as_of).outcomes[rule]
+        sql = audit_outcomes(pack, [site], as_of=as_of, kind="website").to_pylist()[0][rule]
+        assert python == sql == expected
+
+
+def test_working_days_never_count_past_the_calendar() -> None:
+    """With the weekday fallback, counting working days from 9999-12-28 ran into an
+    OverflowError (exit 3); the count cannot be made, as for any year without a calendar."""
+    from egovrules.law.calendar import CalendarGap, add_working_days
+
+    with pytest.raises(CalendarGap):
+        add_working_days(dt.date(9999, 12, 28), 7, weekday_fallback=True)
+    assert add_working_days(dt.date(9999, 12, 20), 3, weekday_fallback=True) == dt.date(
+        9999, 12, 23
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero (POSIX)")
+def test_watch_reads_no_line_past_the_limit() -> None:
+    """D9 in `watch`: a line was read whole, so `/dev/zero` grew until memory ran out. A line
+    past the limit stops the watch (E502, exit 2), in a process of its own."""
+    run = subprocess.run(
+        [sys.executable, "-m", "egovrules", "watch", "--city", "wuhan", "/dev/zero"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 2 and "/dev/zero:1:1: error[E502]" in run.stderr

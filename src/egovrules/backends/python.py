@@ -183,10 +183,7 @@ class _Generator:
         done, _ = self.expr(req.done)
         # No last day: not begun (satisfied), or begun with its last day past the calendar's
         # end, in time whenever done and awaited until then (ir.interpret.deadline_facts).
-        begun = "False"
-        if isinstance(req.due, Shift):  # as ir.interpret.past_the_calendar
-            moved, amount = self.expr(req.due.date)[0], self.expr(req.due.amount)[0]
-            begun = f"({moved}) is not None and ({amount}) is not None"
+        begun = self.past_the_calendar(req.due)
         return [
             f"_due = {due}",
             "if _due is None:",
@@ -198,6 +195,15 @@ class _Generator:
             "    else:",
             f"        {c} = 2 if as_of > _due else 3",
         ]
+
+    def past_the_calendar(self, due: Expr) -> str:
+        """Code for ``ir.interpret.past_the_calendar``: the last day came to nothing because a
+        shift moved a known date by a known amount past 9999-12-31."""
+        if not isinstance(due, Shift):
+            return "False"
+        moved, amount = self.expr(due.date)[0], self.expr(due.amount)[0]
+        inner = self.past_the_calendar(due.date)
+        return f"(({amount}) is not None and (({moved}) is not None or {inner}))"
 
     # -- conditions --------------------------------------------------------------------------
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from egovrules.cli.common import iso_date
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.inputs import read_subjects
-from egovrules.engine.pack import load_pack, today_in_china
+from egovrules.engine.pack import today_in_china
+from egovrules.engine.run import pack_for
 from egovrules.ir.explain import explain_rule, render_explanation
 from egovrules.source.errors import UsageError
 from egovrules.source.suggest import did_you_mean
@@ -45,10 +46,8 @@ def _run(args: argparse.Namespace) -> ExitCode:
     if len(subjects) != 1:
         raise UsageError(f"{args.file}: explain takes a file holding one subject")
     (loaded,) = subjects
-    city = args.city or loaded.subject.city
-    if city is None:
-        raise UsageError(f"{args.file}: no city: give --city or a 'city' field")
-    pack = load_pack(city, weekday_fallback=args.weekday_fallback)
+    # As check does: the subject's city names a bundled pack, never a file (engine.run.pack_for).
+    pack = pack_for(loaded, args.city, {}, weekday_fallback=args.weekday_fallback)
     matches = [r for r in pack.rules if args.rule in (r.id, r.concept)]
     if not matches:
         hint = did_you_mean(args.rule, [r.id for r in pack.rules])

@@ -57,7 +57,7 @@ from egovrules.monitoring.checkpoint import Checkpoint, Position
 from egovrules.monitoring.monitor import Alert, Monitor
 from egovrules.monitoring.state import StateError
 from egovrules.report.render.json import citation_to_dict
-from egovrules.source.document import lone_surrogate, surrogate_message
+from egovrules.source.document import MAX_BYTES, lone_surrogate, surrogate_message
 from egovrules.source.errors import Diagnostic, EgovrulesError, UsageError
 from egovrules.source.span import Span
 
@@ -138,6 +138,16 @@ def run(args: argparse.Namespace) -> ExitCode:
                     watch.process(raw)
                 ended = not stop()
             except KeyboardInterrupt:  # only where no handler is installed: stdin, a pipe
+                ended = False
+            except _TooLong:
+                where = Span(args.file, watch.position.line + 1, 1)
+                print(
+                    Diagnostic(
+                        "E502", f"a line longer than {MAX_BYTES} bytes: no event is", where
+                    ).render(),
+                    file=sys.stderr,
+                )
+                watch.bad += 1
                 ended = False
             # --as-of moves the clock past every line: only at the real end of the input. At a
             # stop the lines not yet read would be judged late, on the restart, for nothing.
@@ -409,13 +419,15 @@ def _lines(
     pending = b""
     idle_since = time.monotonic()
     while not stop():
-        chunk = stream.readline()
+        chunk = stream.readline(MAX_BYTES + 1 - len(pending))
         if chunk:
             pending += chunk
             if pending.endswith(b"\n"):
                 line, pending = pending, b""
                 idle_since = time.monotonic()
                 yield line
+            elif len(pending) > MAX_BYTES:  # /dev/zero, or no event at all: read no further
+                raise _TooLong
             continue
         if not follow:
             if pending:
@@ -425,6 +437,10 @@ def _lines(
         if idle_exit is not None and time.monotonic() - idle_since >= idle_exit:
             return
         _sleep(_POLL_SECONDS, stop)  # waiting for the file to grow, not for a deadline
+
+
+class _TooLong(Exception):
+    """A line past the size limit: the watch stops before it, its memory bounded."""
 
 
 def _sleep(seconds: float, stop: Callable[[], bool]) -> None:

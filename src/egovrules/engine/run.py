@@ -119,7 +119,11 @@ def run_check(
     result = RunResult()
     names = expand_inputs(arguments)
     for done, name in enumerate(names, 1):
-        subjects, errors = read_subjects(name, options.kind)
+        try:
+            subjects, errors = read_subjects(name, options.kind)
+        except Exception as exc:  # a bug in reading: reported, and the batch goes on
+            subjects, errors = [], []
+            result.errors.append(InternalError(name, exc))
         result.errors.extend(errors)
         for loaded in subjects:
             try:

@@ -255,12 +255,11 @@ def deadline_facts(
 def past_the_calendar(due: Expr, scopes: Scopes, as_of: dt.date, on: dt.date | None) -> bool:
     """Whether a last day that evaluated to nothing is a date moved past 9999-12-31 (its date
     and amount both known), rather than one not yet begun."""
-    if not isinstance(due, Shift):
+    if not isinstance(due, Shift) or eval_expr(due.amount, scopes, as_of, on) is None:
         return False
-    return (
-        eval_expr(due.date, scopes, as_of, on) is not None
-        and eval_expr(due.amount, scopes, as_of, on) is not None
-    )
+    if eval_expr(due.date, scopes, as_of, on) is not None:
+        return True
+    return past_the_calendar(due.date, scopes, as_of, on)  # moved past it by an inner shift
 
 
 def date_that_matters(rule: RuleIR, subject: Any, as_of: dt.date) -> dt.date:

@@ -81,6 +81,8 @@ def add_working_days(start: dt.date, n: int, weekday_fallback: bool = False) -> 
     day = start
     counted = 0
     while counted < n:
+        if day == dt.date.max:  # no calendar, not even the weekday fallback, goes further
+            raise CalendarGap(day)
         day += _DAY
         try:
             workday = is_workday(day)

@@ -269,7 +269,9 @@ class _Builder:
                 raise _Fault
             is_scalar = kind is yaml.ScalarEvent
             tag = event.tag
-            if tag is None or tag == "!":
+            if tag == "!":  # libyaml before 0.2.6 resolves "!" otherwise than PyYAML does
+                raise _Fault
+            if tag is None:
                 node_kind = _NODE_KINDS[kind]
                 tag = resolve(node_kind, event.value if is_scalar else None, event.implicit)
             if tag not in _CORE_TAGS:
@@ -283,10 +285,12 @@ class _Builder:
                     )
                     try:
                         value = constructors[tag](loader, node)
-                    except (ValueError, KeyError, yaml.YAMLError):
+                    except Exception:
                         raise _Fault from None
                 if isinstance(value, str) and _SURROGATE.search(value):
-                    raise _Fault
+                    value = _join_surrogates(value)
+                    if value is None:
+                        raise _Fault
             else:
                 value = {} if kind is yaml.MappingStartEvent else []
             mark = event.start_mark
@@ -435,10 +439,13 @@ class _Builder:
                 value = self.loader.yaml_constructors[node.tag](self.loader, node)
             except (ValueError, yaml.constructor.ConstructorError) as exc:
                 self._fail("E007", f"invalid {node.tag.rsplit(':', 1)[-1]} value: {exc}", node)
-            except KeyError:  # PyYAML's bool constructor on a word it does not know
+            except Exception:
                 self._fail("E007", f"invalid {node.tag.rsplit(':', 1)[-1]} value", node)
             if isinstance(value, str) and (lone := _SURROGATE.search(value)):
-                self._fail("E013", surrogate_message(lone.group()), node, _SURROGATE_HINT)
+                joined = _join_surrogates(value)
+                if joined is None:
+                    self._fail("E013", surrogate_message(lone.group()), node, _SURROGATE_HINT)
+                value = joined
             return value
         if isinstance(node, yaml.SequenceNode):
             return [self._value(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
@@ -474,6 +481,16 @@ _FAILED: Any = object()
 # output could be written with it, so it is refused where it is read.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_HINT = "escape a character outside the BMP as one \\U escape, not two \\u halves"
+
+
+def _join_surrogates(value: str) -> str | None:
+    """``value`` with each UTF-16 surrogate pair joined into its character (JSON writers
+    escape 𠮷 as "\\ud842\\udfb7", and the YAML reader decodes the halves one by one, as
+    ``json`` does not), or None when a surrogate stands alone."""
+    try:
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        return None
 
 
 def surrogate_message(char: str) -> str:
@@ -611,7 +628,9 @@ def _compose_events(loader: Any) -> yaml.Node | None:
                 yaml.MappingStartEvent: yaml.MappingNode,
             }[type(event)]
             tag = event.tag
-            if tag is None or tag == "!":
+            if tag == "!":  # libyaml before 0.2.6 resolves "!" otherwise than PyYAML does
+                raise _Fault
+            if tag is None:
                 value = event.value if kind is yaml.ScalarNode else None
                 tag = loader.resolve(kind, value, event.implicit)
             if kind is yaml.ScalarNode:
