@@ -34,8 +34,8 @@ PACK_REFS = [
 # and last year of the holiday calendar, a leap day, the effective dates of Wuhan (2004-08-01)
 # and of the features pack (2010-01-01), and a versioned parameter's change (2024-03-01).
 ANCHORS = [
-    # Near the calendar's ends: the last years it holds, and its first.
-    dt.date(9998, 9, 20),  # + 100 days + a year: 9999-12-29 (past 9999-12-31: see D10 tests)
+    # The calendar's ends: its last days (dates moved past them) and its first year.
+    dt.date(9999, 9, 20),  # + 100 days: 9999-12-29; shifts from there pass 9999-12-31
     dt.date(1, 1, 1),
     dt.date(2024, 2, 10),
     dt.date(2026, 12, 15),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import chinese_calendar
 import pytest
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 import egovrules
 from egovrules.law.calendar import (
     CalendarGap,
+    FarDate,
     add_months,
     add_working_days,
     add_years,
@@ -83,7 +85,8 @@ def test_is_workday_agrees_with_the_package_on_every_day() -> None:
 )
 def test_month_arithmetic_equals_relativedelta(day: dt.date, n: int) -> None:
     """Months and years are computed directly; on any date (and date-time) and any count they
-    give what ``dateutil.relativedelta`` gives, and ``None`` exactly where it overflows."""
+    give what ``dateutil.relativedelta`` gives, and exactly where it overflows a ``FarDate``:
+    the same year, month and clamped day, past the calendar's ends."""
 
     def reference(delta: relativedelta) -> dt.date | None:
         try:
@@ -91,14 +94,28 @@ def test_month_arithmetic_equals_relativedelta(day: dt.date, n: int) -> None:
         except (ValueError, OverflowError):
             return None
 
-    assert add_months(day, n) == reference(relativedelta(months=n))
-    assert add_years(day, n // 12) == reference(relativedelta(years=n // 12))
+    def same(result: Any, expected: dt.date | None, months: int) -> None:
+        if expected is not None:
+            assert result == expected
+            return
+        year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+        assert isinstance(result, FarDate)
+        assert (result.year, result.month) == (year, month + 1)
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        length = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month]
+        assert result.day == min(day.day, length)
+        assert not dt.date.min <= result <= dt.date.max
+
+    same(add_months(day, n), reference(relativedelta(months=n)), n)
+    same(add_years(day, n // 12), reference(relativedelta(years=n // 12)), 12 * (n // 12))
     month, mday = day.month, day.day
     year = day.year + n // 12_000
     expected = reference(relativedelta(years=n // 12_000, month=month, day=mday))
-    assert annual((month, mday), year) == (
-        None if expected is None else dt.date(expected.year, expected.month, expected.day)
-    )
+    result = annual((month, mday), year)
+    if expected is None:
+        assert isinstance(result, FarDate) and (result.year, result.month) == (year, month)
+    else:
+        assert result == dt.date(expected.year, expected.month, expected.day)
 
 
 def test_relativedelta_semantics() -> None:

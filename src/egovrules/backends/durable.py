@@ -87,7 +87,7 @@ from egovrules.ir.nodes import (
     YearOf,
     walk,
 )
-from egovrules.law.calendar import CalendarGap
+from egovrules.law.calendar import CalendarGap, Day, on_ordinal
 from egovrules.packdata.operators import FLIP, NEGATE
 from egovrules.source.errors import EgovrulesError, MissingExtraError, require
 
@@ -679,7 +679,7 @@ class Firing:
     """What durable-rules said of one fact: rule indexes violated, and pending with due day."""
 
     violated: frozenset[int]
-    pending: tuple[tuple[int, dt.date], ...]
+    pending: tuple[tuple[int, Day], ...]
 
 
 class DurableSession:
@@ -717,7 +717,7 @@ class DurableSession:
         self._seq += 1
         fact_id = f"{subject_id}#{self._seq}"
         violated: set[int] = set()
-        pending: dict[int, dt.date] = {}
+        pending: dict[int, Day] = {}
         previous = self._last.get(subject_id)
         texts = []
         try:
@@ -741,7 +741,7 @@ class DurableSession:
                         violated.add(rule.index)
                     else:
                         assert rule.due_key is not None
-                        pending[rule.index] = dt.date.fromordinal(matched[rule.due_key])
+                        pending[rule.index] = on_ordinal(matched[rule.due_key])
         except self._engine.error as exc:
             raise DurableError(f"durable-rules failed on {subject_id!r}: {exc}") from None
         self._last[subject_id] = texts

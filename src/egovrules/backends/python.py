@@ -181,13 +181,10 @@ class _Generator:
             return [f"{c} = 1 if {self.cond(req)} else 2"]
         due, _ = self.expr(req.due)
         done, _ = self.expr(req.done)
-        # No last day: not begun (satisfied), or begun with its last day past the calendar's
-        # end, in time whenever done and awaited until then (ir.interpret.deadline_facts).
-        begun = self.past_the_calendar(req.due)
         return [
             f"_due = {due}",
             "if _due is None:",
-            f"    {c} = 3 if {begun} and ({done}) is None else 1",
+            f"    {c} = 1",
             "else:",
             f"    _dn = {done}",
             "    if _dn is not None:",
@@ -195,15 +192,6 @@ class _Generator:
             "    else:",
             f"        {c} = 2 if as_of > _due else 3",
         ]
-
-    def past_the_calendar(self, due: Expr) -> str:
-        """Code for ``ir.interpret.past_the_calendar``: the last day came to nothing because a
-        shift moved a known date by a known amount past 9999-12-31."""
-        if not isinstance(due, Shift):
-            return "False"
-        moved, amount = self.expr(due.date)[0], self.expr(due.amount)[0]
-        inner = self.past_the_calendar(due.date)
-        return f"(({amount}) is not None and (({moved}) is not None or {inner}))"
 
     # -- conditions --------------------------------------------------------------------------
 

@@ -45,7 +45,6 @@ __all__ = [
     "eval_cond",
     "eval_expr",
     "evaluate_rule",
-    "past_the_calendar",
     "undetermined_reason",
     "value_on",
 ]
@@ -216,7 +215,7 @@ class DeadlineFacts:
     __slots__ = ("due", "elapsed", "late", "outcome")
 
     def __init__(
-        self, due: dt.date | None, elapsed: int | None, late: int | None, outcome: Outcome
+        self, due: calendar.Day | None, elapsed: int | None, late: int | None, outcome: Outcome
     ) -> None:
         self.due = due
         self.elapsed = elapsed
@@ -229,17 +228,8 @@ def deadline_facts(
 ) -> DeadlineFacts:
     """Evaluate a deadline: last day in time, days elapsed, days late, and the outcome."""
     due = eval_expr(d.due, scopes, as_of, on)
-    if due is None:
-        if not past_the_calendar(d.due, scopes, as_of, on):  # the period has not begun
-            return DeadlineFacts(None, None, None, Outcome.SATISFIED)
-        # Begun, but its last day lies past the calendar's end (9999-12-31): no date is
-        # after it, so the act is in time whenever it is done, and awaited until then.
-        done = eval_expr(d.done, scopes, as_of, on)
-        start = eval_expr(d.start, scopes, as_of, on) if d.start is not None else None
-        end = done if done is not None else as_of
-        elapsed = (end - start).days if start is not None else None
-        outcome = Outcome.SATISFIED if done is not None else Outcome.PENDING
-        return DeadlineFacts(None, elapsed, 0, outcome)
+    if due is None:  # the period has not begun (a last day past 9999-12-31 is a FarDate)
+        return DeadlineFacts(None, None, None, Outcome.SATISFIED)
     done = eval_expr(d.done, scopes, as_of, on)
     end = done if done is not None else as_of
     start = eval_expr(d.start, scopes, as_of, on) if d.start is not None else None
@@ -250,16 +240,6 @@ def deadline_facts(
     else:
         outcome = Outcome.VIOLATED if as_of > due else Outcome.PENDING
     return DeadlineFacts(due, elapsed, late, outcome)
-
-
-def past_the_calendar(due: Expr, scopes: Scopes, as_of: dt.date, on: dt.date | None) -> bool:
-    """Whether a last day that evaluated to nothing is a date moved past 9999-12-31 (its date
-    and amount both known), rather than one not yet begun."""
-    if not isinstance(due, Shift) or eval_expr(due.amount, scopes, as_of, on) is None:
-        return False
-    if eval_expr(due.date, scopes, as_of, on) is not None:
-        return True
-    return past_the_calendar(due.date, scopes, as_of, on)  # moved past it by an inner shift
 
 
 def date_that_matters(rule: RuleIR, subject: Any, as_of: dt.date) -> dt.date:

@@ -46,6 +46,7 @@ from egovrules.backends.durable import DurableSession, compile_durable, walk_ir
 from egovrules.engine.findings import apply_waivers, violation
 from egovrules.engine.pack import Pack, register_monitor
 from egovrules.ir.nodes import AsOf, Param, RuleIR
+from egovrules.law.calendar import Day
 from egovrules.monitoring.events.fold import apply_event
 from egovrules.monitoring.events.model import Event, event_date, parse_event
 from egovrules.monitoring.state import STATE_FORMAT, pack_identity, read_state, unknown_rule
@@ -293,10 +294,11 @@ class Monitor:
         found = [violation(program.rules[i], subject, self._clock) for i in sorted(violated)]
         return apply_waivers(found, subject.waivers, self._clock)[0]
 
-    def _set_timer_after(self, day: dt.date, subject_id: str) -> None:
+    def _set_timer_after(self, day: Day, subject_id: str) -> None:
         """A timer on the day after ``day``; none after the last day of the calendar
-        (9999-12-31), which no clock passes: a waiver until then never expires."""
-        if day < dt.date.max:
+        (9999-12-31) or a day past it, which no clock reaches: a waiver until then never
+        expires, a deadline due then never passes."""
+        if isinstance(day, dt.date) and day < dt.date.max:
             self._set_timer(day + dt.timedelta(days=1), subject_id)
 
     def _set_timer(self, day: dt.date, subject_id: str) -> None:

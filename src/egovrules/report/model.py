@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from egovrules.law.calendar import Day
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import Outcome, Severity
 from egovrules.source.span import Span
@@ -53,7 +54,7 @@ class Upcoming:
     rule_id: str
     concept: str
     severity: Severity
-    due: dt.date
+    due: Day  # a FarDate past 9999-12-31
     days_left: int
     message: str
     messages: tuple[tuple[str, str], ...]
