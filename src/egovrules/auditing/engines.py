@@ -16,14 +16,12 @@ ENGINES = ("duckdb", "spark")
 def open_engine(name: str, **options: Any) -> Engine:
     """An engine by name: ``duckdb`` (in-process, the default) or ``spark``."""
     if name == "duckdb":
-        require("duckdb", "audit", "the DuckDB audit")
-        require("pyarrow", "audit", "the DuckDB audit")
+        require("pyarrow", "audit", "the DuckDB audit")  # duckdb: DuckDBEngine requires it
         from egovrules.auditing.duckdb_engine import DuckDBEngine  # noqa: PLC0415 - lazy
 
         return DuckDBEngine(**options)
     if name == "spark":
-        require("pyspark.sql", "spark", "the Spark audit")
-        require("pyarrow", "spark", "the Spark audit")
+        require("pyarrow", "spark", "the Spark audit")  # pyspark: SparkEngine requires it
         from egovrules.auditing.spark_engine import SparkEngine  # noqa: PLC0415 - lazy
 
         return SparkEngine(**options)

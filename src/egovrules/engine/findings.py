@@ -40,15 +40,13 @@ def violation(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Violation:
     return Violation(**_finding(rule, subject, as_of))
 
 
-def upcoming(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Upcoming | None:
-    """The deadline of ``rule`` still running for ``subject`` on ``as_of``; None when its
-    last day lies past the calendar's end (9999-12-31), which no date reaches."""
+def upcoming(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Upcoming:
+    """The deadline of ``rule`` still running for ``subject`` on ``as_of``."""
     assert isinstance(rule.requires, Deadline)
     facts = deadline_facts(
         rule.requires, (subject,), as_of, date_that_matters(rule, subject, as_of)
     )
-    if facts.due is None:
-        return None
+    assert facts.due is not None  # a running deadline has a last day (a FarDate past 9999)
     return Upcoming(
         due=facts.due, days_left=(facts.due - as_of).days, **_finding(rule, subject, as_of)
     )

@@ -163,9 +163,7 @@ class Pack:
                 if code == Outcome.VIOLATED:
                     violations.append(violation(rule, subject, when))
                 elif code == Outcome.PENDING:
-                    running = findings.upcoming(rule, subject, when)
-                    if running is not None:
-                        upcoming.append(running)
+                    upcoming.append(findings.upcoming(rule, subject, when))
                 elif code == Outcome.UNDETERMINED:
                     undetermined.append(findings.undetermined(rule, subject, when))
         standing, waived, expired = apply_waivers(violations, subject.waivers, when)

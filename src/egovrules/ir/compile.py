@@ -42,7 +42,7 @@ from egovrules.packdata.model import (
     RuleModel,
     TestsModel,
 )
-from egovrules.source.document import Document, validation_diagnostics
+from egovrules.source.document import Document, strings_in, validation_diagnostics
 from egovrules.source.errors import Diagnostic, PackError
 from egovrules.subjects import SUBJECT_MODELS
 
@@ -63,24 +63,17 @@ def _escaped_controls(doc: Document) -> list[Diagnostic]:
     breaks: the reader refuses them raw, and an escape (``"\\0"``) is no way around it, since
     every pack text ends up in a report."""
     found: list[Diagnostic] = []
-    stack: list[tuple[tuple[Hashable, ...], Any]] = [((), doc.data)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, str):
-            bad = _CONTROL.search(value)
-            if bad:
-                found.append(
-                    Diagnostic(
-                        "E012",
-                        f"character U+{ord(bad.group()):04X} is not allowed in a pack",
-                        doc.span(path),
-                        "remove control characters from the text",
-                    )
+    for path, text, is_key in strings_in(doc.data):
+        bad = None if is_key else _CONTROL.search(text)
+        if bad:
+            found.append(
+                Diagnostic(
+                    "E012",
+                    f"character U+{ord(bad.group()):04X} is not allowed in a pack",
+                    doc.span(path),
+                    "remove control characters from the text",
                 )
-        elif isinstance(value, dict):
-            stack.extend(((*path, k), v) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend(((*path, i), v) for i, v in enumerate(value))
+            )
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -23,4 +24,11 @@ def sources_dir() -> Path:
 
 def available_packs() -> list[str]:
     """Ids of the bundled packs."""
-    return sorted(p.stem for p in bundled_dir().glob("*.yaml"))
+    return list(_bundled_ids())
+
+
+@cache
+def _bundled_ids() -> tuple[str, ...]:
+    """The bundled folder is read once: it is part of the installed package, and every
+    subject whose ``city`` names a pack is checked against it."""
+    return tuple(sorted(p.stem for p in bundled_dir().glob("*.yaml")))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -39,6 +39,7 @@ __all__ = [
     "lone_surrogate",
     "read_bounded",
     "read_document",
+    "strings_in",
     "surrogate_message",
 ]
 
@@ -498,21 +499,29 @@ def surrogate_message(char: str) -> str:
     return f"a lone surrogate (U+{ord(char):04X}) is not a character"
 
 
-def lone_surrogate(data: Any) -> tuple[str, str] | None:
-    """The dotted path and the character of the first lone surrogate in JSON data, or None."""
-    stack: list[tuple[str, Any]] = [("(top level)", data)]
+def strings_in(data: Any) -> Iterator[tuple[PathKey, str, bool]]:
+    """Every string of plain data, with its path and whether it is a mapping key (whose path
+    is the key's own), without recursion."""
+    stack: list[tuple[PathKey, Any]] = [((), data)]
     while stack:
-        where, value = stack.pop()
+        path, value = stack.pop()
         if isinstance(value, str):
-            found = _SURROGATE.search(value)
-            if found:
-                return where, found.group()
+            yield path, value, False
         elif isinstance(value, dict):
             for k, v in value.items():
-                stack.append((f"{where}.{k}" if where != "(top level)" else str(k), v))
-                stack.append((where, k))
+                if isinstance(k, str):
+                    yield (*path, k), k, True
+                stack.append(((*path, k), v))
         elif isinstance(value, list):
-            stack.extend((f"{where}[{i}]", v) for i, v in enumerate(value))
+            stack.extend(((*path, i), v) for i, v in enumerate(value))
+
+
+def lone_surrogate(data: Any) -> tuple[str, str] | None:
+    """The dotted path and the character of the first lone surrogate in JSON data, or None."""
+    for path, text, _ in strings_in(data):
+        found = _SURROGATE.search(text)
+        if found:
+            return ".".join(map(str, path)) or "(top level)", found.group()
     return None
 
 
