@@ -411,7 +411,7 @@ class _KindCompiler:
 
     def _rule(self, index: int, rule: RuleIR, lower: tuple[str, ...]) -> Iterator[DurableRule]:
         # Most rules hold neither versioned parameters nor working days: skip the walks.
-        parts = (rule.when, rule.requires)
+        parts = (rule.when, rule.requires, rule.open_while)
         self._versioned = walk_ir(parts, _is_versioned)
         self._gaps = walk_ir(parts, _may_gap)
         in_force = self.in_force(rule)
@@ -442,7 +442,13 @@ class _KindCompiler:
                 yield DurableRule(f"p{index}", index, "pending", due, pending)
             return
         fails = self.lowered_tf(req, rule)[1] if "requires" in lower else self.tf(req, rule)[1]
-        yield DurableRule(f"v{index}", index, "violated", None, _and(in_force, when, fails))
+        if rule.open_while is None:
+            yield DurableRule(f"v{index}", index, "violated", None, _and(in_force, when, fails))
+            return
+        # An unmet obligation is open (pending, no last day) while ``pending`` holds.
+        open_, closed, _ = self.tf(rule.open_while, rule)
+        yield DurableRule(f"v{index}", index, "violated", None, _and(in_force, when, fails, closed))
+        yield DurableRule(f"p{index}", index, "pending", None, _and(in_force, when, fails, open_))
 
     def in_force(self, rule: RuleIR) -> Formula:
         if rule.in_force_from is None:
@@ -679,7 +685,7 @@ class Firing:
     """What durable-rules said of one fact: rule indexes violated, and pending with due day."""
 
     violated: frozenset[int]
-    pending: tuple[tuple[int, Day], ...]
+    pending: tuple[tuple[int, Day | None], ...]  # None: an open obligation with no last day
 
 
 class DurableSession:
@@ -717,7 +723,7 @@ class DurableSession:
         self._seq += 1
         fact_id = f"{subject_id}#{self._seq}"
         violated: set[int] = set()
-        pending: dict[int, Day] = {}
+        pending: dict[int, Day | None] = {}
         previous = self._last.get(subject_id)
         texts = []
         try:
@@ -739,9 +745,10 @@ class DurableSession:
                     rule = self._rules[name]
                     if rule.fires_when == "violated":
                         violated.add(rule.index)
-                    else:
-                        assert rule.due_key is not None
+                    elif rule.due_key is not None:
                         pending[rule.index] = on_ordinal(matched[rule.due_key])
+                    else:  # an open obligation with no last day: no timer to set
+                        pending[rule.index] = None
         except self._engine.error as exc:
             raise DurableError(f"durable-rules failed on {subject_id!r}: {exc}") from None
         self._last[subject_id] = texts

@@ -16,6 +16,7 @@ from typing import Any
 from egovrules.ir.interpret import (
     date_that_matters,
     deadline_facts,
+    eval_cond,
     eval_expr,
     undetermined_reason,
 )
@@ -41,14 +42,21 @@ def violation(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Violation:
 
 
 def upcoming(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Upcoming:
-    """The deadline of ``rule`` still running for ``subject`` on ``as_of``."""
-    assert isinstance(rule.requires, Deadline)
+    """The obligation of ``rule`` open for ``subject`` on ``as_of``: a deadline still running,
+    or a duty without a last day whose ``pending`` condition holds."""
+    found = _finding(rule, subject, as_of)
+    if not isinstance(rule.requires, Deadline):
+        on = date_that_matters(rule, subject, as_of)
+        awaiting = next(
+            (who for cond, who in rule.pending if eval_cond(cond, (subject,), as_of, on)), None
+        )
+        return Upcoming(due=None, days_left=None, awaiting=awaiting, **found)
     facts = deadline_facts(
         rule.requires, (subject,), as_of, date_that_matters(rule, subject, as_of)
     )
     assert facts.due is not None  # a running deadline has a last day (a FarDate past 9999)
     return Upcoming(
-        due=facts.due, days_left=(facts.due - as_of).days, **_finding(rule, subject, as_of)
+        due=facts.due, days_left=(facts.due - as_of).days, awaiting=rule.awaiting, **found
     )
 
 

@@ -19,6 +19,8 @@ from pydantic import BaseModel, ValidationError
 from egovrules.ir.conditions import ConditionParser, kind_of, unknown_expr
 from egovrules.ir.nodes import (
     ArticleIR,
+    Awaiting,
+    Cond,
     Const,
     Deadline,
     Expr,
@@ -29,7 +31,9 @@ from egovrules.ir.nodes import (
     Placeholder,
     RuleIR,
     RuleSet,
+    Shift,
     children,
+    walk,
 )
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import Severity
@@ -353,6 +357,7 @@ class _Compiler:
                 for lang in self.pack.meta.languages
                 if lang in _REQUIRED_LANGUAGES or rule.message.get(lang)
             )
+            pending = self._pending(rule, path, parser, model, requires)
             citations = self._citations(rule, path)
             title = rule.title.get("en") if rule.title else None
             dated_by = actor = None
@@ -383,6 +388,7 @@ class _Compiler:
                         "authority must be an approver parameter ($name)",
                         (*path, "authority"),
                     )
+            self._check_awaiting(rule, rule.awaiting, (*path, "awaiting"))
             out.append(
                 RuleIR(
                     id=rule.id,
@@ -401,10 +407,58 @@ class _Compiler:
                     authority=authority,
                     citations=citations,
                     span=self.doc.span(path),
+                    pending=pending,
+                    awaiting=rule.awaiting,
                 )
             )
         out.sort(key=_rule_order)
         return tuple(out)
+
+    def _pending(
+        self,
+        rule: RuleModel,
+        path: tuple[Hashable, ...],
+        parser: ConditionParser,
+        model: type[BaseModel],
+        requires: Cond | Deadline,
+    ) -> tuple[tuple[Cond, Awaiting], ...]:
+        """The rule's ``pending`` cases: when the unmet obligation is open, not broken, and
+        who must act in each."""
+        if rule.pending is None:
+            return ()
+        if isinstance(requires, Deadline):
+            self.error(
+                "E244",
+                "pending is for a condition; a deadline is pending by itself until its last day",
+                (*path, "pending"),
+            )
+            return ()
+        out = []
+        for j, case in enumerate(rule.pending):
+            cpath = (*path, "pending", j)
+            cond = parser.condition(case.while_, (*cpath, "while"), model)
+            if any(isinstance(n, Shift) and n.unit == "working_days" for n in walk(cond)):
+                self.error(
+                    "E244",
+                    "a pending case may not count working days: an open obligation is a fact, "
+                    "not a date",
+                    (*cpath, "while"),
+                )
+            self._check_awaiting(rule, case.awaiting, (*cpath, "awaiting"))
+            out.append((cond, case.awaiting))
+        return tuple(out)
+
+    def _check_awaiting(
+        self, rule: RuleModel, awaiting: Awaiting | None, path: tuple[Hashable, ...]
+    ) -> None:
+        """Who must act is named by the rule: its ``actor`` or its ``authority``."""
+        if awaiting is not None and getattr(rule, awaiting) is None:
+            self.error(
+                "E245",
+                f"awaiting: {awaiting} names who must act, but the rule has no {awaiting}",
+                path,
+                f"give the rule an {awaiting}, or name the other",
+            )
 
     def _citations(self, rule: RuleModel, path: tuple[Hashable, ...]) -> tuple[Citation, ...]:
         out = []

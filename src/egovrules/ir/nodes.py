@@ -26,6 +26,7 @@ __all__ = [
     "Arith",
     "ArticleIR",
     "AsOf",
+    "Awaiting",
     "Compare",
     "Cond",
     "Const",
@@ -295,6 +296,9 @@ class Placeholder:
 
 MessagePart: TypeAlias = str | Placeholder
 
+Awaiting: TypeAlias = Literal["actor", "authority"]
+"""Who must act while an obligation is open: the rule's ``actor`` or its ``authority``."""
+
 
 @dataclass(frozen=True, slots=True)
 class RuleIR:
@@ -316,6 +320,24 @@ class RuleIR:
     anchor: tuple[str, ...]
     citations: tuple[Citation, ...]
     span: Span
+    # While ``requires`` fails and a case of ``pending`` holds, the obligation is open, not
+    # broken: the act it waits for (an authority's decision, an application) has not happened
+    # yet. Each case names who must act in it: the rule's ``actor`` or its ``authority``.
+    pending: tuple[tuple[Cond, Awaiting], ...] = ()
+    # Who must act while a deadline of the rule runs.
+    awaiting: Awaiting | None = None
+
+    @property
+    def open_while(self) -> Cond | None:
+        """When an unmet obligation is pending (some case of ``pending`` holds), or ``None``
+        when the rule has no such case: what every backend evaluates."""
+        if not self.pending:
+            return None
+        return (
+            self.pending[0][0]
+            if len(self.pending) == 1
+            else AnyOf(tuple(c for c, _ in self.pending))
+        )
 
 
 @dataclass(frozen=True, slots=True)

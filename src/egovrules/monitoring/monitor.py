@@ -264,7 +264,8 @@ class Monitor:
             session = self._sessions[subject.kind] = DurableSession(program, self._pack.id)
         firing = session.evaluate(subject.id, program.fact(subject, self._clock))
         for _, due in firing.pending:
-            self._set_timer_after(due, subject.id)
+            if due is not None:
+                self._set_timer_after(due, subject.id)
         for waiver in subject.waivers:  # the violations it covers stand again after it
             if waiver.expires >= self._clock:
                 self._set_timer_after(waiver.expires, subject.id)
@@ -323,13 +324,15 @@ def _milestones(rules: tuple[RuleIR, ...]) -> frozenset[dt.date]:
         return False
 
     for rule in rules:
-        walk_ir((rule.when, rule.requires, rule.dated_by), versions)
+        walk_ir((rule.when, rule.requires, rule.open_while, rule.dated_by), versions)
     return frozenset(days)
 
 
 def _reads_as_of(rule: RuleIR) -> bool:
     """True when the rule's conditions (beyond a deadline's own clock) read ``@as_of``."""
-    return walk_ir((rule.when, rule.requires, rule.dated_by), lambda n: isinstance(n, AsOf))
+    return walk_ir(
+        (rule.when, rule.requires, rule.open_while, rule.dated_by), lambda n: isinstance(n, AsOf)
+    )
 
 
 register_monitor(Monitor)

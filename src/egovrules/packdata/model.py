@@ -20,6 +20,7 @@ __all__ = [
     "Meta",
     "PackModel",
     "ParameterModel",
+    "PendingModel",
     "RuleModel",
     "TestCaseModel",
     "TestsModel",
@@ -134,6 +135,13 @@ class CitationModel(_Strict):
     note: str | None = None
 
 
+class PendingModel(_Strict):
+    """A case in which an unmet obligation is open, not broken, and who must act in it."""
+
+    while_: Any = Field(alias="while")
+    awaiting: Literal["actor", "authority"]
+
+
 class RuleModel(_Strict):
     """One obligation."""
 
@@ -146,8 +154,10 @@ class RuleModel(_Strict):
     dated_by: str | None = None
     actor: str | None = None
     authority: str | None = None
+    awaiting: Literal["actor", "authority"] | None = None
     when: Any = None
     requires: Any
+    pending: list[PendingModel] | None = Field(default=None, min_length=1)
     message: Localized
     cite: CitationModel | list[CitationModel]
     notes: list[str] = Field(default_factory=list)

@@ -59,7 +59,7 @@ def render_markdown(checked: Sequence[Checked], language: str = "en") -> str:
             )
         for u in r.upcoming:
             out.append(
-                f"- upcoming `{u.rule_id}`: due {u.due.isoformat()} "
-                f"({u.days_left} day(s) left) — {_cell(u.message_in(language))}\n"
+                f"- upcoming `{u.rule_id}`: {_cell(u.status(language))} "
+                f"— {_cell(u.message_in(language))}\n"
             )
     return "".join(out)

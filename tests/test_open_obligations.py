@@ -1,0 +1,82 @@
+"""Open obligations: a duty begun and not yet met, with no last day, is pending (listed as
+upcoming with who must act), not violated; every output that shows pending items names who
+must act."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+import egovrules
+from egovrules.law.verdict import Outcome
+from egovrules.report.model import Checked
+from egovrules.report.render import RENDERERS
+
+D = dt.date
+SHANTOU = egovrules.load_pack("shantou")
+RULE = "shantou.network.platform_access_approval"
+AUTHORITY_EN = "municipal e-government authority (Municipal E-government Management Office)"
+
+
+def _request(**changes: Any) -> dict[str, Any]:
+    request: dict[str, Any] = {
+        "kind": "network",
+        "id": "req-1",
+        "unit": "汕头市龙湖区某局",
+        "level": "district",
+        "request_type": "platform_access",
+        "application": {
+            "written": True,
+            "submitted_to": "municipal_egov_authority",
+            "date": "2025-04-01",
+        },
+        "reported_to": "municipal_egov_technical_body",
+        "conforms_to_technical_standards": True,
+    }
+    return {**request, **changes}
+
+
+def test_a_request_waiting_for_the_decision_awaits_the_authority() -> None:
+    """Applied in writing and not connected: 「凭其批准文件…办理接入」 bars connection before
+    approval, so the wait is open (no last day), and the authority must act."""
+    report = SHANTOU.check(_request(), as_of=D(2025, 4, 5))
+    assert report.outcomes[RULE] == Outcome.PENDING
+    assert RULE not in {v.rule_id for v in report.violations}
+    (up,) = [u for u in report.upcoming if u.rule_id == RULE]
+    assert (up.due, up.days_left, up.awaiting) == (None, None, "authority")
+    assert up.awaiting_in("en") == AUTHORITY_EN
+    assert up.awaiting_in("zh") == "市电子政务主管部门(市电子政务管理办公室)"
+
+
+def test_a_request_not_yet_made_awaits_the_unit() -> None:
+    """Nothing applied for and nothing connected: the unit must apply first
+    (「应当向市电子政务主管部门书面提出」)."""
+    report = SHANTOU.check(_request(application=None), as_of=D(2025, 4, 5))
+    (up,) = [u for u in report.upcoming if u.rule_id == RULE]
+    assert (up.awaiting, up.awaiting_in("en")) == ("actor", "汕头市龙湖区某局")
+
+
+def test_connected_without_the_approval_is_violated_not_open() -> None:
+    """The same request once connected without approval breaks the rule
+    (「未经批准，擅自…接入电子政务网络」)."""
+    report = SHANTOU.check(_request(go_live_date="2025-04-18"), as_of=D(2025, 4, 20))
+    assert report.outcomes[RULE] == Outcome.VIOLATED
+    assert RULE not in {u.rule_id for u in report.upcoming}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "junit", "github"])
+def test_every_output_of_pending_items_names_who_must_act(fmt: str) -> None:
+    """Each format that shows upcoming items says the obligation is open and who must act."""
+    report = SHANTOU.check(_request(), as_of=D(2025, 4, 5))
+    rules = {r.id: r for r in SHANTOU.ruleset.rules}
+    out = RENDERERS[fmt]([Checked(report, "req.yaml")], rules, "en")
+    if fmt == "json":
+        (up,) = [u for u in json.loads(out)["reports"][0]["upcoming"] if u["rule_id"] == RULE]
+        assert (up["due"], up["days_left"], up["awaiting"]) == (None, None, "authority")
+        assert up["authority"]["en"] == AUTHORITY_EN
+    else:
+        assert "open, no time limit" in out
+        assert f"awaiting {AUTHORITY_EN}" in out or f"awaiting: {AUTHORITY_EN}" in out
