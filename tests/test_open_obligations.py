@@ -80,3 +80,21 @@ def test_every_output_of_pending_items_names_who_must_act(fmt: str) -> None:
     else:
         assert "open, no time limit" in out
         assert f"awaiting {AUTHORITY_EN}" in out or f"awaiting: {AUTHORITY_EN}" in out
+
+
+def test_a_completed_project_not_yet_accepted_awaits_the_planning_department() -> None:
+    """Wuhan 第八条: 「项目完工后,由市计划部门会同信息产业、财政部门组织项目验收」 gives no
+    time limit; the day after completion the acceptance is open, awaiting the department
+    that organises it, and the day before completion nothing is owed."""
+    wuhan = egovrules.load_pack("wuhan")
+    rule = "wuhan.project.acceptance_by_planning_dept"
+    project = {
+        "kind": "project",
+        "id": "p",
+        "owner_unit": "武汉市民政局",
+        "completion_date": "2024-03-31",
+    }
+    report = wuhan.check(project, as_of=D(2024, 4, 1))
+    (up,) = [u for u in report.upcoming if u.rule_id == rule]
+    assert (up.due, up.awaiting, up.awaiting_in("zh")) == (None, "authority", "市计划部门")
+    assert wuhan.check(project, as_of=D(2024, 3, 30)).outcomes[rule] == Outcome.NOT_APPLICABLE
