@@ -20,7 +20,7 @@ from egovrules.ir.interpret import (
     eval_expr,
     undetermined_reason,
 )
-from egovrules.ir.nodes import Deadline, RuleIR
+from egovrules.ir.nodes import Deadline, Placeholder, RuleIR
 from egovrules.report.model import Undetermined, Upcoming, Violation
 from egovrules.subjects import SubjectBase, Waiver
 
@@ -28,6 +28,7 @@ __all__ = [
     "actor_of",
     "apply_waivers",
     "format_value",
+    "missing",
     "render_messages",
     "undetermined",
     "upcoming",
@@ -130,6 +131,8 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
         for part in parts:
             if isinstance(part, str):
                 text.append(part)
+            elif part.fact == "missing":
+                text.append(format_value(missing(part, subject, as_of), part.fallback, lang))
             elif part.fact is not None:
                 text.append(format_value(getattr(facts, part.fact, None), part.fallback, lang))
             else:
@@ -138,6 +141,23 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
                 text.append(format_value(value, part.fallback, lang))
         out.append((lang, "".join(text)))
     return tuple(out)
+
+
+def missing(part: Placeholder, subject: Any, as_of: dt.date) -> list[str] | None:
+    """What ``{@missing}`` names: the values each ``contains`` or ``contains_all`` of the
+    rule requires and the subject's list or set lacks (a required set in sorted order), each once;
+    ``None`` when nothing is missing (the placeholder's fallback, or "none", is shown)."""
+    out: list[str] = []
+    for c in part.lacks:
+        have = eval_expr(c.left, (subject,), as_of) or ()
+        wanted = eval_expr(c.right, (subject,), as_of)
+        values = (wanted or ()) if c.op == "contains_all" else (wanted,)
+        if isinstance(values, (frozenset, set)):  # a set has no order of its own: sort it
+            values = sorted(values, key=str)
+        for value in values:
+            if value is not None and value not in have and str(value) not in out:
+                out.append(str(value))
+    return out or None
 
 
 def format_value(value: Any, fallback: str | None = None, language: str = "en") -> str:
@@ -153,6 +173,8 @@ def format_value(value: Any, fallback: str | None = None, language: str = "en") 
         return format(value.normalize(), "f")
     if isinstance(value, (frozenset, set)):
         return ("、" if zh else ", ").join(sorted(map(str, value))) or ("无" if zh else "none")
+    if isinstance(value, list):  # names in a meaningful order ({@missing})
+        return ("、" if zh else ", ").join(map(str, value))
     if isinstance(value, tuple):
         return f"{len(value)}项" if zh else f"{len(value)} item(s)"
     return str(value)

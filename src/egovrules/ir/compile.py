@@ -20,6 +20,7 @@ from egovrules.ir.conditions import ConditionParser, kind_of, unknown_expr
 from egovrules.ir.nodes import (
     ArticleIR,
     Awaiting,
+    Compare,
     Cond,
     Const,
     Deadline,
@@ -549,6 +550,17 @@ class _Compiler:
             body, _, fallback = m.group(1).partition("|")
             body = body.strip()
             fb = fallback if _ else None
+            if body == "@missing":
+                lacks = _required_sets(requires)
+                if not lacks:
+                    self.error(
+                        "E240",
+                        "{@missing} names what a contains or contains_all of requires lacks; "
+                        "this rule's requires has none on the subject's own lists",
+                        mpath,
+                    )
+                parts.append(Placeholder(m.group(0), None, "missing", fb, lacks))
+                continue
             if body.startswith("@") and body[1:] in _FACTS:
                 if not isinstance(requires, Deadline):
                     self.error("E240", f"{{{body}}} is only known in a deadline rule", mpath)
@@ -584,6 +596,23 @@ class _Compiler:
                 "write placeholders as {field}, {$parameter} or {@due}; braces are not text",
             )
         return tuple(p for p in parts if p != "")
+
+
+def _required_sets(requires: Cond | Deadline) -> tuple[Compare, ...]:
+    """The ``contains`` and ``contains_all`` comparisons of a requirement on the subject's
+    own lists against values of the subject (not of an item of ``some``/``every``), whose
+    unmet values ``{@missing}`` names."""
+    if isinstance(requires, Deadline):
+        return ()
+    return tuple(
+        n
+        for n in walk(requires)
+        if isinstance(n, Compare)
+        and n.op in ("contains", "contains_all")
+        and isinstance(n.left, Field)
+        and n.left.scope == 0
+        and all(f.scope == 0 for f in walk(n.right) if isinstance(f, Field))
+    )
 
 
 def _anchor(node: Node | None) -> tuple[str, ...]:

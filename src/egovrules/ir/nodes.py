@@ -286,12 +286,17 @@ def walk(node: Node) -> Iterator[Node]:
 
 @dataclass(frozen=True, slots=True)
 class Placeholder:
-    """A ``{...}`` in a message: an expression (or a deadline fact) and its null fallback."""
+    """A ``{...}`` in a message: an expression (or a deadline fact) and its null fallback.
+
+    ``{@missing}`` (fact ``missing``) names what the subject lacks: for each ``contains`` or
+    ``contains_all`` comparison of the rule's ``requires`` (in ``lacks``), the required values
+    its list or set does not hold (sorted, as a set of values is shown)."""
 
     source: str
     expr: Expr | None
-    fact: Literal["due", "elapsed", "late"] | None
+    fact: Literal["due", "elapsed", "late", "missing"] | None
     fallback: str | None
+    lacks: tuple[Compare, ...] = ()
 
 
 MessagePart: TypeAlias = str | Placeholder
