@@ -217,3 +217,23 @@ def test_security_systems_message_names_each_missing_system(wuhan: egovrules.Pac
     )
     assert v.message.startswith(f"missing security systems: {lacking} (in place: ")
     assert v.message_in("zh").startswith(f"缺少的安全制度:{lacking.replace(', ', '、')}(")
+
+
+def test_om_funds_message_names_each_payment_made_before_acceptance(
+    wuhan: egovrules.Pack,
+) -> None:
+    """第八条 「未经验收或者验收不合格的,…不予拨付后续运行维护费用」: the violation names the
+    O&M payment made without a passed acceptance, by its place and date, not the balance
+    paid before it, which the rule does not select."""
+    project = egovrules.Project(
+        id="p",
+        acceptance={"date": D(2024, 4, 20), "result": "failed"},
+        payments=[
+            {"kind": "balance", "date": D(2024, 5, 1)},
+            {"kind": "om", "date": D(2024, 6, 30)},
+        ],
+    )
+    rule = "wuhan.project.no_om_funds_without_acceptance"
+    (v,) = [v for v in wuhan.check(project, as_of=D(2024, 12, 31)).violations if v.rule_id == rule]
+    assert v.message.endswith(": #2 (kind om, date 2024-06-30)")
+    assert v.message_in("zh").endswith(":第2项 (kind om, date 2024-06-30)")

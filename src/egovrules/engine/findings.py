@@ -20,13 +20,14 @@ from egovrules.ir.interpret import (
     eval_expr,
     undetermined_reason,
 )
-from egovrules.ir.nodes import Deadline, Placeholder, RuleIR
+from egovrules.ir.nodes import Deadline, Field, Placeholder, RuleIR, walk
 from egovrules.report.model import Undetermined, Upcoming, Violation
 from egovrules.subjects import SubjectBase, Waiver
 
 __all__ = [
     "actor_of",
     "apply_waivers",
+    "failing",
     "format_value",
     "missing",
     "render_messages",
@@ -133,6 +134,10 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
                 text.append(part)
             elif part.fact == "missing":
                 text.append(format_value(missing(part, subject, as_of), part.fallback, lang))
+            elif part.fact == "failing":
+                text.append(
+                    format_value(failing(part, subject, as_of, on, lang), part.fallback, lang)
+                )
             elif part.fact is not None:
                 text.append(format_value(getattr(facts, part.fact, None), part.fallback, lang))
             else:
@@ -157,6 +162,30 @@ def missing(part: Placeholder, subject: Any, as_of: dt.date) -> list[str] | None
         for value in values:
             if value is not None and value not in have and str(value) not in out:
                 out.append(str(value))
+    return out or None
+
+
+def failing(
+    part: Placeholder, subject: Any, as_of: dt.date, on: dt.date, language: str
+) -> list[str] | None:
+    """What ``{@failing}`` names: each item that an ``every`` of the rule selects and that
+    breaks its requirement, by its position in the list (from 1) and the item's values the
+    rule reads (``#2 (kind balance, date 2026-01-15)``); ``None`` when no item fails."""
+    out: list[str] = []
+    for e in part.items:
+        read = tuple(
+            dict.fromkeys(n for n in walk(e) if isinstance(n, Field) and n.scope == e.item_scope)
+        )
+        for i, item in enumerate(eval_expr(e.field, (subject,), as_of, on) or (), 1):
+            scopes = (subject, item)
+            if e.where is not None and not eval_cond(e.where, scopes, as_of, on):
+                continue
+            if eval_cond(e.require, scopes, as_of, on):
+                continue
+            shown = (format_value(eval_expr(f, scopes, as_of, on), None, language) for f in read)
+            values = ", ".join(f"{'.'.join(f.path)} {v}" for f, v in zip(read, shown, strict=True))
+            label = f"第{i}项" if language == "zh" else f"#{i}"
+            out.append(f"{label} ({values})" if values else label)
     return out or None
 
 

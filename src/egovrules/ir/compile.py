@@ -24,6 +24,7 @@ from egovrules.ir.nodes import (
     Cond,
     Const,
     Deadline,
+    Every,
     Expr,
     Field,
     MessagePart,
@@ -560,6 +561,21 @@ class _Compiler:
                         mpath,
                     )
                 parts.append(Placeholder(m.group(0), None, "missing", fb, lacks))
+                continue
+            if body == "@failing":
+                items = tuple(
+                    n
+                    for n in walk(requires)
+                    if isinstance(n, Every) and n.field.scope == 0 and n.item_scope == 1
+                )
+                if not items:
+                    self.error(
+                        "E240",
+                        "{@failing} names the items that break an every of requires; "
+                        "this rule's requires has none over the subject's own lists",
+                        mpath,
+                    )
+                parts.append(Placeholder(m.group(0), None, "failing", fb, items=items))
                 continue
             if body.startswith("@") and body[1:] in _FACTS:
                 if not isinstance(requires, Deadline):

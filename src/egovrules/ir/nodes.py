@@ -290,13 +290,16 @@ class Placeholder:
 
     ``{@missing}`` (fact ``missing``) names what the subject lacks: for each ``contains`` or
     ``contains_all`` comparison of the rule's ``requires`` (in ``lacks``), the required values
-    its list or set does not hold (sorted, as a set of values is shown)."""
+    its list or set does not hold (sorted, as a set of values is shown). ``{@failing}`` (fact
+    ``failing``) names the items that break an ``every`` of ``requires`` over one of the
+    subject's lists (in ``items``), each by its position and the values the rule reads."""
 
     source: str
     expr: Expr | None
-    fact: Literal["due", "elapsed", "late", "missing"] | None
+    fact: Literal["due", "elapsed", "late", "missing", "failing"] | None
     fallback: str | None
     lacks: tuple[Compare, ...] = ()
+    items: tuple[Every, ...] = ()
 
 
 MessagePart: TypeAlias = str | Placeholder

@@ -250,7 +250,7 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "pending": "The cases in which an unmet requirement is open (pending), not broken, "
         "each with who must act in it.",
         "message": "Templates: {path}, {path|text}, {$name}, {@as_of}, {@due}, {@elapsed}, "
-        "{@late}, {@missing}.",
+        "{@late}, {@missing}, {@failing}.",
         "cite": "One citation or a list of them (the first is the primary one).",
     },
     "CitationModel": {
