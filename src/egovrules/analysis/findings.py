@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from enum import StrEnum
+from typing import Any
 
-from egovrules.analysis.witness import Witness
 from egovrules.source.span import Span
 
-__all__ = ["LEVELS", "Finding", "Kind", "PackAnalysis", "Status"]
+__all__ = ["LEVELS", "Finding", "Kind", "PackAnalysis", "Status", "Witness"]
 
 
 class Kind(StrEnum):
@@ -39,6 +40,16 @@ class Status(StrEnum):
     with a witness where the finding also claims that something can happen."""
     NOT_PROVED = "not proved"
     """The solver could not decide (a construct outside the encoding, or a time-out)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Witness:
+    """A subject and date the Python backend judged as the finding says."""
+
+    subject: dict[str, Any]
+    as_of: dt.date
+    outcomes: tuple[tuple[str, str], ...]
+    """The outcome of each rule of the finding, as the Python backend gave it."""
 
 
 LEVELS: dict[Kind, str] = {

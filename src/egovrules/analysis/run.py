@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import z3
 
-from egovrules.analysis.findings import Finding, Kind, PackAnalysis, Status
+from egovrules.analysis.findings import Finding, Kind, PackAnalysis, Status, Witness
 from egovrules.analysis.smt import Encoder, Unsupported
 from egovrules.analysis.statics import duplicates, unused_articles, unused_parameters
-from egovrules.analysis.witness import Witness, build_witness
+from egovrules.analysis.witness import build_witness
 from egovrules.engine.pack import Pack
 from egovrules.ir.nodes import RuleIR
 from egovrules.law.verdict import Outcome

@@ -12,7 +12,6 @@ every other field keeps the fixture's value.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -21,25 +20,16 @@ from typing import Any
 import z3
 from pydantic import ValidationError
 
+from egovrules.analysis.findings import Witness
 from egovrules.analysis.smt import Encoder, Instance, ListCell
 from egovrules.diffing.witness import clone_data, item_templates
 from egovrules.engine.pack import Pack
 from egovrules.law.verdict import Outcome
 from egovrules.subjects import parse_subject
 
-__all__ = ["Witness", "build_witness"]
+__all__ = ["build_witness"]
 
 _EPOCH = dt.datetime(1970, 1, 1)
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Witness:
-    """A subject and date the Python backend judged as the finding says."""
-
-    subject: dict[str, Any]
-    as_of: dt.date
-    outcomes: tuple[tuple[str, str], ...]
-    """The outcome of each rule of the finding, as the Python backend gave it."""
 
 
 def build_witness(
