@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import egovrules
+from egovrules.ir.explain import explain_rule, render_explanation
 from egovrules.law.verdict import Outcome
 from egovrules.report.model import Checked
 from egovrules.report.render import RENDERERS
@@ -98,3 +99,17 @@ def test_a_completed_project_not_yet_accepted_awaits_the_planning_department() -
     (up,) = [u for u in report.upcoming if u.rule_id == rule]
     assert (up.due, up.awaiting, up.awaiting_in("zh")) == (None, "authority", "市计划部门")
     assert wuhan.check(project, as_of=D(2024, 3, 30)).outcomes[rule] == Outcome.NOT_APPLICABLE
+
+
+def test_explain_shows_the_pending_cases() -> None:
+    """The trace of an open request shows the failed requirement and the pending case that
+    holds, so a reader sees why it is open and not broken."""
+    rule = next(r for r in SHANTOU.ruleset.rules if r.id == RULE)
+    subject = egovrules.NetworkRequest.model_validate(_request())
+    trace = explain_rule(rule, subject, D(2025, 4, 5))
+    assert (trace["outcome"], trace["requires"]["holds"], trace["pending"]["holds"]) == (
+        "pending",
+        False,
+        True,
+    )
+    assert "  pending:\n" in render_explanation(trace)
