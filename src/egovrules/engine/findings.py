@@ -133,7 +133,7 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
             if isinstance(part, str):
                 text.append(part)
             elif part.fact == "missing":
-                text.append(format_value(missing(part, subject, as_of), part.fallback, lang))
+                text.append(format_value(missing(part, subject, as_of, on), part.fallback, lang))
             elif part.fact == "failing":
                 text.append(
                     format_value(failing(part, subject, as_of, on, lang), part.fallback, lang)
@@ -148,14 +148,14 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
     return tuple(out)
 
 
-def missing(part: Placeholder, subject: Any, as_of: dt.date) -> list[str] | None:
+def missing(part: Placeholder, subject: Any, as_of: dt.date, on: dt.date) -> list[str] | None:
     """What ``{@missing}`` names: the values each ``contains`` or ``contains_all`` of the
     rule requires and the subject's list or set lacks (a required set in sorted order), each once;
     ``None`` when nothing is missing (the placeholder's fallback, or "none", is shown)."""
     out: list[str] = []
     for c in part.lacks:
-        have = eval_expr(c.left, (subject,), as_of) or ()
-        wanted = eval_expr(c.right, (subject,), as_of)
+        have = eval_expr(c.left, (subject,), as_of, on) or ()
+        wanted = eval_expr(c.right, (subject,), as_of, on)
         values = (wanted or ()) if c.op == "contains_all" else (wanted,)
         if isinstance(values, (frozenset, set)):  # a set has no order of its own: sort it
             values = sorted(values, key=str)
