@@ -237,3 +237,25 @@ def test_om_funds_message_names_each_payment_made_before_acceptance(
     (v,) = [v for v in wuhan.check(project, as_of=D(2024, 12, 31)).violations if v.rule_id == rule]
     assert v.message.endswith(": #2 (kind om, date 2024-06-30)")
     assert v.message_in("zh").endswith(":第2项 (kind om, date 2024-06-30)")
+
+
+def test_progress_reporting_message_names_each_department_without_a_dated_report(
+    wuhan: egovrules.Pack,
+) -> None:
+    """第八条 「应当按规定向市计划、信息产业、财政部门报送项目的进展情况和统计报表」: the
+    violation names the departments that have no dated report, not the one that has."""
+    project = egovrules.Project(
+        id="p",
+        construction_start_date=D(2024, 1, 1),
+        progress_reports=[
+            {"to": "municipal_planning_department", "date": D(2024, 2, 1)},
+            {"to": "municipal_finance_department"},
+        ],
+    )
+    rule = "wuhan.project.progress_reporting"
+    (v,) = [v for v in wuhan.check(project, as_of=D(2024, 6, 1)).violations if v.rule_id == rule]
+    assert (
+        "no dated progress report with to municipal_information_industry_department, "
+        "to municipal_finance_department;" in v.message
+    )
+    assert "municipal_planning_department" not in v.message

@@ -20,7 +20,7 @@ from egovrules.ir.interpret import (
     eval_expr,
     undetermined_reason,
 )
-from egovrules.ir.nodes import Deadline, Field, Placeholder, RuleIR, walk
+from egovrules.ir.nodes import Deadline, Field, Placeholder, RuleIR, Some, asked_values, walk
 from egovrules.report.model import Undetermined, Upcoming, Violation
 from egovrules.subjects import SubjectBase, Waiver
 
@@ -150,10 +150,21 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
 
 def missing(part: Placeholder, subject: Any, as_of: dt.date, on: dt.date) -> list[str] | None:
     """What ``{@missing}`` names: the values each ``contains`` or ``contains_all`` of the
-    rule requires and the subject's list or set lacks (a required set in sorted order), each once;
-    ``None`` when nothing is missing (the placeholder's fallback, or "none", is shown)."""
+    rule requires and the subject's list or set lacks (a required set in sorted order), and
+    for each ``some`` no item meets, the values it asks of an item (``to
+    municipal_finance_department``), each once; ``None`` when nothing is missing (the
+    fallback, or "none", is shown)."""
     out: list[str] = []
     for c in part.lacks:
+        if isinstance(c, Some):
+            if not eval_cond(c, (subject,), as_of, on):
+                asked = (
+                    f"{'.'.join(a.left.path)} {eval_expr(a.right, (subject,), as_of, on)}"
+                    for a in asked_values(c)
+                    if isinstance(a.left, Field)
+                )
+                out.extend(x for x in asked if x not in out)
+            continue
         have = eval_expr(c.left, (subject,), as_of, on) or ()
         wanted = eval_expr(c.right, (subject,), as_of, on)
         values = (wanted or ()) if c.op == "contains_all" else (wanted,)

@@ -34,6 +34,8 @@ from egovrules.ir.nodes import (
     RuleIR,
     RuleSet,
     Shift,
+    Some,
+    asked_values,
     children,
     walk,
 )
@@ -556,8 +558,8 @@ class _Compiler:
                 if not lacks:
                     self.error(
                         "E240",
-                        "{@missing} names what a contains or contains_all of requires lacks; "
-                        "this rule's requires has none on the subject's own lists",
+                        "{@missing} names what a contains, contains_all or some of requires "
+                        "lacks; this rule's requires has none on the subject's own lists",
                         mpath,
                     )
                 parts.append(Placeholder(m.group(0), None, "missing", fb, lacks))
@@ -614,20 +616,24 @@ class _Compiler:
         return tuple(p for p in parts if p != "")
 
 
-def _required_sets(requires: Cond | Deadline) -> tuple[Compare, ...]:
-    """The ``contains`` and ``contains_all`` comparisons of a requirement on the subject's
-    own lists against values of the subject (not of an item of ``some``/``every``), whose
-    unmet values ``{@missing}`` names."""
+def _required_sets(requires: Cond | Deadline) -> tuple[Compare | Some, ...]:
+    """What ``{@missing}`` can name in a requirement: its ``contains`` and ``contains_all``
+    on the subject's own lists against values of the subject (not of an item of
+    ``some``/``every``), and its ``some`` over the subject's own lists whose ``where`` asks an
+    item for a value (``{field: to, eq: $recipient}``)."""
     if isinstance(requires, Deadline):
         return ()
     return tuple(
         n
         for n in walk(requires)
-        if isinstance(n, Compare)
-        and n.op in ("contains", "contains_all")
-        and isinstance(n.left, Field)
-        and n.left.scope == 0
-        and all(f.scope == 0 for f in walk(n.right) if isinstance(f, Field))
+        if (
+            isinstance(n, Compare)
+            and n.op in ("contains", "contains_all")
+            and isinstance(n.left, Field)
+            and n.left.scope == 0
+            and all(f.scope == 0 for f in walk(n.right) if isinstance(f, Field))
+        )
+        or (isinstance(n, Some) and n.field.scope == 0 and bool(asked_values(n)))
     )
 
 

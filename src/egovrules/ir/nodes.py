@@ -48,6 +48,7 @@ __all__ = [
     "Shift",
     "Some",
     "YearOf",
+    "asked_values",
     "children",
     "walk",
 ]
@@ -281,6 +282,22 @@ def walk(node: Node) -> Iterator[Node]:
         yield from walk(child)
 
 
+def asked_values(some: Some) -> tuple[Compare, ...]:
+    """The ``eq`` comparisons of an item field with a literal or a parameter that the
+    ``where`` of ``some`` requires (itself, or an item of its top ``all``)."""
+    where = some.where
+    parts = where.items if isinstance(where, All) else (where,) if where is not None else ()
+    return tuple(
+        c
+        for c in parts
+        if isinstance(c, Compare)
+        and c.op == "eq"
+        and isinstance(c.left, Field)
+        and c.left.scope == some.item_scope
+        and isinstance(c.right, (Const, Param))
+    )
+
+
 # ---- messages, rules, packs ------------------------------------------------------------------
 
 
@@ -290,15 +307,18 @@ class Placeholder:
 
     ``{@missing}`` (fact ``missing``) names what the subject lacks: for each ``contains`` or
     ``contains_all`` comparison of the rule's ``requires`` (in ``lacks``), the required values
-    its list or set does not hold (sorted, as a set of values is shown). ``{@failing}`` (fact
-    ``failing``) names the items that break an ``every`` of ``requires`` over one of the
-    subject's lists (in ``items``), each by its position and the values the rule reads."""
+    its list or set does not hold (sorted, as a set of values is shown); for each ``some`` of
+    ``requires`` that no item meets, the values its ``where`` asks of an item (``to =
+    municipal_finance_department``: the report to the finance department is missing).
+    ``{@failing}`` (fact ``failing``) names the items that break an ``every`` of ``requires``
+    over one of the subject's lists (in ``items``), each by its position and the values the
+    rule reads."""
 
     source: str
     expr: Expr | None
     fact: Literal["due", "elapsed", "late", "missing", "failing"] | None
     fallback: str | None
-    lacks: tuple[Compare, ...] = ()
+    lacks: tuple[Compare | Some, ...] = ()
     items: tuple[Every, ...] = ()
 
 
