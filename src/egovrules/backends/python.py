@@ -117,6 +117,9 @@ class _Generator:
         self.constants: dict[str, Any] = {}
         self._by_value: dict[tuple[type, Any], str] = {}
         self._tmp = 0
+        # Non-nullable records of the subject that conditions read through (``s.consultation``),
+        # fetched once at the top of the function rather than in every rule.
+        self._hoisted: dict[str, str] = {}
 
     def tmp(self) -> str:
         self._tmp += 1
@@ -137,7 +140,24 @@ class _Generator:
 
     def function(self, rules: tuple[RuleIR, ...]) -> str:
         lines = ["def _check(s, as_of):"]
+        # The pack's ``effective`` gate depends on the as-of date alone when a rule has no
+        # ``dated_by``: tested once per call, not once per rule; when it holds for every rule
+        # of the kind, the function returns at once.
+        gates: dict[dt.date, str] = {}
+        for rule in rules:
+            if rule.dated_by is None and rule.in_force_from is not None:
+                gates.setdefault(rule.in_force_from, f"_nf{len(gates)}")
+        whole = len(gates) == 1 and all(
+            r.dated_by is None and r.in_force_from is not None for r in rules
+        )
+        if whole:
+            (effective,) = gates
+            codes = ", ".join(["5"] * len(rules)) + ("," if len(rules) == 1 else "")
+            lines += [f"    if as_of < {self.const(effective)}:", f"        return ({codes})"]
+        else:
+            lines += [f"    {flag} = as_of < {self.const(day)}" for day, flag in gates.items()]
         names = []
+        head, lines = lines, []
         for i, rule in enumerate(rules):
             c = f"c{i}"
             names.append(c)
@@ -153,23 +173,22 @@ class _Generator:
             if _uses_working_days(rule):
                 # A year the holiday calendar does not know makes the rule undetermined.
                 body = ["try:", *("    " + b for b in body), "except _Gap:", f"    {c} = 4"]
-            if rule.in_force_from is not None:
-                effective = self.const(rule.in_force_from)
-                body = [
-                    f"if _on < {effective}:",
-                    f"    {c} = 5",
-                    "else:",
-                    *("    " + b for b in body),
-                ]
+            if rule.in_force_from is not None and not whole:
+                test = (
+                    gates[rule.in_force_from]
+                    if rule.dated_by is None
+                    else f"_on < {self.const(rule.in_force_from)}"
+                )
+                body = [f"if {test}:", f"    {c} = 5", "else:", *("    " + b for b in body)]
             lines.extend("    " + b for b in [*self.date_that_matters(rule), *body])
         lines.append(f"    return ({', '.join(names)}{',' if len(names) == 1 else ''})")
-        return "\n".join(lines) + "\n"
+        hoisted = [f"    {local} = s.{name}" for name, local in self._hoisted.items()]
+        return "\n".join([*head, *hoisted, *lines]) + "\n"
 
     def date_that_matters(self, rule: RuleIR) -> list[str]:
         """Statements binding ``_on``, the date the rule judges the subject on."""
         if rule.dated_by is None:
-            needed = rule.in_force_from is not None or _walk(rule, _is_versioned)
-            return ["_on = as_of"] if needed else []
+            return ["_on = as_of"] if _walk(rule, _is_versioned) else []
         code, nullable = self.expr(rule.dated_by)
         if not nullable:
             return [f"_on = {code}"]
@@ -338,6 +357,8 @@ class _Generator:
         head = f"{base}.{path[0]}"
         if len(path) == 1:
             return head
+        if base == "s" and not nullable[0]:
+            head = self._hoisted.setdefault(path[0], f"_s_{path[0]}")
         if not nullable[0]:
             return self.access(head, path[1:], nullable[1:])
         t = self.tmp()
