@@ -83,7 +83,8 @@ class PythonBackend:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.sources: dict[str, str] = {}
-        self._functions: dict[str, Callable[[Any, dt.date], tuple[int, ...]]] = {}
+        #: The compiled function of each subject kind that has rules: (subject, as_of) -> codes.
+        self.functions: dict[str, Callable[[Any, dt.date], tuple[int, ...]]] = {}
         for kind in sorted({r.subject for r in ruleset.rules}):
             gen = _Generator()
             source = gen.function(rules_for(ruleset, kind))
@@ -104,11 +105,11 @@ class PythonBackend:
             code = compile(source, f"<egovrules {ruleset.pack_id}:{kind}>", "exec")
             exec(code, namespace)
             self.sources[kind] = source
-            self._functions[kind] = namespace["_check"]
+            self.functions[kind] = namespace["_check"]
 
     def outcomes(self, kind: str, subject: Any, as_of: dt.date) -> tuple[int, ...]:
         """Outcome codes of the rules of ``kind`` on ``subject``."""
-        fn = self._functions.get(kind)
+        fn = self.functions.get(kind)
         return () if fn is None else fn(subject, as_of)
 
 

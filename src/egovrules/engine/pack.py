@@ -25,7 +25,14 @@ from egovrules.ir.nodes import RuleIR, RuleSet
 from egovrules.law.verdict import Outcome
 from egovrules.packdata.bundled import available_packs, bundled_dir
 from egovrules.packdata.model import PackModel, TestsModel
-from egovrules.report.model import Report, Undetermined, Upcoming, Violation
+from egovrules.report.model import (
+    Findings,
+    Report,
+    ReportHead,
+    Undetermined,
+    Upcoming,
+    Violation,
+)
 from egovrules.source.document import Document, DocumentError, read_document
 from egovrules.source.errors import Diagnostic, PackError, SubjectError, UsageError
 from egovrules.subjects import SUBJECT_MODELS, SubjectBase, parse_subject
@@ -100,7 +107,18 @@ class Pack:
         self.ruleset = ruleset
         self._backend = PythonBackend(ruleset)
         self._rules = {k: rules_for(ruleset, k) for k in SUBJECT_MODELS}
-        self._rule_ids = {k: tuple(r.id for r in rs) for k, rs in self._rules.items()}
+        self._functions = self._backend.functions
+        self._heads = {
+            k: ReportHead(
+                k,
+                ruleset.pack_id,
+                ruleset.version,
+                ruleset.content_hash,
+                ruleset.city,
+                tuple(r.id for r in rs),
+            )
+            for k, rs in self._rules.items()
+        }
         self._model = model
         self._document = document
 
@@ -148,46 +166,53 @@ class Pack:
         """Evaluate every rule of the subject's kind; return the ``Report``.
 
         ``subject`` is a subject model, or raw data validated here (``SubjectError`` when it is
-        not valid). ``as_of`` defaults to today in Asia/Shanghai.
+        not valid). ``as_of`` defaults to today in Asia/Shanghai. The report's findings
+        (violations and their messages, upcoming deadlines, notes) are built when first read.
         """
         if not isinstance(subject, SubjectBase):
             subject = _validate(subject)
         when = as_of if as_of is not None else today_in_china()
         kind = subject.kind
-        codes = self._backend.outcomes(kind, subject, when)
+        check = self._functions.get(kind)
+        if check is None:
+            return Report.deferred(self._heads[kind], subject, when, (), None, compliant=True)
+        codes = check(subject, when)
+        if subject.waivers:
+            return Report.deferred(self._heads[kind], subject, when, codes, self._findings)
+        # Codes 2 and up (violated, pending, undetermined, not in force) each need a finding.
+        if max(codes) < 2:
+            return Report.deferred(self._heads[kind], subject, when, codes, None, compliant=True)
+        return Report.deferred(
+            self._heads[kind],
+            subject,
+            when,
+            codes,
+            self._findings,
+            compliant=_VIOLATED not in codes,
+        )
+
+    def _findings(
+        self, subject: SubjectBase, kind: str, when: dt.date, codes: tuple[int, ...]
+    ) -> Findings:
+        """What the report of ``subject`` says beyond its codes, built when first read."""
         violations: list[Violation] = []
         upcoming: list[Upcoming] = []
         undetermined: list[Undetermined] = []
-        if any(code >= Outcome.VIOLATED for code in codes):
-            for rule, code in zip(self._rules[kind], codes, strict=True):
-                if code == Outcome.VIOLATED:
-                    violations.append(violation(rule, subject, when))
-                elif code == Outcome.PENDING:
-                    upcoming.append(findings.upcoming(rule, subject, when))
-                elif code == Outcome.UNDETERMINED:
-                    undetermined.append(findings.undetermined(rule, subject, when))
+        for rule, code in zip(self._rules[kind], codes, strict=True):
+            if code == Outcome.VIOLATED:
+                violations.append(violation(rule, subject, when))
+            elif code == Outcome.PENDING:
+                upcoming.append(findings.upcoming(rule, subject, when))
+            elif code == Outcome.UNDETERMINED:
+                undetermined.append(findings.undetermined(rule, subject, when))
         standing, waived, expired = apply_waivers(violations, subject.waivers, when)
-        return Report(
-            subject_id=subject.id,
-            subject_kind=kind,
-            pack_id=self.ruleset.pack_id,
-            pack_version=self.ruleset.version,
-            pack_hash=self.ruleset.content_hash,
-            city=self.ruleset.city,
-            as_of=when,
-            violations=standing,
-            upcoming=tuple(upcoming),
-            undetermined=tuple(undetermined),
-            notes=self._notes(codes),
-            rule_ids=self._rule_ids[kind],
-            codes=codes,
-            waived=waived,
-            expired_waivers=expired,
+        return Findings(
+            standing, tuple(upcoming), tuple(undetermined), self._notes(codes), waived, expired
         )
 
     def _notes(self, codes: tuple[int, ...]) -> tuple[str, ...]:
         """Why rules were not applied, when the pack was not yet in force."""
-        skipped = sum(1 for c in codes if c == Outcome.NOT_IN_FORCE)
+        skipped = codes.count(Outcome.NOT_IN_FORCE)
         if not skipped:
             return ()
         effective = self.ruleset.effective
@@ -195,6 +220,9 @@ class Pack:
             f"{skipped} rule(s) not applied: the {self.ruleset.city} measures take effect on "
             f"{effective.isoformat() if effective else '?'}, after the date that matters",
         )
+
+
+_VIOLATED = int(Outcome.VIOLATED)
 
 
 def _validate(data: Mapping[str, Any]) -> SubjectBase:

@@ -8,7 +8,6 @@ keep only the rules asked for, locate each finding in its file, and decide the e
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import fnmatch
 import sys
@@ -98,8 +97,7 @@ def filter_report(
         for rid, code in zip(report.rule_ids, report.codes, strict=True)
         if keep(rid, known.get(rid, ""))
     ]
-    return dataclasses.replace(
-        report,
+    return report.replace(
         violations=tuple(v for v in report.violations if keep(v.rule_id, v.concept)),
         upcoming=tuple(u for u in report.upcoming if keep(u.rule_id, u.concept)),
         undetermined=tuple(u for u in report.undetermined if keep(u.rule_id, u.concept)),

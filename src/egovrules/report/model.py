@@ -1,13 +1,14 @@
 """What an evaluation returns: a ``Report`` of violations and upcoming obligations, each with
-its ``Citation``. Plain frozen dataclasses: cheap to build on the hot path, immutable, and
-rendered by ``egovrules.report.render``.
+its ``Citation``. Immutable, and rendered by ``egovrules.report.render``. A report costs little
+more than its outcome codes: its findings, and the messages in them, are built when first read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from dataclasses import FrozenInstanceError, dataclass
+from typing import Any, NamedTuple
 
 from egovrules.law.calendar import Day
 from egovrules.law.citation import Citation
@@ -16,8 +17,11 @@ from egovrules.source.span import Span
 from egovrules.subjects.base import Waiver
 
 __all__ = [
+    "NO_FINDINGS",
     "Checked",
+    "Findings",
     "Report",
+    "ReportHead",
     "Undetermined",
     "Upcoming",
     "Violation",
@@ -84,35 +88,237 @@ class Undetermined:
     citations: tuple[Citation, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
-    """Everything one pack says of one subject, as of one date."""
+class Findings(NamedTuple):
+    """What a report says beyond its outcome codes: built when first read (``Report``)."""
 
-    subject_id: str
+    violations: tuple[Violation, ...] = ()
+    upcoming: tuple[Upcoming, ...] = ()
+    undetermined: tuple[Undetermined, ...] = ()
+    notes: tuple[str, ...] = ()
+    waived: tuple[tuple[Violation, Waiver], ...] = ()
+    expired_waivers: tuple[Waiver, ...] = ()
+
+
+NO_FINDINGS = Findings()
+
+
+@dataclass(frozen=True, slots=True)
+class ReportHead:
+    """What every report of one pack on one kind of subject shares."""
+
     subject_kind: str
     pack_id: str
     pack_version: str
     pack_hash: str
     city: str
-    as_of: dt.date
-    violations: tuple[Violation, ...]
-    upcoming: tuple[Upcoming, ...]
-    undetermined: tuple[Undetermined, ...]
-    notes: tuple[str, ...]
     rule_ids: tuple[str, ...]
+
+
+_set = object.__setattr__
+
+
+class Report:
+    """Everything one pack says of one subject, as of one date.
+
+    Immutable. A report made by ``Pack.check`` holds the outcome codes at once and builds its
+    findings (violations with their messages in every language, upcoming deadlines, the
+    undetermined rules, notes, waivers) when one of them is first read, from the subject it
+    keeps until then; what it reads is the same either way.
+    """
+
+    __slots__ = ("_compliant", "_findings", "_head", "_resolve", "_subject", "as_of", "codes",
+                 "subject_id")  # fmt: skip
+
+    _head: ReportHead
+    _findings: Findings | None
+    _resolve: Callable[[Any, str, dt.date, tuple[int, ...]], Findings] | None
+    _subject: Any
+    _compliant: bool | None
+    subject_id: str
+    as_of: dt.date
     codes: tuple[int, ...]
-    waived: tuple[tuple[Violation, Waiver], ...] = ()
-    expired_waivers: tuple[Waiver, ...] = ()
+
+    def __init__(  # noqa: PLR0917 - the positional order of the dataclass it was
+        self,
+        subject_id: str,
+        subject_kind: str,
+        pack_id: str,
+        pack_version: str,
+        pack_hash: str,
+        city: str,
+        as_of: dt.date,
+        violations: tuple[Violation, ...],
+        upcoming: tuple[Upcoming, ...],
+        undetermined: tuple[Undetermined, ...],
+        notes: tuple[str, ...],
+        rule_ids: tuple[str, ...],
+        codes: tuple[int, ...],
+        waived: tuple[tuple[Violation, Waiver], ...] = (),
+        expired_waivers: tuple[Waiver, ...] = (),
+    ) -> None:
+        head = ReportHead(subject_kind, pack_id, pack_version, pack_hash, city, rule_ids)
+        findings = Findings(violations, upcoming, undetermined, notes, waived, expired_waivers)
+        _set(self, "_head", head)
+        _set(self, "subject_id", subject_id)
+        _set(self, "as_of", as_of)
+        _set(self, "codes", codes)
+        _set(self, "_findings", findings)
+        _set(self, "_resolve", None)
+        _set(self, "_subject", None)
+        _set(self, "_compliant", None)
+
+    @classmethod
+    def deferred(
+        cls,
+        head: ReportHead,
+        subject: Any,
+        as_of: dt.date,
+        codes: tuple[int, ...],
+        resolve: Callable[[Any, str, dt.date, tuple[int, ...]], Findings] | None,
+        *,
+        compliant: bool | None = None,
+    ) -> Report:
+        """A report whose findings ``resolve(subject, kind, as_of, codes)`` builds when first
+        read; ``resolve=None`` when there are none. ``compliant``, when known from the codes
+        alone (no waivers), spares building the findings to answer it."""
+        self = object.__new__(cls)
+        _set(self, "_head", head)
+        _set(self, "subject_id", subject.id)
+        _set(self, "as_of", as_of)
+        _set(self, "codes", codes)
+        if resolve is None:
+            _set(self, "_findings", NO_FINDINGS)
+            _set(self, "_resolve", None)
+            _set(self, "_subject", None)
+        else:
+            _set(self, "_findings", None)
+            _set(self, "_resolve", resolve)
+            _set(self, "_subject", subject)
+        _set(self, "_compliant", compliant)
+        return self
+
+    def _all(self) -> Findings:
+        findings = self._findings
+        if findings is None:
+            assert self._resolve is not None
+            findings = self._resolve(self._subject, self._head.subject_kind, self.as_of, self.codes)
+            _set(self, "_findings", findings)
+            _set(self, "_resolve", None)
+            _set(self, "_subject", None)
+        return findings
+
+    @property
+    def subject_kind(self) -> str:
+        return self._head.subject_kind
+
+    @property
+    def pack_id(self) -> str:
+        return self._head.pack_id
+
+    @property
+    def pack_version(self) -> str:
+        return self._head.pack_version
+
+    @property
+    def pack_hash(self) -> str:
+        return self._head.pack_hash
+
+    @property
+    def city(self) -> str:
+        return self._head.city
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return self._head.rule_ids
+
+    @property
+    def violations(self) -> tuple[Violation, ...]:
+        return self._all().violations
+
+    @property
+    def upcoming(self) -> tuple[Upcoming, ...]:
+        return self._all().upcoming
+
+    @property
+    def undetermined(self) -> tuple[Undetermined, ...]:
+        return self._all().undetermined
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self._all().notes
+
+    @property
+    def waived(self) -> tuple[tuple[Violation, Waiver], ...]:
+        return self._all().waived
+
+    @property
+    def expired_waivers(self) -> tuple[Waiver, ...]:
+        return self._all().expired_waivers
 
     @property
     def compliant(self) -> bool:
         """True when no rule is violated and no waiver has expired."""
+        if self._compliant is not None:
+            return self._compliant
         return not self.violations and not self.expired_waivers
 
     @property
     def outcomes(self) -> dict[str, Outcome]:
         """The outcome of every rule of the subject's kind, by rule id."""
         return {rid: Outcome(code) for rid, code in zip(self.rule_ids, self.codes, strict=True)}
+
+    def values(self) -> dict[str, Any]:
+        """Every field by name, as the constructor takes them."""
+        head, found = self._head, self._all()
+        return {
+            "subject_id": self.subject_id,
+            "subject_kind": head.subject_kind,
+            "pack_id": head.pack_id,
+            "pack_version": head.pack_version,
+            "pack_hash": head.pack_hash,
+            "city": head.city,
+            "as_of": self.as_of,
+            "violations": found.violations,
+            "upcoming": found.upcoming,
+            "undetermined": found.undetermined,
+            "notes": found.notes,
+            "rule_ids": head.rule_ids,
+            "codes": self.codes,
+            "waived": found.waived,
+            "expired_waivers": found.expired_waivers,
+        }
+
+    def replace(self, **changes: Any) -> Report:
+        """A copy with the fields named changed (what ``dataclasses.replace`` did)."""
+        return Report(**(self.values() | changes))
+
+    __replace__ = replace  # copy.replace, Python 3.13
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Report)
+        return self.values() == other.values()
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.values().values()))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={v!r}" for k, v in self.values().items())
+        return f"Report({fields})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.values(),))
+
+
+def _rebuild(values: dict[str, Any]) -> Report:
+    return Report(**values)
 
 
 @dataclass(frozen=True, slots=True)
