@@ -5,7 +5,6 @@ dataclass it replaced did."""
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as dt
 import pickle
 from typing import Any
@@ -96,9 +95,9 @@ def test_not_in_force_note_is_built_when_read(wuhan: egovrules.Pack) -> None:
 
 def test_report_is_immutable_and_copies(wuhan: egovrules.Pack) -> None:
     report = wuhan.check(_subject(LATE_SITE), as_of=D(2026, 3, 22))
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         report.subject_id = "other"  # type: ignore[misc]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         del report.codes  # type: ignore[misc]
     assert pickle.loads(pickle.dumps(report)) == report
     assert copy.deepcopy(report) == report

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeAlias, assert_never
@@ -118,8 +119,7 @@ class _Generator:
         self.constants: dict[str, Any] = {}
         self._by_value: dict[tuple[type, Any], str] = {}
         self._tmp = 0
-        # Non-nullable records of the subject that conditions read through (``s.consultation``),
-        # fetched once at the top of the function rather than in every rule.
+        # The subject's fields that conditions read, by the local they are read into.
         self._hoisted: dict[str, str] = {}
 
     def tmp(self) -> str:
@@ -137,54 +137,62 @@ class _Generator:
             self.constants[name] = value
         return name
 
+    def top(self, name: str) -> str:
+        """The local holding the subject's field ``name``, read once per call."""
+        return self._hoisted.setdefault(name, f"_s_{name}")
+
     # -- the function ------------------------------------------------------------------------
 
     def function(self, rules: tuple[RuleIR, ...]) -> str:
-        lines = ["def _check(s, as_of):"]
         # The pack's ``effective`` gate depends on the as-of date alone when a rule has no
-        # ``dated_by``: tested once per call, not once per rule; when it holds for every rule
-        # of the kind, the function returns at once.
-        gates: dict[dt.date, str] = {}
-        for rule in rules:
-            if rule.dated_by is None and rule.in_force_from is not None:
-                gates.setdefault(rule.in_force_from, f"_nf{len(gates)}")
-        whole = len(gates) == 1 and all(
-            r.dated_by is None and r.in_force_from is not None for r in rules
-        )
-        if whole:
-            (effective,) = gates
-            codes = ", ".join(["5"] * len(rules)) + ("," if len(rules) == 1 else "")
-            lines += [f"    if as_of < {self.const(effective)}:", f"        return ({codes})"]
-        else:
-            lines += [f"    {flag} = as_of < {self.const(day)}" for day, flag in gates.items()]
-        names = []
-        head, lines = lines, []
+        # ``dated_by``: it is tested once per call, for all such rules together, not once per
+        # rule. (Rules have no effects, so the order they are evaluated in is free.)
+        gated: dict[dt.date, list[int]] = {}
         for i, rule in enumerate(rules):
-            c = f"c{i}"
-            names.append(c)
-            lines.append(f"    # {rule.id}")
-            body = self.requirement(rule, c)
-            if rule.when is not None:
-                body = [
-                    f"if {self.cond(rule.when)}:",
-                    *("    " + b for b in body),
-                    "else:",
-                    f"    {c} = 0",
-                ]
-            if _uses_working_days(rule):
-                # A year the holiday calendar does not know makes the rule undetermined.
-                body = ["try:", *("    " + b for b in body), "except _Gap:", f"    {c} = 4"]
-            if rule.in_force_from is not None and not whole:
-                test = (
-                    gates[rule.in_force_from]
-                    if rule.dated_by is None
-                    else f"_on < {self.const(rule.in_force_from)}"
-                )
-                body = [f"if {test}:", f"    {c} = 5", "else:", *("    " + b for b in body)]
-            lines.extend("    " + b for b in [*self.date_that_matters(rule), *body])
-        lines.append(f"    return ({', '.join(names)}{',' if len(names) == 1 else ''})")
-        hoisted = [f"    {local} = s.{name}" for name, local in self._hoisted.items()]
-        return "\n".join([*head, *hoisted, *lines]) + "\n"
+            if rule.dated_by is None and rule.in_force_from is not None:
+                gated.setdefault(rule.in_force_from, []).append(i)
+        inside = {i for members in gated.values() for i in members}
+        lines: list[str] = []
+        for effective, members in gated.items():
+            skipped = " = ".join(f"c{i}" for i in members)
+            lines += [f"if as_of < {self.const(effective)}:", f"    {skipped} = 5", "else:"]
+            for i in members:
+                lines += ["    " + line for line in self.rule(rules[i], f"c{i}")]
+        for i, rule in enumerate(rules):
+            if i not in inside:
+                lines += self.rule(rule, f"c{i}")
+        names = [f"c{i}" for i in range(len(rules))]
+        lines.append(f"return ({', '.join(names)}{',' if len(names) == 1 else ''})")
+        # A field read by more than one rule is read into a local once, at the top; a field
+        # read once is read where it is used.
+        body = "".join(f"    {b}\n" for b in lines)
+        hoisted = []
+        for name, local in self._hoisted.items():
+            pattern = re.compile(rf"\b{local}\b")
+            if len(pattern.findall(body)) > 1:
+                hoisted.append(f"    {local} = s.{name}\n")
+            else:
+                body = pattern.sub(f"s.{name}", body)
+        return "def _check(s, as_of):\n" + "".join(hoisted) + body
+
+    def rule(self, rule: RuleIR, c: str) -> list[str]:
+        """The statements setting ``c`` to the rule's outcome code (the pack's ``effective``
+        gate included only when the rule has its own ``dated_by``)."""
+        body = self.requirement(rule, c)
+        if rule.when is not None:
+            body = [
+                f"if {self.cond(rule.when)}:",
+                *("    " + b for b in body),
+                "else:",
+                f"    {c} = 0",
+            ]
+        if _uses_working_days(rule):
+            # A year the holiday calendar does not know makes the rule undetermined.
+            body = ["try:", *("    " + b for b in body), "except _Gap:", f"    {c} = 4"]
+        if rule.in_force_from is not None and rule.dated_by is not None:
+            effective = self.const(rule.in_force_from)
+            body = [f"if _on < {effective}:", f"    {c} = 5", "else:", *("    " + b for b in body)]
+        return [f"# {rule.id}", *self.date_that_matters(rule), *body]
 
     def date_that_matters(self, rule: RuleIR) -> list[str]:
         """Statements binding ``_on``, the date the rule judges the subject on."""
@@ -248,7 +256,7 @@ class _Generator:
         base = "s" if f.scope == 0 else f"_it{f.scope}"
         if any(f.nullable[:-1]) or f.nullable[-1]:
             return f"(_get({base}, {f.path!r}) or ())"
-        return base + "".join("." + n for n in f.path)
+        return self.access(base, f.path, f.nullable)
 
     def compare(self, c: Compare) -> str:
         left, ln = self.expr(c.left)
@@ -355,11 +363,10 @@ class _Generator:
                 assert_never(e)
 
     def access(self, base: str, path: tuple[str, ...], nullable: tuple[bool, ...]) -> str:
-        head = f"{base}.{path[0]}"
+        # The subject's fields are read once, at the top of the function, not in every rule.
+        head = self.top(path[0]) if base == "s" else f"{base}.{path[0]}"
         if len(path) == 1:
             return head
-        if base == "s" and not nullable[0]:
-            head = self._hoisted.setdefault(path[0], f"_s_{path[0]}")
         if not nullable[0]:
             return self.access(head, path[1:], nullable[1:])
         t = self.tmp()

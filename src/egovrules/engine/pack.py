@@ -26,6 +26,7 @@ from egovrules.law.verdict import Outcome
 from egovrules.packdata.bundled import available_packs, bundled_dir
 from egovrules.packdata.model import PackModel, TestsModel
 from egovrules.report.model import (
+    NO_FINDINGS,
     Findings,
     Report,
     ReportHead,
@@ -107,15 +108,19 @@ class Pack:
         self.ruleset = ruleset
         self._backend = PythonBackend(ruleset)
         self._rules = {k: rules_for(ruleset, k) for k in SUBJECT_MODELS}
-        self._functions = self._backend.functions
-        self._heads = {
-            k: ReportHead(
-                k,
-                ruleset.pack_id,
-                ruleset.version,
-                ruleset.content_hash,
-                ruleset.city,
-                tuple(r.id for r in rs),
+        # Per kind: what its reports share, and its compiled rules (subject, as_of) -> codes.
+        self._kinds = {
+            k: (
+                ReportHead(
+                    k,
+                    ruleset.pack_id,
+                    ruleset.version,
+                    ruleset.content_hash,
+                    ruleset.city,
+                    tuple(r.id for r in rs),
+                    self._findings,
+                ),
+                self._backend.functions.get(k, _no_rules),
             )
             for k, rs in self._rules.items()
         }
@@ -171,25 +176,15 @@ class Pack:
         """
         if not isinstance(subject, SubjectBase):
             subject = _validate(subject)
-        when = as_of if as_of is not None else today_in_china()
-        kind = subject.kind
-        check = self._functions.get(kind)
-        if check is None:
-            return Report.deferred(self._heads[kind], subject, when, (), None, compliant=True)
-        codes = check(subject, when)
-        if subject.waivers:
-            return Report.deferred(self._heads[kind], subject, when, codes, self._findings)
-        # Codes 2 and up (violated, pending, undetermined, not in force) each need a finding.
-        if max(codes) < 2:
-            return Report.deferred(self._heads[kind], subject, when, codes, None, compliant=True)
-        return Report.deferred(
-            self._heads[kind],
-            subject,
-            when,
-            codes,
-            self._findings,
-            compliant=_VIOLATED not in codes,
-        )
+        if as_of is None:
+            as_of = today_in_china()
+        head, evaluate = self._kinds[subject.kind]
+        codes = evaluate(subject, as_of)
+        # Codes 2 and up (violated, pending, undetermined, not in force) each make a finding;
+        # a waiver may be expired. Else the report has none to build.
+        if _FINDING_CODES.isdisjoint(codes) and not subject.waivers:
+            return _deferred(head, subject, as_of, codes, NO_FINDINGS)
+        return _deferred(head, subject, as_of, codes, None)
 
     def _findings(
         self, subject: SubjectBase, kind: str, when: dt.date, codes: tuple[int, ...]
@@ -222,7 +217,15 @@ class Pack:
         )
 
 
-_VIOLATED = int(Outcome.VIOLATED)
+_deferred = Report.deferred
+# A set test is the cheapest scan of a tuple of small ints (max() compares each pair).
+_FINDING_CODES = frozenset(
+    {Outcome.VIOLATED, Outcome.PENDING, Outcome.UNDETERMINED, Outcome.NOT_IN_FORCE}
+)
+
+
+def _no_rules(subject: SubjectBase, as_of: dt.date) -> tuple[int, ...]:
+    return ()
 
 
 def _validate(data: Mapping[str, Any]) -> SubjectBase:

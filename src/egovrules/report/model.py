@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import FrozenInstanceError, dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from egovrules.law.calendar import Day
@@ -104,7 +104,8 @@ NO_FINDINGS = Findings()
 
 @dataclass(frozen=True, slots=True)
 class ReportHead:
-    """What every report of one pack on one kind of subject shares."""
+    """What every report of one pack on one kind of subject shares, and how to build the
+    findings of one of them: ``findings(subject, kind, as_of, codes)``."""
 
     subject_kind: str
     pack_id: str
@@ -112,31 +113,28 @@ class ReportHead:
     pack_hash: str
     city: str
     rule_ids: tuple[str, ...]
-
-
-_set = object.__setattr__
+    findings: Callable[[Any, str, dt.date, tuple[int, ...]], Findings] | None = field(
+        default=None, compare=False, repr=False
+    )
 
 
 class Report:
     """Everything one pack says of one subject, as of one date.
 
-    Immutable. A report made by ``Pack.check`` holds the outcome codes at once and builds its
-    findings (violations with their messages in every language, upcoming deadlines, the
-    undetermined rules, notes, waivers) when one of them is first read, from the subject it
-    keeps until then; what it reads is the same either way.
+    Immutable: every field is read-only. A report made by ``Pack.check`` holds the outcome
+    codes at once and builds its findings (violations with their messages in every language,
+    upcoming deadlines, the undetermined rules, notes, waivers) when one of them is first
+    read, from the subject it keeps; what it reads is the same either way.
     """
 
-    __slots__ = ("_compliant", "_findings", "_head", "_resolve", "_subject", "as_of", "codes",
-                 "subject_id")  # fmt: skip
+    __slots__ = ("_as_of", "_codes", "_findings", "_head", "_subject", "_subject_id")
 
     _head: ReportHead
-    _findings: Findings | None
-    _resolve: Callable[[Any, str, dt.date, tuple[int, ...]], Findings] | None
+    _subject_id: str
+    _as_of: dt.date
+    _codes: tuple[int, ...]
     _subject: Any
-    _compliant: bool | None
-    subject_id: str
-    as_of: dt.date
-    codes: tuple[int, ...]
+    _findings: Findings | None
 
     def __init__(  # noqa: PLR0917 - the positional order of the dataclass it was
         self,
@@ -156,16 +154,14 @@ class Report:
         waived: tuple[tuple[Violation, Waiver], ...] = (),
         expired_waivers: tuple[Waiver, ...] = (),
     ) -> None:
-        head = ReportHead(subject_kind, pack_id, pack_version, pack_hash, city, rule_ids)
-        findings = Findings(violations, upcoming, undetermined, notes, waived, expired_waivers)
-        _set(self, "_head", head)
-        _set(self, "subject_id", subject_id)
-        _set(self, "as_of", as_of)
-        _set(self, "codes", codes)
-        _set(self, "_findings", findings)
-        _set(self, "_resolve", None)
-        _set(self, "_subject", None)
-        _set(self, "_compliant", None)
+        self._head = ReportHead(subject_kind, pack_id, pack_version, pack_hash, city, rule_ids)
+        self._subject_id = subject_id
+        self._as_of = as_of
+        self._codes = codes
+        self._subject = None
+        self._findings = Findings(
+            violations, upcoming, undetermined, notes, waived, expired_waivers
+        )
 
     @classmethod
     def deferred(
@@ -174,38 +170,40 @@ class Report:
         subject: Any,
         as_of: dt.date,
         codes: tuple[int, ...],
-        resolve: Callable[[Any, str, dt.date, tuple[int, ...]], Findings] | None,
-        *,
-        compliant: bool | None = None,
+        findings: Findings | None,
     ) -> Report:
-        """A report whose findings ``resolve(subject, kind, as_of, codes)`` builds when first
-        read; ``resolve=None`` when there are none. ``compliant``, when known from the codes
-        alone (no waivers), spares building the findings to answer it."""
-        self = object.__new__(cls)
-        _set(self, "_head", head)
-        _set(self, "subject_id", subject.id)
-        _set(self, "as_of", as_of)
-        _set(self, "codes", codes)
-        if resolve is None:
-            _set(self, "_findings", NO_FINDINGS)
-            _set(self, "_resolve", None)
-            _set(self, "_subject", None)
-        else:
-            _set(self, "_findings", None)
-            _set(self, "_resolve", resolve)
-            _set(self, "_subject", subject)
-        _set(self, "_compliant", compliant)
+        """The report of ``subject``: ``findings`` when known (``NO_FINDINGS``), else
+        (``None``) built by ``head.findings`` when first read."""
+        self = _new(cls)
+        self._head = head
+        self._subject_id = subject.id
+        self._as_of = as_of
+        self._codes = codes
+        self._subject = subject
+        self._findings = findings
         return self
 
     def _all(self) -> Findings:
-        findings = self._findings
-        if findings is None:
-            assert self._resolve is not None
-            findings = self._resolve(self._subject, self._head.subject_kind, self.as_of, self.codes)
-            _set(self, "_findings", findings)
-            _set(self, "_resolve", None)
-            _set(self, "_subject", None)
-        return findings
+        found = self._findings
+        if found is None:
+            build = self._head.findings
+            assert build is not None
+            found = build(self._subject, self._head.subject_kind, self._as_of, self._codes)
+            self._findings = found
+        return found
+
+    @property
+    def subject_id(self) -> str:
+        return self._subject_id
+
+    @property
+    def as_of(self) -> dt.date:
+        return self._as_of
+
+    @property
+    def codes(self) -> tuple[int, ...]:
+        """The outcome code of every rule of the subject's kind, in ``rule_ids`` order."""
+        return self._codes
 
     @property
     def subject_kind(self) -> str:
@@ -258,8 +256,8 @@ class Report:
     @property
     def compliant(self) -> bool:
         """True when no rule is violated and no waiver has expired."""
-        if self._compliant is not None:
-            return self._compliant
+        if self._findings is None and not self._subject.waivers:
+            return Outcome.VIOLATED not in self._codes  # no waiver can cover a violation
         return not self.violations and not self.expired_waivers
 
     @property
@@ -271,19 +269,19 @@ class Report:
         """Every field by name, as the constructor takes them."""
         head, found = self._head, self._all()
         return {
-            "subject_id": self.subject_id,
+            "subject_id": self._subject_id,
             "subject_kind": head.subject_kind,
             "pack_id": head.pack_id,
             "pack_version": head.pack_version,
             "pack_hash": head.pack_hash,
             "city": head.city,
-            "as_of": self.as_of,
+            "as_of": self._as_of,
             "violations": found.violations,
             "upcoming": found.upcoming,
             "undetermined": found.undetermined,
             "notes": found.notes,
             "rule_ids": head.rule_ids,
-            "codes": self.codes,
+            "codes": self._codes,
             "waived": found.waived,
             "expired_waivers": found.expired_waivers,
         }
@@ -294,16 +292,9 @@ class Report:
 
     __replace__ = replace  # copy.replace, Python 3.13
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
     def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
+        if not isinstance(other, Report):
             return NotImplemented
-        assert isinstance(other, Report)
         return self.values() == other.values()
 
     def __hash__(self) -> int:
@@ -315,6 +306,9 @@ class Report:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self.values(),))
+
+
+_new = object.__new__
 
 
 def _rebuild(values: dict[str, Any]) -> Report:
