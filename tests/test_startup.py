@@ -8,6 +8,7 @@ import sys
 import warnings
 
 import egovrules
+from tests.conftest import ROOT
 
 NOT_FOR_A_CHECK = (
     "egovrules.diffing",
@@ -23,7 +24,8 @@ def _imported_after(code: str) -> list[str]:
         [sys.executable, "-c", f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"],
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
+        cwd=ROOT,
     ).stdout
     return [m for m in out.split() if m.startswith("egovrules")]
 
@@ -62,3 +64,28 @@ def test_deprecated_pack_monitor_works_before_monitoring_is_imported() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         assert isinstance(egovrules.load_pack("wuhan").monitor(), egovrules.Monitor)
+
+
+def test_check_imports_only_what_a_check_needs() -> None:
+    """``egovrules check`` of a website, its pack in the cache: no other command's module, no
+    other output format, no pack compiler (``-X importtime`` shows the same list)."""
+    run = (
+        "from egovrules.cli import main\n"
+        "main(['check', '--city', 'wuhan', '--as-of', '2026-03-22', '--format', 'json',"
+        " 'examples/wuhan/website-late-police-filing.yaml'])"
+    )
+    _imported_after(run)  # fills the pack cache
+    loaded = _imported_after(run)
+    assert "egovrules.report.render.json" in loaded
+    unneeded = (
+        *NOT_FOR_A_CHECK,
+        "egovrules.cli.audit",
+        "egovrules.cli.watch",
+        "egovrules.cli.diff",
+        "egovrules.report.render.sarif",
+        "egovrules.report.render.text",
+        "egovrules.ir.compile",
+        "egovrules.ir.explain",
+        "egovrules.packdata.model",
+    )
+    assert not [m for m in loaded if m.startswith(unneeded)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import marshal
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -50,7 +51,7 @@ from egovrules.ir.nodes import (
 from egovrules.law import calendar
 from egovrules.packdata.operators import CODE
 
-__all__ = ["PythonBackend"]
+__all__ = ["CompiledKind", "PythonBackend"]
 
 _SHIFT_TEMPLATES = {
     "days": "_add_days({a}, {b})",
@@ -79,34 +80,55 @@ def _get(base: Any, names: tuple[str, ...]) -> Any:
     return base
 
 
-class PythonBackend:
-    """Compiled closures, one per subject kind."""
+# What every generated function may call, besides its own constants.
+_HELPERS: dict[str, Any] = {
+    "Decimal": Decimal,
+    "_td": dt.timedelta,
+    "_div": _div,
+    "_hours": _hours,
+    "_get": _get,
+    "_Gap": calendar.CalendarGap,
+    "_add_working_days": calendar.add_working_days,
+    "_add_days": calendar.add_days,
+    "_add_months": calendar.add_months,
+    "_add_years": calendar.add_years,
+    "_annual": calendar.annual,
+}
 
-    def __init__(self, ruleset: RuleSet) -> None:
+
+#: What the compilation of one subject kind leaves, enough to rebuild its function without
+#: the IR passes: the generated source, its code object (``marshal``) and the constants it reads.
+CompiledKind: TypeAlias = tuple[str, bytes, dict[str, Any]]
+
+
+class PythonBackend:
+    """Compiled closures, one per subject kind.
+
+    ``compiled`` (from ``parts()`` of a backend of the same rule set, as the pack cache keeps
+    it) skips generating and compiling the source again."""
+
+    def __init__(self, ruleset: RuleSet, compiled: dict[str, CompiledKind] | None = None) -> None:
         self.sources: dict[str, str] = {}
         #: The compiled function of each subject kind that has rules: (subject, as_of) -> codes.
         self.functions: dict[str, Callable[[Any, dt.date], tuple[int, ...]]] = {}
-        for kind in sorted({r.subject for r in ruleset.rules}):
-            gen = _Generator()
-            source = gen.function(rules_for(ruleset, kind))
-            namespace: dict[str, Any] = {
-                "Decimal": Decimal,
-                "_td": dt.timedelta,
-                "_div": _div,
-                "_hours": _hours,
-                "_get": _get,
-                "_Gap": calendar.CalendarGap,
-                "_add_working_days": calendar.add_working_days,
-                "_add_days": calendar.add_days,
-                "_add_months": calendar.add_months,
-                "_add_years": calendar.add_years,
-                "_annual": calendar.annual,
-                **gen.constants,
-            }
-            code = compile(source, f"<egovrules {ruleset.pack_id}:{kind}>", "exec")
-            exec(code, namespace)
+        self._parts: dict[str, CompiledKind] = {}
+        if compiled is None:
+            compiled = {}
+            for kind in sorted({r.subject for r in ruleset.rules}):
+                gen = _Generator()
+                source = gen.function(rules_for(ruleset, kind))
+                code = compile(source, f"<egovrules {ruleset.pack_id}:{kind}>", "exec")
+                compiled[kind] = (source, marshal.dumps(code), gen.constants)
+        for kind, (source, code_bytes, constants) in compiled.items():
+            namespace: dict[str, Any] = {**_HELPERS, **constants}
+            exec(marshal.loads(code_bytes), namespace)
             self.sources[kind] = source
             self.functions[kind] = namespace["_check"]
+        self._parts = compiled
+
+    def parts(self) -> dict[str, CompiledKind]:
+        """What rebuilds this backend: ``PythonBackend(ruleset, backend.parts())``."""
+        return self._parts
 
     def outcomes(self, kind: str, subject: Any, as_of: dt.date) -> tuple[int, ...]:
         """Outcome codes of the rules of ``kind`` on ``subject``."""

@@ -8,10 +8,11 @@ construction and holds no global state, so one instance may be shared across thr
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -19,12 +20,11 @@ from pydantic import ValidationError
 from egovrules.backends.base import rules_for
 from egovrules.backends.python import PythonBackend
 from egovrules.engine import findings
+from egovrules.engine.cache import entry_key, read_entry, write_entry
 from egovrules.engine.findings import apply_waivers, violation
-from egovrules.ir.compile import compile_document, validate_document
 from egovrules.ir.nodes import RuleIR, RuleSet
 from egovrules.law.verdict import Outcome
 from egovrules.packdata.bundled import available_packs, bundled_dir
-from egovrules.packdata.model import PackModel, TestsModel
 from egovrules.report.model import (
     NO_FINDINGS,
     Findings,
@@ -34,9 +34,12 @@ from egovrules.report.model import (
     Upcoming,
     Violation,
 )
-from egovrules.source.document import Document, DocumentError, read_document
+from egovrules.source.document import Document, DocumentError, parse_document, read_bounded
 from egovrules.source.errors import Diagnostic, PackError, SubjectError, UsageError
 from egovrules.subjects import SUBJECT_MODELS, SubjectBase, parse_subject
+
+if TYPE_CHECKING:
+    from egovrules.packdata.model import PackModel, TestsModel
 
 # The deprecated ``Pack.monitor`` builds what ``egovrules.monitoring`` registers here when it is
 # imported (``import egovrules`` does): the engine never imports the layer above it.
@@ -91,22 +94,58 @@ def load_bundled_pack(pack_id: str, *, weekday_fallback: bool = False) -> Pack:
 
 
 def _load_file(path: Path, weekday_fallback: bool) -> Pack:
+    """The pack compiled from ``path``: from the pack cache when it holds this very file
+    compiled by this very egovrules (``egovrules.engine.cache``), else read, validated,
+    compiled and kept there."""
+    raw = _read(path)
+    key = entry_key(raw, str(path), weekday_fallback)
+    kept = read_entry(key)
+    if kept is not None:
+        ruleset, compiled = kept
+        return Pack(ruleset, backend=PythonBackend(ruleset, compiled), path=path)
+    # Reading, validating and compiling a pack text is imported only when a pack is compiled.
+    from egovrules.ir.compile import compile_document  # noqa: PLC0415
+
+    doc, model = _validated(raw, path)
+    pack = Pack(compile_document(doc, model, weekday_fallback=weekday_fallback), model, doc)
+    write_entry(key, pack.ruleset, pack._backend.parts())
+    return pack
+
+
+def _read(path: Path) -> bytes:
     try:
-        doc = read_document(path)
+        return read_bounded(path, str(path))
     except DocumentError as exc:
         raise PackError(exc.diagnostics, exc.text) from None
-    model = validate_document(doc)
-    return Pack(compile_document(doc, model, weekday_fallback=weekday_fallback), model, doc)
+
+
+def _validated(raw: bytes, path: Path) -> tuple[Document, PackModel]:
+    from egovrules.ir.compile import validate_document  # noqa: PLC0415
+
+    try:
+        doc = parse_document(raw, str(path))
+    except DocumentError as exc:
+        raise PackError(exc.diagnostics, exc.text) from None
+    return doc, validate_document(doc)
 
 
 class Pack:
     """A compiled rule pack."""
 
     def __init__(
-        self, ruleset: RuleSet, model: PackModel | None = None, document: Document | None = None
+        self,
+        ruleset: RuleSet,
+        model: PackModel | None = None,
+        document: Document | None = None,
+        *,
+        backend: PythonBackend | None = None,
+        path: Path | None = None,
     ) -> None:
+        """``backend``: the rule set already compiled (from the pack cache); ``path``: the
+        file the rule set came from, read again for ``model``, ``document`` and ``tests``
+        when they are first asked for."""
         self.ruleset = ruleset
-        self._backend = PythonBackend(ruleset)
+        self._backend = backend if backend is not None else PythonBackend(ruleset)
         self._rules = {k: rules_for(ruleset, k) for k in SUBJECT_MODELS}
         # Per kind: what its reports share, and its compiled rules (subject, as_of) -> codes.
         self._kinds = {
@@ -126,6 +165,17 @@ class Pack:
         }
         self._model = model
         self._document = document
+        self._path = path if model is None else None
+
+    def _source(self) -> None:
+        """Read the pack file again, for a pack loaded from the cache."""
+        path, self._path = self._path, None
+        if path is None:
+            return
+        doc, model = _validated(_read(path), path)
+        if hashlib.sha256(doc.text.encode("utf-8")).hexdigest() != self.ruleset.content_hash:
+            raise UsageError(f"{path} has changed since its pack was loaded: load it again")
+        self._model, self._document = model, doc
 
     @property
     def id(self) -> str:
@@ -140,16 +190,23 @@ class Pack:
     @property
     def tests(self) -> TestsModel:
         """The pack's own examples."""
-        return self._model.tests if self._model is not None else TestsModel()
+        from egovrules.packdata.model import TestsModel  # noqa: PLC0415
+
+        model = self.model
+        return model.tests if model is not None else TestsModel()
 
     @property
     def model(self) -> PackModel | None:
         """The validated pack document (``None`` for a pack built from IR alone)."""
+        if self._model is None:
+            self._source()
         return self._model
 
     @property
     def document(self) -> Document | None:
         """The source document the pack was compiled from, if it came from a file."""
+        if self._document is None:
+            self._source()
         return self._document
 
     def monitor(self, state: Mapping[str, Any] | None = None) -> Any:

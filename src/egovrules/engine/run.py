@@ -18,7 +18,6 @@ from typing import Any, Literal, TextIO
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.inputs import LoadedSubject, expand_inputs, read_subjects
 from egovrules.engine.pack import Pack, load_pack
-from egovrules.ir.explain import explain_rule
 from egovrules.law.verdict import Severity
 from egovrules.packdata.bundled import available_packs
 from egovrules.report.model import Checked, Report
@@ -148,6 +147,8 @@ def _check_one(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pack
     locations = tuple((rid, loaded.span_of(rules[rid].anchor)) for rid in sorted(findings))
     traces: tuple[tuple[str, Any], ...] = ()
     if options.explain:
+        from egovrules.ir.explain import explain_rule  # noqa: PLC0415 - only for --explain
+
         traces = tuple(
             (rid, explain_rule(rules[rid], subject, report.as_of)) for rid in sorted(findings)
         )
