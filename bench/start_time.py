@@ -2,7 +2,10 @@
 the four bundled packs with and without the pack cache, each in a fresh process, beside
 ``python -c pass`` and ``python -c 'import pydantic'``.
 
-Run:  python bench/start_time.py [--repeat 10]
+Run:  python bench/start_time.py [--repeat 10] [--against OTHER/src]
+
+``--against`` adds the same egovrules commands run on another checkout's ``src`` (put first on
+``PYTHONPATH``): an earlier commit measured in the same run.
 
 The commands run interleaved, one round after another; each figure is the median over the
 rounds of the wall time and of the CPU time (user + system) of the child process, and each
@@ -70,18 +73,25 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=10)
+    ap.add_argument("--against", type=Path, help="another checkout's src folder")
     args = ap.parse_args()
+    commands = dict(COMMANDS)
+    if args.against is not None:
+        other = {"PYTHONPATH": str(args.against.resolve())}
+        for name, (argv, extra) in COMMANDS.items():
+            if "egovrules" in name or "packs" in name:
+                commands[f"{name} [against]"] = (argv, extra | other)
     print("load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     with tempfile.TemporaryDirectory() as cache:
         base = {**os.environ, "EGOVRULES_CACHE_DIR": cache}
         base.pop("EGOVRULES_NO_CACHE", None)
-        for argv, extra in COMMANDS.values():  # fills the cache; not counted
+        for argv, extra in commands.values():  # fills the cache; not counted
             run(argv, base | extra)
-        walls: dict[str, list[float]] = {name: [] for name in COMMANDS}
-        cpus: dict[str, list[float]] = {name: [] for name in COMMANDS}
-        loads: dict[str, list[float]] = {name: [] for name in COMMANDS if "load" in name}
+        walls: dict[str, list[float]] = {name: [] for name in commands}
+        cpus: dict[str, list[float]] = {name: [] for name in commands}
+        loads: dict[str, list[float]] = {name: [] for name in commands if "load" in name}
         for _ in range(args.repeat):
-            for name, (argv, extra) in COMMANDS.items():
+            for name, (argv, extra) in commands.items():
                 wall, cpu, out = run(argv, base | extra)
                 walls[name].append(wall)
                 cpus[name].append(cpu)
@@ -90,13 +100,13 @@ def main() -> None:
     ref = "python -c 'import pydantic'"
     print(f"median of {args.repeat} interleaved rounds")
     print(
-        f"{'command':<34} {'wall s':>7} {'CPU s':>7} {'wall ÷ pydantic':>16} {'CPU ÷ pydantic':>15}"
+        f"{'command':<44} {'wall s':>7} {'CPU s':>7} {'wall ÷ pydantic':>16} {'CPU ÷ pydantic':>15}"
     )
-    for name in COMMANDS:
+    for name in commands:
         wall_ratio = statistics.median(w / r for w, r in zip(walls[name], walls[ref], strict=True))
         cpu_ratio = statistics.median(c / r for c, r in zip(cpus[name], cpus[ref], strict=True))
         print(
-            f"{name:<34} {statistics.median(walls[name]):>7.3f} "
+            f"{name:<44} {statistics.median(walls[name]):>7.3f} "
             f"{statistics.median(cpus[name]):>7.3f} {wall_ratio:>16.2f} {cpu_ratio:>15.2f}"
         )
     for name, seconds in loads.items():

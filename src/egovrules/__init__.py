@@ -12,7 +12,8 @@ The pipeline, bottom to top: one package a stage, each importing only the stages
                    reference interpreter; rules described and explained in words
       backends/    execute: Python closures, durable-rules, SQL   report/  the Report and
                                                                           its renderers
-      engine/      the engine that checks: load_pack, Pack.check, findings, runs over files
+      engine/      the engine that checks: load_pack (and its pack cache), Pack.check,
+                   findings, runs over files
       ── the ways out ─────────────────────────────────────────────────────────────────────
       monitoring/  events in, alerts out as violations arise: Monitor, watch checkpoints
       auditing/    whole tables of subjects checked in SQL, where the data lives
