@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from egovrules.backends.base import rules_for
 from egovrules.backends.python import PythonBackend
 from egovrules.engine import findings
-from egovrules.engine.cache import entry_key, read_entry, write_entry
+from egovrules.engine.cache import cache_dir, entry_key, read_entry, write_entry
 from egovrules.engine.findings import apply_waivers, violation
 from egovrules.ir.nodes import RuleIR, RuleSet
 from egovrules.law.verdict import Outcome
@@ -98,8 +98,8 @@ def _load_file(path: Path, weekday_fallback: bool) -> Pack:
     compiled by this very egovrules (``egovrules.engine.cache``), else read, validated,
     compiled and kept there."""
     raw = _read(path)
-    key = entry_key(raw, str(path), weekday_fallback)
-    kept = read_entry(key)
+    key = entry_key(raw, str(path), weekday_fallback) if cache_dir() is not None else None
+    kept = read_entry(key) if key is not None else None
     if kept is not None:
         ruleset, compiled = kept
         return Pack(ruleset, backend=PythonBackend(ruleset, compiled), path=path)
@@ -108,7 +108,8 @@ def _load_file(path: Path, weekday_fallback: bool) -> Pack:
 
     doc, model = _validated(raw, path)
     pack = Pack(compile_document(doc, model, weekday_fallback=weekday_fallback), model, doc)
-    write_entry(key, pack.ruleset, pack._backend.parts())
+    if key is not None:
+        write_entry(key, pack.ruleset, pack._backend.parts())
     return pack
 
 
