@@ -111,6 +111,12 @@ def _watch() -> Register:
     return watch.register
 
 
+def _analyze() -> Register:
+    from egovrules.cli import analyze  # noqa: PLC0415
+
+    return analyze.register
+
+
 # Every command, in the order --help lists them, by the module that registers it.
 _COMMANDS: dict[str, Callable[[], Register]] = {
     "check": _check,
@@ -125,6 +131,7 @@ _COMMANDS: dict[str, Callable[[], Register]] = {
     "matrix": _matrix,
     "audit": _audit,
     "watch": _watch,
+    "analyze": _analyze,
 }
 
 
