@@ -136,3 +136,17 @@ def test_the_cache_lives_where_the_environment_says(monkeypatch: pytest.MonkeyPa
     assert cache.cache_dir() == Path("/y")
     monkeypatch.setenv("EGOVRULES_NO_CACHE", "1")
     assert cache.cache_dir() is None
+
+
+def test_only_the_newest_entries_are_kept(
+    folder: Path, compiles: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edited pack leaves its old entries; past ``KEEP`` the oldest are removed."""
+    monkeypatch.setattr(cache, "KEEP", 2)
+    copy = tmp_path / "mini.yaml"
+    for n in range(4):
+        copy.write_text(MINI.read_text(encoding="utf-8") + f"\n# edit {n}\n", encoding="utf-8")
+        egovrules.load_pack(copy)
+    assert len(_entries(folder)) == 2 and len(compiles) == 4
+    egovrules.load_pack(copy)  # the newest is still there
+    assert len(compiles) == 4

@@ -15,6 +15,7 @@ NOT_FOR_A_CHECK = (
     "egovrules.monitoring",
     "egovrules.auditing",
     "egovrules.authoring",
+    "egovrules.analysis",
 )
 
 

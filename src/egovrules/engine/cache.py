@@ -10,7 +10,8 @@ be read back whole (truncated, corrupt, from another layout) is ignored, and reb
 Where: ``$EGOVRULES_CACHE_DIR``, else ``$XDG_CACHE_HOME/egovrules``, else
 ``~/.cache/egovrules`` (created owner-only). ``EGOVRULES_NO_CACHE=1`` turns it off. Entries are
 written to a temporary file and renamed into place, so processes that load the same pack at
-once each read a whole entry or none. Only the pack file is read to find an entry: nothing a
+once each read a whole entry or none; the newest 64 entries are kept, older ones removed when
+an entry is written. Only the pack file is read to find an entry: nothing a
 checked subject names. The entries are pickles, trusted as the installed code is: a cache
 directory others may write to is as unsafe as a ``site-packages`` they may write to.
 """
@@ -102,3 +103,18 @@ def write_entry(key: str, ruleset: RuleSet, compiled: dict[str, CompiledKind]) -
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+        _prune(folder)
+
+
+KEEP = 64  # entries kept: the newest, by modification time
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the ``KEEP`` newest entries (an edited pack leaves its old ones)."""
+    entries = []
+    for path in folder.glob("*.pickle"):
+        with contextlib.suppress(OSError):  # removed meanwhile by another process
+            entries.append((path.stat().st_mtime_ns, path))
+    for _, path in sorted(entries, reverse=True)[KEEP:]:
+        with contextlib.suppress(OSError):
+            path.unlink()
