@@ -104,3 +104,17 @@ def test_report_is_immutable_and_copies(wuhan: egovrules.Pack) -> None:
     renamed = report.replace(subject_id="other", violations=())
     assert (renamed.subject_id, renamed.violations, renamed.codes) == ("other", (), report.codes)
     assert report.subject_id != "other" and report.violations
+
+
+def test_a_model_its_subclass_and_its_mapping_check_alike(wuhan: egovrules.Pack) -> None:
+    """A subject model is found by its class; a subclass of one by its kind; a mapping is
+    validated first. All three give the same report."""
+
+    class OwnSite(egovrules.Website):
+        pass
+
+    data = read_document(LATE_SITE).data
+    model = parse_subject(data)
+    reports = [wuhan.check(s, D(2026, 3, 22)) for s in (model, OwnSite.model_validate(data), data)]
+    assert reports[0] == reports[1] == reports[2]
+    assert reports[0].subject_id == "wuhan-site-hyq" and not reports[0].compliant

@@ -296,6 +296,10 @@ class _Generator:
             positive = c.right.value == (c.op == "eq")
             return left if positive else f"(not {left})"
         guards = []
+        if ln and not rn and c.op in ("eq", "in") and _never_none(c.right, c.op):
+            # A null never equals, nor is in, a constant that holds no null: ``x == k`` and
+            # ``x in k`` are already false for it, with no test of their own.
+            ln = False
         if ln:
             t = self.tmp()
             guards.append(f"({t} := {left}) is not None")
@@ -393,6 +397,17 @@ class _Generator:
             return self.access(head, path[1:], nullable[1:])
         t = self.tmp()
         return f"(None if ({t} := {head}) is None else {self.access(t, path[1:], nullable[1:])})"
+
+
+def _never_none(e: Expr, op: str) -> bool:
+    """True for a constant (not a dated parameter) that is not null (for ``in``: a collection
+    that holds no null), which a null operand of ``op`` can never match."""
+    if not isinstance(e, (Const, Param)) or (isinstance(e, Param) and e.versions):
+        return False
+    value = e.value
+    if op == "in":
+        return isinstance(value, (frozenset, set, tuple, list)) and None not in value
+    return value is not None
 
 
 def _uses_working_days(rule: RuleIR) -> bool:

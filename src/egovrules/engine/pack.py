@@ -12,7 +12,7 @@ import hashlib
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -164,6 +164,9 @@ class Pack:
             )
             for k, rs in self._rules.items()
         }
+        self._by_class: dict[type[Any], tuple[ReportHead, Evaluate]] = {
+            SUBJECT_MODELS[k]: entry for k, entry in self._kinds.items()
+        }
         self._model = model
         self._document = document
         self._path = path if model is None else None
@@ -232,11 +235,18 @@ class Pack:
         not valid). ``as_of`` defaults to today in Asia/Shanghai. The report's findings
         (violations and their messages, upcoming deadlines, notes) are built when first read.
         """
-        if not isinstance(subject, SubjectBase):
-            subject = _validate(subject)
+        # A subject model's class finds its kind's entry at once; anything else is validated
+        # (a mapping) or looked up by its kind (a subclass of a model).
+        entry = self._by_class.get(subject.__class__)
+        if entry is None:
+            if not isinstance(subject, SubjectBase):
+                subject = _validate(subject)
+            entry = self._kinds[subject.kind]
+        else:
+            subject = cast(SubjectBase, subject)
+        head, evaluate = entry
         if as_of is None:
             as_of = today_in_china()
-        head, evaluate = self._kinds[subject.kind]
         codes = evaluate(subject, as_of)
         # Codes 2 and up (violated, pending, undetermined, not in force) each make a finding;
         # a waiver may be expired. Else the report has none to build.
@@ -276,6 +286,7 @@ class Pack:
 
 
 _deferred = Report.deferred
+Evaluate = Callable[[SubjectBase, dt.date], tuple[int, ...]]
 # A set test is the cheapest scan of a tuple of small ints (max() compares each pair).
 _FINDING_CODES = frozenset(
     {Outcome.VIOLATED, Outcome.PENDING, Outcome.UNDETERMINED, Outcome.NOT_IN_FORCE}

@@ -175,8 +175,7 @@ class Report:
         """The report of ``subject``: ``findings`` when known (``NO_FINDINGS``), else
         (``None``) built by ``head.findings`` when first read."""
         self = _new(cls)
-        self._head = head
-        self._subject_id = subject.id
+        self._head = head  # no _subject_id: the kept subject's id is read when asked for
         self._as_of = as_of
         self._codes = codes
         self._subject = subject
@@ -194,7 +193,8 @@ class Report:
 
     @property
     def subject_id(self) -> str:
-        return self._subject_id
+        subject = self._subject
+        return self._subject_id if subject is None else str(subject.id)
 
     @property
     def as_of(self) -> dt.date:
@@ -269,7 +269,7 @@ class Report:
         """Every field by name, as the constructor takes them."""
         head, found = self._head, self._all()
         return {
-            "subject_id": self._subject_id,
+            "subject_id": self.subject_id,
             "subject_kind": head.subject_kind,
             "pack_id": head.pack_id,
             "pack_version": head.pack_version,
