@@ -121,8 +121,9 @@ def test_a_pack_file_changed_after_a_cached_load_is_not_mixed_in(
     egovrules.load_pack(copy)
     cached = egovrules.load_pack(copy)
     copy.write_text(MINI.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    with pytest.raises(egovrules.UsageError, match="has changed since its pack was loaded"):
-        cached.document  # noqa: B018
+    for _ in range(2):  # asked again, it says so again
+        with pytest.raises(egovrules.UsageError, match="has changed since its pack was loaded"):
+            cached.document  # noqa: B018
 
 
 def test_the_cache_lives_where_the_environment_says(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -173,13 +173,13 @@ class Pack:
 
     def _source(self) -> None:
         """Read the pack file again, for a pack loaded from the cache."""
-        path, self._path = self._path, None
+        path = self._path
         if path is None:
             return
         doc, model = _validated(_read(path), path)
         if hashlib.sha256(doc.text.encode("utf-8")).hexdigest() != self.ruleset.content_hash:
             raise UsageError(f"{path} has changed since its pack was loaded: load it again")
-        self._model, self._document = model, doc
+        self._model, self._document, self._path = model, doc, None
 
     @property
     def id(self) -> str:
