@@ -125,6 +125,7 @@ class PythonBackend:
             self.sources[kind] = source
             self.functions[kind] = namespace["_check"]
         self._parts = compiled
+        self._functions = self.functions  # its name before; ../shared/bench/peers reads it
 
     def parts(self) -> dict[str, CompiledKind]:
         """What rebuilds this backend: ``PythonBackend(ruleset, backend.parts())``."""
