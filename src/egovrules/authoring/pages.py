@@ -71,6 +71,12 @@ def city_page(pack: Pack) -> str:
             f"confidence {rule.confidence}\n\n"
         )
         out.append(f"- Applies when: {describe(rule.when)}\n")
+        if rule.scope is not None:
+            sc = rule.scope
+            out.append(
+                f"- Binds (scope `{sc.name}`): {_cell(sc.label_in('en'))}, per {sc.citation}; "
+                f"a subject whose `{'.'.join(sc.field.path)}` is absent is presumed inside\n"
+            )
         out.append(f"- Requires: {describe(rule.requires)}\n")
         for c in rule.citations:
             cited = (

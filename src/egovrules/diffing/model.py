@@ -157,8 +157,9 @@ class Aspect:
     stricter taken alone (``None``: the aspect is informational, it ranks nothing)."""
 
     name: str
-    """``subject``, ``applies_when``, ``requires``, ``deadline``, ``parameter``, ``approvers``,
-    ``severity``, ``citation`` or ``rule`` (a rule with no counterpart)."""
+    """``subject``, ``scope`` (whom each text binds), ``applies_when``, ``requires``,
+    ``deadline``, ``parameter``, ``approvers``, ``severity``, ``citation`` or ``rule`` (a rule
+    with no counterpart)."""
     a: str
     b: str
     verdict: Verdict | None

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from egovrules.backends.base import rules_for
 from egovrules.backends.python import PythonBackend
 from egovrules.engine import findings
-from egovrules.engine.findings import apply_waivers, violation
+from egovrules.engine.findings import apply_waivers, scope_findings, violation
 from egovrules.ir.compile import compile_document, validate_document
 from egovrules.ir.nodes import RuleIR, RuleSet
 from egovrules.law.verdict import Outcome
@@ -167,6 +167,12 @@ class Pack:
                 elif code == Outcome.UNDETERMINED:
                     undetermined.append(findings.undetermined(rule, subject, when))
         standing, waived, expired = apply_waivers(violations, subject.waivers, when)
+        in_force = (
+            r for r, c in zip(self._rules[kind], codes, strict=True) if c != Outcome.NOT_IN_FORCE
+        )
+        excluded, presumed = scope_findings(
+            tuple(r for r in in_force if r.scope is not None), subject, when
+        )
         return Report(
             subject_id=subject.id,
             subject_kind=kind,
@@ -178,11 +184,12 @@ class Pack:
             violations=standing,
             upcoming=tuple(upcoming),
             undetermined=tuple(undetermined),
-            notes=self._notes(codes),
+            notes=self._notes(codes) + presumed,
             rule_ids=self._rule_ids[kind],
             codes=codes,
             waived=waived,
             expired_waivers=expired,
+            not_applicable=excluded,
         )
 
     def _notes(self, codes: tuple[int, ...]) -> tuple[str, ...]:

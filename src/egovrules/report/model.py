@@ -17,6 +17,7 @@ from egovrules.subjects.base import Waiver
 
 __all__ = [
     "Checked",
+    "NotApplicable",
     "Report",
     "Undetermined",
     "Upcoming",
@@ -85,6 +86,29 @@ class Undetermined:
 
 
 @dataclass(frozen=True, slots=True)
+class NotApplicable:
+    """A rule not applied because its article does not bind the subject: the subject's value,
+    the bodies the article names (``scope``) and the citation that names them."""
+
+    rule_id: str
+    concept: str
+    severity: Severity
+    scope: str
+    reasons: tuple[tuple[str, str], ...]
+    citation: Citation
+
+    @property
+    def reason(self) -> str:
+        """Why the rule was not applied, in English."""
+        return self.reason_in("en")
+
+    def reason_in(self, language: str) -> str:
+        """Why the rule was not applied, in ``language`` (English when the pack has none)."""
+        reasons = dict(self.reasons)
+        return reasons.get(language) or reasons["en"]
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything one pack says of one subject, as of one date."""
 
@@ -103,6 +127,7 @@ class Report:
     codes: tuple[int, ...]
     waived: tuple[tuple[Violation, Waiver], ...] = ()
     expired_waivers: tuple[Waiver, ...] = ()
+    not_applicable: tuple[NotApplicable, ...] = ()
 
     @property
     def compliant(self) -> bool:

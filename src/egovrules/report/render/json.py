@@ -12,7 +12,7 @@ from typing import Any
 
 from egovrules._version import __version__
 from egovrules.law.citation import Citation
-from egovrules.report.model import Checked, Undetermined, Upcoming, Violation
+from egovrules.report.model import Checked, NotApplicable, Undetermined, Upcoming, Violation
 from egovrules.source.span import Span
 from egovrules.subjects.base import Waiver
 
@@ -72,6 +72,19 @@ def _finding(
     return out
 
 
+def _not_applicable(n: NotApplicable, language: str) -> dict[str, Any]:
+    return {
+        "rule_id": n.rule_id,
+        "concept": n.concept,
+        "severity": n.severity.value,
+        "outcome": "not_applicable",
+        "scope": n.scope,
+        "reason": n.reason_in(language),
+        "reasons": dict(n.reasons),
+        "citation": citation_to_dict(n.citation),
+    }
+
+
 def report_to_dict(checked: Checked, language: str = "en") -> dict[str, Any]:
     """One report as JSON; each finding's ``message`` is in ``language`` (``messages`` holds
     every language)."""
@@ -86,6 +99,7 @@ def report_to_dict(checked: Checked, language: str = "en") -> dict[str, Any]:
         "undetermined": [_finding(u, language, checked) for u in r.undetermined],
         "waived": [{**_finding(v, language, checked), "waiver": _waiver(w)} for v, w in r.waived],
         "expired_waivers": [_waiver(w) for w in r.expired_waivers],
+        "not_applicable": [_not_applicable(n, language) for n in r.not_applicable],
         "notes": list(r.notes),
         "outcomes": {rid: o.label for rid, o in r.outcomes.items()},
     }

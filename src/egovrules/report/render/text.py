@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Sequence
 
 from egovrules.law.citation import Citation
-from egovrules.report.model import Checked
+from egovrules.report.model import Checked, NotApplicable
 
 __all__ = ["render_text"]
 
@@ -25,6 +25,7 @@ _WORDS = {
         "waived": "WAIVED  ",
         "until": "until",
         "expired": "EXPIRED WAIVER",
+        "not_applicable": "NOT APPLICABLE",
     },
     "zh": {
         "compliant": "合规",
@@ -39,6 +40,7 @@ _WORDS = {
         "waived": "已豁免",
         "until": "至",
         "expired": "豁免已过期",
+        "not_applicable": "不适用",
     },
 }
 
@@ -97,6 +99,14 @@ def render_text(checked: Sequence[Checked], language: str = "en") -> str:
             out.append(_cite(u.citation, lang))
         for note in r.notes:
             out.append(f"  NOTE {note}")
+        # One block per scope: its rules share the reason and the words that name whom it binds.
+        by_scope: dict[str, list[NotApplicable]] = {}
+        for n in r.not_applicable:
+            by_scope.setdefault(n.scope, []).append(n)
+        for group in by_scope.values():
+            out.append(f"  {w['not_applicable']} {group[0].reason_in(lang)}")
+            out.extend(f"    {n.rule_id}" for n in group)
+            out.append(_cite(group[0].citation, lang))
         for d in r.undetermined:
             out.append(f"  {w['undetermined']} {d.rule_id}: {d.reason}")
             out.append(_cite(d.citation, lang))
