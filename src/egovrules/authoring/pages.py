@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from egovrules.engine.pack import Pack
 from egovrules.ir.describe import describe, describe_expr
+from egovrules.law.citation import show_quote
 from egovrules.packdata.vocabulary import Vocabulary
 from egovrules.subjects import SUBJECT_MODELS
 
@@ -86,7 +87,7 @@ def city_page(pack: Pack) -> str:
             )
             out.append(f"- {cited}:\n")
             for lang, text in c.quotes:
-                out.append(f"  - {lang}: 「{_cell(text)}」\n")
+                out.append(f"  - {lang}: {_cell(show_quote(text, source=c.is_source(lang)))}\n")
         out.append("\n")
     out.append("## Articles\n\n")
     for art in rs.articles:

@@ -97,6 +97,13 @@ class CitationView:
     """(language, whole article text)."""
     original_language: str
     """The language the regulation was published in as the pack has it (its source)."""
+    sources: tuple[str, ...] = ()
+    """Every language whose quote is a source text's own words (empty: only the original);
+    a quote in another language is the pack's translation."""
+
+    def is_source(self, language: str) -> bool:
+        """Whether the quote in ``language`` is a source's own words, not a translation."""
+        return language in (self.sources or (self.original_language,))
 
     @property
     def where(self) -> str:

@@ -80,6 +80,7 @@ def citation_view(pack: Pack, c: Citation) -> CitationView:
         quotes=c.quotes or ((c.language, c.quote),),
         article_texts=article.texts if article is not None else (),
         original_language=pack.ruleset.language,
+        sources=c.sources,
     )
 
 

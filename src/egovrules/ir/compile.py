@@ -493,6 +493,7 @@ class _Compiler:
             quotes=tuple(
                 (lang, text) for lang in self.pack.meta.languages if (text := cite.quote.get(lang))
             ),
+            sources=tuple(self.source_languages),
         )
 
     def _check_quote(self, cite: CitationModel, art: Article, path: tuple[Hashable, ...]) -> None:

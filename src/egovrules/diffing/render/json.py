@@ -125,6 +125,7 @@ def _citation(c: CitationView) -> dict[str, Any]:
         "quotes": dict(c.quotes),
         "article_texts": dict(c.article_texts),
         "original_language": c.original_language,
+        "translations": [lang for lang, _ in c.quotes if not c.is_source(lang)],
     }
 
 

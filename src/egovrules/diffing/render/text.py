@@ -24,6 +24,7 @@ from egovrules.diffing.render.words import (
     verdict_words,
     width,
 )
+from egovrules.law.citation import show_quote
 
 __all__ = ["WIDTH", "render_diff_text", "render_matrix_text", "wrap"]
 
@@ -78,7 +79,8 @@ def _quote_lines(c: CitationView, indent: str) -> list[str]:
         out.extend(wrap(f"「{original}」", indent, indent + " "))
     english = c.quote_in("en")
     if english and c.original_language != "en":
-        out.extend(wrap(f'"{english}"', indent, indent + " "))
+        shown = show_quote(english, source=c.is_source("en"))
+        out.extend(wrap(shown, indent, indent + " "))
     return out
 
 

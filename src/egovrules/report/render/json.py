@@ -33,6 +33,8 @@ def citation_to_dict(c: Citation) -> dict[str, Any]:
         "quote": c.quote,
         "quote_en": c.quote_en,
         "quotes": dict(c.quotes),
+        "source_languages": list(c.sources or (c.language,)),
+        "translations": [lang for lang, _ in c.quotes if not c.is_source(lang)],
     }
 
 

@@ -17,8 +17,8 @@ __all__ = ["render_junit"]
 
 
 def _cite(c: Citation) -> str:
-    text = f"{c}\n「{c.quote}」"
-    return text + (f'\n"{c.quote_en}"' if c.quote_en and c.language != "en" else "")
+    english = c.shown("en") if c.language != "en" else None
+    return f"{c}\n「{c.quote}」" + (f"\n{english}" if english else "")
 
 
 def render_junit(

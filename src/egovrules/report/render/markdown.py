@@ -49,8 +49,9 @@ def render_markdown(checked: Sequence[Checked], language: str = "en") -> str:
                 f"\n  <details><summary>{_cell(str(c))}</summary>\n\n"
                 f"  > {_cell(c.quote)}\n"
             )
-            if c.quote_en and c.language != "en":
-                out.append(f"  >\n  > {_cell(c.quote_en)}\n")
+            english = c.shown("en") if c.language != "en" else None
+            if english:
+                out.append(f"  >\n  > {_cell(english)}\n")
             out.append("\n  </details>\n")
         for w in r.expired_waivers:
             out.append(

@@ -46,16 +46,17 @@ _WORDS = {
 
 
 def _cite(c: Citation, language: str) -> str:
+    """The citation, its quote in the reader's language, then the source's own words (or, for
+    a reader of the source language, the English): a translation is marked, never in 「」."""
     w = _WORDS[language]
     lines = [f"    {w['law']}: {c}"]
-    quote = c.quote_in(language) or c.quote
-    lines.append(f"         「{quote}」")
-    other = c.quote if quote != c.quote else (c.quote_en if c.language != "en" else None)
+    first = language if c.quote_in(language) else c.language
+    lines.append(f"         {c.shown(first, language)}")
+    second = c.language if first != c.language else ("en" if c.language != "en" else None)
+    other = c.shown(second, language) if second else None
     if other:
         lines.extend(
-            textwrap.wrap(
-                f'"{other}"', 88, initial_indent="         ", subsequent_indent="          "
-            )
+            textwrap.wrap(other, 88, initial_indent="         ", subsequent_indent="          ")
         )
     return "\n".join(lines)
 

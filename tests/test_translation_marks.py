@@ -1,0 +1,110 @@
+"""What is shown as law is law: a quote in a source language (``meta.sources``) is the law's own
+words and is shown in 「」; a quote in any other language is the pack's translation and every
+output marks it as one (译文 / translation), never in 「」."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import egovrules
+from egovrules.authoring.pages import city_page
+from egovrules.cli import main
+from egovrules.diffing.render.html import render_diff_html
+from tests.conftest import ROOT
+
+HOHHOT = str(ROOT / "examples" / "hohhot" / "network-access-filed-not-approved.yaml")
+WUHAN = str(ROOT / "examples" / "wuhan" / "website-late-police-filing.yaml")
+TIANJIN = str(ROOT / "examples" / "tianjin" / "website-catalogue-not-on-portal.yaml")
+# Hohhot Art. 20: the pack's Chinese is its own translation of the English source.
+HOHHOT_ZH = "单独接入互联网的单位应当向市信息化主管部门提出申请，经批准后方可接入"
+HOHHOT_EN = "the unit that accesses the Internet alone should apply"
+# Wuhan 第十五条 ¶2: the English is a gloss of the Chinese text.
+WUHAN_ZH = "发布党和政府重要信息以及设立交互式栏目的网站"
+WUHAN_EN = "Websites that publish important Party and government information"
+
+
+def _run(capsys: pytest.CaptureFixture[str], city: str, path: str, *options: str) -> str:
+    main(["check", "--city", city, "--as-of", "2026-03-22", *options, path])
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("run", "marked", "translated", "source"),
+    [
+        # Hohhot in Chinese: the Chinese is 译文, the English source is in 「」.
+        (("hohhot", HOHHOT, "zh"), f"译文:“{HOHHOT_ZH}”", HOHHOT_ZH, HOHHOT_EN),
+        # Wuhan in English: the English gloss is a translation, the Chinese is in 「」.
+        (("wuhan", WUHAN, "en"), f"translation: “{WUHAN_EN}", WUHAN_EN, WUHAN_ZH),
+    ],
+)
+def test_text_marks_the_translation_and_quotes_the_source(
+    capsys: pytest.CaptureFixture[str],
+    run: tuple[str, str, str],
+    marked: str,
+    translated: str,
+    source: str,
+) -> None:
+    """``check --lang`` in the pack's translated language marks the quote in that language as
+    a translation and shows the source's own words in 「」."""
+    city, path, lang = run
+    out = _run(capsys, city, path, "--lang", lang)
+    assert marked in out
+    assert f"「{translated}" not in out
+    assert f"「{source}" in out
+
+
+@pytest.mark.parametrize(
+    ("city", "path", "sources", "translations"),
+    [
+        ("hohhot", HOHHOT, ["en"], ["zh"]),
+        ("wuhan", WUHAN, ["zh"], ["en"]),
+        ("tianjin", TIANJIN, ["en", "es"], ["zh"]),
+    ],
+)
+def test_json_says_which_quotes_are_translations(
+    capsys: pytest.CaptureFixture[str],
+    city: str,
+    path: str,
+    sources: list[str],
+    translations: list[str],
+) -> None:
+    """Each JSON citation lists its source languages and the languages that are translations."""
+    (report,) = json.loads(_run(capsys, city, path, "--format", "json"))["reports"]
+    citation = report["violations"][0]["citation"]
+    assert citation["source_languages"] == sources
+    assert sorted(citation["translations"]) == translations
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit", "markdown"])
+def test_ci_formats_mark_wuhans_english_as_a_translation(
+    capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """SARIF, JUnit and Markdown show the Chinese as the law and mark the English gloss."""
+    out = _run(capsys, "wuhan", WUHAN, "--format", fmt)
+    assert "translation: “" + WUHAN_EN in out
+    assert f"「{WUHAN_EN}" not in out and f'"{WUHAN_EN}' not in out
+
+
+def test_diff_marks_the_english_of_a_chinese_text(capsys: pytest.CaptureFixture[str]) -> None:
+    """The diff's text shows Wuhan's English quotes as translations, Hohhot's as the source."""
+    main(["diff", "wuhan", "hohhot", "--format", "text"])
+    out = capsys.readouterr().out
+    assert "translation: “" in out
+    assert "「the unit that accesses the Internet alone" in out
+
+
+def test_diff_html_marks_translated_quotes() -> None:
+    """In the HTML diff a translated quote is labelled (translation), a source quote is not."""
+    page = render_diff_html(egovrules.diff("wuhan", "hohhot"))
+    assert '<div class="quote translation" lang="zh">' in page
+    assert '<div class="quote translation" lang="en">' in page
+    assert "(translation): <q>" in page
+
+
+def test_city_page_marks_translations() -> None:
+    """docs/cities: Hohhot's Chinese quotes are marked as translations, its English is in 「」."""
+    page = city_page(egovrules.load_pack("hohhot"))
+    assert f"- zh: translation: “{HOHHOT_ZH}" in page
+    assert f"- en: 「{HOHHOT_EN}" in page
