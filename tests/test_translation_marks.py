@@ -4,6 +4,7 @@ output marks it as one (译文 / translation), never in 「」."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -108,3 +109,38 @@ def test_city_page_marks_translations() -> None:
     page = city_page(egovrules.load_pack("hohhot"))
     assert f"- zh: translation: “{HOHHOT_ZH}" in page
     assert f"- en: 「{HOHHOT_EN}" in page
+
+
+def test_tianjin_disclosure_rules_quote_the_words_that_bind() -> None:
+    """Tianjin Art. 14 ¶1's English chapeau says 'thinks should be disclosed voluntarily' (a
+    mistranslation of 应当主动公开): the nine disclosure rules quote the binding words instead
+    (Spanish source: 'debe divulgarse por iniciativa propia') and their message says why the
+    list binds."""
+    pack = egovrules.load_pack("tianjin")
+    rules = [r for r in pack.rules if r.id.startswith("tianjin.website.disclose_")]
+    assert len(rules) == 9
+    site = {"kind": "website", "id": "s", "owner_type": "municipal_department"}
+    report = pack.check(site, as_of=dt.date(2026, 3, 22))
+    messages = {v.rule_id: v for v in report.violations}
+    for rule in rules:
+        quotes = [text for c in rule.citations for _, text in c.quotes]
+        assert not any("voluntarily" in q for q in quotes), rule.id
+        assert "debe divulgarse por iniciativa propia" in quotes, rule.id
+        assert "must disclose on its own initiative" in messages[rule.id].message
+        assert "应当主动公开" in messages[rule.id].message_in("zh")
+
+
+def test_wuhan_preliminary_review_is_undergone_not_passed() -> None:
+    """Wuhan 第四条: 未经…初审 is 'has not undergone' the preliminary review, not 'has not
+    passed' it (the rule checks that the review took place, not its result)."""
+    rule = next(
+        r
+        for r in egovrules.load_pack("wuhan").rules
+        if r.id == "wuhan.project.preliminary_review_before_construction"
+    )
+    (cite,) = rule.citations
+    assert cite.is_source("zh") and not cite.is_source("en")
+    assert "未经市信息产业部门初审" in cite.quote
+    english = cite.quote_in("en") or ""
+    assert "has not undergone the preliminary review" in english
+    assert "passed" not in english
