@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from egovrules.engine.pack import Pack
 from egovrules.ir.describe import describe, describe_expr
 from egovrules.law.citation import show_quote
+from egovrules.law.verdict import severity_reason_in
 from egovrules.packdata.vocabulary import Vocabulary
 from egovrules.subjects import SUBJECT_MODELS
 
@@ -71,6 +72,9 @@ def city_page(pack: Pack) -> str:
             f"subject `{rule.subject}`, severity {rule.severity.value}, "
             f"confidence {rule.confidence}\n\n"
         )
+        why = severity_reason_in(rule.severity_reason, "en")
+        if why:
+            out.append(f"- Severity {rule.severity.value} (`{rule.severity_reason}`): {why}\n")
         out.append(f"- Applies when: {describe(rule.when)}\n")
         if rule.scope is not None:
             sc = rule.scope

@@ -66,6 +66,7 @@ def _finding(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> dict[str, An
         "citations": rule.citations,
         "actor": actor_of(rule, subject, as_of),
         "authority": rule.authority,
+        "severity_reason": rule.severity_reason,
     }
 
 

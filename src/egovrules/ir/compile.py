@@ -38,7 +38,7 @@ from egovrules.ir.nodes import (
     children,
 )
 from egovrules.law.citation import Citation
-from egovrules.law.verdict import Severity
+from egovrules.law.verdict import SEVERITY_REASONS, Severity
 from egovrules.packdata.model import (
     Article,
     CitationModel,
@@ -365,6 +365,13 @@ class _Compiler:
                 if rule.when is not None
                 else None
             )
+            if rule.severity != "error" and rule.severity_reason is None:
+                self.error(
+                    "E123",
+                    f"a {rule.severity} rule must say why it is not an error (severity_reason)",
+                    (*path, "severity"),
+                    "one of: " + ", ".join(SEVERITY_REASONS),
+                )
             scope = None
             if rule.scope is not None:
                 scope = self._scope(rule.scope, rule.subject, parser, (*path, "scope"))
@@ -425,6 +432,7 @@ class _Compiler:
                     citations=citations,
                     span=self.doc.span(path),
                     scope=scope,
+                    severity_reason=rule.severity_reason,
                 )
             )
         out.sort(key=_rule_order)

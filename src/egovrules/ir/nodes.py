@@ -337,6 +337,7 @@ class RuleIR:
     citations: tuple[Citation, ...]
     span: Span
     scope: ScopeIR | None = None
+    severity_reason: str | None = None
 
     @property
     def own_when(self) -> Cond | None:

@@ -41,6 +41,9 @@ Unit = Literal[
     "text",
 ]
 Severity = Literal["error", "warning", "advisory"]
+SeverityReason = Literal[
+    "binds_authority", "in_principle", "vague_criteria", "translation_uncertain", "low_confidence"
+]
 SubjectKind = Literal["project", "website", "network", "department"]
 
 _ID = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
@@ -154,6 +157,7 @@ class RuleModel(_Strict):
     concept: str = Field(pattern=_ID)
     subject: SubjectKind
     severity: Severity
+    severity_reason: SeverityReason | None = None
     confidence: Literal["high", "med", "low"] = "high"
     title: Localized | None = None
     dated_by: str | None = None

@@ -244,6 +244,8 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "concept": "The shared concept (rules/vocabulary/concepts.yaml), so packs diff by concept.",
         "subject": "The subject kind the rule judges.",
         "severity": "error | warning | advisory (low-confidence duties).",
+        "severity_reason": "Why a warning or advisory rule is not an error (required for them): "
+        "binds_authority | in_principle | vague_criteria | translation_uncertain | low_confidence.",
         "confidence": "How directly the text supports the check.",
         "dated_by": "A date path: the date that matters, whose law and parameters apply.",
         "actor": "A field path naming the unit that must act.",

@@ -38,6 +38,9 @@ class Violation:
     citations: tuple[Citation, ...]
     actor: str | None = None
     authority: tuple[tuple[str, str], ...] = ()
+    severity_reason: str | None = None
+    """Why the rule is a warning or an advisory, not an error (a key of
+    ``law.verdict.SEVERITY_REASONS``); None for an error."""
 
     def message_in(self, language: str) -> str:
         """The message in ``language``, or in English when the pack has none in it."""
@@ -63,6 +66,7 @@ class Upcoming:
     citations: tuple[Citation, ...]
     actor: str | None = None
     authority: tuple[tuple[str, str], ...] = ()
+    severity_reason: str | None = None
 
     def message_in(self, language: str) -> str:
         """The message in ``language``, or in English when the pack has none in it."""

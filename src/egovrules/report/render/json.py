@@ -12,6 +12,7 @@ from typing import Any
 
 from egovrules._version import __version__
 from egovrules.law.citation import Citation
+from egovrules.law.verdict import severity_reason_in
 from egovrules.report.model import Checked, NotApplicable, Undetermined, Upcoming, Violation
 from egovrules.source.span import Span
 from egovrules.subjects.base import Waiver
@@ -65,6 +66,14 @@ def _finding(
     if not isinstance(v, Undetermined):
         out["actor"] = v.actor
         out["authority"] = dict(v.authority) or None
+        out["severity_reason"] = (
+            None
+            if v.severity_reason is None
+            else {
+                "kind": v.severity_reason,
+                "text": severity_reason_in(v.severity_reason, language),
+            }
+        )
     out["location"] = _span(checked.location(v.rule_id))
     out["citation"] = citation_to_dict(v.citation)
     out["citations"] = [citation_to_dict(c) for c in v.citations]

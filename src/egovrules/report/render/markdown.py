@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from egovrules.law.verdict import severity_reason_in
 from egovrules.report.model import Checked
 
 __all__ = ["render_markdown"]
@@ -44,9 +45,11 @@ def render_markdown(checked: Sequence[Checked], language: str = "en") -> str:
         out.append(f"\n### `{_cell(r.subject_id)}`\n\n")
         for v in r.violations:
             c = v.citation
+            why = severity_reason_in(v.severity_reason, language)
             out.append(
                 f"- **{v.severity.value}** `{v.rule_id}`: {_cell(v.message_in(language))}"
-                f"\n  <details><summary>{_cell(str(c))}</summary>\n\n"
+                + (f" *({_cell(why)})*" if why else "")
+                + f"\n  <details><summary>{_cell(str(c))}</summary>\n\n"
                 f"  > {_cell(c.quote)}\n"
             )
             english = c.shown("en") if c.language != "en" else None

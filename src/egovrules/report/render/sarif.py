@@ -13,7 +13,7 @@ from typing import Any
 from egovrules._version import __version__
 from egovrules.ir.nodes import RuleIR
 from egovrules.law.citation import Citation
-from egovrules.law.verdict import Severity
+from egovrules.law.verdict import Severity, severity_reason_in
 from egovrules.report.model import Checked, Violation
 from egovrules.source.span import Span
 
@@ -54,6 +54,7 @@ def _rule(rule: RuleIR) -> dict[str, Any]:
             "concept": rule.concept,
             "subject": rule.subject,
             "confidence": rule.confidence,
+            "severityReason": severity_reason_in(rule.severity_reason, "en"),
             "city": primary.city,
             "article": primary.article,
             "tags": sorted({"compliance", rule.subject, rule.concept.split(".")[0]}),

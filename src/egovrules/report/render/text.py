@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Sequence
 
 from egovrules.law.citation import Citation
+from egovrules.law.verdict import severity_reason_in
 from egovrules.report.model import Checked, NotApplicable
 
 __all__ = ["render_text"]
@@ -79,6 +80,9 @@ def render_text(checked: Sequence[Checked], language: str = "en") -> str:
             loc = item.location(v.rule_id)
             at = f"  ({loc.file}:{loc.line})" if loc else ""
             out.append(f"  {v.severity.value.upper():8} {v.rule_id}{at}")
+            why = severity_reason_in(v.severity_reason, lang)
+            if why:
+                out.append(f"    ({why})")
             out.append(f"    {v.message_in(lang)}")
             out.append(_cite(v.citation, lang))
         for v, waiver in r.waived:
