@@ -144,3 +144,17 @@ def test_wuhan_preliminary_review_is_undergone_not_passed() -> None:
     english = cite.quote_in("en") or ""
     assert "has not undergone the preliminary review" in english
     assert "passed" not in english
+
+
+def test_explain_quotes_the_source_marks_the_translation_and_says_whom_the_rule_binds(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``egovrules explain`` shows Wuhan 第九条 in 「」, its English marked as a translation, and
+    the scope: 政府各部门, with the words of 第九条 that name them."""
+    rule = "wuhan.website.portal_column_and_link"
+    main(["explain", "--city", "wuhan", "--as-of", "2026-03-22", WUHAN, rule])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "  「应当在其网站设立专门栏目,并与市人民政府公众门户网站链接」"
+    assert lines[2].startswith("  translation: “shall set up a special column")
+    assert lines[3].startswith("  binds: government departments")
+    assert "(以下称政府各部门)」" in lines[3]
