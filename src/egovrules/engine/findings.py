@@ -85,21 +85,24 @@ def undetermined(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Undeterm
 def scope_findings(
     rules: tuple[RuleIR, ...], subject: SubjectBase, as_of: dt.date
 ) -> tuple[tuple[NotApplicable, ...], tuple[str, ...]]:
-    """What the scopes of ``rules`` (those not applied, by rule) say of ``subject``: each rule
+    """What the scopes of ``rules`` (the scoped rules in force) say of ``subject``: each rule
     whose article does not bind the subject, with the words that name whom it binds; and, for
     each scope whose field the subject leaves empty, a note that its rules were applied on the
     presumption that the subject is inside it (so that no verdict rests on an unstated fact)."""
     excluded: list[NotApplicable] = []
     presumed: dict[str, tuple[ScopeIR, int]] = {}
+    values: dict[str, Any] = {}  # one reading of a scope's field for all its rules
     for rule in rules:
         scope = rule.scope
         if scope is None:
             continue
-        value = eval_expr(scope.field, (subject,), as_of)
-        field = ".".join(scope.field.path)
+        if scope.name not in values:
+            values[scope.name] = eval_expr(scope.field, (subject,), as_of)
+        value = values[scope.name]
         if value is None:
             presumed[scope.name] = (scope, presumed.get(scope.name, (scope, 0))[1] + 1)
         elif value not in scope.values:
+            field = ".".join(scope.field.path)
             excluded.append(
                 NotApplicable(
                     rule_id=rule.id,

@@ -101,6 +101,10 @@ class Pack:
         self._backend = PythonBackend(ruleset)
         self._rules = {k: rules_for(ruleset, k) for k in SUBJECT_MODELS}
         self._rule_ids = {k: tuple(r.id for r in rs) for k, rs in self._rules.items()}
+        self._scoped = {
+            k: tuple((i, r) for i, r in enumerate(rs) if r.scope is not None)
+            for k, rs in self._rules.items()
+        }
         self._model = model
         self._document = document
 
@@ -167,11 +171,10 @@ class Pack:
                 elif code == Outcome.UNDETERMINED:
                     undetermined.append(findings.undetermined(rule, subject, when))
         standing, waived, expired = apply_waivers(violations, subject.waivers, when)
-        in_force = (
-            r for r, c in zip(self._rules[kind], codes, strict=True) if c != Outcome.NOT_IN_FORCE
-        )
         excluded, presumed = scope_findings(
-            tuple(r for r in in_force if r.scope is not None), subject, when
+            tuple(r for i, r in self._scoped[kind] if codes[i] != Outcome.NOT_IN_FORCE),
+            subject,
+            when,
         )
         return Report(
             subject_id=subject.id,
