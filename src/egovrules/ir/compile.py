@@ -368,7 +368,8 @@ class _Compiler:
             if rule.severity != "error" and rule.severity_reason is None:
                 self.error(
                     "E123",
-                    f"a {rule.severity} rule must say why it is not an error (severity_reason)",
+                    f"{'an' if rule.severity == 'advisory' else 'a'} {rule.severity} rule must "
+                    "say why it is not an error (severity_reason)",
                     (*path, "severity"),
                     "one of: " + ", ".join(SEVERITY_REASONS),
                 )
