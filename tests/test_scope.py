@@ -112,6 +112,21 @@ def test_text_says_why_a_rule_was_not_applied(
     assert "第九条" in block and quote in block
 
 
+def test_only_keeps_the_not_applicable_rules_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--only`` narrows the not-applicable list like every other list of the report."""
+    path = _site(tmp_path, "health")
+    args = ["check", "--city", "wuhan", "--as-of", "2026-03-22", "--format", "json"]
+    main([*args, "--only", "wuhan.website.complaint_*", str(path)])
+    (report,) = json.loads(capsys.readouterr().out)["reports"]
+    assert {n["rule_id"] for n in report["not_applicable"]} == {
+        "wuhan.website.complaint_column",
+        "wuhan.website.complaint_handler",
+        "wuhan.website.complaint_norms_time_limits",
+    }
+
+
 def test_network_and_department_scopes(tmp_path: Path) -> None:
     """第二十条 binds 政府各部门 on the platform; 第二十一条 ¶1 binds 政府各部门 too: a unit and a
     body of type other owe neither, a district government owes both."""
