@@ -127,6 +127,17 @@ def test_only_keeps_the_not_applicable_rules_asked_for(
     }
 
 
+def test_markdown_lists_the_rules_out_of_scope(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The pull-request comment says which rules were not applied and why, in one line."""
+    path = _site(tmp_path, "health")
+    main(["check", "--city", "wuhan", "--as-of", "2026-03-22", "--format", "markdown", str(path)])
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if "not applicable" in x]
+    assert line.startswith("- not applicable (23): owner_type is health: Wuhan 第九条")
+    assert "`wuhan.website.complaint_column`" in line
+
+
 def test_network_and_department_scopes(tmp_path: Path) -> None:
     """第二十条 binds 政府各部门 on the platform; 第二十一条 ¶1 binds 政府各部门 too: a unit and a
     body of type other owe neither, a district government owes both."""

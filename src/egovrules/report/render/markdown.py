@@ -40,7 +40,7 @@ def render_markdown(checked: Sequence[Checked], language: str = "en") -> str:
         )
     for item in checked:
         r = item.report
-        if not (r.violations or r.expired_waivers or r.upcoming):
+        if not (r.violations or r.expired_waivers or r.upcoming or r.not_applicable):
             continue
         out.append(f"\n### `{_cell(r.subject_id)}`\n\n")
         for v in r.violations:
@@ -66,4 +66,9 @@ def render_markdown(checked: Sequence[Checked], language: str = "en") -> str:
                 f"- upcoming `{u.rule_id}`: due {u.due.isoformat()} "
                 f"({u.days_left} day(s) left) — {_cell(u.message_in(language))}\n"
             )
+        reasons: dict[str, list[str]] = {}  # one line per scope: its reason, then its rules
+        for n in r.not_applicable:
+            reasons.setdefault(n.reason_in(language), []).append(f"`{n.rule_id}`")
+        for reason, ids in reasons.items():
+            out.append(f"- not applicable ({len(ids)}): {_cell(reason)} — {', '.join(ids)}\n")
     return "".join(out)
