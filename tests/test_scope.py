@@ -164,3 +164,17 @@ def _data(path: Path) -> dict[str, object]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
+
+
+def test_diff_compares_obligations_on_a_body_both_texts_bind() -> None:
+    """Wuhan 第十三条 and Hohhot Art. 14 ask the same complaint column of their departments; the
+    texts name different bodies (Hohhot's counties, Wuhan's 政府各部门): the verdict compares
+    the duty itself, and a scope aspect and each rule's ``binds`` say whom each text binds."""
+    d = egovrules.diff("wuhan", "hohhot", witnesses=False)
+    c = d.concept("website.complaint_column")
+    assert c.verdict is not None and c.verdict.value == "same"
+    (scope,) = [a for a in c.aspects if a.name == "scope"]
+    assert "第九条" in scope.a and "第十二条" in scope.b
+    assert c.rules_a[0].binds is not None and c.rules_a[0].binds.startswith(
+        "government departments"
+    )

@@ -156,6 +156,9 @@ class RuleView:
     """(authority id, its English name) the rule names: approvers, recipients, organisers."""
     citations: tuple[CitationView, ...]
     in_force_from: dt.date | None
+    binds: str | None = None
+    """Whom the rule's article binds (its scope, with the citation that names the bodies);
+    ``None`` when the article binds any subject of its kind."""
 
 
 @dataclass(frozen=True, slots=True)

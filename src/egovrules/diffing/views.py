@@ -220,4 +220,7 @@ def rule_view(pack: Pack, rule: RuleIR) -> RuleView:
         approvers=tuple(dict.fromkeys(approvers)),
         citations=tuple(citation_view(pack, c) for c in rule.citations),
         in_force_from=rule.in_force_from,
+        binds=None
+        if rule.scope is None
+        else f"{rule.scope.label_in('en')} ({rule.scope.citation})",
     )

@@ -252,6 +252,8 @@ def _rule(r: RuleView) -> str:
     if r.title:
         out.append(f'<div class="rule-title">{_e(r.title)}</div>')
     out.append("<dl>")
+    if r.binds:
+        out.append(f"<dt>binds</dt><dd>{_e(r.binds)}</dd>")
     if r.applies_when != "always":
         out.append(f"<dt>when</dt><dd>{_e(r.applies_when)}</dd>")
     out.append(f"<dt>requires</dt><dd>{_e(r.requires)}</dd>")

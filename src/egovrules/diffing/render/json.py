@@ -147,6 +147,7 @@ def _rule(r: RuleView) -> dict[str, Any]:
         "severity": r.severity,
         "confidence": r.confidence,
         "title": r.title,
+        "binds": r.binds,
         "applies_when": r.applies_when,
         "requires": r.requires,
         "deadline": r.deadline,

@@ -96,6 +96,8 @@ def _rule_lines(label: str, rules: Iterable[RuleView], pad: int) -> list[str]:
         out.extend(wrap(f"{r.id} ({r.severity})", first, blank))
         if r.title:
             out.extend(wrap(r.title, blank + "  ", blank + "  "))
+        if r.binds:
+            out.extend(wrap(f"binds: {r.binds}", blank + "  ", blank + "    "))
         if r.applies_when != "always":
             out.extend(wrap(f"when: {r.applies_when}", blank + "  ", blank + "    "))
         out.extend(wrap(f"requires: {r.requires}", blank + "  ", blank + "    "))
