@@ -158,3 +158,13 @@ def test_explain_quotes_the_source_marks_the_translation_and_says_whom_the_rule_
     assert lines[2].startswith("  translation: “shall set up a special column")
     assert lines[3].startswith("  binds: government departments")
     assert "(以下称政府各部门)」" in lines[3]
+
+
+@pytest.mark.parametrize(("city", "translated"), [("wuhan", True), ("hohhot", False)])
+def test_audit_rows_say_whether_the_english_is_a_translation(city: str, translated: bool) -> None:
+    """The audit's violation table marks Wuhan's English quote as a translation (its source is
+    Chinese) and Hohhot's as the source's words."""
+    site = {"kind": "website", "id": "w", "owner_type": "municipal_department"}
+    rows = egovrules.audit(city, [site], as_of=dt.date(2026, 3, 22)).to_pylist()
+    assert rows
+    assert {r["quote_en_translated"] for r in rows} == {translated}
