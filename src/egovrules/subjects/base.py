@@ -92,7 +92,9 @@ BODY_TYPES: tuple[str, ...] = get_args(BodyType)
 class Record(BaseModel):
     """A nested record of a subject: strict keys, immutable once validated."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True, defer_build=True
+    )
 
 
 class Waiver(Record):
