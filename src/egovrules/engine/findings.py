@@ -29,6 +29,7 @@ __all__ = [
     "format_value",
     "render_messages",
     "scope_findings",
+    "scopes_hold",
     "undetermined",
     "upcoming",
     "violation",
@@ -80,6 +81,16 @@ def undetermined(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Undeterm
         citation=rule.citations[0],
         citations=rule.citations,
     )
+
+
+def scopes_hold(scopes: tuple[ScopeIR, ...], subject: SubjectBase, as_of: dt.date) -> bool:
+    """Whether ``subject`` states a standing inside every one of ``scopes``: then no rule is
+    excluded and nothing is presumed, and the scopes add nothing to its report."""
+    for scope in scopes:
+        value = eval_expr(scope.field, (subject,), as_of)
+        if value is None or value not in scope.values:
+            return False
+    return True
 
 
 def scope_findings(

@@ -21,7 +21,7 @@ from egovrules.backends.base import rules_for
 from egovrules.backends.python import PythonBackend
 from egovrules.engine import findings
 from egovrules.engine.cache import cache_dir, entry_key, read_entry, write_entry
-from egovrules.engine.findings import apply_waivers, scope_findings, violation
+from egovrules.engine.findings import apply_waivers, scope_findings, scopes_hold, violation
 from egovrules.ir.nodes import RuleIR, RuleSet
 from egovrules.law.verdict import Outcome
 from egovrules.packdata.bundled import available_packs, bundled_dir
@@ -167,10 +167,15 @@ class Pack:
         self._by_class: dict[type[Any], tuple[ReportHead, Evaluate]] = {
             SUBJECT_MODELS[k]: entry for k, entry in self._kinds.items()
         }
-        # Per kind: its rules that name a scope, by index (their findings need no violation).
+        # Per kind: its rules that name a scope, by index, and the scopes they name (a subject
+        # outside one, or silent on it, has findings without any violation).
         self._scoped = {
             k: tuple((i, r) for i, r in enumerate(rs) if r.scope is not None)
             for k, rs in self._rules.items()
+        }
+        self._scopes = {
+            k: tuple({r.scope.name: r.scope for _, r in scoped if r.scope}.values())
+            for k, scoped in self._scoped.items()
         }
         self._model = model
         self._document = document
@@ -259,7 +264,7 @@ class Pack:
         if (
             _FINDING_CODES.isdisjoint(codes)
             and not subject.waivers
-            and not self._scoped[head.subject_kind]
+            and scopes_hold(self._scopes[head.subject_kind], subject, as_of)
         ):
             return _deferred(head, subject, as_of, codes, NO_FINDINGS)
         return _deferred(head, subject, as_of, codes, None)
