@@ -42,6 +42,7 @@ from egovrules.packdata.model import (
     RuleModel,
     TestsModel,
 )
+from egovrules.packdata.places import paragraphs
 from egovrules.source.document import Document, strings_in, validation_diagnostics
 from egovrules.source.errors import Diagnostic, PackError
 from egovrules.subjects import SUBJECT_MODELS
@@ -464,13 +465,15 @@ class _Compiler:
                 )
         text = art.text.get(self.language) or ""
         if cite.paragraph is not None:
-            paragraphs = text.splitlines()
-            if cite.paragraph > len(paragraphs):
+            count = len(paragraphs(text))
+            if cite.paragraph > count:
                 self.error(
                     "E106",
-                    f"article {art.number} has {len(paragraphs)} line(s); "
+                    f"article {art.number} has {count} paragraph(s); "
                     f"there is no paragraph {cite.paragraph}",
                     (*path, "paragraph"),
+                    "a line opening with an item mark such as (一) is an item of the "
+                    "paragraph before it, not a paragraph",
                 )
 
     def _message(
