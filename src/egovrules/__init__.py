@@ -29,12 +29,21 @@ from typing import Any
 from egovrules._version import __version__
 from egovrules.diffing import Matrix, PackDiff, diff, matrix
 from egovrules.engine.pack import Pack, load_pack
+from egovrules.law.calendar import WorkCalendar
 from egovrules.law.citation import Citation
+from egovrules.law.notice import load_calendar
 from egovrules.law.verdict import Outcome, Severity
 from egovrules.monitoring.monitor import Monitor
 from egovrules.packdata.bundled import available_packs
 from egovrules.report.model import Report, Upcoming, Violation
-from egovrules.source.errors import EgovrulesError, InputError, PackError, SubjectError, UsageError
+from egovrules.source.errors import (
+    CalendarError,
+    EgovrulesError,
+    InputError,
+    PackError,
+    SubjectError,
+    UsageError,
+)
 from egovrules.subjects import Department, NetworkRequest, Project, Website, parse_subject
 
 
@@ -48,6 +57,7 @@ def audit(pack: Pack | str, source: Any, **options: Any) -> Any:
 
 
 __all__ = [
+    "CalendarError",
     "Citation",
     "Department",
     "EgovrulesError",
@@ -67,10 +77,12 @@ __all__ = [
     "UsageError",
     "Violation",
     "Website",
+    "WorkCalendar",
     "__version__",
     "audit",
     "available_packs",
     "diff",
+    "load_calendar",
     "load_pack",
     "matrix",
     "parse_subject",

@@ -19,9 +19,10 @@ from pydantic import ValidationError
 from egovrules.backends.base import rules_for
 from egovrules.backends.python import PythonBackend
 from egovrules.engine import findings
-from egovrules.engine.findings import apply_waivers, violation
+from egovrules.engine.findings import apply_waivers, counts_working_days, violation
 from egovrules.ir.compile import compile_document, validate_document
 from egovrules.ir.nodes import RuleIR, RuleSet
+from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.verdict import Outcome
 from egovrules.packdata.bundled import available_packs, bundled_dir
 from egovrules.packdata.model import PackModel, TestsModel
@@ -50,27 +51,37 @@ def today_in_china() -> dt.date:
     return dt.datetime.now(_SHANGHAI).date()
 
 
-def load_pack(name_or_path: str | Path, *, weekday_fallback: bool = False) -> Pack:
+def load_pack(
+    name_or_path: str | Path,
+    *,
+    weekday_fallback: bool = False,
+    calendar: WorkCalendar = CHINA,
+) -> Pack:
     """Load a bundled pack by id (``"wuhan"``) or a pack file by path, compiled and ready.
 
     ``weekday_fallback=True`` opts into counting working days Monday to Friday in years the
-    Chinese holiday calendar does not cover; by default such rules are ``undetermined``.
+    Chinese holiday calendar does not cover; by default such rules are ``undetermined``
+    unless the answer does not depend on the unknown days. ``calendar`` is the working-day
+    calendar to count on: ``egovrules.load_calendar([notice files])`` adds the State
+    Council's notices for years the package does not cover yet (``Pack.check`` takes one too).
 
     Raises ``PackError`` (with every positioned diagnostic) for a bad pack and ``UsageError``
     for an unknown id.
     """
     text = str(name_or_path)
     if isinstance(name_or_path, str) and text in available_packs():
-        return load_bundled_pack(text, weekday_fallback=weekday_fallback)
+        return load_bundled_pack(text, weekday_fallback=weekday_fallback, calendar=calendar)
     path = Path(text)
     if not (path.suffix in (".yaml", ".yml") or path.exists()):
         raise UsageError(
             f"no bundled pack {text!r}; available: {', '.join(available_packs()) or 'none'}"
         )
-    return _load_file(path, weekday_fallback)
+    return _load_file(path, weekday_fallback, calendar)
 
 
-def load_bundled_pack(pack_id: str, *, weekday_fallback: bool = False) -> Pack:
+def load_bundled_pack(
+    pack_id: str, *, weekday_fallback: bool = False, calendar: WorkCalendar = CHINA
+) -> Pack:
     """Load a bundled pack by id only: never a file, whatever ``pack_id`` holds. What a
     subject names (its ``city``) is loaded this way, so that no input chooses its own law.
 
@@ -79,16 +90,17 @@ def load_bundled_pack(pack_id: str, *, weekday_fallback: bool = False) -> Pack:
         raise UsageError(
             f"no bundled pack {pack_id!r}; available: {', '.join(available_packs()) or 'none'}"
         )
-    return _load_file(bundled_dir() / f"{pack_id}.yaml", weekday_fallback)
+    return _load_file(bundled_dir() / f"{pack_id}.yaml", weekday_fallback, calendar)
 
 
-def _load_file(path: Path, weekday_fallback: bool) -> Pack:
+def _load_file(path: Path, weekday_fallback: bool, calendar: WorkCalendar) -> Pack:
     try:
         doc = read_document(path)
     except DocumentError as exc:
         raise PackError(exc.diagnostics, exc.text) from None
     model = validate_document(doc)
-    return Pack(compile_document(doc, model, weekday_fallback=weekday_fallback), model, doc)
+    ruleset = compile_document(doc, model, weekday_fallback=weekday_fallback, calendar=calendar)
+    return Pack(ruleset, model, doc)
 
 
 class Pack:
@@ -103,6 +115,33 @@ class Pack:
         self._rule_ids = {k: tuple(r.id for r in rs) for k, rs in self._rules.items()}
         self._model = model
         self._document = document
+        self._calendar_rules = {
+            k: tuple(i for i, r in enumerate(rs) if counts_working_days(r))
+            for k, rs in self._rules.items()
+        }
+        self._with_calendar: dict[WorkCalendar, Pack] = {}
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar the pack counts on."""
+        return self.ruleset.calendar
+
+    def using(self, calendar: WorkCalendar) -> Pack:
+        """This pack counting working days on ``calendar`` (compiled once per calendar)."""
+        if calendar == self.ruleset.calendar:
+            return self
+        pack = self._with_calendar.get(calendar)
+        if pack is None:
+            if self._document is None or self._model is None:
+                raise UsageError("a pack built from IR alone cannot change its calendar")
+            ruleset = compile_document(
+                self._document,
+                self._model,
+                weekday_fallback=self.ruleset.weekday_fallback,
+                calendar=calendar,
+            )
+            pack = self._with_calendar[calendar] = Pack(ruleset, self._model, self._document)
+        return pack
 
     @property
     def id(self) -> str:
@@ -143,13 +182,20 @@ class Pack:
         return _monitor_factory[0](self, state)
 
     def check(
-        self, subject: SubjectBase | Mapping[str, Any], as_of: dt.date | None = None
+        self,
+        subject: SubjectBase | Mapping[str, Any],
+        as_of: dt.date | None = None,
+        *,
+        calendar: WorkCalendar | None = None,
     ) -> Report:
         """Evaluate every rule of the subject's kind; return the ``Report``.
 
         ``subject`` is a subject model, or raw data validated here (``SubjectError`` when it is
-        not valid). ``as_of`` defaults to today in Asia/Shanghai.
+        not valid). ``as_of`` defaults to today in Asia/Shanghai. ``calendar`` counts working
+        days on another calendar than the pack's (``egovrules.load_calendar``).
         """
+        if calendar is not None and calendar != self.ruleset.calendar:
+            return self.using(calendar).check(subject, as_of)
         if not isinstance(subject, SubjectBase):
             subject = _validate(subject)
         when = as_of if as_of is not None else today_in_china()
@@ -178,12 +224,26 @@ class Pack:
             violations=standing,
             upcoming=tuple(upcoming),
             undetermined=tuple(undetermined),
-            notes=self._notes(codes),
+            notes=self._notes(codes) + self._calendar_notes(kind, subject, when, codes),
             rule_ids=self._rule_ids[kind],
             codes=codes,
             waived=waived,
             expired_waivers=expired,
         )
+
+    def _calendar_notes(
+        self, kind: str, subject: SubjectBase, when: dt.date, codes: tuple[int, ...]
+    ) -> tuple[str, ...]:
+        """Which calendar decided each working-day deadline that reached past the package's
+        years: a supplied notice, or the working days known alone."""
+        rules = self._rules[kind]
+        out = []
+        for i in self._calendar_rules[kind]:
+            if codes[i] in (Outcome.SATISFIED, Outcome.VIOLATED, Outcome.PENDING):
+                note = findings.calendar_note(rules[i], subject, when)
+                if note is not None:
+                    out.append(note)
+        return tuple(out)
 
     def _notes(self, codes: tuple[int, ...]) -> tuple[str, ...]:
         """Why rules were not applied, when the pack was not yet in force."""

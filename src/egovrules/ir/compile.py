@@ -31,6 +31,7 @@ from egovrules.ir.nodes import (
     RuleSet,
     children,
 )
+from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import Severity
 from egovrules.packdata.model import (
@@ -170,16 +171,22 @@ class _Invalid:
 
 
 def compile_document(
-    doc: Document, model: PackModel | None = None, *, weekday_fallback: bool = False
+    doc: Document,
+    model: PackModel | None = None,
+    *,
+    weekday_fallback: bool = False,
+    calendar: WorkCalendar = CHINA,
 ) -> RuleSet:
     """Compile a validated pack document into its IR; raise ``PackError`` on any error.
 
     ``weekday_fallback`` makes working-day counts in years the holiday calendar does not cover
-    count Monday to Friday instead of being undetermined (documented opt-in).
+    count Monday to Friday instead of being undetermined (documented opt-in). ``calendar``
+    is the working-day calendar the counts use (with any supplied State Council notices).
     """
     pack = model if model is not None else validate_document(doc)
     compiler = _Compiler(doc, pack)
     compiler.weekday_fallback = weekday_fallback
+    compiler.calendar = calendar
     return compiler.run()
 
 
@@ -194,6 +201,7 @@ class _Compiler:
         self.articles: dict[int, Article] = {}
         self.invalid = _Invalid()
         self.weekday_fallback = False
+        self.calendar = CHINA
 
     def error(
         self, code: str, message: str, path: tuple[Hashable, ...], hint: str | None = None
@@ -205,7 +213,9 @@ class _Compiler:
         parameters = self._parameters()
         known: dict[str, Expr] = {p.name: p for p in parameters}
         known.update({name: unknown_expr() for name in self.invalid.parameters})
-        parser = ConditionParser(self.doc, known, weekday_fallback=self.weekday_fallback)
+        parser = ConditionParser(
+            self.doc, known, weekday_fallback=self.weekday_fallback, calendar=self.calendar
+        )
         rules = self._rules(parser)
         self.diagnostics.extend(parser.diagnostics)
         if self.diagnostics:
@@ -221,6 +231,8 @@ class _Compiler:
             articles=articles,
             parameters=parameters,
             rules=rules,
+            calendar=self.calendar,
+            weekday_fallback=self.weekday_fallback,
         )
 
     # -- articles and parameters -------------------------------------------------------------
