@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> ExitCode:
         raise UsageError(f"--checkpoint-every must be at least 1, not {args.checkpoint_every}")
     if args.checkpoint is not None:
         _check_checkpoint_path(args.file, args.checkpoint)
-    pack = load_pack(args.city, calendar=calendar_of(args))
+    pack = load_pack(args.city).using(calendar_of(args))
     with _open(args.file) as stream:
         regular = _is_regular_file(stream)
         if args.checkpoint is not None and not regular:
