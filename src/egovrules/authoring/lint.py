@@ -131,11 +131,13 @@ def lint_pack(pack: Pack, sources: Path | None = None) -> list[Diagnostic]:
                         "a quote must be the law's own words",
                     )
                     continue
-                place = cited_place(text, cite.paragraph, cite.item) if text else None
+                if not text:
+                    continue  # this source lacks the article: the file is all there is to check
+                place = cited_place(text, cite.paragraph, cite.item)
                 if place is not None and words in normalize(place, lang):
                     continue
                 cited = _place_name(cite.article, cite.paragraph, cite.item)
-                found = places_of(text, quote, lang) if text else []
+                found = places_of(text, quote, lang)
                 at(
                     (*cpath, "quote", lang),
                     "L003",
