@@ -206,6 +206,27 @@ def test_the_cli_takes_the_notice_and_cites_it(tmp_path: Path) -> None:
     assert APPROVAL in text and "国务院办公厅关于2027年部分节假日安排的通知" in text
 
 
+def test_the_audit_takes_the_notice(tmp_path: Path) -> None:
+    """``audit --holidays FILE``: replies on 2027-01-05 and 01-06 to a receipt of 2026-12-24
+    are both undetermined in SQL without the notice; with it, 01-05 (the seventh working day)
+    is in time and 01-06 late, as in Python."""
+    table = tmp_path / "replies.jsonl"
+    table.write_text(
+        "".join(
+            json.dumps(_project("2026-12-24", d, d), default=str) + "\n"
+            for d in ("2027-01-05", "2027-01-06")
+        )
+    )
+    common = ["audit", "--city", "shantou", "--as-of", "2027-03-01", "--quiet"]
+    without = _run(*common, str(table))
+    assert without.returncode == 0, without.stderr
+    assert "0 violation(s) in 0 subject(s); 0 waived, 0 pending, 4 undetermined" in without.stdout
+    out = tmp_path / "violations.jsonl"
+    late = _run(*common, "--holidays", str(NOTICE_2027), "--out", str(out), str(table))
+    assert late.returncode == 1, late.stderr
+    assert "2 violation(s) in 1 subject(s); 0 waived, 0 pending, 0 undetermined" in late.stdout
+
+
 def test_a_malformed_notice_is_refused_with_positions_and_exit_2() -> None:
     """A range that runs backwards, a day outside the notice's year, a weekday given as a
     make-up workday, a day both off and worked: each at its line and column, exit 2, no
