@@ -106,7 +106,16 @@ def test_a_running_deadline_whose_last_day_is_unknown_stays_undetermined() -> No
     days), but its last day, which a running deadline is reported with, is not known."""
     report = egovrules.load_pack("shantou").check(_project("2026-12-24", None), D(2027, 1, 1))
     assert _verdict(report) == "undetermined"
-    assert "2027" in next(u.reason for u in report.undetermined if u.rule_id == APPROVAL)
+    reason = next(u.reason for u in report.undetermined if u.rule_id == APPROVAL)
+    assert reason.startswith("working days of 2027 are not known")
+    assert reason.endswith(
+        "the deadline still runs on 2027-01-01 (not late); its last day is at the earliest "
+        "2027-01-02"
+    )
+    # two months on, with no reply, it is late or still running depending on 2027's notice
+    report = egovrules.load_pack("shantou").check(_project("2026-12-24", None), AS_OF)
+    reason = next(u.reason for u in report.undetermined if u.rule_id == APPROVAL)
+    assert "no act by 2027-03-01: late or still running depending on them" in reason
 
 
 @pytest.mark.parametrize(

@@ -277,7 +277,21 @@ def _bounded_facts(
         return DeadlineFacts(None, elapsed, None, Outcome.VIOLATED, bounded=True)
     if done is not None and earliest is not None and done <= earliest:
         return DeadlineFacts(None, elapsed, 0, Outcome.SATISFIED, bounded=True)
-    raise gap  # the answer depends on days the calendar does not know
+    # the answer depends on days the calendar does not know: say what is known
+    first = "at the earliest " + earliest.isoformat() if earliest is not None else "not known"
+    if done is None and earliest is not None and as_of <= earliest:
+        raise gap.explained(
+            f"the deadline still runs on {as_of.isoformat()} (not late); its last day is {first}"
+        )
+    if done is None:
+        raise gap.explained(
+            f"no act by {as_of.isoformat()}: late or still running depending on them; the "
+            f"last day is {first}"
+        )
+    raise gap.explained(
+        f"the act on {done.isoformat()} is in time or late depending on them; the last day "
+        f"is {first}"
+    )
 
 
 def date_that_matters(rule: RuleIR, subject: Any, as_of: dt.date) -> dt.date:

@@ -53,13 +53,17 @@ _DAY = dt.timedelta(days=1)
 class CalendarGap(Exception):
     """A working-day question about a year the official holiday calendar does not cover."""
 
-    def __init__(self, day: Day) -> None:
+    def __init__(self, day: Day, detail: str = "") -> None:
         super().__init__(
             f"working days of {day.year} are not known: the holiday calendar "
             f"(chinese-calendar {package_version()}) does not cover it and no State Council "
-            "notice for it was supplied (--holidays FILE)"
+            "notice for it was supplied (--holidays FILE)" + (f"; {detail}" if detail else "")
         )
         self.day = day
+
+    def explained(self, detail: str) -> CalendarGap:
+        """The same gap, saying what it leaves open."""
+        return CalendarGap(self.day, detail)
 
 
 def package_version() -> str:
