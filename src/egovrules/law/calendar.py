@@ -6,9 +6,10 @@ package. A ``WorkCalendar`` is that package plus the State Council's holiday not
 supplied for the years after it (``egovrules.law.notice`` reads them): a value, passed to
 what counts with it, never a global setting. A date outside the years a calendar knows is
 never guessed: ``CalendarGap`` is raised. A deadline is still decided when its answer does
-not depend on the unknown days: ``earliest_due`` counts every unknown day as a working day,
-``latest_due`` none of them, and a day on or before the first is certainly in time, a day
-after the second certainly late (``ir.interpret.deadline_facts``).
+not depend on the unknown days: ``WorkCalendar.bound`` gives the earliest possible last day
+(every unknown day counted as a working day) and the latest (none counted); a day on or
+before the first is certainly in time, a day after the second certainly late
+(``ir.interpret.deadline_facts``).
 
 Periods in months and years follow ``dateutil.relativedelta``: 2024-02-29 + 1 year is
 2025-02-28, 2024-01-31 + 1 month is 2024-02-29. They are computed directly (a month's length
