@@ -20,7 +20,7 @@ from egovrules.ir.interpret import (
     undetermined_reason,
 )
 from egovrules.ir.nodes import Deadline, RuleIR, Shift, deadline_bounds
-from egovrules.law.calendar import covered_years
+from egovrules.law.calendar import CHINA, covered_years
 from egovrules.law.verdict import Outcome
 from egovrules.report.model import Undetermined, Upcoming, Violation
 from egovrules.subjects import SubjectBase, Waiver
@@ -97,8 +97,15 @@ def calendar_note(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> str | N
     d = rule.requires
     assert isinstance(d, Deadline) and isinstance(d.due, Shift)
     on = date_that_matters(rule, subject, as_of)
-    facts = deadline_facts(d, (subject,), as_of, on)
     last_covered = covered_years()[1]
+    # The common case first, cheaply: a last day in the package's years (or none).
+    start = eval_expr(d.due.date, (subject,), as_of, on)
+    n = eval_expr(d.due.amount, (subject,), as_of, on)
+    if start is None or n is None:
+        return None
+    if isinstance(start, dt.date) and CHINA.within_known(start, n):
+        return None
+    facts = deadline_facts(d, (subject,), as_of, on)
     calendar = d.due.calendar
     if facts.bounded:
         verdict = "late" if facts.outcome == Outcome.VIOLATED else "in time"

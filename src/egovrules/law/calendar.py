@@ -198,6 +198,14 @@ class WorkCalendar:
         """
         return _add_working_days(self, start, n, weekday_fallback)
 
+    def within_known(self, start: dt.date, n: int) -> bool:
+        """True when the ``n``-th working day after ``start`` lies in the years this calendar
+        knows (the count neither starts before them nor leaves them): a cheap test, from the
+        table, that a deadline was decided on known days alone."""
+        table = working_day_table(self, "gap")
+        i = start.toordinal() - table.first
+        return 0 <= i < len(table.idx) and table.idx[i] + n <= len(table.workdays)
+
     def bound(self, start: Day, n: int, unknown: Unknown) -> dt.date | None:
         """The earliest (``unknown="earliest"``) or latest (``"latest"``) day the ``n``-th
         working day after ``start`` can be, whatever the unknown days turn out to be;
