@@ -64,6 +64,7 @@ VIOLATION_COLUMNS = (
     "item",
     "quote",
     "quote_en",
+    "quote_en_translated",
     "title",
     "waived",
     "city",
@@ -472,6 +473,7 @@ def _rules_table(pack: Pack, query: KindQuery) -> Any:
                 "item": c.item,
                 "quote": c.quote,
                 "quote_en": c.quote_en,
+                "quote_en_translated": c.quote_en is not None and not c.is_source("en"),
                 "title": rule.title,
                 "city": c.city,
             }
@@ -489,6 +491,7 @@ def _rules_table(pack: Pack, query: KindQuery) -> Any:
             ("item", pa.int32()),
             ("quote", pa.string()),
             ("quote_en", pa.string()),
+            ("quote_en_translated", pa.bool_()),
             ("title", pa.string()),
             ("city", pa.string()),
         ]
