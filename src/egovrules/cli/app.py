@@ -23,6 +23,7 @@ from egovrules.cli import (
     matrix,
     packs,
     schema,
+    serve,
     test,
     watch,
 )
@@ -71,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         matrix.register,
         audit.register,
         watch.register,
+        serve.register,
     ):
         register(sub)
     p.set_defaults(parser=p)  # what `egovrules docs` writes the reference of (docs/cli.md)
