@@ -55,7 +55,13 @@ from egovrules.service.models import (
     Problem,
     Readiness,
 )
-from egovrules.source.errors import SubjectError, UsageError
+from egovrules.source.errors import (
+    EgovrulesError,
+    InputError,
+    InternalError,
+    SubjectError,
+    UsageError,
+)
 from egovrules.subjects import SUBJECT_KINDS, SUBJECT_MODELS
 
 __all__ = ["BODY_NAME", "create_app", "create_app_from_environment"]
@@ -124,7 +130,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     _health(app, packs)
     _pack_routes(app, packs, config)
     _tool_routes(app, packs)
-    app.openapi = lambda: _openapi(app, token is not None)  # type: ignore[method-assign]
+    app.openapi = lambda: _openapi(app, config.pack_ids, token is not None)  # type: ignore[method-assign]
     return app
 
 
@@ -169,7 +175,15 @@ def _handle_errors(app: FastAPI) -> None:
         error = ServiceError(status, NO_ROUTE, message.get(status, str(exc.detail)), [], headers)
         return _error(request, error)
 
+    async def usage_error(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, InternalError):
+            raise exc  # a bug: the guard answers 500 and logs it
+        if isinstance(exc, InputError):
+            return _error(request, from_input_error([exc]))
+        return _error(request, ServiceError(400, BAD_PARAMETER, str(exc)))
+
     app.add_exception_handler(ServiceError, service_error)
+    app.add_exception_handler(EgovrulesError, usage_error)  # a bad argument the API refused
     app.add_exception_handler(RequestValidationError, bad_parameter)
     app.add_exception_handler(HTTPException, no_route)
 
@@ -368,9 +382,14 @@ def _tool_routes(app: FastAPI, packs: LoadedPacks) -> None:
 # ---- the OpenAPI document --------------------------------------------------------------------
 
 
-def _openapi(app: FastAPI, with_token: bool) -> dict[str, Any]:
-    """The generated document, with the subject models a check body holds and, when the server
-    requires a token, the bearer scheme on every endpoint but the health checks."""
+_PACK_PARAMETERS = frozenset({"pack", "a", "b"})
+
+
+def _openapi(app: FastAPI, pack_ids: tuple[str, ...], with_token: bool) -> dict[str, Any]:
+    """The generated document, with the subject models a check body holds, the server's pack
+    ids as the values of each pack parameter (read as any string all the same, so that another
+    is answered 404 with the nearest id) and, when the server requires a token, the bearer
+    scheme on every endpoint but the health checks."""
     if app.openapi_schema:
         return app.openapi_schema
     doc = get_openapi(
@@ -384,7 +403,17 @@ def _openapi(app: FastAPI, with_token: bool) -> dict[str, Any]:
     clash = set(schemas) & set(subjects["$defs"])
     if clash:  # pragma: no cover - a model renamed into a clash is caught by the tests
         raise RuntimeError(f"OpenAPI schema names used twice: {sorted(clash)}")
+    for model in SUBJECT_MODELS.values():  # a body names its kind: no --kind over HTTP
+        required = subjects["$defs"][model.__name__].setdefault("required", [])
+        required[:0] = [] if "kind" in required else ["kind"]
     schemas.update(subjects["$defs"])
+    for operations in doc["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] in _PACK_PARAMETERS:
+                    parameter["schema"]["enum"] = list(pack_ids)
+                elif parameter["name"] == "kind" and parameter["in"] == "path":
+                    parameter["schema"]["enum"] = list(SUBJECT_KINDS)
     if with_token:
         doc["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
         for path, operations in doc["paths"].items():
