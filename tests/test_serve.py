@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -507,6 +509,49 @@ def test_schemathesis_finds_no_server_error_and_no_answer_off_the_schema(
             case.call_and_validate(base_url=server.url, headers=headers, checks=checks)
 
         run()
+
+
+# ---- the documented clients -----------------------------------------------------------------
+
+
+def test_the_readme_curl_checks_a_subject(server: Server) -> None:
+    """The README's curl, as written but for the address and the token."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (curl,) = [line for line in readme.splitlines() if line.startswith("curl ")]
+    assert "http://127.0.0.1:8080/" in curl
+    command = curl.replace("http://127.0.0.1:8080", server.url) + (
+        f" -H 'Authorization: Bearer {TOKEN}'"
+    )
+    out = subprocess.run(["bash", "-c", command], capture_output=True, text=True, check=True)
+    report = json.loads(out.stdout)["reports"][0]
+    assert "wuhan.website.police_filing_15_days" in {v["rule_id"] for v in report["violations"]}
+
+
+def test_the_javascript_client(server: Server) -> None:
+    """examples/serve/client.mjs, the non-Python client docs/serve.md shows, run by Node."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not on this machine")
+    out = subprocess.run(
+        [node, str(ROOT / "examples" / "serve" / "client.mjs"), server.url],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "EGOVRULES_TOKEN": TOKEN},
+        check=False,
+    )
+    assert out.returncode == 1, out.stderr  # violations found, as egovrules check
+    assert "site-1: wuhan.website.police_filing_15_days (第十五条): network access 2026-03-01" in (
+        out.stdout
+    )
+    wrong = subprocess.run(
+        [node, str(ROOT / "examples" / "serve" / "client.mjs"), server.url],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "EGOVRULES_TOKEN": "wrong"},
+        check=False,
+    )
+    assert wrong.returncode == 2
+    assert wrong.stderr.startswith("401 E704: a bearer token is required")
 
 
 # ---- the access log --------------------------------------------------------------------------
