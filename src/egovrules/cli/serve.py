@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.source.errors import UsageError, require
@@ -69,6 +70,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(run=_run)
 
 
+def _stopped(signum: int, frame: object) -> None:
+    """A stop asked for (SIGTERM, SIGINT): uvicorn catches it, finishes the requests in flight,
+    restores this handler and raises the signal again; the command then ends with status 0
+    (and Python's exit handlers run), not killed by the signal."""
+    raise SystemExit(int(ExitCode.OK))
+
+
 def _run(args: argparse.Namespace) -> ExitCode:
     require("fastapi", "serve", "egovrules serve")
     uvicorn = require("uvicorn", "serve", "egovrules serve")
@@ -87,6 +95,8 @@ def _run(args: argparse.Namespace) -> ExitCode:
     if args.workers < 1:
         raise UsageError("--workers must be 1 or more")
     os.environ[ENVIRONMENT] = config.to_json()
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, _stopped)
     uvicorn.run(
         "egovrules.service.app:create_app_from_environment",
         factory=True,
