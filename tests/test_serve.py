@@ -672,3 +672,18 @@ def test_bad_options_exit_2(
 
     assert main(["serve", *options]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_each_worker_reads_the_configuration_serve_was_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``--workers N`` starts N processes that each build the application from the one
+    environment variable ``egovrules serve`` sets."""
+    from egovrules.service.config import ENVIRONMENT, ServiceConfig
+
+    config = ServiceConfig(packs=("wuhan", "tianjin"), max_batch=7, token_file="/run/token")
+    monkeypatch.setenv(ENVIRONMENT, config.to_json())
+    assert ServiceConfig.from_environment() == config
+    monkeypatch.delenv(ENVIRONMENT)
+    assert ServiceConfig.from_environment() == ServiceConfig()
+    assert ServiceConfig().pack_ids == tuple(egovrules.available_packs())

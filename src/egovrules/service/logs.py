@@ -2,8 +2,9 @@
 everything else the server says (uvicorn's own lines included).
 
 An access line names the request (id, method, path, status, sizes, duration, client), never
-what the body holds: subjects are about government systems and the people who run them. Their
-contents are logged only at debug level (``--log-level debug``).
+what the body holds, at any level: subjects are about government systems and the people who
+run them. The query string is left out too (only rule patterns and dates, but a path is
+enough to count and trace requests by).
 """
 
 from __future__ import annotations
