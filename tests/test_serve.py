@@ -663,6 +663,8 @@ def test_serve_without_the_extra_says_which_extra(
         (["--token-file", "/nonexistent/token"], "--token-file /nonexistent/token: cannot read"),
         (["--max-batch", "0"], "must be positive"),
         (["--workers", "0"], "--workers must be 1 or more"),
+        (["--host", "203.0.113.9"], "cannot listen on 203.0.113.9:"),  # not this machine's
+        (["--port", "70000"], "cannot listen on 127.0.0.1:70000"),
     ],
 )
 def test_bad_options_exit_2(
@@ -672,6 +674,18 @@ def test_bad_options_exit_2(
 
     assert main(["serve", *options]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_port_in_use_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """Exit 2 and one line, not uvicorn's exit 3 (which egovrules reserves for its bugs)."""
+    from egovrules.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port), "--packs", "wuhan"]) == 2
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in capsys.readouterr().err
 
 
 def test_each_worker_reads_the_configuration_serve_was_given(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.source.errors import UsageError, require
@@ -94,6 +95,7 @@ def _run(args: argparse.Namespace) -> ExitCode:
         read_token(config.token_file)  # a bad token file stops here, before the port is bound
     if args.workers < 1:
         raise UsageError("--workers must be 1 or more")
+    _check_address(args.host, args.port)
     os.environ[ENVIRONMENT] = config.to_json()
     for stop in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop, _stopped)
@@ -109,3 +111,16 @@ def _run(args: argparse.Namespace) -> ExitCode:
         server_header=False,
     )
     return ExitCode.OK
+
+
+def _check_address(host: str, port: int) -> None:
+    """``UsageError`` when ``host:port`` cannot be listened on (in use, not allowed, not an
+    address of this machine), said before uvicorn tries (it would exit 3, "a bug")."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind((host, port))
+    except (OSError, OverflowError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"cannot listen on {host}:{port}: {reason}") from None
