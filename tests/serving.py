@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,9 +49,14 @@ class Server:
             return self.process.wait()
 
 
-def start(log: Path, *options: str, script: Path | None = None) -> Server:
+def start(
+    log: Path,
+    *options: str,
+    script: Path | None = None,
+    while_loading: Callable[[str], None] | None = None,
+) -> Server:
     """``egovrules serve OPTIONS`` on a free port (or ``script``, run as ``egovrules``), once
-    ``/readyz`` answers 200."""
+    ``/readyz`` answers 200; ``while_loading(url)`` is called once if it first answers 503."""
     port = free_port()
     program = [str(script)] if script else ["-m", "egovrules"]
     with log.open("wb") as out:
@@ -66,8 +72,12 @@ def start(log: Path, *options: str, script: Path | None = None) -> Server:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited ({process.returncode}):\n{server.log_text()}")
         try:
-            if httpx.get(f"{server.url}/readyz", timeout=2).status_code == 200:
+            status = httpx.get(f"{server.url}/readyz", timeout=2).status_code
+            if status == 200:
                 return server
+            if status == 503 and while_loading is not None:
+                while_loading(server.url)
+                while_loading = None
         except httpx.TransportError:
             pass
         time.sleep(0.05)

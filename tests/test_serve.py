@@ -582,6 +582,12 @@ def test_access_log_is_json_without_subject_contents(client: httpx.Client, serve
 def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server whose check raises (a bug planted) and whose explain outlasts the timeout."""
     tmp = tmp_path_factory.mktemp("faulty")
+
+    def while_loading(url: str) -> None:
+        LOADING.append(httpx.get(f"{url}/readyz"))
+        LOADING.append(httpx.get(f"{url}/v1/packs"))
+        LOADING.append(httpx.get(f"{url}/healthz"))
+
     running = start(
         tmp / "server.log",
         "--packs",
@@ -589,9 +595,23 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "--timeout",
         "1",
         script=FIXTURES / "serve" / "faulty.py",
+        while_loading=while_loading,
     )
     yield running
     running.stop()
+
+
+LOADING: list[httpx.Response] = []  # what the faulty server answered before it was ready
+
+
+def test_not_ready_until_the_packs_are_compiled(faulty: Server) -> None:
+    """Before its packs are compiled, the server is alive (/healthz) but not ready (/readyz
+    503), and an endpoint that needs a pack answers 503 (E705); then it is ready."""
+    readyz, packs, healthz = LOADING
+    assert (readyz.status_code, readyz.json()) == (503, {"status": "loading", "packs": []})
+    _error(packs, 503, "E705")
+    assert healthz.json() == {"status": "ok"}
+    assert httpx.get(f"{faulty.url}/readyz").json() == {"status": "ready", "packs": ["wuhan"]}
 
 
 def test_an_internal_error_is_a_500_with_an_id_in_the_log(faulty: Server) -> None:
