@@ -4,7 +4,8 @@ Run:  python bench/serve_throughput.py [--requests 2000] [--seconds 20] [--batch
 
 Starts ``egovrules serve --packs wuhan`` on a free loopback port (one worker) and prints:
   * a single-subject check (``POST /v1/packs/wuhan/check``, the Wuhan example website) at 1, 8
-    and 64 concurrent clients: requests per second, p50 and p99 latency; each level stops at
+    and 64 concurrent clients: requests per second, p50 and p99 latency, and the server's CPU
+    time a request (what it costs, whatever the machine's load); each level stops at
     ``--requests`` requests or ``--seconds`` seconds, whichever comes first;
   * one request holding a batch of ``--batch`` subjects, against the same subjects checked
     in-process by ``pack.check`` (raw mappings, pydantic validation included, as the server
@@ -75,7 +76,16 @@ def _subject() -> dict[str, Any]:
     return data
 
 
-def _level(url: str, body: bytes, clients: int, requests: int, seconds: float) -> dict[str, float]:
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process ``pid`` has used: on a machine shared with other
+    work, what a request costs the server, whatever the wait for a core (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _level(
+    url: str, body: bytes, clients: int, *, requests: int, seconds: float, pid: int
+) -> dict[str, float]:
     """``requests`` checks (or ``seconds``' worth) shared by ``clients`` threads."""
     latencies: list[float] = []
     lock = threading.Lock()
@@ -97,18 +107,21 @@ def _level(url: str, body: bytes, clients: int, requests: int, seconds: float) -
                     latencies.append(took)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
+    cpu = _cpu_seconds(pid)
     start = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - start
+    cpu = _cpu_seconds(pid) - cpu
     cuts = statistics.quantiles(latencies, n=100)
     return {
         "requests": len(latencies),
         "rps": len(latencies) / wall,
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": cuts[98] * 1000,
+        "cpu_ms": cpu / len(latencies) * 1000,
     }
 
 
@@ -141,10 +154,13 @@ def main() -> None:
             httpx.post(url, content=body)
         print("single-subject check:")
         for clients in (1, 8, 64):
-            r = _level(url, body, clients, args.requests, args.seconds)
+            r = _level(
+                url, body, clients, requests=args.requests, seconds=args.seconds, pid=server.pid
+            )
             print(
                 f"  {clients:>2} clients: {r['requests']:>5.0f} requests, {r['rps']:8.1f} req/s,"
-                f" p50 {r['p50_ms']:6.2f} ms, p99 {r['p99_ms']:7.2f} ms"
+                f" p50 {r['p50_ms']:6.2f} ms, p99 {r['p99_ms']:7.2f} ms,"
+                f" server CPU {r['cpu_ms']:5.2f} ms a request"
             )
 
         subjects = _batch(args.batch)
