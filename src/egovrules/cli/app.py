@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from egovrules._version import __version__
 from egovrules.cli import (
+    analyze,
     audit,
     check,
     diff,
@@ -72,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         matrix.register,
         audit.register,
         watch.register,
+        analyze.register,
         serve.register,
     ):
         register(sub)
