@@ -17,8 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+
+pytest.importorskip("fastapi", reason="the 'serve' extra is not installed")
+pytest.importorskip("httpx", reason="the test extra is not installed")
+
+import httpx
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,8 +32,6 @@ from egovrules.subjects import SUBJECT_MODELS, parse_subject
 from tests.conftest import FIXTURES, ROOT
 from tests.serving import Server, start
 from tests.strategies import pack_strings, subject_data
-
-pytest.importorskip("fastapi", reason="the 'serve' extra is not installed")
 
 TOKEN = "s3cret-token-for-tests"
 MAX_BATCH = 50
