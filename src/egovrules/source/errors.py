@@ -21,6 +21,7 @@ the source line with a caret, then the hint. No error message ever needs a trace
 from __future__ import annotations
 
 import importlib
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,12 +43,16 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One problem found in a file: a stable code, a message, where, and a hint."""
+    """One problem found in a file: a stable code, a message, where, and a hint.
+
+    ``path`` is where in the data, when known: the keys and indexes from the document's root
+    to the value (the service reports it as a JSON path, where a file has its line)."""
 
     code: str
     message: str
     span: Span | None = None
     hint: str | None = None
+    path: tuple[Hashable, ...] | None = None
 
     def render(self, text: str | None = None) -> str:
         """Render as ``file:line:col: error[CODE]: message`` plus caret and hint."""
