@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from egovrules.cli.common import iso_date
+from egovrules.cli.common import add_holidays_option, calendar_of, iso_date
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.explaining import explain_rules, rules_named
 from egovrules.engine.inputs import read_subjects
@@ -36,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     explain.add_argument("--as-of", type=iso_date)
     explain.add_argument("--format", choices=("text", "json"), default="text")
     explain.add_argument("--weekday-fallback", action="store_true")
+    add_holidays_option(explain)
     explain.set_defaults(run=_run)
 
 
@@ -47,7 +48,13 @@ def _run(args: argparse.Namespace) -> ExitCode:
         raise UsageError(f"{args.file}: explain takes a file holding one subject")
     (loaded,) = subjects
     # As check does: the subject's city names a bundled pack, never a file (engine.run.pack_for).
-    pack = pack_for(loaded, args.city, {}, weekday_fallback=args.weekday_fallback)
+    pack = pack_for(
+        loaded,
+        args.city,
+        {},
+        weekday_fallback=args.weekday_fallback,
+        calendar=calendar_of(args),
+    )
     as_of = args.as_of or today_in_china()
     for trace in explain_rules(rules_named(pack, args.rule), loaded.subject, as_of):
         if args.format == "json":
