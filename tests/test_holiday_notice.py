@@ -244,33 +244,33 @@ def test_a_malformed_notice_is_refused_with_positions_and_exit_2() -> None:
     result = _run("check", "--city", "shantou", "--holidays", str(bad), "examples/shantou")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    for where, code in [("7:38", "E702"), ("8:38", "E701"), ("9:12", "E704"), ("9:24", "E703")]:
+    for where, code in [("7:38", "E802"), ("8:38", "E801"), ("9:12", "E804"), ("9:24", "E803")]:
         assert f"{bad}:{where}: error[{code}]" in result.stderr, (where, code)
     shape = NOTICES / "notice-2027-shape.yaml"
     with pytest.raises(egovrules.CalendarError) as info:
         load_notice(shape)
     assert [(d.span.line, d.code) for d in info.value.diagnostics if d.span] == [
-        (3, "E700"),
-        (7, "E700"),
-        (7, "E700"),
+        (3, "E800"),
+        (7, "E800"),
+        (7, "E800"),
     ]
 
 
 def test_a_notice_for_a_covered_year_that_disagrees_is_refused() -> None:
     """A 2025 notice that gives 10-09 off contradicts chinese-calendar, which covers 2025 and
-    has that Thursday as a working day: refused at the entry (E705). The same notice with
+    has that Thursday as a working day: refused at the entry (E805). The same notice with
     National Day ending on 10-08, as the State Council published it, agrees and is taken."""
     bad = NOTICES / "notice-2025-disagrees.yaml"
     with pytest.raises(egovrules.CalendarError) as info:
         load_notice(bad)
     (diagnostic,) = info.value.diagnostics
-    assert diagnostic.code == "E705" and diagnostic.span is not None
+    assert diagnostic.code == "E805" and diagnostic.span is not None
     assert (diagnostic.span.line, diagnostic.span.col) == (15, 5)
     assert "2025-10-09 a day off" in diagnostic.message
 
 
 def test_a_notice_that_leaves_a_year_unknown_is_refused(tmp_path: Path) -> None:
-    """A notice for 2028 with none for 2027 would leave 2027 a hole in the calendar: E706."""
+    """A notice for 2028 with none for 2027 would leave 2027 a hole in the calendar: E806."""
     path = tmp_path / "notice-2028.yaml"
     path.write_text(
         "notice: {title: 国务院办公厅关于2028年部分节假日安排的通知, url: https://www.gov.cn/x,"

@@ -74,7 +74,7 @@ def load_notice(path: str | Path) -> HolidayNotice:
     try:
         model = _NoticeFile.model_validate(doc.data)
     except ValidationError as exc:
-        raise CalendarError(validation_diagnostics(exc, doc, "E700"), doc.text) from None
+        raise CalendarError(validation_diagnostics(exc, doc, "E800"), doc.text) from None
     out: list[Diagnostic] = []
 
     def at(where: tuple[Hashable, ...], code: str, message: str, hint: str | None = None) -> None:
@@ -85,13 +85,13 @@ def load_notice(path: str | Path) -> HolidayNotice:
     for i, h in enumerate(model.holidays):
         last = h.to or h.from_
         if last < h.from_:
-            at(("holidays", i, "to"), "E702", f"{h.name}: 'to' {last} is before 'from' {h.from_}")
+            at(("holidays", i, "to"), "E802", f"{h.name}: 'to' {last} is before 'from' {h.from_}")
             continue
         for key, day in (("from", h.from_), ("to", last)):
             if day.year != year:
                 at(
                     ("holidays", i, key),
-                    "E701",
+                    "E801",
                     f"{h.name}: {day} is not in {year}, the notice's year",
                 )
         day = h.from_
@@ -103,16 +103,16 @@ def load_notice(path: str | Path) -> HolidayNotice:
         where = ("workdays", i)
         workdays.setdefault(day, where)
         if day.year != year:
-            at(where, "E701", f"make-up workday {day} is not in {year}, the notice's year")
+            at(where, "E801", f"make-up workday {day} is not in {year}, the notice's year")
         if day.weekday() < 5:
             at(
                 where,
-                "E704",
+                "E804",
                 f"make-up workday {day} is a {day:%A}: a day worked in exchange (调休上班) is a "
                 "Saturday or Sunday",
             )
         if day in holidays:
-            at(where, "E703", f"{day} is listed both as a day off and as a workday")
+            at(where, "E803", f"{day} is listed both as a day off and as a workday")
     notice = HolidayNotice(
         year=year,
         holidays=frozenset(d for d in holidays if d.year == year),
@@ -146,7 +146,7 @@ def _agrees_with_package(
         said, known = notice.is_workday(day), calendar.is_workday(day)
         if said != known:
             return Diagnostic(
-                "E705",
+                "E805",
                 f"the notice makes {day} a {'working day' if said else 'day off'}, but "
                 f"chinese-calendar {calendar.package_version()} (which covers {notice.year}) "
                 f"has it as a {'working day' if known else 'day off'}",
@@ -170,7 +170,7 @@ def load_calendar(paths: Iterable[str | Path]) -> WorkCalendar:
         if notice.year in seen:
             out.append(
                 Diagnostic(
-                    "E707",
+                    "E807",
                     f"a second notice for {notice.year} (the first is {seen[notice.year].file})",
                     span,
                 )
@@ -180,7 +180,7 @@ def load_calendar(paths: Iterable[str | Path]) -> WorkCalendar:
         if notice.year > last + 1:
             out.append(
                 Diagnostic(
-                    "E706",
+                    "E806",
                     f"the notice for {notice.year} leaves {last + 1} unknown",
                     span,
                     f"supply the State Council's notice for {last + 1} too",
