@@ -136,7 +136,7 @@ def uses_working_days(rule: RuleIR) -> bool:
 
 
 def _rule_nodes(rule: RuleIR) -> Iterator[Any]:
-    for top in (rule.when, rule.requires, rule.dated_by):
+    for top in (rule.when, rule.requires, rule.open_while, rule.dated_by):
         if top is not None:
             yield from walk(top)
 
@@ -198,9 +198,23 @@ class Encoder:
                 if positive
                 else z3.Or(self.applies(rule, False), z3.Not(req))
             )
+        open_ = rule.open_while
+        if met or open_ is None:
+            if positive:
+                return z3.And(self.applies(rule, True), self.cond(rule.requires, scopes, on, met))
+            return z3.Or(self.applies(rule, False), self.cond(rule.requires, scopes, on, not met))
+        # Broken only when no ``pending`` case holds: an unmet obligation still open is pending.
         if positive:
-            return z3.And(self.applies(rule, True), self.cond(rule.requires, scopes, on, met))
-        return z3.Or(self.applies(rule, False), self.cond(rule.requires, scopes, on, not met))
+            return z3.And(
+                self.applies(rule, True),
+                self.cond(rule.requires, scopes, on, False),
+                self.cond(open_, scopes, on, False),
+            )
+        return z3.Or(
+            self.applies(rule, False),
+            self.cond(rule.requires, scopes, on, True),
+            self.cond(open_, scopes, on, True),
+        )
 
     def _deadline(
         self, d: Deadline, scopes: tuple[Instance, ...], on: z3.ArithRef, met: bool

@@ -83,6 +83,10 @@ def city_page(pack: Pack) -> str:
                 f"a subject whose `{'.'.join(sc.field.path)}` is absent is presumed inside\n"
             )
         out.append(f"- Requires: {describe(rule.requires)}\n")
+        for cond, who in rule.pending:
+            out.append(f"- Open, not broken, awaiting the {who}, while: {describe(cond)}\n")
+        if rule.awaiting is not None:
+            out.append(f"- Who must act while the deadline runs: the {rule.awaiting}\n")
         for c in rule.citations:
             cited = (
                 c.label

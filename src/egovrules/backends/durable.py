@@ -442,7 +442,7 @@ class _KindCompiler:
 
     def _rule(self, index: int, rule: RuleIR, lower: tuple[str, ...]) -> Iterator[DurableRule]:
         # Most rules hold neither versioned parameters nor working days: skip the walks.
-        parts = (rule.when, rule.requires)
+        parts = (rule.when, rule.requires, rule.open_while)
         self._versioned = walk_ir(parts, _is_versioned)
         self._gaps = walk_ir(parts, _may_gap)
         in_force = self.in_force(rule)
@@ -484,7 +484,13 @@ class _KindCompiler:
                 yield DurableRule(f"p{index}", index, "pending", due, pending)
             return
         fails = self.lowered_tf(req, rule)[1] if "requires" in lower else self.tf(req, rule)[1]
-        yield DurableRule(f"v{index}", index, "violated", None, _and(in_force, when, fails))
+        if rule.open_while is None:
+            yield DurableRule(f"v{index}", index, "violated", None, _and(in_force, when, fails))
+            return
+        # An unmet obligation is open (pending, no last day) while ``pending`` holds.
+        open_, closed, _ = self.tf(rule.open_while, rule)
+        yield DurableRule(f"v{index}", index, "violated", None, _and(in_force, when, fails, closed))
+        yield DurableRule(f"p{index}", index, "pending", None, _and(in_force, when, fails, open_))
 
     def in_force(self, rule: RuleIR) -> Formula:
         if rule.in_force_from is None:
@@ -728,7 +734,7 @@ class Firing:
     """What durable-rules said of one fact: rule indexes violated, and pending with due day."""
 
     violated: frozenset[int]
-    pending: tuple[tuple[int, Day], ...]
+    pending: tuple[tuple[int, Day | None], ...]  # None: an open obligation with no last day
 
 
 class DurableSession:
@@ -791,7 +797,7 @@ class DurableSession:
     def _assert(self, handle: int, text: str, fact_id: str, subject_id: str) -> Firing:
         """Assert one group's fact; what fired on it."""
         violated: set[int] = set()
-        pending: dict[int, Day] = {}
+        pending: dict[int, Day | None] = {}
         code, state = self._engine.assert_fact(handle, text)
         if code == 1:  # no rule's first test matched: nothing fires
             return Firing(frozenset(), ())
@@ -803,9 +809,10 @@ class DurableSession:
             rule = self._rules[name]
             if rule.fires_when == "violated":
                 violated.add(rule.index)
-            else:
-                assert rule.due_key is not None
+            elif rule.due_key is not None:
                 pending[rule.index] = on_ordinal(matched[rule.due_key])
+            else:  # an open obligation with no last day: no timer to set
+                pending[rule.index] = None
         return Firing(frozenset(violated), tuple(sorted(pending.items())))
 
     def _drain(self, handle: int, state: int) -> Iterator[tuple[str, dict[str, Any]]]:

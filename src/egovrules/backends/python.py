@@ -227,7 +227,9 @@ class _Generator:
     def requirement(self, rule: RuleIR, c: str) -> list[str]:
         req = rule.requires
         if not isinstance(req, Deadline):
-            return [f"{c} = 1 if {self.cond(req)} else 2"]
+            if rule.open_while is None:
+                return [f"{c} = 1 if {self.cond(req)} else 2"]
+            return [f"{c} = 1 if {self.cond(req)} else 3 if {self.cond(rule.open_while)} else 2"]
         due, _ = self.expr(req.due)
         done, _ = self.expr(req.done)
         bounds = deadline_bounds(req)
@@ -450,5 +452,5 @@ def _is_versioned(node: Any) -> bool:
 
 def _walk(rule: RuleIR, test: Callable[[Node], bool]) -> bool:
     """True when some node of the rule's conditions passes ``test``."""
-    roots = (rule.when, rule.requires)
+    roots = (rule.when, rule.requires, rule.open_while)
     return any(test(n) for root in roots if root is not None for n in walk(root))

@@ -500,7 +500,7 @@ Lists = tuple[tuple[str, ...], ...]
 
 
 def _nodes(rule: RuleIR) -> Iterator[tuple[Node, Lists]]:
-    for root in (rule.when, rule.requires):
+    for root in (rule.when, rule.requires, rule.open_while):
         if root is not None:
             yield from _walk(root, ())
 

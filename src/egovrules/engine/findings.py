@@ -16,10 +16,22 @@ from typing import Any
 from egovrules.ir.interpret import (
     date_that_matters,
     deadline_facts,
+    eval_cond,
     eval_expr,
     undetermined_reason,
 )
-from egovrules.ir.nodes import Deadline, RuleIR, ScopeIR, Shift, deadline_bounds
+from egovrules.ir.nodes import (
+    Deadline,
+    Field,
+    Placeholder,
+    RuleIR,
+    ScopeIR,
+    Shift,
+    Some,
+    asked_values,
+    deadline_bounds,
+    walk,
+)
 from egovrules.law.calendar import CHINA, covered_years
 from egovrules.law.verdict import Outcome
 from egovrules.report.model import NotApplicable, Undetermined, Upcoming, Violation
@@ -30,7 +42,9 @@ __all__ = [
     "apply_waivers",
     "calendar_note",
     "counts_working_days",
+    "failing",
     "format_value",
+    "missing",
     "render_messages",
     "scope_findings",
     "scopes_hold",
@@ -47,14 +61,21 @@ def violation(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Violation:
 
 
 def upcoming(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Upcoming:
-    """The deadline of ``rule`` still running for ``subject`` on ``as_of``."""
-    assert isinstance(rule.requires, Deadline)
+    """The obligation of ``rule`` open for ``subject`` on ``as_of``: a deadline still running,
+    or a duty without a last day whose ``pending`` condition holds."""
+    found = _finding(rule, subject, as_of)
+    if not isinstance(rule.requires, Deadline):
+        on = date_that_matters(rule, subject, as_of)
+        awaiting = next(
+            (who for cond, who in rule.pending if eval_cond(cond, (subject,), as_of, on)), None
+        )
+        return Upcoming(due=None, days_left=None, awaiting=awaiting, **found)
     facts = deadline_facts(
         rule.requires, (subject,), as_of, date_that_matters(rule, subject, as_of)
     )
     assert facts.due is not None  # a running deadline has a last day (a FarDate past 9999)
     return Upcoming(
-        due=facts.due, days_left=(facts.due - as_of).days, **_finding(rule, subject, as_of)
+        due=facts.due, days_left=(facts.due - as_of).days, awaiting=rule.awaiting, **found
     )
 
 
@@ -231,6 +252,12 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
         for part in parts:
             if isinstance(part, str):
                 text.append(part)
+            elif part.fact == "missing":
+                text.append(format_value(missing(part, subject, as_of, on), part.fallback, lang))
+            elif part.fact == "failing":
+                text.append(
+                    format_value(failing(part, subject, as_of, on, lang), part.fallback, lang)
+                )
             elif (
                 part.fact is not None
                 and facts is not None
@@ -249,6 +276,58 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
     return tuple(out)
 
 
+def missing(part: Placeholder, subject: Any, as_of: dt.date, on: dt.date) -> list[str] | None:
+    """What ``{@missing}`` names: the values each ``contains`` or ``contains_all`` of the
+    rule requires and the subject's list or set lacks (a required set in sorted order), and
+    for each ``some`` no item meets, the values it asks of an item (``to
+    municipal_finance_department``), each once; ``None`` when nothing is missing (the
+    fallback, or "none", is shown)."""
+    out: list[str] = []
+    for c in part.lacks:
+        if isinstance(c, Some):
+            if not eval_cond(c, (subject,), as_of, on):
+                asked = (
+                    f"{'.'.join(a.left.path)} {eval_expr(a.right, (subject,), as_of, on)}"
+                    for a in asked_values(c)
+                    if isinstance(a.left, Field)
+                )
+                out.extend(x for x in asked if x not in out)
+            continue
+        have = eval_expr(c.left, (subject,), as_of, on) or ()
+        wanted = eval_expr(c.right, (subject,), as_of, on)
+        values = (wanted or ()) if c.op == "contains_all" else (wanted,)
+        if isinstance(values, (frozenset, set)):  # a set has no order of its own: sort it
+            values = sorted(values, key=str)
+        for value in values:
+            if value is not None and value not in have and str(value) not in out:
+                out.append(str(value))
+    return out or None
+
+
+def failing(
+    part: Placeholder, subject: Any, as_of: dt.date, on: dt.date, language: str
+) -> list[str] | None:
+    """What ``{@failing}`` names: each item that an ``every`` of the rule selects and that
+    breaks its requirement, by its position in the list (from 1) and the item's values the
+    rule reads (``#2 (kind balance, date 2026-01-15)``); ``None`` when no item fails."""
+    out: list[str] = []
+    for e in part.items:
+        read = tuple(
+            dict.fromkeys(n for n in walk(e) if isinstance(n, Field) and n.scope == e.item_scope)
+        )
+        for i, item in enumerate(eval_expr(e.field, (subject,), as_of, on) or (), 1):
+            scopes = (subject, item)
+            if e.where is not None and not eval_cond(e.where, scopes, as_of, on):
+                continue
+            if eval_cond(e.require, scopes, as_of, on):
+                continue
+            shown = (format_value(eval_expr(f, scopes, as_of, on), None, language) for f in read)
+            values = ", ".join(f"{'.'.join(f.path)} {v}" for f, v in zip(read, shown, strict=True))
+            label = f"第{i}项" if language == "zh" else f"#{i}"
+            out.append(f"{label} ({values})" if values else label)
+    return out or None
+
+
 def format_value(value: Any, fallback: str | None = None, language: str = "en") -> str:
     """A value as a message shows it: ISO dates, plain decimals, sorted sets."""
     zh = language == "zh"
@@ -262,6 +341,8 @@ def format_value(value: Any, fallback: str | None = None, language: str = "en") 
         return format(value.normalize(), "f")
     if isinstance(value, (frozenset, set)):
         return ("、" if zh else ", ").join(sorted(map(str, value))) or ("无" if zh else "none")
+    if isinstance(value, list):  # names in a meaningful order ({@missing})
+        return ("、" if zh else ", ").join(map(str, value))
     if isinstance(value, tuple):
         return f"{len(value)}项" if zh else f"{len(value)} item(s)"
     return str(value)

@@ -21,9 +21,12 @@ from egovrules.ir.nodes import (
     All,
     AnyOf,
     ArticleIR,
+    Awaiting,
     Compare,
+    Cond,
     Const,
     Deadline,
+    Every,
     Expr,
     Field,
     MessagePart,
@@ -35,7 +38,11 @@ from egovrules.ir.nodes import (
     RuleIR,
     RuleSet,
     ScopeIR,
+    Shift,
+    Some,
+    asked_values,
     children,
+    walk,
 )
 from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.citation import Citation
@@ -397,6 +404,7 @@ class _Compiler:
                 for lang in self.pack.meta.languages
                 if lang in _REQUIRED_LANGUAGES or rule.message.get(lang)
             )
+            pending = self._pending(rule, path, parser, model, requires)
             citations = self._citations(rule, path)
             title = rule.title.get("en") if rule.title else None
             dated_by = actor = None
@@ -427,6 +435,7 @@ class _Compiler:
                         "authority must be an approver parameter ($name)",
                         (*path, "authority"),
                     )
+            self._check_awaiting(rule, rule.awaiting, (*path, "awaiting"))
             out.append(
                 RuleIR(
                     id=rule.id,
@@ -445,12 +454,60 @@ class _Compiler:
                     authority=authority,
                     citations=citations,
                     span=self.doc.span(path),
+                    pending=pending,
+                    awaiting=rule.awaiting,
                     scope=scope,
                     severity_reason=rule.severity_reason,
                 )
             )
         out.sort(key=_rule_order)
         return tuple(out)
+
+    def _pending(
+        self,
+        rule: RuleModel,
+        path: tuple[Hashable, ...],
+        parser: ConditionParser,
+        model: type[BaseModel],
+        requires: Cond | Deadline,
+    ) -> tuple[tuple[Cond, Awaiting], ...]:
+        """The rule's ``pending`` cases: when the unmet obligation is open, not broken, and
+        who must act in each."""
+        if rule.pending is None:
+            return ()
+        if isinstance(requires, Deadline):
+            self.error(
+                "E244",
+                "pending is for a condition; a deadline is pending by itself until its last day",
+                (*path, "pending"),
+            )
+            return ()
+        out = []
+        for j, case in enumerate(rule.pending):
+            cpath = (*path, "pending", j)
+            cond = parser.condition(case.while_, (*cpath, "while"), model)
+            if any(isinstance(n, Shift) and n.unit == "working_days" for n in walk(cond)):
+                self.error(
+                    "E244",
+                    "a pending case may not count working days: an open obligation is a fact, "
+                    "not a date",
+                    (*cpath, "while"),
+                )
+            self._check_awaiting(rule, case.awaiting, (*cpath, "awaiting"))
+            out.append((cond, case.awaiting))
+        return tuple(out)
+
+    def _check_awaiting(
+        self, rule: RuleModel, awaiting: Awaiting | None, path: tuple[Hashable, ...]
+    ) -> None:
+        """Who must act is named by the rule: its ``actor`` or its ``authority``."""
+        if awaiting is not None and getattr(rule, awaiting) is None:
+            self.error(
+                "E245",
+                f"awaiting: {awaiting} names who must act, but the rule has no {awaiting}",
+                path,
+                f"give the rule an {awaiting}, or name the other",
+            )
 
     def _scope(
         self, name: str, subject: str, parser: ConditionParser, path: tuple[Hashable, ...]
@@ -580,6 +637,32 @@ class _Compiler:
             body, _, fallback = m.group(1).partition("|")
             body = body.strip()
             fb = fallback if _ else None
+            if body == "@missing":
+                lacks = _required_sets(requires)
+                if not lacks:
+                    self.error(
+                        "E240",
+                        "{@missing} names what a contains, contains_all or some of requires "
+                        "lacks; this rule's requires has none on the subject's own lists",
+                        mpath,
+                    )
+                parts.append(Placeholder(m.group(0), None, "missing", fb, lacks))
+                continue
+            if body == "@failing":
+                items = tuple(
+                    n
+                    for n in walk(requires)
+                    if isinstance(n, Every) and n.field.scope == 0 and n.item_scope == 1
+                )
+                if not items:
+                    self.error(
+                        "E240",
+                        "{@failing} names the items that break an every of requires; "
+                        "this rule's requires has none over the subject's own lists",
+                        mpath,
+                    )
+                parts.append(Placeholder(m.group(0), None, "failing", fb, items=items))
+                continue
             if body.startswith("@") and body[1:] in _FACTS:
                 if not isinstance(requires, Deadline):
                     self.error("E240", f"{{{body}}} is only known in a deadline rule", mpath)
@@ -615,6 +698,27 @@ class _Compiler:
                 "write placeholders as {field}, {$parameter} or {@due}; braces are not text",
             )
         return tuple(p for p in parts if p != "")
+
+
+def _required_sets(requires: Cond | Deadline) -> tuple[Compare | Some, ...]:
+    """What ``{@missing}`` can name in a requirement: its ``contains`` and ``contains_all``
+    on the subject's own lists against values of the subject (not of an item of
+    ``some``/``every``), and its ``some`` over the subject's own lists whose ``where`` asks an
+    item for a value (``{field: to, eq: $recipient}``)."""
+    if isinstance(requires, Deadline):
+        return ()
+    return tuple(
+        n
+        for n in walk(requires)
+        if (
+            isinstance(n, Compare)
+            and n.op in ("contains", "contains_all")
+            and isinstance(n.left, Field)
+            and n.left.scope == 0
+            and all(f.scope == 0 for f in walk(n.right) if isinstance(f, Field))
+        )
+        or (isinstance(n, Some) and n.field.scope == 0 and bool(asked_values(n)))
+    )
 
 
 def _anchor(node: Node | None) -> tuple[str, ...]:

@@ -79,6 +79,8 @@ def explain_rule(rule: RuleIR, subject: Any, as_of: dt.date) -> dict[str, Any]:
         out["requires"] = _deadline(rule.requires, scopes, as_of, on)
     else:
         out["requires"] = _node(rule.requires, scopes, as_of, on)
+    if rule.open_while is not None:
+        out["pending"] = _node(rule.open_while, scopes, as_of, on)
     return out
 
 
@@ -155,8 +157,8 @@ def render_explanation(trace: dict[str, Any]) -> str:
         + (f"; in force from {trace['in_force_from']}" if trace["in_force_from"] else ""),
         f"  outcome: {trace['outcome']}",
     ]
-    for key in ("when", "requires"):
-        if trace[key] is not None:
+    for key in ("when", "requires", "pending"):
+        if trace.get(key) is not None:
             lines.append(f"  {key}:")
             _tree(trace[key], 2, lines)
     return "\n".join(lines) + "\n"

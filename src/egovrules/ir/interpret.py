@@ -328,4 +328,8 @@ def _evaluate(rule: RuleIR, subject: Any, as_of: dt.date) -> Outcome:
         return Outcome.NOT_APPLICABLE
     if isinstance(rule.requires, Deadline):
         return deadline_facts(rule.requires, scopes, as_of, on).outcome
-    return Outcome.SATISFIED if eval_cond(rule.requires, scopes, as_of, on) else Outcome.VIOLATED
+    if eval_cond(rule.requires, scopes, as_of, on):
+        return Outcome.SATISFIED
+    if rule.open_while is not None and eval_cond(rule.open_while, scopes, as_of, on):
+        return Outcome.PENDING
+    return Outcome.VIOLATED

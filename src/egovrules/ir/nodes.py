@@ -27,6 +27,7 @@ __all__ = [
     "Arith",
     "ArticleIR",
     "AsOf",
+    "Awaiting",
     "Compare",
     "Cond",
     "Const",
@@ -49,6 +50,7 @@ __all__ = [
     "Shift",
     "Some",
     "YearOf",
+    "asked_values",
     "children",
     "deadline_bounds",
     "walk",
@@ -300,20 +302,50 @@ def walk(node: Node) -> Iterator[Node]:
         yield from walk(child)
 
 
+def asked_values(some: Some) -> tuple[Compare, ...]:
+    """The ``eq`` comparisons of an item field with a literal or a parameter that the
+    ``where`` of ``some`` requires (itself, or an item of its top ``all``)."""
+    where = some.where
+    parts = where.items if isinstance(where, All) else (where,) if where is not None else ()
+    return tuple(
+        c
+        for c in parts
+        if isinstance(c, Compare)
+        and c.op == "eq"
+        and isinstance(c.left, Field)
+        and c.left.scope == some.item_scope
+        and isinstance(c.right, (Const, Param))
+    )
+
+
 # ---- messages, rules, packs ------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Placeholder:
-    """A ``{...}`` in a message: an expression (or a deadline fact) and its null fallback."""
+    """A ``{...}`` in a message: an expression (or a deadline fact) and its null fallback.
+
+    ``{@missing}`` (fact ``missing``) names what the subject lacks: for each ``contains`` or
+    ``contains_all`` comparison of the rule's ``requires`` (in ``lacks``), the required values
+    its list or set does not hold (sorted, as a set of values is shown); for each ``some`` of
+    ``requires`` that no item meets, the values its ``where`` asks of an item (``to =
+    municipal_finance_department``: the report to the finance department is missing).
+    ``{@failing}`` (fact ``failing``) names the items that break an ``every`` of ``requires``
+    over one of the subject's lists (in ``items``), each by its position and the values the
+    rule reads."""
 
     source: str
     expr: Expr | None
-    fact: Literal["due", "elapsed", "late"] | None
+    fact: Literal["due", "elapsed", "late", "missing", "failing"] | None
     fallback: str | None
+    lacks: tuple[Compare | Some, ...] = ()
+    items: tuple[Every, ...] = ()
 
 
 MessagePart: TypeAlias = str | Placeholder
+
+Awaiting: TypeAlias = Literal["actor", "authority"]
+"""Who must act while an obligation is open: the rule's ``actor`` or its ``authority``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,6 +387,25 @@ class RuleIR:
     anchor: tuple[str, ...]
     citations: tuple[Citation, ...]
     span: Span
+    # While ``requires`` fails and a case of ``pending`` holds, the obligation is open, not
+    # broken: the act it waits for (an authority's decision, an application) has not happened
+    # yet. Each case names who must act in it: the rule's ``actor`` or its ``authority``.
+    pending: tuple[tuple[Cond, Awaiting], ...] = ()
+    # Who must act while a deadline of the rule runs.
+    awaiting: Awaiting | None = None
+
+    @property
+    def open_while(self) -> Cond | None:
+        """When an unmet obligation is pending (some case of ``pending`` holds), or ``None``
+        when the rule has no such case: what every backend evaluates."""
+        if not self.pending:
+            return None
+        return (
+            self.pending[0][0]
+            if len(self.pending) == 1
+            else AnyOf(tuple(c for c, _ in self.pending))
+        )
+
     scope: ScopeIR | None = None
     severity_reason: str | None = None
 

@@ -20,6 +20,7 @@ __all__ = [
     "Meta",
     "PackModel",
     "ParameterModel",
+    "PendingModel",
     "RuleModel",
     "ScopeModel",
     "TestCaseModel",
@@ -138,6 +139,13 @@ class CitationModel(_Strict):
     note: str | None = None
 
 
+class PendingModel(_Strict):
+    """A case in which an unmet obligation is open, not broken, and who must act in it."""
+
+    while_: Any = Field(alias="while")
+    awaiting: Literal["actor", "authority"]
+
+
 class ScopeModel(_Strict):
     """Whom an article binds, as the text names them: the rules that name this scope apply
     only to a subject whose ``field`` holds one of the listed values. A subject that leaves the
@@ -163,9 +171,11 @@ class RuleModel(_Strict):
     dated_by: str | None = None
     actor: str | None = None
     authority: str | None = None
+    awaiting: Literal["actor", "authority"] | None = None
     scope: str | None = None
     when: Any = None
     requires: Any
+    pending: list[PendingModel] | None = Field(default=None, min_length=1)
     message: Localized
     cite: CitationModel | list[CitationModel]
     notes: list[str] = Field(default_factory=list)

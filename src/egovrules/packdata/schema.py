@@ -250,9 +250,12 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "dated_by": "A date path: the date that matters, whose law and parameters apply.",
         "actor": "A field path naming the unit that must act.",
         "authority": "The approver parameter of the authority the actor answers to.",
+        "awaiting": "Who must act while a deadline of the rule runs: actor | authority.",
+        "pending": "The cases in which an unmet requirement is open (pending), not broken, "
+        "each with who must act in it.",
         "scope": "The name of an entry of scopes: whom the rule's article binds.",
         "message": "Templates: {path}, {path|text}, {$name}, {@as_of}, {@due}, {@elapsed}, "
-        "{@late}.",
+        "{@late}, {@missing}, {@failing}.",
         "cite": "One citation or a list of them (the first is the primary one).",
     },
     "ScopeModel": {
@@ -266,6 +269,9 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "paragraph": "The paragraph, counted from 1 (a line of the article's text).",
         "item": "The numbered item within the paragraph.",
         "quote": "The cited words, exactly as the article's text has them, per language.",
+    },
+    "PendingModel": {
+        "awaiting": "Who must act in this case: the rule's actor or its authority.",
     },
     "TestCaseModel": {
         "subject": "The name of a fixture.",
@@ -301,6 +307,11 @@ def pack_schema() -> Schema:
             _ref("Condition"),
             _one_key("deadline", _ref("Deadline"), "A deadline (only as the whole of requires)."),
         ],
+    }
+    defs["PendingModel"]["properties"]["while"] = {
+        "description": "When the unmet obligation is open: the act it waits for has not "
+        "happened yet.",
+        "anyOf": [_ref("Condition")],
     }
     parameter = defs["ParameterModel"]
     parameter["oneOf"] = [{"required": ["value"]}, {"required": ["values"]}]

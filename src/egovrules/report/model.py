@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from egovrules.law.calendar import Day
 from egovrules.law.citation import Citation
@@ -57,19 +57,22 @@ class Violation:
 
 @dataclass(frozen=True, slots=True)
 class Upcoming:
-    """A deadline that runs and has not passed on the as-of date."""
+    """An open obligation on the as-of date: a deadline that runs and has not passed, or a
+    duty begun and not yet met that has no last day (``due`` and ``days_left`` are then
+    ``None``), such as a request waiting for the authority's approval."""
 
     rule_id: str
     concept: str
     severity: Severity
-    due: Day  # a FarDate past 9999-12-31
-    days_left: int
+    due: Day | None  # a FarDate past 9999-12-31
+    days_left: int | None
     message: str
     messages: tuple[tuple[str, str], ...]
     citation: Citation
     citations: tuple[Citation, ...]
     actor: str | None = None
     authority: tuple[tuple[str, str], ...] = ()
+    awaiting: Literal["actor", "authority"] | None = None
     severity_reason: str | None = None
 
     def message_in(self, language: str) -> str:
@@ -79,6 +82,25 @@ class Upcoming:
     def authority_in(self, language: str) -> str | None:
         """The authority the duty answers to, named in ``language``."""
         return dict(self.authority).get(language)
+
+    def awaiting_in(self, language: str) -> str | None:
+        """Who must act while the obligation is open, named in ``language``: the actor (the
+        subject's unit) or the authority, as the rule's ``awaiting`` says; ``None`` when the
+        rule does not say or the subject does not name its unit."""
+        if self.awaiting == "authority":
+            return self.authority_in(language)
+        return self.actor if self.awaiting == "actor" else None
+
+    def status(self, language: str = "en") -> str:
+        """The state of the obligation in English, for the one-line outputs: its last day and
+        the days left, or that it is open without one; then who must act, if known."""
+        when = (
+            "open, no time limit"
+            if self.due is None
+            else f"due {self.due.isoformat()} ({self.days_left} day(s) left)"
+        )
+        who = self.awaiting_in(language)
+        return f"{when}, awaiting {who}" if who else when
 
 
 @dataclass(frozen=True, slots=True)

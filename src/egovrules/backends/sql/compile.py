@@ -310,6 +310,9 @@ class _Generator:
             if cond.gap:
                 whens.append(f"WHEN {cond.gap} THEN 4")
             whens.append(f"WHEN {cond.sql} THEN 1")
+            if rule.open_while is not None:  # an unmet obligation still open is pending
+                pending = self.cond(rule.open_while, ctx)
+                whens.append(f"WHEN {pending.sql} THEN 3")
             whens.append("ELSE 2")
         return "CASE " + " ".join(whens) + " END"
 

@@ -61,7 +61,7 @@ def _finding(
         out["message"] = v.message_in(language)
         out["messages"] = dict(v.messages)
     if isinstance(v, Upcoming):
-        out["due"] = v.due.isoformat()
+        out["due"] = None if v.due is None else v.due.isoformat()
         out["days_left"] = v.days_left
     if not isinstance(v, Undetermined):
         out["actor"] = v.actor
@@ -74,6 +74,8 @@ def _finding(
                 "text": severity_reason_in(v.severity_reason, language),
             }
         )
+    if isinstance(v, Upcoming):
+        out["awaiting"] = v.awaiting
     out["location"] = _span(checked.location(v.rule_id))
     out["citation"] = citation_to_dict(v.citation)
     out["citations"] = [citation_to_dict(c) for c in v.citations]

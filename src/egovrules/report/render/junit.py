@@ -80,7 +80,7 @@ def render_junit(
             elif rule_id in upcoming:
                 u = upcoming[rule_id]
                 out = ET.SubElement(case, "system-out")
-                out.text = f"pending: due {u.due.isoformat()} ({u.days_left} day(s) left)"
+                out.text = f"pending: {u.status()}"
         for w in r.expired_waivers:
             counts["tests"] += 1
             counts["failures"] += 1

@@ -63,8 +63,8 @@ def render_markdown(checked: Sequence[Checked], language: str = "en") -> str:
             )
         for u in r.upcoming:
             out.append(
-                f"- upcoming `{u.rule_id}`: due {u.due.isoformat()} "
-                f"({u.days_left} day(s) left) — {_cell(u.message_in(language))}\n"
+                f"- upcoming `{u.rule_id}`: {_cell(u.status(language))} "
+                f"— {_cell(u.message_in(language))}\n"
             )
         reasons: dict[str, list[str]] = {}  # one line per scope: its reason, then its rules
         for n in r.not_applicable:

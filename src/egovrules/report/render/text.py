@@ -20,6 +20,8 @@ _WORDS = {
         "law": "law",
         "upcoming": "UPCOMING",
         "due": "due {due} ({n} day(s) left)",
+        "open": "open, no time limit",
+        "awaiting": "awaiting",
         "undetermined": "UNDETERMINED",
         "summary": "{n} subject(s) checked, {ok} compliant, {v} violation(s)",
         "who": "who acts → answers to",
@@ -35,6 +37,8 @@ _WORDS = {
         "law": "依据",
         "upcoming": "待办",
         "due": "截止 {due}(剩余 {n} 日)",
+        "open": "尚未履行,无期限",
+        "awaiting": "待其办理",
         "undetermined": "无法判定",
         "summary": "共检查 {n} 个对象,{ok} 个合规,{v} 项违规",
         "who": "责任单位 → 主管机关",
@@ -95,11 +99,18 @@ def render_text(checked: Sequence[Checked], language: str = "en") -> str:
                 f"  {w['expired']} {waiver.rule}: {waiver.reason} ({waiver.expires.isoformat()})"
             )
         for u in r.upcoming:
-            due = w["due"].format(due=u.due.isoformat(), n=u.days_left)
+            due = (
+                w["open"]
+                if u.due is None
+                else w["due"].format(due=u.due.isoformat(), n=u.days_left)
+            )
             out.append(f"  {w['upcoming']} {u.rule_id}: {due}")
             who = [x for x in (u.actor, u.authority_in(lang)) if x]
             if who:
                 out.append(f"    {w['who']}: {' → '.join(who)}")
+            awaiting = u.awaiting_in(lang)
+            if awaiting:
+                out.append(f"    {w['awaiting']}: {awaiting}")
             out.append(f"    {u.message_in(lang)}")
             out.append(_cite(u.citation, lang))
         for note in r.notes:
