@@ -51,6 +51,7 @@ from egovrules.ir.nodes import (
     Deadline,
     Every,
     Expr,
+    Extremum,
     Field,
     HoursBetween,
     Len,
@@ -499,12 +500,16 @@ def _nodes(rule: RuleIR) -> Iterator[tuple[Node, Lists]]:
 def _walk(node: Node, lists: Lists) -> Iterator[tuple[Node, Lists]]:
     yield node, lists
     match node:
-        case Some() | Every():
+        case Some() | Every() | Extremum():
             field = node.field
             yield field, lists
             path = field.path if field.scope == 0 else (*lists[field.scope - 1], *field.path)
             inner = (*lists, path)
-            for child in (node.where, node.require if isinstance(node, Every) else None):
+            for child in (
+                node.where,
+                node.require if isinstance(node, Every) else None,
+                node.of if isinstance(node, Extremum) else None,
+            ):
                 if child is not None:
                     yield from _walk(child, inner)
         case _:
@@ -575,7 +580,7 @@ def _own_field(node: Node) -> Field | None:
             return f
         case Present(expr=Field() as f):
             return f
-        case Some(field=f) | Every(field=f):
+        case Some(field=f) | Every(field=f) | Extremum(field=f):
             return f
         case Compare() | Present() | All() | AnyOf() | Not() | Deadline():
             return None
