@@ -562,10 +562,15 @@ def _targets(
     if field.scope == 0:
         yield field.path, None, field
         return
-    if field.scope != len(lists) or field.scope > 1:
-        return  # items of nested lists: too many combinations for a bounded search
-    list_path = lists[0]
+    if field.scope != len(lists):
+        return
+    list_path = lists[-1]
     items = _get(data, list_path)
+    if field.scope > 1 and not isinstance(items, list):
+        # Items of a list inside another list's items: too many combinations for a bounded
+        # search. A list reached from the subject (an absolute path, as the approvals an
+        # earliest date is taken from inside 'some reviews') is mutated like any other.
+        return
     count = len(items) if isinstance(items, list) else 0
     for i in range(min(count, _MAX_ITEMS)):
         yield (*list_path, i, *field.path), None, field
