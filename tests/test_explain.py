@@ -140,6 +140,7 @@ def test_a_set_is_shown_sorted(mini: egovrules.Pack) -> None:
     trace = explain_rule(rule, site, AS_OF)
     assert trace["outcome"] == "violated"
     assert trace["requires"]["values"] == {"security_systems": ["a_other", "b_other"]}
+    assert "security_systems = {a_other, b_other}\n" in render_explanation(trace)
 
 
 def test_working_days_outside_the_calendar_are_undetermined() -> None:

@@ -29,11 +29,12 @@ from egovrules.ir.nodes import (
     Every,
     Expr,
     Extremum,
+    Node,
     Not,
     Present,
     RuleIR,
     Some,
-    walk,
+    children,
 )
 from egovrules.law.calendar import CalendarGap
 
@@ -126,22 +127,27 @@ def _among(
     each was selected (its ``where``, traced) and its date, so that a reader sees which act
     was first or last."""
     traces = []
-    for e in operands:
-        for x in walk(e):
-            if not isinstance(x, Extremum):
-                continue
-            items = eval_expr(x.field, scopes, as_of, on) or ()
-            entries: list[dict[str, Any]] = []
-            for i, item in enumerate(items):
-                inner = (*scopes[: x.item_scope], item)
-                entry: dict[str, Any] = {"item": i}
-                if x.where is not None:
-                    entry["selected"] = _node(x.where, inner, as_of, on)
-                entry["values"] = {describe_expr(x.of): _show(eval_expr(x.of, inner, as_of, on))}
-                entries.append(entry)
-            traces.append({"expression": describe_expr(x), "items": entries})
+    for x in (x for e in operands for x in _outer_extrema(e)):
+        items = eval_expr(x.field, scopes, as_of, on) or ()
+        entries: list[dict[str, Any]] = []
+        for i, item in enumerate(items):
+            inner = (*scopes[: x.item_scope], item)
+            entry: dict[str, Any] = {"item": i}
+            if x.where is not None:
+                entry["selected"] = _node(x.where, inner, as_of, on)
+            entry["values"] = {describe_expr(x.of): _show(eval_expr(x.of, inner, as_of, on))}
+            entries.append(entry)
+        traces.append({"expression": describe_expr(x), "items": entries})
     if traces:
         node["among"] = traces
+
+
+def _outer_extrema(e: Node) -> list[Extremum]:
+    """The earliest/latest dates in ``e`` read in the scopes at hand (not those inside
+    another one's items, which only its own items give a meaning to)."""
+    if isinstance(e, Extremum):
+        return [e]
+    return [x for child in children(e) for x in _outer_extrema(child)]
 
 
 def _deadline(d: Deadline, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date) -> dict[str, Any]:
@@ -186,6 +192,8 @@ def _mark(holds: Any) -> str:
 
 
 def _word(value: Any) -> Any:
+    if isinstance(value, list):  # a set, shown sorted (``_show``)
+        return "{" + ", ".join(map(str, value)) + "}"
     return {True: "true", False: "false", None: "null"}.get(value, value)
 
 
