@@ -203,8 +203,8 @@ def test_an_order_against_fewer_acts_is_not_called_stricter(
     finds the project that shows the difference (a planning approval on 10 December, the
     evaluation on the 11th: B rejects it, A accepts it)."""
     source = (ROOT / "rules" / "hohhot.yaml").read_text(encoding="utf-8")
-    old = "among: /approvals, where: {field: kind, eq: leader}"
-    new = "among: /approvals, where: {field: kind, in: [leader, planning]}"
+    old = "among: /approvals, where: {all: [{field: kind, eq: leader}, "
+    new = "among: /approvals, where: {all: [{field: kind, in: [leader, planning]}, "
     assert source.count(old) == 2
     (tmp_path / "sources").symlink_to(ROOT / "rules" / "sources")
     wider = tmp_path / "hohhot.yaml"

@@ -111,7 +111,10 @@ def test_the_first_approval_is_shown_with_the_items_it_was_taken_from(
     assert trace["outcome"] == "violated"
     evaluation = trace["requires"]["items"][0]
     order = evaluation["parts"][-1]["parts"][-1]  # date ≤ the earliest leaders' approval
-    earliest = "the earliest date of approvals with [kind = leader]"
+    earliest = (
+        "the earliest date of approvals with [kind = leader AND approver = $leader_approver "
+        "(municipal_leaders)]"
+    )
     assert order["holds"] is False
     assert order["values"] == {"date": "2024-11-05", earliest: "2024-11-01"}
     (among,) = order["among"]
