@@ -17,9 +17,9 @@ interpreter (``egovrules.ir.interpret``) and asserted as a value on the fact, wh
 rule then tests:
 
 * conditions over lists and sets (``some``, ``every``, ``contains``, the ``earliest`` or
-  ``latest`` date of a list), decimals (durable-rules
-  compares floats, and 10 % must not become 10.000000000000002 %), date-times, arithmetic and
-  calendar expressions (working days, months, annual dates), versioned parameters;
+  ``latest`` date of a list), decimals (durable-rules compares floats, and 10 % must not
+  become 10.000000000000002 %), date-times, arithmetic and calendar expressions (working
+  days, months, annual dates), versioned parameters;
 * the last day in time of every deadline (``egovrules.law.calendar`` computes it);
 * a whole ``when`` or ``requires`` whose compiled form would exceed durable-rules' limits
   (at most 31 expressions per rule: ``ERR_EXPRESSION_LIMIT_EXCEEDED``).
