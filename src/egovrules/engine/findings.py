@@ -19,15 +19,21 @@ from egovrules.ir.interpret import (
     eval_expr,
     undetermined_reason,
 )
-from egovrules.ir.nodes import Deadline, RuleIR
-from egovrules.report.model import Undetermined, Upcoming, Violation
+from egovrules.ir.nodes import Deadline, RuleIR, ScopeIR, Shift, deadline_bounds
+from egovrules.law.calendar import CHINA, covered_years
+from egovrules.law.verdict import Outcome
+from egovrules.report.model import NotApplicable, Undetermined, Upcoming, Violation
 from egovrules.subjects import SubjectBase, Waiver
 
 __all__ = [
     "actor_of",
     "apply_waivers",
+    "calendar_note",
+    "counts_working_days",
     "format_value",
     "render_messages",
+    "scope_findings",
+    "scopes_hold",
     "undetermined",
     "upcoming",
     "violation",
@@ -65,6 +71,7 @@ def _finding(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> dict[str, An
         "citations": rule.citations,
         "actor": actor_of(rule, subject, as_of),
         "authority": rule.authority,
+        "severity_reason": rule.severity_reason,
     }
 
 
@@ -78,6 +85,108 @@ def undetermined(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Undeterm
         citation=rule.citations[0],
         citations=rule.citations,
     )
+
+
+def counts_working_days(rule: RuleIR) -> bool:
+    """True for a deadline counted in working days on the official calendar (not the weekday
+    fallback): one a supplied notice, or the days known alone, may decide."""
+    return isinstance(rule.requires, Deadline) and deadline_bounds(rule.requires) is not None
+
+
+def calendar_note(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> str | None:
+    """Which calendar decided ``rule``'s working-day deadline, when the count went past the
+    years ``chinese-calendar`` covers: the supplied State Council notice, or the working days
+    known alone (``None`` when the package's years decided it)."""
+    d = rule.requires
+    assert isinstance(d, Deadline) and isinstance(d.due, Shift)
+    on = date_that_matters(rule, subject, as_of)
+    last_covered = covered_years()[1]
+    # The common case first, cheaply: a last day in the package's years (or none).
+    start = eval_expr(d.due.date, (subject,), as_of, on)
+    n = eval_expr(d.due.amount, (subject,), as_of, on)
+    if start is None or n is None:
+        return None
+    if isinstance(start, dt.date) and CHINA.within_known(start, n):
+        return None
+    facts = deadline_facts(d, (subject,), as_of, on)
+    calendar = d.due.calendar
+    if facts.bounded:
+        verdict = "late" if facts.outcome == Outcome.VIOLATED else "in time"
+        return (
+            f"{rule.id}: decided {verdict} from the working days known "
+            f"({calendar.describe()}); the last day falls in a year without a published "
+            "holiday notice, and no arrangement of that year's days could change the verdict"
+        )
+    if facts.due is None or facts.due.year <= last_covered:
+        return None
+    cited = [
+        f"{n.year}: {n.cite()}, supplied in {n.file}"
+        for y in range(last_covered + 1, facts.due.year + 1)
+        if (n := calendar.notice_for(y)) is not None
+    ]
+    return (
+        f"{rule.id}: last day {facts.due.isoformat()} counted on the State Council's notice "
+        + "; ".join(cited)
+    )
+
+
+def scopes_hold(scopes: tuple[ScopeIR, ...], subject: SubjectBase, as_of: dt.date) -> bool:
+    """Whether ``subject`` states a standing inside every one of ``scopes``: then no rule is
+    excluded and nothing is presumed, and the scopes add nothing to its report."""
+    for scope in scopes:
+        value = eval_expr(scope.field, (subject,), as_of)
+        if value is None or value not in scope.values:
+            return False
+    return True
+
+
+def scope_findings(
+    rules: tuple[RuleIR, ...], subject: SubjectBase, as_of: dt.date
+) -> tuple[tuple[NotApplicable, ...], tuple[str, ...]]:
+    """What the scopes of ``rules`` (the scoped rules in force) say of ``subject``: each rule
+    whose article does not bind the subject, with the words that name whom it binds; and, for
+    each scope whose field the subject leaves empty, a note that its rules were applied on the
+    presumption that the subject is inside it (so that no verdict rests on an unstated fact)."""
+    excluded: list[NotApplicable] = []
+    presumed: dict[str, tuple[ScopeIR, int]] = {}
+    values: dict[str, Any] = {}  # one reading of a scope's field for all its rules
+    for rule in rules:
+        scope = rule.scope
+        if scope is None:
+            continue
+        if scope.name not in values:
+            values[scope.name] = eval_expr(scope.field, (subject,), as_of)
+        value = values[scope.name]
+        if value is None:
+            presumed[scope.name] = (scope, presumed.get(scope.name, (scope, 0))[1] + 1)
+        elif value not in scope.values:
+            field = ".".join(scope.field.path)
+            excluded.append(
+                NotApplicable(
+                    rule_id=rule.id,
+                    concept=rule.concept,
+                    severity=rule.severity,
+                    scope=scope.name,
+                    reasons=(
+                        (
+                            "en",
+                            f"{field} is {value}: {scope.citation} binds {scope.label_in('en')}",
+                        ),
+                        (
+                            "zh",
+                            f"{field}为{value}:{scope.citation.label}所约束的是"
+                            f"{scope.label_in('zh')}",
+                        ),
+                    ),
+                    citation=scope.citation,
+                )
+            )
+    notes = tuple(
+        f"{'.'.join(scope.field.path)} not given: {n} rule(s) of {scope.citation}, which binds "
+        f"{scope.label_in('en')}, applied on the presumption that the subject is one of them"
+        for scope, n in presumed.values()
+    )
+    return tuple(excluded), notes
 
 
 def apply_waivers(
@@ -122,6 +231,14 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
         for part in parts:
             if isinstance(part, str):
                 text.append(part)
+            elif (
+                part.fact is not None
+                and facts is not None
+                and facts.bounded
+                and (part.fact in ("due", "late"))
+            ):
+                # decided without its last day, which falls in a year not yet published
+                text.append("未知(节假日安排尚未公布)" if lang == "zh" else "not known yet")
             elif part.fact is not None:
                 text.append(format_value(getattr(facts, part.fact, None), part.fallback, lang))
             else:

@@ -35,6 +35,7 @@ from egovrules.ir.nodes import (
     RuleIR,
     Some,
     children,
+    deadline_bounds,
 )
 from egovrules.law.calendar import CalendarGap
 
@@ -63,6 +64,15 @@ def explain_rule(rule: RuleIR, subject: Any, as_of: dt.date) -> dict[str, Any]:
         "concept": rule.concept,
         "citation": str(c),
         "quote": c.quote,
+        "translation": c.shown("en") if not c.is_source("en") else None,
+        "scope": None
+        if rule.scope is None
+        else {
+            "name": rule.scope.name,
+            "binds": rule.scope.label_in("en"),
+            "citation": str(rule.scope.citation),
+            "quote": rule.scope.citation.quote,
+        },
         "as_of": as_of.isoformat(),
         "date_that_matters": on.isoformat(),
         "in_force_from": rule.in_force_from.isoformat() if rule.in_force_from else None,
@@ -155,16 +165,19 @@ def _deadline(d: Deadline, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date)
         facts = deadline_facts(d, scopes, as_of, on)
     except CalendarGap as gap:
         return {"condition": describe(d), "holds": "undetermined", "reason": str(gap)}
-    return {
-        "condition": describe(d),
-        "holds": facts.outcome.label,
-        "values": {
-            "last day in time": _show(facts.due),
-            describe_expr(d.done): _show(eval_expr(d.done, scopes, as_of, on)),
-            "days elapsed": facts.elapsed,
-            "days late": facts.late,
-        },
+    values: dict[str, Any] = {
+        "last day in time": _show(facts.due),
+        describe_expr(d.done): _show(eval_expr(d.done, scopes, as_of, on)),
+        "days elapsed": facts.elapsed,
+        "days late": facts.late,
     }
+    bounds = deadline_bounds(d)
+    if facts.bounded and bounds is not None:
+        # decided without the last day, which falls in a year the calendar does not know
+        values["last day in time"] = "not known (a year without a published holiday notice)"
+        values["earliest possible last day"] = _show(eval_expr(bounds[0], scopes, as_of, on))
+        values["latest possible last day"] = _show(eval_expr(bounds[1], scopes, as_of, on))
+    return {"condition": describe(d), "holds": facts.outcome.label, "values": values}
 
 
 def render_explanation(trace: dict[str, Any]) -> str:
@@ -172,6 +185,12 @@ def render_explanation(trace: dict[str, Any]) -> str:
     lines = [
         f"{trace['rule_id']} — {trace['citation']}",
         f"  「{trace['quote']}」",
+        *([f"  {trace['translation']}"] if trace.get("translation") else []),
+        *(
+            [f"  binds: {sc['binds']} — {sc['citation']} 「{sc['quote']}」"]
+            if (sc := trace.get("scope"))
+            else []
+        ),
         f"  as of {trace['as_of']}; date that matters {trace['date_that_matters']}"
         + (f"; in force from {trace['in_force_from']}" if trace["in_force_from"] else ""),
         f"  outcome: {trace['outcome']}",

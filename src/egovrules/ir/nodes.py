@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeAlias, assert_never
 
+from egovrules.law.calendar import CHINA, Unknown, WorkCalendar
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import Severity
 from egovrules.packdata.operators import CompareOp
@@ -45,10 +46,12 @@ __all__ = [
     "Present",
     "RuleIR",
     "RuleSet",
+    "ScopeIR",
     "Shift",
     "Some",
     "YearOf",
     "children",
+    "deadline_bounds",
     "walk",
 ]
 
@@ -126,6 +129,12 @@ class Shift:
     amount: Expr
     unit: Literal["days", "working_days", "months", "years"]
     weekday_fallback: bool = False
+    calendar: WorkCalendar = CHINA
+    """The working-day calendar counted on (the package's, or with supplied notices)."""
+    bound: Unknown | None = None
+    """Not the day itself but its earliest or latest possible value, the unknown days
+    counted as working days or as none (``WorkCalendar.bound``): never a gap, ``None``
+    where no bound is known. Only ``deadline_bounds`` makes these."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +267,17 @@ class Deadline:
     start: Expr | None
 
 
+def deadline_bounds(d: Deadline) -> tuple[Shift, Shift] | None:
+    """The earliest and latest possible last day of a working-day deadline, for deciding it
+    when its last day falls where the calendar is unknown: a day on or before the earliest is
+    in time whatever the unknown days are, a day after the latest late (``None`` for a
+    deadline that is not counted in working days, or counted with the weekday fallback)."""
+    due = d.due
+    if not (isinstance(due, Shift) and due.unit == "working_days") or due.weekday_fallback:
+        return None
+    return replace(due, bound="earliest"), replace(due, bound="latest")
+
+
 Node: TypeAlias = Expr | Cond | Deadline
 """Every node of a rule's conditions: what ``children`` and ``walk`` go through."""
 
@@ -319,6 +339,25 @@ MessagePart: TypeAlias = str | Placeholder
 
 
 @dataclass(frozen=True, slots=True)
+class ScopeIR:
+    """Whom a rule's article binds: the subjects whose ``field`` holds one of ``values``. The
+    rule's ``when`` already holds the test (an empty field is presumed inside); the engine reads
+    this to say why a rule was not applied."""
+
+    name: str
+    field: Field
+    values: frozenset[str]
+    labels: tuple[tuple[str, str], ...]
+    citation: Citation
+    test: Cond
+
+    def label_in(self, language: str) -> str:
+        """The bodies the scope names, in ``language`` (English when the pack has none)."""
+        labels = dict(self.labels)
+        return labels.get(language) or labels.get("en") or self.name
+
+
+@dataclass(frozen=True, slots=True)
 class RuleIR:
     """One compiled obligation."""
 
@@ -338,6 +377,21 @@ class RuleIR:
     anchor: tuple[str, ...]
     citations: tuple[Citation, ...]
     span: Span
+    scope: ScopeIR | None = None
+    severity_reason: str | None = None
+
+    @property
+    def own_when(self) -> Cond | None:
+        """The rule's own applicability, without its scope's test (which ``when`` begins with):
+        what a diff compares, once it has set the bodies each side binds apart."""
+        if self.scope is None:
+            return self.when
+        if self.when == self.scope.test:
+            return None
+        if isinstance(self.when, All) and self.when.items[:1] == (self.scope.test,):
+            rest = self.when.items[1:]
+            return rest[0] if len(rest) == 1 else All(rest)
+        return self.when
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,3 +417,7 @@ class RuleSet:
     articles: tuple[ArticleIR, ...]
     parameters: tuple[Param, ...]
     rules: tuple[RuleIR, ...]
+    calendar: WorkCalendar = CHINA
+    """The working-day calendar the rules count on (every working-day ``Shift`` holds it)."""
+    weekday_fallback: bool = False
+    """Whether the pack was compiled with the weekday fallback."""

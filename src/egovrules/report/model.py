@@ -20,6 +20,7 @@ __all__ = [
     "NO_FINDINGS",
     "Checked",
     "Findings",
+    "NotApplicable",
     "Report",
     "ReportHead",
     "Undetermined",
@@ -41,6 +42,9 @@ class Violation:
     citations: tuple[Citation, ...]
     actor: str | None = None
     authority: tuple[tuple[str, str], ...] = ()
+    severity_reason: str | None = None
+    """Why the rule is a warning or an advisory, not an error (a key of
+    ``law.verdict.SEVERITY_REASONS``); None for an error."""
 
     def message_in(self, language: str) -> str:
         """The message in ``language``, or in English when the pack has none in it."""
@@ -66,6 +70,7 @@ class Upcoming:
     citations: tuple[Citation, ...]
     actor: str | None = None
     authority: tuple[tuple[str, str], ...] = ()
+    severity_reason: str | None = None
 
     def message_in(self, language: str) -> str:
         """The message in ``language``, or in English when the pack has none in it."""
@@ -88,6 +93,29 @@ class Undetermined:
     citations: tuple[Citation, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class NotApplicable:
+    """A rule not applied because its article does not bind the subject: the subject's value,
+    the bodies the article names (``scope``) and the citation that names them."""
+
+    rule_id: str
+    concept: str
+    severity: Severity
+    scope: str
+    reasons: tuple[tuple[str, str], ...]
+    citation: Citation
+
+    @property
+    def reason(self) -> str:
+        """Why the rule was not applied, in English."""
+        return self.reason_in("en")
+
+    def reason_in(self, language: str) -> str:
+        """Why the rule was not applied, in ``language`` (English when the pack has none)."""
+        reasons = dict(self.reasons)
+        return reasons.get(language) or reasons["en"]
+
+
 class Findings(NamedTuple):
     """What a report says beyond its outcome codes: built when first read (``Report``)."""
 
@@ -97,6 +125,7 @@ class Findings(NamedTuple):
     notes: tuple[str, ...] = ()
     waived: tuple[tuple[Violation, Waiver], ...] = ()
     expired_waivers: tuple[Waiver, ...] = ()
+    not_applicable: tuple[NotApplicable, ...] = ()
 
 
 NO_FINDINGS = Findings()
@@ -153,6 +182,7 @@ class Report:
         codes: tuple[int, ...],
         waived: tuple[tuple[Violation, Waiver], ...] = (),
         expired_waivers: tuple[Waiver, ...] = (),
+        not_applicable: tuple[NotApplicable, ...] = (),
     ) -> None:
         self._head = ReportHead(subject_kind, pack_id, pack_version, pack_hash, city, rule_ids)
         self._subject_id = subject_id
@@ -160,7 +190,7 @@ class Report:
         self._codes = codes
         self._subject = None
         self._findings = Findings(
-            violations, upcoming, undetermined, notes, waived, expired_waivers
+            violations, upcoming, undetermined, notes, waived, expired_waivers, not_applicable
         )
 
     @classmethod
@@ -254,6 +284,11 @@ class Report:
         return self._all().expired_waivers
 
     @property
+    def not_applicable(self) -> tuple[NotApplicable, ...]:
+        """The rules not applied because their scope excludes the subject."""
+        return self._all().not_applicable
+
+    @property
     def compliant(self) -> bool:
         """True when no rule is violated and no waiver has expired."""
         if self._findings is None and not self._subject.waivers:
@@ -284,6 +319,7 @@ class Report:
             "codes": self._codes,
             "waived": found.waived,
             "expired_waivers": found.expired_waivers,
+            "not_applicable": found.not_applicable,
         }
 
     def replace(self, **changes: Any) -> Report:
