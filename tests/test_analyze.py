@@ -172,6 +172,22 @@ def test_a_threshold_flipped_in_a_copy_contradicts_the_rule(tmp_path: Path) -> N
     raise AssertionError("no rule compares a value with a parameter in its requirement")
 
 
+@pytest.mark.parametrize(("op", "dead"), [("gt", True), ("ge", False)])
+def test_an_order_of_acts_that_cannot_hold_is_proved_dead(
+    op: str, dead: bool, tmp_path: Path
+) -> None:
+    """The first approval of the leaders after their last one cannot be (proved dead, which a
+    loose encoding of the earliest/latest date could not prove); on the same day as it, it can
+    (one approval: not dead)."""
+    data = _data("hohhot")
+    (rule,) = [r for r in data["rules"] if r["id"] == "hohhot.project.leader_approval"]
+    leaders = {"among": "approvals", "of": "date", "where": {"field": "kind", "eq": "leader"}}
+    rule["when"] = {"value": {"earliest": leaders}, op: {"latest": copy.deepcopy(leaders)}}
+    pack = _load(data, tmp_path)
+    found = _keys(_run(pack, {rule["id"]})) - _baseline("hohhot")
+    assert found == ({("never-applies", (rule["id"],))} if dead else set())
+
+
 @pytest.mark.parametrize("pack_id", PACKS)
 def test_a_duplicated_rule_is_found(pack_id: str, tmp_path: Path) -> None:
     data = _data(pack_id)

@@ -150,6 +150,28 @@ def test_generated_batches_reach_every_outcome(duck: DuckDBEngine) -> None:
     assert seen == {0, 1, 2, 3, 4, 5}
 
 
+def test_orders_of_acts_are_decided_both_ways(duck: DuckDBEngine) -> None:
+    """The features pack's rules on the earliest/latest date of a list (an order across two
+    lists, one inside another list's lambda, one in date arithmetic) are both satisfied and
+    violated on the generated batches, so their agreement above is not vacuous."""
+    pack = egovrules.load_pack(FIXTURES / "packs" / "sql_features.yaml")
+    ids = [r.id for r in pack.rules if r.subject == "project"]
+    wanted = ("order_across_lists", "extremum_in_lambda", "extremum_arithmetic")
+    columns = [ids.index(f"sql_features.project.{name}") for name in wanted]
+    seen: dict[int, set[int]] = {c: set() for c in columns}
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(batch=batches(pack, "project", [dt.date(2024, 2, 20)]))
+    def collect(batch: tuple[list[SubjectBase], dt.date]) -> None:
+        subjects, as_of = batch
+        for codes in _sql_codes(pack, subjects, "project", as_of, duck).values():
+            for c in columns:
+                seen[c].add(codes[c])
+
+    collect()
+    assert all({1, 2} <= seen[c] for c in columns), seen
+
+
 def _cases() -> Iterator[tuple[str, Any]]:
     for name in egovrules.available_packs():
         pack = egovrules.load_pack(name)
