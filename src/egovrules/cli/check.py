@@ -94,5 +94,5 @@ def _run(args: argparse.Namespace) -> ExitCode:
     for error in result.errors:
         print(str(error), file=sys.stderr)
     rules = {r.id: r for pack in result.packs.values() for r in pack.rules}
-    sys.stdout.write(render(args.format, result.checked, rules, args.lang))
+    sys.stdout.write(render(args.format, result.checked, rules, args.lang, result.failures))
     return result.exit_code(args.fail_on)

@@ -22,6 +22,7 @@ from egovrules.engine.pack import Pack, load_pack
 from egovrules.ir.explain import explain_rule
 from egovrules.law.verdict import Severity
 from egovrules.packdata.bundled import available_packs
+from egovrules.report.failures import InputFailure, failures_of
 from egovrules.report.model import Checked, Report
 from egovrules.source.errors import Diagnostic, EgovrulesError, InternalError, SubjectError
 from egovrules.source.suggest import did_you_mean
@@ -54,6 +55,12 @@ class RunResult:
     checked: list[Checked] = field(default_factory=list)
     errors: list[EgovrulesError] = field(default_factory=list)
     packs: dict[str, Pack] = field(default_factory=dict)
+
+    @property
+    def failures(self) -> list[InputFailure]:
+        """The errors as records the output formats show: one per diagnostic, with its code
+        and, when it has one, its file, line and column."""
+        return failures_of(self.errors)
 
     def exit_code(self, fail_on: FailOn = "warning") -> ExitCode:
         """3 if judging any input hit a bug, else 2 if any input could not be judged, else 1

@@ -2,10 +2,11 @@
 renderer, in the order ``egovrules check --format`` lists them, and ``render`` renders a run in
 one of them, from the command line or from Python.
 
-Every entry takes the same three arguments: the checked subjects, the rules of the packs used
-by id, and the language of the messages. Only SARIF reads the rules (its
-``tool.driver.rules``); the formats that do not need them take them all the same, so that a
-caller never has to know which format wants what. Each format's own module keeps its own
+Every entry takes the same arguments: the checked subjects, the rules of the packs used by id,
+the language of the messages, and the inputs the run could not judge (``failures``, each an
+``InputFailure``: every machine format shows them where CI looks). Only SARIF reads the rules
+(its ``tool.driver.rules``); the formats that do not need them take them all the same, so that
+a caller never has to know which format wants what. Each format's own module keeps its own
 function (``render_text(checked, language)``, ``render_sarif(checked, rules, language)``, ...).
 """
 
@@ -13,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
+from typing import Protocol
 
 from egovrules.ir.nodes import RuleIR
+from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked
 from egovrules.report.render.github import render_github
 from egovrules.report.render.json import render_json
@@ -27,13 +30,33 @@ from egovrules.source.suggest import did_you_mean
 
 __all__ = ["RENDERERS", "Renderer", "render"]
 
-Renderer = Callable[[Sequence[Checked], Mapping[str, RuleIR], str], str]
-"""A format: (checked subjects, rules by id, language) -> the document."""
+
+class Renderer(Protocol):
+    """A format: (checked subjects, rules by id, language, failures) -> the document."""
+
+    def __call__(
+        self,
+        checked: Sequence[Checked],
+        rules: Mapping[str, RuleIR],
+        language: str,
+        failures: Sequence[InputFailure] = (),
+    ) -> str: ...
 
 
-def _without_rules(render_format: Callable[[Sequence[Checked], str], str]) -> Renderer:
+def _without_rules(
+    render_format: Callable[[Sequence[Checked], str, Sequence[InputFailure]], str],
+) -> Renderer:
     """A format that needs no rule metadata, called as the table calls every format."""
-    return lambda checked, rules, language: render_format(checked, language)
+
+    def call(
+        checked: Sequence[Checked],
+        rules: Mapping[str, RuleIR],
+        language: str,
+        failures: Sequence[InputFailure] = (),
+    ) -> str:
+        return render_format(checked, language, failures)
+
+    return call
 
 
 RENDERERS: Mapping[str, Renderer] = MappingProxyType(
@@ -49,11 +72,16 @@ RENDERERS: Mapping[str, Renderer] = MappingProxyType(
 
 
 def render(
-    fmt: str, checked: Sequence[Checked], rules: Mapping[str, RuleIR], language: str = "en"
+    fmt: str,
+    checked: Sequence[Checked],
+    rules: Mapping[str, RuleIR],
+    language: str = "en",
+    failures: Sequence[InputFailure] = (),
 ) -> str:
     """The run in the format ``fmt`` (a key of ``RENDERERS``), messages in ``language``;
-    ``rules`` holds every rule the reports name, by id (``{r.id: r for r in pack.rules}``)."""
+    ``rules`` holds every rule the reports name, by id (``{r.id: r for r in pack.rules}``);
+    ``failures`` are the inputs the run could not judge (``RunResult.failures``)."""
     if fmt not in RENDERERS:
         known = did_you_mean(fmt, RENDERERS) or f"the formats: {', '.join(RENDERERS)}"
         raise UsageError(f"unknown output format {fmt!r}; {known}")
-    return RENDERERS[fmt](checked, rules, language)
+    return RENDERERS[fmt](checked, rules, language, failures)

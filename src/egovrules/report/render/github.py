@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from egovrules.law.verdict import Severity
+from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked
 
 __all__ = ["render_github"]
@@ -20,10 +21,25 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(checked: Sequence[Checked], language: str = "en") -> str:
-    """``::error file=…,line=…,title=…::message`` lines for every violation and expired
-    waiver, ``::notice`` for upcoming deadlines."""
-    out = []
+def _failure(f: InputFailure) -> str:
+    props = []
+    if f.file is not None:
+        props.append(f"file={_prop(f.file)}")
+        if f.line is not None:
+            props.append(f"line={f.line}")
+        if f.column is not None:
+            props.append(f"col={f.column}")
+    props.append(f"title={_prop(f'egovrules {f.code}')}")
+    message = f.message + (f" (hint: {f.hint})" if f.hint else "")
+    return f"::error {','.join(props)}::{_data(message)}"
+
+
+def render_github(
+    checked: Sequence[Checked], language: str = "en", failures: Sequence[InputFailure] = ()
+) -> str:
+    """``::error file=…,line=…,title=…::message`` lines for every input that could not be
+    judged, every violation and expired waiver, ``::notice`` for upcoming deadlines."""
+    out = [_failure(f) for f in failures]
     for item in checked:
         r = item.report
         for v in r.violations:

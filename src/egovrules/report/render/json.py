@@ -12,6 +12,7 @@ from typing import Any
 
 from egovrules._version import __version__
 from egovrules.law.citation import Citation
+from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked, Undetermined, Upcoming, Violation
 from egovrules.source.span import Span
 from egovrules.subjects.base import Waiver
@@ -91,8 +92,11 @@ def report_to_dict(checked: Checked, language: str = "en") -> dict[str, Any]:
     }
 
 
-def render_json(checked: Sequence[Checked], language: str = "en") -> str:
-    """The whole run as one JSON document."""
+def render_json(
+    checked: Sequence[Checked], language: str = "en", failures: Sequence[InputFailure] = ()
+) -> str:
+    """The whole run as one JSON document; ``failures`` are the inputs it could not judge
+    (the ``errors`` array)."""
     reports = [c.report for c in checked]
     doc = {
         "schema_version": SCHEMA_VERSION,
@@ -105,7 +109,9 @@ def render_json(checked: Sequence[Checked], language: str = "en") -> str:
             "undetermined": sum(len(r.undetermined) for r in reports),
             "waived": sum(len(r.waived) for r in reports),
             "expired_waivers": sum(len(r.expired_waivers) for r in reports),
+            "errors": len(failures),
         },
         "reports": [report_to_dict(c, language) for c in checked],
+        "errors": [f.to_dict() for f in failures],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

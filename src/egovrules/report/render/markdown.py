@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked
 
 __all__ = ["render_markdown"]
@@ -17,15 +18,32 @@ def _cell(text: str) -> str:
     return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(checked: Sequence[Checked], language: str = "en") -> str:
-    """The summary table and the details."""
+def _where(f: InputFailure) -> str:
+    parts = [str(x) for x in (f.file, f.line, f.column) if x is not None]
+    return f"`{_cell(':'.join(parts))}`" if parts else "(no file)"
+
+
+def render_markdown(
+    checked: Sequence[Checked], language: str = "en", failures: Sequence[InputFailure] = ()
+) -> str:
+    """The summary table and the details; first, the inputs that could not be judged."""
     reports = [c.report for c in checked]
     failing = sum(1 for r in reports if not r.compliant)
     total = sum(len(r.violations) for r in reports)
-    icon = "✅" if not failing else "❌"
+    icon = "✅" if not failing and not failures else "❌"
+    errors = f", {len(failures)} input error(s)" if failures else ""
     out = [
         f"## {icon} egovrules: {len(reports)} subject(s), {failing} not compliant, "
-        f"{total} violation(s)\n\n",
+        f"{total} violation(s){errors}\n\n",
+    ]
+    if failures:
+        out.append("### Inputs that could not be checked\n\n| where | code | problem |\n")
+        out.append("|---|---|---|\n")
+        for f in failures:
+            hint = f" (hint: {f.hint})" if f.hint else ""
+            out.append(f"| {_where(f)} | `{f.code}` | {_cell(f.message + hint)} |\n")
+        out.append("\n")
+    out += [
         "| subject | kind | city | as of | violations | upcoming | waived |\n",
         "|---|---|---|---|---|---|---|\n",
     ]

@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Sequence
 
 from egovrules.law.citation import Citation
+from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked
 
 __all__ = ["render_text"]
@@ -25,6 +26,7 @@ _WORDS = {
         "waived": "WAIVED  ",
         "until": "until",
         "expired": "EXPIRED WAIVER",
+        "errors": ", {n} input error(s) (listed on stderr)",
     },
     "zh": {
         "compliant": "合规",
@@ -39,6 +41,7 @@ _WORDS = {
         "waived": "已豁免",
         "until": "至",
         "expired": "豁免已过期",
+        "errors": ",{n} 个输入错误(见标准错误输出)",
     },
 }
 
@@ -58,8 +61,11 @@ def _cite(c: Citation, language: str) -> str:
     return "\n".join(lines)
 
 
-def render_text(checked: Sequence[Checked], language: str = "en") -> str:
-    """All reports, then a one-line summary, in ``language`` (``en`` or ``zh``)."""
+def render_text(
+    checked: Sequence[Checked], language: str = "en", failures: Sequence[InputFailure] = ()
+) -> str:
+    """All reports, then a one-line summary, in ``language`` (``en`` or ``zh``); the summary
+    counts the ``failures`` (the command line prints them on stderr)."""
     w = _WORDS.get(language, _WORDS["en"])
     lang = language if language in _WORDS else "en"
     out = []
@@ -103,5 +109,8 @@ def render_text(checked: Sequence[Checked], language: str = "en") -> str:
         out.append("")
     total = sum(len(r.violations) for r in reports)
     ok = sum(1 for r in reports if r.compliant)
-    out.append(w["summary"].format(n=len(reports), ok=ok, v=total))
+    summary = w["summary"].format(n=len(reports), ok=ok, v=total)
+    if failures:
+        summary += w["errors"].format(n=len(failures))
+    out.append(summary)
     return "\n".join(out) + "\n"
