@@ -17,7 +17,7 @@ from typing import TextIO
 from egovrules.auditing import AuditResult, audit_sql, run_audit
 from egovrules.auditing.engine import Engine
 from egovrules.auditing.engines import open_engine
-from egovrules.cli.common import display_width, iso_date
+from egovrules.cli.common import add_as_of, add_weekday_fallback, display_width
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.pack import load_pack, today_in_china
 from egovrules.source.errors import UsageError
@@ -39,11 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("source", type=Path, help="a .parquet, .csv or .jsonl file of subjects")
     p.add_argument("--city", required=True, help="bundled pack id or pack file")
     p.add_argument("--kind", help="subject kind (default: the kind column, else the columns)")
-    p.add_argument(
-        "--as-of",
-        type=iso_date,
-        help="evaluation date YYYY-MM-DD (default: today in Asia/Shanghai)",
-    )
+    add_as_of(p)
     p.add_argument("--out", type=Path, help="write the violations here (Parquet)")
     p.add_argument(
         "--engine",
@@ -57,12 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="Spark master URL, e.g. spark://host:7077 (default: the session's own, or local[*])",
     )
     p.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
-    p.add_argument(
-        "--weekday-fallback",
-        action="store_true",
-        help="count working days Monday to Friday in years the Chinese holiday calendar does "
-        "not cover (default: such deadlines are reported undetermined)",
-    )
+    add_weekday_fallback(p)
     p.add_argument(
         "--print-sql",
         action="store_true",

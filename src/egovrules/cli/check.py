@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from egovrules.cli.common import default_language, iso_date
+from egovrules.cli.common import add_as_of, add_weekday_fallback, default_language
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.run import RunOptions, progress_bar, run_check
 from egovrules.report.render import RENDERERS, render
@@ -33,11 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     check.add_argument(
         "--kind", choices=SUBJECT_KINDS, help="subject kind for files that have no 'kind' field"
     )
-    check.add_argument(
-        "--as-of",
-        type=iso_date,
-        help="evaluation date YYYY-MM-DD (default: today in Asia/Shanghai)",
-    )
+    add_as_of(check)
     check.add_argument("--format", choices=tuple(RENDERERS), default="text")
     check.add_argument(
         "--fail-on",
@@ -64,12 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="store_true",
         help="add each finding's evaluation trace to the JSON output",
     )
-    check.add_argument(
-        "--weekday-fallback",
-        action="store_true",
-        help="count working days Monday to Friday in years the Chinese holiday calendar does "
-        "not cover (default: such deadlines are reported undetermined)",
-    )
+    add_weekday_fallback(check)
     check.add_argument(
         "--lang",
         choices=("en", "zh"),

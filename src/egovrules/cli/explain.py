@@ -8,12 +8,12 @@ import json
 import sys
 from pathlib import Path
 
-from egovrules.cli.common import iso_date
+from egovrules.cli.common import add_as_of, add_weekday_fallback
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.inputs import read_subjects
 from egovrules.engine.pack import today_in_china
 from egovrules.engine.run import pack_for
-from egovrules.ir.explain import explain_rule, render_explanation
+from egovrules.ir.explain import render_explanation
 from egovrules.source.errors import UsageError
 from egovrules.source.suggest import did_you_mean
 from egovrules.subjects import SUBJECT_KINDS
@@ -32,10 +32,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     explain.add_argument("file", type=Path, help="subject file")
     explain.add_argument("rule", help="rule id or concept")
     explain.add_argument("--city", help="pack id or file (default: the subject's city)")
-    explain.add_argument("--kind", choices=SUBJECT_KINDS)
-    explain.add_argument("--as-of", type=iso_date)
-    explain.add_argument("--format", choices=("text", "json"), default="text")
-    explain.add_argument("--weekday-fallback", action="store_true")
+    explain.add_argument(
+        "--kind", choices=SUBJECT_KINDS, help="subject kind for a file that has no 'kind' field"
+    )
+    add_as_of(explain)
+    explain.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for a person, json for a program (Pack.explain's data; default: text)",
+    )
+    add_weekday_fallback(explain)
     explain.set_defaults(run=_run)
 
 
@@ -56,11 +63,7 @@ def _run(args: argparse.Namespace) -> ExitCode:
         )
     as_of = args.as_of or today_in_china()
     for rule in matches:
-        if rule.subject != loaded.subject.kind:
-            raise UsageError(
-                f"{rule.id} applies to {rule.subject} subjects, not to a {loaded.subject.kind}"
-            )
-        trace = explain_rule(rule, loaded.subject, as_of)
+        trace = pack.explain(loaded.subject, rule.id, as_of)
         if args.format == "json":
             sys.stdout.write(json.dumps(trace, ensure_ascii=False, indent=2) + "\n")
         else:

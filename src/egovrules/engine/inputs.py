@@ -14,8 +14,6 @@ from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from egovrules.source.document import (
     MAX_BYTES,
     MAX_LINES_BYTES,
@@ -23,11 +21,10 @@ from egovrules.source.document import (
     DocumentError,
     parse_document,
     read_bounded,
-    validation_diagnostics,
 )
-from egovrules.source.errors import Diagnostic, SubjectError, UsageError
+from egovrules.source.errors import SubjectError, UsageError
 from egovrules.source.span import Span
-from egovrules.subjects import SUBJECT_KINDS, SubjectBase, parse_subject
+from egovrules.subjects import SubjectBase, subject_at
 
 __all__ = ["SUFFIXES", "LoadedSubject", "expand_inputs", "iter_subjects", "read_subjects"]
 
@@ -133,43 +130,10 @@ def _collect(
     errors: list[SubjectError] = []
     for path, data in items:
         try:
-            subjects.append(LoadedSubject(_validate(doc, path, data, kind), doc, path))
+            subjects.append(LoadedSubject(subject_at(data, kind, doc, path), doc, path))
         except SubjectError as exc:
             errors.append(exc)
     return subjects, errors
-
-
-def _validate(
-    doc: Document, path: tuple[Hashable, ...], data: object, kind: str | None
-) -> SubjectBase:
-    if not isinstance(data, dict):
-        raise SubjectError(
-            [
-                Diagnostic(
-                    "E301", "a subject must be a mapping (or a list of mappings)", doc.span(path)
-                )
-            ],
-            doc.text,
-        )
-    if "kind" not in data and kind is None:
-        raise SubjectError(
-            [
-                Diagnostic(
-                    "E302",
-                    "no subject kind: add a 'kind' field or pass --kind",
-                    doc.span(path),
-                    f"kinds: {', '.join(SUBJECT_KINDS)}",
-                )
-            ],
-            doc.text,
-        )
-    try:
-        return parse_subject(data, kind)
-    except ValidationError as exc:
-        raise SubjectError(validation_diagnostics(exc, doc, "E300", path), doc.text) from None
-    except ValueError as exc:  # an unknown kind (ValidationError is a ValueError too)
-        where = (*path, "kind") if "kind" in data else path
-        raise SubjectError([Diagnostic("E303", str(exc), doc.span(where))], doc.text) from None
 
 
 def iter_subjects(

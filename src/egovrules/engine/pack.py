@@ -14,20 +14,20 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
-
 from egovrules.backends.base import rules_for
 from egovrules.backends.python import PythonBackend
 from egovrules.engine import findings
 from egovrules.engine.findings import apply_waivers, violation
 from egovrules.ir.compile import compile_document, validate_document
+from egovrules.ir.explain import explain_rule
 from egovrules.ir.nodes import RuleIR, RuleSet
 from egovrules.law.verdict import Outcome
 from egovrules.packdata.bundled import available_packs, bundled_dir
 from egovrules.packdata.model import PackModel, TestsModel
 from egovrules.report.model import Report, Undetermined, Upcoming, Violation
 from egovrules.source.document import Document, DocumentError, read_document
-from egovrules.source.errors import Diagnostic, PackError, SubjectError, UsageError
+from egovrules.source.errors import PackError, UsageError
+from egovrules.source.suggest import did_you_mean
 from egovrules.subjects import SUBJECT_MODELS, SubjectBase, parse_subject
 
 # The deprecated ``Pack.monitor`` builds what ``egovrules.monitoring`` registers here when it is
@@ -185,6 +185,31 @@ class Pack:
             expired_waivers=expired,
         )
 
+    def explain(
+        self,
+        subject: SubjectBase | Mapping[str, Any],
+        rule_id: str,
+        as_of: dt.date | None = None,
+    ) -> dict[str, Any]:
+        """The evaluation trace of rule ``rule_id`` on ``subject`` as JSON-ready data: the
+        object ``egovrules explain --format json`` prints (``outcome``, ``date_that_matters``,
+        each condition of ``when`` and ``requires`` with the values it read and whether it
+        held, the citation).
+
+        ``subject`` and ``as_of`` are as for ``check``. ``UsageError`` for a rule id the pack
+        does not have (with the nearest id as a hint) or a rule of another kind of subject."""
+        if not isinstance(subject, SubjectBase):
+            subject = _validate(subject)
+        rule = next((r for r in self.rules if r.id == rule_id), None)
+        if rule is None:
+            hint = did_you_mean(rule_id, [r.id for r in self.rules])
+            raise UsageError(f"no rule {rule_id!r} in pack {self.id}{f'; {hint}' if hint else ''}")
+        if rule.subject != subject.kind:
+            raise UsageError(
+                f"{rule.id} applies to {rule.subject} subjects, not to a {subject.kind}"
+            )
+        return explain_rule(rule, subject, as_of if as_of is not None else today_in_china())
+
     def _notes(self, codes: tuple[int, ...]) -> tuple[str, ...]:
         """Why rules were not applied, when the pack was not yet in force."""
         skipped = sum(1 for c in codes if c == Outcome.NOT_IN_FORCE)
@@ -198,14 +223,4 @@ class Pack:
 
 
 def _validate(data: Mapping[str, Any]) -> SubjectBase:
-    try:
-        return parse_subject(dict(data))
-    except ValidationError as exc:
-        raise SubjectError(
-            [
-                Diagnostic("E300", f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
-                for e in exc.errors(include_url=False)
-            ]
-        ) from None
-    except ValueError as exc:
-        raise SubjectError([Diagnostic("E303", str(exc))]) from None
+    return parse_subject(dict(data) if isinstance(data, Mapping) else data)

@@ -39,12 +39,17 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One problem found in a file: a stable code, a message, where, and a hint."""
+    """One problem found in a file: a stable code, a message, where, and a hint.
+
+    ``span`` is the file, line and column (``None`` for data that was not read from a file);
+    ``loc`` the path of the field in the data, keys and list indexes (``("filing", "date")``,
+    ``()`` for the whole subject or when the problem is not about a field)."""
 
     code: str
     message: str
     span: Span | None = None
     hint: str | None = None
+    loc: tuple[str | int, ...] = ()
 
     def render(self, text: str | None = None) -> str:
         """Render as ``file:line:col: error[CODE]: message`` plus caret and hint."""
