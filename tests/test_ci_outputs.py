@@ -39,6 +39,7 @@ SUFFIX = {
     "junit": "xml",
     "github": "github",
     "markdown": "md",
+    "gitlab": "gitlab.json",
 }
 
 
@@ -271,6 +272,25 @@ def test_broken_input_is_a_github_annotation_and_json_and_markdown(
     _, out, err = _run(capsys, *BASE, "--format", "text", ".")
     assert out.rstrip().endswith("1 input error(s) (listed on stderr)")
     assert "broken.yaml:39:22: error[E007]" in err
+
+
+def test_broken_input_is_a_gitlab_blocker(
+    broken_run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GitLab Code Quality: the broken file is a blocker issue at its line, before the good
+    file's violation, whose fingerprint does not depend on the line (an edit above it keeps
+    the issue the same one)."""
+    _, out, _ = _run(capsys, *BASE, "--format", "gitlab", ".")
+    broken, late = json.loads(out)
+    assert (broken["check_name"], broken["severity"]) == ("E007", "blocker")
+    assert broken["location"] == {"path": "broken.yaml", "lines": {"begin": 39}}
+    assert late["location"] == {"path": "good.yaml", "lines": {"begin": 40}}
+    good = (broken_run / "good.yaml").read_text(encoding="utf-8")
+    (broken_run / "good.yaml").write_text("# a comment line\n" + good, encoding="utf-8")
+    _, out, _ = _run(capsys, *BASE, "--format", "gitlab", "good.yaml")
+    (moved,) = json.loads(out)
+    assert moved["location"]["lines"] == {"begin": 41}
+    assert moved["fingerprint"] == late["fingerprint"]
 
 
 def test_library_renders_failures_with_their_codes(broken_run: Path) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TextIO
 
 from egovrules.engine.exitcodes import ExitCode
-from egovrules.engine.inputs import LoadedSubject, expand_inputs, read_subjects
+from egovrules.engine.inputs import LoadedSubject, find_inputs, read_subjects
 from egovrules.engine.pack import Pack, load_pack
 from egovrules.ir.explain import explain_rule
 from egovrules.law.verdict import Severity
@@ -36,7 +36,10 @@ _THRESHOLD = {"error": 3, "warning": 2, "advisory": 1, "never": 99}
 
 @dataclass(frozen=True)
 class RunOptions:
-    """What to check and how to judge it."""
+    """What to check and how to judge it. ``exclude``: glob patterns of files left out
+    (``engine.inputs.excluded``); ``skip_without_kind``: files without a subject ``kind`` are
+    skipped even when named one by one (as a pre-commit hook names them), not only when a
+    directory or a glob found them."""
 
     city: str | None = None
     kind: str | None = None
@@ -46,15 +49,19 @@ class RunOptions:
     skip: tuple[str, ...] = ()
     fail_on: FailOn = "warning"
     explain: bool = False
+    exclude: tuple[str, ...] = ()
+    skip_without_kind: bool = False
 
 
 @dataclass
 class RunResult:
-    """Every report, every input error, and the packs used."""
+    """Every report, every input error, the packs used, and the files skipped for having no
+    subject ``kind``."""
 
     checked: list[Checked] = field(default_factory=list)
     errors: list[EgovrulesError] = field(default_factory=list)
     packs: dict[str, Pack] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def failures(self) -> list[InputFailure]:
@@ -124,10 +131,11 @@ def run_check(
 ) -> RunResult:
     """Check every subject the arguments name (files, directories, globs, ``-``)."""
     result = RunResult()
-    names = expand_inputs(arguments)
-    for done, name in enumerate(names, 1):
+    inputs = find_inputs(arguments, options.exclude)
+    for done, (name, walked) in enumerate(inputs, 1):
+        skipped = result.skipped if walked or options.skip_without_kind else None
         try:
-            subjects, errors = read_subjects(name, options.kind)
+            subjects, errors = read_subjects(name, options.kind, skipped=skipped)
         except Exception as exc:  # a bug in reading: reported, and the batch goes on
             subjects, errors = [], []
             result.errors.append(InternalError(name, exc))
@@ -140,7 +148,7 @@ def run_check(
             except Exception as exc:  # a bug: reported, and the batch goes on
                 result.errors.append(InternalError(loaded.source, exc))
         if progress is not None:
-            progress(done, len(names))
+            progress(done, len(inputs))
     return result
 
 

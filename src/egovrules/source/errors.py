@@ -5,7 +5,9 @@
     EgovrulesError                 base: anything egovrules reports to a user (exit code 2)
     ├── InputError                 one or more positioned diagnostics about a file
     │   ├── PackError              a rule pack that does not load, validate or compile
-    │   └── SubjectError           a subject file that does not load or validate
+    │   ├── SubjectError           a subject file that does not load or validate
+    │   └── ConfigError            a project config (.egovrules.yaml, [tool.egovrules]) that
+    │                              does not read or validate
     └── UsageError                 a bad command line or API argument (unknown pack id, ...)
     │   └── MissingExtraError      an optional part whose extra is not installed (also an
     │                              ImportError)
@@ -25,6 +27,7 @@ from typing import Any
 from egovrules.source.span import Span, render_caret
 
 __all__ = [
+    "ConfigError",
     "Diagnostic",
     "EgovrulesError",
     "InputError",
@@ -121,6 +124,10 @@ class PackError(InputError):
 
 class SubjectError(InputError):
     """A subject file that does not load or validate."""
+
+
+class ConfigError(InputError):
+    """A project config that does not read or validate."""
 
 
 def _position_key(d: Diagnostic) -> tuple[str, int, int, str]:

@@ -20,6 +20,7 @@ from egovrules.ir.nodes import RuleIR
 from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked
 from egovrules.report.render.github import render_github
+from egovrules.report.render.gitlab import render_gitlab
 from egovrules.report.render.json import render_json
 from egovrules.report.render.junit import render_junit
 from egovrules.report.render.markdown import render_markdown
@@ -67,6 +68,7 @@ RENDERERS: Mapping[str, Renderer] = MappingProxyType(
         "junit": render_junit,
         "github": _without_rules(render_github),
         "markdown": _without_rules(render_markdown),
+        "gitlab": _without_rules(render_gitlab),
     }
 )
 

@@ -62,16 +62,24 @@ def _cite(c: Citation, language: str) -> str:
 
 
 def render_text(
-    checked: Sequence[Checked], language: str = "en", failures: Sequence[InputFailure] = ()
+    checked: Sequence[Checked],
+    language: str = "en",
+    failures: Sequence[InputFailure] = (),
+    *,
+    quiet: bool = False,
 ) -> str:
     """All reports, then a one-line summary, in ``language`` (``en`` or ``zh``); the summary
-    counts the ``failures`` (the command line prints them on stderr)."""
+    counts the ``failures`` (the command line prints them on stderr). ``quiet``: only the
+    subjects that are not compliant, with their violations and expired waivers; the summary
+    still counts the whole run."""
     w = _WORDS.get(language, _WORDS["en"])
     lang = language if language in _WORDS else "en"
     out = []
     reports = [c.report for c in checked]
     for item in checked:
         r, source = item.report, item.source
+        if quiet and r.compliant:
+            continue
         where = f" ({source})" if source else ""
         status = w["compliant"] if r.compliant else w["violations"].format(n=len(r.violations))
         out.append(
@@ -84,6 +92,10 @@ def render_text(
             out.append(f"  {v.severity.value.upper():8} {v.rule_id}{at}")
             out.append(f"    {v.message_in(lang)}")
             out.append(_cite(v.citation, lang))
+        if quiet:
+            out.extend(f"  {w['expired']} {x.rule}: {x.reason}" for x in r.expired_waivers)
+            out.append("")
+            continue
         for v, waiver in r.waived:
             out.append(
                 f"  {w['waived']} {v.rule_id}: {waiver.reason} "
