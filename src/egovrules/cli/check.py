@@ -12,6 +12,7 @@ from pathlib import Path
 
 from egovrules.cli.common import add_as_of, add_weekday_fallback, default_language
 from egovrules.cli.config import CONFIG_FILE, ProjectConfig, Settings, load_config
+from egovrules.engine.baseline import apply_baseline, read_baseline
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.run import RunOptions, progress_bar, run_check
 from egovrules.report.render import RENDERERS, render
@@ -105,6 +106,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "a pre-commit hook names them); files found in a directory or by a glob always are",
     )
     check.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="report only violations that this earlier JSON report does not have (matched by "
+        "subject id, rule id and the facts that decide them, not by line)",
+    )
+    check.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="write this run's JSON report to FILE, every violation in it, to serve as "
+        "--baseline later",
+    )
+    check.add_argument(
         "--quiet",
         action="store_true",
         help="text on stdout lists only the subjects with violations, and only their "
@@ -153,15 +168,19 @@ def _run(args: argparse.Namespace) -> ExitCode:
     )
     outputs = {fmt: project.path(file) for fmt, file in s.output.items()} if project else {}
     outputs.update(args.output)
+    baseline = args.baseline or (project.path(s.baseline) if project and s.baseline else None)
+    known = read_baseline(Path(baseline)) if baseline else None
     result = run_check(files, options, progress_bar())
     for error in result.errors:
         print(str(error), file=sys.stderr)
     rules = {r.id: r for pack in result.packs.values() for r in pack.rules}
     failures = result.failures
+    if args.write_baseline:
+        _write(args.write_baseline, render("json", result.checked, rules, language, failures))
+    if known is not None:
+        result.checked = apply_baseline(result.checked, known)
     for fmt, file in outputs.items():
-        path = Path(file)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render(fmt, result.checked, rules, language, failures), encoding="utf-8")
+        _write(Path(file), render(fmt, result.checked, rules, language, failures))
     stdout = args.format or s.format or "text"
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary and "github" in (stdout, *outputs):
@@ -173,6 +192,11 @@ def _run(args: argparse.Namespace) -> ExitCode:
     else:
         sys.stdout.write(render(stdout, result.checked, rules, language, failures))
     return result.exit_code(fail_on)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def _included(project: ProjectConfig | None) -> list[str]:

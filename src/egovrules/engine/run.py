@@ -14,8 +14,9 @@ import fnmatch
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TextIO
+from typing import Literal, TextIO
 
+from egovrules.engine.baseline import fingerprint
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.inputs import LoadedSubject, find_inputs, read_subjects
 from egovrules.engine.pack import Pack, load_pack
@@ -163,12 +164,18 @@ def _check_one(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pack
     findings = {v.rule_id for v in report.violations}
     findings |= {u.rule_id for u in report.upcoming} | {v.rule_id for v, _ in report.waived}
     locations = tuple((rid, loaded.span_of(rules[rid].anchor)) for rid in sorted(findings))
-    traces: tuple[tuple[str, Any], ...] = ()
-    if options.explain:
-        traces = tuple(
-            (rid, explain_rule(rules[rid], subject, report.as_of)) for rid in sorted(findings)
-        )
-    return Checked(report, loaded.source, loaded.document.file, locations, traces)
+    violated = sorted(
+        {v.rule_id for v in report.violations} | {v.rule_id for v, _ in report.waived}
+    )
+    explained = {
+        rid: explain_rule(rules[rid], subject, report.as_of)
+        for rid in (sorted(findings) if options.explain else violated)
+    }
+    traces = tuple(explained.items()) if options.explain else ()
+    fingerprints = tuple(
+        (rid, fingerprint(report.subject_id, rid, explained[rid])) for rid in violated
+    )
+    return Checked(report, loaded.source, loaded.document.file, locations, traces, fingerprints)
 
 
 def pack_for(

@@ -140,6 +140,8 @@ class Checked:
     file: str | None = None
     locations: tuple[tuple[str, Span], ...] = ()
     traces: tuple[tuple[str, Any], ...] = ()
+    fingerprints: tuple[tuple[str, str], ...] = ()
+    """Rule id → the identity of its violation (``engine.baseline.fingerprint``)."""
 
     def location(self, rule_id: str) -> Span | None:
         """The position of the field a finding of ``rule_id`` is about."""
@@ -194,6 +196,9 @@ def _finding(
         out["actor"] = v.actor
         out["authority"] = dict(v.authority) or None
     out["location"] = _span(checked.location(v.rule_id))
+    fingerprint = dict(checked.fingerprints).get(v.rule_id)
+    if fingerprint is not None and not isinstance(v, Undetermined):
+        out["fingerprint"] = fingerprint
     out["citation"] = citation_to_dict(v.citation)
     out["citations"] = [citation_to_dict(c) for c in v.citations]
     trace = dict(checked.traces).get(v.rule_id)
