@@ -16,6 +16,7 @@ from egovrules._version import __version__
 from egovrules.cli import (
     audit,
     check,
+    completion,
     diff,
     docs,
     explain,
@@ -58,7 +59,9 @@ def _parser() -> argparse.ArgumentParser:
         "2 usage or input error, 3 internal error (a bug: please report it)",
     )
     p.add_argument("--version", action="version", version=f"egovrules {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = p.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="the command to run"
+    )
     for register in (
         check.register,
         test.register,
@@ -71,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         matrix.register,
         audit.register,
         watch.register,
+        completion.register,
     ):
         register(sub)
     p.set_defaults(parser=p)  # what `egovrules docs` writes the reference of (docs/cli.md)

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from egovrules.cli.common import add_as_of, add_weekday_fallback, default_language
 from egovrules.cli.config import CONFIG_FILE, ProjectConfig, Settings, load_config
+from egovrules.cli.terminal import colour_wanted, progress_bar, write_text
 from egovrules.engine.baseline import apply_baseline, read_baseline
 from egovrules.engine.exitcodes import ExitCode
-from egovrules.engine.run import RunOptions, progress_bar, run_check
+from egovrules.engine.run import RunOptions, run_check
 from egovrules.report.render import RENDERERS, render
 from egovrules.report.render.text import render_text
 from egovrules.source.errors import UsageError
@@ -136,6 +137,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         choices=("en", "zh"),
         help="language of messages and quotes (default: zh when the locale is Chinese)",
     )
+    check.add_argument(
+        "--no-color",
+        action="store_true",
+        help="no colour in the text report (default: colour when stdout is a terminal and "
+        "NO_COLOR is not set)",
+    )
     config = check.add_mutually_exclusive_group()
     config.add_argument(
         "--config",
@@ -187,8 +194,9 @@ def _run(args: argparse.Namespace) -> ExitCode:
         # The job's summary page: the Markdown report, appended as GitHub asks.
         with open(summary, "a", encoding="utf-8") as page:
             page.write(render("markdown", result.checked, rules, language, failures))
-    if args.quiet and stdout == "text":
-        sys.stdout.write(render_text(result.checked, language, failures, quiet=True))
+    if stdout == "text":
+        text = render_text(result.checked, language, failures, quiet=args.quiet)
+        write_text(text, colour_wanted(args.no_color))
     else:
         sys.stdout.write(render(stdout, result.checked, rules, language, failures))
     return result.exit_code(fail_on)

@@ -11,10 +11,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import fnmatch
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TextIO
+from typing import Literal
 
 from egovrules.engine.baseline import fingerprint
 from egovrules.engine.exitcodes import ExitCode
@@ -231,23 +230,3 @@ def pack_for(
             text,
         )
     return pack
-
-
-def progress_bar(stream: TextIO | None = None) -> Callable[[int, int], None] | None:
-    """A progress bar on stderr when it is a terminal; ``None`` when piped."""
-    out = sys.stderr if stream is None else stream
-    if not getattr(out, "isatty", lambda: False)():
-        return None
-
-    def show(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        end = "\n" if done == total else ""
-        print(
-            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files",
-            end=end,
-            file=out,
-            flush=True,
-        )
-
-    return show

@@ -431,6 +431,11 @@ class _Compiler:
                         for lang in self.pack.meta.languages
                         if (text := cite.quote.get(lang))
                     ),
+                    cities=tuple(
+                        (lang, name)
+                        for lang in ("zh", "en", "es")
+                        if (name := self.pack.meta.city.get(lang))
+                    ),
                 )
             )
         return tuple(out)

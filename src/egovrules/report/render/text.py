@@ -4,6 +4,7 @@ citation and quote, in the chosen language (English or Chinese)."""
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 
 from egovrules.law.citation import Citation
@@ -27,6 +28,10 @@ _WORDS = {
         "until": "until",
         "expired": "EXPIRED WAIVER",
         "errors": ", {n} input error(s) (listed on stderr)",
+        "error": "ERROR",
+        "warning": "WARNING",
+        "advisory": "ADVISORY",
+        "note": "NOTE",
     },
     "zh": {
         "compliant": "合规",
@@ -42,13 +47,17 @@ _WORDS = {
         "until": "至",
         "expired": "豁免已过期",
         "errors": ",{n} 个输入错误(见标准错误输出)",
+        "error": "错误",
+        "warning": "警告",
+        "advisory": "提示",
+        "note": "说明",
     },
 }
 
 
 def _cite(c: Citation, language: str) -> str:
     w = _WORDS[language]
-    lines = [f"    {w['law']}: {c}"]
+    lines = [f"    {w['law']}: {c.cite_in(language)}"]
     quote = c.quote_in(language) or c.quote
     lines.append(f"         「{quote}」")
     other = c.quote if quote != c.quote else (c.quote_en if c.language != "en" else None)
@@ -59,6 +68,12 @@ def _cite(c: Citation, language: str) -> str:
             )
         )
     return "\n".join(lines)
+
+
+def _pad(label: str, width: int) -> str:
+    """``label`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    wide = sum(1 for ch in label if unicodedata.east_asian_width(ch) in ("W", "F"))
+    return label + " " * max(width - len(label) - wide, 0)
 
 
 def render_text(
@@ -89,7 +104,7 @@ def render_text(
         for v in r.violations:
             loc = item.location(v.rule_id)
             at = f"  ({loc.file}:{loc.line})" if loc else ""
-            out.append(f"  {v.severity.value.upper():8} {v.rule_id}{at}")
+            out.append(f"  {_pad(w[v.severity.value], 8)} {v.rule_id}{at}")
             out.append(f"    {v.message_in(lang)}")
             out.append(_cite(v.citation, lang))
         if quiet:
@@ -114,7 +129,7 @@ def render_text(
             out.append(f"    {u.message_in(lang)}")
             out.append(_cite(u.citation, lang))
         for note in r.notes:
-            out.append(f"  NOTE {note}")
+            out.append(f"  {w['note']} {note}")
         for d in r.undetermined:
             out.append(f"  {w['undetermined']} {d.rule_id}: {d.reason}")
             out.append(_cite(d.citation, lang))

@@ -1,0 +1,103 @@
+"""What a person at a terminal sees, and a pipe never does: colour and progress, with ``rich``.
+
+Colour is on when stdout is a terminal, unless ``--no-color`` is given or ``NO_COLOR`` is set
+to anything but the empty string (https://no-color.org); the machine formats are never
+coloured. The progress bar is drawn on stderr when stderr is a terminal: files done of all,
+their rate and the time left.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+__all__ = ["colour_wanted", "progress_bar", "write_text"]
+
+# (pattern, style) over a text report (report/render/text.py), in English and Chinese.
+_STYLES = (
+    (r"(?m)^  (ERROR|错误) ", "bold red"),
+    (r"(?m)^  (WARNING|警告) ", "bold yellow"),
+    (r"(?m)^  (ADVISORY|提示) ", "bold blue"),
+    (r"(?m)^  (EXPIRED WAIVER|豁免已过期)", "bold red"),
+    (r"(?m)^  (UPCOMING|待办|WAIVED|已豁免|UNDETERMINED|无法判定)", "bold cyan"),
+    (r": (compliant|合规) \[", "green"),
+    (r": (\d+ violation\(s\)|\d+ 项违规) \[", "red"),
+    (r"(?m)^    (law|依据): .*$", "dim"),
+    (r"(?m)^\S.*(subject\(s\) checked|共检查).*$", "bold"),
+)
+
+
+def colour_wanted(no_color: bool = False, stream: TextIO | None = None) -> bool:
+    """True when ``stream`` (stdout) is a terminal and neither ``--no-color`` nor a non-empty
+    ``NO_COLOR`` turns colour off."""
+    out = sys.stdout if stream is None else stream
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(out, "isatty", lambda: False)())
+
+
+def write_text(text: str, colour: bool, stream: TextIO | None = None) -> None:
+    """Write a text report, coloured when ``colour``: severities, statuses, the summary."""
+    out = sys.stdout if stream is None else stream
+    if not colour:
+        out.write(text)
+        return
+    styled = Text(text)
+    for pattern, style in _STYLES:
+        for match in re.finditer(pattern, text):
+            start, end = match.span(1) if match.re.groups else match.span()
+            styled.stylize(style, start, end)
+    console = Console(file=out, force_terminal=True, highlight=False, soft_wrap=True)
+    console.print(styled, end="")
+
+
+class _Rate(ProgressColumn):
+    """Files a second."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} files/s" if speed else "", style="progress.data.speed")
+
+
+def progress_bar(stream: TextIO | None = None) -> Callable[[int, int], None] | None:
+    """A progress callback ``(done, total)`` drawing a bar on ``stream`` (stderr) when it is a
+    terminal, with the rate and the time left; ``None`` when piped."""
+    out = sys.stderr if stream is None else stream
+    if not getattr(out, "isatty", lambda: False)():
+        return None
+    progress = Progress(
+        TextColumn("checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files"),
+        TaskProgressColumn(),
+        _Rate(),
+        TimeRemainingColumn(),
+        console=Console(file=out, force_terminal=True),
+    )
+    task = progress.add_task("check", total=None)
+
+    def show(done: int, total: int) -> None:
+        if not progress.live.is_started:
+            progress.start()
+        progress.update(task, completed=done, total=total)
+        if done >= total:
+            progress.stop()
+
+    return show
