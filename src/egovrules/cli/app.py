@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from egovrules._version import __version__
 from egovrules.cli import (
+    analyze,
     audit,
     check,
     completion,
@@ -74,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         matrix.register,
         audit.register,
         watch.register,
+        analyze.register,
         completion.register,
     ):
         register(sub)
