@@ -6,8 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-import shtab
-
 from egovrules.engine.exitcodes import ExitCode
 
 __all__ = ["SHELLS", "register"]
@@ -30,5 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _run(args: argparse.Namespace) -> ExitCode:
+    import shtab  # noqa: PLC0415 - imported by this command alone
+
     sys.stdout.write(shtab.complete(args.parser, shell=args.shell))
     return ExitCode.OK

@@ -3,7 +3,8 @@
 Colour is on when stdout is a terminal, unless ``--no-color`` is given or ``NO_COLOR`` is set
 to anything but the empty string (https://no-color.org); the machine formats are never
 coloured. The progress bar is drawn on stderr when stderr is a terminal: files done of all,
-their rate and the time left.
+their rate and the time left. ``rich`` is imported only then: a run in CI or in a pre-commit
+hook does not pay for it at start-up.
 """
 
 from __future__ import annotations
@@ -13,19 +14,6 @@ import re
 import sys
 from collections.abc import Callable
 from typing import TextIO
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TaskProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
 
 __all__ = ["colour_wanted", "progress_bar", "write_text"]
 
@@ -58,6 +46,9 @@ def write_text(text: str, colour: bool, stream: TextIO | None = None) -> None:
     if not colour:
         out.write(text)
         return
+    from rich.console import Console  # noqa: PLC0415 - only for a terminal
+    from rich.text import Text  # noqa: PLC0415
+
     styled = Text(text)
     for pattern, style in _STYLES:
         for match in re.finditer(pattern, text):
@@ -67,20 +58,32 @@ def write_text(text: str, colour: bool, stream: TextIO | None = None) -> None:
     console.print(styled, end="")
 
 
-class _Rate(ProgressColumn):
-    """Files a second."""
-
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:.1f} files/s" if speed else "", style="progress.data.speed")
-
-
 def progress_bar(stream: TextIO | None = None) -> Callable[[int, int], None] | None:
     """A progress callback ``(done, total)`` drawing a bar on ``stream`` (stderr) when it is a
     terminal, with the rate and the time left; ``None`` when piped."""
     out = sys.stderr if stream is None else stream
     if not getattr(out, "isatty", lambda: False)():
         return None
+    from rich.console import Console  # noqa: PLC0415 - only for a terminal
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text  # noqa: PLC0415
+
+    class _Rate(ProgressColumn):
+        """Files a second."""
+
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:.1f} files/s" if speed else "", style="progress.data.speed")
+
     progress = Progress(
         TextColumn("checking"),
         BarColumn(),
