@@ -102,3 +102,17 @@ def test_a_file_that_is_no_baseline_is_an_input_error(
     code, doc, err = _check(capsys, "--as-of", "2026-03-22")
     assert (code, doc) == (2, {})
     assert err.startswith(where) and message in err and "Traceback" not in err
+
+
+def test_fingerprints_are_made_only_when_asked(repo: Path) -> None:
+    """A trace per violation is the cost of a fingerprint: a run that writes no JSON and reads
+    no baseline (RunOptions(fingerprints=False), as check's text output) makes none."""
+    import datetime as dt
+
+    from egovrules.engine.run import RunOptions, run_check
+
+    day = dt.date(2026, 3, 22)
+    (with_,) = run_check(["compliance/"], RunOptions(as_of=day)).checked
+    (without,) = run_check(["compliance/"], RunOptions(as_of=day, fingerprints=False)).checked
+    assert [rid for rid, _ in with_.fingerprints] == ["wuhan.website.police_filing_15_days"]
+    assert without.fingerprints == () and without.report == with_.report

@@ -161,6 +161,11 @@ def _run(args: argparse.Namespace) -> ExitCode:
     files = args.files or _included(project)
     fail_on = args.fail_on or s.fail_on or "warning"
     language = args.lang or s.lang or default_language()
+    outputs = {fmt: project.path(file) for fmt, file in s.output.items()} if project else {}
+    outputs.update(args.output)
+    stdout = args.format or s.format or "text"
+    baseline = args.baseline or (project.path(s.baseline) if project and s.baseline else None)
+    known = read_baseline(Path(baseline)) if baseline else None
     options = RunOptions(
         city=args.city or s.city,
         kind=args.kind or s.kind,
@@ -172,11 +177,8 @@ def _run(args: argparse.Namespace) -> ExitCode:
         explain=args.explain,
         exclude=(*s.exclude, *args.exclude),
         skip_without_kind=args.skip_without_kind,
+        fingerprints="json" in (stdout, *outputs) or bool(baseline or args.write_baseline),
     )
-    outputs = {fmt: project.path(file) for fmt, file in s.output.items()} if project else {}
-    outputs.update(args.output)
-    baseline = args.baseline or (project.path(s.baseline) if project and s.baseline else None)
-    known = read_baseline(Path(baseline)) if baseline else None
     result = run_check(files, options, progress_bar())
     for error in result.errors:
         print(str(error), file=sys.stderr)
@@ -188,7 +190,6 @@ def _run(args: argparse.Namespace) -> ExitCode:
         result.checked = apply_baseline(result.checked, known)
     for fmt, file in outputs.items():
         _write(Path(file), render(fmt, result.checked, rules, language, failures))
-    stdout = args.format or s.format or "text"
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary and "github" in (stdout, *outputs):
         # The job's summary page: the Markdown report, appended as GitHub asks.

@@ -39,7 +39,9 @@ class RunOptions:
     """What to check and how to judge it. ``exclude``: glob patterns of files left out
     (``engine.inputs.excluded``); ``skip_without_kind``: files without a subject ``kind`` are
     skipped even when named one by one (as a pre-commit hook names them), not only when a
-    directory or a glob found them."""
+    directory or a glob found them; ``fingerprints``: give each violation its identity
+    (``engine.baseline.fingerprint``, for the JSON report and baselines; it costs a trace per
+    violation)."""
 
     city: str | None = None
     kind: str | None = None
@@ -51,6 +53,7 @@ class RunOptions:
     explain: bool = False
     exclude: tuple[str, ...] = ()
     skip_without_kind: bool = False
+    fingerprints: bool = True
 
 
 @dataclass
@@ -165,6 +168,8 @@ def _check_one(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pack
     locations = tuple((rid, loaded.span_of(rules[rid].anchor)) for rid in sorted(findings))
     violated = sorted(
         {v.rule_id for v in report.violations} | {v.rule_id for v, _ in report.waived}
+        if options.fingerprints
+        else ()
     )
     explained = {
         rid: explain_rule(rules[rid], subject, report.as_of)
