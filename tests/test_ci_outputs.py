@@ -352,10 +352,15 @@ def test_glob_and_directory_inputs(in_root: Path, capsys: pytest.CaptureFixture[
     assert json.loads(out)["summary"]["subjects"] == len(list((ROOT / "examples/wuhan").glob("*")))
 
 
-def test_progress_bar_only_on_a_terminal() -> None:
-    """Piped output gets no progress bar; a terminal gets one (rich's: files done of all,
-    percent, rate, time left)."""
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    """Piped output gets no progress bar; a terminal gets rich's: files done of all and the
+    subjects checked of those read (a JSON Lines file of many rows is one file), each with its
+    percentage, rate and time left."""
+    import datetime as dt
+    import re
+
     from egovrules.cli.terminal import progress_bar
+    from egovrules.engine.run import ROWS_EVERY, RunOptions, run_check
 
     assert progress_bar(io.StringIO()) is None
 
@@ -363,16 +368,26 @@ def test_progress_bar_only_on_a_terminal() -> None:
         def isatty(self) -> bool:
             return True
 
+    site = (ROOT / "tests/fixtures/ci/departments.jsonl").read_text(encoding="utf-8")
+    line = site.splitlines()[0]
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text("\n".join([line] * (ROWS_EVERY + 10)) + "\n", encoding="utf-8")
     tty = Tty()
-    show = progress_bar(tty)
-    assert show is not None
-    show(1, 2)
-    show(2, 2)
-    import re
+    bar = progress_bar(tty)
+    assert bar is not None
+    seen: list[tuple[int, int]] = []
 
+    def rows_seen(done: int, total: int) -> None:
+        seen.append((done, total))
+        bar.rows(done, total)
+
+    run_check([str(rows)], RunOptions(as_of=dt.date(2026, 3, 22)), bar.files, rows_seen)
+    assert seen == [(ROWS_EVERY, ROWS_EVERY + 10), (ROWS_EVERY + 10, ROWS_EVERY + 10)]
     drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", tty.getvalue())
-    assert "2/2 files 100%" in drawn and "files/s" in drawn
-    assert drawn.rstrip("\r").endswith("\n")  # the finished bar stays, on its own line
+    assert re.search(r"1/1 +files +100%", drawn)
+    assert re.search(
+        rf"{ROWS_EVERY + 10}/{ROWS_EVERY + 10} subjects +100% +[0-9.]+ subjects/s", drawn
+    )
 
 
 def test_explain_command(in_root: Path, capsys: pytest.CaptureFixture[str]) -> None:

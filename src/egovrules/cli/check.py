@@ -179,7 +179,8 @@ def _run(args: argparse.Namespace) -> ExitCode:
         skip_without_kind=args.skip_without_kind,
         fingerprints="json" in (stdout, *outputs) or bool(baseline or args.write_baseline),
     )
-    result = run_check(files, options, progress_bar())
+    bar = progress_bar()
+    result = run_check(files, options, bar.files if bar else None, bar.rows if bar else None)
     for error in result.errors:
         print(str(error), file=sys.stderr)
     rules = {r.id: r for pack in result.packs.values() for r in pack.rules}

@@ -12,8 +12,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable
-from typing import TextIO
+from typing import Protocol, TextIO
 
 __all__ = ["colour_wanted", "progress_bar", "write_text"]
 
@@ -58,9 +57,20 @@ def write_text(text: str, colour: bool, stream: TextIO | None = None) -> None:
     console.print(styled, end="")
 
 
-def progress_bar(stream: TextIO | None = None) -> Callable[[int, int], None] | None:
-    """A progress callback ``(done, total)`` drawing a bar on ``stream`` (stderr) when it is a
-    terminal, with the rate and the time left; ``None`` when piped."""
+class ProgressBar(Protocol):
+    """What ``run_check`` reports to: files done of all, subjects checked of those read."""
+
+    def files(self, done: int, total: int) -> None:
+        """After each file."""
+
+    def rows(self, done: int, total: int) -> None:
+        """Every few hundred subjects."""
+
+
+def progress_bar(stream: TextIO | None = None) -> ProgressBar | None:
+    """Two bars on ``stream`` (stderr) when it is a terminal, ``None`` when piped: the files,
+    and the subjects (a JSON Lines file of 200,000 rows is one file), each with its rate and
+    the time left."""
     out = sys.stderr if stream is None else stream
     if not getattr(out, "isatty", lambda: False)():
         return None
@@ -78,29 +88,36 @@ def progress_bar(stream: TextIO | None = None) -> Callable[[int, int], None] | N
     from rich.text import Text  # noqa: PLC0415
 
     class _Rate(ProgressColumn):
-        """Files a second."""
+        """Units a second."""
 
         def render(self, task: Task) -> Text:
             speed = task.finished_speed or task.speed
-            return Text(f"{speed:.1f} files/s" if speed else "", style="progress.data.speed")
+            shown = f"{speed:.1f} {task.description}/s" if speed else ""
+            return Text(shown, style="progress.data.speed")
 
     progress = Progress(
-        TextColumn("checking"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("files"),
+        TextColumn("{task.description}"),
         TaskProgressColumn(),
         _Rate(),
         TimeRemainingColumn(),
         console=Console(file=out, force_terminal=True),
     )
-    task = progress.add_task("check", total=None)
+    files = progress.add_task("files", total=None)
+    subjects = progress.add_task("subjects", total=None)
 
-    def show(done: int, total: int) -> None:
-        if not progress.live.is_started:
-            progress.start()
-        progress.update(task, completed=done, total=total)
-        if done >= total:
-            progress.stop()
+    class _Bar:
+        def files(self, done: int, total: int) -> None:
+            if not progress.live.is_started:
+                progress.start()
+            progress.update(files, completed=done, total=total)
+            if done >= total:
+                progress.stop()
 
-    return show
+        def rows(self, done: int, total: int) -> None:
+            if not progress.live.is_started:
+                progress.start()
+            progress.update(subjects, completed=done, total=total)
+
+    return _Bar()

@@ -30,6 +30,7 @@ from egovrules.source.suggest import did_you_mean
 __all__ = ["FailOn", "RunOptions", "RunResult", "filter_report", "pack_for", "run_check"]
 
 FailOn = Literal["error", "warning", "advisory", "never"]
+ROWS_EVERY = 256  # subjects between two calls of run_check's ``rows``
 _RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.ADVISORY: 1}
 _THRESHOLD = {"error": 3, "warning": 2, "advisory": 1, "never": 99}
 
@@ -131,10 +132,16 @@ def run_check(
     arguments: Sequence[str],
     options: RunOptions,
     progress: Callable[[int, int], None] | None = None,
+    rows: Callable[[int, int], None] | None = None,
 ) -> RunResult:
-    """Check every subject the arguments name (files, directories, globs, ``-``)."""
+    """Check every subject the arguments name (files, directories, globs, ``-``).
+
+    ``progress(files done, files)`` is called after each file; ``rows(subjects checked,
+    subjects read)`` every ``ROWS_EVERY`` subjects and after each file, for the long runs a
+    file of many subjects (JSON Lines) makes."""
     result = RunResult()
     inputs = find_inputs(arguments, options.exclude)
+    checked = read = 0
     for done, (name, walked) in enumerate(inputs, 1):
         skipped = result.skipped if walked or options.skip_without_kind else None
         try:
@@ -143,6 +150,7 @@ def run_check(
             subjects, errors = [], []
             result.errors.append(InternalError(name, exc))
         result.errors.extend(errors)
+        read += len(subjects)
         for loaded in subjects:
             try:
                 result.checked.append(_check_one(loaded, options, result.packs))
@@ -150,6 +158,11 @@ def run_check(
                 result.errors.append(exc)
             except Exception as exc:  # a bug: reported, and the batch goes on
                 result.errors.append(InternalError(loaded.source, exc))
+            checked += 1
+            if rows is not None and checked % ROWS_EVERY == 0:
+                rows(checked, read)
+        if rows is not None:
+            rows(checked, read)
         if progress is not None:
             progress(done, len(inputs))
     return result
