@@ -75,6 +75,11 @@ def test_chinese_labels(
     assert "依据: 武汉 第十五条第二款" in out
     for english in ("ERROR", "para.", "Wuhan", "art.", "subject(s)"):
         assert english not in out
+    assert main(["check", "--as-of", "2026-03-22", "--lang", "zh", "--format", "markdown", LATE])
+    out = capsys.readouterr().out
+    assert out.startswith("## ❌ egovrules: 共 1 个对象,1 个不合规,1 项违规")
+    assert "- **错误** `wuhan.website.police_filing_15_days`" in out
+    assert "<summary>武汉 第十五条第二款</summary>" in out and "para." not in out
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,37 @@ from egovrules.report.model import Checked
 
 __all__ = ["render_markdown"]
 
+_WORDS = {
+    "en": {
+        "title": "{n} subject(s), {failing} not compliant, {v} violation(s)",
+        "errors": ", {n} input error(s)",
+        "unchecked": "Inputs that could not be checked",
+        "failure_head": "| where | code | problem |",
+        "head": "| subject | kind | city | as of | violations | upcoming | waived |",
+        "error": "error",
+        "warning": "warning",
+        "advisory": "advisory",
+        "expired": "expired waiver",
+        "expired_on": "expired {date}",
+        "upcoming": "upcoming",
+        "due": "due {date} ({n} day(s) left)",
+    },
+    "zh": {
+        "title": "共 {n} 个对象,{failing} 个不合规,{v} 项违规",
+        "errors": ",{n} 个输入错误",
+        "unchecked": "无法检查的输入",
+        "failure_head": "| 位置 | 代码 | 问题 |",
+        "head": "| 对象 | 类型 | 城市 | 评估日 | 违规 | 待办 | 已豁免 |",
+        "error": "错误",
+        "warning": "警告",
+        "advisory": "提示",
+        "expired": "豁免已过期",
+        "expired_on": "{date} 到期",
+        "upcoming": "待办",
+        "due": "截止 {date}(剩余 {n} 日)",
+    },
+}
+
 
 def _cell(text: str) -> str:
     """Text of a pack or a subject, inert in Markdown: no raw HTML (``<script>``, a closing
@@ -27,26 +58,22 @@ def render_markdown(
     checked: Sequence[Checked], language: str = "en", failures: Sequence[InputFailure] = ()
 ) -> str:
     """The summary table and the details; first, the inputs that could not be judged."""
+    w = _WORDS.get(language, _WORDS["en"])
     reports = [c.report for c in checked]
     failing = sum(1 for r in reports if not r.compliant)
     total = sum(len(r.violations) for r in reports)
     icon = "✅" if not failing and not failures else "❌"
-    errors = f", {len(failures)} input error(s)" if failures else ""
-    out = [
-        f"## {icon} egovrules: {len(reports)} subject(s), {failing} not compliant, "
-        f"{total} violation(s){errors}\n\n",
-    ]
+    errors = w["errors"].format(n=len(failures)) if failures else ""
+    title = w["title"].format(n=len(reports), failing=failing, v=total)
+    out = [f"## {icon} egovrules: {title}{errors}\n\n"]
     if failures:
-        out.append("### Inputs that could not be checked\n\n| where | code | problem |\n")
+        out.append(f"### {w['unchecked']}\n\n{w['failure_head']}\n")
         out.append("|---|---|---|\n")
         for f in failures:
             hint = f" (hint: {f.hint})" if f.hint else ""
             out.append(f"| {_where(f)} | `{f.code}` | {_cell(f.message + hint)} |\n")
         out.append("\n")
-    out += [
-        "| subject | kind | city | as of | violations | upcoming | waived |\n",
-        "|---|---|---|---|---|---|---|\n",
-    ]
+    out += [f"{w['head']}\n", "|---|---|---|---|---|---|---|\n"]
     for item in checked:
         r = item.report
         name = f"`{_cell(r.subject_id)}`" + (f" ({_cell(item.source)})" if item.source else "")
@@ -63,21 +90,19 @@ def render_markdown(
         for v in r.violations:
             c = v.citation
             out.append(
-                f"- **{v.severity.value}** `{v.rule_id}`: {_cell(v.message_in(language))}"
-                f"\n  <details><summary>{_cell(str(c))}</summary>\n\n"
+                f"- **{w[v.severity.value]}** `{v.rule_id}`: {_cell(v.message_in(language))}"
+                f"\n  <details><summary>{_cell(c.cite_in(language))}</summary>\n\n"
                 f"  > {_cell(c.quote)}\n"
             )
             if c.quote_en and c.language != "en":
                 out.append(f"  >\n  > {_cell(c.quote_en)}\n")
             out.append("\n  </details>\n")
-        for w in r.expired_waivers:
-            out.append(
-                f"- **expired waiver** `{_cell(w.rule)}`: {_cell(w.reason)} "
-                f"(expired {w.expires.isoformat()})\n"
-            )
+        for x in r.expired_waivers:
+            expired = w["expired_on"].format(date=x.expires.isoformat())
+            out.append(f"- **{w['expired']}** `{_cell(x.rule)}`: {_cell(x.reason)} ({expired})\n")
         for u in r.upcoming:
+            due = w["due"].format(date=u.due.isoformat(), n=u.days_left)
             out.append(
-                f"- upcoming `{u.rule_id}`: due {u.due.isoformat()} "
-                f"({u.days_left} day(s) left) — {_cell(u.message_in(language))}\n"
+                f"- {w['upcoming']} `{u.rule_id}`: {due} — {_cell(u.message_in(language))}\n"
             )
     return "".join(out)
