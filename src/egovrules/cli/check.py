@@ -16,6 +16,7 @@ from egovrules.cli.terminal import colour_wanted, progress_bar, write_text
 from egovrules.engine.baseline import apply_baseline, read_baseline
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.run import RunOptions, run_check
+from egovrules.engine.waivers import read_waivers
 from egovrules.report.render import RENDERERS, render
 from egovrules.report.render.text import render_text
 from egovrules.source.errors import UsageError
@@ -107,6 +108,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "a pre-commit hook names them); files found in a directory or by a glob always are",
     )
     check.add_argument(
+        "--waivers",
+        type=Path,
+        metavar="FILE",
+        help="a waivers file: waivers for the subjects whose id (or id pattern) each names, "
+        "as if written in their files",
+    )
+    check.add_argument(
         "--baseline",
         type=Path,
         metavar="FILE",
@@ -166,6 +174,7 @@ def _run(args: argparse.Namespace) -> ExitCode:
     stdout = args.format or s.format or "text"
     baseline = args.baseline or (project.path(s.baseline) if project and s.baseline else None)
     known = read_baseline(Path(baseline)) if baseline else None
+    waivers = args.waivers or (project.path(s.waivers) if project and s.waivers else None)
     options = RunOptions(
         city=args.city or s.city,
         kind=args.kind or s.kind,
@@ -178,6 +187,7 @@ def _run(args: argparse.Namespace) -> ExitCode:
         exclude=(*s.exclude, *args.exclude),
         skip_without_kind=args.skip_without_kind,
         fingerprints="json" in (stdout, *outputs) or bool(baseline or args.write_baseline),
+        waivers=read_waivers(Path(waivers)) if waivers else (),
     )
     bar = progress_bar()
     result = run_check(files, options, bar.files if bar else None, bar.rows if bar else None)

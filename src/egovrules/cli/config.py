@@ -17,11 +17,12 @@ holds the options a team would otherwise repeat in every CI job and hook::
     weekday-fallback: false     # --weekday-fallback
     output: {sarif: egovrules.sarif, junit: egovrules-junit.xml}   # --output FORMAT=FILE
     baseline: egovrules-baseline.json   # --baseline
+    waivers: compliance/waivers.yaml    # --waivers
 
-Paths (``include``, ``output``, ``baseline``) are relative to the config file's folder. A flag
-on the command line overrides the config (``exclude`` and ``output`` add to it). An unknown key
-or a bad value is an error (``E701``) at its line and column, with the nearest known key as a
-hint.
+Paths (``include``, ``output``, ``baseline``, ``waivers``) are relative to the config file's
+folder. A flag on the command line overrides the config (``exclude`` and ``output`` add to it).
+An unknown key or a bad value is an error (``E701``) at its line and column, with the nearest
+known key as a hint.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class Settings(BaseModel):
     weekday_fallback: bool | None = None
     output: dict[str, str] = {}
     baseline: str | None = None
+    waivers: str | None = None
 
     @field_validator("kind")
     @classmethod

@@ -19,6 +19,7 @@ from egovrules.engine.baseline import fingerprint
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.inputs import LoadedSubject, find_inputs, read_subjects
 from egovrules.engine.pack import Pack, load_pack
+from egovrules.engine.waivers import SharedWaiver, with_waivers
 from egovrules.ir.explain import explain_rule
 from egovrules.law.verdict import Severity
 from egovrules.packdata.bundled import available_packs
@@ -42,7 +43,8 @@ class RunOptions:
     skipped even when named one by one (as a pre-commit hook names them), not only when a
     directory or a glob found them; ``fingerprints``: give each violation its identity
     (``engine.baseline.fingerprint``, for the JSON report and baselines; it costs a trace per
-    violation)."""
+    violation); ``waivers``: the entries of a waivers file (``engine.waivers``), added to the
+    waivers of the subjects they match."""
 
     city: str | None = None
     kind: str | None = None
@@ -55,6 +57,7 @@ class RunOptions:
     exclude: tuple[str, ...] = ()
     skip_without_kind: bool = False
     fingerprints: bool = True
+    waivers: tuple[SharedWaiver, ...] = ()
 
 
 @dataclass
@@ -169,7 +172,7 @@ def run_check(
 
 
 def _check_one(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pack]) -> Checked:
-    subject = loaded.subject
+    subject = with_waivers(loaded.subject, options.waivers)
     pack = pack_for(loaded, options.city, packs, weekday_fallback=options.weekday_fallback)
     rules = {r.id: r for r in pack.rules}
     concepts = {r.id: r.concept for r in pack.rules}
