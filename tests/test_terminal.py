@@ -143,3 +143,19 @@ def test_every_option_has_help() -> None:
         and not action.help
     ]
     assert missing == []
+
+
+def test_the_audit_bar_shows_the_share_done_and_goes() -> None:
+    """audit's bar (DuckDB's query progress): the percentage and the time left on a terminal,
+    cleared when the query is over; nothing when piped."""
+    from egovrules.cli.terminal import percent_bar
+
+    assert percent_bar(io.StringIO()) is None
+    tty = _Tty()
+    bar = percent_bar(tty)
+    assert bar is not None
+    bar.update(50)
+    bar.update(120)  # DuckDB's estimate may overshoot: held at 100
+    bar.close()
+    drawn = _ANSI.sub("", tty.getvalue())
+    assert "auditing" in drawn and " 50%" in drawn and "100%" in drawn

@@ -14,7 +14,14 @@ import re
 import sys
 from typing import Protocol, TextIO
 
-__all__ = ["colour_wanted", "progress_bar", "write_text"]
+__all__ = [
+    "PercentBar",
+    "ProgressBar",
+    "colour_wanted",
+    "percent_bar",
+    "progress_bar",
+    "write_text",
+]
 
 # (pattern, style) over a text report (report/render/text.py), in English and Chinese.
 _STYLES = (
@@ -119,5 +126,55 @@ def progress_bar(stream: TextIO | None = None) -> ProgressBar | None:
             if not progress.live.is_started:
                 progress.start()
             progress.update(subjects, completed=done, total=total)
+
+    return _Bar()
+
+
+class PercentBar(Protocol):
+    """What an audit reports to: the share of the query done."""
+
+    def update(self, percent: float) -> None:
+        """The query is ``percent`` (0-100) done."""
+
+    def close(self) -> None:
+        """The query is over: the bar goes."""
+
+
+def percent_bar(stream: TextIO | None = None) -> PercentBar | None:
+    """A bar of a percentage on ``stream`` (stderr) when it is a terminal, with the time spent
+    and the time left; ``None`` when piped. It is cleared when closed."""
+    out = sys.stderr if stream is None else stream
+    if not getattr(out, "isatty", lambda: False)():
+        return None
+    from rich.console import Console  # noqa: PLC0415 - only for a terminal
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    progress = Progress(
+        TextColumn("auditing"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(file=out, force_terminal=True),
+        transient=True,
+    )
+    task = progress.add_task("audit", total=100)
+
+    class _Bar:
+        def update(self, percent: float) -> None:
+            if not progress.live.is_started:
+                progress.start()
+            progress.update(task, completed=max(0.0, min(100.0, percent)), refresh=True)
+
+        def close(self) -> None:
+            if progress.live.is_started:
+                progress.stop()
 
     return _Bar()
