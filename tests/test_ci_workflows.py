@@ -105,7 +105,9 @@ def test_the_github_action_workflow(repo: Path, tmp_path_factory: pytest.TempPat
     lines = done.stdout.splitlines()
     assert lines[0] == "::group::egovrules compliance/late.yaml" and lines[-1] == "::endgroup::"
     assert lines[1].startswith("::error file=compliance/late.yaml,line=40,col=1,")
-    assert summary.read_text(encoding="utf-8").startswith("## ❌ egovrules: 2 subject(s)")
+    assert summary.read_text(encoding="utf-8").startswith(
+        "## ❌ egovrules: 共 2 个对象"
+    )  # lang: zh
 
 
 def test_the_github_steps_workflow(repo: Path) -> None:

@@ -207,7 +207,9 @@ def _run(args: argparse.Namespace) -> ExitCode:
         with open(summary, "a", encoding="utf-8") as page:
             page.write(render("markdown", result.checked, rules, language, failures))
     if stdout == "text":
-        text = render_text(result.checked, language, failures, quiet=args.quiet)
+        text = render_text(
+            result.checked, language, failures, quiet=args.quiet, skipped=len(result.skipped)
+        )
         write_text(text, colour_wanted(args.no_color))
     else:
         sys.stdout.write(render(stdout, result.checked, rules, language, failures))

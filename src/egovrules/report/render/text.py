@@ -28,6 +28,7 @@ _WORDS = {
         "until": "until",
         "expired": "EXPIRED WAIVER",
         "errors": ", {n} input error(s) (listed on stderr)",
+        "skipped": ", {n} file(s) without a subject kind skipped",
         "error": "ERROR",
         "warning": "WARNING",
         "advisory": "ADVISORY",
@@ -47,6 +48,7 @@ _WORDS = {
         "until": "至",
         "expired": "豁免已过期",
         "errors": ",{n} 个输入错误(见标准错误输出)",
+        "skipped": ",跳过 {n} 个无对象类型(kind)的文件",
         "error": "错误",
         "warning": "警告",
         "advisory": "提示",
@@ -82,11 +84,13 @@ def render_text(
     failures: Sequence[InputFailure] = (),
     *,
     quiet: bool = False,
+    skipped: int = 0,
 ) -> str:
     """All reports, then a one-line summary, in ``language`` (``en`` or ``zh``); the summary
     counts the ``failures`` (the command line prints them on stderr). ``quiet``: only the
     subjects that are not compliant, with their violations and expired waivers; the summary
-    still counts the whole run."""
+    still counts the whole run. ``skipped``: files without a subject kind the run passed over,
+    counted in the summary so that none goes unnoticed."""
     w = _WORDS.get(language, _WORDS["en"])
     lang = language if language in _WORDS else "en"
     out = []
@@ -139,5 +143,7 @@ def render_text(
     summary = w["summary"].format(n=len(reports), ok=ok, v=total)
     if failures:
         summary += w["errors"].format(n=len(failures))
+    if skipped:
+        summary += w["skipped"].format(n=skipped)
     out.append(summary)
     return "\n".join(out) + "\n"
