@@ -116,3 +116,18 @@ def test_fingerprints_are_made_only_when_asked(repo: Path) -> None:
     (without,) = run_check(["compliance/"], RunOptions(as_of=day, fingerprints=False)).checked
     assert [rid for rid, _ in with_.fingerprints] == ["wuhan.website.police_filing_15_days"]
     assert without.fingerprints == () and without.report == with_.report
+
+
+def test_the_baseline_from_python(repo: Path) -> None:
+    """read_baseline and apply_baseline, as the CLI uses them: the known violation goes, the
+    report is compliant again, nothing else of it changes."""
+    import datetime as dt
+
+    from egovrules.engine.baseline import apply_baseline, read_baseline
+    from egovrules.engine.run import RunOptions, run_check
+
+    known = read_baseline(repo / "b.json")
+    result = run_check(["compliance/"], RunOptions(as_of=dt.date(2026, 3, 22)))
+    ((before, after),) = zip(result.checked, apply_baseline(result.checked, known), strict=True)
+    assert not before.report.compliant and after.report.compliant
+    assert after.report.violations == () and after.report.rule_ids == before.report.rule_ids

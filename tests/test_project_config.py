@@ -168,6 +168,31 @@ def test_exclude_on_the_command_line(repo: Path, capsys: pytest.CaptureFixture[s
     ]
 
 
+def test_exclude_and_kindless_files_from_python(repo: Path) -> None:
+    """The same from the library: RunOptions.exclude and skip_without_kind, and the matching
+    rule of engine.inputs.excluded (the path or a trailing part of it; `*` crosses `/`)."""
+    import datetime as dt
+
+    from egovrules.engine.inputs import excluded
+    from egovrules.engine.run import RunOptions, run_check
+
+    assert excluded("compliance/drafts/a.yaml", ["drafts/*"])
+    assert excluded("./compliance/a.json", ["*.json"])
+    assert not excluded("compliance/drafts.yaml", ["drafts/*"])
+    assert not excluded("-", ["*"])  # standard input is never left out
+    options = RunOptions(as_of=dt.date(2026, 3, 22), exclude=("drafts/*",))
+    result = run_check(["."], options)
+    assert sorted(c.source or "" for c in result.checked) == [
+        "compliance/good.yaml",
+        "compliance/late.yaml",
+    ]
+    assert sorted(result.skipped) == [".github/workflows/ci.yml", ".pre-commit-config.yaml"]
+    named = run_check([".pre-commit-config.yaml"], options)
+    assert [f.code for f in named.failures] == ["E302"]
+    kindless = RunOptions(skip_without_kind=True)
+    assert run_check([".pre-commit-config.yaml"], kindless).failures == []
+
+
 def test_files_without_a_kind_are_skipped_from_a_walk_and_an_error_when_named(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
