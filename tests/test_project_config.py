@@ -144,6 +144,15 @@ def test_a_bad_pyproject_table_is_positioned_at_the_key(
     assert code == 2 and err.startswith("pyproject.toml:2:8: error[E700]: not valid TOML")
 
 
+@pytest.mark.parametrize("name", ["nope.toml", "nope.yaml"])
+def test_a_config_that_cannot_be_read_is_an_input_error(
+    repo: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """--config naming a missing file: E000 with the file, exit 2, never a traceback."""
+    code, out, err = _run(capsys, "check", "--config", name, "compliance/good.yaml")
+    assert (code, out) == (2, "") and err.startswith(f"{name}:1:1: error[E000]: cannot read")
+
+
 def test_two_configs_in_one_folder_are_refused(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -245,6 +254,16 @@ def test_output_writes_several_formats_in_one_run(
         main(["check", "--output", "sarf=x.sarif", "compliance/late.yaml"])
     assert exit_.value.code == 2
     assert "unknown format 'sarf'" in capsys.readouterr().err
+
+
+def test_an_output_that_cannot_be_written_is_a_usage_error(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--output or --write-baseline onto a folder: exit 2 naming the file, not a traceback."""
+    (repo / "adir").mkdir()
+    for flag in (["--output", "sarif=adir"], ["--write-baseline", "adir"]):
+        code, _, err = _run(capsys, "check", *flag, "compliance/good.yaml")
+        assert code == 2 and err.startswith("adir: cannot write the report: Is a directory")
 
 
 def test_no_input_and_no_include_is_a_usage_error(

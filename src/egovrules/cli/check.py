@@ -204,8 +204,11 @@ def _run(args: argparse.Namespace) -> ExitCode:
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary and "github" in (stdout, *outputs):
         # The job's summary page: the Markdown report, appended as GitHub asks.
-        with open(summary, "a", encoding="utf-8") as page:
-            page.write(render("markdown", result.checked, rules, language, failures))
+        try:
+            with open(summary, "a", encoding="utf-8") as page:
+                page.write(render("markdown", result.checked, rules, language, failures))
+        except OSError as exc:
+            raise UsageError(f"GITHUB_STEP_SUMMARY={summary}: cannot write: {exc}") from None
     if stdout == "text":
         text = render_text(
             result.checked, language, failures, quiet=args.quiet, skipped=len(result.skipped)
@@ -217,8 +220,11 @@ def _run(args: argparse.Namespace) -> ExitCode:
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
 
 
 def _included(project: ProjectConfig | None) -> list[str]:

@@ -40,7 +40,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from egovrules.report.render import RENDERERS
-from egovrules.source.document import DocumentError, data_diagnostics, read_document
+from egovrules.source.document import (
+    DocumentError,
+    data_diagnostics,
+    read_bounded,
+    read_document,
+)
 from egovrules.source.errors import ConfigError, Diagnostic
 from egovrules.source.span import Span
 from egovrules.source.suggest import did_you_mean
@@ -183,7 +188,10 @@ def _hinted(d: Diagnostic) -> Diagnostic:
 
 
 def _read_toml(file: Path, name: str) -> tuple[Any, str, Any]:
-    text = file.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = read_bounded(file, name).decode("utf-8", errors="replace")
+    except DocumentError as exc:
+        raise ConfigError(exc.diagnostics, exc.text) from None
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
