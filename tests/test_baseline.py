@@ -105,15 +105,15 @@ def test_a_file_that_is_no_baseline_is_an_input_error(
 
 
 def test_fingerprints_are_made_only_when_asked(repo: Path) -> None:
-    """A trace per violation is the cost of a fingerprint: a run that writes no JSON and reads
-    no baseline (RunOptions(fingerprints=False), as check's text output) makes none."""
+    """A trace per violation is the cost of a fingerprint: a run that neither reads nor writes
+    a baseline (RunOptions' default, check without --baseline/--write-baseline) makes none."""
     import datetime as dt
 
     from egovrules.engine.run import RunOptions, run_check
 
     day = dt.date(2026, 3, 22)
-    (with_,) = run_check(["compliance/"], RunOptions(as_of=day)).checked
-    (without,) = run_check(["compliance/"], RunOptions(as_of=day, fingerprints=False)).checked
+    (with_,) = run_check(["compliance/"], RunOptions(as_of=day, fingerprints=True)).checked
+    (without,) = run_check(["compliance/"], RunOptions(as_of=day)).checked
     assert [rid for rid, _ in with_.fingerprints] == ["wuhan.website.police_filing_15_days"]
     assert without.fingerprints == () and without.report == with_.report
 
@@ -127,7 +127,7 @@ def test_the_baseline_from_python(repo: Path) -> None:
     from egovrules.engine.run import RunOptions, run_check
 
     known = read_baseline(repo / "b.json")
-    result = run_check(["compliance/"], RunOptions(as_of=dt.date(2026, 3, 22)))
+    result = run_check(["compliance/"], RunOptions(as_of=dt.date(2026, 3, 22), fingerprints=True))
     ((before, after),) = zip(result.checked, apply_baseline(result.checked, known), strict=True)
     assert not before.report.compliant and after.report.compliant
     assert after.report.violations == () and after.report.rule_ids == before.report.rule_ids

@@ -36,8 +36,7 @@ def test_report_to_dict_is_the_documented_report(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``Report.to_dict`` is the ``reports[]`` entry ``check --format json`` prints, but for
-    what only a run over files knows (the source and each finding's location, null here, and
-    the violation's fingerprint, absent)."""
+    what only a run over files knows (the source and each finding's location, null here)."""
     monkeypatch.chdir(ROOT)
     args = ("check", "--as-of", "2026-03-22", "--format", "json", "--lang", "zh", EXAMPLE)
     (printed,) = _cli_json(capsys, *args)["reports"]
@@ -48,7 +47,6 @@ def test_report_to_dict_is_the_documented_report(
     for finding in printed["violations"]:
         assert finding["location"] is not None
         finding["location"] = None
-        del finding["fingerprint"]  # written by a run over files (engine/baseline.py)
     assert data == printed
     assert data["violations"][0]["message"].startswith("网络接入于2026-03-01")
     assert json.loads(report.to_json("zh")) == data

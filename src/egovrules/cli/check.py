@@ -18,7 +18,6 @@ from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.run import RunOptions, run_check
 from egovrules.engine.waivers import read_waivers
 from egovrules.report.render import RENDERERS, render
-from egovrules.report.render.text import render_text
 from egovrules.source.errors import UsageError
 from egovrules.source.suggest import did_you_mean
 from egovrules.subjects import SUBJECT_KINDS
@@ -186,7 +185,7 @@ def _run(args: argparse.Namespace) -> ExitCode:
         explain=args.explain,
         exclude=(*s.exclude, *args.exclude),
         skip_without_kind=args.skip_without_kind,
-        fingerprints="json" in (stdout, *outputs) or bool(baseline or args.write_baseline),
+        fingerprints=bool(baseline or args.write_baseline),
         waivers=read_waivers(Path(waivers)) if waivers else (),
     )
     bar = progress_bar()
@@ -210,6 +209,8 @@ def _run(args: argparse.Namespace) -> ExitCode:
         except OSError as exc:
             raise UsageError(f"GITHUB_STEP_SUMMARY={summary}: cannot write: {exc}") from None
     if stdout == "text":
+        from egovrules.report.render.text import render_text  # noqa: PLC0415 - text only
+
         text = render_text(
             result.checked, language, failures, quiet=args.quiet, skipped=len(result.skipped)
         )

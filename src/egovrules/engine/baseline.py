@@ -7,8 +7,8 @@ matters), leaving out what only the passing of time changes (the as-of date, the
 and late). Line numbers play no part: an edit elsewhere in the file keeps the violation known,
 and a changed fact (a new access date, a filing made with the wrong authority) makes it new.
 
-A baseline is the JSON document ``egovrules check --format json`` writes (``--write-baseline
-FILE`` writes one): each violation there carries its ``fingerprint``.
+A baseline is the JSON report ``egovrules check --write-baseline FILE`` writes: each violation
+there carries its ``fingerprint`` (a run computes them only when asked, ``RunOptions``).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def read_baseline(path: Path) -> Baseline:
         raise InputError(exc.diagnostics, exc.text) from None
 
     def fail(where: tuple[Any, ...], message: str) -> InputError:
-        hint = "a baseline is what egovrules check --format json (or --write-baseline) writes"
+        hint = "a baseline is what egovrules check --write-baseline FILE writes"
         return InputError([Diagnostic("E720", message, doc.span(where), hint)], doc.text)
 
     reports = doc.data.get("reports") if isinstance(doc.data, dict) else None
@@ -83,7 +83,8 @@ def read_baseline(path: Path) -> Baseline:
             if not isinstance(fp, str):
                 raise fail(
                     ("reports", i, "violations", j),
-                    "a violation without a 'fingerprint' (a report of egovrules before 0.2.0?)",
+                    "a violation without a 'fingerprint' (a report not written by "
+                    "--write-baseline?)",
                 )
             found.add(fp)
     return Baseline(frozenset(found))
@@ -98,7 +99,5 @@ def apply_baseline(checked: Sequence[Checked], baseline: Baseline) -> list[Check
             out.append(item)
             continue
         kept = tuple(v for v in item.report.violations if v.rule_id not in known)
-        out.append(
-            dataclasses.replace(item, report=dataclasses.replace(item.report, violations=kept))
-        )
+        out.append(dataclasses.replace(item, report=item.report.replace(violations=kept)))
     return out

@@ -8,19 +8,17 @@ keep only the rules asked for, locate each finding in its file, and decide the e
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import fnmatch
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from egovrules.engine.baseline import fingerprint
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.inputs import LoadedSubject, find_inputs, read_subjects
 from egovrules.engine.pack import Pack, load_pack
 from egovrules.engine.waivers import SharedWaiver, with_waivers
-from egovrules.ir.explain import explain_rule
 from egovrules.law.verdict import Severity
 from egovrules.packdata.bundled import available_packs
 from egovrules.report.failures import InputFailure, failures_of
@@ -42,9 +40,9 @@ class RunOptions:
     (``engine.inputs.excluded``); ``skip_without_kind``: files without a subject ``kind`` are
     skipped even when named one by one (as a pre-commit hook names them), not only when a
     directory or a glob found them; ``fingerprints``: give each violation its identity
-    (``engine.baseline.fingerprint``, for the JSON report and baselines; it costs a trace per
-    violation); ``waivers``: the entries of a waivers file (``engine.waivers``), added to the
-    waivers of the subjects they match."""
+    (``engine.baseline.fingerprint``, for baselines; it costs a trace per violation);
+    ``waivers``: the entries of a waivers file (``engine.waivers``), added to the waivers of
+    the subjects they match."""
 
     city: str | None = None
     kind: str | None = None
@@ -56,7 +54,7 @@ class RunOptions:
     explain: bool = False
     exclude: tuple[str, ...] = ()
     skip_without_kind: bool = False
-    fingerprints: bool = True
+    fingerprints: bool = False
     waivers: tuple[SharedWaiver, ...] = ()
 
 
@@ -119,8 +117,7 @@ def filter_report(
         for rid, code in zip(report.rule_ids, report.codes, strict=True)
         if keep(rid, known.get(rid, ""))
     ]
-    return dataclasses.replace(
-        report,
+    return report.replace(
         violations=tuple(v for v in report.violations if keep(v.rule_id, v.concept)),
         upcoming=tuple(u for u in report.upcoming if keep(u.rule_id, u.concept)),
         undetermined=tuple(u for u in report.undetermined if keep(u.rule_id, u.concept)),
@@ -187,10 +184,13 @@ def _check_one(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pack
         if options.fingerprints
         else ()
     )
-    explained = {
-        rid: explain_rule(rules[rid], subject, report.as_of)
-        for rid in (sorted(findings) if options.explain else violated)
-    }
+    traced = sorted(findings) if options.explain else violated
+    explained: dict[str, Any] = {}
+    if traced:
+        # only for --explain and fingerprints
+        from egovrules.ir.explain import explain_rule  # noqa: PLC0415
+
+        explained = {rid: explain_rule(rules[rid], subject, report.as_of) for rid in traced}
     traces = tuple(explained.items()) if options.explain else ()
     fingerprints = tuple(
         (rid, fingerprint(report.subject_id, rid, explained[rid])) for rid in violated

@@ -12,20 +12,13 @@ function (``render_text(checked, language)``, ``render_sarif(checked, rules, lan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Protocol
 
 from egovrules.ir.nodes import RuleIR
 from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked
-from egovrules.report.render.github import render_github
-from egovrules.report.render.gitlab import render_gitlab
-from egovrules.report.render.json import render_json
-from egovrules.report.render.junit import render_junit
-from egovrules.report.render.markdown import render_markdown
-from egovrules.report.render.sarif import render_sarif
-from egovrules.report.render.text import render_text
 from egovrules.source.errors import UsageError
 from egovrules.source.suggest import did_you_mean
 
@@ -44,31 +37,93 @@ class Renderer(Protocol):
     ) -> str: ...
 
 
-def _without_rules(
-    render_format: Callable[[Sequence[Checked], str, Sequence[InputFailure]], str],
-) -> Renderer:
-    """A format that needs no rule metadata, called as the table calls every format."""
+# Each format's module is imported when the format is first used, not with the table.
+def _text(
+    checked: Sequence[Checked],
+    rules: Mapping[str, RuleIR],
+    language: str,
+    failures: Sequence[InputFailure] = (),
+) -> str:
+    from egovrules.report.render.text import render_text  # noqa: PLC0415
 
-    def call(
-        checked: Sequence[Checked],
-        rules: Mapping[str, RuleIR],
-        language: str,
-        failures: Sequence[InputFailure] = (),
-    ) -> str:
-        return render_format(checked, language, failures)
+    return render_text(checked, language, failures)
 
-    return call
+
+def _json(
+    checked: Sequence[Checked],
+    rules: Mapping[str, RuleIR],
+    language: str,
+    failures: Sequence[InputFailure] = (),
+) -> str:
+    from egovrules.report.render.json import render_json  # noqa: PLC0415
+
+    return render_json(checked, language, failures)
+
+
+def _sarif(
+    checked: Sequence[Checked],
+    rules: Mapping[str, RuleIR],
+    language: str,
+    failures: Sequence[InputFailure] = (),
+) -> str:
+    from egovrules.report.render.sarif import render_sarif  # noqa: PLC0415
+
+    return render_sarif(checked, rules, language, failures)
+
+
+def _junit(
+    checked: Sequence[Checked],
+    rules: Mapping[str, RuleIR],
+    language: str,
+    failures: Sequence[InputFailure] = (),
+) -> str:
+    from egovrules.report.render.junit import render_junit  # noqa: PLC0415
+
+    return render_junit(checked, rules, language, failures)
+
+
+def _github(
+    checked: Sequence[Checked],
+    rules: Mapping[str, RuleIR],
+    language: str,
+    failures: Sequence[InputFailure] = (),
+) -> str:
+    from egovrules.report.render.github import render_github  # noqa: PLC0415
+
+    return render_github(checked, language, failures)
+
+
+def _markdown(
+    checked: Sequence[Checked],
+    rules: Mapping[str, RuleIR],
+    language: str,
+    failures: Sequence[InputFailure] = (),
+) -> str:
+    from egovrules.report.render.markdown import render_markdown  # noqa: PLC0415
+
+    return render_markdown(checked, language, failures)
+
+
+def _gitlab(
+    checked: Sequence[Checked],
+    rules: Mapping[str, RuleIR],
+    language: str,
+    failures: Sequence[InputFailure] = (),
+) -> str:
+    from egovrules.report.render.gitlab import render_gitlab  # noqa: PLC0415
+
+    return render_gitlab(checked, language, failures)
 
 
 RENDERERS: Mapping[str, Renderer] = MappingProxyType(
     {
-        "text": _without_rules(render_text),
-        "json": _without_rules(render_json),
-        "sarif": render_sarif,
-        "junit": render_junit,
-        "github": _without_rules(render_github),
-        "markdown": _without_rules(render_markdown),
-        "gitlab": _without_rules(render_gitlab),
+        "text": _text,
+        "json": _json,
+        "sarif": _sarif,
+        "junit": _junit,
+        "github": _github,
+        "markdown": _markdown,
+        "gitlab": _gitlab,
     }
 )
 
