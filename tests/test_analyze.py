@@ -86,9 +86,16 @@ def _flipped_copy(data: dict[str, Any], rule: dict[str, Any]) -> dict[str, Any]:
     flipped = copy.deepcopy(rule)
     flipped["id"] = rule["id"] + "_flipped"
     flipped["requires"] = {"not": rule["requires"]}
-    flipped["severity"] = "advisory" if rule["severity"] != "advisory" else "error"
+    _other_severity(flipped, rule)
     data["rules"].append(flipped)
     return flipped
+
+
+def _other_severity(flipped: dict[str, Any], rule: dict[str, Any]) -> None:
+    """Give ``flipped`` another severity than ``rule``, with the reason an advisory needs."""
+    advisory = rule["severity"] != "advisory"
+    flipped["severity"] = "advisory" if advisory else "error"
+    flipped["severity_reason"] = "low_confidence" if advisory else None
 
 
 def _run(pack: Pack, focus: set[str]) -> list[Finding]:
@@ -156,7 +163,7 @@ def test_a_threshold_flipped_in_a_copy_contradicts_the_rule(tmp_path: Path) -> N
             flipped["id"] = rule["id"] + "_flipped"
             swapped = text[: m.start(1)] + negate[m[1]] + text[m.end(1) :]
             flipped["requires"] = json.loads(swapped)
-            flipped["severity"] = "advisory" if rule["severity"] != "advisory" else "error"
+            _other_severity(flipped, rule)
             data["rules"].append(flipped)
             pack = _load(data, tmp_path)
             found = _keys(_run(pack, {flipped["id"]})) - _baseline(pack_id)

@@ -64,6 +64,7 @@ VIOLATION_COLUMNS = (
     "item",
     "quote",
     "quote_en",
+    "quote_en_translated",
     "title",
     "waived",
     "city",
@@ -473,6 +474,7 @@ def _rules_table(pack: Pack, query: KindQuery) -> Any:
                 "item": c.item,
                 "quote": c.quote,
                 "quote_en": c.quote_en,
+                "quote_en_translated": c.quote_en is not None and not c.is_source("en"),
                 "title": rule.title,
                 "city": c.city,
             }
@@ -490,6 +492,7 @@ def _rules_table(pack: Pack, query: KindQuery) -> Any:
             ("item", pa.int32()),
             ("quote", pa.string()),
             ("quote_en", pa.string()),
+            ("quote_en_translated", pa.bool_()),
             ("title", pa.string()),
             ("city", pa.string()),
         ]

@@ -19,8 +19,8 @@ from egovrules.ir.interpret import (
     eval_expr,
     undetermined_reason,
 )
-from egovrules.ir.nodes import Deadline, RuleIR
-from egovrules.report.model import Undetermined, Upcoming, Violation
+from egovrules.ir.nodes import Deadline, RuleIR, ScopeIR
+from egovrules.report.model import NotApplicable, Undetermined, Upcoming, Violation
 from egovrules.subjects import SubjectBase, Waiver
 
 __all__ = [
@@ -28,6 +28,8 @@ __all__ = [
     "apply_waivers",
     "format_value",
     "render_messages",
+    "scope_findings",
+    "scopes_hold",
     "undetermined",
     "upcoming",
     "violation",
@@ -65,6 +67,7 @@ def _finding(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> dict[str, An
         "citations": rule.citations,
         "actor": actor_of(rule, subject, as_of),
         "authority": rule.authority,
+        "severity_reason": rule.severity_reason,
     }
 
 
@@ -78,6 +81,65 @@ def undetermined(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Undeterm
         citation=rule.citations[0],
         citations=rule.citations,
     )
+
+
+def scopes_hold(scopes: tuple[ScopeIR, ...], subject: SubjectBase, as_of: dt.date) -> bool:
+    """Whether ``subject`` states a standing inside every one of ``scopes``: then no rule is
+    excluded and nothing is presumed, and the scopes add nothing to its report."""
+    for scope in scopes:
+        value = eval_expr(scope.field, (subject,), as_of)
+        if value is None or value not in scope.values:
+            return False
+    return True
+
+
+def scope_findings(
+    rules: tuple[RuleIR, ...], subject: SubjectBase, as_of: dt.date
+) -> tuple[tuple[NotApplicable, ...], tuple[str, ...]]:
+    """What the scopes of ``rules`` (the scoped rules in force) say of ``subject``: each rule
+    whose article does not bind the subject, with the words that name whom it binds; and, for
+    each scope whose field the subject leaves empty, a note that its rules were applied on the
+    presumption that the subject is inside it (so that no verdict rests on an unstated fact)."""
+    excluded: list[NotApplicable] = []
+    presumed: dict[str, tuple[ScopeIR, int]] = {}
+    values: dict[str, Any] = {}  # one reading of a scope's field for all its rules
+    for rule in rules:
+        scope = rule.scope
+        if scope is None:
+            continue
+        if scope.name not in values:
+            values[scope.name] = eval_expr(scope.field, (subject,), as_of)
+        value = values[scope.name]
+        if value is None:
+            presumed[scope.name] = (scope, presumed.get(scope.name, (scope, 0))[1] + 1)
+        elif value not in scope.values:
+            field = ".".join(scope.field.path)
+            excluded.append(
+                NotApplicable(
+                    rule_id=rule.id,
+                    concept=rule.concept,
+                    severity=rule.severity,
+                    scope=scope.name,
+                    reasons=(
+                        (
+                            "en",
+                            f"{field} is {value}: {scope.citation} binds {scope.label_in('en')}",
+                        ),
+                        (
+                            "zh",
+                            f"{field}为{value}:{scope.citation.label}所约束的是"
+                            f"{scope.label_in('zh')}",
+                        ),
+                    ),
+                    citation=scope.citation,
+                )
+            )
+    notes = tuple(
+        f"{'.'.join(scope.field.path)} not given: {n} rule(s) of {scope.citation}, which binds "
+        f"{scope.label_in('en')}, applied on the presumption that the subject is one of them"
+        for scope, n in presumed.values()
+    )
+    return tuple(excluded), notes
 
 
 def apply_waivers(

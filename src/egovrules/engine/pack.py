@@ -19,7 +19,7 @@ from egovrules.backends.base import rules_for
 from egovrules.backends.python import PythonBackend
 from egovrules.engine import findings
 from egovrules.engine.cache import cache_dir, entry_key, read_entry, write_entry
-from egovrules.engine.findings import apply_waivers, violation
+from egovrules.engine.findings import apply_waivers, scope_findings, scopes_hold, violation
 from egovrules.ir.nodes import RuleIR, RuleSet
 from egovrules.law.verdict import Outcome
 from egovrules.packdata.bundled import available_packs, bundled_dir
@@ -166,6 +166,16 @@ class Pack:
         self._by_class: dict[type[Any], tuple[ReportHead, Evaluate]] = {
             SUBJECT_MODELS[k]: entry for k, entry in self._kinds.items()
         }
+        # Per kind: its rules that name a scope, by index, and the scopes they name (a subject
+        # outside one, or silent on it, has findings without any violation).
+        self._scoped = {
+            k: tuple((i, r) for i, r in enumerate(rs) if r.scope is not None)
+            for k, rs in self._rules.items()
+        }
+        self._scopes = {
+            k: tuple({r.scope.name: r.scope for _, r in scoped if r.scope}.values())
+            for k, scoped in self._scoped.items()
+        }
         self._model = model
         self._document = document
         self._path = path if model is None else None
@@ -248,8 +258,13 @@ class Pack:
             as_of = today_in_china()
         codes = evaluate(subject, as_of)
         # Codes 2 and up (violated, pending, undetermined, not in force) each make a finding;
-        # a waiver may be expired. Else the report has none to build.
-        if _FINDING_CODES.isdisjoint(codes) and not subject.waivers:
+        # a waiver may be expired; a kind whose rules name a scope reports the rules it
+        # excludes (or that it presumed the subject inside). Else the report has none to build.
+        if (
+            _FINDING_CODES.isdisjoint(codes)
+            and not subject.waivers
+            and scopes_hold(self._scopes[head.subject_kind], subject, as_of)
+        ):
             return _deferred(head, subject, as_of, codes, NO_FINDINGS)
         return _deferred(head, subject, as_of, codes, None)
 
@@ -268,8 +283,19 @@ class Pack:
             elif code == Outcome.UNDETERMINED:
                 undetermined.append(findings.undetermined(rule, subject, when))
         standing, waived, expired = apply_waivers(violations, subject.waivers, when)
+        excluded, presumed = scope_findings(
+            tuple(r for i, r in self._scoped[kind] if codes[i] != Outcome.NOT_IN_FORCE),
+            subject,
+            when,
+        )
         return Findings(
-            standing, tuple(upcoming), tuple(undetermined), self._notes(codes), waived, expired
+            standing,
+            tuple(upcoming),
+            tuple(undetermined),
+            self._notes(codes) + presumed,
+            waived,
+            expired,
+            excluded,
         )
 
     def explain(

@@ -123,6 +123,7 @@ def filter_report(
         undetermined=tuple(u for u in report.undetermined if keep(u.rule_id, u.concept)),
         waived=tuple((v, w) for v, w in report.waived if keep(v.rule_id, v.concept)),
         expired_waivers=tuple(w for w in report.expired_waivers if keep(w.rule, w.rule)),
+        not_applicable=tuple(n for n in report.not_applicable if keep(n.rule_id, n.concept)),
         rule_ids=tuple(rid for rid, _ in kept),
         codes=tuple(code for _, code in kept),
     )

@@ -18,21 +18,27 @@ from pydantic import BaseModel, ValidationError
 
 from egovrules.ir.conditions import ConditionParser, kind_of, unknown_expr
 from egovrules.ir.nodes import (
+    All,
+    AnyOf,
     ArticleIR,
+    Compare,
     Const,
     Deadline,
     Expr,
     Field,
     MessagePart,
     Node,
+    Not,
     Param,
     Placeholder,
+    Present,
     RuleIR,
     RuleSet,
+    ScopeIR,
     children,
 )
 from egovrules.law.citation import Citation
-from egovrules.law.verdict import Severity
+from egovrules.law.verdict import SEVERITY_REASONS, Severity
 from egovrules.packdata.model import (
     Article,
     CitationModel,
@@ -40,10 +46,12 @@ from egovrules.packdata.model import (
     PackModel,
     ParameterModel,
     RuleModel,
+    ScopeModel,
     TestsModel,
 )
 from egovrules.source.document import Document, strings_in, validation_diagnostics
 from egovrules.source.errors import Diagnostic, PackError
+from egovrules.source.suggest import did_you_mean
 from egovrules.subjects import SUBJECT_MODELS
 
 __all__ = ["compile_document", "validate_document"]
@@ -130,6 +138,13 @@ def _partial(doc: Document) -> tuple[PackModel, _Invalid] | None:
             parameters[str(name)] = _lenient(ParameterModel, raw)
         except ValidationError:
             invalid.parameters.add(str(name))
+    scopes = {}
+    raw_scopes = data.get("scopes")
+    for name, raw in raw_scopes.items() if isinstance(raw_scopes, dict) else ():
+        try:
+            scopes[str(name)] = ScopeModel.model_validate(raw)
+        except ValidationError:
+            invalid.scopes.add(str(name))
     rules = []
     for raw in _as_list(data.get("rules")):
         try:
@@ -141,6 +156,7 @@ def _partial(doc: Document) -> tuple[PackModel, _Invalid] | None:
         meta=meta,
         articles=articles,
         parameters=parameters,
+        scopes=scopes,
         rules=rules,
         tests=TestsModel(),
     )
@@ -165,6 +181,7 @@ class _Invalid:
         self.articles: set[int] = set()
         self.any_article = False
         self.parameters: set[str] = set()
+        self.scopes: set[str] = set()
         self.rule_indexes: set[int] = set()
 
 
@@ -193,6 +210,7 @@ class _Compiler:
         self.articles: dict[int, Article] = {}
         self.invalid = _Invalid()
         self.weekday_fallback = False
+        self.scopes: dict[tuple[str, str], ScopeIR | None] = {}
 
     def error(
         self, code: str, message: str, path: tuple[Hashable, ...], hint: str | None = None
@@ -347,6 +365,19 @@ class _Compiler:
                 if rule.when is not None
                 else None
             )
+            if rule.severity != "error" and rule.severity_reason is None:
+                self.error(
+                    "E123",
+                    f"{'an' if rule.severity == 'advisory' else 'a'} {rule.severity} rule must "
+                    "say why it is not an error (severity_reason)",
+                    (*path, "severity"),
+                    "one of: " + ", ".join(SEVERITY_REASONS),
+                )
+            scope = None
+            if rule.scope is not None:
+                scope = self._scope(rule.scope, rule.subject, parser, (*path, "scope"))
+                if scope is not None:
+                    when = scope.test if when is None else All((scope.test, when))
             requires = parser.requirement(rule.requires, (*path, "requires"), model)
             messages = tuple(
                 (lang, self._message(rule, lang, path, parser, requires))
@@ -401,44 +432,83 @@ class _Compiler:
                     authority=authority,
                     citations=citations,
                     span=self.doc.span(path),
+                    scope=scope,
+                    severity_reason=rule.severity_reason,
                 )
             )
         out.sort(key=_rule_order)
         return tuple(out)
 
-    def _citations(self, rule: RuleModel, path: tuple[Hashable, ...]) -> tuple[Citation, ...]:
-        out = []
-        multi = isinstance(rule.cite, list)
-        for j, cite in enumerate(rule.citations):
-            cpath = (*path, "cite", j) if multi else (*path, "cite")
-            art = self.articles.get(cite.article)
-            if art is None:
-                self._missing_article(cite.article, (*cpath, "article"))
-                continue
-            self._check_quote(cite, art, cpath)
-            out.append(
-                Citation(
-                    city=self.city,
-                    article=cite.article,
-                    label=art.label,
-                    paragraph=cite.paragraph,
-                    item=cite.item,
-                    quote=cite.quote.get(self.language) or "",
-                    quote_en=cite.quote.get("en"),
-                    language=self.language,
-                    quotes=tuple(
-                        (lang, text)
-                        for lang in self.pack.meta.languages
-                        if (text := cite.quote.get(lang))
-                    ),
-                    cities=tuple(
-                        (lang, name)
-                        for lang in ("zh", "en", "es")
-                        if (name := self.pack.meta.city.get(lang))
-                    ),
-                )
+    def _scope(
+        self, name: str, subject: str, parser: ConditionParser, path: tuple[Hashable, ...]
+    ) -> ScopeIR | None:
+        """The scope ``name`` over ``subject``, with its test: the field is empty (presumed
+        inside) or holds one of the named values. Compiled once per subject kind."""
+        spec = self.pack.scopes.get(name)
+        if spec is None and name in self.invalid.scopes:
+            return None  # its entry is already reported as invalid
+        if spec is None:
+            hint = did_you_mean(name, self.pack.scopes) or (
+                f"known scopes: {', '.join(self.pack.scopes) or 'none declared'}"
             )
-        return tuple(out)
+            self.error("E122", f"scope {name!r} is not in scopes", path, hint)
+            return None
+        if (name, subject) in self.scopes:
+            return self.scopes[(name, subject)]
+        spath: tuple[Hashable, ...] = ("scopes", name)
+        raw = {"field": spec.field, "in": spec.in_}
+        inside = parser.condition(raw, spath, SUBJECT_MODELS[subject])
+        citation = self._citation(spec.cite, (*spath, "cite"))
+        compiled = None
+        if isinstance(inside, Compare) and isinstance(inside.left, Field) and citation:
+            compiled = ScopeIR(
+                name=name,
+                field=inside.left,
+                values=frozenset(spec.in_),
+                labels=tuple(
+                    (lang, text)
+                    for lang in self.pack.meta.languages
+                    if (text := spec.label.get(lang))
+                ),
+                citation=citation,
+                test=AnyOf((Not(Present(inside.left)), inside)),
+            )
+        self.scopes[(name, subject)] = compiled
+        return compiled
+
+    def _citations(self, rule: RuleModel, path: tuple[Hashable, ...]) -> tuple[Citation, ...]:
+        multi = isinstance(rule.cite, list)
+        found = (
+            self._citation(cite, (*path, "cite", j) if multi else (*path, "cite"))
+            for j, cite in enumerate(rule.citations)
+        )
+        return tuple(c for c in found if c is not None)
+
+    def _citation(self, cite: CitationModel, cpath: tuple[Hashable, ...]) -> Citation | None:
+        art = self.articles.get(cite.article)
+        if art is None:
+            self._missing_article(cite.article, (*cpath, "article"))
+            return None
+        self._check_quote(cite, art, cpath)
+        return Citation(
+            city=self.city,
+            article=cite.article,
+            label=art.label,
+            paragraph=cite.paragraph,
+            item=cite.item,
+            quote=cite.quote.get(self.language) or "",
+            quote_en=cite.quote.get("en"),
+            language=self.language,
+            quotes=tuple(
+                (lang, text) for lang in self.pack.meta.languages if (text := cite.quote.get(lang))
+            ),
+            sources=tuple(self.source_languages),
+            cities=tuple(
+                (lang, name)
+                for lang in ("zh", "en", "es")
+                if (name := self.pack.meta.city.get(lang))
+            ),
+        )
 
     def _check_quote(self, cite: CitationModel, art: Article, path: tuple[Hashable, ...]) -> None:
         for lang in self.source_languages:

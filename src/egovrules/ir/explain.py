@@ -59,6 +59,15 @@ def explain_rule(rule: RuleIR, subject: Any, as_of: dt.date) -> dict[str, Any]:
         "concept": rule.concept,
         "citation": str(c),
         "quote": c.quote,
+        "translation": c.shown("en") if not c.is_source("en") else None,
+        "scope": None
+        if rule.scope is None
+        else {
+            "name": rule.scope.name,
+            "binds": rule.scope.label_in("en"),
+            "citation": str(rule.scope.citation),
+            "quote": rule.scope.citation.quote,
+        },
         "as_of": as_of.isoformat(),
         "date_that_matters": on.isoformat(),
         "in_force_from": rule.in_force_from.isoformat() if rule.in_force_from else None,
@@ -132,6 +141,12 @@ def render_explanation(trace: dict[str, Any]) -> str:
     lines = [
         f"{trace['rule_id']} — {trace['citation']}",
         f"  「{trace['quote']}」",
+        *([f"  {trace['translation']}"] if trace.get("translation") else []),
+        *(
+            [f"  binds: {sc['binds']} — {sc['citation']} 「{sc['quote']}」"]
+            if (sc := trace.get("scope"))
+            else []
+        ),
         f"  as of {trace['as_of']}; date that matters {trace['date_that_matters']}"
         + (f"; in force from {trace['in_force_from']}" if trace["in_force_from"] else ""),
         f"  outcome: {trace['outcome']}",

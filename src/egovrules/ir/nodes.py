@@ -44,6 +44,7 @@ __all__ = [
     "Present",
     "RuleIR",
     "RuleSet",
+    "ScopeIR",
     "Shift",
     "Some",
     "YearOf",
@@ -297,6 +298,25 @@ MessagePart: TypeAlias = str | Placeholder
 
 
 @dataclass(frozen=True, slots=True)
+class ScopeIR:
+    """Whom a rule's article binds: the subjects whose ``field`` holds one of ``values``. The
+    rule's ``when`` already holds the test (an empty field is presumed inside); the engine reads
+    this to say why a rule was not applied."""
+
+    name: str
+    field: Field
+    values: frozenset[str]
+    labels: tuple[tuple[str, str], ...]
+    citation: Citation
+    test: Cond
+
+    def label_in(self, language: str) -> str:
+        """The bodies the scope names, in ``language`` (English when the pack has none)."""
+        labels = dict(self.labels)
+        return labels.get(language) or labels.get("en") or self.name
+
+
+@dataclass(frozen=True, slots=True)
 class RuleIR:
     """One compiled obligation."""
 
@@ -316,6 +336,21 @@ class RuleIR:
     anchor: tuple[str, ...]
     citations: tuple[Citation, ...]
     span: Span
+    scope: ScopeIR | None = None
+    severity_reason: str | None = None
+
+    @property
+    def own_when(self) -> Cond | None:
+        """The rule's own applicability, without its scope's test (which ``when`` begins with):
+        what a diff compares, once it has set the bodies each side binds apart."""
+        if self.scope is None:
+            return self.when
+        if self.when == self.scope.test:
+            return None
+        if isinstance(self.when, All) and self.when.items[:1] == (self.scope.test,):
+            rest = self.when.items[1:]
+            return rest[0] if len(rest) == 1 else All(rest)
+        return self.when
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ __all__ = [
     "PackModel",
     "ParameterModel",
     "RuleModel",
+    "ScopeModel",
     "TestCaseModel",
     "TestsModel",
     "Unit",
@@ -40,6 +41,9 @@ Unit = Literal[
     "text",
 ]
 Severity = Literal["error", "warning", "advisory"]
+SeverityReason = Literal[
+    "binds_authority", "in_principle", "vague_criteria", "translation_uncertain", "low_confidence"
+]
 SubjectKind = Literal["project", "website", "network", "department"]
 
 _ID = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
@@ -134,6 +138,18 @@ class CitationModel(_Strict):
     note: str | None = None
 
 
+class ScopeModel(_Strict):
+    """Whom an article binds, as the text names them: the rules that name this scope apply
+    only to a subject whose ``field`` holds one of the listed values. A subject that leaves the
+    field empty is presumed inside the scope (and its report says so)."""
+
+    field: str
+    in_: list[str] = Field(alias="in", min_length=1)
+    label: Localized
+    cite: CitationModel
+    note: str | None = None
+
+
 class RuleModel(_Strict):
     """One obligation."""
 
@@ -141,11 +157,13 @@ class RuleModel(_Strict):
     concept: str = Field(pattern=_ID)
     subject: SubjectKind
     severity: Severity
+    severity_reason: SeverityReason | None = None
     confidence: Literal["high", "med", "low"] = "high"
     title: Localized | None = None
     dated_by: str | None = None
     actor: str | None = None
     authority: str | None = None
+    scope: str | None = None
     when: Any = None
     requires: Any
     message: Localized
@@ -170,6 +188,7 @@ class TestCaseModel(_Strict):
     violations: list[str]
     pending: list[str] | None = None
     undetermined: list[str] | None = None
+    not_applicable: list[str] | None = None
 
 
 class TestsModel(_Strict):
@@ -188,5 +207,6 @@ class PackModel(_Strict):
     meta: Meta
     articles: list[Article] = Field(min_length=1)
     parameters: dict[str, ParameterModel] = Field(default_factory=dict)
+    scopes: dict[str, ScopeModel] = Field(default_factory=dict)
     rules: list[RuleModel]
     tests: TestsModel = Field(default_factory=TestsModel)

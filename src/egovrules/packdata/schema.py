@@ -211,6 +211,8 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "articles": "The articles of the text, in order, each with its label and text.",
         "parameters": "Named, typed, unit-bearing values, each citing its article; a rule "
         "refers to one as $name.",
+        "scopes": "Whom articles bind, by name: a field of the subject and the values the text "
+        "names; a rule names one as its scope.",
         "rules": "The obligations.",
         "tests": "The pack's own examples, run by `egovrules test`.",
     },
@@ -242,13 +244,22 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "concept": "The shared concept (rules/vocabulary/concepts.yaml), so packs diff by concept.",
         "subject": "The subject kind the rule judges.",
         "severity": "error | warning | advisory (low-confidence duties).",
+        "severity_reason": "Why a warning or advisory rule is not an error (required for them): "
+        "binds_authority | in_principle | vague_criteria | translation_uncertain | low_confidence.",
         "confidence": "How directly the text supports the check.",
         "dated_by": "A date path: the date that matters, whose law and parameters apply.",
         "actor": "A field path naming the unit that must act.",
         "authority": "The approver parameter of the authority the actor answers to.",
+        "scope": "The name of an entry of scopes: whom the rule's article binds.",
         "message": "Templates: {path}, {path|text}, {$name}, {@as_of}, {@due}, {@elapsed}, "
         "{@late}.",
         "cite": "One citation or a list of them (the first is the primary one).",
+    },
+    "ScopeModel": {
+        "field": "The subject field that holds the standing the text turns on (owner_type).",
+        "in": "The values of that field the article binds; an empty field is presumed inside.",
+        "label": "The bodies the article names, per language, as reports show them.",
+        "cite": "Where the text names them.",
     },
     "CitationModel": {
         "article": "The number of an article the pack holds.",
@@ -263,6 +274,7 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "violations": "The exact set of violated rule ids.",
         "pending": "The exact set of pending rule ids (optional).",
         "undetermined": "The exact set of undetermined rule ids (optional).",
+        "not_applicable": "The exact set of rule ids whose scope excludes the subject (optional).",
     },
 }
 

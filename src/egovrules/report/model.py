@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from egovrules.law.calendar import Day
 from egovrules.law.citation import Citation
-from egovrules.law.verdict import Outcome, Severity
+from egovrules.law.verdict import Outcome, Severity, severity_reason_in
 from egovrules.source.span import Span
 from egovrules.subjects.base import Waiver
 
@@ -23,6 +23,7 @@ __all__ = [
     "NO_FINDINGS",
     "Checked",
     "Findings",
+    "NotApplicable",
     "Report",
     "ReportHead",
     "Undetermined",
@@ -45,6 +46,9 @@ class Violation:
     citations: tuple[Citation, ...]
     actor: str | None = None
     authority: tuple[tuple[str, str], ...] = ()
+    severity_reason: str | None = None
+    """Why the rule is a warning or an advisory, not an error (a key of
+    ``law.verdict.SEVERITY_REASONS``); None for an error."""
 
     def message_in(self, language: str) -> str:
         """The message in ``language``, or in English when the pack has none in it."""
@@ -70,6 +74,7 @@ class Upcoming:
     citations: tuple[Citation, ...]
     actor: str | None = None
     authority: tuple[tuple[str, str], ...] = ()
+    severity_reason: str | None = None
 
     def message_in(self, language: str) -> str:
         """The message in ``language``, or in English when the pack has none in it."""
@@ -92,6 +97,29 @@ class Undetermined:
     citations: tuple[Citation, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class NotApplicable:
+    """A rule not applied because its article does not bind the subject: the subject's value,
+    the bodies the article names (``scope``) and the citation that names them."""
+
+    rule_id: str
+    concept: str
+    severity: Severity
+    scope: str
+    reasons: tuple[tuple[str, str], ...]
+    citation: Citation
+
+    @property
+    def reason(self) -> str:
+        """Why the rule was not applied, in English."""
+        return self.reason_in("en")
+
+    def reason_in(self, language: str) -> str:
+        """Why the rule was not applied, in ``language`` (English when the pack has none)."""
+        reasons = dict(self.reasons)
+        return reasons.get(language) or reasons["en"]
+
+
 class Findings(NamedTuple):
     """What a report says beyond its outcome codes: built when first read (``Report``)."""
 
@@ -101,6 +129,7 @@ class Findings(NamedTuple):
     notes: tuple[str, ...] = ()
     waived: tuple[tuple[Violation, Waiver], ...] = ()
     expired_waivers: tuple[Waiver, ...] = ()
+    not_applicable: tuple[NotApplicable, ...] = ()
 
 
 NO_FINDINGS = Findings()
@@ -157,6 +186,7 @@ class Report:
         codes: tuple[int, ...],
         waived: tuple[tuple[Violation, Waiver], ...] = (),
         expired_waivers: tuple[Waiver, ...] = (),
+        not_applicable: tuple[NotApplicable, ...] = (),
     ) -> None:
         self._head = ReportHead(subject_kind, pack_id, pack_version, pack_hash, city, rule_ids)
         self._subject_id = subject_id
@@ -164,7 +194,7 @@ class Report:
         self._codes = codes
         self._subject = None
         self._findings = Findings(
-            violations, upcoming, undetermined, notes, waived, expired_waivers
+            violations, upcoming, undetermined, notes, waived, expired_waivers, not_applicable
         )
 
     @classmethod
@@ -258,6 +288,11 @@ class Report:
         return self._all().expired_waivers
 
     @property
+    def not_applicable(self) -> tuple[NotApplicable, ...]:
+        """The rules not applied because their scope excludes the subject."""
+        return self._all().not_applicable
+
+    @property
     def compliant(self) -> bool:
         """True when no rule is violated and no waiver has expired."""
         if self._findings is None and not self._subject.waivers:
@@ -288,6 +323,7 @@ class Report:
             "codes": self._codes,
             "waived": found.waived,
             "expired_waivers": found.expired_waivers,
+            "not_applicable": found.not_applicable,
         }
 
     def replace(self, **changes: Any) -> Report:
@@ -365,6 +401,8 @@ def citation_to_dict(c: Citation) -> dict[str, Any]:
         "quote": c.quote,
         "quote_en": c.quote_en,
         "quotes": dict(c.quotes),
+        "source_languages": list(c.sources or (c.language,)),
+        "translations": [lang for lang, _ in c.quotes if not c.is_source(lang)],
     }
 
 
@@ -395,6 +433,14 @@ def _finding(
     if not isinstance(v, Undetermined):
         out["actor"] = v.actor
         out["authority"] = dict(v.authority) or None
+        out["severity_reason"] = (
+            None
+            if v.severity_reason is None
+            else {
+                "kind": v.severity_reason,
+                "text": severity_reason_in(v.severity_reason, language),
+            }
+        )
     out["location"] = _span(checked.location(v.rule_id))
     fingerprint = dict(checked.fingerprints).get(v.rule_id)
     if fingerprint is not None and not isinstance(v, Undetermined):
@@ -405,6 +451,19 @@ def _finding(
     if trace is not None:
         out["explanation"] = trace
     return out
+
+
+def _not_applicable(n: NotApplicable, language: str) -> dict[str, Any]:
+    return {
+        "rule_id": n.rule_id,
+        "concept": n.concept,
+        "severity": n.severity.value,
+        "outcome": "not_applicable",
+        "scope": n.scope,
+        "reason": n.reason_in(language),
+        "reasons": dict(n.reasons),
+        "citation": citation_to_dict(n.citation),
+    }
 
 
 def _report_to_dict(checked: Checked, language: str) -> dict[str, Any]:
@@ -419,6 +478,7 @@ def _report_to_dict(checked: Checked, language: str) -> dict[str, Any]:
         "undetermined": [_finding(u, language, checked) for u in r.undetermined],
         "waived": [{**_finding(v, language, checked), "waiver": _waiver(w)} for v, w in r.waived],
         "expired_waivers": [_waiver(w) for w in r.expired_waivers],
+        "not_applicable": [_not_applicable(n, language) for n in r.not_applicable],
         "notes": list(r.notes),
         "outcomes": {rid: o.label for rid, o in r.outcomes.items()},
     }

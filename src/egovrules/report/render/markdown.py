@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from egovrules.law.verdict import severity_reason_in
 from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked
 
@@ -84,18 +85,21 @@ def render_markdown(
         )
     for item in checked:
         r = item.report
-        if not (r.violations or r.expired_waivers or r.upcoming):
+        if not (r.violations or r.expired_waivers or r.upcoming or r.not_applicable):
             continue
         out.append(f"\n### `{_cell(r.subject_id)}`\n\n")
         for v in r.violations:
             c = v.citation
+            why = severity_reason_in(v.severity_reason, language)
             out.append(
                 f"- **{w[v.severity.value]}** `{v.rule_id}`: {_cell(v.message_in(language))}"
-                f"\n  <details><summary>{_cell(c.cite_in(language))}</summary>\n\n"
+                + (f" *({_cell(why)})*" if why else "")
+                + f"\n  <details><summary>{_cell(c.cite_in(language))}</summary>\n\n"
                 f"  > {_cell(c.quote)}\n"
             )
-            if c.quote_en and c.language != "en":
-                out.append(f"  >\n  > {_cell(c.quote_en)}\n")
+            english = c.shown("en") if c.language != "en" else None
+            if english:
+                out.append(f"  >\n  > {_cell(english)}\n")
             out.append("\n  </details>\n")
         for x in r.expired_waivers:
             expired = w["expired_on"].format(date=x.expires.isoformat())
@@ -105,4 +109,9 @@ def render_markdown(
             out.append(
                 f"- {w['upcoming']} `{u.rule_id}`: {due} — {_cell(u.message_in(language))}\n"
             )
+        reasons: dict[str, list[str]] = {}  # one line per scope: its reason, then its rules
+        for n in r.not_applicable:
+            reasons.setdefault(n.reason_in(language), []).append(f"`{n.rule_id}`")
+        for reason, ids in reasons.items():
+            out.append(f"- not applicable ({len(ids)}): {_cell(reason)} — {', '.join(ids)}\n")
     return "".join(out)

@@ -8,8 +8,9 @@ import unicodedata
 from collections.abc import Sequence
 
 from egovrules.law.citation import Citation
+from egovrules.law.verdict import severity_reason_in
 from egovrules.report.failures import InputFailure
-from egovrules.report.model import Checked
+from egovrules.report.model import Checked, NotApplicable
 
 __all__ = ["render_text"]
 
@@ -33,6 +34,7 @@ _WORDS = {
         "warning": "WARNING",
         "advisory": "ADVISORY",
         "note": "NOTE",
+        "not_applicable": "NOT APPLICABLE",
     },
     "zh": {
         "compliant": "合规",
@@ -53,21 +55,23 @@ _WORDS = {
         "warning": "警告",
         "advisory": "提示",
         "note": "说明",
+        "not_applicable": "不适用",
     },
 }
 
 
 def _cite(c: Citation, language: str) -> str:
+    """The citation, its quote in the reader's language, then the source's own words (or, for
+    a reader of the source language, the English): a translation is marked, never in 「」."""
     w = _WORDS[language]
     lines = [f"    {w['law']}: {c.cite_in(language)}"]
-    quote = c.quote_in(language) or c.quote
-    lines.append(f"         「{quote}」")
-    other = c.quote if quote != c.quote else (c.quote_en if c.language != "en" else None)
+    first = language if c.quote_in(language) else c.language
+    lines.append(f"         {c.shown(first, language)}")
+    second = c.language if first != c.language else ("en" if c.language != "en" else None)
+    other = c.shown(second, language) if second else None
     if other:
         lines.extend(
-            textwrap.wrap(
-                f'"{other}"', 88, initial_indent="         ", subsequent_indent="          "
-            )
+            textwrap.wrap(other, 88, initial_indent="         ", subsequent_indent="          ")
         )
     return "\n".join(lines)
 
@@ -109,6 +113,9 @@ def render_text(
             loc = item.location(v.rule_id)
             at = f"  ({loc.file}:{loc.line})" if loc else ""
             out.append(f"  {_pad(w[v.severity.value], 8)} {v.rule_id}{at}")
+            why = severity_reason_in(v.severity_reason, lang)
+            if why:
+                out.append(f"    ({why})")
             out.append(f"    {v.message_in(lang)}")
             out.append(_cite(v.citation, lang))
         if quiet:
@@ -134,6 +141,14 @@ def render_text(
             out.append(_cite(u.citation, lang))
         for note in r.notes:
             out.append(f"  {w['note']} {note}")
+        # One block per scope: its rules share the reason and the words that name whom it binds.
+        by_scope: dict[str, list[NotApplicable]] = {}
+        for n in r.not_applicable:
+            by_scope.setdefault(n.scope, []).append(n)
+        for group in by_scope.values():
+            out.append(f"  {w['not_applicable']} {group[0].reason_in(lang)}")
+            out.extend(f"    {n.rule_id}" for n in group)
+            out.append(_cite(group[0].citation, lang))
         for d in r.undetermined:
             out.append(f"  {w['undetermined']} {d.rule_id}: {d.reason}")
             out.append(_cite(d.citation, lang))
