@@ -19,6 +19,7 @@ The pipeline, bottom to top: one package a stage, each importing only the stages
       auditing/    whole tables of subjects checked in SQL, where the data lives
       diffing/     pack × pack by legal concept, stricter/looser proved: diff, matrix
       authoring/   for pack authors: lint, the pack's own tests, generated pages
+      service/     the same over HTTP: egovrules serve (FastAPI, the 'serve' extra)
       cli/         the egovrules command
 
 The reference semantics of the IR is ``ir/interpret.py``; every backend agrees with it.

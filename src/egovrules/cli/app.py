@@ -118,6 +118,12 @@ def _analyze() -> Register:
     return analyze.register
 
 
+def _serve() -> Register:
+    from egovrules.cli import serve  # noqa: PLC0415
+
+    return serve.register
+
+
 def _completion() -> Register:
     from egovrules.cli import completion  # noqa: PLC0415
 
@@ -139,6 +145,7 @@ _COMMANDS: dict[str, Callable[[], Register]] = {
     "audit": _audit,
     "watch": _watch,
     "analyze": _analyze,
+    "serve": _serve,
     "completion": _completion,
 }
 _WHOLE = frozenset({"docs", "completion"})  # the commands that need every command's parser

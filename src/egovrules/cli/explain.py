@@ -10,12 +10,12 @@ from pathlib import Path
 
 from egovrules.cli.common import add_as_of, add_weekday_fallback
 from egovrules.engine.exitcodes import ExitCode
+from egovrules.engine.explaining import explain_rules, rules_named
 from egovrules.engine.inputs import read_subjects
 from egovrules.engine.pack import today_in_china
 from egovrules.engine.run import pack_for
 from egovrules.ir.explain import render_explanation
 from egovrules.source.errors import UsageError
-from egovrules.source.suggest import did_you_mean
 from egovrules.subjects import SUBJECT_KINDS
 
 __all__ = ["register"]
@@ -55,15 +55,8 @@ def _run(args: argparse.Namespace) -> ExitCode:
     (loaded,) = subjects
     # As check does: the subject's city names a bundled pack, never a file (engine.run.pack_for).
     pack = pack_for(loaded, args.city, {}, weekday_fallback=args.weekday_fallback)
-    matches = [r for r in pack.rules if args.rule in (r.id, r.concept)]
-    if not matches:
-        hint = did_you_mean(args.rule, [r.id for r in pack.rules])
-        raise UsageError(
-            f"no rule or concept {args.rule!r} in pack {pack.id}{f'; {hint}' if hint else ''}"
-        )
     as_of = args.as_of or today_in_china()
-    for rule in matches:
-        trace = pack.explain(loaded.subject, rule.id, as_of)
+    for trace in explain_rules(rules_named(pack, args.rule), loaded.subject, as_of):
         if args.format == "json":
             sys.stdout.write(json.dumps(trace, ensure_ascii=False, indent=2) + "\n")
         else:

@@ -35,6 +35,7 @@ __all__ = [
     "find_inputs",
     "iter_subjects",
     "read_subjects",
+    "subjects_in",
 ]
 
 SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
@@ -121,6 +122,15 @@ def read_subjects(
         return [], [SubjectError(exc.diagnostics, exc.text)]
     if name.endswith(".jsonl") or (name == STDIN and _looks_like_json_lines(raw)):
         return _read_lines(raw, display, kind)
+    return subjects_in(raw, display, kind, skipped=skipped)
+
+
+def subjects_in(
+    raw: bytes, display: str, kind: str | None = None, *, skipped: list[str] | None = None
+) -> tuple[list[LoadedSubject], list[SubjectError]]:
+    """Every subject in one YAML or JSON document already read (a file's bytes, a request's
+    body): a mapping, or a list of them; an error for each part that is not a subject.
+    ``skipped``: as for ``read_subjects``."""
     try:
         doc = parse_document(raw, display)
     except DocumentError as exc:

@@ -26,7 +26,15 @@ from egovrules.report.model import Checked, Report
 from egovrules.source.errors import Diagnostic, EgovrulesError, InternalError, SubjectError
 from egovrules.source.suggest import did_you_mean
 
-__all__ = ["FailOn", "RunOptions", "RunResult", "filter_report", "pack_for", "run_check"]
+__all__ = [
+    "FailOn",
+    "RunOptions",
+    "RunResult",
+    "check_loaded",
+    "filter_report",
+    "pack_for",
+    "run_check",
+]
 
 FailOn = Literal["error", "warning", "advisory", "never"]
 ROWS_EVERY = 256  # subjects between two calls of run_check's ``rows``
@@ -154,7 +162,7 @@ def run_check(
         read += len(subjects)
         for loaded in subjects:
             try:
-                result.checked.append(_check_one(loaded, options, result.packs))
+                result.checked.append(check_loaded(loaded, options, result.packs))
             except EgovrulesError as exc:
                 result.errors.append(exc)
             except Exception as exc:  # a bug: reported, and the batch goes on
@@ -169,7 +177,10 @@ def run_check(
     return result
 
 
-def _check_one(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pack]) -> Checked:
+def check_loaded(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pack]) -> Checked:
+    """One subject checked as ``egovrules check`` checks it: by the pack ``pack_for`` gives,
+    filtered by ``only``/``skip``, each finding located in its document (and explained when
+    ``options.explain``). ``SubjectError`` when the subject names another pack."""
     subject = with_waivers(loaded.subject, options.waivers)
     pack = pack_for(loaded, options.city, packs, weekday_fallback=options.weekday_fallback)
     rules = {r.id: r for r in pack.rules}
@@ -217,7 +228,14 @@ def pack_for(
     if city is None:
         if subject.city is None:
             raise SubjectError(
-                [Diagnostic("E304", "no city: give --city or a 'city' field", loaded.span_of(()))],
+                [
+                    Diagnostic(
+                        "E304",
+                        "no city: give --city or a 'city' field",
+                        loaded.span_of(()),
+                        path=loaded.path,
+                    )
+                ],
                 text,
             )
         if subject.city not in available_packs():
@@ -232,6 +250,7 @@ def pack_for(
                         hint
                         or "a pack file is chosen by the caller (--city FILE), never by "
                         "the subject",
+                        path=(*loaded.path, "city"),
                     )
                 ],
                 text,
@@ -247,6 +266,7 @@ def pack_for(
                     "E306",
                     f"the subject's city is {subject.city!r}, not {pack.id!r}",
                     city_at,
+                    path=(*loaded.path, "city"),
                 )
             ],
             text,

@@ -712,13 +712,13 @@ def data_diagnostics(
         dotted = ".".join(str(p) for p in path[len(prefix) :]) or "(top level)"
         if err["type"] == "extra_forbidden":
             message = f"unknown key {path[-1]!r}" if path else "unknown key"
-            out.append(Diagnostic(code, message, at(path, key=True), loc=loc))
+            out.append(Diagnostic(code, message, at(path, key=True), path=path, loc=loc))
         elif err["type"] == "missing":
             missing = err["loc"][-1]
             message = f"missing key {missing!r} in {dotted}"
-            out.append(Diagnostic(code, message, at(path), loc=loc))
+            out.append(Diagnostic(code, message, at(path), path=path, loc=loc))
         else:
-            out.append(Diagnostic(code, f"{dotted}: {err['msg']}", at(path), loc=loc))
+            out.append(Diagnostic(code, f"{dotted}: {err['msg']}", at(path), path=path, loc=loc))
     return out
 
 

@@ -21,6 +21,7 @@ the source line with a caret, then the hint. No error message ever needs a trace
 from __future__ import annotations
 
 import importlib
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,14 +45,17 @@ __all__ = [
 class Diagnostic:
     """One problem found in a file: a stable code, a message, where, and a hint.
 
-    ``span`` is the file, line and column (``None`` for data that was not read from a file);
-    ``loc`` the path of the field in the data, keys and list indexes (``("filing", "date")``,
+    ``span`` is the file, line and column (``None`` for data that was not read from a file).
+    ``path`` is where in the data, when known: the keys and indexes from the document's root
+    to the value (the service reports it as a JSON path, where a file has its line). ``loc``
+    is the field's path within the subject, keys and list indexes (``("filing", "date")``,
     ``()`` for the whole subject or when the problem is not about a field)."""
 
     code: str
     message: str
     span: Span | None = None
     hint: str | None = None
+    path: tuple[Hashable, ...] | None = None
     loc: tuple[str | int, ...] = ()
 
     def render(self, text: str | None = None) -> str:

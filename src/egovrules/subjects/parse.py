@@ -90,7 +90,8 @@ def subject_at(
     def fail(code: str, message: str, where: tuple[str, ...] = (), hint: str | None = None) -> Any:
         span = document.span((*path, *where)) if document is not None else None
         text = document.text if document is not None else None
-        raise SubjectError([Diagnostic(code, message, span, hint, where)], text)
+        at = (*path, *where) if document is not None else None
+        raise SubjectError([Diagnostic(code, message, span, hint, path=at, loc=where)], text)
 
     if not isinstance(data, dict):
         what = next((n for t, n in _NAMES.items() if isinstance(data, t)), None)
