@@ -119,12 +119,12 @@ def test_a_bad_config_is_an_error_at_its_position(
     repo: Path, capsys: pytest.CaptureFixture[str], text: str, expected: tuple[str, str, str | None]
 ) -> None:
     """An unknown key (with the nearest known one as a hint), a bad value, an unknown output
-    format, a config that is not a mapping: exit 2, file:line:col, code E701, no traceback."""
+    format, a config that is not a mapping: exit 2, file:line:col, code E901, no traceback."""
     where, message, hint = expected
     _write(repo / ".egovrules.yaml", text)
     code, out, err = _run(capsys, "check", "compliance/good.yaml")
     assert (code, out) == (2, "")
-    assert err.startswith(f".egovrules.yaml:{where}: error[E701]: ") and message in err
+    assert err.startswith(f".egovrules.yaml:{where}: error[E901]: ") and message in err
     assert "Traceback" not in err
     if hint:
         assert f"hint: did you mean '{hint}'?" in err
@@ -137,11 +137,11 @@ def test_a_bad_pyproject_table_is_positioned_at_the_key(
     _write(repo / "pyproject.toml", '[tool.egovrules]\ncity = "wuhan"\n  exclud = ["x"]\n')
     code, _, err = _run(capsys, "check", "compliance/good.yaml")
     assert code == 2
-    assert err.startswith("pyproject.toml:3:3: error[E701]: unknown key 'exclud'")
+    assert err.startswith("pyproject.toml:3:3: error[E901]: unknown key 'exclud'")
     assert "did you mean 'exclude'?" in err
     _write(repo / "pyproject.toml", "[tool.egovrules]\ncity = \n")
     code, _, err = _run(capsys, "check", "compliance/good.yaml")
-    assert code == 2 and err.startswith("pyproject.toml:2:8: error[E700]: not valid TOML")
+    assert code == 2 and err.startswith("pyproject.toml:2:8: error[E900]: not valid TOML")
 
 
 @pytest.mark.parametrize("name", ["nope.toml", "nope.yaml"])

@@ -67,7 +67,7 @@ def test_the_config_names_the_waivers_file_and_only_matching_ids_get_it(
 def test_a_bad_waivers_file_is_an_error_at_its_position(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A waiver without a reason, or with a key the format has not: E730 at the line."""
+    """A waiver without a reason, or with a key the format has not: E920 at the line."""
     (repo / "waivers.yaml").write_text(
         "- subject: x\n  rule: r\n  reason: ''\n  expires: 2026-03-31\n  expiry: 2026-04-01\n",
         encoding="utf-8",
@@ -75,4 +75,4 @@ def test_a_bad_waivers_file_is_an_error_at_its_position(
     code = main(["check", "--waivers", "waivers.yaml", "compliance/"])
     err = capsys.readouterr().err
     assert code == 2
-    assert "waivers.yaml:3:11: error[E730]" in err and "waivers.yaml:5:3: error[E730]" in err
+    assert "waivers.yaml:3:11: error[E920]" in err and "waivers.yaml:5:3: error[E920]" in err

@@ -30,7 +30,7 @@ from egovrules.auditing.engines import open_engine
 from egovrules.backends.sql.compile import KindQuery, SqlUnsupported, compile_kind, outcome_column
 from egovrules.backends.sql.dialect import DIALECTS
 from egovrules.backends.sql.layout import InType, Layout, layout_of, subjects_to_arrow
-from egovrules.backends.sql.workdays import CALENDAR_TABLES, calendar_tables
+from egovrules.backends.sql.workdays import calendar_tables
 from egovrules.engine.pack import Pack, load_pack, today_in_china
 from egovrules.law.verdict import Outcome
 from egovrules.source.errors import Diagnostic, InputError, SubjectError, UsageError, require
@@ -269,10 +269,9 @@ class _Session:
         normalized = layout.normalize_sql(schema, self.d, _INPUT)
         self.engine.execute(f"CREATE OR REPLACE TEMPORARY VIEW {_SUBJECTS} AS {normalized}")
         query = _compile(self.pack, kind, self.as_of, self.d)
-        for fallback, names in CALENDAR_TABLES.items():
-            if query.calendars.intersection(names):
-                for name, table in calendar_tables(fallback).items():
-                    self.engine.register_arrow(name, table)
+        for calendar, counting in query.calendars:
+            for name, table in calendar_tables(calendar, counting).items():
+                self.engine.register_arrow(name, table)
         self.engine.register_arrow(_RULES, _rules_table(self.pack, query))
         return query
 

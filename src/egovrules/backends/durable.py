@@ -85,6 +85,7 @@ from egovrules.ir.nodes import (
     Shift,
     Some,
     YearOf,
+    deadline_bounds,
     walk,
 )
 from egovrules.law.calendar import CalendarGap, Day, on_ordinal
@@ -463,7 +464,18 @@ class _KindCompiler:
             late = _and(_exists(done), _cmp_ref(done, "gt", due))
             if done_nullable:
                 late = _or(late, _and(_missing(done), _cmp_ref("asof", "gt", due)))
-            violated = _and(in_force, when, _exists(due), late)
+            late = _and(_exists(due), late)
+            bounds = deadline_bounds(req)
+            if bounds is not None:
+                # A last day the calendar cannot tell (no ``due``): late all the same after
+                # its latest possible day (ir.interpret.deadline_facts); where ``due`` is
+                # known the latest possible day is that day.
+                latest = self.value(bounds[1], rule)
+                after = _and(_exists(done), _cmp_ref(done, "gt", latest))
+                if done_nullable:
+                    after = _or(after, _and(_missing(done), _cmp_ref("asof", "gt", latest)))
+                late = _or(late, _and(_exists(latest), after))
+            violated = _and(in_force, when, late)
             yield DurableRule(f"v{index}", index, "violated", None, violated)
             if done_nullable:
                 pending = _and(

@@ -46,6 +46,7 @@ from egovrules.ir.nodes import (
     Shift,
     Some,
     YearOf,
+    deadline_bounds,
     walk,
 )
 from egovrules.law import calendar
@@ -55,8 +56,6 @@ __all__ = ["CompiledKind", "PythonBackend"]
 
 _SHIFT_TEMPLATES = {
     "days": "_add_days({a}, {b})",
-    "working_days": "_add_working_days({a}, {b})",
-    "working_days_fallback": "_add_working_days({a}, {b}, True)",
     "months": "_add_months({a}, {b})",
     "years": "_add_years({a}, {b})",
 }
@@ -88,7 +87,6 @@ _HELPERS: dict[str, Any] = {
     "_hours": _hours,
     "_get": _get,
     "_Gap": calendar.CalendarGap,
-    "_add_working_days": calendar.add_working_days,
     "_add_days": calendar.add_days,
     "_add_months": calendar.add_months,
     "_add_years": calendar.add_years,
@@ -232,9 +230,32 @@ class _Generator:
             return [f"{c} = 1 if {self.cond(req)} else 2"]
         due, _ = self.expr(req.due)
         done, _ = self.expr(req.done)
+        bounds = deadline_bounds(req)
+        if bounds is None:
+            head = [f"_due = {due}", "if _due is None:"]
+        else:
+            # The last day in a year the calendar lacks: decided from the bounds when the
+            # answer does not depend on the unknown days (ir.interpret.deadline_facts).
+            lo, _ = self.expr(bounds[0])
+            hi, _ = self.expr(bounds[1])
+            head = [
+                "try:",
+                f"    _due = {due}",
+                "except _Gap:",
+                "    _due = _Gap",
+                "if _due is _Gap:",
+                f"    _dn = {done}",
+                f"    _hi = {hi}",
+                "    if _hi is not None and (as_of if _dn is None else _dn) > _hi:",
+                f"        {c} = 2",
+                f"    elif _dn is not None and (_lo := {lo}) is not None and _dn <= _lo:",
+                f"        {c} = 1",
+                "    else:",
+                "        raise _Gap(as_of)",
+                "elif _due is None:",
+            ]
         return [
-            f"_due = {due}",
-            "if _due is None:",
+            *head,
             f"    {c} = 1",
             "else:",
             f"    _dn = {done}",
@@ -380,8 +401,12 @@ class _Generator:
                 return a, b, "({b} - {a}).days"
             case HoursBetween(start=a, end=b):
                 return a, b, "_hours({a}, {b})"
-            case Shift(date=a, amount=b, unit="working_days", weekday_fallback=True):
-                return a, b, _SHIFT_TEMPLATES["working_days_fallback"]
+            case Shift(date=a, amount=b, unit="working_days", calendar=cal, bound=bound):
+                counted = self.const(cal)
+                if bound is not None:
+                    return a, b, f"{counted}.bound({{a}}, {{b}}, {bound!r})"
+                fallback = ", True" if e.weekday_fallback else ""
+                return a, b, f"{counted}.add_working_days({{a}}, {{b}}{fallback})"
             case Shift(date=a, amount=b, unit=unit):
                 return a, b, _SHIFT_TEMPLATES[unit]
             case Annual(month_day=a, year=b):

@@ -16,7 +16,13 @@ from pathlib import Path
 from egovrules.auditing import AuditResult, audit_sql, run_audit
 from egovrules.auditing.engine import Engine
 from egovrules.auditing.engines import open_engine
-from egovrules.cli.common import add_as_of, add_weekday_fallback, display_width
+from egovrules.cli.common import (
+    add_as_of,
+    add_holidays_option,
+    add_weekday_fallback,
+    calendar_of,
+    display_width,
+)
 from egovrules.cli.terminal import percent_bar
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.pack import load_pack, today_in_china
@@ -54,6 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     p.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
     add_weekday_fallback(p)
+    add_holidays_option(p)
     p.add_argument(
         "--print-sql",
         action="store_true",
@@ -64,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _run(args: argparse.Namespace) -> ExitCode:
-    pack = load_pack(args.city, weekday_fallback=args.weekday_fallback)
+    pack = load_pack(args.city, weekday_fallback=args.weekday_fallback, calendar=calendar_of(args))
     as_of = args.as_of or today_in_china()
     if args.print_sql:
         if args.kind is None:

@@ -10,7 +10,13 @@ import os
 import sys
 from pathlib import Path
 
-from egovrules.cli.common import add_as_of, add_weekday_fallback, default_language
+from egovrules.cli.common import (
+    add_as_of,
+    add_holidays_option,
+    add_weekday_fallback,
+    calendar_of,
+    default_language,
+)
 from egovrules.cli.config import CONFIG_FILE, ProjectConfig, Settings, load_config
 from egovrules.cli.terminal import colour_wanted, progress_bar, write_text
 from egovrules.engine.baseline import apply_baseline, read_baseline
@@ -139,6 +145,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="add each finding's evaluation trace to the JSON output",
     )
     add_weekday_fallback(check)
+    add_holidays_option(check)
     check.add_argument(
         "--lang",
         choices=("en", "zh"),
@@ -179,6 +186,7 @@ def _run(args: argparse.Namespace) -> ExitCode:
         kind=args.kind or s.kind,
         as_of=args.as_of or s.as_of,
         weekday_fallback=args.weekday_fallback or bool(s.weekday_fallback),
+        calendar=calendar_of(args),
         only=tuple(args.only) or s.only,
         skip=tuple(args.skip) or s.skip,
         fail_on=fail_on,

@@ -21,7 +21,7 @@ holds the options a team would otherwise repeat in every CI job and hook::
 
 Paths (``include``, ``output``, ``baseline``, ``waivers``) are relative to the config file's
 folder. A flag on the command line overrides the config (``exclude`` and ``output`` add to it).
-An unknown key or a bad value is an error (``E701``) at its line and column, with the nearest
+An unknown key or a bad value is an error (``E901``) at its line and column, with the nearest
 known key as a hint.
 """
 
@@ -54,7 +54,7 @@ from egovrules.subjects import SUBJECT_KINDS
 __all__ = ["CONFIG_FILE", "ProjectConfig", "Settings", "find_config", "load_config"]
 
 CONFIG_FILE = ".egovrules.yaml"
-_CODE = "E701"
+_CODE = "E901"
 _TABLE = re.compile(r"^\s*\[tool\.egovrules[\].]", re.M)
 
 
@@ -197,7 +197,7 @@ def _read_toml(file: Path, name: str) -> tuple[Any, str, Any]:
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"line (\d+), column (\d+)", str(exc))
         span = Span(name, int(where[1]), int(where[2])) if where else Span(name, 1, 1)
-        raise ConfigError([Diagnostic("E700", f"not valid TOML: {exc}", span)], text) from None
+        raise ConfigError([Diagnostic("E900", f"not valid TOML: {exc}", span)], text) from None
     lines = text.splitlines()
 
     def at(path: tuple[Hashable, ...], *, key: bool = False) -> Span:

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from egovrules.cli.common import add_as_of, add_weekday_fallback
+from egovrules.cli.common import add_as_of, add_holidays_option, add_weekday_fallback, calendar_of
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.explaining import explain_rules, rules_named
 from egovrules.engine.inputs import read_subjects
@@ -43,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="text for a person, json for a program (Pack.explain's data; default: text)",
     )
     add_weekday_fallback(explain)
+    add_holidays_option(explain)
     explain.set_defaults(run=_run)
 
 
@@ -54,7 +55,13 @@ def _run(args: argparse.Namespace) -> ExitCode:
         raise UsageError(f"{args.file}: explain takes a file holding one subject")
     (loaded,) = subjects
     # As check does: the subject's city names a bundled pack, never a file (engine.run.pack_for).
-    pack = pack_for(loaded, args.city, {}, weekday_fallback=args.weekday_fallback)
+    pack = pack_for(
+        loaded,
+        args.city,
+        {},
+        weekday_fallback=args.weekday_fallback,
+        calendar=calendar_of(args),
+    )
     as_of = args.as_of or today_in_china()
     for trace in explain_rules(rules_named(pack, args.rule), loaded.subject, as_of):
         if args.format == "json":

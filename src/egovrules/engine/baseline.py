@@ -58,7 +58,7 @@ class Baseline:
 
 
 def read_baseline(path: Path) -> Baseline:
-    """The violations of the JSON report at ``path``; ``InputError`` (``E720``) at the
+    """The violations of the JSON report at ``path``; ``InputError`` (``E910``) at the
     position of what is not such a report."""
     name = str(path)
     try:
@@ -68,7 +68,7 @@ def read_baseline(path: Path) -> Baseline:
 
     def fail(where: tuple[Any, ...], message: str) -> InputError:
         hint = "a baseline is what egovrules check --write-baseline FILE writes"
-        return InputError([Diagnostic("E720", message, doc.span(where), hint)], doc.text)
+        return InputError([Diagnostic("E910", message, doc.span(where), hint)], doc.text)
 
     reports = doc.data.get("reports") if isinstance(doc.data, dict) else None
     if not isinstance(reports, list):

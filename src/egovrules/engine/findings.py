@@ -19,13 +19,17 @@ from egovrules.ir.interpret import (
     eval_expr,
     undetermined_reason,
 )
-from egovrules.ir.nodes import Deadline, RuleIR, ScopeIR
+from egovrules.ir.nodes import Deadline, RuleIR, ScopeIR, Shift, deadline_bounds
+from egovrules.law.calendar import CHINA, covered_years
+from egovrules.law.verdict import Outcome
 from egovrules.report.model import NotApplicable, Undetermined, Upcoming, Violation
 from egovrules.subjects import SubjectBase, Waiver
 
 __all__ = [
     "actor_of",
     "apply_waivers",
+    "calendar_note",
+    "counts_working_days",
     "format_value",
     "render_messages",
     "scope_findings",
@@ -80,6 +84,49 @@ def undetermined(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Undeterm
         reason=undetermined_reason(rule, subject, as_of) or "undetermined",
         citation=rule.citations[0],
         citations=rule.citations,
+    )
+
+
+def counts_working_days(rule: RuleIR) -> bool:
+    """True for a deadline counted in working days on the official calendar (not the weekday
+    fallback): one a supplied notice, or the days known alone, may decide."""
+    return isinstance(rule.requires, Deadline) and deadline_bounds(rule.requires) is not None
+
+
+def calendar_note(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> str | None:
+    """Which calendar decided ``rule``'s working-day deadline, when the count went past the
+    years ``chinese-calendar`` covers: the supplied State Council notice, or the working days
+    known alone (``None`` when the package's years decided it)."""
+    d = rule.requires
+    assert isinstance(d, Deadline) and isinstance(d.due, Shift)
+    on = date_that_matters(rule, subject, as_of)
+    last_covered = covered_years()[1]
+    # The common case first, cheaply: a last day in the package's years (or none).
+    start = eval_expr(d.due.date, (subject,), as_of, on)
+    n = eval_expr(d.due.amount, (subject,), as_of, on)
+    if start is None or n is None:
+        return None
+    if isinstance(start, dt.date) and CHINA.within_known(start, n):
+        return None
+    facts = deadline_facts(d, (subject,), as_of, on)
+    calendar = d.due.calendar
+    if facts.bounded:
+        verdict = "late" if facts.outcome == Outcome.VIOLATED else "in time"
+        return (
+            f"{rule.id}: decided {verdict} from the working days known "
+            f"({calendar.describe()}); the last day falls in a year without a published "
+            "holiday notice, and no arrangement of that year's days could change the verdict"
+        )
+    if facts.due is None or facts.due.year <= last_covered:
+        return None
+    cited = [
+        f"{n.year}: {n.cite()}, supplied in {n.file}"
+        for y in range(last_covered + 1, facts.due.year + 1)
+        if (n := calendar.notice_for(y)) is not None
+    ]
+    return (
+        f"{rule.id}: last day {facts.due.isoformat()} counted on the State Council's notice "
+        + "; ".join(cited)
     )
 
 
@@ -184,6 +231,14 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
         for part in parts:
             if isinstance(part, str):
                 text.append(part)
+            elif (
+                part.fact is not None
+                and facts is not None
+                and facts.bounded
+                and (part.fact in ("due", "late"))
+            ):
+                # decided without its last day, which falls in a year not yet published
+                text.append("未知(节假日安排尚未公布)" if lang == "zh" else "not known yet")
             elif part.fact is not None:
                 text.append(format_value(getattr(facts, part.fact, None), part.fallback, lang))
             else:

@@ -19,6 +19,7 @@ from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.inputs import LoadedSubject, find_inputs, read_subjects
 from egovrules.engine.pack import Pack, load_pack
 from egovrules.engine.waivers import SharedWaiver, with_waivers
+from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.verdict import Severity
 from egovrules.packdata.bundled import available_packs
 from egovrules.report.failures import InputFailure, failures_of
@@ -56,6 +57,7 @@ class RunOptions:
     kind: str | None = None
     as_of: dt.date | None = None
     weekday_fallback: bool = False
+    calendar: WorkCalendar = CHINA
     only: tuple[str, ...] = ()
     skip: tuple[str, ...] = ()
     fail_on: FailOn = "warning"
@@ -182,7 +184,13 @@ def check_loaded(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pa
     filtered by ``only``/``skip``, each finding located in its document (and explained when
     ``options.explain``). ``SubjectError`` when the subject names another pack."""
     subject = with_waivers(loaded.subject, options.waivers)
-    pack = pack_for(loaded, options.city, packs, weekday_fallback=options.weekday_fallback)
+    pack = pack_for(
+        loaded,
+        options.city,
+        packs,
+        weekday_fallback=options.weekday_fallback,
+        calendar=options.calendar,
+    )
     rules = {r.id: r for r in pack.rules}
     concepts = {r.id: r.concept for r in pack.rules}
     report = filter_report(
@@ -216,6 +224,7 @@ def pack_for(
     packs: dict[str, Pack],
     *,
     weekday_fallback: bool = False,
+    calendar: WorkCalendar = CHINA,
 ) -> Pack:
     """The pack ``loaded`` is checked by, loaded once into ``packs``.
 
@@ -258,7 +267,7 @@ def pack_for(
         city = subject.city
     pack = packs.get(city)
     if pack is None:
-        pack = packs[city] = load_pack(city, weekday_fallback=weekday_fallback)
+        pack = packs[city] = load_pack(city, weekday_fallback=weekday_fallback, calendar=calendar)
     if subject.city and subject.city != pack.id:
         raise SubjectError(
             [

@@ -9,7 +9,7 @@
 
 Each entry is added to the waivers of every subject whose id it matches, and then is exactly a
 waiver written in the subject file: a reason is required, and after ``expires`` the violation
-is back and the waiver is reported expired. ``E730`` at the position of what is not valid.
+is back and the waiver is reported expired. ``E920`` at the position of what is not valid.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def read_waivers(path: Path) -> tuple[SharedWaiver, ...]:
     try:
         entries = _ENTRIES.validate_python(doc.data if doc.data is not None else [])
     except ValidationError as exc:
-        raise InputError(validation_diagnostics(exc, doc, "E730"), doc.text) from None
+        raise InputError(validation_diagnostics(exc, doc, "E920"), doc.text) from None
     return entries
 
 

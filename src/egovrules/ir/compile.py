@@ -37,6 +37,7 @@ from egovrules.ir.nodes import (
     ScopeIR,
     children,
 )
+from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import SEVERITY_REASONS, Severity
 from egovrules.packdata.model import (
@@ -49,6 +50,7 @@ from egovrules.packdata.model import (
     ScopeModel,
     TestsModel,
 )
+from egovrules.packdata.places import paragraphs
 from egovrules.source.document import Document, strings_in, validation_diagnostics
 from egovrules.source.errors import Diagnostic, PackError
 from egovrules.source.suggest import did_you_mean
@@ -186,16 +188,22 @@ class _Invalid:
 
 
 def compile_document(
-    doc: Document, model: PackModel | None = None, *, weekday_fallback: bool = False
+    doc: Document,
+    model: PackModel | None = None,
+    *,
+    weekday_fallback: bool = False,
+    calendar: WorkCalendar = CHINA,
 ) -> RuleSet:
     """Compile a validated pack document into its IR; raise ``PackError`` on any error.
 
     ``weekday_fallback`` makes working-day counts in years the holiday calendar does not cover
-    count Monday to Friday instead of being undetermined (documented opt-in).
+    count Monday to Friday instead of being undetermined (documented opt-in). ``calendar``
+    is the working-day calendar the counts use (with any supplied State Council notices).
     """
     pack = model if model is not None else validate_document(doc)
     compiler = _Compiler(doc, pack)
     compiler.weekday_fallback = weekday_fallback
+    compiler.calendar = calendar
     return compiler.run()
 
 
@@ -210,6 +218,7 @@ class _Compiler:
         self.articles: dict[int, Article] = {}
         self.invalid = _Invalid()
         self.weekday_fallback = False
+        self.calendar = CHINA
         self.scopes: dict[tuple[str, str], ScopeIR | None] = {}
 
     def error(
@@ -222,7 +231,9 @@ class _Compiler:
         parameters = self._parameters()
         known: dict[str, Expr] = {p.name: p for p in parameters}
         known.update({name: unknown_expr() for name in self.invalid.parameters})
-        parser = ConditionParser(self.doc, known, weekday_fallback=self.weekday_fallback)
+        parser = ConditionParser(
+            self.doc, known, weekday_fallback=self.weekday_fallback, calendar=self.calendar
+        )
         rules = self._rules(parser)
         self.diagnostics.extend(parser.diagnostics)
         if self.diagnostics:
@@ -238,6 +249,8 @@ class _Compiler:
             articles=articles,
             parameters=parameters,
             rules=rules,
+            calendar=self.calendar,
+            weekday_fallback=self.weekday_fallback,
         )
 
     # -- articles and parameters -------------------------------------------------------------
@@ -539,13 +552,15 @@ class _Compiler:
                 )
         text = art.text.get(self.language) or ""
         if cite.paragraph is not None:
-            paragraphs = text.splitlines()
-            if cite.paragraph > len(paragraphs):
+            count = len(paragraphs(text))
+            if cite.paragraph > count:
                 self.error(
                     "E106",
-                    f"article {art.number} has {len(paragraphs)} line(s); "
+                    f"article {art.number} has {count} paragraph(s); "
                     f"there is no paragraph {cite.paragraph}",
                     (*path, "paragraph"),
+                    "a line opening with an item mark such as (一) is an item of the "
+                    "paragraph before it, not a paragraph",
                 )
 
     def _message(

@@ -39,6 +39,7 @@ from egovrules.ir.nodes import (
     Some,
     YearOf,
 )
+from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.packdata.operators import COMPARE_OPS
 from egovrules.source.document import Document
 from egovrules.source.errors import Diagnostic
@@ -142,6 +143,7 @@ class ConditionParser:
     doc: Document
     parameters: dict[str, Expr]
     weekday_fallback: bool = False
+    calendar: WorkCalendar = CHINA
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     # -- entry points ------------------------------------------------------------------------
@@ -379,7 +381,7 @@ class ConditionParser:
                 (*path, "within"),
             )
         fallback = self.weekday_fallback and unit == "working_days"
-        return Deadline(Shift(start, within, unit, fallback), done, start)
+        return Deadline(Shift(start, within, unit, fallback, self.calendar), done, start)
 
     def _want_date(self, e: Expr, name: str, path: Path) -> None:
         if kind_of(e) not in ("date", "any", "null"):
@@ -484,7 +486,9 @@ class ConditionParser:
                     f"'{op}' counts {unit.replace('_', ' ')}, but ${b.name} is in {b.unit}",
                     (*sub, 1),
                 )
-            return Shift(a, b, unit, self.weekday_fallback and unit == "working_days")
+            return Shift(
+                a, b, unit, self.weekday_fallback and unit == "working_days", self.calendar
+            )
         if op == "annual":
             if ka not in ("month_day", "any") or kb not in ("int", "any"):
                 self.error(

@@ -31,6 +31,7 @@ from egovrules.ir.nodes import (
     Present,
     RuleIR,
     Some,
+    deadline_bounds,
 )
 from egovrules.law.calendar import CalendarGap
 
@@ -124,16 +125,19 @@ def _deadline(d: Deadline, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date)
         facts = deadline_facts(d, scopes, as_of, on)
     except CalendarGap as gap:
         return {"condition": describe(d), "holds": "undetermined", "reason": str(gap)}
-    return {
-        "condition": describe(d),
-        "holds": facts.outcome.label,
-        "values": {
-            "last day in time": _show(facts.due),
-            describe_expr(d.done): _show(eval_expr(d.done, scopes, as_of, on)),
-            "days elapsed": facts.elapsed,
-            "days late": facts.late,
-        },
+    values: dict[str, Any] = {
+        "last day in time": _show(facts.due),
+        describe_expr(d.done): _show(eval_expr(d.done, scopes, as_of, on)),
+        "days elapsed": facts.elapsed,
+        "days late": facts.late,
     }
+    bounds = deadline_bounds(d)
+    if facts.bounded and bounds is not None:
+        # decided without the last day, which falls in a year the calendar does not know
+        values["last day in time"] = "not known (a year without a published holiday notice)"
+        values["earliest possible last day"] = _show(eval_expr(bounds[0], scopes, as_of, on))
+        values["latest possible last day"] = _show(eval_expr(bounds[1], scopes, as_of, on))
+    return {"condition": describe(d), "holds": facts.outcome.label, "values": values}
 
 
 def render_explanation(trace: dict[str, Any]) -> str:

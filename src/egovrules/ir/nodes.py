@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeAlias, assert_never
 
+from egovrules.law.calendar import CHINA, Unknown, WorkCalendar
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import Severity
 from egovrules.packdata.operators import CompareOp
@@ -49,6 +50,7 @@ __all__ = [
     "Some",
     "YearOf",
     "children",
+    "deadline_bounds",
     "walk",
 ]
 
@@ -126,6 +128,12 @@ class Shift:
     amount: Expr
     unit: Literal["days", "working_days", "months", "years"]
     weekday_fallback: bool = False
+    calendar: WorkCalendar = CHINA
+    """The working-day calendar counted on (the package's, or with supplied notices)."""
+    bound: Unknown | None = None
+    """Not the day itself but its earliest or latest possible value, the unknown days
+    counted as working days or as none (``WorkCalendar.bound``): never a gap, ``None``
+    where no bound is known. Only ``deadline_bounds`` makes these."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +245,17 @@ class Deadline:
     due: Expr
     done: Expr
     start: Expr | None
+
+
+def deadline_bounds(d: Deadline) -> tuple[Shift, Shift] | None:
+    """The earliest and latest possible last day of a working-day deadline, for deciding it
+    when its last day falls where the calendar is unknown: a day on or before the earliest is
+    in time whatever the unknown days are, a day after the latest late (``None`` for a
+    deadline that is not counted in working days, or counted with the weekday fallback)."""
+    due = d.due
+    if not (isinstance(due, Shift) and due.unit == "working_days") or due.weekday_fallback:
+        return None
+    return replace(due, bound="earliest"), replace(due, bound="latest")
 
 
 Node: TypeAlias = Expr | Cond | Deadline
@@ -376,3 +395,7 @@ class RuleSet:
     articles: tuple[ArticleIR, ...]
     parameters: tuple[Param, ...]
     rules: tuple[RuleIR, ...]
+    calendar: WorkCalendar = CHINA
+    """The working-day calendar the rules count on (every working-day ``Shift`` holds it)."""
+    weekday_fallback: bool = False
+    """Whether the pack was compiled with the weekday fallback."""

@@ -6,8 +6,10 @@
     ├── InputError                 one or more positioned diagnostics about a file
     │   ├── PackError              a rule pack that does not load, validate or compile
     │   ├── SubjectError           a subject file that does not load or validate
-    │   └── ConfigError            a project config (.egovrules.yaml, [tool.egovrules]) that
+    │   ├── ConfigError            a project config (.egovrules.yaml, [tool.egovrules]) that
     │                              does not read or validate
+    │   └── CalendarError          a holiday notice file refused (bad shape, dates outside
+    │                              its year, contradicting the package's calendar)
     └── UsageError                 a bad command line or API argument (unknown pack id, ...)
     │   └── MissingExtraError      an optional part whose extra is not installed (also an
     │                              ImportError)
@@ -28,6 +30,7 @@ from typing import Any
 from egovrules.source.span import Span, render_caret
 
 __all__ = [
+    "CalendarError",
     "ConfigError",
     "Diagnostic",
     "EgovrulesError",
@@ -128,6 +131,10 @@ class PackError(InputError):
 
 class SubjectError(InputError):
     """A subject file that does not load or validate."""
+
+
+class CalendarError(InputError):
+    """A State Council holiday notice file that is refused (``egovrules.law.notice``)."""
 
 
 class ConfigError(InputError):
