@@ -708,8 +708,7 @@ class _Generator:
         # Only February's length depends on the year: another month's day is never clamped.
         static = month.isdigit() and day.isdigit() and (month != "2" or int(day) <= 28)
         clamped = day if static else f"least({day}, day(last_day({first})))"
-        sql = f"(CASE WHEN {y.sql} BETWEEN 1 AND 9999 THEN make_date({yy}, {month}, {clamped}) END)"
-        # A year outside 1-9999 has no such date: NULL, as Python's ``annual`` gives None.
+        sql = self.d.make_date.format(year=yy, month=month, day=clamped)
         return _V(sql, "date", True, gap=y.gap)
 
     def versioned(self, p: Param, ctx: _Context) -> _V:

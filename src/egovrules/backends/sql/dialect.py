@@ -39,6 +39,10 @@ class Dialect:
     """``{date}`` plus ``{n}`` months, clamped to the end of a shorter month."""
     days_between: str
     """Calendar days from ``{start}`` to ``{end}``."""
+    make_date: str
+    """The date ``{month}``-``{day}`` of the integer year ``{year}``: past 9999 and before 1 a
+    far date where the engine holds one (DuckDB, as Python's ``FarDate``), NULL where it holds
+    none (Spark's dates end at 1 and 9999)."""
     epoch_us: str
     """Microseconds since 1970 of the wall-clock time ``{ts}``."""
     json_value: str
@@ -105,6 +109,7 @@ DUCKDB = Dialect(
     add_days="({date} + CAST({n} AS INTEGER))",
     add_months="CAST({date} + to_months(CAST({n} AS INTEGER)) AS DATE)",
     days_between="date_diff('day', {start}, {end})",
+    make_date="make_date({year}, {month}, {day})",
     epoch_us="epoch_us({ts})",
     json_value="CAST(CAST({text} AS JSON) AS {type})",
     struct_value="struct_pack({fields})",
@@ -131,6 +136,7 @@ SPARK = Dialect(
     add_days="date_add({date}, CAST({n} AS INT))",
     add_months="add_months({date}, CAST({n} AS INT))",
     days_between="datediff({end}, {start})",
+    make_date="(CASE WHEN {year} BETWEEN 1 AND 9999 THEN make_date({year}, {month}, {day}) END)",
     epoch_us="unix_micros({ts})",
     json_value="from_json({text}, {type_text})",
     struct_value="named_struct({fields})",
