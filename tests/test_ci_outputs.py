@@ -39,6 +39,7 @@ SUFFIX = {
     "junit": "xml",
     "github": "github",
     "markdown": "md",
+    "gitlab": "gitlab.json",
 }
 
 
@@ -190,6 +191,133 @@ def test_mixed_good_and_bad_files(
     assert json.loads(out)["summary"]["subjects"] == 6
 
 
+@pytest.fixture
+def broken_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with one good subject and one whose date has month 13 (line 39, column 22),
+    the run made from inside it so that paths are relative."""
+    good = (ROOT / "examples/wuhan/website-late-police-filing.yaml").read_text(encoding="utf-8")
+    (tmp_path / "good.yaml").write_text(good, encoding="utf-8")
+    broken = good.replace("network_access_date: 2026-03-01", "network_access_date: 2026-13-01")
+    (tmp_path / "broken.yaml").write_text(broken, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_broken_input_is_a_sarif_notification_at_its_position(
+    broken_run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SARIF: the invocation did not succeed, and the broken file is a notification located
+    at its line and column; the log still validates, and the good file's result is there."""
+    code, out, _ = _run(capsys, *BASE, "--format", "sarif", ".")
+    assert code == 2
+    log = json.loads(out)
+    jsonschema.validate(log, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
+    (run,) = log["runs"]
+    (invocation,) = run["invocations"]
+    assert invocation["executionSuccessful"] is False
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error" and note["descriptor"] == {"id": "E007"}
+    physical = note["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"]["uri"] == "broken.yaml"
+    assert physical["region"] == {"startLine": 39, "startColumn": 22}
+    assert [r["ruleId"] for r in run["results"]] == ["wuhan.website.police_filing_15_days"]
+    _, clean, _ = _run(capsys, *BASE, "--format", "sarif", "good.yaml")
+    assert json.loads(clean)["runs"][0]["invocations"] == [
+        {"executionSuccessful": True, "toolExecutionNotifications": []}
+    ]
+
+
+def test_broken_input_is_a_junit_error_case(
+    broken_run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """JUnit: a suite of input errors, one test case per problem carrying an <error> typed
+    with the code; the totals count it."""
+    _, out, _ = _run(capsys, *BASE, "--format", "junit", ".")
+    root = ET.fromstring(out)
+    suite = root.find("testsuite[@name='input errors']")
+    assert suite is not None and suite.get("errors") == "1"
+    (case,) = suite.findall("testcase")
+    assert (case.get("file"), case.get("line")) == ("broken.yaml", "39")
+    (error,) = case.findall("error")
+    assert error.get("type") == "E007" and "month must be in 1..12" in (error.text or "")
+    assert root.get("errors") == "1" and root.get("failures") == "1"
+
+
+def test_broken_input_is_a_github_annotation_and_json_and_markdown(
+    broken_run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GitHub: an ::error annotation at file, line and column; JSON: the errors array and its
+    count in the summary; Markdown: a table of the inputs that could not be checked."""
+    _, out, _ = _run(capsys, *BASE, "--format", "github", ".")
+    assert out.splitlines()[0] == (
+        "::error file=broken.yaml,line=39,col=22,title=egovrules E007::"
+        "invalid timestamp value: month must be in 1..12"
+    )
+    _, out, _ = _run(capsys, *BASE, "--format", "json", ".")
+    doc = json.loads(out)
+    assert doc["errors"] == [
+        {
+            "code": "E007",
+            "message": "invalid timestamp value: month must be in 1..12",
+            "file": "broken.yaml",
+            "line": 39,
+            "column": 22,
+            "hint": None,
+        }
+    ]
+    assert doc["summary"]["errors"] == 1 and doc["summary"]["subjects"] == 1
+    _, out, _ = _run(capsys, *BASE, "--format", "markdown", ".")
+    assert out.startswith("## ❌ egovrules: 1 subject(s), 1 not compliant, 1 violation(s), 1 input")
+    assert "| `broken.yaml:39:22` | `E007` | invalid timestamp value" in out
+    _, out, err = _run(capsys, *BASE, "--format", "text", ".")
+    assert out.rstrip().endswith("1 input error(s) (listed on stderr)")
+    assert "broken.yaml:39:22: error[E007]" in err
+
+
+def test_broken_input_is_a_gitlab_blocker(
+    broken_run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GitLab Code Quality: the broken file is a blocker issue at its line, before the good
+    file's violation, whose fingerprint does not depend on the line (an edit above it keeps
+    the issue the same one)."""
+    _, out, _ = _run(capsys, *BASE, "--format", "gitlab", ".")
+    broken, late = json.loads(out)
+    assert (broken["check_name"], broken["severity"]) == ("E007", "blocker")
+    assert broken["location"] == {"path": "broken.yaml", "lines": {"begin": 39}}
+    assert late["location"] == {"path": "good.yaml", "lines": {"begin": 40}}
+    good = (broken_run / "good.yaml").read_text(encoding="utf-8")
+    (broken_run / "good.yaml").write_text("# a comment line\n" + good, encoding="utf-8")
+    _, out, _ = _run(capsys, *BASE, "--format", "gitlab", "good.yaml")
+    (moved,) = json.loads(out)
+    assert moved["location"]["lines"] == {"begin": 41}
+    assert moved["fingerprint"] == late["fingerprint"]
+
+
+def test_library_renders_failures_with_their_codes(broken_run: Path) -> None:
+    """From Python: ``RunResult.failures`` gives each problem as data, and ``render`` shows
+    them; a subject without a city (E304) and a bug (internal) keep their own codes."""
+    import datetime as dt
+
+    from egovrules.engine.run import RunOptions, run_check
+    from egovrules.report.failures import InputFailure, failures_of
+    from egovrules.report.render import render
+    from egovrules.source.errors import InternalError
+
+    (broken_run / "nocity.yaml").write_text("kind: website\nid: w\n", encoding="utf-8")
+    result = run_check(["."], RunOptions(as_of=dt.date(2026, 3, 22)))
+    assert [(f.code, f.file, f.line) for f in result.failures] == [
+        ("E007", "broken.yaml", 39),
+        ("E304", "nocity.yaml", 1),
+    ]
+    rules = {r.id: r for pack in result.packs.values() for r in pack.rules}
+    sarif = json.loads(render("sarif", result.checked, rules, "en", result.failures[1:]))
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert [n["descriptor"]["id"] for n in notes] == ["E304"]
+    (bug,) = failures_of([InternalError("subjects.yaml:12", RuntimeError("boom"))])
+    assert bug == InputFailure("internal", bug.message, "subjects.yaml", 12)
+    assert bug.internal and "RuntimeError: boom" in bug.message
+
+
 def test_stdin_input() -> None:
     """'-' reads a subject (YAML, JSON or JSON Lines) from standard input."""
     text = (ROOT / "tests/fixtures/ci/departments.jsonl").read_text(encoding="utf-8")
@@ -224,9 +352,15 @@ def test_glob_and_directory_inputs(in_root: Path, capsys: pytest.CaptureFixture[
     assert json.loads(out)["summary"]["subjects"] == len(list((ROOT / "examples/wuhan").glob("*")))
 
 
-def test_progress_bar_only_on_a_terminal() -> None:
-    """Piped output gets no progress bar; a terminal gets one."""
-    from egovrules.engine.run import progress_bar
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    """Piped output gets no progress bar; a terminal gets rich's: files done of all and the
+    subjects checked of those read (a JSON Lines file of many rows is one file), each with its
+    percentage, rate and time left."""
+    import datetime as dt
+    import re
+
+    from egovrules.cli.terminal import progress_bar
+    from egovrules.engine.run import ROWS_EVERY, RunOptions, run_check
 
     assert progress_bar(io.StringIO()) is None
 
@@ -234,12 +368,26 @@ def test_progress_bar_only_on_a_terminal() -> None:
         def isatty(self) -> bool:
             return True
 
+    site = (ROOT / "tests/fixtures/ci/departments.jsonl").read_text(encoding="utf-8")
+    line = site.splitlines()[0]
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text("\n".join([line] * (ROWS_EVERY + 10)) + "\n", encoding="utf-8")
     tty = Tty()
-    show = progress_bar(tty)
-    assert show is not None
-    show(1, 2)
-    show(2, 2)
-    assert tty.getvalue().endswith("2/2 files\n")
+    bar = progress_bar(tty)
+    assert bar is not None
+    seen: list[tuple[int, int]] = []
+
+    def rows_seen(done: int, total: int) -> None:
+        seen.append((done, total))
+        bar.rows(done, total)
+
+    run_check([str(rows)], RunOptions(as_of=dt.date(2026, 3, 22)), bar.files, rows_seen)
+    assert seen == [(ROWS_EVERY, ROWS_EVERY + 10), (ROWS_EVERY + 10, ROWS_EVERY + 10)]
+    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", tty.getvalue())
+    assert re.search(r"1/1 +files +100%", drawn)
+    assert re.search(
+        rf"{ROWS_EVERY + 10}/{ROWS_EVERY + 10} subjects +100% +[0-9.]+ subjects/s", drawn
+    )
 
 
 def test_explain_command(in_root: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -33,6 +33,7 @@ COMMANDS = {
     "watch": "watch",
     "analyze": "analyze",
     "serve": "serve",
+    "completion": "completion",
 }
 
 
@@ -57,7 +58,7 @@ def test_commands_in_help_order_each_in_its_module() -> None:
 
 def test_format_choices_are_the_renderer_tables() -> None:
     """--format offers exactly the formats of the tables, in their order."""
-    assert tuple(RENDERERS) == ("text", "json", "sarif", "junit", "github", "markdown")
+    assert tuple(RENDERERS) == ("text", "json", "sarif", "junit", "github", "markdown", "gitlab")
     assert tuple(DIFF_RENDERERS) == ("text", "json", "markdown", "html")
     commands = _commands()
     assert _choices(commands["check"], "format") == tuple(RENDERERS)

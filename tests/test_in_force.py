@@ -154,8 +154,9 @@ def test_waivers_need_a_reason_and_expire(tmp_path: Path) -> None:
     lapsed = pack.check(site, as_of=D(2025, 1, 1))
     assert [v.rule_id for v in lapsed.violations] == ["mini.website.police_filing"]
     assert lapsed.expired_waivers == (egovrules.parse_subject(site).waivers[0],)
-    import pydantic
     import pytest
 
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(egovrules.SubjectError) as caught:
         egovrules.parse_subject({**site, "waivers": [{**waiver, "reason": ""}]})
+    ((code, loc),) = [(d.code, d.loc) for d in caught.value.diagnostics]
+    assert (code, loc) == ("E300", ("waivers", 0, "reason"))

@@ -1,5 +1,6 @@
-"""The packs ship inside the wheel: load_pack("wuhan") works from an installed wheel in a
-fresh virtual environment, away from the checkout."""
+"""The packs ship inside the wheel and the sdist, with the pack JSON Schema: load_pack("wuhan")
+works from an installed wheel in a fresh virtual environment, away from the checkout (the
+install docs/ci.md gives without a package index)."""
 
 from __future__ import annotations
 
@@ -16,18 +17,30 @@ from tests.conftest import ROOT
 
 @pytest.mark.slow
 def test_installed_wheel_loads_bundled_pack(tmp_path: Path) -> None:
-    """Build the wheel, install it in a new venv, and check a subject with the Wuhan pack."""
+    """Build the wheel and the sdist, each holding every bundled pack and the pack JSON
+    Schema; install the wheel in a new venv, and check a subject with the Wuhan pack."""
+    import tarfile
+
+    from egovrules import available_packs
+
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
+        [sys.executable, "-m", "build", "--wheel", "--sdist", "--outdir", str(dist), str(ROOT)],
         check=True,
         capture_output=True,
     )
     (wheel,) = dist.glob("egovrules-*.whl")
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
-    assert "egovrules/rules/wuhan.yaml" in names
+        schema = zf.read("egovrules/schemas/pack.schema.json")
+    packs = {f"rules/{pack}.yaml" for pack in available_packs()}
+    assert {f"egovrules/{p}" for p in packs} <= names
     assert "egovrules/py.typed" in names
+    assert schema == (ROOT / "schemas" / "pack.schema.json").read_bytes()
+    (sdist,) = dist.glob("egovrules-*.tar.gz")
+    with tarfile.open(sdist) as tf:
+        inside = {name.split("/", 1)[1] for name in tf.getnames() if "/" in name}
+    assert {*packs, "schemas/pack.schema.json", "src/egovrules/py.typed"} <= inside
 
     # The installed wheel alone must be found: no PYTHONPATH pointing at a checkout.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}

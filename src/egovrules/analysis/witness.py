@@ -25,7 +25,7 @@ from egovrules.analysis.smt import Encoder, Instance, ListCell
 from egovrules.diffing.witness import clone_data, item_templates
 from egovrules.engine.pack import Pack
 from egovrules.law.verdict import Outcome
-from egovrules.subjects import parse_subject
+from egovrules.subjects import validate_subject
 
 __all__ = ["build_witness"]
 
@@ -51,7 +51,7 @@ def build_witness(
     _fill(enc, model, where, templates)
     as_of = dt.date.fromordinal(_int(model, enc.as_of))
     try:
-        subject = parse_subject(data)
+        subject = validate_subject(data)
     except (ValidationError, ValueError):
         return None
     outcomes = pack.check(subject, as_of).outcomes

@@ -34,7 +34,7 @@ from egovrules.backends.sql.workdays import calendar_tables
 from egovrules.engine.pack import Pack, load_pack, today_in_china
 from egovrules.law.verdict import Outcome
 from egovrules.source.errors import Diagnostic, InputError, SubjectError, UsageError, require
-from egovrules.subjects import SUBJECT_KINDS, SubjectBase, parse_subject
+from egovrules.subjects import SUBJECT_KINDS, SubjectBase, validate_subject
 
 __all__ = [
     "VIOLATION_COLUMNS",
@@ -511,7 +511,7 @@ def _validated(source: Iterable[Any], kind: str | None) -> list[SubjectBase]:
             subjects.append(item)
             continue
         try:
-            subjects.append(parse_subject(dict(item), kind))
+            subjects.append(validate_subject(dict(item), kind))
         except ValidationError as exc:
             diagnostics.extend(
                 Diagnostic("E300", f"subject {n}: {'.'.join(map(str, e['loc']))}: {e['msg']}")

@@ -21,7 +21,7 @@ from egovrules.packdata.model import TestCaseModel
 from egovrules.report.model import Report
 from egovrules.source.document import validation_diagnostics
 from egovrules.source.errors import Diagnostic, PackError
-from egovrules.subjects import parse_subject
+from egovrules.subjects import validate_subject
 
 __all__ = ["CaseResult", "run_pack_tests", "uncovered_rules"]
 
@@ -135,7 +135,7 @@ def _case_subject(
             )
             return None
     try:
-        return parse_subject(data)
+        return validate_subject(data)
     except ValidationError as exc:
         if pack.document is not None and not case.set:
             diagnostics.extend(

@@ -24,9 +24,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     # A command's own module is all a run of it imports (``egovrules check`` imports no diff,
-    # audit or watch code); --help, an unknown command and `docs` build every command.
+    # audit or watch code); --help, an unknown command, `docs` and `completion` (which
+    # describe the whole command line) build every command.
     named = arguments[0] if arguments else None
-    parser = _parser(named if named in _COMMANDS and named != "docs" else None)
+    parser = _parser(named if named in _COMMANDS and named not in _WHOLE else None)
     args = parser.parse_args(arguments)
     try:
         code: ExitCode = args.run(args)
@@ -123,6 +124,12 @@ def _serve() -> Register:
     return serve.register
 
 
+def _completion() -> Register:
+    from egovrules.cli import completion  # noqa: PLC0415
+
+    return completion.register
+
+
 # Every command, in the order --help lists them, by the module that registers it.
 _COMMANDS: dict[str, Callable[[], Register]] = {
     "check": _check,
@@ -139,7 +146,9 @@ _COMMANDS: dict[str, Callable[[], Register]] = {
     "watch": _watch,
     "analyze": _analyze,
     "serve": _serve,
+    "completion": _completion,
 }
+_WHOLE = frozenset({"docs", "completion"})  # the commands that need every command's parser
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -152,7 +161,9 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         "2 usage or input error, 3 internal error (a bug: please report it)",
     )
     p.add_argument("--version", action="version", version=f"egovrules {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = p.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="the command to run"
+    )
     loaders = [_COMMANDS[command]] if command is not None else list(_COMMANDS.values())
     for loader in dict.fromkeys(loaders):
         loader()(sub)

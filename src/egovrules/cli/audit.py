@@ -12,12 +12,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
 
 from egovrules.auditing import AuditResult, audit_sql, run_audit
 from egovrules.auditing.engine import Engine
 from egovrules.auditing.engines import open_engine
-from egovrules.cli.common import add_holidays_option, calendar_of, display_width, iso_date
+from egovrules.cli.common import (
+    add_as_of,
+    add_holidays_option,
+    add_weekday_fallback,
+    calendar_of,
+    display_width,
+)
+from egovrules.cli.terminal import percent_bar
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.pack import load_pack, today_in_china
 from egovrules.source.errors import UsageError
@@ -39,11 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("source", type=Path, help="a .parquet, .csv or .jsonl file of subjects")
     p.add_argument("--city", required=True, help="bundled pack id or pack file")
     p.add_argument("--kind", help="subject kind (default: the kind column, else the columns)")
-    p.add_argument(
-        "--as-of",
-        type=iso_date,
-        help="evaluation date YYYY-MM-DD (default: today in Asia/Shanghai)",
-    )
+    add_as_of(p)
     p.add_argument("--out", type=Path, help="write the violations here (Parquet)")
     p.add_argument(
         "--engine",
@@ -57,12 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="Spark master URL, e.g. spark://host:7077 (default: the session's own, or local[*])",
     )
     p.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
-    p.add_argument(
-        "--weekday-fallback",
-        action="store_true",
-        help="count working days Monday to Friday in years the Chinese holiday calendar does "
-        "not cover (default: such deadlines are reported undetermined)",
-    )
+    add_weekday_fallback(p)
     add_holidays_option(p)
     p.add_argument(
         "--print-sql",
@@ -85,7 +82,7 @@ def _run(args: argparse.Namespace) -> ExitCode:
         engine: Engine = open_engine("spark", master=args.spark_master)
     else:
         engine = open_engine("duckdb", threads=args.threads)
-    bar = _ProgressBar(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
+    bar = None if args.quiet else percent_bar()
     try:
         result = run_audit(
             pack,
@@ -139,28 +136,3 @@ def render_summary(r: AuditResult) -> str:
     if r.out is not None:
         lines.append(f"wrote {r.violated + r.waived:,} row(s) to {r.out}")
     return "\n".join(lines) + "\n"
-
-
-class _ProgressBar:
-    """A one-line bar on a terminal, redrawn in place."""
-
-    def __init__(self, stream: TextIO, width: int = 40) -> None:
-        self._stream = stream
-        self._width = width
-        self._shown = -1
-
-    def update(self, percent: float) -> None:
-        """Draw the bar at ``percent`` (0-100)."""
-        done = max(0, min(100, int(percent)))
-        if done == self._shown:
-            return
-        self._shown = done
-        filled = self._width * done // 100
-        self._stream.write(f"\r[{'#' * filled}{'.' * (self._width - filled)}] {done:3d}%")
-        self._stream.flush()
-
-    def close(self) -> None:
-        """Clear the bar's line."""
-        if self._shown >= 0:
-            self._stream.write("\r" + " " * (self._width + 8) + "\r")
-            self._stream.flush()

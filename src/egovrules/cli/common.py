@@ -1,5 +1,5 @@
-"""What several commands share: the default language, the date argument type, the width of
-text on a terminal."""
+"""What several commands share: the default language, the date argument type and the options
+that evaluate as of a date, the width of text on a terminal."""
 
 from __future__ import annotations
 
@@ -11,7 +11,15 @@ import unicodedata
 from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.notice import load_calendar
 
-__all__ = ["default_language", "display_width", "iso_date"]
+__all__ = [
+    "add_as_of",
+    "add_holidays_option",
+    "add_weekday_fallback",
+    "calendar_of",
+    "default_language",
+    "display_width",
+    "iso_date",
+]
 
 
 def default_language() -> str:
@@ -29,6 +37,25 @@ def iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def add_as_of(parser: argparse.ArgumentParser) -> None:
+    """``--as-of DATE``, the evaluation date."""
+    parser.add_argument(
+        "--as-of",
+        type=iso_date,
+        help="evaluation date YYYY-MM-DD (default: today in Asia/Shanghai)",
+    )
+
+
+def add_weekday_fallback(parser: argparse.ArgumentParser) -> None:
+    """``--weekday-fallback``, for years the holiday calendar does not cover."""
+    parser.add_argument(
+        "--weekday-fallback",
+        action="store_true",
+        help="count working days Monday to Friday in years the Chinese holiday calendar does "
+        "not cover (default: such deadlines are reported undetermined)",
+    )
 
 
 def display_width(text: str) -> int:

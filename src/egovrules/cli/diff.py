@@ -50,7 +50,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def add_output_options(p: argparse.ArgumentParser) -> None:
     """``--format``, ``--out``, ``--kind`` and ``--concept``, shared with ``matrix``."""
-    p.add_argument("--format", choices=tuple(RENDERERS), default="text")
+    p.add_argument(
+        "--format",
+        choices=tuple(RENDERERS),
+        default="text",
+        help="text for a terminal, json for a program, markdown or html for people (default: text)",
+    )
     p.add_argument("--out", type=Path, metavar="FILE", help="write to FILE, not standard output")
     p.add_argument("--kind", choices=SUBJECT_KINDS, help="only rules on this subject kind")
     p.add_argument(

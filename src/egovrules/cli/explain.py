@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from egovrules.cli.common import add_holidays_option, calendar_of, iso_date
+from egovrules.cli.common import add_as_of, add_holidays_option, add_weekday_fallback, calendar_of
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.explaining import explain_rules, rules_named
 from egovrules.engine.inputs import read_subjects
@@ -32,10 +32,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     explain.add_argument("file", type=Path, help="subject file")
     explain.add_argument("rule", help="rule id or concept")
     explain.add_argument("--city", help="pack id or file (default: the subject's city)")
-    explain.add_argument("--kind", choices=SUBJECT_KINDS)
-    explain.add_argument("--as-of", type=iso_date)
-    explain.add_argument("--format", choices=("text", "json"), default="text")
-    explain.add_argument("--weekday-fallback", action="store_true")
+    explain.add_argument(
+        "--kind", choices=SUBJECT_KINDS, help="subject kind for a file that has no 'kind' field"
+    )
+    add_as_of(explain)
+    explain.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for a person, json for a program (Pack.explain's data; default: text)",
+    )
+    add_weekday_fallback(explain)
     add_holidays_option(explain)
     explain.set_defaults(run=_run)
 

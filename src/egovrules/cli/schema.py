@@ -21,7 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Print the JSON Schema of a subject model, or with 'pack' of the rule-pack "
         "format (shipped as schemas/pack.schema.json for editors).",
     )
-    schema.add_argument("kind", choices=(*SUBJECT_KINDS, "pack"))
+    schema.add_argument(
+        "kind", choices=(*SUBJECT_KINDS, "pack"), help="a subject kind, or pack for the pack format"
+    )
     schema.set_defaults(run=_run)
 
 

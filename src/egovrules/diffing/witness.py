@@ -68,7 +68,7 @@ from egovrules.ir.nodes import (
 from egovrules.law.calendar import CalendarGap
 from egovrules.law.verdict import Outcome
 from egovrules.packdata.operators import CompareOp
-from egovrules.subjects import SubjectBase, parse_subject
+from egovrules.subjects import SubjectBase, validate_subject
 
 __all__ = [
     "DEFAULT_MAX_CANDIDATES",
@@ -155,7 +155,7 @@ def find_witnesses(
             continue
         seen.add(key)
         try:
-            subject = parse_subject(data)
+            subject = validate_subject(data)
         except (ValidationError, ValueError):
             continue
         tried += 1
@@ -531,7 +531,7 @@ def _mutations(
 ) -> list[_Mutation]:
     """Single changes to ``base`` suggested by the rules, in rule order, without repeats."""
     try:
-        subject: SubjectBase | None = parse_subject(base.data)
+        subject: SubjectBase | None = validate_subject(base.data)
     except (ValidationError, ValueError):
         subject = None
     out: dict[str, _Mutation] = {}
@@ -775,7 +775,7 @@ def _secant(node: Any, base: _Base, subject: SubjectBase) -> Iterator[tuple[Path
             y0 = eval_expr(expr, (subject,), base.as_of)
             data = clone_data(base.data)
             _set(data, field.path, x0 + 1, None)
-            y1 = eval_expr(expr, (parse_subject(data),), base.as_of)
+            y1 = eval_expr(expr, (validate_subject(data),), base.as_of)
             if y0 is None or y1 is None or y1 == y0:
                 continue
             root = x0 + (Decimal(bound) - Decimal(y0)) / (Decimal(y1) - Decimal(y0))

@@ -8,13 +8,12 @@ result and the other files are still read. Nothing read is ever written to.
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import glob
 import sys
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-
-from pydantic import ValidationError
+from pathlib import Path, PurePath
 
 from egovrules.source.document import (
     MAX_BYTES,
@@ -23,16 +22,17 @@ from egovrules.source.document import (
     DocumentError,
     parse_document,
     read_bounded,
-    validation_diagnostics,
 )
-from egovrules.source.errors import Diagnostic, SubjectError, UsageError
+from egovrules.source.errors import SubjectError, UsageError
 from egovrules.source.span import Span
-from egovrules.subjects import SUBJECT_KINDS, SubjectBase, parse_subject
+from egovrules.subjects import SubjectBase, subject_at
 
 __all__ = [
     "SUFFIXES",
     "LoadedSubject",
+    "excluded",
     "expand_inputs",
+    "find_inputs",
     "iter_subjects",
     "read_subjects",
     "subjects_in",
@@ -63,33 +63,57 @@ class LoadedSubject:
         return self.document.span((*self.path, *field), key=True)
 
 
-def expand_inputs(arguments: Sequence[str]) -> list[str]:
-    """Files named by the arguments: files as given, directories searched recursively for
-    subject files, glob patterns expanded, ``-`` for standard input. Sorted per argument."""
-    out: list[str] = []
+def find_inputs(arguments: Sequence[str], exclude: Sequence[str] = ()) -> list[tuple[str, bool]]:
+    """Files named by the arguments, each with whether it was found by a walk: files as given
+    (``False``), directories searched recursively for subject files and glob patterns expanded
+    (``True``), ``-`` for standard input. Sorted per argument; a file named twice is kept once;
+    files that an ``exclude`` pattern matches (``excluded``) are left out."""
+    out: dict[str, bool] = {}
     for arg in arguments:
         if arg == STDIN:
-            out.append(STDIN)
+            out.setdefault(STDIN, False)
         elif Path(arg).is_dir():
             found = sorted(
                 str(p) for p in Path(arg).rglob("*") if p.suffix in SUFFIXES and p.is_file()
             )
-            out.extend(found)
+            for name in found:
+                out.setdefault(name, True)
         elif any(ch in arg for ch in "*?[") and not Path(arg).exists():
             # A file whose name has [, * or ? (report[2024].yaml) is that file, not a pattern.
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
                 raise UsageError(f"{arg}: no file matches this pattern")
-            out.extend(matches)
+            for name in matches:
+                out.setdefault(name, True)
         else:
-            out.append(arg)
-    return list(dict.fromkeys(out))
+            out.setdefault(arg, False)
+    return [(name, walked) for name, walked in out.items() if not excluded(name, exclude)]
+
+
+def expand_inputs(arguments: Sequence[str], exclude: Sequence[str] = ()) -> list[str]:
+    """The file names of ``find_inputs``."""
+    return [name for name, _ in find_inputs(arguments, exclude)]
+
+
+def excluded(name: str, patterns: Sequence[str]) -> bool:
+    """True when a glob pattern matches the path ``name`` (``/``-separated, without a leading
+    ``./``) or one of its trailing parts: ``drafts/*`` leaves out ``compliance/drafts/a.yaml``,
+    ``*.json`` every JSON file; ``*`` also matches across ``/``. Standard input never is."""
+    if name == STDIN or not patterns:
+        return False
+    parts = PurePath(name).as_posix().removeprefix("./").split("/")
+    tails = ["/".join(parts[i:]) for i in range(len(parts))]
+    return any(fnmatch.fnmatchcase(tail, p.removeprefix("./")) for p in patterns for tail in tails)
 
 
 def read_subjects(
-    name: str, kind: str | None = None
+    name: str, kind: str | None = None, *, skipped: list[str] | None = None
 ) -> tuple[list[LoadedSubject], list[SubjectError]]:
-    """Every subject in one input, and an error for each part that could not be read."""
+    """Every subject in one input, and an error for each part that could not be read.
+
+    With a ``skipped`` list (and no ``kind``), a YAML or JSON file in which nothing has a
+    ``kind`` field (a CI workflow, a tool's config) is no subject file: it is appended to
+    ``skipped`` instead of being an error (``E302``)."""
     display = "<stdin>" if name == STDIN else name
     limit = MAX_LINES_BYTES if name.endswith(".jsonl") or name == STDIN else MAX_BYTES
     try:
@@ -98,21 +122,32 @@ def read_subjects(
         return [], [SubjectError(exc.diagnostics, exc.text)]
     if name.endswith(".jsonl") or (name == STDIN and _looks_like_json_lines(raw)):
         return _read_lines(raw, display, kind)
-    return subjects_in(raw, display, kind)
+    return subjects_in(raw, display, kind, skipped=skipped)
 
 
 def subjects_in(
-    raw: bytes, display: str, kind: str | None = None
+    raw: bytes, display: str, kind: str | None = None, *, skipped: list[str] | None = None
 ) -> tuple[list[LoadedSubject], list[SubjectError]]:
     """Every subject in one YAML or JSON document already read (a file's bytes, a request's
-    body): a mapping, or a list of them; an error for each part that is not a subject."""
+    body): a mapping, or a list of them; an error for each part that is not a subject.
+    ``skipped``: as for ``read_subjects``."""
     try:
         doc = parse_document(raw, display)
     except DocumentError as exc:
         return [], [SubjectError(exc.diagnostics, exc.text)]
+    if skipped is not None and kind is None and not _has_kind(doc.data):
+        skipped.append(display)
+        return [], []
     if isinstance(doc.data, list):
         return _collect(doc, [((i,), item) for i, item in enumerate(doc.data)], kind)
     return _collect(doc, [((), doc.data)], kind)
+
+
+def _has_kind(data: object) -> bool:
+    """A mapping with ``kind``, or a list holding one."""
+    if isinstance(data, list):
+        return any(isinstance(item, dict) and "kind" in item for item in data)
+    return isinstance(data, dict) and "kind" in data
 
 
 def _looks_like_json_lines(raw: bytes) -> bool:
@@ -148,49 +183,10 @@ def _collect(
     errors: list[SubjectError] = []
     for path, data in items:
         try:
-            subjects.append(LoadedSubject(_validate(doc, path, data, kind), doc, path))
+            subjects.append(LoadedSubject(subject_at(data, kind, doc, path), doc, path))
         except SubjectError as exc:
             errors.append(exc)
     return subjects, errors
-
-
-def _validate(
-    doc: Document, path: tuple[Hashable, ...], data: object, kind: str | None
-) -> SubjectBase:
-    if not isinstance(data, dict):
-        raise SubjectError(
-            [
-                Diagnostic(
-                    "E301",
-                    "a subject must be a mapping (or a list of mappings)",
-                    doc.span(path),
-                    path=path,
-                )
-            ],
-            doc.text,
-        )
-    if "kind" not in data and kind is None:
-        raise SubjectError(
-            [
-                Diagnostic(
-                    "E302",
-                    "no subject kind: add a 'kind' field or pass --kind",
-                    doc.span(path),
-                    f"kinds: {', '.join(SUBJECT_KINDS)}",
-                    path=path,
-                )
-            ],
-            doc.text,
-        )
-    try:
-        return parse_subject(data, kind)
-    except ValidationError as exc:
-        raise SubjectError(validation_diagnostics(exc, doc, "E300", path), doc.text) from None
-    except ValueError as exc:  # an unknown kind (ValidationError is a ValueError too)
-        where = (*path, "kind") if "kind" in data else path
-        raise SubjectError(
-            [Diagnostic("E303", str(exc), doc.span(where), path=where)], doc.text
-        ) from None
 
 
 def iter_subjects(

@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
-
 from egovrules.backends.base import rules_for
 from egovrules.backends.python import PythonBackend
 from egovrules.engine import findings
@@ -42,7 +40,8 @@ from egovrules.report.model import (
     Violation,
 )
 from egovrules.source.document import Document, DocumentError, parse_document, read_bounded
-from egovrules.source.errors import Diagnostic, PackError, SubjectError, UsageError
+from egovrules.source.errors import PackError, UsageError
+from egovrules.source.suggest import did_you_mean
 from egovrules.subjects import SUBJECT_MODELS, SubjectBase, parse_subject
 
 if TYPE_CHECKING:
@@ -359,6 +358,33 @@ class Pack:
             excluded,
         )
 
+    def explain(
+        self,
+        subject: SubjectBase | Mapping[str, Any],
+        rule_id: str,
+        as_of: dt.date | None = None,
+    ) -> dict[str, Any]:
+        """The evaluation trace of rule ``rule_id`` on ``subject`` as JSON-ready data: the
+        object ``egovrules explain --format json`` prints (``outcome``, ``date_that_matters``,
+        each condition of ``when`` and ``requires`` with the values it read and whether it
+        held, the citation).
+
+        ``subject`` and ``as_of`` are as for ``check``. ``UsageError`` for a rule id the pack
+        does not have (with the nearest id as a hint) or a rule of another kind of subject."""
+        if not isinstance(subject, SubjectBase):
+            subject = _validate(subject)
+        rule = next((r for r in self.rules if r.id == rule_id), None)
+        if rule is None:
+            hint = did_you_mean(rule_id, [r.id for r in self.rules])
+            raise UsageError(f"no rule {rule_id!r} in pack {self.id}{f'; {hint}' if hint else ''}")
+        if rule.subject != subject.kind:
+            raise UsageError(
+                f"{rule.id} applies to {rule.subject} subjects, not to a {subject.kind}"
+            )
+        from egovrules.ir.explain import explain_rule  # noqa: PLC0415 - only when asked
+
+        return explain_rule(rule, subject, as_of if as_of is not None else today_in_china())
+
     def _calendar_notes(
         self, subject: SubjectBase, kind: str, when: dt.date, codes: tuple[int, ...]
     ) -> tuple[str, ...]:
@@ -398,14 +424,4 @@ def _no_rules(subject: SubjectBase, as_of: dt.date) -> tuple[int, ...]:
 
 
 def _validate(data: Mapping[str, Any]) -> SubjectBase:
-    try:
-        return parse_subject(dict(data))
-    except ValidationError as exc:
-        raise SubjectError(
-            [
-                Diagnostic("E300", f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
-                for e in exc.errors(include_url=False)
-            ]
-        ) from None
-    except ValueError as exc:
-        raise SubjectError([Diagnostic("E303", str(exc))]) from None
+    return parse_subject(dict(data) if isinstance(data, Mapping) else data)

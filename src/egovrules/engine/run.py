@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TextIO
+from typing import Any, Literal
 
+from egovrules.engine.baseline import fingerprint
 from egovrules.engine.exitcodes import ExitCode
-from egovrules.engine.inputs import LoadedSubject, expand_inputs, read_subjects
+from egovrules.engine.inputs import LoadedSubject, find_inputs, read_subjects
 from egovrules.engine.pack import Pack, load_pack
+from egovrules.engine.waivers import SharedWaiver, with_waivers
 from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.verdict import Severity
 from egovrules.packdata.bundled import available_packs
+from egovrules.report.failures import InputFailure, failures_of
 from egovrules.report.model import Checked, Report
 from egovrules.source.errors import Diagnostic, EgovrulesError, InternalError, SubjectError
 from egovrules.source.suggest import did_you_mean
@@ -36,13 +38,20 @@ __all__ = [
 ]
 
 FailOn = Literal["error", "warning", "advisory", "never"]
+ROWS_EVERY = 256  # subjects between two calls of run_check's ``rows``
 _RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.ADVISORY: 1}
 _THRESHOLD = {"error": 3, "warning": 2, "advisory": 1, "never": 99}
 
 
 @dataclass(frozen=True)
 class RunOptions:
-    """What to check and how to judge it."""
+    """What to check and how to judge it. ``exclude``: glob patterns of files left out
+    (``engine.inputs.excluded``); ``skip_without_kind``: files without a subject ``kind`` are
+    skipped even when named one by one (as a pre-commit hook names them), not only when a
+    directory or a glob found them; ``fingerprints``: give each violation its identity
+    (``engine.baseline.fingerprint``, for baselines; it costs a trace per violation);
+    ``waivers``: the entries of a waivers file (``engine.waivers``), added to the waivers of
+    the subjects they match."""
 
     city: str | None = None
     kind: str | None = None
@@ -53,15 +62,27 @@ class RunOptions:
     skip: tuple[str, ...] = ()
     fail_on: FailOn = "warning"
     explain: bool = False
+    exclude: tuple[str, ...] = ()
+    skip_without_kind: bool = False
+    fingerprints: bool = False
+    waivers: tuple[SharedWaiver, ...] = ()
 
 
 @dataclass
 class RunResult:
-    """Every report, every input error, and the packs used."""
+    """Every report, every input error, the packs used, and the files skipped for having no
+    subject ``kind``."""
 
     checked: list[Checked] = field(default_factory=list)
     errors: list[EgovrulesError] = field(default_factory=list)
     packs: dict[str, Pack] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[InputFailure]:
+        """The errors as records the output formats show: one per diagnostic, with its code
+        and, when it has one, its file, line and column."""
+        return failures_of(self.errors)
 
     def exit_code(self, fail_on: FailOn = "warning") -> ExitCode:
         """3 if judging any input hit a bug, else 2 if any input could not be judged, else 1
@@ -122,17 +143,25 @@ def run_check(
     arguments: Sequence[str],
     options: RunOptions,
     progress: Callable[[int, int], None] | None = None,
+    rows: Callable[[int, int], None] | None = None,
 ) -> RunResult:
-    """Check every subject the arguments name (files, directories, globs, ``-``)."""
+    """Check every subject the arguments name (files, directories, globs, ``-``).
+
+    ``progress(files done, files)`` is called after each file; ``rows(subjects checked,
+    subjects read)`` every ``ROWS_EVERY`` subjects and after each file, for the long runs a
+    file of many subjects (JSON Lines) makes."""
     result = RunResult()
-    names = expand_inputs(arguments)
-    for done, name in enumerate(names, 1):
+    inputs = find_inputs(arguments, options.exclude)
+    checked = read = 0
+    for done, (name, walked) in enumerate(inputs, 1):
+        skipped = result.skipped if walked or options.skip_without_kind else None
         try:
-            subjects, errors = read_subjects(name, options.kind)
+            subjects, errors = read_subjects(name, options.kind, skipped=skipped)
         except Exception as exc:  # a bug in reading: reported, and the batch goes on
             subjects, errors = [], []
             result.errors.append(InternalError(name, exc))
         result.errors.extend(errors)
+        read += len(subjects)
         for loaded in subjects:
             try:
                 result.checked.append(check_loaded(loaded, options, result.packs))
@@ -140,8 +169,13 @@ def run_check(
                 result.errors.append(exc)
             except Exception as exc:  # a bug: reported, and the batch goes on
                 result.errors.append(InternalError(loaded.source, exc))
+            checked += 1
+            if rows is not None and checked % ROWS_EVERY == 0:
+                rows(checked, read)
+        if rows is not None:
+            rows(checked, read)
         if progress is not None:
-            progress(done, len(names))
+            progress(done, len(inputs))
     return result
 
 
@@ -149,7 +183,7 @@ def check_loaded(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pa
     """One subject checked as ``egovrules check`` checks it: by the pack ``pack_for`` gives,
     filtered by ``only``/``skip``, each finding located in its document (and explained when
     ``options.explain``). ``SubjectError`` when the subject names another pack."""
-    subject = loaded.subject
+    subject = with_waivers(loaded.subject, options.waivers)
     pack = pack_for(
         loaded,
         options.city,
@@ -165,14 +199,23 @@ def check_loaded(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pa
     findings = {v.rule_id for v in report.violations}
     findings |= {u.rule_id for u in report.upcoming} | {v.rule_id for v, _ in report.waived}
     locations = tuple((rid, loaded.span_of(rules[rid].anchor)) for rid in sorted(findings))
-    traces: tuple[tuple[str, Any], ...] = ()
-    if options.explain:
-        from egovrules.ir.explain import explain_rule  # noqa: PLC0415 - only for --explain
+    violated = sorted(
+        {v.rule_id for v in report.violations} | {v.rule_id for v, _ in report.waived}
+        if options.fingerprints
+        else ()
+    )
+    traced = sorted(findings) if options.explain else violated
+    explained: dict[str, Any] = {}
+    if traced:
+        # only for --explain and fingerprints
+        from egovrules.ir.explain import explain_rule  # noqa: PLC0415
 
-        traces = tuple(
-            (rid, explain_rule(rules[rid], subject, report.as_of)) for rid in sorted(findings)
-        )
-    return Checked(report, loaded.source, loaded.document.file, locations, traces)
+        explained = {rid: explain_rule(rules[rid], subject, report.as_of) for rid in traced}
+    traces = tuple(explained.items()) if options.explain else ()
+    fingerprints = tuple(
+        (rid, fingerprint(report.subject_id, rid, explained[rid])) for rid in violated
+    )
+    return Checked(report, loaded.source, loaded.document.file, locations, traces, fingerprints)
 
 
 def pack_for(
@@ -238,23 +281,3 @@ def pack_for(
             text,
         )
     return pack
-
-
-def progress_bar(stream: TextIO | None = None) -> Callable[[int, int], None] | None:
-    """A progress bar on stderr when it is a terminal; ``None`` when piped."""
-    out = sys.stderr if stream is None else stream
-    if not getattr(out, "isatty", lambda: False)():
-        return None
-
-    def show(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        end = "\n" if done == total else ""
-        print(
-            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files",
-            end=end,
-            file=out,
-            flush=True,
-        )
-
-    return show

@@ -573,6 +573,11 @@ class _Compiler:
                 (lang, text) for lang in self.pack.meta.languages if (text := cite.quote.get(lang))
             ),
             sources=tuple(self.source_languages),
+            cities=tuple(
+                (lang, name)
+                for lang in ("zh", "en", "es")
+                if (name := self.pack.meta.city.get(lang))
+            ),
         )
 
     def _check_quote(self, cite: CitationModel, art: Article, path: tuple[Hashable, ...]) -> None:

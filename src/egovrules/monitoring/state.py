@@ -39,7 +39,7 @@ from egovrules.backends.durable import walk_ir
 from egovrules.engine.pack import Pack
 from egovrules.ir.nodes import Shift
 from egovrules.source.errors import Diagnostic, InputError
-from egovrules.subjects import Subject, parse_subject
+from egovrules.subjects import Subject, validate_subject
 
 __all__ = [
     "STATE_FORMAT",
@@ -141,7 +141,7 @@ def read_state(state: Any, pack: Pack) -> RestoredState:
     seen: set[str] = set()
     for i, entry in enumerate(parsed.subjects):
         try:
-            subject = parse_subject(entry.subject)
+            subject = validate_subject(entry.subject)
         except ValidationError as exc:
             raise _malformed(f"subjects.{i}: {_first_error(exc)}") from None
         except ValueError as exc:

@@ -1,18 +1,21 @@
 """What an evaluation returns: a ``Report`` of violations and upcoming obligations, each with
 its ``Citation``. Immutable, and rendered by ``egovrules.report.render``. A report costs little
 more than its outcome codes: its findings, and the messages in them, are built when first read.
+``Report.to_dict``/``to_json`` (and ``Checked.to_dict``, with the positions) give a report as
+the JSON document of docs/output-json.md has it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from egovrules.law.calendar import Day
 from egovrules.law.citation import Citation
-from egovrules.law.verdict import Outcome, Severity
+from egovrules.law.verdict import Outcome, Severity, severity_reason_in
 from egovrules.source.span import Span
 from egovrules.subjects.base import Waiver
 
@@ -26,6 +29,7 @@ __all__ = [
     "Undetermined",
     "Upcoming",
     "Violation",
+    "citation_to_dict",
 ]
 
 
@@ -365,6 +369,18 @@ class Report:
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self.values(),))
 
+    def to_dict(self, language: str = "en") -> dict[str, Any]:
+        """The report as JSON-ready data: one entry of the ``reports`` array that
+        ``egovrules check --format json`` prints (docs/output-json.md), each finding's
+        ``message`` in ``language``. ``subject.source`` and each ``location`` are ``null``: a
+        report alone does not know its file (``Checked.to_dict`` does)."""
+        return _report_to_dict(Checked(self), language)
+
+    def to_json(self, language: str = "en") -> str:
+        """``to_dict`` as JSON text: two-space indentation, UTF-8 characters unescaped, a
+        final newline, keys in the documented order."""
+        return json.dumps(self.to_dict(language), ensure_ascii=False, indent=2) + "\n"
+
 
 _new = object.__new__
 
@@ -382,7 +398,111 @@ class Checked:
     file: str | None = None
     locations: tuple[tuple[str, Span], ...] = ()
     traces: tuple[tuple[str, Any], ...] = ()
+    fingerprints: tuple[tuple[str, str], ...] = ()
+    """Rule id → the identity of its violation (``engine.baseline.fingerprint``)."""
 
     def location(self, rule_id: str) -> Span | None:
         """The position of the field a finding of ``rule_id`` is about."""
         return dict(self.locations).get(rule_id)
+
+    def to_dict(self, language: str = "en") -> dict[str, Any]:
+        """The report as the JSON document's ``reports[]`` entry, with its source and the
+        location of each finding."""
+        return _report_to_dict(self, language)
+
+
+def citation_to_dict(c: Citation) -> dict[str, Any]:
+    """A citation as JSON."""
+    return {
+        "city": c.city,
+        "article": c.article,
+        "label": c.label,
+        "paragraph": c.paragraph,
+        "item": c.item,
+        "language": c.language,
+        "quote": c.quote,
+        "quote_en": c.quote_en,
+        "quotes": dict(c.quotes),
+        "source_languages": list(c.sources or (c.language,)),
+        "translations": [lang for lang, _ in c.quotes if not c.is_source(lang)],
+    }
+
+
+def _span(span: Span | None) -> dict[str, Any] | None:
+    return None if span is None else {"file": span.file, "line": span.line, "column": span.col}
+
+
+def _waiver(w: Waiver) -> dict[str, Any]:
+    return {"rule": w.rule, "reason": w.reason, "expires": w.expires.isoformat()}
+
+
+def _finding(
+    v: Violation | Upcoming | Undetermined, language: str, checked: Checked
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "rule_id": v.rule_id,
+        "concept": v.concept,
+        "severity": v.severity.value,
+    }
+    if isinstance(v, Undetermined):
+        out["reason"] = v.reason
+    else:
+        out["message"] = v.message_in(language)
+        out["messages"] = dict(v.messages)
+    if isinstance(v, Upcoming):
+        out["due"] = None if v.due is None else v.due.isoformat()
+        out["days_left"] = v.days_left
+    if not isinstance(v, Undetermined):
+        out["actor"] = v.actor
+        out["authority"] = dict(v.authority) or None
+        out["severity_reason"] = (
+            None
+            if v.severity_reason is None
+            else {
+                "kind": v.severity_reason,
+                "text": severity_reason_in(v.severity_reason, language),
+            }
+        )
+    if isinstance(v, Upcoming):
+        out["awaiting"] = v.awaiting
+    out["location"] = _span(checked.location(v.rule_id))
+    fingerprint = dict(checked.fingerprints).get(v.rule_id)
+    if fingerprint is not None and not isinstance(v, Undetermined):
+        out["fingerprint"] = fingerprint
+    out["citation"] = citation_to_dict(v.citation)
+    out["citations"] = [citation_to_dict(c) for c in v.citations]
+    trace = dict(checked.traces).get(v.rule_id)
+    if trace is not None:
+        out["explanation"] = trace
+    return out
+
+
+def _not_applicable(n: NotApplicable, language: str) -> dict[str, Any]:
+    return {
+        "rule_id": n.rule_id,
+        "concept": n.concept,
+        "severity": n.severity.value,
+        "outcome": "not_applicable",
+        "scope": n.scope,
+        "reason": n.reason_in(language),
+        "reasons": dict(n.reasons),
+        "citation": citation_to_dict(n.citation),
+    }
+
+
+def _report_to_dict(checked: Checked, language: str) -> dict[str, Any]:
+    r = checked.report
+    return {
+        "subject": {"id": r.subject_id, "kind": r.subject_kind, "source": checked.source},
+        "pack": {"id": r.pack_id, "version": r.pack_version, "sha256": r.pack_hash, "city": r.city},
+        "as_of": r.as_of.isoformat(),
+        "compliant": r.compliant,
+        "violations": [_finding(v, language, checked) for v in r.violations],
+        "upcoming": [_finding(u, language, checked) for u in r.upcoming],
+        "undetermined": [_finding(u, language, checked) for u in r.undetermined],
+        "waived": [{**_finding(v, language, checked), "waiver": _waiver(w)} for v, w in r.waived],
+        "expired_waivers": [_waiver(w) for w in r.expired_waivers],
+        "not_applicable": [_not_applicable(n, language) for n in r.not_applicable],
+        "notes": list(r.notes),
+        "outcomes": {rid: o.label for rid, o in r.outcomes.items()},
+    }

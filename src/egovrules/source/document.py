@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -36,6 +36,7 @@ __all__ = [
     "MAX_NODES",
     "Document",
     "DocumentError",
+    "data_diagnostics",
     "lone_surrogate",
     "read_bounded",
     "read_document",
@@ -684,29 +685,40 @@ def validation_diagnostics(
 ) -> list[Diagnostic]:
     """Turn a ``pydantic.ValidationError`` on ``doc`` (or on its value at ``prefix``) into
     positioned diagnostics, one per error."""
+    return data_diagnostics(exc, doc.data, code, prefix, doc.span)
+
+
+def data_diagnostics(
+    exc: Any,
+    data: Any,
+    code: str,
+    prefix: PathKey = (),
+    span: Callable[..., Span] | None = None,
+) -> list[Diagnostic]:
+    """Turn a ``pydantic.ValidationError`` on ``data`` (or on its value at ``prefix``) into
+    diagnostics, one per error, each with the field's ``loc`` below ``prefix``; ``span(path,
+    key=...)`` positions them when the data was read from a file."""
+
+    def at(path: PathKey, key: bool = False) -> Span | None:
+        return None if span is None else span(path, key=key)
+
     out: list[Diagnostic] = []
     errors = exc.errors(include_url=False)
     for err in errors:
         if _shadowed_union_branch(err["loc"], errors):
             continue
-        path = _data_path(doc.data, (*prefix, *err["loc"]))
+        path = _data_path(data, (*prefix, *err["loc"]))
+        loc = tuple(p for p in path[len(prefix) :] if isinstance(p, str | int))
         dotted = ".".join(str(p) for p in path[len(prefix) :]) or "(top level)"
         if err["type"] == "extra_forbidden":
-            out.append(
-                Diagnostic(
-                    code,
-                    f"unknown key {path[-1]!r}" if path else "unknown key",
-                    doc.span(path, key=True),
-                    path=path,
-                )
-            )
+            message = f"unknown key {path[-1]!r}" if path else "unknown key"
+            out.append(Diagnostic(code, message, at(path, key=True), path=path, loc=loc))
         elif err["type"] == "missing":
             missing = err["loc"][-1]
-            out.append(
-                Diagnostic(code, f"missing key {missing!r} in {dotted}", doc.span(path), path=path)
-            )
+            message = f"missing key {missing!r} in {dotted}"
+            out.append(Diagnostic(code, message, at(path), path=path, loc=loc))
         else:
-            out.append(Diagnostic(code, f"{dotted}: {err['msg']}", doc.span(path), path=path))
+            out.append(Diagnostic(code, f"{dotted}: {err['msg']}", at(path), path=path, loc=loc))
     return out
 
 

@@ -6,6 +6,8 @@
     ├── InputError                 one or more positioned diagnostics about a file
     │   ├── PackError              a rule pack that does not load, validate or compile
     │   ├── SubjectError           a subject file that does not load or validate
+    │   ├── ConfigError            a project config (.egovrules.yaml, [tool.egovrules]) that
+    │                              does not read or validate
     │   └── CalendarError          a holiday notice file refused (bad shape, dates outside
     │                              its year, contradicting the package's calendar)
     └── UsageError                 a bad command line or API argument (unknown pack id, ...)
@@ -29,6 +31,7 @@ from egovrules.source.span import Span, render_caret
 
 __all__ = [
     "CalendarError",
+    "ConfigError",
     "Diagnostic",
     "EgovrulesError",
     "InputError",
@@ -45,14 +48,18 @@ __all__ = [
 class Diagnostic:
     """One problem found in a file: a stable code, a message, where, and a hint.
 
+    ``span`` is the file, line and column (``None`` for data that was not read from a file).
     ``path`` is where in the data, when known: the keys and indexes from the document's root
-    to the value (the service reports it as a JSON path, where a file has its line)."""
+    to the value (the service reports it as a JSON path, where a file has its line). ``loc``
+    is the field's path within the subject, keys and list indexes (``("filing", "date")``,
+    ``()`` for the whole subject or when the problem is not about a field)."""
 
     code: str
     message: str
     span: Span | None = None
     hint: str | None = None
     path: tuple[Hashable, ...] | None = None
+    loc: tuple[str | int, ...] = ()
 
     def render(self, text: str | None = None) -> str:
         """Render as ``file:line:col: error[CODE]: message`` plus caret and hint."""
@@ -128,6 +135,10 @@ class SubjectError(InputError):
 
 class CalendarError(InputError):
     """A State Council holiday notice file that is refused (``egovrules.law.notice``)."""
+
+
+class ConfigError(InputError):
+    """A project config that does not read or validate."""
 
 
 def _position_key(d: Diagnostic) -> tuple[str, int, int, str]:

@@ -1,6 +1,7 @@
 """JUnit XML that CI servers render: one test suite per subject, one test case per rule of the
 subject's kind; violations are failures carrying message and citation, waived or inapplicable
-rules are skipped, undetermined ones are errors."""
+rules are skipped, undetermined ones are errors. Inputs that could not be judged come first, in
+a suite of their own: one test case per problem, an ``<error>`` typed with its code."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from xml.etree import ElementTree as ET
 from egovrules.ir.nodes import RuleIR
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import Outcome, severity_reason_in
+from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked
 
 __all__ = ["render_junit"]
@@ -21,12 +23,36 @@ def _cite(c: Citation) -> str:
     return f"{c}\n「{c.quote}」" + (f"\n{english}" if english else "")
 
 
+def _failures_suite(root: ET.Element, failures: Sequence[InputFailure]) -> dict[str, int]:
+    suite = ET.SubElement(root, "testsuite", name="input errors")
+    for f in failures:
+        where = ":".join(str(x) for x in (f.file, f.line, f.column) if x is not None)
+        case = ET.SubElement(suite, "testcase", name=where or f.code, classname="egovrules.input")
+        if f.file is not None:
+            case.set("file", f.file)
+            if f.line is not None:
+                case.set("line", str(f.line))
+        error = ET.SubElement(case, "error", message=f.message, type=f.code)
+        error.text = f"{where}: error[{f.code}]: {f.message}" + (
+            f"\nhint: {f.hint}" if f.hint else ""
+        )
+    counts = {"tests": len(failures), "failures": 0, "errors": len(failures), "skipped": 0}
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    return counts
+
+
 def render_junit(
-    checked: Sequence[Checked], rules: Mapping[str, RuleIR], language: str = "en"
+    checked: Sequence[Checked],
+    rules: Mapping[str, RuleIR],
+    language: str = "en",
+    failures: Sequence[InputFailure] = (),
 ) -> str:
     """The run as one ``<testsuites>`` document."""
     root = ET.Element("testsuites", name="egovrules")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    if failures:
+        totals = _failures_suite(root, failures)
     for item in checked:
         r = item.report
         suite = ET.SubElement(root, "testsuite", name=f"{r.subject_kind} {r.subject_id}")

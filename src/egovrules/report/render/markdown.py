@@ -7,9 +7,39 @@ import html
 from collections.abc import Sequence
 
 from egovrules.law.verdict import severity_reason_in
+from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked
 
 __all__ = ["render_markdown"]
+
+_WORDS = {
+    "en": {
+        "title": "{n} subject(s), {failing} not compliant, {v} violation(s)",
+        "errors": ", {n} input error(s)",
+        "unchecked": "Inputs that could not be checked",
+        "failure_head": "| where | code | problem |",
+        "head": "| subject | kind | city | as of | violations | upcoming | waived |",
+        "error": "error",
+        "warning": "warning",
+        "advisory": "advisory",
+        "expired": "expired waiver",
+        "expired_on": "expired {date}",
+        "upcoming": "upcoming",
+    },
+    "zh": {
+        "title": "共 {n} 个对象,{failing} 个不合规,{v} 项违规",
+        "errors": ",{n} 个输入错误",
+        "unchecked": "无法检查的输入",
+        "failure_head": "| 位置 | 代码 | 问题 |",
+        "head": "| 对象 | 类型 | 城市 | 评估日 | 违规 | 待办 | 已豁免 |",
+        "error": "错误",
+        "warning": "警告",
+        "advisory": "提示",
+        "expired": "豁免已过期",
+        "expired_on": "{date} 到期",
+        "upcoming": "待办",
+    },
+}
 
 
 def _cell(text: str) -> str:
@@ -18,18 +48,31 @@ def _cell(text: str) -> str:
     return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(checked: Sequence[Checked], language: str = "en") -> str:
-    """The summary table and the details."""
+def _where(f: InputFailure) -> str:
+    parts = [str(x) for x in (f.file, f.line, f.column) if x is not None]
+    return f"`{_cell(':'.join(parts))}`" if parts else "(no file)"
+
+
+def render_markdown(
+    checked: Sequence[Checked], language: str = "en", failures: Sequence[InputFailure] = ()
+) -> str:
+    """The summary table and the details; first, the inputs that could not be judged."""
+    w = _WORDS.get(language, _WORDS["en"])
     reports = [c.report for c in checked]
     failing = sum(1 for r in reports if not r.compliant)
     total = sum(len(r.violations) for r in reports)
-    icon = "✅" if not failing else "❌"
-    out = [
-        f"## {icon} egovrules: {len(reports)} subject(s), {failing} not compliant, "
-        f"{total} violation(s)\n\n",
-        "| subject | kind | city | as of | violations | upcoming | waived |\n",
-        "|---|---|---|---|---|---|---|\n",
-    ]
+    icon = "✅" if not failing and not failures else "❌"
+    errors = w["errors"].format(n=len(failures)) if failures else ""
+    title = w["title"].format(n=len(reports), failing=failing, v=total)
+    out = [f"## {icon} egovrules: {title}{errors}\n\n"]
+    if failures:
+        out.append(f"### {w['unchecked']}\n\n{w['failure_head']}\n")
+        out.append("|---|---|---|\n")
+        for f in failures:
+            hint = f" (hint: {f.hint})" if f.hint else ""
+            out.append(f"| {_where(f)} | `{f.code}` | {_cell(f.message + hint)} |\n")
+        out.append("\n")
+    out += [f"{w['head']}\n", "|---|---|---|---|---|---|---|\n"]
     for item in checked:
         r = item.report
         name = f"`{_cell(r.subject_id)}`" + (f" ({_cell(item.source)})" if item.source else "")
@@ -47,23 +90,21 @@ def render_markdown(checked: Sequence[Checked], language: str = "en") -> str:
             c = v.citation
             why = severity_reason_in(v.severity_reason, language)
             out.append(
-                f"- **{v.severity.value}** `{v.rule_id}`: {_cell(v.message_in(language))}"
+                f"- **{w[v.severity.value]}** `{v.rule_id}`: {_cell(v.message_in(language))}"
                 + (f" *({_cell(why)})*" if why else "")
-                + f"\n  <details><summary>{_cell(str(c))}</summary>\n\n"
+                + f"\n  <details><summary>{_cell(c.cite_in(language))}</summary>\n\n"
                 f"  > {_cell(c.quote)}\n"
             )
             english = c.shown("en") if c.language != "en" else None
             if english:
                 out.append(f"  >\n  > {_cell(english)}\n")
             out.append("\n  </details>\n")
-        for w in r.expired_waivers:
-            out.append(
-                f"- **expired waiver** `{_cell(w.rule)}`: {_cell(w.reason)} "
-                f"(expired {w.expires.isoformat()})\n"
-            )
+        for x in r.expired_waivers:
+            expired = w["expired_on"].format(date=x.expires.isoformat())
+            out.append(f"- **{w['expired']}** `{_cell(x.rule)}`: {_cell(x.reason)} ({expired})\n")
         for u in r.upcoming:
             out.append(
-                f"- upcoming `{u.rule_id}`: {_cell(u.status(language))} "
+                f"- {w['upcoming']} `{u.rule_id}`: {_cell(u.status(language))} "
                 f"— {_cell(u.message_in(language))}\n"
             )
         reasons: dict[str, list[str]] = {}  # one line per scope: its reason, then its rules

@@ -1,6 +1,8 @@
 """SARIF 2.1.0 for code-scanning tools: one reporting rule per pack rule (help text with the
 citation and quote), one result per violation located at the line of the offending field in
-the subject file, waived findings as suppressed results."""
+the subject file, waived findings as suppressed results. The run's invocation says whether it
+judged every input (``executionSuccessful``); each input it could not judge is a
+``toolExecutionNotifications`` entry located at its file, line and column."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from egovrules._version import __version__
 from egovrules.ir.nodes import RuleIR
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import Severity, severity_reason_in
+from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked, Violation
 from egovrules.source.span import Span
 
@@ -111,8 +114,32 @@ def _result(v: Violation, item: Checked, index: Mapping[str, int], language: str
     }
 
 
+def _notification(f: InputFailure) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "level": "error",
+        "message": {"text": f.message + (f" (hint: {f.hint})" if f.hint else "")},
+        "descriptor": {"id": f.code},
+    }
+    if f.file is not None:
+        physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(f.file)}}
+        if f.line is not None:
+            physical["region"] = {"startLine": f.line, "startColumn": f.column or 1}
+        out["locations"] = [{"physicalLocation": physical}]
+    return out
+
+
+def _invocation(failures: Sequence[InputFailure]) -> dict[str, Any]:
+    return {
+        "executionSuccessful": not failures,
+        "toolExecutionNotifications": [_notification(f) for f in failures],
+    }
+
+
 def render_sarif(
-    checked: Sequence[Checked], rules: Mapping[str, RuleIR], language: str = "en"
+    checked: Sequence[Checked],
+    rules: Mapping[str, RuleIR],
+    language: str = "en",
+    failures: Sequence[InputFailure] = (),
 ) -> str:
     """The run as a SARIF 2.1.0 log (one run, the rules of every pack used)."""
     used = sorted({rid for item in checked for rid in item.report.rule_ids})
@@ -154,6 +181,7 @@ def render_sarif(
                         "rules": driver_rules,
                     }
                 },
+                "invocations": [_invocation(failures)],
                 "results": results,
                 "columnKind": "unicodeCodePoints",
             }

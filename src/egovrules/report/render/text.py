@@ -4,10 +4,12 @@ citation and quote, in the chosen language (English or Chinese)."""
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import severity_reason_in
+from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked, NotApplicable
 
 __all__ = ["render_text"]
@@ -28,6 +30,12 @@ _WORDS = {
         "waived": "WAIVED  ",
         "until": "until",
         "expired": "EXPIRED WAIVER",
+        "errors": ", {n} input error(s) (listed on stderr)",
+        "skipped": ", {n} file(s) without a subject kind skipped",
+        "error": "ERROR",
+        "warning": "WARNING",
+        "advisory": "ADVISORY",
+        "note": "NOTE",
         "not_applicable": "NOT APPLICABLE",
     },
     "zh": {
@@ -45,6 +53,12 @@ _WORDS = {
         "waived": "已豁免",
         "until": "至",
         "expired": "豁免已过期",
+        "errors": ",{n} 个输入错误(见标准错误输出)",
+        "skipped": ",跳过 {n} 个无对象类型(kind)的文件",
+        "error": "错误",
+        "warning": "警告",
+        "advisory": "提示",
+        "note": "说明",
         "not_applicable": "不适用",
     },
 }
@@ -54,7 +68,7 @@ def _cite(c: Citation, language: str) -> str:
     """The citation, its quote in the reader's language, then the source's own words (or, for
     a reader of the source language, the English): a translation is marked, never in 「」."""
     w = _WORDS[language]
-    lines = [f"    {w['law']}: {c}"]
+    lines = [f"    {w['law']}: {c.cite_in(language)}"]
     first = language if c.quote_in(language) else c.language
     lines.append(f"         {c.shown(first, language)}")
     second = c.language if first != c.language else ("en" if c.language != "en" else None)
@@ -66,14 +80,33 @@ def _cite(c: Citation, language: str) -> str:
     return "\n".join(lines)
 
 
-def render_text(checked: Sequence[Checked], language: str = "en") -> str:
-    """All reports, then a one-line summary, in ``language`` (``en`` or ``zh``)."""
+def _pad(label: str, width: int) -> str:
+    """``label`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    wide = sum(1 for ch in label if unicodedata.east_asian_width(ch) in ("W", "F"))
+    return label + " " * max(width - len(label) - wide, 0)
+
+
+def render_text(
+    checked: Sequence[Checked],
+    language: str = "en",
+    failures: Sequence[InputFailure] = (),
+    *,
+    quiet: bool = False,
+    skipped: int = 0,
+) -> str:
+    """All reports, then a one-line summary, in ``language`` (``en`` or ``zh``); the summary
+    counts the ``failures`` (the command line prints them on stderr). ``quiet``: only the
+    subjects that are not compliant, with their violations and expired waivers; the summary
+    still counts the whole run. ``skipped``: files without a subject kind the run passed over,
+    counted in the summary so that none goes unnoticed."""
     w = _WORDS.get(language, _WORDS["en"])
     lang = language if language in _WORDS else "en"
     out = []
     reports = [c.report for c in checked]
     for item in checked:
         r, source = item.report, item.source
+        if quiet and r.compliant:
+            continue
         where = f" ({source})" if source else ""
         status = w["compliant"] if r.compliant else w["violations"].format(n=len(r.violations))
         out.append(
@@ -83,12 +116,16 @@ def render_text(checked: Sequence[Checked], language: str = "en") -> str:
         for v in r.violations:
             loc = item.location(v.rule_id)
             at = f"  ({loc.file}:{loc.line})" if loc else ""
-            out.append(f"  {v.severity.value.upper():8} {v.rule_id}{at}")
+            out.append(f"  {_pad(w[v.severity.value], 8)} {v.rule_id}{at}")
             why = severity_reason_in(v.severity_reason, lang)
             if why:
                 out.append(f"    ({why})")
             out.append(f"    {v.message_in(lang)}")
             out.append(_cite(v.citation, lang))
+        if quiet:
+            out.extend(f"  {w['expired']} {x.rule}: {x.reason}" for x in r.expired_waivers)
+            out.append("")
+            continue
         for v, waiver in r.waived:
             out.append(
                 f"  {w['waived']} {v.rule_id}: {waiver.reason} "
@@ -114,7 +151,7 @@ def render_text(checked: Sequence[Checked], language: str = "en") -> str:
             out.append(f"    {u.message_in(lang)}")
             out.append(_cite(u.citation, lang))
         for note in r.notes:
-            out.append(f"  NOTE {note}")
+            out.append(f"  {w['note']} {note}")
         # One block per scope: its rules share the reason and the words that name whom it binds.
         by_scope: dict[str, list[NotApplicable]] = {}
         for n in r.not_applicable:
@@ -129,5 +166,10 @@ def render_text(checked: Sequence[Checked], language: str = "en") -> str:
         out.append("")
     total = sum(len(r.violations) for r in reports)
     ok = sum(1 for r in reports if r.compliant)
-    out.append(w["summary"].format(n=len(reports), ok=ok, v=total))
+    summary = w["summary"].format(n=len(reports), ok=ok, v=total)
+    if failures:
+        summary += w["errors"].format(n=len(failures))
+    if skipped:
+        summary += w["skipped"].format(n=skipped)
+    out.append(summary)
     return "\n".join(out) + "\n"

@@ -1,0 +1,88 @@
+"""GitLab Code Quality: the JSON report GitLab reads natively (``artifacts: reports:
+codequality:``) and shows in merge requests and on the changed lines. GitLab does not ingest
+SARIF as a SAST report; this is the format it does.
+
+One issue per violation and expired waiver, at the line of the field a finding is about, and
+one per input that could not be judged. Each fingerprint is the subject id, the rule id and the
+file, hashed: stable from one pipeline to the next, so GitLab can tell new issues from fixed
+ones, and not moved by an edit elsewhere in the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from egovrules.law.verdict import Severity
+from egovrules.report.failures import InputFailure
+from egovrules.report.model import Checked
+
+__all__ = ["render_gitlab"]
+
+_SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.ADVISORY: "minor"}
+
+
+def _fingerprint(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _issue(
+    check: str,
+    description: str,
+    severity: str,
+    where: tuple[str | None, int | None],
+    fingerprint: str,
+) -> dict[str, Any]:
+    path, line = where
+    return {
+        "type": "issue",
+        "check_name": check,
+        "description": description,
+        "categories": ["Compliance"],
+        "severity": severity,
+        "fingerprint": fingerprint,
+        "location": {"path": path or "", "lines": {"begin": line or 1}},
+    }
+
+
+def render_gitlab(
+    checked: Sequence[Checked], language: str = "en", failures: Sequence[InputFailure] = ()
+) -> str:
+    """The run as a GitLab Code Quality report (a JSON array of issues)."""
+    issues = [
+        _issue(
+            f.code,
+            f"egovrules: {f.message}",
+            "blocker",
+            (f.file, f.line),
+            _fingerprint(f.code, f.file or "", str(f.line), f.message),
+        )
+        for f in failures
+    ]
+    for item in checked:
+        r = item.report
+        file = item.file or ""
+        for v in r.violations:
+            loc = item.location(v.rule_id)
+            issues.append(
+                _issue(
+                    v.rule_id,
+                    f"{r.subject_id}: {v.message_in(language)} ({v.citation})",
+                    _SEVERITY[v.severity],
+                    (loc.file, loc.line) if loc else (item.file, None),
+                    _fingerprint(r.subject_id, v.rule_id, file),
+                )
+            )
+        for w in r.expired_waivers:
+            issues.append(
+                _issue(
+                    "egovrules.waiver.expired",
+                    f"{r.subject_id}: waiver of {w.rule} expired on {w.expires.isoformat()}",
+                    "critical",
+                    (item.file, None),
+                    _fingerprint(r.subject_id, "waiver", w.rule, file),
+                )
+            )
+    return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"

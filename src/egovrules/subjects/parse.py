@@ -1,0 +1,118 @@
+"""Raw data to a subject model.
+
+``parse_subject`` is the contract for callers: every problem is a ``SubjectError`` whose
+diagnostics carry a stable code (``E301`` not a mapping, ``E302`` no kind, ``E303`` an unknown
+kind, ``E300`` an invalid field) and the field's path (``loc``), positioned at a file's line
+and column when the data was read from one (``subject_at``). ``validate_subject`` is the same
+validation raising pydantic's own error, for the loops that try many candidates and drop the
+invalid ones (the diff's witness search), where building diagnostics would only cost time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any, TypeAlias
+
+from pydantic import ValidationError
+
+from egovrules.source.document import Document, data_diagnostics
+from egovrules.source.errors import Diagnostic, SubjectError
+from egovrules.subjects.base import SubjectBase
+from egovrules.subjects.department import Department
+from egovrules.subjects.network import NetworkRequest
+from egovrules.subjects.project import Project
+from egovrules.subjects.website import Website
+
+__all__ = [
+    "SUBJECT_KINDS",
+    "SUBJECT_MODELS",
+    "Subject",
+    "parse_subject",
+    "subject_at",
+    "validate_subject",
+]
+
+Subject: TypeAlias = Project | Website | NetworkRequest | Department
+
+SUBJECT_MODELS: dict[str, type[SubjectBase]] = {
+    "project": Project,
+    "website": Website,
+    "network": NetworkRequest,
+    "department": Department,
+}
+SUBJECT_KINDS: tuple[str, ...] = tuple(SUBJECT_MODELS)
+
+_NAMES: dict[type, str] = {
+    list: "a list",
+    tuple: "a list",
+    str: "a string",
+    bool: "a boolean",  # before int: a bool is an int
+    int: "a number",
+    float: "a number",
+    type(None): "null",
+}
+
+
+def validate_subject(data: Any, kind: str | None = None) -> Subject:
+    """Validate raw data as the subject model its ``kind`` field (or ``kind``) names.
+
+    Raises ``pydantic.ValidationError`` for invalid data, and ``ValueError`` for data that is
+    not a mapping or has a missing or unknown kind."""
+    if not isinstance(data, dict):
+        raise ValueError("a subject must be a mapping")
+    name = data.get("kind", kind)
+    model = SUBJECT_MODELS.get(name) if isinstance(name, str) else None
+    if model is None:
+        raise ValueError(f"unknown subject kind {name!r}; kinds: {', '.join(SUBJECT_KINDS)}")
+    if "kind" not in data:
+        data = {**data, "kind": name}
+    return model.model_validate(data)  # type: ignore[return-value]
+
+
+def parse_subject(data: Any, kind: str | None = None) -> Subject:
+    """Validate raw data (a dict, as JSON or YAML gives it) as the subject model its ``kind``
+    field (or ``kind``, for data without one) names.
+
+    Raises ``SubjectError``: each of its ``diagnostics`` has a stable ``code`` (E300-E303), a
+    message and the field's ``loc`` (a tuple of keys and list indexes)."""
+    return subject_at(data, kind)
+
+
+def subject_at(
+    data: Any,
+    kind: str | None = None,
+    document: Document | None = None,
+    path: tuple[Hashable, ...] = (),
+) -> Subject:
+    """``parse_subject`` of the value at ``path`` of ``document``: the diagnostics are also
+    positioned at its file, line and column."""
+
+    def fail(code: str, message: str, where: tuple[str, ...] = (), hint: str | None = None) -> Any:
+        span = document.span((*path, *where)) if document is not None else None
+        text = document.text if document is not None else None
+        at = (*path, *where) if document is not None else None
+        raise SubjectError([Diagnostic(code, message, span, hint, path=at, loc=where)], text)
+
+    if not isinstance(data, dict):
+        what = next((n for t, n in _NAMES.items() if isinstance(data, t)), None)
+        what = what or f"a {type(data).__name__}"
+        fail("E301", f"a subject must be a mapping of fields (or a list of mappings), not {what}")
+    name = data.get("kind", kind)
+    if name is None:
+        fail(
+            "E302",
+            "no subject kind: add a 'kind' field or pass --kind",
+            hint=f"kinds: {', '.join(SUBJECT_KINDS)}",
+        )
+    if not isinstance(name, str) or name not in SUBJECT_MODELS:
+        fail(
+            "E303",
+            f"unknown subject kind {name!r}; kinds: {', '.join(SUBJECT_KINDS)}",
+            ("kind",) if "kind" in data else (),
+        )
+    try:
+        return validate_subject(data, kind)
+    except ValidationError as exc:
+        span = None if document is None else document.span
+        diagnostics = data_diagnostics(exc, document.data if document else data, "E300", path, span)
+        raise SubjectError(diagnostics, document.text if document else None) from None

@@ -1,0 +1,129 @@
+"""The library contract an integrator relies on, through ``egovrules`` alone: a report as the
+documented JSON (``Report.to_dict``/``to_json``), a rule's trace as data (``Pack.explain``),
+and one error type for bad subject data (``parse_subject`` and ``pack.check`` raise
+``SubjectError``, each diagnostic with a stable code and the field's path)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import egovrules
+from egovrules.cli import main
+from tests.conftest import ROOT
+
+EXAMPLE = "examples/wuhan/website-late-police-filing.yaml"
+AS_OF = dt.date(2026, 3, 22)
+
+
+def _cli_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
+    main([*args])
+    return json.loads(capsys.readouterr().out)
+
+
+def _example() -> dict[str, Any]:
+    import yaml
+
+    data: dict[str, Any] = yaml.safe_load((ROOT / EXAMPLE).read_text(encoding="utf-8"))
+    return data
+
+
+def test_report_to_dict_is_the_documented_report(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``Report.to_dict`` is the ``reports[]`` entry ``check --format json`` prints, but for
+    what only a run over files knows (the source and each finding's location, null here)."""
+    monkeypatch.chdir(ROOT)
+    args = ("check", "--as-of", "2026-03-22", "--format", "json", "--lang", "zh", EXAMPLE)
+    (printed,) = _cli_json(capsys, *args)["reports"]
+    report = egovrules.load_pack("wuhan").check(_example(), as_of=AS_OF)
+    data = report.to_dict(language="zh")
+    assert printed["subject"]["source"] == EXAMPLE and data["subject"]["source"] is None
+    printed["subject"]["source"] = None
+    for finding in printed["violations"]:
+        assert finding["location"] is not None
+        finding["location"] = None
+    assert data == printed
+    assert data["violations"][0]["message"].startswith("网络接入于2026-03-01")
+    assert json.loads(report.to_json("zh")) == data
+    assert report.to_json().endswith("}\n") and "第十五条" in report.to_json()
+    assert report.to_dict()["violations"][0]["message"].startswith("network access")
+
+
+def test_pack_explain_is_the_trace_explain_prints(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``Pack.explain`` returns, as data, the object ``egovrules explain --format json``
+    prints; from a mapping too."""
+    monkeypatch.chdir(ROOT)
+    rule = "wuhan.website.police_filing_15_days"
+    args = ("explain", EXAMPLE, rule, "--as-of", "2026-03-22", "--format", "json")
+    printed = _cli_json(capsys, *args)
+    pack = egovrules.load_pack("wuhan")
+    trace = pack.explain(egovrules.parse_subject(_example()), rule, as_of=AS_OF)
+    assert trace == printed
+    assert trace["outcome"] == "violated" and trace["rule_id"] == rule
+    assert pack.explain(_example(), rule, AS_OF) == trace
+
+
+def test_pack_explain_refuses_unknown_and_foreign_rules() -> None:
+    """An unknown rule id names the nearest one; a rule of another kind says whose it is."""
+    pack = egovrules.load_pack("wuhan")
+    with pytest.raises(egovrules.UsageError, match="police_filing_15_days"):
+        pack.explain(_example(), "wuhan.website.police_filing_15_dayz", AS_OF)
+    project_rule = next(r.id for r in pack.rules if r.subject == "project")
+    with pytest.raises(egovrules.UsageError, match="applies to project subjects"):
+        pack.explain(_example(), project_rule, AS_OF)
+
+
+def _diagnostics(data: Any, kind: str | None = None) -> list[tuple[str, tuple[str | int, ...]]]:
+    with pytest.raises(egovrules.SubjectError) as caught:
+        egovrules.parse_subject(data, kind)
+    assert all(d.span is None for d in caught.value.diagnostics)
+    return [(d.code, d.loc) for d in caught.value.diagnostics]
+
+
+def test_parse_subject_raises_subject_error_with_codes_and_paths() -> None:
+    """Every problem is a ``SubjectError`` (never pydantic's error or a bare ``ValueError``)
+    whose diagnostics carry a stable code and the field's path as a tuple."""
+    site = {"kind": "website", "id": "s"}
+    assert _diagnostics({**site, "has_interactive_colums": True}) == [
+        ("E300", ("has_interactive_colums",))
+    ]
+    assert _diagnostics({**site, "network_access_date": "2026-13-01"}) == [
+        ("E300", ("network_access_date",))
+    ]
+    assert _diagnostics({**site, "police_filing": {"date": "yesterday"}}) == [
+        ("E300", ("police_filing", "date"))
+    ]
+    assert _diagnostics({"kind": "spaceship", "id": "s"}) == [("E303", ("kind",))]
+    assert _diagnostics({"id": "s"}) == [("E302", ())]
+    assert egovrules.parse_subject({"id": "s"}, "website").kind == "website"
+
+
+@pytest.mark.parametrize(
+    ("data", "what"), [(["a"], "a list"), ("website", "a string"), (None, "null"), (3, "a number")]
+)
+def test_data_that_is_not_a_mapping_is_told_so(data: Any, what: str) -> None:
+    """A list, a string, null or a number is E301, naming what it is instead of a mapping;
+    ``pack.check`` says the same (it used to leak "dictionary update sequence element")."""
+    assert _diagnostics(data) == [("E301", ())]
+    with pytest.raises(egovrules.SubjectError, match=f"not {what}") as caught:
+        egovrules.load_pack("wuhan").check(data)
+    assert "dictionary update" not in str(caught.value)
+
+
+def test_a_file_diagnostic_has_both_its_position_and_its_path(tmp_path: Path) -> None:
+    """Read from a file, the same diagnostic also carries file, line and column."""
+    from egovrules.engine.inputs import read_subjects
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: website\nid: a\npolice_filing:\n  date: yesterday\n", encoding="utf-8")
+    _, (error,) = read_subjects(str(bad))
+    (d,) = error.diagnostics
+    assert (d.code, d.loc) == ("E300", ("police_filing", "date"))
+    assert d.span is not None and (d.span.file, d.span.line, d.span.col) == (str(bad), 4, 9)

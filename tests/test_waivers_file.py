@@ -1,0 +1,78 @@
+"""A waivers file (--waivers, the config's waivers): each entry waives a rule for the
+subjects whose id it matches, exactly as a waiver in the subject file does."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from egovrules.cli import main
+from tests.conftest import ROOT
+
+LATE = ROOT / "examples/wuhan/website-late-police-filing.yaml"  # wuhan-site-hyq, 6 days late
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """compliance/late.yaml and a waivers file for its website, until 2026-03-31."""
+    (tmp_path / "compliance").mkdir()
+    shutil.copy(LATE, tmp_path / "compliance" / "late.yaml")
+    (tmp_path / "waivers.yaml").write_text(
+        "- subject: wuhan-site-*\n"
+        "  rule: website.police_filing\n"
+        "  reason: the district bureau suspended filings while it moved offices\n"
+        "  expires: 2026-03-31\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object]]:
+    code = main(["check", "--format", "json", *args, "compliance/"])
+    out = capsys.readouterr().out
+    return code, json.loads(out) if out else {}
+
+
+def test_a_waiver_of_the_file_holds_through_its_last_day(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On 2026-03-31, the waiver's expires (its last day), the late filing is waived and the
+    run passes; on 2026-04-01 the violation is back and the waiver is reported expired."""
+    code, doc = _json(capsys, "--waivers", "waivers.yaml", "--as-of", "2026-03-31")
+    (report,) = doc["reports"]  # type: ignore[index]
+    assert code == 0 and report["violations"] == []
+    assert [w["waiver"]["reason"] for w in report["waived"]] == [
+        "the district bureau suspended filings while it moved offices"
+    ]
+    code, doc = _json(capsys, "--waivers", "waivers.yaml", "--as-of", "2026-04-01")
+    (report,) = doc["reports"]  # type: ignore[index]
+    assert code == 1 and [w["expires"] for w in report["expired_waivers"]] == ["2026-03-31"]
+
+
+def test_the_config_names_the_waivers_file_and_only_matching_ids_get_it(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`waivers:` in .egovrules.yaml; an entry for another subject id waives nothing."""
+    (repo / ".egovrules.yaml").write_text("waivers: waivers.yaml\n", encoding="utf-8")
+    assert _json(capsys, "--as-of", "2026-03-22")[0] == 0
+    text = (repo / "waivers.yaml").read_text(encoding="utf-8")
+    (repo / "waivers.yaml").write_text(text.replace("wuhan-site-*", "other-*"), encoding="utf-8")
+    assert _json(capsys, "--as-of", "2026-03-22")[0] == 1
+
+
+def test_a_bad_waivers_file_is_an_error_at_its_position(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A waiver without a reason, or with a key the format has not: E920 at the line."""
+    (repo / "waivers.yaml").write_text(
+        "- subject: x\n  rule: r\n  reason: ''\n  expires: 2026-03-31\n  expiry: 2026-04-01\n",
+        encoding="utf-8",
+    )
+    code = main(["check", "--waivers", "waivers.yaml", "compliance/"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "waivers.yaml:3:11: error[E920]" in err and "waivers.yaml:5:3: error[E920]" in err
