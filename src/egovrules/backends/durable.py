@@ -16,7 +16,8 @@ durable-rules' condition language. The rest is *lowered*: evaluated by the refer
 interpreter (``egovrules.ir.interpret``) and asserted as a value on the fact, which the durable
 rule then tests:
 
-* conditions over lists and sets (``some``, ``every``, ``contains``), decimals (durable-rules
+* conditions over lists and sets (``some``, ``every``, ``contains``, the ``earliest`` or
+  ``latest`` date of a list), decimals (durable-rules
   compares floats, and 10 % must not become 10.000000000000002 %), date-times, arithmetic and
   calendar expressions (working days, months, annual dates), versioned parameters;
 * the last day in time of every deadline (``egovrules.law.calendar`` computes it);
@@ -73,6 +74,7 @@ from egovrules.ir.nodes import (
     Deadline,
     Every,
     Expr,
+    Extremum,
     Field,
     HoursBetween,
     Len,
@@ -610,6 +612,8 @@ class _KindCompiler:
                 return None  # a field of a list's item, or a versioned parameter
             case Arith() | DaysBetween() | HoursBetween() | Shift() | Annual() | YearOf() | Len():
                 return None  # a computed value: the caller lowers it to Python
+            case Extremum():
+                return None  # a value drawn from a list: lowered, as 'some' is
             case _:
                 assert_never(e)
         return None

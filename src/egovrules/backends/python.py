@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, TypeAlias, assert_never
 
@@ -32,6 +32,7 @@ from egovrules.ir.nodes import (
     Deadline,
     Every,
     Expr,
+    Extremum,
     Field,
     HoursBetween,
     Len,
@@ -70,6 +71,14 @@ def _hours(a: dt.datetime, b: dt.datetime) -> Decimal:
     return Decimal((b - a) // dt.timedelta(seconds=1)) / 3600
 
 
+def _earliest(values: Iterable[Any]) -> Any:
+    return min((v for v in values if v is not None), default=None)
+
+
+def _latest(values: Iterable[Any]) -> Any:
+    return max((v for v in values if v is not None), default=None)
+
+
 def _get(base: Any, names: tuple[str, ...]) -> Any:
     for name in names:
         if base is None:
@@ -93,6 +102,8 @@ class PythonBackend:
                 "_div": _div,
                 "_hours": _hours,
                 "_get": _get,
+                "_earliest": _earliest,
+                "_latest": _latest,
                 "_Gap": calendar.CalendarGap,
                 "_add_working_days": calendar.add_working_days,
                 "_add_days": calendar.add_days,
@@ -297,6 +308,10 @@ class _Generator:
                 return f"(None if ({t} := {code}) is None else len({t}))", True
             case Arith() | DaysBetween() | HoursBetween() | Shift() | Annual():
                 return self.binary(e)
+            case Extremum(op=op, field=f, item_scope=n, where=where, of=of):
+                value, _ = self.expr(of)
+                filt = f" if {self.cond(where)}" if where is not None else ""
+                return f"_{op}({value} for _it{n} in {self.iterable(f)}{filt})", True
             case _:
                 assert_never(e)
 

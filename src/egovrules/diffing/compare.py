@@ -52,6 +52,7 @@ from egovrules.ir.nodes import (
     Const,
     Deadline,
     Every,
+    Extremum,
     Not,
     Param,
     Present,
@@ -59,6 +60,7 @@ from egovrules.ir.nodes import (
     Shift,
     Some,
 )
+from egovrules.ir.nodes import walk as ir_walk  # the local walk() below walks conditions
 from egovrules.packdata.bundled import available_packs
 from egovrules.source.errors import UsageError
 from egovrules.source.suggest import did_you_mean
@@ -698,6 +700,11 @@ def _approvers(rule: RuleIR, authorities: frozenset[str]) -> tuple[frozenset[str
                     if found:
                         ids.update(found)
                         simple = simple and plain and op in ("eq", "contains", "contains_all")
+                    for x in ir_walk(node):
+                        if isinstance(x, Extremum):
+                            # A body that only selects the act an order is measured against
+                            # is not simply required: a project without that act passes.
+                            walk(x.where, False)
             case Present():
                 pass  # a presence test names no authority
             case _:

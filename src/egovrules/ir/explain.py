@@ -27,10 +27,14 @@ from egovrules.ir.nodes import (
     Const,
     Deadline,
     Every,
+    Expr,
+    Extremum,
+    Node,
     Not,
     Present,
     RuleIR,
     Some,
+    children,
 )
 from egovrules.law.calendar import CalendarGap
 
@@ -92,8 +96,10 @@ def _node(c: Cond, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date) -> dict
                 for e in (left, right)
                 if not isinstance(e, Const)
             }
+            _among(node, (left, right), scopes, as_of, on)
         case Present(expr=e):
             node["values"] = {describe_expr(e): _show(eval_expr(e, scopes, as_of, on))}
+            _among(node, (e,), scopes, as_of, on)
         case Some(field=f, where=where) | Every(field=f, where=where):
             items = eval_expr(f, scopes, as_of, on) or ()
             inner = where if isinstance(c, Some) else c.require
@@ -108,6 +114,40 @@ def _node(c: Cond, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date) -> dict
         case _:
             assert_never(c)
     return node
+
+
+def _among(
+    node: dict[str, Any],
+    operands: tuple[Expr, ...],
+    scopes: tuple[Any, ...],
+    as_of: dt.date,
+    on: dt.date,
+) -> None:
+    """For each earliest/latest date an operand takes, the items it was taken from: whether
+    each was selected (its ``where``, traced) and its date, so that a reader sees which act
+    was first or last."""
+    traces = []
+    for x in (x for e in operands for x in _outer_extrema(e)):
+        items = eval_expr(x.field, scopes, as_of, on) or ()
+        entries: list[dict[str, Any]] = []
+        for i, item in enumerate(items):
+            inner = (*scopes[: x.item_scope], item)
+            entry: dict[str, Any] = {"item": i}
+            if x.where is not None:
+                entry["selected"] = _node(x.where, inner, as_of, on)
+            entry["values"] = {describe_expr(x.of): _show(eval_expr(x.of, inner, as_of, on))}
+            entries.append(entry)
+        traces.append({"expression": describe_expr(x), "items": entries})
+    if traces:
+        node["among"] = traces
+
+
+def _outer_extrema(e: Node) -> list[Extremum]:
+    """The earliest/latest dates in ``e`` read in the scopes at hand (not those inside
+    another one's items, which only its own items give a meaning to)."""
+    if isinstance(e, Extremum):
+        return [e]
+    return [x for child in children(e) for x in _outer_extrema(child)]
 
 
 def _deadline(d: Deadline, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date) -> dict[str, Any]:
@@ -151,12 +191,26 @@ def _mark(holds: Any) -> str:
     )
 
 
+def _word(value: Any) -> Any:
+    if isinstance(value, list):  # a set, shown sorted (``_show``)
+        return "{" + ", ".join(map(str, value)) + "}"
+    return {True: "true", False: "false", None: "null"}.get(value, value)
+
+
 def _tree(node: dict[str, Any], depth: int, lines: list[str]) -> None:
     pad = "  " * depth
     lines.append(f"{pad}{_mark(node.get('holds'))} {node['condition']}")
     for name, value in node.get("values", {}).items():
-        shown = {True: "true", False: "false", None: "null"}.get(value, value)
-        lines.append(f"{pad}    {name} = {shown}")
+        lines.append(f"{pad}    {name} = {_word(value)}")
+    for among in node.get("among", []):
+        lines.append(f"{pad}    {among['expression']}, from:")
+        for item in among["items"]:
+            values = ", ".join(f"{k} = {_word(v)}" for k, v in item["values"].items())
+            chosen = item.get("selected", {}).get("holds", True)
+            skipped = "" if chosen is True else " (not selected)"
+            lines.append(f"{pad}      item {item['item']}: {values}{skipped}")
+            if "selected" in item:
+                _tree(item["selected"], depth + 4, lines)
     for part in node.get("parts", []):
         _tree(part, depth + 1, lines)
     for item in node.get("items", []):

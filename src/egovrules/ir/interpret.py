@@ -23,6 +23,7 @@ from egovrules.ir.nodes import (
     Deadline,
     Every,
     Expr,
+    Extremum,
     Field,
     HoursBetween,
     Len,
@@ -45,6 +46,7 @@ __all__ = [
     "eval_cond",
     "eval_expr",
     "evaluate_rule",
+    "extremum_values",
     "undetermined_reason",
     "value_on",
 ]
@@ -76,8 +78,26 @@ def eval_expr(e: Expr, scopes: Scopes, as_of: dt.date, on: dt.date | None = None
             return None if v is None else v.year
         case Arith() | DaysBetween() | HoursBetween() | Shift() | Annual():
             return _binary(e, scopes, as_of, on)
+        case Extremum():
+            values = [v for v in extremum_values(e, scopes, as_of, on) if v is not None]
+            if not values:
+                return None
+            return min(values) if e.op == "earliest" else max(values)
         case _:
             assert_never(e)
+
+
+def extremum_values(
+    e: Extremum, scopes: Scopes, as_of: dt.date, on: dt.date | None = None
+) -> list[Any]:
+    """The values of ``e.of`` of the items ``e.where`` selects, in list order (nulls kept)."""
+    items = eval_expr(e.field, scopes, as_of, on) or ()
+    n = e.item_scope
+    return [
+        eval_expr(e.of, (*scopes[:n], it), as_of, on)
+        for it in items
+        if e.where is None or eval_cond(e.where, (*scopes[:n], it), as_of, on)
+    ]
 
 
 _Binary: TypeAlias = Arith | DaysBetween | HoursBetween | Shift | Annual

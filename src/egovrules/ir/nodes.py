@@ -33,6 +33,7 @@ __all__ = [
     "Deadline",
     "Every",
     "Expr",
+    "Extremum",
     "Field",
     "HoursBetween",
     "Len",
@@ -149,6 +150,24 @@ class Len:
     field: Field
 
 
+@dataclass(frozen=True, slots=True)
+class Extremum:
+    """The earliest (``earliest``) or latest (``latest``) value of ``of`` among the items of a
+    list that satisfy ``where``: the date of the first review of a kind, of the last approval.
+    Items whose ``of`` is null are passed over; with no such item the value is null.
+
+    It is how two lists are compared item against item: "some review R and some approval A
+    with R.date ≤ A.date" is "the earliest review ≤ the latest approval", and "every approval
+    comes after some review" is "the earliest review ≤ the earliest approval". ``item_scope``
+    is the scope number fields inside use for the item, as in ``Some``."""
+
+    op: Literal["earliest", "latest"]
+    field: Field
+    item_scope: int
+    where: Cond | None
+    of: Expr
+
+
 Expr: TypeAlias = (
     Const
     | Param
@@ -161,6 +180,7 @@ Expr: TypeAlias = (
     | Annual
     | YearOf
     | Len
+    | Extremum
 )
 
 
@@ -267,6 +287,8 @@ def children(node: Node) -> tuple[Node, ...]:
             return (f,) if where is None else (f, where)
         case Every(field=f, where=where, require=require):
             return (f, require) if where is None else (f, where, require)
+        case Extremum(field=f, where=where, of=of):
+            return (f, of) if where is None else (f, where, of)
         case Deadline(due=due, done=done, start=start):
             return (due, done) if start is None else (due, done, start)
         case _:

@@ -89,7 +89,31 @@ def _expression() -> Schema:
         _one_key("len", _PATH, "The number of items of a list or set."),
     ]
     forms += [_one_key(op, _PAIR, text) for op, text in _BINARY.items()]
+    forms += [
+        _one_key(op, _extremum(op), f"The {op} date of the items of a list that satisfy where.")
+        for op in ("earliest", "latest")
+    ]
     return {"anyOf": forms, "description": "An expression: a literal or one operator."}
+
+
+def _extremum(op: str) -> Schema:
+    return {
+        "type": "object",
+        "description": f"{{of, among, where}}: the {op} 'of' date among the items of the list "
+        "'among' that satisfy 'where'; items with a null date are passed over, and with no "
+        "such item the value is null.",
+        "properties": {
+            "of": {
+                **_ref("Expression"),
+                "description": "The date (or date-time) of each item: a path relative to the "
+                "item, or an expression.",
+            },
+            "among": {**_PATH, "description": "The list of records."},
+            "where": {**_ref("Condition"), "description": "Which items count (optional)."},
+        },
+        "required": ["of", "among"],
+        "additionalProperties": False,
+    }
 
 
 def _comparison() -> Schema:

@@ -50,6 +50,7 @@ from egovrules.ir.nodes import (
     Deadline,
     Every,
     Expr,
+    Extremum,
     Field,
     HoursBetween,
     Len,
@@ -567,6 +568,8 @@ class _Generator:
                 return self.shift(e, ctx)
             case Annual(month_day=md, year=year):
                 return self.annual(md, year, ctx)
+            case Extremum():
+                return self.extremum(e, ctx)
             case _:
                 assert_never(e)
 
@@ -587,6 +590,20 @@ class _Generator:
         if f.type.kind == "record":
             return _V(f"({ref} IS NOT NULL)" if nullable else "TRUE", "record", False)
         return _V(ref, f.type.kind, nullable)
+
+    def extremum(self, e: Extremum, ctx: _Context) -> _V:
+        """The least or greatest ``of`` of the selected items: the list filtered, mapped to
+        the values, and reduced; NULL items are skipped and no item gives NULL, as in Python."""
+        listed = self.expr(e.field, ctx)
+        var = _var(e.item_scope)
+        within = replace(ctx, items=ctx.items | {e.item_scope})
+        chosen = listed.sql
+        if e.where is not None:
+            pred = self.cond(e.where, within).sql
+            chosen = self.d.filter.format(list=chosen, var=var, pred=pred)
+        values = self.d.transform.format(list=chosen, var=var, body=self.expr(e.of, within).sql)
+        template = self.d.earliest if e.op == "earliest" else self.d.latest
+        return _V(template.format(list=values), kind_of(e), True, gap=listed.gap)
 
     def arith(self, e: Arith, ctx: _Context) -> _V:
         a, b = self.expr(e.left, ctx), self.expr(e.right, ctx)
@@ -862,6 +879,9 @@ def _free_scopes(node: Node) -> frozenset[int]:
             return _free_scopes(f) | (inner - {n})
         case Every(field=f, item_scope=n, where=where, require=require):
             inner = _free_scopes(require) | (_free_scopes(where) if where else frozenset())
+            return _free_scopes(f) | (inner - {n})
+        case Extremum(field=f, item_scope=n, where=where, of=of):
+            inner = _free_scopes(of) | (_free_scopes(where) if where else frozenset())
             return _free_scopes(f) | (inner - {n})
         case _:
             out: frozenset[int] = frozenset()  # binds nothing: what its children read

@@ -29,6 +29,10 @@ class Dialect:
     """The items ``{var}`` of ``{list}`` that satisfy ``{pred}``."""
     transform: str
     """``{list}`` with each item ``{var}`` replaced by ``{body}``."""
+    earliest: str
+    """The least non-NULL item of ``{list}``; NULL when it has none (or is NULL)."""
+    latest: str
+    """The greatest non-NULL item of ``{list}``; NULL when it has none (or is NULL)."""
     size: str
     """Number of items of ``{list}`` (NULL for NULL)."""
     contains: str
@@ -100,6 +104,8 @@ DUCKDB = Dialect(
     every="list_bool_and(list_transform({list}, lambda {var}: {pred}))",
     filter="list_filter({list}, lambda {var}: {pred})",
     transform="list_transform({list}, lambda {var}: {body})",
+    earliest="list_min({list})",
+    latest="list_max({list})",
     size="len({list})",
     contains="list_contains({list}, {value})",
     add_days="({date} + CAST({n} AS INTEGER))",
@@ -126,6 +132,8 @@ SPARK = Dialect(
     every="forall({list}, {var} -> {pred})",
     filter="filter({list}, {var} -> {pred})",
     transform="transform({list}, {var} -> {body})",
+    earliest="array_min({list})",
+    latest="array_max({list})",
     size="size({list})",
     contains="array_contains({list}, {value})",
     add_days="date_add({date}, CAST({n} AS INT))",
