@@ -47,6 +47,7 @@ from egovrules.ir.nodes import (
     Deadline,
     Every,
     Expr,
+    Extremum,
     Field,
     HoursBetween,
     Len,
@@ -157,6 +158,7 @@ class Encoder:
         self._everys: list[_Every] = []
         self._shifts: dict[tuple[Any, ...], _Val] = {}
         self._fresh = 0
+        self._items = 0
 
     # ---- rule outcomes ------------------------------------------------------------------
 
@@ -479,7 +481,47 @@ class Encoder:
                 return self._shifts[key]
             case Annual(month_day=md, year=y):
                 return self._annual(self.expr(md, scopes, on), self.expr(y, scopes, on))
+            case Extremum():
+                depth = max(
+                    (f.scope for f in walk(e) if isinstance(f, Field) and f.scope < e.item_scope),
+                    default=0,
+                )  # the enclosing items it reads: "/approvals" inside a review reads none
+                at = (e, tuple(i.key for i in scopes[: depth + 1]), on.get_id())
+                if at not in self._shifts:  # one value per list, however often it is read
+                    self._shifts[at] = self._extremum(e, scopes, on)
+                return self._shifts[at]
         raise Unsupported(f"expression {type(e).__name__}")
+
+    def _extremum(self, e: Extremum, scopes: tuple[Instance, ...], on: z3.ArithRef) -> _Val:
+        """The earliest (latest) ``of`` among the items ``where`` selects, exactly: when it is
+        present, an item of the list carries it and every selected item's value is no earlier
+        (later); when it is absent, no selected item has a value."""
+        cell = self.list_cell(e.field, scopes)
+        n = e.item_scope
+        kind = e.of.type.kind if isinstance(e.of, Field) else type(e.of).__name__
+        if kind not in ("date", "int"):
+            raise Unsupported(f"the {e.op} of a {kind}")
+        present = self._bool(e.op)
+        value = self._int(e.op)
+        best, exists = self._new_item(cell)
+        at = (*scopes[:n], best)
+        of_best = self.expr(e.of, at, on)
+        chosen = z3.BoolVal(True) if e.where is None else self.cond(e.where, at, on, True)
+        self.side.append(
+            z3.Implies(present, z3.And(exists, chosen, of_best.present, of_best.term == value))
+        )
+
+        def bound(it: Instance) -> z3.BoolRef:
+            inner = (*scopes[:n], it)
+            of = self.expr(e.of, inner, on)
+            skip = z3.Not(of.present)
+            if e.where is not None:
+                skip = z3.Or(skip, self.cond(e.where, inner, on, False))
+            order = value <= of.term if e.op == "earliest" else value >= of.term
+            return z3.Or(skip, z3.And(present, order))
+
+        self._everys.append(_Every(cell, z3.BoolVal(True), bound))
+        return _Val(present, value, kind)
 
     def _versioned(
         self, versions: tuple[tuple[dt.date, Any], ...], unit: str, on: z3.ArithRef
@@ -598,6 +640,9 @@ class Encoder:
         return pair
 
     def _item(self, cell: ListCell, tag: str) -> tuple[Instance, z3.BoolRef]:
+        self._items += 1
+        if self._items > _MAX_ITEMS:
+            raise Unsupported(f"the formula needs more than {_MAX_ITEMS} list items")
         model = cell.ftype.item.model if cell.ftype.item is not None else None
         inst = Instance(f"{cell.owner.key}.{'.'.join(cell.path)}[{tag}]", model)
         return inst, z3.Bool(f"exists:{inst.key}")
@@ -612,6 +657,7 @@ class Encoder:
 
 
 _KINDS = {"datetime": "decimal"}
+_MAX_ITEMS = 400  # the encoding always terminates: past this, "not proved"
 
 
 def _jan1(year: Any) -> Any:
