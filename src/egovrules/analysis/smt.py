@@ -161,6 +161,7 @@ class Encoder:
         self._shifts: dict[tuple[Any, ...], _Val] = {}
         self._extrema: dict[tuple[Any, ...], _Val] = {}
         self._fresh = 0
+        self._items = 0
 
     # ---- rule outcomes ------------------------------------------------------------------
 
@@ -653,6 +654,9 @@ class Encoder:
         return pair
 
     def _item(self, cell: ListCell, tag: str) -> tuple[Instance, z3.BoolRef]:
+        self._items += 1
+        if self._items > _MAX_ITEMS:
+            raise Unsupported(f"the formula needs more than {_MAX_ITEMS} list items")
         model = cell.ftype.item.model if cell.ftype.item is not None else None
         inst = Instance(f"{cell.owner.key}.{'.'.join(cell.path)}[{tag}]", model)
         return inst, z3.Bool(f"exists:{inst.key}")
@@ -667,6 +671,7 @@ class Encoder:
 
 
 _KINDS = {"datetime": "decimal"}
+_MAX_ITEMS = 400  # the encoding always terminates: past this, "not proved"
 
 
 def _jan1(year: Any) -> Any:
