@@ -142,6 +142,8 @@ def _project(d: Data, event: Event) -> None:
                 d["approved_total_investment"] = total
         case m.ProgrammeChanged():
             d["major_programme_change_date"] = day
+        case m.IncreaseImplemented():
+            d["investment_increase_date"] = day
         case m.Procured(method=method):
             d["procurement"] = {"method": method, "date": day}
         case m.ContractSigned():
