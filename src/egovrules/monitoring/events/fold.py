@@ -230,6 +230,8 @@ def _network(d: Data, event: Event) -> None:
             d["filing"] = {"authority": authority, "date": day, "tech_security_plan": plan}
         case m.ProgrammeApproved():
             d["tech_security_programme_approved"] = True
+        case m.ConstructionStarted():
+            d["construction_start_date"] = day
         case m.Opened():
             d["go_live_date"] = day
         case _:

@@ -440,6 +440,7 @@ EVENT_TYPES: dict[str, dict[str, type[Payload]]] = {
         "approved": NetworkApproved,
         "filed": Filed,
         "programme_approved": ProgrammeApproved,
+        "construction_started": ConstructionStarted,
         "opened": Opened,
     },
     "department": {
