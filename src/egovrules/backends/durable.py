@@ -69,6 +69,7 @@ from egovrules.ir.nodes import (
     Compare,
     Cond,
     Const,
+    DayOf,
     DaysBetween,
     Deadline,
     Every,
@@ -608,7 +609,9 @@ class _KindCompiler:
                     return "const", v.toordinal(), "date", False
             case Field() | Param():
                 return None  # a field of a list's item, or a versioned parameter
-            case Arith() | DaysBetween() | HoursBetween() | Shift() | Annual() | YearOf() | Len():
+            case Arith() | DaysBetween() | HoursBetween() | Shift() | Annual():
+                return None  # a computed value: the caller lowers it to Python
+            case YearOf() | DayOf() | Len():
                 return None  # a computed value: the caller lowers it to Python
             case _:
                 assert_never(e)

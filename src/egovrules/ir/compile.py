@@ -204,7 +204,12 @@ class _Compiler:
         parameters = self._parameters()
         known: dict[str, Expr] = {p.name: p for p in parameters}
         known.update({name: unknown_expr() for name in self.invalid.parameters})
-        parser = ConditionParser(self.doc, known, weekday_fallback=self.weekday_fallback)
+        parser = ConditionParser(
+            self.doc,
+            known,
+            weekday_fallback=self.weekday_fallback,
+            effective=self.pack.meta.effective,
+        )
         rules = self._rules(parser)
         self.diagnostics.extend(parser.diagnostics)
         if self.diagnostics:
