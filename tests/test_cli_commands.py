@@ -31,6 +31,7 @@ COMMANDS = {
     "matrix": "matrix",
     "audit": "audit",
     "watch": "watch",
+    "analyze": "analyze",
 }
 
 

@@ -223,8 +223,9 @@ WATCH = ["watch", "--city", "wuhan", "tests/fixtures/events/wuhan.jsonl"]
         ("duckdb", AUDIT, "audit"),
         ("pyarrow", AUDIT, "audit"),
         ("durable_rules_engine", WATCH, "durable"),  # after the README's plain `pip install .`
+        ("z3", ["analyze", "tianjin"], "analyze"),
     ],
-    ids=["duckdb", "pyarrow", "durable"],
+    ids=["duckdb", "pyarrow", "durable", "z3"],
 )
 def test_a_missing_extra_is_a_usage_error_naming_it(
     hidden: str, argv: list[str], extra: str, tmp_path: Path

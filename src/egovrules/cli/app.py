@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from egovrules._version import __version__
 from egovrules.cli import (
+    analyze,
     audit,
     check,
     diff,
@@ -71,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         matrix.register,
         audit.register,
         watch.register,
+        analyze.register,
     ):
         register(sub)
     p.set_defaults(parser=p)  # what `egovrules docs` writes the reference of (docs/cli.md)

@@ -30,7 +30,7 @@ import dataclasses
 import datetime as dt
 import json
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, assert_never
 
@@ -70,7 +70,15 @@ from egovrules.law.verdict import Outcome
 from egovrules.packdata.operators import CompareOp
 from egovrules.subjects import SubjectBase, parse_subject
 
-__all__ = ["DEFAULT_MAX_CANDIDATES", "Corpus", "SearchResult", "find_witnesses", "rule_paths"]
+__all__ = [
+    "DEFAULT_MAX_CANDIDATES",
+    "Corpus",
+    "SearchResult",
+    "clone_data",
+    "find_witnesses",
+    "item_templates",
+    "rule_paths",
+]
 
 DEFAULT_MAX_CANDIDATES = 400
 _DEFAULT_AS_OF = dt.date(2024, 12, 31)
@@ -268,7 +276,7 @@ class Corpus:
                 fixtures, cases = self.bases(pack, kind)
                 bases.extend(fixtures)
                 bases.extend(c.base for c in cases)
-            self._templates[key] = _templates(bases)
+            self._templates[key] = item_templates(b.data for b in bases)
         return self._templates[key]
 
 
@@ -350,7 +358,7 @@ def _case_bases(pack: Pack, kind: str) -> list[_CaseBase]:
         ok = True
         for dotted, value in case.set.items():
             parts: list[str | int] = [int(p) if p.isdigit() else p for p in dotted.split(".")]
-            ok = ok and _set(data, tuple(parts), _clone(value), None)
+            ok = ok and _set(data, tuple(parts), clone_data(value), None)
             changes.append((dotted, _text(value)))
         if ok:
             label = f"{pack.id} fixture {case.subject} (test case “{case.name}”)"
@@ -362,22 +370,23 @@ def _case_bases(pack: Pack, kind: str) -> list[_CaseBase]:
 
 def _neutral(data: dict[str, Any]) -> dict[str, Any]:
     """A fixture's data without the city it was written for (a witness is judged by both)."""
-    out: dict[str, Any] = _clone(data)
+    out: dict[str, Any] = clone_data(data)
     out.pop("city", None)
     return out
 
 
-def _clone(value: Any) -> Any:
+def clone_data(value: Any) -> Any:
     """A copy of raw subject data: dicts and lists copied, scalars (immutable) shared."""
     if isinstance(value, dict):
-        return {k: _clone(v) for k, v in value.items()}
+        return {k: clone_data(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_clone(v) for v in value]
+        return [clone_data(v) for v in value]
     return value
 
 
-def _templates(bases: Sequence[_Base]) -> dict[tuple[str, ...], dict[str, Any]]:
-    """A first item for each list of records seen in the bases, to append new items from."""
+def item_templates(datas: Iterable[dict[str, Any]]) -> dict[tuple[str, ...], dict[str, Any]]:
+    """A first item for each list of records seen in the raw subjects ``datas``, keyed by the
+    list's path without indices, to append new items from."""
     out: dict[tuple[str, ...], dict[str, Any]] = {}
 
     def walk(value: Any, path: tuple[str, ...]) -> None:
@@ -385,17 +394,17 @@ def _templates(bases: Sequence[_Base]) -> dict[tuple[str, ...], dict[str, Any]]:
             for k, v in value.items():
                 walk(v, (*path, str(k)))
         elif isinstance(value, list) and value and isinstance(value[0], dict):
-            out.setdefault(path, _clone(value[0]))
+            out.setdefault(path, clone_data(value[0]))
             for item in value:
                 walk(item, path)
 
-    for base in bases:
-        walk(base.data, ())
+    for data in datas:
+        walk(data, ())
     return out
 
 
 def _apply(base: _Base, muts: Sequence[_Mutation]) -> Candidate | None:
-    data = _clone(base.data)
+    data = clone_data(base.data)
     as_of = base.as_of
     changes = list(base.changes)
     for m in muts:
@@ -417,7 +426,7 @@ def _set(data: Any, path: Path, value: Any, template: dict[str, Any] | None) -> 
             if not isinstance(node, list):
                 return False
             if part == len(node) and template is not None:
-                node.append(_clone(template))
+                node.append(clone_data(template))
             if part >= len(node):
                 return False
             if last:
@@ -755,7 +764,7 @@ def _secant(node: Any, base: _Base, subject: SubjectBase) -> Iterator[tuple[Path
         try:
             x0 = Decimal(str(start))
             y0 = eval_expr(expr, (subject,), base.as_of)
-            data = _clone(base.data)
+            data = clone_data(base.data)
             _set(data, field.path, x0 + 1, None)
             y1 = eval_expr(expr, (parse_subject(data),), base.as_of)
             if y0 is None or y1 is None or y1 == y0:

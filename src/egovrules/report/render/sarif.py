@@ -17,7 +17,7 @@ from egovrules.law.verdict import Severity
 from egovrules.report.model import Checked, Violation
 from egovrules.source.span import Span
 
-__all__ = ["EXPIRED_WAIVER_RULE", "render_sarif"]
+__all__ = ["EXPIRED_WAIVER_RULE", "artifact_uri", "render_sarif"]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 EXPIRED_WAIVER_RULE = "egovrules.waiver.expired"
@@ -68,7 +68,8 @@ _EXPIRED_RULE = {
 }
 
 
-def _uri(path: str) -> str:
+def artifact_uri(path: str) -> str:
+    """A file as SARIF names it: relative to the working directory when it lies inside."""
     p = Path(path)
     with contextlib.suppress(ValueError):  # outside the working directory: keep it as given
         p = p.resolve().relative_to(Path.cwd().resolve())
@@ -78,7 +79,7 @@ def _uri(path: str) -> str:
 def _location(span: Span | None, file: str | None) -> list[dict[str, Any]]:
     if file is None:
         return []
-    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(file)}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(file)}}
     if span is not None:
         physical["region"] = {"startLine": span.line, "startColumn": span.col}
     return [{"physicalLocation": physical}]
