@@ -188,3 +188,14 @@ def test_waivers_need_a_reason_and_expire(tmp_path: Path) -> None:
 
     with pytest.raises(pydantic.ValidationError):
         egovrules.parse_subject({**site, "waivers": [{**waiver, "reason": ""}]})
+
+
+def test_city_page_says_which_date_a_rule_is_judged_on() -> None:
+    """The generated city page tells a lawyer which act's date decides whether the Measures
+    bind (Wuhan 第二十四条): the use rule on the start of use, the police filing on access."""
+    from egovrules.authoring.pages import city_page
+
+    page = city_page(egovrules.load_pack("wuhan"))
+    use = page.split("### `wuhan.project.no_use_without_acceptance`")[1].split("### ")[0]
+    assert "- Judged by the law in force on: operation_start_date (before 2004-08-01" in use
+    assert "Judged by the law in force on" not in city_page(egovrules.load_pack("tianjin"))

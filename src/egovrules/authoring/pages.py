@@ -72,6 +72,11 @@ def city_page(pack: Pack) -> str:
         )
         out.append(f"- Applies when: {describe(rule.when)}\n")
         out.append(f"- Requires: {describe(rule.requires)}\n")
+        if rule.dated_by is not None and rule.in_force_from is not None:
+            out.append(
+                f"- Judged by the law in force on: {describe_expr(rule.dated_by)} "
+                f"(before {rule.in_force_from.isoformat()}: not in force)\n"
+            )
         for c in rule.citations:
             cited = (
                 c.label
