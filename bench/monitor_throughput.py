@@ -8,7 +8,8 @@ turned into event histories (a website is registered, goes online, files with th
 project is registered, procured, accepted, put into operation, paid), it prints:
 
   * the snapshot evaluator: ``pack.check`` on the final subjects (subjects per second), and
-    fold-and-check after every event (events per second: what a poller would do);
+    fold-and-check after every event (events per second: what a poller would do, reading a
+    report's violations when it has a new one, as the monitor builds the new ones);
   * the monitor: ``Monitor(pack)`` fed every event, then ``advance_to`` the last day
     (events per second), and its ratio to fold-and-check;
   * the 20 Wuhan website rules of check_throughput.py: compiled from the pack into
@@ -177,10 +178,17 @@ def main() -> None:
     last = max(e.day for e in events) + dt.timedelta(days=1)
 
     def fold_and_check() -> None:
+        # A poller's alerts: the violations of a subject's report are read when it violates a
+        # rule it did not violate after the previous event (the report builds them then).
         state: dict[str, Any] = {}
+        violated: dict[str, set[int]] = {}
         for e in events:
             state[e.subject_id] = apply_event(state.get(e.subject_id), e)
-            pack.check(state[e.subject_id], as_of=e.day)
+            report = pack.check(state[e.subject_id], as_of=e.day)
+            now = {i for i, code in enumerate(report.codes) if code == 2}
+            if now - violated.get(e.subject_id, set()):
+                _ = report.violations
+            violated[e.subject_id] = now
 
     def monitor_run() -> Any:
         monitor = Monitor(pack)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 import egovrules
+
+# The compiled packs of a test run are cached in a folder of its own, never the user's
+# (egovrules.engine.cache); the CLI processes the tests start inherit it.
+if "EGOVRULES_CACHE_DIR" not in os.environ:
+    os.environ["EGOVRULES_CACHE_DIR"] = tempfile.mkdtemp(prefix="egovrules-tests-cache-")
+    atexit.register(shutil.rmtree, os.environ["EGOVRULES_CACHE_DIR"], True)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

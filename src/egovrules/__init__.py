@@ -12,7 +12,8 @@ The pipeline, bottom to top: one package a stage, each importing only the stages
                    reference interpreter; rules described and explained in words
       backends/    execute: Python closures, durable-rules, SQL   report/  the Report and
                                                                           its renderers
-      engine/      the engine that checks: load_pack, Pack.check, findings, runs over files
+      engine/      the engine that checks: load_pack (and its pack cache), Pack.check,
+                   findings, runs over files
       ── the ways out ─────────────────────────────────────────────────────────────────────
       monitoring/  events in, alerts out as violations arise: Monitor, watch checkpoints
       auditing/    whole tables of subjects checked in SQL, where the data lives
@@ -24,18 +25,54 @@ The reference semantics of the IR is ``ir/interpret.py``; every backend agrees w
 CONTRIBUTING.md says which files each kind of change touches.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from egovrules._version import __version__
-from egovrules.diffing import Matrix, PackDiff, diff, matrix
-from egovrules.engine.pack import Pack, load_pack
+from egovrules.engine.pack import Pack, load_pack, register_monitor
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import Outcome, Severity
-from egovrules.monitoring.monitor import Monitor
 from egovrules.packdata.bundled import available_packs
 from egovrules.report.model import Report, Upcoming, Violation
 from egovrules.source.errors import EgovrulesError, InputError, PackError, SubjectError, UsageError
 from egovrules.subjects import Department, NetworkRequest, Project, Website, parse_subject
+
+if TYPE_CHECKING:
+    from egovrules.diffing import Matrix, PackDiff, diff, matrix
+    from egovrules.monitoring.monitor import Monitor
+
+# What a check does not need is imported when first named: ``egovrules.diff`` imports the
+# diffing package, ``egovrules.Monitor`` the monitoring one (PEP 562).
+_DIFFING = ("Matrix", "PackDiff", "diff", "matrix")
+_LAZY = (*_DIFFING, "Monitor")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DIFFING:
+        from egovrules import diffing  # noqa: PLC0415
+
+        value = getattr(diffing, name)
+    elif name == "Monitor":
+        from egovrules.monitoring.monitor import Monitor  # noqa: PLC0415
+
+        value = Monitor
+    else:
+        raise AttributeError(f"module 'egovrules' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
+
+def _monitor(pack: Pack, state: Any) -> Any:
+    """What the deprecated ``Pack.monitor`` builds, imported when it is first called."""
+    from egovrules.monitoring.monitor import Monitor  # noqa: PLC0415
+
+    return Monitor(pack, state)
+
+
+register_monitor(_monitor)
 
 
 def audit(pack: Pack | str, source: Any, **options: Any) -> Any:

@@ -253,6 +253,8 @@ class LoweredSlot:
     node: Cond | Expr
     dated_by: Expr | None
     is_condition: bool
+    reads: frozenset[str] = frozenset()  # the subject's fields it reads (top level)
+    clocked: bool = True  # its value may change with the evaluation date alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +266,10 @@ class DurableRule:
     fires_when: Literal["violated", "pending"]
     due_key: str | None
     formula: Formula
+
+
+Evaluated = tuple[Any, dt.date, dict[str, Any]]
+"""A subject, the date it was evaluated on and its fact then (``KindProgram.fact``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,9 +296,24 @@ class KindProgram:
             out.append(rules)
         return out
 
-    def fact(self, subject: Any, as_of: dt.date) -> dict[str, Any]:
-        """The fact of ``subject`` evaluated on ``as_of`` (without ids)."""
+    def fact(self, subject: Any, as_of: dt.date, before: Evaluated | None = None) -> dict[str, Any]:
+        """The fact of ``subject`` evaluated on ``as_of`` (without ids).
+
+        ``before``, the subject, date and fact of this subject's previous evaluation: a
+        lowered slot none of whose fields has changed since, and which does not read the date
+        (or the date is the same), keeps its value instead of being interpreted again."""
         fact: dict[str, Any] = {TAG: 1, "asof": as_of.toordinal()}
+        kept: frozenset[str] = frozenset()
+        if before is not None:
+            old, old_as_of, old_fact = before
+            same = frozenset(
+                name for name in self.lowered_reads if getattr(subject, name) == getattr(old, name)
+            )
+            kept = frozenset(
+                s.key
+                for s in self.lowered
+                if s.reads <= same and not (s.clocked and as_of != old_as_of)
+            )
         for f in self.fields:
             value = _get(subject, f.path)
             if value is None:
@@ -305,6 +326,10 @@ class KindProgram:
                 fact[f.key] = value
         on_cache: dict[Expr | None, dt.date] = {}
         for s in self.lowered:
+            if s.key in kept:
+                if s.key in old_fact:
+                    fact[s.key] = old_fact[s.key]
+                continue
             on = on_cache.get(s.dated_by)
             if on is None:
                 on = on_cache[s.dated_by] = _on(s.dated_by, subject, as_of)
@@ -318,6 +343,11 @@ class KindProgram:
             except CalendarGap:
                 continue  # undetermined: neither true nor false
         return fact
+
+    @property
+    def lowered_reads(self) -> frozenset[str]:
+        """Every subject field some lowered slot reads."""
+        return frozenset(name for s in self.lowered for name in s.reads)
 
     @property
     def native_share(self) -> float:
@@ -625,8 +655,15 @@ class _KindCompiler:
         key = (node, dated_by, is_condition)
         found = self.lowered.get(key)
         if found is None:
+            roots = [node] if dated_by is None else [node, dated_by]
+            nodes = [n for root in roots for n in walk(root)]
             found = LoweredSlot(
-                f"{'a' if is_condition else 'v'}{len(self.lowered)}", node, dated_by, is_condition
+                f"{'a' if is_condition else 'v'}{len(self.lowered)}",
+                node,
+                dated_by,
+                is_condition,
+                reads=frozenset(n.path[0] for n in nodes if isinstance(n, Field) and n.scope == 0),
+                clocked=any(isinstance(n, AsOf) or _is_versioned(n) for n in nodes),
             )
             self.lowered[key] = found
         return found.key
@@ -699,7 +736,8 @@ class DurableSession:
         self._program = program
         self._rules = {r.name: r for r in program.durable_rules}
         self._handles: list[int] = []
-        self._last: dict[str, list[str]] = {}  # subject id -> its asserted fact, per group
+        # subject id -> per group: its part of the fact (JSON), the fact asserted, what fired
+        self._last: dict[str, list[tuple[str, str, Firing]]] = {}
         self._seq = 0
         self._closed = False
         tag = uuid.uuid4().hex
@@ -714,40 +752,51 @@ class DurableSession:
         self._finalizer = weakref.finalize(self, _delete, self._engine, list(self._handles))
 
     def evaluate(self, subject_id: str, fact: dict[str, Any]) -> Firing:
-        """Replace the subject's fact with ``fact``; return which rules fired on it."""
+        """Replace the subject's fact with ``fact``; return which rules fired on it. A group
+        whose part of the fact is what it was is not asserted again: its rules fire as they
+        did (they match one fact each)."""
         if self._closed:
             raise DurableError("the monitor is closed")
         self._seq += 1
         fact_id = f"{subject_id}#{self._seq}"
-        violated: set[int] = set()
-        pending: dict[int, Day] = {}
         previous = self._last.get(subject_id)
-        texts = []
+        asserted: list[tuple[str, str, Firing]] = []
         try:
             for g, handle in enumerate(self._handles):
-                if previous is not None:
-                    self._engine.retract_fact(handle, previous[g])
                 keys = self._program.group_keys[g]
-                body = {k: v for k, v in fact.items() if k in keys or k == TAG}
-                text = json.dumps({**body, "sid": "0", "id": fact_id})
-                texts.append(text)
-                code, state = self._engine.assert_fact(handle, text)
-                if code == 1:  # no rule's first test matched: nothing fires
+                body = json.dumps({k: v for k, v in fact.items() if k in keys or k == TAG})
+                if previous is not None and previous[g][0] == body:
+                    asserted.append(previous[g])  # the same inputs: the same firings
                     continue
-                if code not in (0, 3):
-                    raise DurableError(f"durable-rules returned {code} for {subject_id!r}")
-                for name, matched in self._drain(handle, state):
-                    if matched.get("id") != fact_id:
-                        continue
-                    rule = self._rules[name]
-                    if rule.fires_when == "violated":
-                        violated.add(rule.index)
-                    else:
-                        assert rule.due_key is not None
-                        pending[rule.index] = on_ordinal(matched[rule.due_key])
+                if previous is not None:
+                    self._engine.retract_fact(handle, previous[g][1])
+                text = body[:-1] + f', "sid": "0", "id": {json.dumps(fact_id)}}}'
+                asserted.append((body, text, self._assert(handle, text, fact_id, subject_id)))
         except self._engine.error as exc:
             raise DurableError(f"durable-rules failed on {subject_id!r}: {exc}") from None
-        self._last[subject_id] = texts
+        self._last[subject_id] = asserted
+        violated = frozenset(i for _, _, f in asserted for i in f.violated)
+        pending = sorted(p for _, _, f in asserted for p in f.pending)
+        return Firing(violated, tuple(pending))
+
+    def _assert(self, handle: int, text: str, fact_id: str, subject_id: str) -> Firing:
+        """Assert one group's fact; what fired on it."""
+        violated: set[int] = set()
+        pending: dict[int, Day] = {}
+        code, state = self._engine.assert_fact(handle, text)
+        if code == 1:  # no rule's first test matched: nothing fires
+            return Firing(frozenset(), ())
+        if code not in (0, 3):
+            raise DurableError(f"durable-rules returned {code} for {subject_id!r}")
+        for name, matched in self._drain(handle, state):
+            if matched.get("id") != fact_id:
+                continue
+            rule = self._rules[name]
+            if rule.fires_when == "violated":
+                violated.add(rule.index)
+            else:
+                assert rule.due_key is not None
+                pending[rule.index] = on_ordinal(matched[rule.due_key])
         return Firing(frozenset(violated), tuple(sorted(pending.items())))
 
     def _drain(self, handle: int, state: int) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import marshal
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeAlias, assert_never
@@ -50,7 +52,7 @@ from egovrules.ir.nodes import (
 from egovrules.law import calendar
 from egovrules.packdata.operators import CODE
 
-__all__ = ["PythonBackend"]
+__all__ = ["CompiledKind", "PythonBackend"]
 
 _SHIFT_TEMPLATES = {
     "days": "_add_days({a}, {b})",
@@ -79,37 +81,60 @@ def _get(base: Any, names: tuple[str, ...]) -> Any:
     return base
 
 
-class PythonBackend:
-    """Compiled closures, one per subject kind."""
+# What every generated function may call, besides its own constants.
+_HELPERS: dict[str, Any] = {
+    "Decimal": Decimal,
+    "_td": dt.timedelta,
+    "_div": _div,
+    "_hours": _hours,
+    "_get": _get,
+    "_Gap": calendar.CalendarGap,
+    "_add_working_days": calendar.add_working_days,
+    "_add_days": calendar.add_days,
+    "_add_months": calendar.add_months,
+    "_add_years": calendar.add_years,
+    "_annual": calendar.annual,
+}
 
-    def __init__(self, ruleset: RuleSet) -> None:
+
+#: What the compilation of one subject kind leaves, enough to rebuild its function without
+#: the IR passes: the generated source, its code object (``marshal``) and the constants it reads.
+CompiledKind: TypeAlias = tuple[str, bytes, dict[str, Any]]
+
+
+class PythonBackend:
+    """Compiled closures, one per subject kind.
+
+    ``compiled`` (from ``parts()`` of a backend of the same rule set, as the pack cache keeps
+    it) skips generating and compiling the source again."""
+
+    def __init__(self, ruleset: RuleSet, compiled: dict[str, CompiledKind] | None = None) -> None:
         self.sources: dict[str, str] = {}
-        self._functions: dict[str, Callable[[Any, dt.date], tuple[int, ...]]] = {}
-        for kind in sorted({r.subject for r in ruleset.rules}):
-            gen = _Generator()
-            source = gen.function(rules_for(ruleset, kind))
-            namespace: dict[str, Any] = {
-                "Decimal": Decimal,
-                "_td": dt.timedelta,
-                "_div": _div,
-                "_hours": _hours,
-                "_get": _get,
-                "_Gap": calendar.CalendarGap,
-                "_add_working_days": calendar.add_working_days,
-                "_add_days": calendar.add_days,
-                "_add_months": calendar.add_months,
-                "_add_years": calendar.add_years,
-                "_annual": calendar.annual,
-                **gen.constants,
-            }
-            code = compile(source, f"<egovrules {ruleset.pack_id}:{kind}>", "exec")
-            exec(code, namespace)
+        #: The compiled function of each subject kind that has rules: (subject, as_of) -> codes.
+        self.functions: dict[str, Callable[[Any, dt.date], tuple[int, ...]]] = {}
+        self._parts: dict[str, CompiledKind] = {}
+        if compiled is None:
+            compiled = {}
+            for kind in sorted({r.subject for r in ruleset.rules}):
+                gen = _Generator()
+                source = gen.function(rules_for(ruleset, kind))
+                code = compile(source, f"<egovrules {ruleset.pack_id}:{kind}>", "exec")
+                compiled[kind] = (source, marshal.dumps(code), gen.constants)
+        for kind, (source, code_bytes, constants) in compiled.items():
+            namespace: dict[str, Any] = {**_HELPERS, **constants}
+            exec(marshal.loads(code_bytes), namespace)
             self.sources[kind] = source
-            self._functions[kind] = namespace["_check"]
+            self.functions[kind] = namespace["_check"]
+        self._parts = compiled
+        self._functions = self.functions  # its name before; ../shared/bench/peers reads it
+
+    def parts(self) -> dict[str, CompiledKind]:
+        """What rebuilds this backend: ``PythonBackend(ruleset, backend.parts())``."""
+        return self._parts
 
     def outcomes(self, kind: str, subject: Any, as_of: dt.date) -> tuple[int, ...]:
         """Outcome codes of the rules of ``kind`` on ``subject``."""
-        fn = self._functions.get(kind)
+        fn = self.functions.get(kind)
         return () if fn is None else fn(subject, as_of)
 
 
@@ -118,6 +143,8 @@ class _Generator:
         self.constants: dict[str, Any] = {}
         self._by_value: dict[tuple[type, Any], str] = {}
         self._tmp = 0
+        # The subject's fields that conditions read, by the local they are read into.
+        self._hoisted: dict[str, str] = {}
 
     def tmp(self) -> str:
         self._tmp += 1
@@ -134,43 +161,67 @@ class _Generator:
             self.constants[name] = value
         return name
 
+    def top(self, name: str) -> str:
+        """The local holding the subject's field ``name``, read once per call."""
+        return self._hoisted.setdefault(name, f"_s_{name}")
+
     # -- the function ------------------------------------------------------------------------
 
     def function(self, rules: tuple[RuleIR, ...]) -> str:
-        lines = ["def _check(s, as_of):"]
-        names = []
+        # The pack's ``effective`` gate depends on the as-of date alone when a rule has no
+        # ``dated_by``: it is tested once per call, for all such rules together, not once per
+        # rule. (Rules have no effects, so the order they are evaluated in is free.)
+        gated: dict[dt.date, list[int]] = {}
         for i, rule in enumerate(rules):
-            c = f"c{i}"
-            names.append(c)
-            lines.append(f"    # {rule.id}")
-            body = self.requirement(rule, c)
-            if rule.when is not None:
-                body = [
-                    f"if {self.cond(rule.when)}:",
-                    *("    " + b for b in body),
-                    "else:",
-                    f"    {c} = 0",
-                ]
-            if _uses_working_days(rule):
-                # A year the holiday calendar does not know makes the rule undetermined.
-                body = ["try:", *("    " + b for b in body), "except _Gap:", f"    {c} = 4"]
-            if rule.in_force_from is not None:
-                effective = self.const(rule.in_force_from)
-                body = [
-                    f"if _on < {effective}:",
-                    f"    {c} = 5",
-                    "else:",
-                    *("    " + b for b in body),
-                ]
-            lines.extend("    " + b for b in [*self.date_that_matters(rule), *body])
-        lines.append(f"    return ({', '.join(names)}{',' if len(names) == 1 else ''})")
-        return "\n".join(lines) + "\n"
+            if rule.dated_by is None and rule.in_force_from is not None:
+                gated.setdefault(rule.in_force_from, []).append(i)
+        inside = {i for members in gated.values() for i in members}
+        lines: list[str] = []
+        for effective, members in gated.items():
+            skipped = " = ".join(f"c{i}" for i in members)
+            lines += [f"if as_of < {self.const(effective)}:", f"    {skipped} = 5", "else:"]
+            for i in members:
+                lines += ["    " + line for line in self.rule(rules[i], f"c{i}")]
+        for i, rule in enumerate(rules):
+            if i not in inside:
+                lines += self.rule(rule, f"c{i}")
+        names = [f"c{i}" for i in range(len(rules))]
+        lines.append(f"return ({', '.join(names)}{',' if len(names) == 1 else ''})")
+        # A field read by more than one rule is read into a local once, at the top; a field
+        # read once is read where it is used.
+        body = "".join(f"    {b}\n" for b in lines)
+        hoisted = []
+        for name, local in self._hoisted.items():
+            pattern = re.compile(rf"\b{local}\b")
+            if len(pattern.findall(body)) > 1:
+                hoisted.append(f"    {local} = s.{name}\n")
+            else:
+                body = pattern.sub(f"s.{name}", body)
+        return "def _check(s, as_of):\n" + "".join(hoisted) + body
+
+    def rule(self, rule: RuleIR, c: str) -> list[str]:
+        """The statements setting ``c`` to the rule's outcome code (the pack's ``effective``
+        gate included only when the rule has its own ``dated_by``)."""
+        body = self.requirement(rule, c)
+        if rule.when is not None:
+            body = [
+                f"if {self.cond(rule.when)}:",
+                *("    " + b for b in body),
+                "else:",
+                f"    {c} = 0",
+            ]
+        if _uses_working_days(rule):
+            # A year the holiday calendar does not know makes the rule undetermined.
+            body = ["try:", *("    " + b for b in body), "except _Gap:", f"    {c} = 4"]
+        if rule.in_force_from is not None and rule.dated_by is not None:
+            effective = self.const(rule.in_force_from)
+            body = [f"if _on < {effective}:", f"    {c} = 5", "else:", *("    " + b for b in body)]
+        return [f"# {rule.id}", *self.date_that_matters(rule), *body]
 
     def date_that_matters(self, rule: RuleIR) -> list[str]:
         """Statements binding ``_on``, the date the rule judges the subject on."""
         if rule.dated_by is None:
-            needed = rule.in_force_from is not None or _walk(rule, _is_versioned)
-            return ["_on = as_of"] if needed else []
+            return ["_on = as_of"] if _walk(rule, _is_versioned) else []
         code, nullable = self.expr(rule.dated_by)
         if not nullable:
             return [f"_on = {code}"]
@@ -229,7 +280,7 @@ class _Generator:
         base = "s" if f.scope == 0 else f"_it{f.scope}"
         if any(f.nullable[:-1]) or f.nullable[-1]:
             return f"(_get({base}, {f.path!r}) or ())"
-        return base + "".join("." + n for n in f.path)
+        return self.access(base, f.path, f.nullable)
 
     def compare(self, c: Compare) -> str:
         left, ln = self.expr(c.left)
@@ -247,6 +298,10 @@ class _Generator:
             positive = c.right.value == (c.op == "eq")
             return left if positive else f"(not {left})"
         guards = []
+        if ln and not rn and c.op in ("eq", "in") and _never_none(c.right, c.op):
+            # A null never equals, nor is in, a constant that holds no null: ``x == k`` and
+            # ``x in k`` are already false for it, with no test of their own.
+            ln = False
         if ln:
             t = self.tmp()
             guards.append(f"({t} := {left}) is not None")
@@ -337,13 +392,25 @@ class _Generator:
                 assert_never(e)
 
     def access(self, base: str, path: tuple[str, ...], nullable: tuple[bool, ...]) -> str:
-        head = f"{base}.{path[0]}"
+        # The subject's fields are read once, at the top of the function, not in every rule.
+        head = self.top(path[0]) if base == "s" else f"{base}.{path[0]}"
         if len(path) == 1:
             return head
         if not nullable[0]:
             return self.access(head, path[1:], nullable[1:])
         t = self.tmp()
         return f"(None if ({t} := {head}) is None else {self.access(t, path[1:], nullable[1:])})"
+
+
+def _never_none(e: Expr, op: str) -> bool:
+    """True for a constant (not a dated parameter) that is not null (for ``in``: a collection
+    that holds no null), which a null operand of ``op`` can never match."""
+    if not isinstance(e, (Const, Param)) or (isinstance(e, Param) and e.versions):
+        return False
+    value = e.value
+    if op == "in":
+        return isinstance(value, (frozenset, set, tuple, list)) and None not in value
+    return value is not None
 
 
 def _uses_working_days(rule: RuleIR) -> bool:

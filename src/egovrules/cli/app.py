@@ -10,23 +10,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from egovrules._version import __version__
-from egovrules.cli import (
-    analyze,
-    audit,
-    check,
-    diff,
-    docs,
-    explain,
-    lint,
-    matrix,
-    packs,
-    schema,
-    test,
-    watch,
-)
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.source.errors import EgovrulesError, InternalError
 
@@ -35,8 +22,12 @@ __all__ = ["ExitCode", "main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # A command's own module is all a run of it imports (``egovrules check`` imports no diff,
+    # audit or watch code); --help, an unknown command and `docs` build every command.
+    named = arguments[0] if arguments else None
+    parser = _parser(named if named in _COMMANDS and named != "docs" else None)
+    args = parser.parse_args(arguments)
     try:
         code: ExitCode = args.run(args)
     except EgovrulesError as exc:
@@ -50,7 +41,102 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(code)
 
 
-def _parser() -> argparse.ArgumentParser:
+Register = Callable[[Any], None]
+
+
+# Each command's module, imported only when the command is run or listed.
+def _check() -> Register:
+    from egovrules.cli import check  # noqa: PLC0415
+
+    return check.register
+
+
+def _test() -> Register:
+    from egovrules.cli import test  # noqa: PLC0415
+
+    return test.register
+
+
+def _explain() -> Register:
+    from egovrules.cli import explain  # noqa: PLC0415
+
+    return explain.register
+
+
+def _lint() -> Register:  # lint and coverage
+    from egovrules.cli import lint  # noqa: PLC0415
+
+    return lint.register
+
+
+def _docs() -> Register:
+    from egovrules.cli import docs  # noqa: PLC0415
+
+    return docs.register
+
+
+def _schema() -> Register:
+    from egovrules.cli import schema  # noqa: PLC0415
+
+    return schema.register
+
+
+def _packs() -> Register:
+    from egovrules.cli import packs  # noqa: PLC0415
+
+    return packs.register
+
+
+def _diff() -> Register:
+    from egovrules.cli import diff  # noqa: PLC0415
+
+    return diff.register
+
+
+def _matrix() -> Register:
+    from egovrules.cli import matrix  # noqa: PLC0415
+
+    return matrix.register
+
+
+def _audit() -> Register:
+    from egovrules.cli import audit  # noqa: PLC0415
+
+    return audit.register
+
+
+def _watch() -> Register:
+    from egovrules.cli import watch  # noqa: PLC0415
+
+    return watch.register
+
+
+def _analyze() -> Register:
+    from egovrules.cli import analyze  # noqa: PLC0415
+
+    return analyze.register
+
+
+# Every command, in the order --help lists them, by the module that registers it.
+_COMMANDS: dict[str, Callable[[], Register]] = {
+    "check": _check,
+    "test": _test,
+    "explain": _explain,
+    "lint": _lint,
+    "coverage": _lint,
+    "docs": _docs,
+    "schema": _schema,
+    "packs": _packs,
+    "diff": _diff,
+    "matrix": _matrix,
+    "audit": _audit,
+    "watch": _watch,
+    "analyze": _analyze,
+}
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: of every command, or of ``command`` alone."""
     p = argparse.ArgumentParser(
         prog="egovrules",
         description="Check e-government projects, websites, network requests and departments "
@@ -60,21 +146,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"egovrules {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for register in (
-        check.register,
-        test.register,
-        explain.register,
-        lint.register,  # lint and coverage
-        docs.register,
-        schema.register,
-        packs.register,
-        diff.register,
-        matrix.register,
-        audit.register,
-        watch.register,
-        analyze.register,
-    ):
-        register(sub)
+    loaders = [_COMMANDS[command]] if command is not None else list(_COMMANDS.values())
+    for loader in dict.fromkeys(loaders):
+        loader()(sub)
     p.set_defaults(parser=p)  # what `egovrules docs` writes the reference of (docs/cli.md)
     return p
 

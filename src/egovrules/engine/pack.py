@@ -8,10 +8,11 @@ construction and holds no global state, so one instance may be shared across thr
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -19,16 +20,26 @@ from pydantic import ValidationError
 from egovrules.backends.base import rules_for
 from egovrules.backends.python import PythonBackend
 from egovrules.engine import findings
+from egovrules.engine.cache import cache_dir, entry_key, read_entry, write_entry
 from egovrules.engine.findings import apply_waivers, violation
-from egovrules.ir.compile import compile_document, validate_document
 from egovrules.ir.nodes import RuleIR, RuleSet
 from egovrules.law.verdict import Outcome
 from egovrules.packdata.bundled import available_packs, bundled_dir
-from egovrules.packdata.model import PackModel, TestsModel
-from egovrules.report.model import Report, Undetermined, Upcoming, Violation
-from egovrules.source.document import Document, DocumentError, read_document
+from egovrules.report.model import (
+    NO_FINDINGS,
+    Findings,
+    Report,
+    ReportHead,
+    Undetermined,
+    Upcoming,
+    Violation,
+)
+from egovrules.source.document import Document, DocumentError, parse_document, read_bounded
 from egovrules.source.errors import Diagnostic, PackError, SubjectError, UsageError
 from egovrules.subjects import SUBJECT_MODELS, SubjectBase, parse_subject
+
+if TYPE_CHECKING:
+    from egovrules.packdata.model import PackModel, TestsModel
 
 # The deprecated ``Pack.monitor`` builds what ``egovrules.monitoring`` registers here when it is
 # imported (``import egovrules`` does): the engine never imports the layer above it.
@@ -83,26 +94,92 @@ def load_bundled_pack(pack_id: str, *, weekday_fallback: bool = False) -> Pack:
 
 
 def _load_file(path: Path, weekday_fallback: bool) -> Pack:
+    """The pack compiled from ``path``: from the pack cache when it holds this very file
+    compiled by this very egovrules (``egovrules.engine.cache``), else read, validated,
+    compiled and kept there."""
+    raw = _read(path)
+    key = entry_key(raw, str(path), weekday_fallback) if cache_dir() is not None else None
+    kept = read_entry(key) if key is not None else None
+    if kept is not None:
+        ruleset, compiled = kept
+        return Pack(ruleset, backend=PythonBackend(ruleset, compiled), path=path)
+    # Reading, validating and compiling a pack text is imported only when a pack is compiled.
+    from egovrules.ir.compile import compile_document  # noqa: PLC0415
+
+    doc, model = _validated(raw, path)
+    pack = Pack(compile_document(doc, model, weekday_fallback=weekday_fallback), model, doc)
+    if key is not None:
+        write_entry(key, pack.ruleset, pack._backend.parts())
+    return pack
+
+
+def _read(path: Path) -> bytes:
     try:
-        doc = read_document(path)
+        return read_bounded(path, str(path))
     except DocumentError as exc:
         raise PackError(exc.diagnostics, exc.text) from None
-    model = validate_document(doc)
-    return Pack(compile_document(doc, model, weekday_fallback=weekday_fallback), model, doc)
+
+
+def _validated(raw: bytes, path: Path) -> tuple[Document, PackModel]:
+    from egovrules.ir.compile import validate_document  # noqa: PLC0415
+
+    try:
+        doc = parse_document(raw, str(path))
+    except DocumentError as exc:
+        raise PackError(exc.diagnostics, exc.text) from None
+    return doc, validate_document(doc)
 
 
 class Pack:
     """A compiled rule pack."""
 
     def __init__(
-        self, ruleset: RuleSet, model: PackModel | None = None, document: Document | None = None
+        self,
+        ruleset: RuleSet,
+        model: PackModel | None = None,
+        document: Document | None = None,
+        *,
+        backend: PythonBackend | None = None,
+        path: Path | None = None,
     ) -> None:
+        """``backend``: the rule set already compiled (from the pack cache); ``path``: the
+        file the rule set came from, read again for ``model``, ``document`` and ``tests``
+        when they are first asked for."""
         self.ruleset = ruleset
-        self._backend = PythonBackend(ruleset)
+        self._backend = backend if backend is not None else PythonBackend(ruleset)
         self._rules = {k: rules_for(ruleset, k) for k in SUBJECT_MODELS}
-        self._rule_ids = {k: tuple(r.id for r in rs) for k, rs in self._rules.items()}
+        # Per kind: what its reports share, and its compiled rules (subject, as_of) -> codes.
+        self._kinds = {
+            k: (
+                ReportHead(
+                    k,
+                    ruleset.pack_id,
+                    ruleset.version,
+                    ruleset.content_hash,
+                    ruleset.city,
+                    tuple(r.id for r in rs),
+                    self._findings,
+                ),
+                self._backend.functions.get(k, _no_rules),
+            )
+            for k, rs in self._rules.items()
+        }
+        self._by_class: dict[type[Any], tuple[ReportHead, Evaluate]] = {
+            SUBJECT_MODELS[k]: entry for k, entry in self._kinds.items()
+        }
         self._model = model
         self._document = document
+        self._path = path if model is None else None
+
+    def _source(self) -> None:
+        """Read the pack file again, for a pack loaded from the cache."""
+        path = self._path
+        if path is None:
+            return
+        doc, model = _validated(_read(path), path)
+        if hashlib.sha256(doc.text.encode("utf-8")).hexdigest() != self.ruleset.content_hash:
+            raise UsageError(f"{path} has changed since its pack was loaded: load it again")
+        self._model, self._document, self._path = model, doc, None
 
     @property
     def id(self) -> str:
@@ -117,16 +194,23 @@ class Pack:
     @property
     def tests(self) -> TestsModel:
         """The pack's own examples."""
-        return self._model.tests if self._model is not None else TestsModel()
+        from egovrules.packdata.model import TestsModel  # noqa: PLC0415
+
+        model = self.model
+        return model.tests if model is not None else TestsModel()
 
     @property
     def model(self) -> PackModel | None:
         """The validated pack document (``None`` for a pack built from IR alone)."""
+        if self._model is None:
+            self._source()
         return self._model
 
     @property
     def document(self) -> Document | None:
         """The source document the pack was compiled from, if it came from a file."""
+        if self._document is None:
+            self._source()
         return self._document
 
     def monitor(self, state: Mapping[str, Any] | None = None) -> Any:
@@ -148,46 +232,50 @@ class Pack:
         """Evaluate every rule of the subject's kind; return the ``Report``.
 
         ``subject`` is a subject model, or raw data validated here (``SubjectError`` when it is
-        not valid). ``as_of`` defaults to today in Asia/Shanghai.
+        not valid). ``as_of`` defaults to today in Asia/Shanghai. The report's findings
+        (violations and their messages, upcoming deadlines, notes) are built when first read.
         """
-        if not isinstance(subject, SubjectBase):
-            subject = _validate(subject)
-        when = as_of if as_of is not None else today_in_china()
-        kind = subject.kind
-        codes = self._backend.outcomes(kind, subject, when)
+        # A subject model's class finds its kind's entry at once; anything else is validated
+        # (a mapping) or looked up by its kind (a subclass of a model).
+        entry = self._by_class.get(subject.__class__)
+        if entry is None:
+            if not isinstance(subject, SubjectBase):
+                subject = _validate(subject)
+            entry = self._kinds[subject.kind]
+        else:
+            subject = cast(SubjectBase, subject)
+        head, evaluate = entry
+        if as_of is None:
+            as_of = today_in_china()
+        codes = evaluate(subject, as_of)
+        # Codes 2 and up (violated, pending, undetermined, not in force) each make a finding;
+        # a waiver may be expired. Else the report has none to build.
+        if _FINDING_CODES.isdisjoint(codes) and not subject.waivers:
+            return _deferred(head, subject, as_of, codes, NO_FINDINGS)
+        return _deferred(head, subject, as_of, codes, None)
+
+    def _findings(
+        self, subject: SubjectBase, kind: str, when: dt.date, codes: tuple[int, ...]
+    ) -> Findings:
+        """What the report of ``subject`` says beyond its codes, built when first read."""
         violations: list[Violation] = []
         upcoming: list[Upcoming] = []
         undetermined: list[Undetermined] = []
-        if any(code >= Outcome.VIOLATED for code in codes):
-            for rule, code in zip(self._rules[kind], codes, strict=True):
-                if code == Outcome.VIOLATED:
-                    violations.append(violation(rule, subject, when))
-                elif code == Outcome.PENDING:
-                    upcoming.append(findings.upcoming(rule, subject, when))
-                elif code == Outcome.UNDETERMINED:
-                    undetermined.append(findings.undetermined(rule, subject, when))
+        for rule, code in zip(self._rules[kind], codes, strict=True):
+            if code == Outcome.VIOLATED:
+                violations.append(violation(rule, subject, when))
+            elif code == Outcome.PENDING:
+                upcoming.append(findings.upcoming(rule, subject, when))
+            elif code == Outcome.UNDETERMINED:
+                undetermined.append(findings.undetermined(rule, subject, when))
         standing, waived, expired = apply_waivers(violations, subject.waivers, when)
-        return Report(
-            subject_id=subject.id,
-            subject_kind=kind,
-            pack_id=self.ruleset.pack_id,
-            pack_version=self.ruleset.version,
-            pack_hash=self.ruleset.content_hash,
-            city=self.ruleset.city,
-            as_of=when,
-            violations=standing,
-            upcoming=tuple(upcoming),
-            undetermined=tuple(undetermined),
-            notes=self._notes(codes),
-            rule_ids=self._rule_ids[kind],
-            codes=codes,
-            waived=waived,
-            expired_waivers=expired,
+        return Findings(
+            standing, tuple(upcoming), tuple(undetermined), self._notes(codes), waived, expired
         )
 
     def _notes(self, codes: tuple[int, ...]) -> tuple[str, ...]:
         """Why rules were not applied, when the pack was not yet in force."""
-        skipped = sum(1 for c in codes if c == Outcome.NOT_IN_FORCE)
+        skipped = codes.count(Outcome.NOT_IN_FORCE)
         if not skipped:
             return ()
         effective = self.ruleset.effective
@@ -195,6 +283,18 @@ class Pack:
             f"{skipped} rule(s) not applied: the {self.ruleset.city} measures take effect on "
             f"{effective.isoformat() if effective else '?'}, after the date that matters",
         )
+
+
+_deferred = Report.deferred
+Evaluate = Callable[[SubjectBase, dt.date], tuple[int, ...]]
+# A set test is the cheapest scan of a tuple of small ints (max() compares each pair).
+_FINDING_CODES = frozenset(
+    {Outcome.VIOLATED, Outcome.PENDING, Outcome.UNDETERMINED, Outcome.NOT_IN_FORCE}
+)
+
+
+def _no_rules(subject: SubjectBase, as_of: dt.date) -> tuple[int, ...]:
+    return ()
 
 
 def _validate(data: Mapping[str, Any]) -> SubjectBase:

@@ -8,7 +8,6 @@ keep only the rules asked for, locate each finding in its file, and decide the e
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import fnmatch
 import sys
@@ -19,7 +18,6 @@ from typing import Any, Literal, TextIO
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.inputs import LoadedSubject, expand_inputs, read_subjects
 from egovrules.engine.pack import Pack, load_pack
-from egovrules.ir.explain import explain_rule
 from egovrules.law.verdict import Severity
 from egovrules.packdata.bundled import available_packs
 from egovrules.report.model import Checked, Report
@@ -98,8 +96,7 @@ def filter_report(
         for rid, code in zip(report.rule_ids, report.codes, strict=True)
         if keep(rid, known.get(rid, ""))
     ]
-    return dataclasses.replace(
-        report,
+    return report.replace(
         violations=tuple(v for v in report.violations if keep(v.rule_id, v.concept)),
         upcoming=tuple(u for u in report.upcoming if keep(u.rule_id, u.concept)),
         undetermined=tuple(u for u in report.undetermined if keep(u.rule_id, u.concept)),
@@ -150,6 +147,8 @@ def _check_one(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pack
     locations = tuple((rid, loaded.span_of(rules[rid].anchor)) for rid in sorted(findings))
     traces: tuple[tuple[str, Any], ...] = ()
     if options.explain:
+        from egovrules.ir.explain import explain_rule  # noqa: PLC0415 - only for --explain
+
         traces = tuple(
             (rid, explain_rule(rules[rid], subject, report.as_of)) for rid in sorted(findings)
         )

@@ -88,6 +88,9 @@ class Monitor:
         self._violated: dict[str, frozenset[int]] = {}  # rule indexes durable-rules fired
         self._standing: dict[str, frozenset[str]] = {}  # those no waiver covers, by rule id
         self._closed = False
+        # subject id -> the subject, date and fact of its last evaluation: what the next one
+        # need not interpret again (the rules whose inputs did not change)
+        self._facts: dict[str, tuple[Subject, dt.date, dict[str, Any]]] = {}
         self._timers: list[tuple[dt.date, str]] = []
         self._timer_set: set[tuple[dt.date, str]] = set()
         self._clock: dt.date | None = None
@@ -242,9 +245,10 @@ class Monitor:
             for sid, cause in woken.items():
                 alerts.extend(self._evaluate(self._subjects[sid], cause))
         self._clock = when
-        for subject in self._subjects.values():
-            if subject.kind in self._clock_kinds:
-                alerts.extend(self._evaluate(subject, "clock"))
+        if self._clock_kinds:
+            for subject in self._subjects.values():
+                if subject.kind in self._clock_kinds:
+                    alerts.extend(self._evaluate(subject, "clock"))
         return alerts
 
     def _next_milestone(self) -> dt.date | None:
@@ -262,7 +266,9 @@ class Monitor:
         session = self._sessions.get(subject.kind)
         if session is None:
             session = self._sessions[subject.kind] = DurableSession(program, self._pack.id)
-        firing = session.evaluate(subject.id, program.fact(subject, self._clock))
+        fact = program.fact(subject, self._clock, self._facts.get(subject.id))
+        self._facts[subject.id] = (subject, self._clock, fact)
+        firing = session.evaluate(subject.id, fact)
         for _, due in firing.pending:
             self._set_timer_after(due, subject.id)
         for waiver in subject.waivers:  # the violations it covers stand again after it

@@ -46,7 +46,7 @@ _ID = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Localized(_Strict):

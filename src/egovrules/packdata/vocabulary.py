@@ -19,7 +19,7 @@ __all__ = ["Concept", "Vocabulary", "load_vocabulary"]
 class Concept(BaseModel):
     """One concept: what obligation it stands for, city-neutral."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     title: Localized
     definition: Localized
@@ -28,7 +28,7 @@ class Concept(BaseModel):
 class Vocabulary(BaseModel):
     """Every concept id a pack may use."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     format: int
     concepts: dict[str, Concept]

@@ -1,13 +1,14 @@
 """What an evaluation returns: a ``Report`` of violations and upcoming obligations, each with
-its ``Citation``. Plain frozen dataclasses: cheap to build on the hot path, immutable, and
-rendered by ``egovrules.report.render``.
+its ``Citation``. Immutable, and rendered by ``egovrules.report.render``. A report costs little
+more than its outcome codes: its findings, and the messages in them, are built when first read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from egovrules.law.calendar import Day
 from egovrules.law.citation import Citation
@@ -16,8 +17,11 @@ from egovrules.source.span import Span
 from egovrules.subjects.base import Waiver
 
 __all__ = [
+    "NO_FINDINGS",
     "Checked",
+    "Findings",
     "Report",
+    "ReportHead",
     "Undetermined",
     "Upcoming",
     "Violation",
@@ -84,35 +88,231 @@ class Undetermined:
     citations: tuple[Citation, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
-    """Everything one pack says of one subject, as of one date."""
+class Findings(NamedTuple):
+    """What a report says beyond its outcome codes: built when first read (``Report``)."""
 
-    subject_id: str
+    violations: tuple[Violation, ...] = ()
+    upcoming: tuple[Upcoming, ...] = ()
+    undetermined: tuple[Undetermined, ...] = ()
+    notes: tuple[str, ...] = ()
+    waived: tuple[tuple[Violation, Waiver], ...] = ()
+    expired_waivers: tuple[Waiver, ...] = ()
+
+
+NO_FINDINGS = Findings()
+
+
+@dataclass(frozen=True, slots=True)
+class ReportHead:
+    """What every report of one pack on one kind of subject shares, and how to build the
+    findings of one of them: ``findings(subject, kind, as_of, codes)``."""
+
     subject_kind: str
     pack_id: str
     pack_version: str
     pack_hash: str
     city: str
-    as_of: dt.date
-    violations: tuple[Violation, ...]
-    upcoming: tuple[Upcoming, ...]
-    undetermined: tuple[Undetermined, ...]
-    notes: tuple[str, ...]
     rule_ids: tuple[str, ...]
-    codes: tuple[int, ...]
-    waived: tuple[tuple[Violation, Waiver], ...] = ()
-    expired_waivers: tuple[Waiver, ...] = ()
+    findings: Callable[[Any, str, dt.date, tuple[int, ...]], Findings] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+
+class Report:
+    """Everything one pack says of one subject, as of one date.
+
+    Immutable: every field is read-only. A report made by ``Pack.check`` holds the outcome
+    codes at once and builds its findings (violations with their messages in every language,
+    upcoming deadlines, the undetermined rules, notes, waivers) when one of them is first
+    read, from the subject it keeps; what it reads is the same either way.
+    """
+
+    __slots__ = ("_as_of", "_codes", "_findings", "_head", "_subject", "_subject_id")
+
+    _head: ReportHead
+    _subject_id: str
+    _as_of: dt.date
+    _codes: tuple[int, ...]
+    _subject: Any
+    _findings: Findings | None
+
+    def __init__(  # noqa: PLR0917 - the positional order of the dataclass it was
+        self,
+        subject_id: str,
+        subject_kind: str,
+        pack_id: str,
+        pack_version: str,
+        pack_hash: str,
+        city: str,
+        as_of: dt.date,
+        violations: tuple[Violation, ...],
+        upcoming: tuple[Upcoming, ...],
+        undetermined: tuple[Undetermined, ...],
+        notes: tuple[str, ...],
+        rule_ids: tuple[str, ...],
+        codes: tuple[int, ...],
+        waived: tuple[tuple[Violation, Waiver], ...] = (),
+        expired_waivers: tuple[Waiver, ...] = (),
+    ) -> None:
+        self._head = ReportHead(subject_kind, pack_id, pack_version, pack_hash, city, rule_ids)
+        self._subject_id = subject_id
+        self._as_of = as_of
+        self._codes = codes
+        self._subject = None
+        self._findings = Findings(
+            violations, upcoming, undetermined, notes, waived, expired_waivers
+        )
+
+    @classmethod
+    def deferred(
+        cls,
+        head: ReportHead,
+        subject: Any,
+        as_of: dt.date,
+        codes: tuple[int, ...],
+        findings: Findings | None,
+    ) -> Report:
+        """The report of ``subject``: ``findings`` when known (``NO_FINDINGS``), else
+        (``None``) built by ``head.findings`` when first read."""
+        self = _new(cls)
+        self._head = head  # no _subject_id: the kept subject's id is read when asked for
+        self._as_of = as_of
+        self._codes = codes
+        self._subject = subject
+        self._findings = findings
+        return self
+
+    def _all(self) -> Findings:
+        found = self._findings
+        if found is None:
+            build = self._head.findings
+            assert build is not None
+            found = build(self._subject, self._head.subject_kind, self._as_of, self._codes)
+            self._findings = found
+        return found
+
+    @property
+    def subject_id(self) -> str:
+        subject = self._subject
+        return self._subject_id if subject is None else str(subject.id)
+
+    @property
+    def as_of(self) -> dt.date:
+        return self._as_of
+
+    @property
+    def codes(self) -> tuple[int, ...]:
+        """The outcome code of every rule of the subject's kind, in ``rule_ids`` order."""
+        return self._codes
+
+    @property
+    def subject_kind(self) -> str:
+        return self._head.subject_kind
+
+    @property
+    def pack_id(self) -> str:
+        return self._head.pack_id
+
+    @property
+    def pack_version(self) -> str:
+        return self._head.pack_version
+
+    @property
+    def pack_hash(self) -> str:
+        return self._head.pack_hash
+
+    @property
+    def city(self) -> str:
+        return self._head.city
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return self._head.rule_ids
+
+    @property
+    def violations(self) -> tuple[Violation, ...]:
+        return self._all().violations
+
+    @property
+    def upcoming(self) -> tuple[Upcoming, ...]:
+        return self._all().upcoming
+
+    @property
+    def undetermined(self) -> tuple[Undetermined, ...]:
+        return self._all().undetermined
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self._all().notes
+
+    @property
+    def waived(self) -> tuple[tuple[Violation, Waiver], ...]:
+        return self._all().waived
+
+    @property
+    def expired_waivers(self) -> tuple[Waiver, ...]:
+        return self._all().expired_waivers
 
     @property
     def compliant(self) -> bool:
         """True when no rule is violated and no waiver has expired."""
+        if self._findings is None and not self._subject.waivers:
+            return Outcome.VIOLATED not in self._codes  # no waiver can cover a violation
         return not self.violations and not self.expired_waivers
 
     @property
     def outcomes(self) -> dict[str, Outcome]:
         """The outcome of every rule of the subject's kind, by rule id."""
         return {rid: Outcome(code) for rid, code in zip(self.rule_ids, self.codes, strict=True)}
+
+    def values(self) -> dict[str, Any]:
+        """Every field by name, as the constructor takes them."""
+        head, found = self._head, self._all()
+        return {
+            "subject_id": self.subject_id,
+            "subject_kind": head.subject_kind,
+            "pack_id": head.pack_id,
+            "pack_version": head.pack_version,
+            "pack_hash": head.pack_hash,
+            "city": head.city,
+            "as_of": self._as_of,
+            "violations": found.violations,
+            "upcoming": found.upcoming,
+            "undetermined": found.undetermined,
+            "notes": found.notes,
+            "rule_ids": head.rule_ids,
+            "codes": self._codes,
+            "waived": found.waived,
+            "expired_waivers": found.expired_waivers,
+        }
+
+    def replace(self, **changes: Any) -> Report:
+        """A copy with the fields named changed (what ``dataclasses.replace`` did)."""
+        return Report(**(self.values() | changes))
+
+    __replace__ = replace  # copy.replace, Python 3.13
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Report):
+            return NotImplemented
+        return self.values() == other.values()
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.values().values()))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={v!r}" for k, v in self.values().items())
+        return f"Report({fields})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.values(),))
+
+
+_new = object.__new__
+
+
+def _rebuild(values: dict[str, Any]) -> Report:
+    return Report(**values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,7 +63,9 @@ StrSet = Annotated[frozenset[str], PlainSerializer(sorted, return_type=list[str]
 class Record(BaseModel):
     """A nested record of a subject: strict keys, immutable once validated."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True, defer_build=True
+    )
 
 
 class Waiver(Record):

@@ -51,7 +51,9 @@ class EventError(InputError):
 class Payload(BaseModel):
     """Base of every payload: strict keys, immutable once validated."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True, defer_build=True
+    )
 
 
 # ---- any kind ----------------------------------------------------------------------------
@@ -460,7 +462,9 @@ EVENT_TYPES: dict[str, dict[str, type[Payload]]] = {
 class Event(BaseModel):
     """Something that happened to one subject at one time."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True, defer_build=True
+    )
 
     subject_id: str
     """Id of the subject the event is about (the subject's ``id``)."""

@@ -16,12 +16,6 @@ from types import MappingProxyType
 
 from egovrules.ir.nodes import RuleIR
 from egovrules.report.model import Checked
-from egovrules.report.render.github import render_github
-from egovrules.report.render.json import render_json
-from egovrules.report.render.junit import render_junit
-from egovrules.report.render.markdown import render_markdown
-from egovrules.report.render.sarif import render_sarif
-from egovrules.report.render.text import render_text
 from egovrules.source.errors import UsageError
 from egovrules.source.suggest import did_you_mean
 
@@ -31,19 +25,51 @@ Renderer = Callable[[Sequence[Checked], Mapping[str, RuleIR], str], str]
 """A format: (checked subjects, rules by id, language) -> the document."""
 
 
-def _without_rules(render_format: Callable[[Sequence[Checked], str], str]) -> Renderer:
-    """A format that needs no rule metadata, called as the table calls every format."""
-    return lambda checked, rules, language: render_format(checked, language)
+# Each format's module is imported when the format is first used, not with the table.
+def _text(checked: Sequence[Checked], rules: Mapping[str, RuleIR], language: str) -> str:
+    from egovrules.report.render.text import render_text  # noqa: PLC0415
+
+    return render_text(checked, language)
+
+
+def _json(checked: Sequence[Checked], rules: Mapping[str, RuleIR], language: str) -> str:
+    from egovrules.report.render.json import render_json  # noqa: PLC0415
+
+    return render_json(checked, language)
+
+
+def _sarif(checked: Sequence[Checked], rules: Mapping[str, RuleIR], language: str) -> str:
+    from egovrules.report.render.sarif import render_sarif  # noqa: PLC0415
+
+    return render_sarif(checked, rules, language)
+
+
+def _junit(checked: Sequence[Checked], rules: Mapping[str, RuleIR], language: str) -> str:
+    from egovrules.report.render.junit import render_junit  # noqa: PLC0415
+
+    return render_junit(checked, rules, language)
+
+
+def _github(checked: Sequence[Checked], rules: Mapping[str, RuleIR], language: str) -> str:
+    from egovrules.report.render.github import render_github  # noqa: PLC0415
+
+    return render_github(checked, language)
+
+
+def _markdown(checked: Sequence[Checked], rules: Mapping[str, RuleIR], language: str) -> str:
+    from egovrules.report.render.markdown import render_markdown  # noqa: PLC0415
+
+    return render_markdown(checked, language)
 
 
 RENDERERS: Mapping[str, Renderer] = MappingProxyType(
     {
-        "text": _without_rules(render_text),
-        "json": _without_rules(render_json),
-        "sarif": render_sarif,
-        "junit": render_junit,
-        "github": _without_rules(render_github),
-        "markdown": _without_rules(render_markdown),
+        "text": _text,
+        "json": _json,
+        "sarif": _sarif,
+        "junit": _junit,
+        "github": _github,
+        "markdown": _markdown,
     }
 )
 

@@ -1,0 +1,120 @@
+"""Compiled packs kept on disk, so that a process loads a pack without reading its YAML,
+validating it or compiling it again.
+
+An entry is found by a key that covers everything its contents depend on: the pack file's
+bytes and name, the ``weekday_fallback`` option, and the engine (egovrules' version and the size and
+modification time of each of its modules, the Python version and the bytecode format). A
+changed pack or a changed egovrules therefore never meets an old entry. An entry that cannot
+be read back whole (truncated, corrupt, from another layout) is ignored, and rebuilt.
+
+Where: ``$EGOVRULES_CACHE_DIR``, else ``$XDG_CACHE_HOME/egovrules``, else
+``~/.cache/egovrules`` (created owner-only). ``EGOVRULES_NO_CACHE=1`` turns it off. Entries are
+written to a temporary file and renamed into place, so processes that load the same pack at
+once each read a whole entry or none; the newest 64 entries are kept, older ones removed when
+an entry is written. Only the pack file is read to find an entry: nothing a
+checked subject names. The entries are pickles, trusted as the installed code is: a cache
+directory others may write to is as unsafe as a ``site-packages`` they may write to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import pickle
+import sys
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from egovrules._version import __version__
+from egovrules.backends.python import CompiledKind
+from egovrules.ir.nodes import RuleSet
+
+__all__ = ["cache_dir", "entry_key", "read_entry", "write_entry"]
+
+_LAYOUT = "egovrules-pack-cache-1"  # bumped whenever what an entry holds changes
+
+
+def cache_dir() -> Path | None:
+    """Where entries are kept; ``None`` when the cache is turned off."""
+    if os.environ.get("EGOVRULES_NO_CACHE", "") not in ("", "0"):
+        return None
+    chosen = os.environ.get("EGOVRULES_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "egovrules"
+
+
+@cache
+def _engine() -> bytes:
+    """What identifies this egovrules: a change to any of its modules changes it."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(f"{_LAYOUT}\0{__version__}\0{sys.version}\0{marshal.version}".encode())
+    for path in sorted(root.rglob("*.py")):
+        st = path.stat()
+        h.update(f"\0{path.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    return h.digest()
+
+
+def entry_key(raw: bytes, name: str, weekday_fallback: bool) -> str:
+    """The key of the pack file ``name`` holding ``raw``, compiled with ``weekday_fallback``
+    (the name is part of it: every rule's span names its file)."""
+    h = hashlib.sha256(_engine())
+    h.update(b"\1" if weekday_fallback else b"\0")
+    h.update(name.encode("utf-8", "surrogatepass") + b"\0")
+    h.update(raw)
+    return h.hexdigest()
+
+
+def read_entry(key: str) -> tuple[RuleSet, dict[str, CompiledKind]] | None:
+    """The rule set and compiled functions kept under ``key``; ``None`` when there is no
+    whole, readable entry."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        blob = (folder / f"{key}.pickle").read_bytes()
+        entry: Any = pickle.loads(blob)  # our own entry: see the module docstring
+        layout, stored_key, ruleset, compiled = entry
+    except Exception:  # absent, unreadable, truncated or from another layout: rebuild
+        return None
+    if layout != _LAYOUT or stored_key != key or not isinstance(ruleset, RuleSet):
+        return None
+    return ruleset, compiled
+
+
+def write_entry(key: str, ruleset: RuleSet, compiled: dict[str, CompiledKind]) -> None:
+    """Keep an entry; a cache that cannot be written is skipped, never an error."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    blob = pickle.dumps((_LAYOUT, key, ruleset, compiled), protocol=pickle.HIGHEST_PROTOCOL)
+    with contextlib.suppress(OSError):
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{key[:16]}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(blob)
+            os.replace(temporary, folder / f"{key}.pickle")
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        _prune(folder)
+
+
+KEEP = 64  # entries kept: the newest, by modification time
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the ``KEEP`` newest entries (an edited pack leaves its old ones)."""
+    entries = []
+    for path in folder.glob("*.pickle"):
+        with contextlib.suppress(OSError):  # removed meanwhile by another process
+            entries.append((path.stat().st_mtime_ns, path))
+    for _, path in sorted(entries, reverse=True)[KEEP:]:
+        with contextlib.suppress(OSError):
+            path.unlink()

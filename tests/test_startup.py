@@ -1,0 +1,92 @@
+"""What starting egovrules costs: ``import egovrules`` and ``egovrules check`` import only
+what a check needs (``python -X importtime`` lists no other egovrules module)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import egovrules
+from tests.conftest import ROOT
+
+NOT_FOR_A_CHECK = (
+    "egovrules.diffing",
+    "egovrules.monitoring",
+    "egovrules.auditing",
+    "egovrules.authoring",
+    "egovrules.analysis",
+)
+
+
+def _imported_after(code: str) -> list[str]:
+    """The egovrules modules a fresh interpreter has imported after running ``code``."""
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    ).stdout
+    return [m for m in out.split() if m.startswith("egovrules")]
+
+
+def test_import_egovrules_leaves_the_other_ways_out_unimported() -> None:
+    loaded = _imported_after("import egovrules")
+    assert "egovrules.engine.pack" in loaded
+    assert not [m for m in loaded if m.startswith(NOT_FOR_A_CHECK)]
+
+
+def test_lazy_names_still_resolve() -> None:
+    """``egovrules.diff``, ``matrix``, ``Matrix``, ``PackDiff`` and ``Monitor`` import their
+    package when first named; an unknown name is still an AttributeError."""
+    from egovrules.diffing import Matrix, PackDiff, diff, matrix
+    from egovrules.monitoring.monitor import Monitor
+
+    assert (egovrules.diff, egovrules.matrix) == (diff, matrix)
+    assert (egovrules.Matrix, egovrules.PackDiff, egovrules.Monitor) == (Matrix, PackDiff, Monitor)
+    assert set(egovrules.__all__) <= set(dir(egovrules))
+    try:
+        egovrules.no_such_name  # type: ignore[attr-defined]  # noqa: B018
+    except AttributeError as exc:
+        assert "no_such_name" in str(exc)
+    else:
+        raise AssertionError("an unknown name must raise AttributeError")
+
+
+def test_deprecated_pack_monitor_works_before_monitoring_is_imported() -> None:
+    loaded = _imported_after(
+        "import warnings, egovrules\n"
+        "warnings.simplefilter('ignore')\n"
+        "m = egovrules.load_pack('wuhan').monitor()\n"
+        "assert type(m).__name__ == 'Monitor'"
+    )
+    assert "egovrules.monitoring.monitor" in loaded
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert isinstance(egovrules.load_pack("wuhan").monitor(), egovrules.Monitor)
+
+
+def test_check_imports_only_what_a_check_needs() -> None:
+    """``egovrules check`` of a website, its pack in the cache: no other command's module, no
+    other output format, no pack compiler (``-X importtime`` shows the same list)."""
+    run = (
+        "from egovrules.cli import main\n"
+        "main(['check', '--city', 'wuhan', '--as-of', '2026-03-22', '--format', 'json',"
+        " 'examples/wuhan/website-late-police-filing.yaml'])"
+    )
+    _imported_after(run)  # fills the pack cache
+    loaded = _imported_after(run)
+    assert "egovrules.report.render.json" in loaded
+    unneeded = (
+        *NOT_FOR_A_CHECK,
+        "egovrules.cli.audit",
+        "egovrules.cli.watch",
+        "egovrules.cli.diff",
+        "egovrules.report.render.sarif",
+        "egovrules.report.render.text",
+        "egovrules.ir.compile",
+        "egovrules.ir.explain",
+        "egovrules.packdata.model",
+    )
+    assert not [m for m in loaded if m.startswith(unneeded)]
