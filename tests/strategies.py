@@ -16,7 +16,11 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from egovrules.ir.nodes import Const, Param, RuleSet
 
 BASE = dt.date(2024, 3, 1)
-DATES = st.integers(-40, 60).map(lambda n: BASE + dt.timedelta(days=n))
+# Half the dates fall within two days of BASE, so that the dates of two acts (of two items, or
+# of two lists) are often the same day or one day apart: the boundaries of an order of acts.
+DATES = st.one_of(st.integers(-2, 2), st.integers(-40, 60)).map(
+    lambda n: BASE + dt.timedelta(days=n)
+)
 DATETIMES = st.integers(0, 72 * 60).map(lambda m: dt.datetime(2024, 3, 1) + dt.timedelta(minutes=m))
 # Budgets straddle the 10 % line in cents as well as in whole units.
 DECIMALS = st.one_of(

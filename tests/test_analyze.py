@@ -86,9 +86,16 @@ def _flipped_copy(data: dict[str, Any], rule: dict[str, Any]) -> dict[str, Any]:
     flipped = copy.deepcopy(rule)
     flipped["id"] = rule["id"] + "_flipped"
     flipped["requires"] = {"not": rule["requires"]}
-    flipped["severity"] = "advisory" if rule["severity"] != "advisory" else "error"
+    _other_severity(flipped, rule)
     data["rules"].append(flipped)
     return flipped
+
+
+def _other_severity(flipped: dict[str, Any], rule: dict[str, Any]) -> None:
+    """Give ``flipped`` another severity than ``rule``, with the reason an advisory needs."""
+    advisory = rule["severity"] != "advisory"
+    flipped["severity"] = "advisory" if advisory else "error"
+    flipped["severity_reason"] = "low_confidence" if advisory else None
 
 
 def _run(pack: Pack, focus: set[str]) -> list[Finding]:
@@ -157,11 +164,27 @@ def test_a_threshold_flipped_in_a_copy_contradicts_the_rule(tmp_path: Path) -> N
     flipped = copy.deepcopy(original)
     flipped["id"] = rule["id"] + "_flipped"
     flipped["requires"] = json.loads(text[: m.start(1)] + negate[m[1]] + text[m.end(1) :])
-    flipped["severity"] = "advisory" if rule["severity"] != "advisory" else "error"
+    _other_severity(flipped, rule)
     data["rules"] = [original if r is rule else r for r in data["rules"]] + [flipped]
     pack = _load(data, tmp_path)
     found = _keys(_run(pack, {flipped["id"]})) - _baseline("wuhan")
     assert found == {("contradiction", (rule["id"], flipped["id"]))}
+
+
+@pytest.mark.parametrize(("op", "dead"), [("gt", True), ("ge", False)])
+def test_an_order_of_acts_that_cannot_hold_is_proved_dead(
+    op: str, dead: bool, tmp_path: Path
+) -> None:
+    """The first approval of the leaders after their last one cannot be (proved dead, which a
+    loose encoding of the earliest/latest date could not prove); on the same day as it, it can
+    (one approval: not dead)."""
+    data = _data("hohhot")
+    (rule,) = [r for r in data["rules"] if r["id"] == "hohhot.project.leader_approval"]
+    leaders = {"among": "approvals", "of": "date", "where": {"field": "kind", "eq": "leader"}}
+    rule["when"] = {"value": {"earliest": leaders}, op: {"latest": copy.deepcopy(leaders)}}
+    pack = _load(data, tmp_path)
+    found = _keys(_run(pack, {rule["id"]})) - _baseline("hohhot")
+    assert found == ({("never-applies", (rule["id"],))} if dead else set())
 
 
 @pytest.mark.parametrize("pack_id", PACKS)

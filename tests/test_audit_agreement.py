@@ -150,6 +150,28 @@ def test_generated_batches_reach_every_outcome(duck: DuckDBEngine) -> None:
     assert seen == {0, 1, 2, 3, 4, 5}
 
 
+def test_orders_of_acts_are_decided_both_ways(duck: DuckDBEngine) -> None:
+    """The features pack's rules on the earliest/latest date of a list (an order across two
+    lists, one inside another list's lambda, one in date arithmetic) are both satisfied and
+    violated on the generated batches, so their agreement above is not vacuous."""
+    pack = egovrules.load_pack(FIXTURES / "packs" / "sql_features.yaml")
+    ids = [r.id for r in pack.rules if r.subject == "project"]
+    wanted = ("order_across_lists", "extremum_in_lambda", "extremum_arithmetic")
+    columns = [ids.index(f"sql_features.project.{name}") for name in wanted]
+    seen: dict[int, set[int]] = {c: set() for c in columns}
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(batch=batches(pack, "project", [dt.date(2024, 2, 20)]))
+    def collect(batch: tuple[list[SubjectBase], dt.date]) -> None:
+        subjects, as_of = batch
+        for codes in _sql_codes(pack, subjects, "project", as_of, duck).values():
+            for c in columns:
+                seen[c].add(codes[c])
+
+    collect()
+    assert all({1, 2} <= seen[c] for c in columns), seen
+
+
 def _cases() -> Iterator[tuple[str, Any]]:
     for name in egovrules.available_packs():
         pack = egovrules.load_pack(name)
@@ -185,3 +207,29 @@ def test_pack_cases_hold_in_sql(pack_id: str, duck: DuckDBEngine) -> None:
                 assert {r for r, c in got.items() if c == 3} == set(case.pending), case.name
             if case.undetermined is not None:
                 assert {r for r, c in got.items() if c == 4} == set(case.undetermined), case.name
+
+
+def test_an_annual_date_outside_the_calendar_agrees(duck: DuckDBEngine) -> None:
+    """Shantou 第十条 "每年7月底前…征集下一年度": the last day is 31 July of the plan year
+    minus one. For plan year 1 (the lowest a year may be) that day lies in year 0, before
+    every date (a ``FarDate`` in Python): a call of 2024 is late, in SQL as in the reference.
+    (SQL made year 0 NULL, a period not begun: satisfied. Hypothesis found it.)"""
+    plan_year = 1
+    pack = egovrules.load_pack("shantou")
+    reference = InterpretingBackend(pack.ruleset)
+    subject = parse_subject(
+        {
+            "kind": "department",
+            "id": f"authority-{plan_year}",
+            "name": "汕头市电子政务主管部门",
+            "type": "competent_authority",
+            "project_call_plan_year": plan_year,
+            "project_call_date": "2024-07-01",
+        }
+    )
+    as_of = dt.date(2024, 8, 1)
+    sql = _sql_codes(pack, [subject], "department", as_of, duck)
+    assert sql[subject.id] == reference.outcomes("department", subject, as_of)
+    rule = "shantou.department.annual_solicitation_deadline"
+    outcome = pack.check(subject, as_of).outcomes[rule]
+    assert outcome.label == "violated"

@@ -32,6 +32,7 @@ COMMANDS = {
     "audit": "audit",
     "watch": "watch",
     "analyze": "analyze",
+    "serve": "serve",
 }
 
 

@@ -148,6 +148,30 @@ CASES: dict[str, tuple[str, str, str, str]] = {
         "E233",
         "needs a calendar_days or working_days parameter",
     ),
+    "earliest without among": (
+        WHEN,
+        "    when: {value: {earliest: {of: detected_at}}, le: '@as_of'}\n",
+        "E236",
+        "takes a mapping {of: <date path>, among: <list>",
+    ),
+    "earliest of a text": (
+        WHEN,
+        "    when: {value: {earliest: {of: kind, among: incidents}}, le: '@as_of'}\n",
+        "E237",
+        "'of' must be a date or date-time, not a str",
+    ),
+    "latest among a string": (
+        WHEN,
+        "    when: {value: {latest: {of: date, among: url}}, le: '@as_of'}\n",
+        "E220",
+        "'latest' needs a list of records",
+    ),
+    "earliest with a stray key": (
+        WHEN,
+        "    when: {present: {earliest: {of: detected_at, among: incidents, when: x}}}\n",
+        "E214",
+        "unexpected key 'when'",
+    ),
     "deadline within text": (
         DEADLINE,
         "      deadline: {start: network_access_date, done: police_filing.date, within: soon}\n",

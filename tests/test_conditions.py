@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
 
 import egovrules
 from egovrules.backends.base import InterpretingBackend
@@ -19,6 +20,7 @@ from egovrules.ir.compile import compile_document
 from egovrules.law.verdict import Outcome
 from egovrules.source.document import read_document
 from tests.conftest import FIXTURES
+from tests.strategies import subject_data
 
 MINI = yaml.safe_load((FIXTURES / "packs" / "mini.yaml").read_text(encoding="utf-8"))
 D = dt.date
@@ -331,3 +333,98 @@ def test_mixed_time_zone_offsets_compare_as_china_time(wuhan: egovrules.Pack) ->
         wuhan.check(ok, as_of=D(2025, 12, 1)).outcomes["wuhan.website.illegal_case_reported_24h"]
         == S
     )
+
+
+# The earliest evaluation against the earliest approval: "every approval comes after an
+# evaluation" (an approval given before any evaluation was given without one).
+EVALUATED_FIRST = {
+    "value": {
+        "earliest": {
+            "of": "date",
+            "among": "reviews",
+            "where": {"field": "kind", "eq": "authority_evaluation"},
+        }
+    },
+    "le": {
+        "earliest": {"of": "date", "among": "approvals", "where": {"field": "kind", "eq": "leader"}}
+    },
+}
+
+
+def _acts(
+    reviews: list[tuple[str, str | None]], approvals: list[tuple[str, str]]
+) -> dict[str, Any]:
+    return {
+        **P,
+        "reviews": [{"kind": k, "date": d} for k, d in reviews],
+        "approvals": [{"kind": k, "date": d} for k, d in approvals],
+    }
+
+
+@pytest.mark.parametrize(
+    ("reviews", "approvals", "expected"),
+    [
+        ([("authority_evaluation", "2024-05-01")], [("leader", "2024-05-01")], S),  # same day
+        ([("authority_evaluation", "2024-04-30")], [("leader", "2024-05-01")], S),  # day before
+        ([("authority_evaluation", "2024-05-02")], [("leader", "2024-05-01")], V),  # day after
+        # the first approval decides: a second approval after the evaluation cures nothing
+        (
+            [("authority_evaluation", "2024-05-02")],
+            [("leader", "2024-05-03"), ("leader", "2024-05-01")],
+            V,
+        ),
+        # the first evaluation decides: a later second evaluation does not undo it
+        (
+            [("authority_evaluation", "2024-05-03"), ("authority_evaluation", "2024-04-01")],
+            [("leader", "2024-05-01")],
+            S,
+        ),
+        # only the selected items count: an expert meeting is not an evaluation
+        (
+            [("expert_group_meeting", "2024-04-01"), ("authority_evaluation", "2024-05-02")],
+            [("leader", "2024-05-01"), ("planning", "2024-06-01")],
+            V,
+        ),
+        # an undated evaluation is passed over; with none dated the earliest is null
+        ([("authority_evaluation", None)], [("leader", "2024-05-01")], V),
+        ([], [("leader", "2024-05-01")], V),  # no evaluation: null compares false
+        ([("authority_evaluation", "2024-05-01")], [], V),  # no approval: null compares false
+    ],
+)
+def test_earliest_dates_of_two_lists(
+    tmp_path: Path,
+    reviews: list[tuple[str, str | None]],
+    approvals: list[tuple[str, str]],
+    expected: Outcome,
+) -> None:
+    """``earliest`` takes the first date of the selected items (null when none is dated), so
+    that an item of one list is ordered against an item of another."""
+    pack = make_pack(tmp_path, EVALUATED_FIRST, subject="project")
+    assert outcome(pack, _acts(reviews, approvals)) == expected
+
+
+def test_latest_and_earliest_say_some_pair_is_in_order(tmp_path: Path) -> None:
+    """ "Some review R and some approval A with R.date ≤ A.date" is "earliest review ≤ latest
+    approval": checked against that reading, pair by pair, on generated projects."""
+    requires = {
+        "value": {"earliest": {"of": "date", "among": "reviews"}},
+        "le": {"latest": {"of": "date", "among": "approvals"}},
+    }
+    pack = make_pack(tmp_path, requires, subject="project")
+    seen: set[bool] = set()
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(data=subject_data(egovrules.Project, ["other"]))
+    def agree(data: dict[str, Any]) -> None:
+        project = egovrules.parse_subject({**data, "kind": "project", "id": "p"})
+        some_pair = any(
+            r.date is not None and a.date is not None and r.date <= a.date
+            for r in project.reviews  # type: ignore[attr-defined]
+            for a in project.approvals  # type: ignore[attr-defined]
+        )
+        seen.add(some_pair)
+        (got,) = pack.check(project, as_of=AS_OF).outcomes.values()
+        assert got == (S if some_pair else V)
+
+    agree()
+    assert seen == {True, False}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,10 +17,22 @@ from egovrules.diffing.compare import compare_rules
 from egovrules.diffing.implication import due_not_later, implies, param_uses
 from egovrules.diffing.model import Verdict
 from egovrules.ir.interpret import evaluate_rule
-from egovrules.ir.nodes import All, AnyOf, Compare, Const, Field, Not, Param, Present, Shift
+from egovrules.ir.nodes import (
+    All,
+    AnyOf,
+    Compare,
+    Const,
+    Extremum,
+    Field,
+    Not,
+    Param,
+    Present,
+    Shift,
+)
 from egovrules.law.verdict import Outcome
 from egovrules.subjects import SUBJECT_MODELS, parse_subject
 from egovrules.subjects.paths import FieldType
+from tests.conftest import ROOT
 from tests.strategies import DATES, pack_strings, subject_data
 
 
@@ -158,3 +171,46 @@ def _check_claims(kind: str, claims: list[tuple[Any, Any]], strings: list[str]) 
                 ), [r.id for r in stricter]
 
     sound()
+
+
+def _earliest(kinds: frozenset[str]) -> Extremum:
+    """The earliest date of the approvals of the given kinds."""
+    kind = Field(("kind",), 1, FieldType("str", False), (False,))
+    date = Field(("date",), 1, FieldType("date", True), (True,))
+    approvals = Field(("approvals",), 0, FieldType("list", False), (False,))
+    return Extremum("earliest", approvals, 1, Compare("in", kind, Const(kinds)), date)
+
+
+def test_earliest_date_is_opaque_to_the_prover() -> None:
+    """Of one and the same earliest date, a bound implies a looser bound; of two selections,
+    nothing is proved, though the earliest of more kinds is never later (the prover does not
+    know it, and says "not proved" rather than guess a direction)."""
+    leader, either = _earliest(frozenset({"leader"})), _earliest(frozenset({"leader", "planning"}))
+    day = Const(dt.date(2024, 5, 1))
+    assert implies(Compare("le", leader, day), Compare("le", leader, Const(dt.date(2024, 6, 1))))
+    assert not implies(Compare("le", leader, day), Compare("le", either, day))
+    assert not implies(Compare("le", either, day), Compare("le", leader, day))
+    assert not implies(Compare("le", ACCESS, leader), Compare("le", ACCESS, either))
+    assert not due_not_later(leader, either)
+
+
+def test_an_order_against_fewer_acts_is_not_called_stricter(
+    tmp_path: Path, packs: dict[str, egovrules.Pack]
+) -> None:
+    """Hohhot's evaluation ordered against the first leaders' approval (A) and against the first
+    approval of the leaders or the planning department (B): B finds more projects out of order,
+    never fewer. The diff must not call A stricter: it proves nothing, and its witness search
+    finds the project that shows the difference (a planning approval on 10 December, the
+    evaluation on the 11th: B rejects it, A accepts it)."""
+    source = (ROOT / "rules" / "hohhot.yaml").read_text(encoding="utf-8")
+    old = "among: /approvals, where: {all: [{field: kind, eq: leader}, "
+    new = "among: /approvals, where: {all: [{field: kind, in: [leader, planning]}, "
+    assert source.count(old) == 2
+    (tmp_path / "sources").symlink_to(ROOT / "rules" / "sources")
+    wider = tmp_path / "hohhot.yaml"
+    wider.write_text(source.replace(old, new), encoding="utf-8")
+    result = egovrules.diff(packs["hohhot"], egovrules.load_pack(wider))
+    concept = result.concept("project.pre_construction_review")
+    assert concept.verdict not in (Verdict.STRICTER_A, Verdict.SAME)
+    assert concept.witnesses
+    assert all(w.rejected_by == "b" for w in concept.witnesses)

@@ -10,7 +10,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
+import yaml
+
 import egovrules
+from egovrules.cli import main
 from egovrules.ir.explain import explain_rule, render_explanation
 from egovrules.ir.nodes import RuleIR
 from tests.conftest import FIXTURES
@@ -87,6 +91,51 @@ def test_every_shows_which_items_were_selected(tmp_path: Path) -> None:
     assert "item 1:" in render_explanation(trace)
 
 
+def test_the_first_approval_is_shown_with_the_items_it_was_taken_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hohhot Art. 6 ¶1 (事先经…评估论证，报市领导批准): the leaders approved on 1 November,
+    four days before the evaluation of 5 November. The trace names the earliest approval, its
+    date, and each approval it was taken from, selected or not (a planning approval of
+    1 October is not the leaders')."""
+    hohhot = egovrules.load_pack("hohhot")
+    data = {
+        **hohhot.tests.fixtures["project_ok"],
+        "approvals": [
+            {"kind": "leader", "approver": "municipal_leaders", "date": "2024-11-01"},
+            {"kind": "planning", "approver": "other", "date": "2024-10-01"},
+        ],
+    }
+    rule = _rule(hohhot, "hohhot.project.prior_authority_evaluation")
+    trace = explain_rule(rule, egovrules.parse_subject(data), dt.date(2026, 3, 1))
+    assert trace["outcome"] == "violated"
+    evaluation = trace["requires"]["items"][0]
+    order = evaluation["parts"][-1]["parts"][-1]  # date ≤ the earliest leaders' approval
+    earliest = (
+        "the earliest date of approvals with [kind = leader AND approver = $leader_approver "
+        "(municipal_leaders)]"
+    )
+    assert order["holds"] is False
+    assert order["values"] == {"date": "2024-11-05", earliest: "2024-11-01"}
+    (among,) = order["among"]
+    assert among["expression"] == earliest
+    assert [(i["values"]["date"], i["selected"]["holds"]) for i in among["items"]] == [
+        ("2024-11-01", True),
+        ("2024-10-01", False),
+    ]
+    text = render_explanation(trace)
+    assert f"✗ date ≤ {earliest}\n" in text
+    assert "item 1: date = 2024-10-01 (not selected)" in text
+    # the same through the command line
+    path = tmp_path / "project.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    code = main(["explain", "--city", "hohhot", "--as-of", "2026-03-01", str(path), rule.id])
+    out = capsys.readouterr().out
+    assert code == 0, out  # explain reports; it does not judge
+    assert f"{earliest} = 2024-11-01" in out
+    assert "item 0: date = 2024-11-01\n" in out
+
+
 def test_a_set_is_shown_sorted(mini: egovrules.Pack) -> None:
     """Set values are listed in sorted order, so traces are stable."""
     rule = _rule(mini, "mini.website.security_system")
@@ -94,6 +143,7 @@ def test_a_set_is_shown_sorted(mini: egovrules.Pack) -> None:
     trace = explain_rule(rule, site, AS_OF)
     assert trace["outcome"] == "violated"
     assert trace["requires"]["values"] == {"security_systems": ["a_other", "b_other"]}
+    assert "security_systems = {a_other, b_other}\n" in render_explanation(trace)
 
 
 def test_working_days_outside_the_calendar_are_undetermined() -> None:

@@ -143,6 +143,16 @@ def test_upcoming_names_who_must_act(tmp_path: Path) -> None:
     assert (up.due, up.days_left, up.actor) == (D(2024, 3, 19), 9, "市民政局")
     assert up.authority_in("zh") == "市公安部门"
     assert up.authority_in("en") == "municipal public security department"
+    assert up.awaiting is None  # the rule does not say who must act while it runs
+
+
+def test_a_running_deadline_says_who_must_act_when_the_rule_does(tmp_path: Path) -> None:
+    """A deadline rule's ``awaiting`` names who must act while the deadline runs: here the
+    unit, which must file with the police."""
+    rule = {"actor": "owner_department", "authority": "$police", "awaiting": "actor"}
+    (up,) = _pack(tmp_path, rule=rule).check(_site("2024-03-04"), as_of=D(2024, 3, 10)).upcoming
+    assert (up.awaiting, up.awaiting_in("en")) == ("actor", "市民政局")
+    assert up.status() == "due 2024-03-19 (9 day(s) left), awaiting 市民政局"
 
 
 def test_weekday_fallback_is_opt_in(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ from egovrules.ir.nodes import (
     Present,
     RuleIR,
 )
+from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.verdict import Severity
 from egovrules.packdata.operators import COMPARE_OPS, CompareOp
 from egovrules.source.span import Span
@@ -62,6 +63,8 @@ def _value(hint: Any) -> Any:
             return Const(1)
         if kinds <= set(CONDS):
             return Present(FIELD)
+        if type(None) in args:  # an optional setting, such as a Shift's bound
+            return None
     if get_origin(hint) is Literal:
         return args[0]
     if get_origin(hint) is tuple:  # a tuple of conditions holds one; versions, paths none
@@ -72,6 +75,8 @@ def _value(hint: Any) -> Any:
         return False
     if hint is str:
         return "x"
+    if hint is WorkCalendar:
+        return CHINA
     raise AssertionError(f"no sample value for a field of type {hint!r}: add one here")
 
 
@@ -206,7 +211,7 @@ def _cases(passes: dict[str, Any], values: tuple[Any, ...]) -> list[Any]:
 def test_the_unions_list_every_node_class() -> None:
     """Each condition and expression class of ``ir.nodes`` is in ``Cond`` or ``Expr``, and
     ``Node`` is the two and ``Deadline``: a class left out of them escapes the checks."""
-    records = {nodes.Placeholder, nodes.RuleIR, nodes.ArticleIR, nodes.RuleSet}
+    records = {nodes.Placeholder, nodes.RuleIR, nodes.ScopeIR, nodes.ArticleIR, nodes.RuleSet}
     declared = {
         cls
         for cls in vars(nodes).values()

@@ -12,6 +12,7 @@ import egovrules
 from egovrules.authoring.lint import coverage, lint_pack
 from egovrules.cli import main
 from egovrules.packdata.normalize import normalize
+from egovrules.source.errors import Diagnostic
 from tests.conftest import ROOT, SHARED
 
 
@@ -58,6 +59,12 @@ def _tampered(tmp_path: Path, old: str, new: str, times: int = 2) -> Path:
     return path
 
 
+def _lint_tampered(tmp_path: Path, old: str, new: str) -> list[Diagnostic]:
+    """Lint the Wuhan pack with ``old`` replaced by ``new`` once."""
+    path = _tampered(tmp_path, old, new, times=1)
+    return lint_pack(egovrules.load_pack(path), ROOT / "rules" / "sources")
+
+
 def test_lint_catches_a_quote_changed_with_its_article(tmp_path: Path) -> None:
     """15 days turned into 30 in both the article text and the quote compiles, but lint
     finds that neither is the law's text any more."""
@@ -70,15 +77,92 @@ def test_lint_catches_a_quote_changed_with_its_article(tmp_path: Path) -> None:
     )
 
 
+def test_lint_rejects_a_quote_of_paragraph_2_cited_as_paragraph_1(tmp_path: Path) -> None:
+    """第十五条 has two paragraphs; the police filing (必须在网络接入之日起15日内到市公安部门备案)
+    is the second. Cited as paragraph 1 the quote is still in the article and in the file, so
+    only a check of the cited place sees it: L003, pointing at the paragraph the words are in."""
+    diagnostics = _lint_tampered(
+        tmp_path,
+        "      article: 15\n      paragraph: 2\n      item: null\n      quote:\n"
+        '        zh: "发布党和政府重要信息',
+        "      article: 15\n      paragraph: 1\n      item: null\n      quote:\n"
+        '        zh: "发布党和政府重要信息',
+    )
+    assert [d.code for d in diagnostics] == ["L003"]
+    assert "wuhan.website.police_filing_15_days: the zh quote is not in article 15 paragraph 1" in (
+        diagnostics[0].message
+    )
+    assert diagnostics[0].hint == "it is in article 15 paragraph 2: cite that place"
+    assert diagnostics[0].span is not None and diagnostics[0].span.file.endswith("wuhan.yaml")
+
+
+def test_lint_rejects_a_quote_of_item_2_cited_as_item_3(tmp_path: Path) -> None:
+    """第十条 lists what a department discloses: item (二) is 本部门内设机构及所属机构的地址、
+    电话..., item (三) the licensing matters. The contacts quote cited as item 3 is in the
+    right article and paragraph but not in the cited item."""
+    diagnostics = _lint_tampered(
+        tmp_path,
+        '      paragraph: 1\n      item: 2\n      quote:\n        zh: "本部门内设机构',
+        '      paragraph: 1\n      item: 3\n      quote:\n        zh: "本部门内设机构',
+    )
+    assert [(d.code, d.hint) for d in diagnostics] == [
+        ("L003", "it is in article 10 paragraph 1 item 2: cite that place")
+    ]
+    assert "not in article 10 paragraph 1 item 3" in diagnostics[0].message
+
+
+def test_loader_counts_items_as_part_of_their_paragraph(tmp_path: Path) -> None:
+    """第十条 is one paragraph (政府各部门应当...公开下列信息) with three items on four lines:
+    a citation of its paragraph 3 names no place and does not load (E106), as lint counts."""
+    path = _tampered(
+        tmp_path,
+        '      paragraph: 1\n      item: 2\n      quote:\n        zh: "本部门内设机构',
+        '      paragraph: 3\n      item: null\n      quote:\n        zh: "本部门内设机构',
+        times=1,
+    )
+    with pytest.raises(egovrules.PackError) as info:
+        egovrules.load_pack(path)
+    assert [d.code for d in info.value.diagnostics] == ["E106"]
+    assert "article 10 has 1 paragraph(s); there is no paragraph 3" in str(info.value)
+
+
+def test_lint_accepts_each_item_and_paragraph_where_its_words_are() -> None:
+    """The places lint checks against: an article opening with its items has them in
+    paragraph 1; a line after the items opens paragraph 2 (Tianjin 第十四条); a stray line
+    between items (the Spanish source's ``p>``) stays in the item before it."""
+    from egovrules.packdata.places import cited_place, paragraphs
+
+    text = "下列信息：\n（一）甲；\n（二）乙；\np>\n（三）丙。\n各行政机关应当编制目录。"
+    assert [len(p.items) for p in paragraphs(text)] == [3, 0]
+    assert cited_place(text, 1, 2) == "（二）乙；\np>"
+    assert cited_place(text, 1, 3) == "（三）丙。"
+    assert cited_place(text, 2, None) == "各行政机关应当编制目录。"
+    assert cited_place(text, 1, 4) is None and cited_place(text, 3, None) is None
+    assert cited_place("(i) a;\n(ii) b.", 1, 2) == "(ii) b."
+
+
+def test_lint_flags_a_stale_concept_named_in_a_note(tmp_path: Path) -> None:
+    """A note that names a concept the vocabulary no longer has (here the police filing under
+    an old id) is L009 at the note, with the id it probably means; rule ids, field paths and
+    ``meta.notes`` in notes are not concepts."""
+    diagnostics = _lint_tampered(
+        tmp_path,
+        '      - "The date that matters is the network access date:',
+        '      - "Compare website.police_filling, see meta.notes and police_filing.date,'
+        " wuhan.website.police_filing_15_days. The date that matters is the network access date:",
+    )
+    assert [d.code for d in diagnostics] == ["L009"]
+    assert "concept 'website.police_filling'" in diagnostics[0].message
+    assert diagnostics[0].hint is not None and "website.police_filing" in diagnostics[0].hint
+
+
 def test_lint_catches_an_uncovered_article(tmp_path: Path) -> None:
     """An article neither cited nor declaratory is reported."""
-    path = _tampered(
+    diagnostics = _lint_tampered(
         tmp_path,
         'declaratory: "scope clause',
         'notes: [] # "scope clause',
-        times=1,
     )
-    diagnostics = lint_pack(egovrules.load_pack(path), ROOT / "rules" / "sources")
     assert [d.code for d in diagnostics] == ["L005"]
     assert "article 2 (第二条)" in diagnostics[0].message
 

@@ -140,6 +140,18 @@ def test_a_state_of_another_pack_is_refused(wuhan: egovrules.Pack, mini: egovrul
     fallback = egovrules.load_pack(FIXTURES / "packs" / "clock.yaml", weekday_fallback=True)
     with pytest.raises(StateError, match=r"E511.*weekday fallback off"):
         Monitor(fallback, state)
+    # The same pack counting on a supplied 2027 notice would decide 2027's deadlines where the
+    # state's monitor left them undetermined: refused too, and the other way round.
+    noticed = clock.using(egovrules.load_calendar([FIXTURES / "calendar" / "notice-2027.yaml"]))
+    with pytest.raises(StateError, match=r"E511.*calendar chinese-calendar alone"):
+        Monitor(noticed, state)
+    with Monitor(noticed) as monitor:
+        state = monitor.snapshot()
+    assert "2027: 国务院办公厅关于2027年部分节假日安排的通知" in state["pack"]["calendar"]
+    with pytest.raises(StateError, match=r"E511.*calendar chinese-calendar 1"):
+        Monitor(clock, state)
+    with Monitor(noticed, _through_json(state)):
+        pass
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,7 @@ def test_error_text_has_position_source_line_caret_and_hint() -> None:
     with pytest.raises(egovrules.PackError) as info:
         egovrules.load_pack(path)
     text = str(info.value).splitlines()
-    assert text[0].startswith(f"{path}:67:23: error[E203]: unknown field 'security_system'")
+    assert text[0].startswith(f"{path}:68:23: error[E203]: unknown field 'security_system'")
     assert "requires: {field: security_system" in text[1]
     assert text[2].rstrip().endswith("^") and text[2].index("^") == text[1].index("security_system")
     assert text[3] == "  hint: did you mean 'security_systems'?"

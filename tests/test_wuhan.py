@@ -173,11 +173,14 @@ def test_separate_egress_needs_filing_not_approval(wuhan: egovrules.Pack) -> Non
             "tech_security_plan": True,
         },
     )
-    unfiled = filed.model_copy(update={"filing": None})
+    opened = filed.model_copy(update={"filing": None, "go_live_date": D(2025, 1, 10)})
     rule = "wuhan.network.separate_egress_filing"
     assert wuhan.check(filed, as_of=D(2025, 2, 1)).outcomes[rule] == egovrules.Outcome.SATISFIED
-    (v,) = [v for v in wuhan.check(unfiled, as_of=D(2025, 2, 1)).violations if v.rule_id == rule]
+    (v,) = [v for v in wuhan.check(opened, as_of=D(2025, 2, 1)).violations if v.rule_id == rule]
     assert v.citation.article == 20
+    # Not yet opened and not yet filed: open, awaiting the unit (如确需另外开通…应…备案).
+    waiting = filed.model_copy(update={"filing": None})
+    assert wuhan.check(waiting, as_of=D(2025, 2, 1)).outcomes[rule] == egovrules.Outcome.PENDING
 
 
 def test_before_1_august_2004_the_measures_do_not_apply(wuhan: egovrules.Pack) -> None:
@@ -196,3 +199,63 @@ def test_before_1_august_2004_the_measures_do_not_apply(wuhan: egovrules.Pack) -
     new_site = site.model_copy(update={"network_access_date": D(2004, 8, 2)})
     after = wuhan.check(new_site, as_of=D(2004, 9, 1))
     assert "wuhan.website.police_filing_15_days" in {v.rule_id for v in after.violations}
+
+
+def test_security_systems_message_names_each_missing_system(wuhan: egovrules.Pack) -> None:
+    """第十五条 ¶1 requires six named systems: the violation names each one the site lacks
+    (what to cure), then what is in place; a system in place is not called missing."""
+    site = egovrules.Website(
+        id="s",
+        owner_type="district_government",
+        security_systems=frozenset({"info_security_mgmt", "security_tech_mgmt"}),
+    )
+    rule = "wuhan.website.security_systems"
+    (v,) = [v for v in wuhan.check(site, as_of=D(2024, 6, 1)).violations if v.rule_id == rule]
+    lacking = (
+        "emergency_response_sensitive_periods, illegal_case_24h_reporting, "
+        "security_education_training, vuln_and_virus_detection"
+    )
+    assert v.message.startswith(f"missing security systems: {lacking} (in place: ")
+    assert v.message_in("zh").startswith(f"缺少的安全制度:{lacking.replace(', ', '、')}(")
+
+
+def test_om_funds_message_names_each_payment_made_before_acceptance(
+    wuhan: egovrules.Pack,
+) -> None:
+    """第八条 「未经验收或者验收不合格的,…不予拨付后续运行维护费用」: the violation names the
+    O&M payment made without a passed acceptance, by its place and date, not the balance
+    paid before it, which the rule does not select."""
+    project = egovrules.Project(
+        id="p",
+        acceptance={"date": D(2024, 4, 20), "result": "failed"},
+        payments=[
+            {"kind": "balance", "date": D(2024, 5, 1)},
+            {"kind": "om", "date": D(2024, 6, 30)},
+        ],
+    )
+    rule = "wuhan.project.no_om_funds_without_acceptance"
+    (v,) = [v for v in wuhan.check(project, as_of=D(2024, 12, 31)).violations if v.rule_id == rule]
+    assert v.message.endswith(": #2 (kind om, date 2024-06-30)")
+    assert v.message_in("zh").endswith(":第2项 (kind om, date 2024-06-30)")
+
+
+def test_progress_reporting_message_names_each_department_without_a_dated_report(
+    wuhan: egovrules.Pack,
+) -> None:
+    """第八条 「应当按规定向市计划、信息产业、财政部门报送项目的进展情况和统计报表」: the
+    violation names the departments that have no dated report, not the one that has."""
+    project = egovrules.Project(
+        id="p",
+        construction_start_date=D(2024, 1, 1),
+        progress_reports=[
+            {"to": "municipal_planning_department", "date": D(2024, 2, 1)},
+            {"to": "municipal_finance_department"},
+        ],
+    )
+    rule = "wuhan.project.progress_reporting"
+    (v,) = [v for v in wuhan.check(project, as_of=D(2024, 6, 1)).violations if v.rule_id == rule]
+    assert (
+        "no dated progress report with to municipal_information_industry_department, "
+        "to municipal_finance_department;" in v.message
+    )
+    assert "municipal_planning_department" not in v.message

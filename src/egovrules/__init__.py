@@ -19,6 +19,7 @@ The pipeline, bottom to top: one package a stage, each importing only the stages
       auditing/    whole tables of subjects checked in SQL, where the data lives
       diffing/     pack × pack by legal concept, stricter/looser proved: diff, matrix
       authoring/   for pack authors: lint, the pack's own tests, generated pages
+      service/     the same over HTTP: egovrules serve (FastAPI, the 'serve' extra)
       cli/         the egovrules command
 
 The reference semantics of the IR is ``ir/interpret.py``; every backend agrees with it.
@@ -29,11 +30,20 @@ from typing import TYPE_CHECKING, Any
 
 from egovrules._version import __version__
 from egovrules.engine.pack import Pack, load_pack, register_monitor
+from egovrules.law.calendar import WorkCalendar
 from egovrules.law.citation import Citation
+from egovrules.law.notice import load_calendar
 from egovrules.law.verdict import Outcome, Severity
 from egovrules.packdata.bundled import available_packs
 from egovrules.report.model import Report, Upcoming, Violation
-from egovrules.source.errors import EgovrulesError, InputError, PackError, SubjectError, UsageError
+from egovrules.source.errors import (
+    CalendarError,
+    EgovrulesError,
+    InputError,
+    PackError,
+    SubjectError,
+    UsageError,
+)
 from egovrules.subjects import Department, NetworkRequest, Project, Website, parse_subject
 
 if TYPE_CHECKING:
@@ -85,6 +95,7 @@ def audit(pack: Pack | str, source: Any, **options: Any) -> Any:
 
 
 __all__ = [
+    "CalendarError",
     "Citation",
     "Department",
     "EgovrulesError",
@@ -104,10 +115,12 @@ __all__ = [
     "UsageError",
     "Violation",
     "Website",
+    "WorkCalendar",
     "__version__",
     "audit",
     "available_packs",
     "diff",
+    "load_calendar",
     "load_pack",
     "matrix",
     "parse_subject",

@@ -22,7 +22,9 @@ What is exact and what is relaxed:
   all, which is exact for satisfiability;
 - sets of strings are the strings the formula names plus one "other" member;
 - decimal division is exact rational division (``Decimal``'s 28-digit rounding is ignored);
-- a relaxed value is one fresh variable per expression and item, however often it is read.
+- a relaxed value is one fresh variable per expression and item, however often it is read;
+- the earliest (latest) date of a list is exact: one fresh item of the list carries it, and
+  every selected, dated item is on or after (before) it.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from egovrules.ir.nodes import (
     Deadline,
     Every,
     Expr,
+    Extremum,
     Field,
     HoursBetween,
     Len,
@@ -138,7 +141,7 @@ def uses_working_days(rule: RuleIR) -> bool:
 
 
 def _rule_nodes(rule: RuleIR) -> Iterator[Any]:
-    for top in (rule.when, rule.requires, rule.dated_by):
+    for top in (rule.when, rule.requires, rule.open_while, rule.dated_by):
         if top is not None:
             yield from walk(top)
 
@@ -158,6 +161,7 @@ class Encoder:
         self.gaps: dict[str, z3.BoolRef] = {}
         self._everys: list[_Every] = []
         self._shifts: dict[tuple[Any, ...], _Val] = {}
+        self._extrema: dict[tuple[Any, ...], _Val] = {}
         self._fresh = 0
 
     # ---- rule outcomes ------------------------------------------------------------------
@@ -200,9 +204,23 @@ class Encoder:
                 if positive
                 else z3.Or(self.applies(rule, False), z3.Not(req))
             )
+        open_ = rule.open_while
+        if met or open_ is None:
+            if positive:
+                return z3.And(self.applies(rule, True), self.cond(rule.requires, scopes, on, met))
+            return z3.Or(self.applies(rule, False), self.cond(rule.requires, scopes, on, not met))
+        # Broken only when no ``pending`` case holds: an unmet obligation still open is pending.
         if positive:
-            return z3.And(self.applies(rule, True), self.cond(rule.requires, scopes, on, met))
-        return z3.Or(self.applies(rule, False), self.cond(rule.requires, scopes, on, not met))
+            return z3.And(
+                self.applies(rule, True),
+                self.cond(rule.requires, scopes, on, False),
+                self.cond(open_, scopes, on, False),
+            )
+        return z3.Or(
+            self.applies(rule, False),
+            self.cond(rule.requires, scopes, on, True),
+            self.cond(open_, scopes, on, True),
+        )
 
     def _deadline(
         self, d: Deadline, scopes: tuple[Instance, ...], on: z3.ArithRef, met: bool
@@ -485,7 +503,44 @@ class Encoder:
                 return self._shifts[key]
             case Annual(month_day=md, year=y):
                 return self._annual(self.expr(md, scopes, on), self.expr(y, scopes, on))
+            case Extremum(item_scope=n):
+                # Keyed by the instances it reads (the subject, not an enclosing item it
+                # ignores): read under each item of its own list, a key per item would add an
+                # item per item, without end.
+                outer = sorted({f.scope for f in walk(e) if isinstance(f, Field) and f.scope < n})
+                at = (e, tuple(scopes[i].key for i in outer), on.get_id())
+                if at not in self._extrema:  # one value per list, however often it is read
+                    self._extrema[at] = self._extremum(e, scopes, on)
+                return self._extrema[at]
         raise Unsupported(f"expression {type(e).__name__}")
+
+    def _extremum(self, e: Extremum, scopes: tuple[Instance, ...], on: z3.ArithRef) -> _Val:
+        """The earliest (latest) date of the selected items, exactly: when present, it is the
+        date of one selected item (a fresh item of the list), and no selected, dated item has
+        an earlier (later) date; when absent, no selected item has a date."""
+        cell = self.list_cell(e.field, scopes)
+        n = e.item_scope
+        found, exists = self._new_item(cell)
+        inside = (*scopes[:n], found)
+        first = self.expr(e.of, inside, on)
+        if first.kind not in ("date", "decimal"):  # a date, or a date-time as a real
+            raise Unsupported(f"the {e.op} of a {first.kind}")
+        present = self._bool(e.op)
+        term = self._int(e.op) if first.kind == "date" else z3.Real(f"{e.op}#{self._fresh}")
+        chosen = z3.BoolVal(True) if e.where is None else self.cond(e.where, inside, on, True)
+        self.side.append(
+            z3.Implies(present, z3.And(exists, chosen, first.present, first.term == term))
+        )
+
+        def bound(it: Instance) -> z3.BoolRef:
+            inner = (*scopes[:n], it)
+            v = self.expr(e.of, inner, on)
+            holds = term <= v.term if e.op == "earliest" else term >= v.term
+            ok = z3.Or(z3.Not(v.present), z3.And(present, holds))
+            return ok if e.where is None else z3.Or(self.cond(e.where, inner, on, False), ok)
+
+        self.side.append(self._each(cell, bound))
+        return _Val(present, term, first.kind)
 
     def _versioned(
         self, versions: tuple[tuple[dt.date, Any], ...], unit: str, on: z3.ArithRef

@@ -92,7 +92,16 @@ def duplicates(pack: Pack) -> list[Finding]:
     out = []
     for rule in pack.rules:
         key = (
-            canon((rule.subject, rule.severity.value, rule.when, rule.requires, rule.dated_by)),
+            canon(
+                (
+                    rule.subject,
+                    rule.severity.value,
+                    rule.when,
+                    rule.requires,
+                    rule.pending,
+                    rule.dated_by,
+                )
+            ),
             rule.in_force_from,
         )
         if key in seen:

@@ -30,7 +30,7 @@ from egovrules.auditing.engines import open_engine
 from egovrules.backends.sql.compile import KindQuery, SqlUnsupported, compile_kind, outcome_column
 from egovrules.backends.sql.dialect import DIALECTS
 from egovrules.backends.sql.layout import InType, Layout, layout_of, subjects_to_arrow
-from egovrules.backends.sql.workdays import CALENDAR_TABLES, calendar_tables
+from egovrules.backends.sql.workdays import calendar_tables
 from egovrules.engine.pack import Pack, load_pack, today_in_china
 from egovrules.law.verdict import Outcome
 from egovrules.source.errors import Diagnostic, InputError, SubjectError, UsageError, require
@@ -64,6 +64,7 @@ VIOLATION_COLUMNS = (
     "item",
     "quote",
     "quote_en",
+    "quote_en_translated",
     "title",
     "waived",
     "city",
@@ -268,10 +269,9 @@ class _Session:
         normalized = layout.normalize_sql(schema, self.d, _INPUT)
         self.engine.execute(f"CREATE OR REPLACE TEMPORARY VIEW {_SUBJECTS} AS {normalized}")
         query = _compile(self.pack, kind, self.as_of, self.d)
-        for fallback, names in CALENDAR_TABLES.items():
-            if query.calendars.intersection(names):
-                for name, table in calendar_tables(fallback).items():
-                    self.engine.register_arrow(name, table)
+        for calendar, counting in query.calendars:
+            for name, table in calendar_tables(calendar, counting).items():
+                self.engine.register_arrow(name, table)
         self.engine.register_arrow(_RULES, _rules_table(self.pack, query))
         return query
 
@@ -473,6 +473,7 @@ def _rules_table(pack: Pack, query: KindQuery) -> Any:
                 "item": c.item,
                 "quote": c.quote,
                 "quote_en": c.quote_en,
+                "quote_en_translated": c.quote_en is not None and not c.is_source("en"),
                 "title": rule.title,
                 "city": c.city,
             }
@@ -490,6 +491,7 @@ def _rules_table(pack: Pack, query: KindQuery) -> Any:
             ("item", pa.int32()),
             ("quote", pa.string()),
             ("quote_en", pa.string()),
+            ("quote_en_translated", pa.bool_()),
             ("title", pa.string()),
             ("city", pa.string()),
         ]

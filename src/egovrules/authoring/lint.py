@@ -1,7 +1,10 @@
 """Checks that a pack is faithful to the law it encodes, beyond what compiling checks.
 
-* every quote in a source language occurs in that regulation file (``rules/sources/``) under
-  the one normalization of ``egovrules.packdata.normalize``;
+* every quote in a source language lies inside the cited paragraph and item (as
+  ``egovrules.packdata.places`` counts them) of the article's text in that language, under
+  the one normalization of ``egovrules.packdata.normalize``; the article's text itself must
+  occur in that regulation file (``rules/sources/``);
+* a concept id a rule's note names (``website.police_filing``) is one the vocabulary has;
 * every article text in a source language occurs in the regulation file;
 * every article is cited by a rule or declaratory with a reason, never both, never neither.
 
@@ -10,13 +13,15 @@ Findings are positioned diagnostics on the pack file. Lint never writes anything
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+import re
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from egovrules.engine.pack import Pack
 from egovrules.packdata.bundled import sources_dir
 from egovrules.packdata.normalize import normalize
+from egovrules.packdata.places import cited_place, places_of
 from egovrules.packdata.vocabulary import load_vocabulary
 from egovrules.source.document import DocumentError, read_bounded
 from egovrules.source.errors import Diagnostic
@@ -106,20 +111,56 @@ def lint_pack(pack: Pack, sources: Path | None = None) -> list[Diagnostic]:
                     "the regulation file",
                     "copy the article's words exactly",
                 )
+    articles = {art.number: art for art in model.articles}
     for i, rule in enumerate(model.rules):
         multi = isinstance(rule.cite, list)
         for j, cite in enumerate(rule.citations):
             cpath: tuple[Hashable, ...] = ("rules", i, "cite", j) if multi else ("rules", i, "cite")
             for lang, source in texts.items():
                 quote = cite.quote.get(lang)
-                if quote and normalize(quote, lang) not in source:
+                if not quote:
+                    continue
+                words = normalize(quote, lang)
+                cited_article = articles.get(cite.article)
+                text = cited_article.text.get(lang) if cited_article else None
+                if words not in source:
                     at(
                         (*cpath, "quote", lang),
                         "L003",
                         f"{rule.id}: the {lang} quote does not occur in the regulation file",
                         "a quote must be the law's own words",
                     )
+                    continue
+                if not text:
+                    continue  # this source lacks the article: the file is all there is to check
+                place = cited_place(text, cite.paragraph, cite.item)
+                if place is not None and words in normalize(place, lang):
+                    continue
+                cited = _place_name(cite.article, cite.paragraph, cite.item)
+                found = places_of(text, quote, lang)
+                at(
+                    (*cpath, "quote", lang),
+                    "L003",
+                    f"{rule.id}: the {lang} quote is not in {cited}, the place it cites",
+                    (
+                        "it is in "
+                        + " and ".join(_place_name(cite.article, p, k) for p, k in found)
+                        + ": cite that place"
+                    )
+                    if found
+                    else "quote the cited paragraph and item, or cite where the words are",
+                )
     concepts = load_vocabulary().concepts
+    for i, rule in enumerate(model.rules):
+        for k, note in enumerate(rule.notes):
+            for concept in _concepts_named(note, concepts):
+                at(
+                    ("rules", i, "notes", k),
+                    "L009",
+                    f"{rule.id}: the note names concept {concept!r}, which is not in the "
+                    "vocabulary (rules/vocabulary/concepts.yaml)",
+                    did_you_mean(concept, concepts) or "name the concept the vocabulary has now",
+                )
     for i, rule in enumerate(model.rules):
         if rule.concept not in concepts:
             at(
@@ -146,3 +187,29 @@ def lint_pack(pack: Pack, sources: Path | None = None) -> list[Diagnostic]:
                 "encode its obligations, or give a one-line reason under 'declaratory'",
             )
     return out
+
+
+def _place_name(article: int, paragraph: int | None, item: int | None) -> str:
+    parts = [f"article {article}"]
+    if paragraph is not None:
+        parts.append(f"paragraph {paragraph}")
+    if item is not None:
+        parts.append(f"item {item}")
+    return " ".join(parts)
+
+
+_DOTTED = re.compile(r"(?<![\w./-])[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+(?![\w/-])")
+
+
+def _concepts_named(note: str, concepts: Mapping[str, object]) -> Iterator[str]:
+    """The dotted names in a note that read as concept ids and are not in the vocabulary.
+
+    A concept id is two segments whose first is one of the vocabulary's families
+    (``website.``, ``project.``...); a rule id has three or more (its city first) and a
+    field path starts with a field, never with a family, so neither is mistaken for one.
+    """
+    families = {name.split(".", 1)[0] for name in concepts}
+    for name in _DOTTED.findall(note):
+        head, _, rest = name.partition(".")
+        if head in families and "." not in rest and name not in concepts:
+            yield name

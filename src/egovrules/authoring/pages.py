@@ -18,6 +18,8 @@ from pydantic import BaseModel
 
 from egovrules.engine.pack import Pack
 from egovrules.ir.describe import describe, describe_expr
+from egovrules.law.citation import show_quote
+from egovrules.law.verdict import severity_reason_in
 from egovrules.packdata.vocabulary import Vocabulary
 from egovrules.subjects import SUBJECT_MODELS
 
@@ -70,13 +72,26 @@ def city_page(pack: Pack) -> str:
             f"subject `{rule.subject}`, severity {rule.severity.value}, "
             f"confidence {rule.confidence}\n\n"
         )
+        why = severity_reason_in(rule.severity_reason, "en")
+        if why:
+            out.append(f"- Severity {rule.severity.value} (`{rule.severity_reason}`): {why}\n")
         out.append(f"- Applies when: {describe(rule.when)}\n")
+        if rule.scope is not None:
+            sc = rule.scope
+            out.append(
+                f"- Binds (scope `{sc.name}`): {_cell(sc.label_in('en'))}, per {sc.citation}; "
+                f"a subject whose `{'.'.join(sc.field.path)}` is absent is presumed inside\n"
+            )
         out.append(f"- Requires: {describe(rule.requires)}\n")
         if rule.dated_by is not None and rule.in_force_from is not None:
             out.append(
                 f"- Judged by the law in force on: {describe_expr(rule.dated_by)} "
                 f"(before {rule.in_force_from.isoformat()}: not in force)\n"
             )
+        for cond, who in rule.pending:
+            out.append(f"- Open, not broken, awaiting the {who}, while: {describe(cond)}\n")
+        if rule.awaiting is not None:
+            out.append(f"- Who must act while the deadline runs: the {rule.awaiting}\n")
         for c in rule.citations:
             cited = (
                 c.label
@@ -85,7 +100,7 @@ def city_page(pack: Pack) -> str:
             )
             out.append(f"- {cited}:\n")
             for lang, text in c.quotes:
-                out.append(f"  - {lang}: 「{_cell(text)}」\n")
+                out.append(f"  - {lang}: {_cell(show_quote(text, source=c.is_source(lang)))}\n")
         out.append("\n")
     out.append("## Articles\n\n")
     for art in rs.articles:

@@ -1,7 +1,8 @@
 """Running a pack's own examples (the ``tests`` section) and measuring what they cover.
 
 A case names a fixture, applies dotted-path overrides, and states the exact set of rules the
-subject violates (and, optionally, the exact set pending). ``run_pack_tests`` reports each
+subject violates (and, optionally, the exact sets pending, undetermined and not applicable
+because the rule's scope excludes the subject). ``run_pack_tests`` reports each
 case; ``uncovered_rules`` lists rules no case violates or no case shows applied and satisfied.
 """
 
@@ -37,6 +38,8 @@ class CaseResult:
     pending_unexpected: tuple[str, ...]
     undetermined_missing: tuple[str, ...] = ()
     undetermined_unexpected: tuple[str, ...] = ()
+    not_applicable_missing: tuple[str, ...] = ()
+    not_applicable_unexpected: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -48,6 +51,8 @@ class CaseResult:
             or self.pending_unexpected
             or self.undetermined_missing
             or self.undetermined_unexpected
+            or self.not_applicable_missing
+            or self.not_applicable_unexpected
         )
 
 
@@ -59,7 +64,7 @@ def run_pack_tests(pack: Pack) -> list[CaseResult]:
     for i, case in enumerate(pack.tests.cases):
         path: tuple[Hashable, ...] = ("tests", "cases", i)
         subject = _case_subject(pack, case, path, diagnostics)
-        for field in ("violations", "pending", "undetermined"):
+        for field in ("violations", "pending", "undetermined", "not_applicable"):
             for j, rid in enumerate(getattr(case, field) or ()):
                 if rid not in known:
                     diagnostics.append(
@@ -74,6 +79,8 @@ def run_pack_tests(pack: Pack) -> list[CaseResult]:
         want_p = set(case.pending) if case.pending is not None else got_p
         got_u = {u.rule_id for u in report.undetermined}
         want_u = set(case.undetermined) if case.undetermined is not None else got_u
+        got_n = {n.rule_id for n in report.not_applicable}
+        want_n = set(case.not_applicable) if case.not_applicable is not None else got_n
         results.append(
             CaseResult(
                 case,
@@ -84,6 +91,8 @@ def run_pack_tests(pack: Pack) -> list[CaseResult]:
                 tuple(sorted(got_p - want_p)),
                 tuple(sorted(want_u - got_u)),
                 tuple(sorted(got_u - want_u)),
+                tuple(sorted(want_n - got_n)),
+                tuple(sorted(got_n - want_n)),
             )
         )
     if diagnostics:

@@ -16,9 +16,10 @@ durable-rules' condition language. The rest is *lowered*: evaluated by the refer
 interpreter (``egovrules.ir.interpret``) and asserted as a value on the fact, which the durable
 rule then tests:
 
-* conditions over lists and sets (``some``, ``every``, ``contains``), decimals (durable-rules
-  compares floats, and 10 % must not become 10.000000000000002 %), date-times, arithmetic and
-  calendar expressions (working days, months, annual dates), versioned parameters;
+* conditions over lists and sets (``some``, ``every``, ``contains``, the ``earliest`` or
+  ``latest`` date of a list), decimals (durable-rules compares floats, and 10 % must not
+  become 10.000000000000002 %), date-times, arithmetic and calendar expressions (working
+  days, months, annual dates), versioned parameters;
 * the last day in time of every deadline (``egovrules.law.calendar`` computes it);
 * a whole ``when`` or ``requires`` whose compiled form would exceed durable-rules' limits
   (at most 31 expressions per rule: ``ERR_EXPRESSION_LIMIT_EXCEEDED``).
@@ -74,6 +75,7 @@ from egovrules.ir.nodes import (
     Deadline,
     Every,
     Expr,
+    Extremum,
     Field,
     HoursBetween,
     Len,
@@ -86,6 +88,7 @@ from egovrules.ir.nodes import (
     Shift,
     Some,
     YearOf,
+    deadline_bounds,
     walk,
 )
 from egovrules.law.calendar import CalendarGap, Day, on_ordinal
@@ -442,7 +445,7 @@ class _KindCompiler:
 
     def _rule(self, index: int, rule: RuleIR, lower: tuple[str, ...]) -> Iterator[DurableRule]:
         # Most rules hold neither versioned parameters nor working days: skip the walks.
-        parts = (rule.when, rule.requires)
+        parts = (rule.when, rule.requires, rule.open_while)
         self._versioned = walk_ir(parts, _is_versioned)
         self._gaps = walk_ir(parts, _may_gap)
         in_force = self.in_force(rule)
@@ -464,7 +467,18 @@ class _KindCompiler:
             late = _and(_exists(done), _cmp_ref(done, "gt", due))
             if done_nullable:
                 late = _or(late, _and(_missing(done), _cmp_ref("asof", "gt", due)))
-            violated = _and(in_force, when, _exists(due), late)
+            late = _and(_exists(due), late)
+            bounds = deadline_bounds(req)
+            if bounds is not None:
+                # A last day the calendar cannot tell (no ``due``): late all the same after
+                # its latest possible day (ir.interpret.deadline_facts); where ``due`` is
+                # known the latest possible day is that day.
+                latest = self.value(bounds[1], rule)
+                after = _and(_exists(done), _cmp_ref(done, "gt", latest))
+                if done_nullable:
+                    after = _or(after, _and(_missing(done), _cmp_ref("asof", "gt", latest)))
+                late = _or(late, _and(_exists(latest), after))
+            violated = _and(in_force, when, late)
             yield DurableRule(f"v{index}", index, "violated", None, violated)
             if done_nullable:
                 pending = _and(
@@ -473,7 +487,13 @@ class _KindCompiler:
                 yield DurableRule(f"p{index}", index, "pending", due, pending)
             return
         fails = self.lowered_tf(req, rule)[1] if "requires" in lower else self.tf(req, rule)[1]
-        yield DurableRule(f"v{index}", index, "violated", None, _and(in_force, when, fails))
+        if rule.open_while is None:
+            yield DurableRule(f"v{index}", index, "violated", None, _and(in_force, when, fails))
+            return
+        # An unmet obligation is open (pending, no last day) while ``pending`` holds.
+        open_, closed, _ = self.tf(rule.open_while, rule)
+        yield DurableRule(f"v{index}", index, "violated", None, _and(in_force, when, fails, closed))
+        yield DurableRule(f"p{index}", index, "pending", None, _and(in_force, when, fails, open_))
 
     def in_force(self, rule: RuleIR) -> Formula:
         if rule.in_force_from is None:
@@ -643,6 +663,8 @@ class _KindCompiler:
                 return None  # a computed value: the caller lowers it to Python
             case YearOf() | DayOf() | Len():
                 return None  # a computed value: the caller lowers it to Python
+            case Extremum():
+                return None  # a value drawn from a list: lowered, as 'some' is
             case _:
                 assert_never(e)
         return None
@@ -719,7 +741,7 @@ class Firing:
     """What durable-rules said of one fact: rule indexes violated, and pending with due day."""
 
     violated: frozenset[int]
-    pending: tuple[tuple[int, Day], ...]
+    pending: tuple[tuple[int, Day | None], ...]  # None: an open obligation with no last day
 
 
 class DurableSession:
@@ -782,7 +804,7 @@ class DurableSession:
     def _assert(self, handle: int, text: str, fact_id: str, subject_id: str) -> Firing:
         """Assert one group's fact; what fired on it."""
         violated: set[int] = set()
-        pending: dict[int, Day] = {}
+        pending: dict[int, Day | None] = {}
         code, state = self._engine.assert_fact(handle, text)
         if code == 1:  # no rule's first test matched: nothing fires
             return Firing(frozenset(), ())
@@ -794,9 +816,10 @@ class DurableSession:
             rule = self._rules[name]
             if rule.fires_when == "violated":
                 violated.add(rule.index)
-            else:
-                assert rule.due_key is not None
+            elif rule.due_key is not None:
                 pending[rule.index] = on_ordinal(matched[rule.due_key])
+            else:  # an open obligation with no last day: no timer to set
+                pending[rule.index] = None
         return Firing(frozenset(violated), tuple(sorted(pending.items())))
 
     def _drain(self, handle: int, state: int) -> Iterator[tuple[str, dict[str, Any]]]:

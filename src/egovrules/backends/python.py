@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import marshal
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, TypeAlias, assert_never
 
@@ -35,6 +35,7 @@ from egovrules.ir.nodes import (
     Deadline,
     Every,
     Expr,
+    Extremum,
     Field,
     HoursBetween,
     Len,
@@ -47,6 +48,7 @@ from egovrules.ir.nodes import (
     Shift,
     Some,
     YearOf,
+    deadline_bounds,
     walk,
 )
 from egovrules.law import calendar
@@ -56,8 +58,6 @@ __all__ = ["CompiledKind", "PythonBackend"]
 
 _SHIFT_TEMPLATES = {
     "days": "_add_days({a}, {b})",
-    "working_days": "_add_working_days({a}, {b})",
-    "working_days_fallback": "_add_working_days({a}, {b}, True)",
     "months": "_add_months({a}, {b})",
     "years": "_add_years({a}, {b})",
 }
@@ -71,6 +71,14 @@ def _div(a: Any, b: Any) -> Decimal | None:
 
 def _hours(a: dt.datetime, b: dt.datetime) -> Decimal:
     return Decimal((b - a) // dt.timedelta(seconds=1)) / 3600
+
+
+def _earliest(values: Iterable[Any]) -> Any:
+    return min((v for v in values if v is not None), default=None)
+
+
+def _latest(values: Iterable[Any]) -> Any:
+    return max((v for v in values if v is not None), default=None)
 
 
 def _get(base: Any, names: tuple[str, ...]) -> Any:
@@ -88,8 +96,9 @@ _HELPERS: dict[str, Any] = {
     "_div": _div,
     "_hours": _hours,
     "_get": _get,
+    "_earliest": _earliest,
+    "_latest": _latest,
     "_Gap": calendar.CalendarGap,
-    "_add_working_days": calendar.add_working_days,
     "_add_days": calendar.add_days,
     "_add_months": calendar.add_months,
     "_add_years": calendar.add_years,
@@ -230,12 +239,37 @@ class _Generator:
     def requirement(self, rule: RuleIR, c: str) -> list[str]:
         req = rule.requires
         if not isinstance(req, Deadline):
-            return [f"{c} = 1 if {self.cond(req)} else 2"]
+            if rule.open_while is None:
+                return [f"{c} = 1 if {self.cond(req)} else 2"]
+            return [f"{c} = 1 if {self.cond(req)} else 3 if {self.cond(rule.open_while)} else 2"]
         due, _ = self.expr(req.due)
         done, _ = self.expr(req.done)
+        bounds = deadline_bounds(req)
+        if bounds is None:
+            head = [f"_due = {due}", "if _due is None:"]
+        else:
+            # The last day in a year the calendar lacks: decided from the bounds when the
+            # answer does not depend on the unknown days (ir.interpret.deadline_facts).
+            lo, _ = self.expr(bounds[0])
+            hi, _ = self.expr(bounds[1])
+            head = [
+                "try:",
+                f"    _due = {due}",
+                "except _Gap:",
+                "    _due = _Gap",
+                "if _due is _Gap:",
+                f"    _dn = {done}",
+                f"    _hi = {hi}",
+                "    if _hi is not None and (as_of if _dn is None else _dn) > _hi:",
+                f"        {c} = 2",
+                f"    elif _dn is not None and (_lo := {lo}) is not None and _dn <= _lo:",
+                f"        {c} = 1",
+                "    else:",
+                "        raise _Gap(as_of)",
+                "elif _due is None:",
+            ]
         return [
-            f"_due = {due}",
-            "if _due is None:",
+            *head,
             f"    {c} = 1",
             "else:",
             f"    _dn = {done}",
@@ -354,6 +388,10 @@ class _Generator:
                 return f"(None if ({t} := {code}) is None else len({t}))", True
             case Arith() | DaysBetween() | HoursBetween() | Shift() | Annual():
                 return self.binary(e)
+            case Extremum(op=op, field=f, item_scope=n, where=where, of=of):
+                value, _ = self.expr(of)
+                filt = f" if {self.cond(where)}" if where is not None else ""
+                return f"_{op}({value} for _it{n} in {self.iterable(f)}{filt})", True
             case _:
                 assert_never(e)
 
@@ -382,8 +420,12 @@ class _Generator:
                 return a, b, "({b} - {a}).days"
             case HoursBetween(start=a, end=b):
                 return a, b, "_hours({a}, {b})"
-            case Shift(date=a, amount=b, unit="working_days", weekday_fallback=True):
-                return a, b, _SHIFT_TEMPLATES["working_days_fallback"]
+            case Shift(date=a, amount=b, unit="working_days", calendar=cal, bound=bound):
+                counted = self.const(cal)
+                if bound is not None:
+                    return a, b, f"{counted}.bound({{a}}, {{b}}, {bound!r})"
+                fallback = ", True" if e.weekday_fallback else ""
+                return a, b, f"{counted}.add_working_days({{a}}, {{b}}{fallback})"
             case Shift(date=a, amount=b, unit=unit):
                 return a, b, _SHIFT_TEMPLATES[unit]
             case Annual(month_day=a, year=b):
@@ -427,5 +469,5 @@ def _is_versioned(node: Any) -> bool:
 
 def _walk(rule: RuleIR, test: Callable[[Node], bool]) -> bool:
     """True when some node of the rule's conditions passes ``test``."""
-    roots = (rule.when, rule.requires)
+    roots = (rule.when, rule.requires, rule.open_while)
     return any(test(n) for root in roots if root is not None for n in walk(root))

@@ -117,6 +117,12 @@ def _analyze() -> Register:
     return analyze.register
 
 
+def _serve() -> Register:
+    from egovrules.cli import serve  # noqa: PLC0415
+
+    return serve.register
+
+
 # Every command, in the order --help lists them, by the module that registers it.
 _COMMANDS: dict[str, Callable[[], Register]] = {
     "check": _check,
@@ -132,6 +138,7 @@ _COMMANDS: dict[str, Callable[[], Register]] = {
     "audit": _audit,
     "watch": _watch,
     "analyze": _analyze,
+    "serve": _serve,
 }
 
 

@@ -17,7 +17,7 @@ from typing import TextIO
 from egovrules.auditing import AuditResult, audit_sql, run_audit
 from egovrules.auditing.engine import Engine
 from egovrules.auditing.engines import open_engine
-from egovrules.cli.common import display_width, iso_date
+from egovrules.cli.common import add_holidays_option, calendar_of, display_width, iso_date
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.pack import load_pack, today_in_china
 from egovrules.source.errors import UsageError
@@ -63,6 +63,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="count working days Monday to Friday in years the Chinese holiday calendar does "
         "not cover (default: such deadlines are reported undetermined)",
     )
+    add_holidays_option(p)
     p.add_argument(
         "--print-sql",
         action="store_true",
@@ -73,7 +74,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _run(args: argparse.Namespace) -> ExitCode:
-    pack = load_pack(args.city, weekday_fallback=args.weekday_fallback)
+    pack = load_pack(args.city, weekday_fallback=args.weekday_fallback, calendar=calendar_of(args))
     as_of = args.as_of or today_in_china()
     if args.print_sql:
         if args.kind is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from egovrules.cli.common import default_language, iso_date
+from egovrules.cli.common import add_holidays_option, calendar_of, default_language, iso_date
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.run import RunOptions, progress_bar, run_check
 from egovrules.report.render import RENDERERS, render
@@ -70,6 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="count working days Monday to Friday in years the Chinese holiday calendar does "
         "not cover (default: such deadlines are reported undetermined)",
     )
+    add_holidays_option(check)
     check.add_argument(
         "--lang",
         choices=("en", "zh"),
@@ -85,6 +86,7 @@ def _run(args: argparse.Namespace) -> ExitCode:
         kind=args.kind,
         as_of=args.as_of,
         weekday_fallback=args.weekday_fallback,
+        calendar=calendar_of(args),
         only=tuple(args.only),
         skip=tuple(args.skip),
         fail_on=args.fail_on,

@@ -8,6 +8,9 @@ import datetime as dt
 import os
 import unicodedata
 
+from egovrules.law.calendar import CHINA, WorkCalendar
+from egovrules.law.notice import load_calendar
+
 __all__ = ["default_language", "display_width", "iso_date"]
 
 
@@ -31,3 +34,21 @@ def iso_date(text: str) -> dt.date:
 def display_width(text: str) -> int:
     """Columns a terminal gives ``text``: two for wide (CJK) characters."""
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def add_holidays_option(parser: argparse.ArgumentParser) -> None:
+    """``--holidays FILE``: a State Council holiday notice for a year the package lacks."""
+    parser.add_argument(
+        "--holidays",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a State Council holiday notice (YAML: its title, URL and date, the days off and "
+        "the make-up workdays) for a year chinese-calendar does not cover yet; repeatable, "
+        "one file a year (docs/reliability.md)",
+    )
+
+
+def calendar_of(args: argparse.Namespace) -> WorkCalendar:
+    """The working-day calendar the command counts on: the package's, plus ``--holidays``."""
+    return load_calendar(args.holidays) if args.holidays else CHINA

@@ -8,14 +8,14 @@ import json
 import sys
 from pathlib import Path
 
-from egovrules.cli.common import iso_date
+from egovrules.cli.common import add_holidays_option, calendar_of, iso_date
 from egovrules.engine.exitcodes import ExitCode
+from egovrules.engine.explaining import explain_rules, rules_named
 from egovrules.engine.inputs import read_subjects
 from egovrules.engine.pack import today_in_china
 from egovrules.engine.run import pack_for
-from egovrules.ir.explain import explain_rule, render_explanation
+from egovrules.ir.explain import render_explanation
 from egovrules.source.errors import UsageError
-from egovrules.source.suggest import did_you_mean
 from egovrules.subjects import SUBJECT_KINDS
 
 __all__ = ["register"]
@@ -36,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     explain.add_argument("--as-of", type=iso_date)
     explain.add_argument("--format", choices=("text", "json"), default="text")
     explain.add_argument("--weekday-fallback", action="store_true")
+    add_holidays_option(explain)
     explain.set_defaults(run=_run)
 
 
@@ -47,20 +48,15 @@ def _run(args: argparse.Namespace) -> ExitCode:
         raise UsageError(f"{args.file}: explain takes a file holding one subject")
     (loaded,) = subjects
     # As check does: the subject's city names a bundled pack, never a file (engine.run.pack_for).
-    pack = pack_for(loaded, args.city, {}, weekday_fallback=args.weekday_fallback)
-    matches = [r for r in pack.rules if args.rule in (r.id, r.concept)]
-    if not matches:
-        hint = did_you_mean(args.rule, [r.id for r in pack.rules])
-        raise UsageError(
-            f"no rule or concept {args.rule!r} in pack {pack.id}{f'; {hint}' if hint else ''}"
-        )
+    pack = pack_for(
+        loaded,
+        args.city,
+        {},
+        weekday_fallback=args.weekday_fallback,
+        calendar=calendar_of(args),
+    )
     as_of = args.as_of or today_in_china()
-    for rule in matches:
-        if rule.subject != loaded.subject.kind:
-            raise UsageError(
-                f"{rule.id} applies to {rule.subject} subjects, not to a {loaded.subject.kind}"
-            )
-        trace = explain_rule(rule, loaded.subject, as_of)
+    for trace in explain_rules(rules_named(pack, args.rule), loaded.subject, as_of):
         if args.format == "json":
             sys.stdout.write(json.dumps(trace, ensure_ascii=False, indent=2) + "\n")
         else:

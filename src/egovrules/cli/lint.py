@@ -21,7 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "lint",
         help="check that packs quote the law faithfully and cover every article",
         description="Check that every quote occurs in the regulation text (under the one "
-        "documented normalization) and that every article is cited or declaratory.",
+        "documented normalization) inside the paragraph and item it cites, that a concept "
+        "named in a rule's notes is in the vocabulary, and that every article is cited or "
+        "declaratory.",
     )
     lint.add_argument("packs", nargs="*", help="pack ids or files (default: every bundled pack)")
     lint.add_argument(

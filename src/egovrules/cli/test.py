@@ -40,6 +40,8 @@ def _run(args: argparse.Namespace) -> ExitCode:
                     ("unexpected pending", r.pending_unexpected),
                     ("missing undetermined", r.undetermined_missing),
                     ("unexpected undetermined", r.undetermined_unexpected),
+                    ("missing not applicable (scope)", r.not_applicable_missing),
+                    ("unexpected not applicable (scope)", r.not_applicable_unexpected),
                 ):
                     if ids:
                         print(f"  {label}: {', '.join(ids)}")

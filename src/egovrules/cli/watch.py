@@ -49,7 +49,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any, cast
 
-from egovrules.cli.common import iso_date
+from egovrules.cli.common import add_holidays_option, calendar_of, iso_date
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.pack import Pack, load_pack
 from egovrules.monitoring import checkpoint
@@ -108,6 +108,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="with --checkpoint, write it every N lines too (default: 1000)",
     )
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of messages")
+    add_holidays_option(p)
     p.set_defaults(run=run)
 
 
@@ -117,7 +118,7 @@ def run(args: argparse.Namespace) -> ExitCode:
         raise UsageError(f"--checkpoint-every must be at least 1, not {args.checkpoint_every}")
     if args.checkpoint is not None:
         _check_checkpoint_path(args.file, args.checkpoint)
-    pack = load_pack(args.city)
+    pack = load_pack(args.city).using(calendar_of(args))
     with _open(args.file) as stream:
         regular = _is_regular_file(stream)
         if args.checkpoint is not None and not regular:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import assert_never
 
 from egovrules.diffing.implication import (
@@ -52,6 +53,7 @@ from egovrules.ir.nodes import (
     Const,
     Deadline,
     Every,
+    Extremum,
     Not,
     Param,
     Present,
@@ -59,6 +61,7 @@ from egovrules.ir.nodes import (
     Shift,
     Some,
 )
+from egovrules.ir.nodes import walk as ir_walk  # the local walk() below walks conditions
 from egovrules.packdata.bundled import available_packs
 from egovrules.source.errors import UsageError
 from egovrules.source.suggest import did_you_mean
@@ -438,6 +441,16 @@ def _pair_aspects(
     a, la, x = side_a
     b, lb, y = side_b
     ids = (x.id, y.id)
+    if (x.scope.values if x.scope else None) != (y.scope.values if y.scope else None):
+        yield Aspect(
+            "scope",
+            _scope_text(x),
+            _scope_text(y),
+            None,
+            "the texts bind different bodies; the verdict compares the obligations on a "
+            "subject both bind",
+            ids,
+        )
     if canon(x.when) != canon(y.when):
         yield Aspect(
             "applies_when",
@@ -501,6 +514,11 @@ def _pair_aspects(
                 "the cited words changed",
                 ids,
             )
+
+
+def _scope_text(rule: RuleIR) -> str:
+    sc = rule.scope
+    return "any subject" if sc is None else f"{sc.label_in('en')} ({sc.citation})"
 
 
 def _cited(where: str, quotes: tuple[tuple[str, str], ...]) -> str:
@@ -698,6 +716,11 @@ def _approvers(rule: RuleIR, authorities: frozenset[str]) -> tuple[frozenset[str
                     if found:
                         ids.update(found)
                         simple = simple and plain and op in ("eq", "contains", "contains_all")
+                    for x in ir_walk(node):
+                        if isinstance(x, Extremum):
+                            # A body that only selects the act an order is measured against
+                            # is not simply required: a project without that act passes.
+                            walk(x.where, False)
             case Present():
                 pass  # a presence test names no authority
             case _:
@@ -755,8 +778,13 @@ def _check_kind(kind: str | None) -> None:
 
 
 def _rules(pack: Pack, concept: str, kind: str | None) -> tuple[RuleIR, ...]:
+    """The pack's rules on ``concept``, each with its own applicability only: whom each text
+    binds is a ``scope`` aspect of its own, and the verdict and the witnesses compare the
+    obligations on a subject both bind (one that records no standing is presumed inside)."""
     return tuple(
-        r for r in pack.rules if r.concept == concept and (kind is None or r.subject == kind)
+        replace(r, when=r.own_when)
+        for r in pack.rules
+        if r.concept == concept and (kind is None or r.subject == kind)
     )
 
 

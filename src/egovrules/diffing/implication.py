@@ -28,6 +28,7 @@ from egovrules.ir.nodes import (
     Deadline,
     Every,
     Expr,
+    Extremum,
     Field,
     HoursBetween,
     Len,
@@ -38,6 +39,7 @@ from egovrules.ir.nodes import (
     Shift,
     Some,
     YearOf,
+    walk,
 )
 from egovrules.packdata.operators import FLIP, CompareOp
 
@@ -278,7 +280,7 @@ def due_not_later(a: Expr, b: Expr) -> bool:
             return bool(tuple(x) <= tuple(y))
         case Const() | Param() | AsOf() | Field() | Arith() | DaysBetween() | HoursBetween():
             return False
-        case YearOf() | DayOf() | Len():
+        case YearOf() | DayOf() | Len() | Extremum():
             return False
         case _:
             assert_never(a)
@@ -417,5 +419,10 @@ def _expr_uses(e: Expr, mono: int) -> Iterator[tuple[Param, int]]:
             yield from _expr_uses(m, mono)  # nor the day as the moment rises
         case Const() | Field() | AsOf() | Len():
             return
+        case Extremum(where=w, of=of):
+            # Which items a parameter selects moves the earliest date either way: not known.
+            for node in (*((w,) if w is not None else ()), of):
+                for param in (n for n in walk(node) if isinstance(n, Param)):
+                    yield param, 0
         case _:
             assert_never(e)

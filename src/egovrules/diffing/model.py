@@ -97,6 +97,13 @@ class CitationView:
     """(language, whole article text)."""
     original_language: str
     """The language the regulation was published in as the pack has it (its source)."""
+    sources: tuple[str, ...] = ()
+    """Every language whose quote is a source text's own words (empty: only the original);
+    a quote in another language is the pack's translation."""
+
+    def is_source(self, language: str) -> bool:
+        """Whether the quote in ``language`` is a source's own words, not a translation."""
+        return language in (self.sources or (self.original_language,))
 
     @property
     def where(self) -> str:
@@ -149,6 +156,9 @@ class RuleView:
     """(authority id, its English name) the rule names: approvers, recipients, organisers."""
     citations: tuple[CitationView, ...]
     in_force_from: dt.date | None
+    binds: str | None = None
+    """Whom the rule's article binds (its scope, with the citation that names the bodies);
+    ``None`` when the article binds any subject of its kind."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,8 +167,9 @@ class Aspect:
     stricter taken alone (``None``: the aspect is informational, it ranks nothing)."""
 
     name: str
-    """``subject``, ``applies_when``, ``requires``, ``deadline``, ``parameter``, ``approvers``,
-    ``severity``, ``citation`` or ``rule`` (a rule with no counterpart)."""
+    """``subject``, ``scope`` (whom each text binds), ``applies_when``, ``requires``,
+    ``deadline``, ``parameter``, ``approvers``, ``severity``, ``citation`` or ``rule`` (a rule
+    with no counterpart)."""
     a: str
     b: str
     verdict: Verdict | None

@@ -80,6 +80,7 @@ def citation_view(pack: Pack, c: Citation) -> CitationView:
         quotes=c.quotes or ((c.language, c.quote),),
         article_texts=article.texts if article is not None else (),
         original_language=pack.ruleset.language,
+        sources=c.sources,
     )
 
 
@@ -219,4 +220,7 @@ def rule_view(pack: Pack, rule: RuleIR) -> RuleView:
         approvers=tuple(dict.fromkeys(approvers)),
         citations=tuple(citation_view(pack, c) for c in rule.citations),
         in_force_from=rule.in_force_from,
+        binds=None
+        if rule.scope is None
+        else f"{rule.scope.label_in('en')} ({rule.scope.citation})",
     )

@@ -52,6 +52,7 @@ from egovrules.ir.nodes import (
     Deadline,
     Every,
     Expr,
+    Extremum,
     Field,
     HoursBetween,
     Len,
@@ -501,7 +502,7 @@ Lists = tuple[tuple[str, ...], ...]
 
 
 def _nodes(rule: RuleIR) -> Iterator[tuple[Node, Lists]]:
-    for root in (rule.when, rule.requires):
+    for root in (rule.when, rule.requires, rule.open_while):
         if root is not None:
             yield from _walk(root, ())
 
@@ -509,12 +510,16 @@ def _nodes(rule: RuleIR) -> Iterator[tuple[Node, Lists]]:
 def _walk(node: Node, lists: Lists) -> Iterator[tuple[Node, Lists]]:
     yield node, lists
     match node:
-        case Some() | Every():
+        case Some() | Every() | Extremum():
             field = node.field
             yield field, lists
             path = field.path if field.scope == 0 else (*lists[field.scope - 1], *field.path)
             inner = (*lists, path)
-            for child in (node.where, node.require if isinstance(node, Every) else None):
+            for child in (
+                node.where,
+                node.require if isinstance(node, Every) else None,
+                node.of if isinstance(node, Extremum) else None,
+            ):
                 if child is not None:
                     yield from _walk(child, inner)
         case _:
@@ -567,10 +572,15 @@ def _targets(
     if field.scope == 0:
         yield field.path, None, field
         return
-    if field.scope != len(lists) or field.scope > 1:
-        return  # items of nested lists: too many combinations for a bounded search
-    list_path = lists[0]
+    if field.scope != len(lists):
+        return
+    list_path = lists[-1]
     items = _get(data, list_path)
+    if field.scope > 1 and not isinstance(items, list):
+        # Items of a list inside another list's items: too many combinations for a bounded
+        # search. A list reached from the subject (an absolute path, as the approvals an
+        # earliest date is taken from inside 'some reviews') is mutated like any other.
+        return
     count = len(items) if isinstance(items, list) else 0
     for i in range(min(count, _MAX_ITEMS)):
         yield (*list_path, i, *field.path), None, field
@@ -585,7 +595,7 @@ def _own_field(node: Node) -> Field | None:
             return f
         case Present(expr=Field() as f):
             return f
-        case Some(field=f) | Every(field=f):
+        case Some(field=f) | Every(field=f) | Extremum(field=f):
             return f
         case Compare() | Present() | All() | AnyOf() | Not() | Deadline():
             return None

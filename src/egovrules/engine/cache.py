@@ -2,7 +2,8 @@
 validating it or compiling it again.
 
 An entry is found by a key that covers everything its contents depend on: the pack file's
-bytes and name, the ``weekday_fallback`` option, and the engine (egovrules' version and the size and
+bytes and name, the ``weekday_fallback`` option (a pack counting on supplied holiday notices
+is not kept), and the engine (egovrules' version and the size and
 modification time of each of its modules, the Python version and the bytecode format). A
 changed pack or a changed egovrules therefore never meets an old entry. An entry that cannot
 be read back whole (truncated, corrupt, from another layout) is ignored, and rebuilt.

@@ -29,7 +29,14 @@ from egovrules.source.errors import Diagnostic, SubjectError, UsageError
 from egovrules.source.span import Span
 from egovrules.subjects import SUBJECT_KINDS, SubjectBase, parse_subject
 
-__all__ = ["SUFFIXES", "LoadedSubject", "expand_inputs", "iter_subjects", "read_subjects"]
+__all__ = [
+    "SUFFIXES",
+    "LoadedSubject",
+    "expand_inputs",
+    "iter_subjects",
+    "read_subjects",
+    "subjects_in",
+]
 
 SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 STDIN = "-"
@@ -91,6 +98,14 @@ def read_subjects(
         return [], [SubjectError(exc.diagnostics, exc.text)]
     if name.endswith(".jsonl") or (name == STDIN and _looks_like_json_lines(raw)):
         return _read_lines(raw, display, kind)
+    return subjects_in(raw, display, kind)
+
+
+def subjects_in(
+    raw: bytes, display: str, kind: str | None = None
+) -> tuple[list[LoadedSubject], list[SubjectError]]:
+    """Every subject in one YAML or JSON document already read (a file's bytes, a request's
+    body): a mapping, or a list of them; an error for each part that is not a subject."""
     try:
         doc = parse_document(raw, display)
     except DocumentError as exc:
@@ -146,7 +161,10 @@ def _validate(
         raise SubjectError(
             [
                 Diagnostic(
-                    "E301", "a subject must be a mapping (or a list of mappings)", doc.span(path)
+                    "E301",
+                    "a subject must be a mapping (or a list of mappings)",
+                    doc.span(path),
+                    path=path,
                 )
             ],
             doc.text,
@@ -159,6 +177,7 @@ def _validate(
                     "no subject kind: add a 'kind' field or pass --kind",
                     doc.span(path),
                     f"kinds: {', '.join(SUBJECT_KINDS)}",
+                    path=path,
                 )
             ],
             doc.text,
@@ -169,7 +188,9 @@ def _validate(
         raise SubjectError(validation_diagnostics(exc, doc, "E300", path), doc.text) from None
     except ValueError as exc:  # an unknown kind (ValidationError is a ValueError too)
         where = (*path, "kind") if "kind" in data else path
-        raise SubjectError([Diagnostic("E303", str(exc), doc.span(where))], doc.text) from None
+        raise SubjectError(
+            [Diagnostic("E303", str(exc), doc.span(where), path=where)], doc.text
+        ) from None
 
 
 def iter_subjects(

@@ -21,8 +21,15 @@ from egovrules.backends.base import rules_for
 from egovrules.backends.python import PythonBackend
 from egovrules.engine import findings
 from egovrules.engine.cache import cache_dir, entry_key, read_entry, write_entry
-from egovrules.engine.findings import apply_waivers, violation
+from egovrules.engine.findings import (
+    apply_waivers,
+    counts_working_days,
+    scope_findings,
+    scopes_hold,
+    violation,
+)
 from egovrules.ir.nodes import RuleIR, RuleSet
+from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.verdict import Outcome
 from egovrules.packdata.bundled import available_packs, bundled_dir
 from egovrules.report.model import (
@@ -61,27 +68,37 @@ def today_in_china() -> dt.date:
     return dt.datetime.now(_SHANGHAI).date()
 
 
-def load_pack(name_or_path: str | Path, *, weekday_fallback: bool = False) -> Pack:
+def load_pack(
+    name_or_path: str | Path,
+    *,
+    weekday_fallback: bool = False,
+    calendar: WorkCalendar = CHINA,
+) -> Pack:
     """Load a bundled pack by id (``"wuhan"``) or a pack file by path, compiled and ready.
 
     ``weekday_fallback=True`` opts into counting working days Monday to Friday in years the
-    Chinese holiday calendar does not cover; by default such rules are ``undetermined``.
+    Chinese holiday calendar does not cover; by default such rules are ``undetermined``
+    unless the answer does not depend on the unknown days. ``calendar`` is the working-day
+    calendar to count on: ``egovrules.load_calendar([notice files])`` adds the State
+    Council's notices for years the package does not cover yet (``Pack.check`` takes one too).
 
     Raises ``PackError`` (with every positioned diagnostic) for a bad pack and ``UsageError``
     for an unknown id.
     """
     text = str(name_or_path)
     if isinstance(name_or_path, str) and text in available_packs():
-        return load_bundled_pack(text, weekday_fallback=weekday_fallback)
+        return load_bundled_pack(text, weekday_fallback=weekday_fallback, calendar=calendar)
     path = Path(text)
     if not (path.suffix in (".yaml", ".yml") or path.exists()):
         raise UsageError(
             f"no bundled pack {text!r}; available: {', '.join(available_packs()) or 'none'}"
         )
-    return _load_file(path, weekday_fallback)
+    return _load_file(path, weekday_fallback, calendar)
 
 
-def load_bundled_pack(pack_id: str, *, weekday_fallback: bool = False) -> Pack:
+def load_bundled_pack(
+    pack_id: str, *, weekday_fallback: bool = False, calendar: WorkCalendar = CHINA
+) -> Pack:
     """Load a bundled pack by id only: never a file, whatever ``pack_id`` holds. What a
     subject names (its ``city``) is loaded this way, so that no input chooses its own law.
 
@@ -90,15 +107,17 @@ def load_bundled_pack(pack_id: str, *, weekday_fallback: bool = False) -> Pack:
         raise UsageError(
             f"no bundled pack {pack_id!r}; available: {', '.join(available_packs()) or 'none'}"
         )
-    return _load_file(bundled_dir() / f"{pack_id}.yaml", weekday_fallback)
+    return _load_file(bundled_dir() / f"{pack_id}.yaml", weekday_fallback, calendar)
 
 
-def _load_file(path: Path, weekday_fallback: bool) -> Pack:
+def _load_file(path: Path, weekday_fallback: bool, calendar: WorkCalendar = CHINA) -> Pack:
     """The pack compiled from ``path``: from the pack cache when it holds this very file
     compiled by this very egovrules (``egovrules.engine.cache``), else read, validated,
     compiled and kept there."""
     raw = _read(path)
-    key = entry_key(raw, str(path), weekday_fallback) if cache_dir() is not None else None
+    # A calendar with supplied notices is compiled each time: the cache keeps the package's.
+    cached = cache_dir() is not None and calendar == CHINA
+    key = entry_key(raw, str(path), weekday_fallback) if cached else None
     kept = read_entry(key) if key is not None else None
     if kept is not None:
         ruleset, compiled = kept
@@ -107,7 +126,8 @@ def _load_file(path: Path, weekday_fallback: bool) -> Pack:
     from egovrules.ir.compile import compile_document  # noqa: PLC0415
 
     doc, model = _validated(raw, path)
-    pack = Pack(compile_document(doc, model, weekday_fallback=weekday_fallback), model, doc)
+    ruleset = compile_document(doc, model, weekday_fallback=weekday_fallback, calendar=calendar)
+    pack = Pack(ruleset, model, doc)
     if key is not None:
         write_entry(key, pack.ruleset, pack._backend.parts())
     return pack
@@ -167,9 +187,26 @@ class Pack:
         self._by_class: dict[type[Any], tuple[ReportHead, Evaluate]] = {
             SUBJECT_MODELS[k]: entry for k, entry in self._kinds.items()
         }
+        # Per kind: its rules that name a scope, by index, and the scopes they name (a subject
+        # outside one, or silent on it, has findings without any violation).
+        self._scoped = {
+            k: tuple((i, r) for i, r in enumerate(rs) if r.scope is not None)
+            for k, rs in self._rules.items()
+        }
+        self._scopes = {
+            k: tuple({r.scope.name: r.scope for _, r in scoped if r.scope}.values())
+            for k, scoped in self._scoped.items()
+        }
         self._model = model
         self._document = document
         self._path = path if model is None else None
+        # Per kind, its working-day deadlines: a report names the calendar that decided them.
+        self._calendar_rules = {
+            k: tuple(i for i, r in enumerate(rs) if counts_working_days(r))
+            for k, rs in self._rules.items()
+        }
+        self._noted = frozenset(k for k, rules in self._calendar_rules.items() if rules)
+        self._with_calendar: dict[WorkCalendar, Pack] = {}
 
     def _source(self) -> None:
         """Read the pack file again, for a pack loaded from the cache."""
@@ -180,6 +217,28 @@ class Pack:
         if hashlib.sha256(doc.text.encode("utf-8")).hexdigest() != self.ruleset.content_hash:
             raise UsageError(f"{path} has changed since its pack was loaded: load it again")
         self._model, self._document, self._path = model, doc, None
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar the pack counts on."""
+        return self.ruleset.calendar
+
+    def using(self, calendar: WorkCalendar) -> Pack:
+        """This pack counting working days on ``calendar`` (compiled once per calendar)."""
+        if calendar == self.ruleset.calendar:
+            return self
+        pack = self._with_calendar.get(calendar)
+        if pack is None:
+            document, model = self.document, self.model
+            if document is None or model is None:
+                raise UsageError("a pack built from IR alone cannot change its calendar")
+            from egovrules.ir.compile import compile_document  # noqa: PLC0415
+
+            ruleset = compile_document(
+                document, model, weekday_fallback=self.ruleset.weekday_fallback, calendar=calendar
+            )
+            pack = self._with_calendar[calendar] = Pack(ruleset, model, document)
+        return pack
 
     @property
     def id(self) -> str:
@@ -227,14 +286,22 @@ class Pack:
         return _monitor_factory[0](self, state)
 
     def check(
-        self, subject: SubjectBase | Mapping[str, Any], as_of: dt.date | None = None
+        self,
+        subject: SubjectBase | Mapping[str, Any],
+        as_of: dt.date | None = None,
+        *,
+        calendar: WorkCalendar | None = None,
     ) -> Report:
         """Evaluate every rule of the subject's kind; return the ``Report``.
 
         ``subject`` is a subject model, or raw data validated here (``SubjectError`` when it is
         not valid). ``as_of`` defaults to today in Asia/Shanghai. The report's findings
         (violations and their messages, upcoming deadlines, notes) are built when first read.
+        ``calendar`` counts working days on another calendar than the pack's
+        (``egovrules.load_calendar``).
         """
+        if calendar is not None and calendar != self.ruleset.calendar:
+            return self.using(calendar).check(subject, as_of)
         # A subject model's class finds its kind's entry at once; anything else is validated
         # (a mapping) or looked up by its kind (a subclass of a model).
         entry = self._by_class.get(subject.__class__)
@@ -249,8 +316,15 @@ class Pack:
             as_of = today_in_china()
         codes = evaluate(subject, as_of)
         # Codes 2 and up (violated, pending, undetermined, not in force) each make a finding;
-        # a waiver may be expired. Else the report has none to build.
-        if _FINDING_CODES.isdisjoint(codes) and not subject.waivers:
+        # a waiver may be expired; a kind whose rules name a scope reports the rules it
+        # excludes (or that it presumed the subject inside); a working-day deadline may need
+        # a note on its calendar. Else the report has none to build.
+        if (
+            _FINDING_CODES.isdisjoint(codes)
+            and not subject.waivers
+            and head.subject_kind not in self._noted
+            and scopes_hold(self._scopes[head.subject_kind], subject, as_of)
+        ):
             return _deferred(head, subject, as_of, codes, NO_FINDINGS)
         return _deferred(head, subject, as_of, codes, None)
 
@@ -269,9 +343,35 @@ class Pack:
             elif code == Outcome.UNDETERMINED:
                 undetermined.append(findings.undetermined(rule, subject, when))
         standing, waived, expired = apply_waivers(violations, subject.waivers, when)
-        return Findings(
-            standing, tuple(upcoming), tuple(undetermined), self._notes(codes), waived, expired
+        excluded, presumed = scope_findings(
+            tuple(r for i, r in self._scoped[kind] if codes[i] != Outcome.NOT_IN_FORCE),
+            subject,
+            when,
         )
+        notes = self._notes(codes) + presumed + self._calendar_notes(subject, kind, when, codes)
+        return Findings(
+            standing,
+            tuple(upcoming),
+            tuple(undetermined),
+            notes,
+            waived,
+            expired,
+            excluded,
+        )
+
+    def _calendar_notes(
+        self, subject: SubjectBase, kind: str, when: dt.date, codes: tuple[int, ...]
+    ) -> tuple[str, ...]:
+        """Which calendar decided each working-day deadline that reached past the package's
+        years: a supplied notice, or the working days known alone."""
+        rules = self._rules[kind]
+        out = []
+        for i in self._calendar_rules[kind]:
+            if codes[i] in (Outcome.SATISFIED, Outcome.VIOLATED, Outcome.PENDING):
+                note = findings.calendar_note(rules[i], subject, when)
+                if note is not None:
+                    out.append(note)
+        return tuple(out)
 
     def _notes(self, codes: tuple[int, ...]) -> tuple[str, ...]:
         """Why rules were not applied, when the pack was not yet in force."""

@@ -18,13 +18,22 @@ from typing import Any, Literal, TextIO
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.inputs import LoadedSubject, expand_inputs, read_subjects
 from egovrules.engine.pack import Pack, load_pack
+from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.verdict import Severity
 from egovrules.packdata.bundled import available_packs
 from egovrules.report.model import Checked, Report
 from egovrules.source.errors import Diagnostic, EgovrulesError, InternalError, SubjectError
 from egovrules.source.suggest import did_you_mean
 
-__all__ = ["FailOn", "RunOptions", "RunResult", "filter_report", "pack_for", "run_check"]
+__all__ = [
+    "FailOn",
+    "RunOptions",
+    "RunResult",
+    "check_loaded",
+    "filter_report",
+    "pack_for",
+    "run_check",
+]
 
 FailOn = Literal["error", "warning", "advisory", "never"]
 _RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.ADVISORY: 1}
@@ -39,6 +48,7 @@ class RunOptions:
     kind: str | None = None
     as_of: dt.date | None = None
     weekday_fallback: bool = False
+    calendar: WorkCalendar = CHINA
     only: tuple[str, ...] = ()
     skip: tuple[str, ...] = ()
     fail_on: FailOn = "warning"
@@ -102,6 +112,7 @@ def filter_report(
         undetermined=tuple(u for u in report.undetermined if keep(u.rule_id, u.concept)),
         waived=tuple((v, w) for v, w in report.waived if keep(v.rule_id, v.concept)),
         expired_waivers=tuple(w for w in report.expired_waivers if keep(w.rule, w.rule)),
+        not_applicable=tuple(n for n in report.not_applicable if keep(n.rule_id, n.concept)),
         rule_ids=tuple(rid for rid, _ in kept),
         codes=tuple(code for _, code in kept),
     )
@@ -124,7 +135,7 @@ def run_check(
         result.errors.extend(errors)
         for loaded in subjects:
             try:
-                result.checked.append(_check_one(loaded, options, result.packs))
+                result.checked.append(check_loaded(loaded, options, result.packs))
             except EgovrulesError as exc:
                 result.errors.append(exc)
             except Exception as exc:  # a bug: reported, and the batch goes on
@@ -134,9 +145,18 @@ def run_check(
     return result
 
 
-def _check_one(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pack]) -> Checked:
+def check_loaded(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pack]) -> Checked:
+    """One subject checked as ``egovrules check`` checks it: by the pack ``pack_for`` gives,
+    filtered by ``only``/``skip``, each finding located in its document (and explained when
+    ``options.explain``). ``SubjectError`` when the subject names another pack."""
     subject = loaded.subject
-    pack = pack_for(loaded, options.city, packs, weekday_fallback=options.weekday_fallback)
+    pack = pack_for(
+        loaded,
+        options.city,
+        packs,
+        weekday_fallback=options.weekday_fallback,
+        calendar=options.calendar,
+    )
     rules = {r.id: r for r in pack.rules}
     concepts = {r.id: r.concept for r in pack.rules}
     report = filter_report(
@@ -161,6 +181,7 @@ def pack_for(
     packs: dict[str, Pack],
     *,
     weekday_fallback: bool = False,
+    calendar: WorkCalendar = CHINA,
 ) -> Pack:
     """The pack ``loaded`` is checked by, loaded once into ``packs``.
 
@@ -173,7 +194,14 @@ def pack_for(
     if city is None:
         if subject.city is None:
             raise SubjectError(
-                [Diagnostic("E304", "no city: give --city or a 'city' field", loaded.span_of(()))],
+                [
+                    Diagnostic(
+                        "E304",
+                        "no city: give --city or a 'city' field",
+                        loaded.span_of(()),
+                        path=loaded.path,
+                    )
+                ],
                 text,
             )
         if subject.city not in available_packs():
@@ -188,6 +216,7 @@ def pack_for(
                         hint
                         or "a pack file is chosen by the caller (--city FILE), never by "
                         "the subject",
+                        path=(*loaded.path, "city"),
                     )
                 ],
                 text,
@@ -195,7 +224,7 @@ def pack_for(
         city = subject.city
     pack = packs.get(city)
     if pack is None:
-        pack = packs[city] = load_pack(city, weekday_fallback=weekday_fallback)
+        pack = packs[city] = load_pack(city, weekday_fallback=weekday_fallback, calendar=calendar)
     if subject.city and subject.city != pack.id:
         raise SubjectError(
             [
@@ -203,6 +232,7 @@ def pack_for(
                     "E306",
                     f"the subject's city is {subject.city!r}, not {pack.id!r}",
                     city_at,
+                    path=(*loaded.path, "city"),
                 )
             ],
             text,

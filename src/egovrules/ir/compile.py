@@ -18,21 +18,35 @@ from pydantic import BaseModel, ValidationError
 
 from egovrules.ir.conditions import ConditionParser, kind_of, unknown_expr
 from egovrules.ir.nodes import (
+    All,
+    AnyOf,
     ArticleIR,
+    Awaiting,
+    Compare,
+    Cond,
     Const,
     Deadline,
+    Every,
     Expr,
     Field,
     MessagePart,
     Node,
+    Not,
     Param,
     Placeholder,
+    Present,
     RuleIR,
     RuleSet,
+    ScopeIR,
+    Shift,
+    Some,
+    asked_values,
     children,
+    walk,
 )
+from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.citation import Citation
-from egovrules.law.verdict import Severity
+from egovrules.law.verdict import SEVERITY_REASONS, Severity
 from egovrules.packdata.model import (
     Article,
     CitationModel,
@@ -40,10 +54,13 @@ from egovrules.packdata.model import (
     PackModel,
     ParameterModel,
     RuleModel,
+    ScopeModel,
     TestsModel,
 )
+from egovrules.packdata.places import paragraphs
 from egovrules.source.document import Document, strings_in, validation_diagnostics
 from egovrules.source.errors import Diagnostic, PackError
+from egovrules.source.suggest import did_you_mean
 from egovrules.subjects import SUBJECT_MODELS
 
 __all__ = ["compile_document", "validate_document"]
@@ -130,6 +147,13 @@ def _partial(doc: Document) -> tuple[PackModel, _Invalid] | None:
             parameters[str(name)] = _lenient(ParameterModel, raw)
         except ValidationError:
             invalid.parameters.add(str(name))
+    scopes = {}
+    raw_scopes = data.get("scopes")
+    for name, raw in raw_scopes.items() if isinstance(raw_scopes, dict) else ():
+        try:
+            scopes[str(name)] = ScopeModel.model_validate(raw)
+        except ValidationError:
+            invalid.scopes.add(str(name))
     rules = []
     for raw in _as_list(data.get("rules")):
         try:
@@ -141,6 +165,7 @@ def _partial(doc: Document) -> tuple[PackModel, _Invalid] | None:
         meta=meta,
         articles=articles,
         parameters=parameters,
+        scopes=scopes,
         rules=rules,
         tests=TestsModel(),
     )
@@ -165,20 +190,27 @@ class _Invalid:
         self.articles: set[int] = set()
         self.any_article = False
         self.parameters: set[str] = set()
+        self.scopes: set[str] = set()
         self.rule_indexes: set[int] = set()
 
 
 def compile_document(
-    doc: Document, model: PackModel | None = None, *, weekday_fallback: bool = False
+    doc: Document,
+    model: PackModel | None = None,
+    *,
+    weekday_fallback: bool = False,
+    calendar: WorkCalendar = CHINA,
 ) -> RuleSet:
     """Compile a validated pack document into its IR; raise ``PackError`` on any error.
 
     ``weekday_fallback`` makes working-day counts in years the holiday calendar does not cover
-    count Monday to Friday instead of being undetermined (documented opt-in).
+    count Monday to Friday instead of being undetermined (documented opt-in). ``calendar``
+    is the working-day calendar the counts use (with any supplied State Council notices).
     """
     pack = model if model is not None else validate_document(doc)
     compiler = _Compiler(doc, pack)
     compiler.weekday_fallback = weekday_fallback
+    compiler.calendar = calendar
     return compiler.run()
 
 
@@ -193,6 +225,8 @@ class _Compiler:
         self.articles: dict[int, Article] = {}
         self.invalid = _Invalid()
         self.weekday_fallback = False
+        self.calendar = CHINA
+        self.scopes: dict[tuple[str, str], ScopeIR | None] = {}
 
     def error(
         self, code: str, message: str, path: tuple[Hashable, ...], hint: str | None = None
@@ -208,6 +242,7 @@ class _Compiler:
             self.doc,
             known,
             weekday_fallback=self.weekday_fallback,
+            calendar=self.calendar,
             effective=self.pack.meta.effective,
         )
         rules = self._rules(parser)
@@ -225,6 +260,8 @@ class _Compiler:
             articles=articles,
             parameters=parameters,
             rules=rules,
+            calendar=self.calendar,
+            weekday_fallback=self.weekday_fallback,
         )
 
     # -- articles and parameters -------------------------------------------------------------
@@ -352,12 +389,26 @@ class _Compiler:
                 if rule.when is not None
                 else None
             )
+            if rule.severity != "error" and rule.severity_reason is None:
+                self.error(
+                    "E123",
+                    f"{'an' if rule.severity == 'advisory' else 'a'} {rule.severity} rule must "
+                    "say why it is not an error (severity_reason)",
+                    (*path, "severity"),
+                    "one of: " + ", ".join(SEVERITY_REASONS),
+                )
+            scope = None
+            if rule.scope is not None:
+                scope = self._scope(rule.scope, rule.subject, parser, (*path, "scope"))
+                if scope is not None:
+                    when = scope.test if when is None else All((scope.test, when))
             requires = parser.requirement(rule.requires, (*path, "requires"), model)
             messages = tuple(
                 (lang, self._message(rule, lang, path, parser, requires))
                 for lang in self.pack.meta.languages
                 if lang in _REQUIRED_LANGUAGES or rule.message.get(lang)
             )
+            pending = self._pending(rule, path, parser, model, requires)
             citations = self._citations(rule, path)
             title = rule.title.get("en") if rule.title else None
             dated_by = actor = None
@@ -388,6 +439,7 @@ class _Compiler:
                         "authority must be an approver parameter ($name)",
                         (*path, "authority"),
                     )
+            self._check_awaiting(rule, rule.awaiting, (*path, "awaiting"))
             out.append(
                 RuleIR(
                     id=rule.id,
@@ -406,39 +458,126 @@ class _Compiler:
                     authority=authority,
                     citations=citations,
                     span=self.doc.span(path),
+                    pending=pending,
+                    awaiting=rule.awaiting,
+                    scope=scope,
+                    severity_reason=rule.severity_reason,
                 )
             )
         out.sort(key=_rule_order)
         return tuple(out)
 
-    def _citations(self, rule: RuleModel, path: tuple[Hashable, ...]) -> tuple[Citation, ...]:
-        out = []
-        multi = isinstance(rule.cite, list)
-        for j, cite in enumerate(rule.citations):
-            cpath = (*path, "cite", j) if multi else (*path, "cite")
-            art = self.articles.get(cite.article)
-            if art is None:
-                self._missing_article(cite.article, (*cpath, "article"))
-                continue
-            self._check_quote(cite, art, cpath)
-            out.append(
-                Citation(
-                    city=self.city,
-                    article=cite.article,
-                    label=art.label,
-                    paragraph=cite.paragraph,
-                    item=cite.item,
-                    quote=cite.quote.get(self.language) or "",
-                    quote_en=cite.quote.get("en"),
-                    language=self.language,
-                    quotes=tuple(
-                        (lang, text)
-                        for lang in self.pack.meta.languages
-                        if (text := cite.quote.get(lang))
-                    ),
-                )
+    def _pending(
+        self,
+        rule: RuleModel,
+        path: tuple[Hashable, ...],
+        parser: ConditionParser,
+        model: type[BaseModel],
+        requires: Cond | Deadline,
+    ) -> tuple[tuple[Cond, Awaiting], ...]:
+        """The rule's ``pending`` cases: when the unmet obligation is open, not broken, and
+        who must act in each."""
+        if rule.pending is None:
+            return ()
+        if isinstance(requires, Deadline):
+            self.error(
+                "E244",
+                "pending is for a condition; a deadline is pending by itself until its last day",
+                (*path, "pending"),
             )
+            return ()
+        out = []
+        for j, case in enumerate(rule.pending):
+            cpath = (*path, "pending", j)
+            cond = parser.condition(case.while_, (*cpath, "while"), model)
+            if any(isinstance(n, Shift) and n.unit == "working_days" for n in walk(cond)):
+                self.error(
+                    "E244",
+                    "a pending case may not count working days: an open obligation is a fact, "
+                    "not a date",
+                    (*cpath, "while"),
+                )
+            self._check_awaiting(rule, case.awaiting, (*cpath, "awaiting"))
+            out.append((cond, case.awaiting))
         return tuple(out)
+
+    def _check_awaiting(
+        self, rule: RuleModel, awaiting: Awaiting | None, path: tuple[Hashable, ...]
+    ) -> None:
+        """Who must act is named by the rule: its ``actor`` or its ``authority``."""
+        if awaiting is not None and getattr(rule, awaiting) is None:
+            self.error(
+                "E245",
+                f"awaiting: {awaiting} names who must act, but the rule has no {awaiting}",
+                path,
+                f"give the rule an {awaiting}, or name the other",
+            )
+
+    def _scope(
+        self, name: str, subject: str, parser: ConditionParser, path: tuple[Hashable, ...]
+    ) -> ScopeIR | None:
+        """The scope ``name`` over ``subject``, with its test: the field is empty (presumed
+        inside) or holds one of the named values. Compiled once per subject kind."""
+        spec = self.pack.scopes.get(name)
+        if spec is None and name in self.invalid.scopes:
+            return None  # its entry is already reported as invalid
+        if spec is None:
+            hint = did_you_mean(name, self.pack.scopes) or (
+                f"known scopes: {', '.join(self.pack.scopes) or 'none declared'}"
+            )
+            self.error("E122", f"scope {name!r} is not in scopes", path, hint)
+            return None
+        if (name, subject) in self.scopes:
+            return self.scopes[(name, subject)]
+        spath: tuple[Hashable, ...] = ("scopes", name)
+        raw = {"field": spec.field, "in": spec.in_}
+        inside = parser.condition(raw, spath, SUBJECT_MODELS[subject])
+        citation = self._citation(spec.cite, (*spath, "cite"))
+        compiled = None
+        if isinstance(inside, Compare) and isinstance(inside.left, Field) and citation:
+            compiled = ScopeIR(
+                name=name,
+                field=inside.left,
+                values=frozenset(spec.in_),
+                labels=tuple(
+                    (lang, text)
+                    for lang in self.pack.meta.languages
+                    if (text := spec.label.get(lang))
+                ),
+                citation=citation,
+                test=AnyOf((Not(Present(inside.left)), inside)),
+            )
+        self.scopes[(name, subject)] = compiled
+        return compiled
+
+    def _citations(self, rule: RuleModel, path: tuple[Hashable, ...]) -> tuple[Citation, ...]:
+        multi = isinstance(rule.cite, list)
+        found = (
+            self._citation(cite, (*path, "cite", j) if multi else (*path, "cite"))
+            for j, cite in enumerate(rule.citations)
+        )
+        return tuple(c for c in found if c is not None)
+
+    def _citation(self, cite: CitationModel, cpath: tuple[Hashable, ...]) -> Citation | None:
+        art = self.articles.get(cite.article)
+        if art is None:
+            self._missing_article(cite.article, (*cpath, "article"))
+            return None
+        self._check_quote(cite, art, cpath)
+        return Citation(
+            city=self.city,
+            article=cite.article,
+            label=art.label,
+            paragraph=cite.paragraph,
+            item=cite.item,
+            quote=cite.quote.get(self.language) or "",
+            quote_en=cite.quote.get("en"),
+            language=self.language,
+            quotes=tuple(
+                (lang, text) for lang in self.pack.meta.languages if (text := cite.quote.get(lang))
+            ),
+            sources=tuple(self.source_languages),
+        )
 
     def _check_quote(self, cite: CitationModel, art: Article, path: tuple[Hashable, ...]) -> None:
         for lang in self.source_languages:
@@ -469,13 +608,15 @@ class _Compiler:
                 )
         text = art.text.get(self.language) or ""
         if cite.paragraph is not None:
-            paragraphs = text.splitlines()
-            if cite.paragraph > len(paragraphs):
+            count = len(paragraphs(text))
+            if cite.paragraph > count:
                 self.error(
                     "E106",
-                    f"article {art.number} has {len(paragraphs)} line(s); "
+                    f"article {art.number} has {count} paragraph(s); "
                     f"there is no paragraph {cite.paragraph}",
                     (*path, "paragraph"),
+                    "a line opening with an item mark such as (一) is an item of the "
+                    "paragraph before it, not a paragraph",
                 )
 
     def _message(
@@ -500,6 +641,32 @@ class _Compiler:
             body, _, fallback = m.group(1).partition("|")
             body = body.strip()
             fb = fallback if _ else None
+            if body == "@missing":
+                lacks = _required_sets(requires)
+                if not lacks:
+                    self.error(
+                        "E240",
+                        "{@missing} names what a contains, contains_all or some of requires "
+                        "lacks; this rule's requires has none on the subject's own lists",
+                        mpath,
+                    )
+                parts.append(Placeholder(m.group(0), None, "missing", fb, lacks))
+                continue
+            if body == "@failing":
+                items = tuple(
+                    n
+                    for n in walk(requires)
+                    if isinstance(n, Every) and n.field.scope == 0 and n.item_scope == 1
+                )
+                if not items:
+                    self.error(
+                        "E240",
+                        "{@failing} names the items that break an every of requires; "
+                        "this rule's requires has none over the subject's own lists",
+                        mpath,
+                    )
+                parts.append(Placeholder(m.group(0), None, "failing", fb, items=items))
+                continue
             if body.startswith("@") and body[1:] in _FACTS:
                 if not isinstance(requires, Deadline):
                     self.error("E240", f"{{{body}}} is only known in a deadline rule", mpath)
@@ -535,6 +702,27 @@ class _Compiler:
                 "write placeholders as {field}, {$parameter} or {@due}; braces are not text",
             )
         return tuple(p for p in parts if p != "")
+
+
+def _required_sets(requires: Cond | Deadline) -> tuple[Compare | Some, ...]:
+    """What ``{@missing}`` can name in a requirement: its ``contains`` and ``contains_all``
+    on the subject's own lists against values of the subject (not of an item of
+    ``some``/``every``), and its ``some`` over the subject's own lists whose ``where`` asks an
+    item for a value (``{field: to, eq: $recipient}``)."""
+    if isinstance(requires, Deadline):
+        return ()
+    return tuple(
+        n
+        for n in walk(requires)
+        if (
+            isinstance(n, Compare)
+            and n.op in ("contains", "contains_all")
+            and isinstance(n.left, Field)
+            and n.left.scope == 0
+            and all(f.scope == 0 for f in walk(n.right) if isinstance(f, Field))
+        )
+        or (isinstance(n, Some) and n.field.scope == 0 and bool(asked_values(n)))
+    )
 
 
 def _anchor(node: Node | None) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ from egovrules.ir.nodes import (
     Deadline,
     Every,
     Expr,
+    Extremum,
     Field,
     HoursBetween,
     Len,
@@ -40,6 +41,7 @@ from egovrules.ir.nodes import (
     Some,
     YearOf,
 )
+from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.packdata.operators import COMPARE_OPS
 from egovrules.source.document import Document
 from egovrules.source.errors import Diagnostic
@@ -84,6 +86,8 @@ _EXPR_OPS = (
     "year",
     "date",
     "len",
+    "earliest",
+    "latest",
 )
 _COND_OPS = ("all", "any", "not", "present", "absent", "some", "every", "deadline")
 
@@ -108,6 +112,8 @@ def kind_of(expr: Expr) -> str:
             return "decimal"
         case DaysBetween() | Len():
             return "int"
+        case Extremum(of=of):
+            return kind_of(of)
         case _:
             assert_never(expr)
 
@@ -144,6 +150,7 @@ class ConditionParser:
     doc: Document
     parameters: dict[str, Expr]
     weekday_fallback: bool = False
+    calendar: WorkCalendar = CHINA
     effective: dt.date | None = None
     """The pack's ``meta.effective``: the value of ``@effective``."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -383,7 +390,7 @@ class ConditionParser:
                 (*path, "within"),
             )
         fallback = self.weekday_fallback and unit == "working_days"
-        return Deadline(Shift(start, within, unit, fallback), done, start)
+        return Deadline(Shift(start, within, unit, fallback, self.calendar), done, start)
 
     def _want_date(self, e: Expr, name: str, path: Path) -> None:
         if kind_of(e) not in ("date", "any", "null"):
@@ -473,6 +480,8 @@ class ConditionParser:
             if f.path != UNKNOWN_PATH and f.type.kind not in ("set", "list"):
                 self.error("E207", f"'len' needs a list or set, not a {f.type.kind}", sub)
             return Len(f)
+        if op in ("earliest", "latest"):
+            return self._extremum(op, arg, sub, scopes)
         if op not in _EXPR_OPS:
             self.error(
                 "E206",
@@ -505,7 +514,9 @@ class ConditionParser:
                     f"'{op}' counts {unit.replace('_', ' ')}, but ${b.name} is in {b.unit}",
                     (*sub, 1),
                 )
-            return Shift(a, b, unit, self.weekday_fallback and unit == "working_days")
+            return Shift(
+                a, b, unit, self.weekday_fallback and unit == "working_days", self.calendar
+            )
         if op == "annual":
             if ka not in ("month_day", "any") or kb not in ("int", "any"):
                 self.error(
@@ -519,6 +530,46 @@ class ConditionParser:
             if k not in (want, "any"):
                 self.error("E209", f"'{op}' needs two {want}s, operand {i + 1} is a {k}", (*sub, i))
         return HoursBetween(a, b) if op == "hours_between" else DaysBetween(a, b)
+
+    def _extremum(
+        self,
+        op: Literal["earliest", "latest"],
+        raw: Any,
+        path: Path,
+        scopes: list[type[BaseModel]],
+    ) -> Expr:
+        """``{earliest: {of: date, among: list, where: c}}``: the first (or last) date of the
+        items of a list that satisfy ``where`` (``where`` may be omitted)."""
+        if not isinstance(raw, dict) or "among" not in raw or "of" not in raw:
+            self.error(
+                "E236",
+                f"'{op}' takes a mapping {{of: <date path>, among: <list>, where: <condition>}}",
+                path,
+                "'of' names the date of each item, 'among' the list; 'where' is optional",
+            )
+            return unknown_expr()
+        self._only(raw, {"of", "among", "where"}, path)
+        lst = self._field(raw["among"], (*path, "among"), scopes)
+        if lst.path == UNKNOWN_PATH:
+            return unknown_expr()
+        if lst.type.kind != "list" or lst.type.model is None:
+            self.error(
+                "E220",
+                f"'{op}' needs a list of records, '{'.'.join(lst.path)}' is a {lst.type.kind}",
+                (*path, "among"),
+            )
+            return unknown_expr()
+        inner = [*scopes, lst.type.model]
+        where = self._cond(raw["where"], (*path, "where"), inner) if "where" in raw else None
+        of = self._path_or_expr(raw["of"], (*path, "of"), inner)
+        if kind_of(of) not in ("date", "datetime", "any"):
+            self.error(
+                "E237",
+                f"'{op}' compares dates: 'of' must be a date or date-time, not a {kind_of(of)}",
+                (*path, "of"),
+            )
+            return unknown_expr()
+        return Extremum(op, lst, len(scopes), where, of)
 
     def _param(self, name: str, path: Path) -> Expr:
         if name in self.parameters:

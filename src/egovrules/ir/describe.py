@@ -19,6 +19,7 @@ from egovrules.ir.nodes import (
     Deadline,
     Every,
     Expr,
+    Extremum,
     Field,
     HoursBetween,
     Len,
@@ -77,6 +78,9 @@ def describe_expr(e: Expr) -> str:
             return f"day of {describe_expr(m)}"
         case Len(field=f):
             return f"number of {describe_expr(f)}"
+        case Extremum(op=op, field=f, where=w, of=of):
+            among = describe_expr(f) if w is None else f"{describe_expr(f)} with [{describe(w)}]"
+            return f"the {op} {describe_expr(of)} of {among}"
         case _:
             assert_never(e)
 

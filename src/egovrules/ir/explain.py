@@ -27,10 +27,15 @@ from egovrules.ir.nodes import (
     Const,
     Deadline,
     Every,
+    Expr,
+    Extremum,
+    Node,
     Not,
     Present,
     RuleIR,
     Some,
+    children,
+    deadline_bounds,
 )
 from egovrules.law.calendar import CalendarGap
 
@@ -59,6 +64,15 @@ def explain_rule(rule: RuleIR, subject: Any, as_of: dt.date) -> dict[str, Any]:
         "concept": rule.concept,
         "citation": str(c),
         "quote": c.quote,
+        "translation": c.shown("en") if not c.is_source("en") else None,
+        "scope": None
+        if rule.scope is None
+        else {
+            "name": rule.scope.name,
+            "binds": rule.scope.label_in("en"),
+            "citation": str(rule.scope.citation),
+            "quote": rule.scope.citation.quote,
+        },
         "as_of": as_of.isoformat(),
         "date_that_matters": on.isoformat(),
         "in_force_from": rule.in_force_from.isoformat() if rule.in_force_from else None,
@@ -69,6 +83,8 @@ def explain_rule(rule: RuleIR, subject: Any, as_of: dt.date) -> dict[str, Any]:
         out["requires"] = _deadline(rule.requires, scopes, as_of, on)
     else:
         out["requires"] = _node(rule.requires, scopes, as_of, on)
+    if rule.open_while is not None:
+        out["pending"] = _node(rule.open_while, scopes, as_of, on)
     return out
 
 
@@ -92,8 +108,10 @@ def _node(c: Cond, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date) -> dict
                 for e in (left, right)
                 if not isinstance(e, Const)
             }
+            _among(node, (left, right), scopes, as_of, on)
         case Present(expr=e):
             node["values"] = {describe_expr(e): _show(eval_expr(e, scopes, as_of, on))}
+            _among(node, (e,), scopes, as_of, on)
         case Some(field=f, where=where) | Every(field=f, where=where):
             items = eval_expr(f, scopes, as_of, on) or ()
             inner = where if isinstance(c, Some) else c.require
@@ -110,21 +128,58 @@ def _node(c: Cond, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date) -> dict
     return node
 
 
+def _among(
+    node: dict[str, Any],
+    operands: tuple[Expr, ...],
+    scopes: tuple[Any, ...],
+    as_of: dt.date,
+    on: dt.date,
+) -> None:
+    """For each earliest/latest date an operand takes, the items it was taken from: whether
+    each was selected (its ``where``, traced) and its date, so that a reader sees which act
+    was first or last."""
+    traces = []
+    for x in (x for e in operands for x in _outer_extrema(e)):
+        items = eval_expr(x.field, scopes, as_of, on) or ()
+        entries: list[dict[str, Any]] = []
+        for i, item in enumerate(items):
+            inner = (*scopes[: x.item_scope], item)
+            entry: dict[str, Any] = {"item": i}
+            if x.where is not None:
+                entry["selected"] = _node(x.where, inner, as_of, on)
+            entry["values"] = {describe_expr(x.of): _show(eval_expr(x.of, inner, as_of, on))}
+            entries.append(entry)
+        traces.append({"expression": describe_expr(x), "items": entries})
+    if traces:
+        node["among"] = traces
+
+
+def _outer_extrema(e: Node) -> list[Extremum]:
+    """The earliest/latest dates in ``e`` read in the scopes at hand (not those inside
+    another one's items, which only its own items give a meaning to)."""
+    if isinstance(e, Extremum):
+        return [e]
+    return [x for child in children(e) for x in _outer_extrema(child)]
+
+
 def _deadline(d: Deadline, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date) -> dict[str, Any]:
     try:
         facts = deadline_facts(d, scopes, as_of, on)
     except CalendarGap as gap:
         return {"condition": describe(d), "holds": "undetermined", "reason": str(gap)}
-    return {
-        "condition": describe(d),
-        "holds": facts.outcome.label,
-        "values": {
-            "last day in time": _show(facts.due),
-            describe_expr(d.done): _show(eval_expr(d.done, scopes, as_of, on)),
-            "days elapsed": facts.elapsed,
-            "days late": facts.late,
-        },
+    values: dict[str, Any] = {
+        "last day in time": _show(facts.due),
+        describe_expr(d.done): _show(eval_expr(d.done, scopes, as_of, on)),
+        "days elapsed": facts.elapsed,
+        "days late": facts.late,
     }
+    bounds = deadline_bounds(d)
+    if facts.bounded and bounds is not None:
+        # decided without the last day, which falls in a year the calendar does not know
+        values["last day in time"] = "not known (a year without a published holiday notice)"
+        values["earliest possible last day"] = _show(eval_expr(bounds[0], scopes, as_of, on))
+        values["latest possible last day"] = _show(eval_expr(bounds[1], scopes, as_of, on))
+    return {"condition": describe(d), "holds": facts.outcome.label, "values": values}
 
 
 def render_explanation(trace: dict[str, Any]) -> str:
@@ -132,12 +187,18 @@ def render_explanation(trace: dict[str, Any]) -> str:
     lines = [
         f"{trace['rule_id']} — {trace['citation']}",
         f"  「{trace['quote']}」",
+        *([f"  {trace['translation']}"] if trace.get("translation") else []),
+        *(
+            [f"  binds: {sc['binds']} — {sc['citation']} 「{sc['quote']}」"]
+            if (sc := trace.get("scope"))
+            else []
+        ),
         f"  as of {trace['as_of']}; date that matters {trace['date_that_matters']}"
         + (f"; in force from {trace['in_force_from']}" if trace["in_force_from"] else ""),
         f"  outcome: {trace['outcome']}",
     ]
-    for key in ("when", "requires"):
-        if trace[key] is not None:
+    for key in ("when", "requires", "pending"):
+        if trace.get(key) is not None:
             lines.append(f"  {key}:")
             _tree(trace[key], 2, lines)
     return "\n".join(lines) + "\n"
@@ -151,12 +212,26 @@ def _mark(holds: Any) -> str:
     )
 
 
+def _word(value: Any) -> Any:
+    if isinstance(value, list):  # a set, shown sorted (``_show``)
+        return "{" + ", ".join(map(str, value)) + "}"
+    return {True: "true", False: "false", None: "null"}.get(value, value)
+
+
 def _tree(node: dict[str, Any], depth: int, lines: list[str]) -> None:
     pad = "  " * depth
     lines.append(f"{pad}{_mark(node.get('holds'))} {node['condition']}")
     for name, value in node.get("values", {}).items():
-        shown = {True: "true", False: "false", None: "null"}.get(value, value)
-        lines.append(f"{pad}    {name} = {shown}")
+        lines.append(f"{pad}    {name} = {_word(value)}")
+    for among in node.get("among", []):
+        lines.append(f"{pad}    {among['expression']}, from:")
+        for item in among["items"]:
+            values = ", ".join(f"{k} = {_word(v)}" for k, v in item["values"].items())
+            chosen = item.get("selected", {}).get("holds", True)
+            skipped = "" if chosen is True else " (not selected)"
+            lines.append(f"{pad}      item {item['item']}: {values}{skipped}")
+            if "selected" in item:
+                _tree(item["selected"], depth + 4, lines)
     for part in node.get("parts", []):
         _tree(part, depth + 1, lines)
     for item in node.get("items", []):

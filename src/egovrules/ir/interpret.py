@@ -24,6 +24,7 @@ from egovrules.ir.nodes import (
     Deadline,
     Every,
     Expr,
+    Extremum,
     Field,
     HoursBetween,
     Len,
@@ -34,6 +35,7 @@ from egovrules.ir.nodes import (
     Shift,
     Some,
     YearOf,
+    deadline_bounds,
 )
 from egovrules.law import calendar
 from egovrules.law.calendar import CalendarGap
@@ -46,6 +48,7 @@ __all__ = [
     "eval_cond",
     "eval_expr",
     "evaluate_rule",
+    "extremum_values",
     "undetermined_reason",
     "value_on",
 ]
@@ -80,8 +83,26 @@ def eval_expr(e: Expr, scopes: Scopes, as_of: dt.date, on: dt.date | None = None
             return v.date() if isinstance(v, dt.datetime) else v
         case Arith() | DaysBetween() | HoursBetween() | Shift() | Annual():
             return _binary(e, scopes, as_of, on)
+        case Extremum():
+            values = [v for v in extremum_values(e, scopes, as_of, on) if v is not None]
+            if not values:
+                return None
+            return min(values) if e.op == "earliest" else max(values)
         case _:
             assert_never(e)
+
+
+def extremum_values(
+    e: Extremum, scopes: Scopes, as_of: dt.date, on: dt.date | None = None
+) -> list[Any]:
+    """The values of ``e.of`` of the items ``e.where`` selects, in list order (nulls kept)."""
+    items = eval_expr(e.field, scopes, as_of, on) or ()
+    n = e.item_scope
+    return [
+        eval_expr(e.of, (*scopes[:n], it), as_of, on)
+        for it in items
+        if e.where is None or eval_cond(e.where, (*scopes[:n], it), as_of, on)
+    ]
 
 
 _Binary: TypeAlias = Arith | DaysBetween | HoursBetween | Shift | Annual
@@ -111,12 +132,14 @@ def _binary(e: _Binary, scopes: Scopes, as_of: dt.date, on: dt.date | None) -> A
             return (b - a).days
         case HoursBetween():
             return Decimal((b - a) // dt.timedelta(seconds=1)) / 3600
-        case Shift(unit=unit, weekday_fallback=fallback):
+        case Shift(unit=unit, weekday_fallback=fallback, calendar=cal, bound=bound):
             match unit:
                 case "days":
                     return calendar.add_days(a, b)
+                case "working_days" if bound is not None:
+                    return cal.bound(a, b, bound)
                 case "working_days":
-                    return calendar.add_working_days(a, b, fallback)
+                    return cal.add_working_days(a, b, fallback)
                 case "months":
                     return calendar.add_months(a, b)
                 case "years":
@@ -214,24 +237,41 @@ def value_on(versions: tuple[tuple[dt.date, Any], ...], day: dt.date) -> Any:
 
 
 class DeadlineFacts:
-    """The dates and counts of a running deadline, for outcomes and messages."""
+    """The dates and counts of a running deadline, for outcomes and messages. ``due`` and
+    ``late`` are ``None`` for a deadline decided without its last day (``bounded``)."""
 
-    __slots__ = ("due", "elapsed", "late", "outcome")
+    __slots__ = ("bounded", "due", "elapsed", "late", "outcome")
 
     def __init__(
-        self, due: calendar.Day | None, elapsed: int | None, late: int | None, outcome: Outcome
+        self,
+        due: calendar.Day | None,
+        elapsed: int | None,
+        late: int | None,
+        outcome: Outcome,
+        bounded: bool = False,
     ) -> None:
         self.due = due
         self.elapsed = elapsed
         self.late = late
         self.outcome = outcome
+        self.bounded = bounded
+        """Decided from the working days known, its last day in a year the calendar lacks."""
 
 
 def deadline_facts(
     d: Deadline, scopes: Scopes, as_of: dt.date, on: dt.date | None = None
 ) -> DeadlineFacts:
-    """Evaluate a deadline: last day in time, days elapsed, days late, and the outcome."""
-    due = eval_expr(d.due, scopes, as_of, on)
+    """Evaluate a deadline: last day in time, days elapsed, days late, and the outcome.
+
+    A working-day deadline whose last day the calendar cannot tell is decided all the same
+    when the answer does not depend on it: the act (or, with none, the as-of date) on or
+    before the earliest possible last day is in time, after the latest possible one late.
+    An act not yet done and not certainly late stays undetermined (``CalendarGap``): a
+    running deadline is reported with its last day, which is not known."""
+    try:
+        due = eval_expr(d.due, scopes, as_of, on)
+    except CalendarGap as gap:
+        return _bounded_facts(d, scopes, as_of, on, gap)
     if due is None:  # the period has not begun (a last day past 9999-12-31 is a FarDate)
         return DeadlineFacts(None, None, None, Outcome.SATISFIED)
     done = eval_expr(d.done, scopes, as_of, on)
@@ -244,6 +284,38 @@ def deadline_facts(
     else:
         outcome = Outcome.VIOLATED if as_of > due else Outcome.PENDING
     return DeadlineFacts(due, elapsed, late, outcome)
+
+
+def _bounded_facts(
+    d: Deadline, scopes: Scopes, as_of: dt.date, on: dt.date | None, gap: CalendarGap
+) -> DeadlineFacts:
+    bounds = deadline_bounds(d)
+    if bounds is None:
+        raise gap
+    done = eval_expr(d.done, scopes, as_of, on)
+    start = eval_expr(d.start, scopes, as_of, on) if d.start is not None else None
+    earliest, latest = (eval_expr(b, scopes, as_of, on) for b in bounds)
+    end = done if done is not None else as_of
+    elapsed = (end - start).days if start is not None else None
+    if latest is not None and end > latest:
+        return DeadlineFacts(None, elapsed, None, Outcome.VIOLATED, bounded=True)
+    if done is not None and earliest is not None and done <= earliest:
+        return DeadlineFacts(None, elapsed, 0, Outcome.SATISFIED, bounded=True)
+    # the answer depends on days the calendar does not know: say what is known
+    first = "at the earliest " + earliest.isoformat() if earliest is not None else "not known"
+    if done is None and earliest is not None and as_of <= earliest:
+        raise gap.explained(
+            f"the deadline still runs on {as_of.isoformat()} (not late); its last day is {first}"
+        )
+    if done is None:
+        raise gap.explained(
+            f"no act by {as_of.isoformat()}: late or still running depending on them; the "
+            f"last day is {first}"
+        )
+    raise gap.explained(
+        f"the act on {done.isoformat()} is in time or late depending on them; the last day "
+        f"is {first}"
+    )
 
 
 def date_that_matters(rule: RuleIR, subject: Any, as_of: dt.date) -> dt.date:
@@ -280,4 +352,8 @@ def _evaluate(rule: RuleIR, subject: Any, as_of: dt.date) -> Outcome:
         return Outcome.NOT_APPLICABLE
     if isinstance(rule.requires, Deadline):
         return deadline_facts(rule.requires, scopes, as_of, on).outcome
-    return Outcome.SATISFIED if eval_cond(rule.requires, scopes, as_of, on) else Outcome.VIOLATED
+    if eval_cond(rule.requires, scopes, as_of, on):
+        return Outcome.SATISFIED
+    if rule.open_while is not None and eval_cond(rule.open_while, scopes, as_of, on):
+        return Outcome.PENDING
+    return Outcome.VIOLATED

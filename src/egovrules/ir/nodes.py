@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeAlias, assert_never
 
+from egovrules.law.calendar import CHINA, Unknown, WorkCalendar
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import Severity
 from egovrules.packdata.operators import CompareOp
@@ -26,6 +27,7 @@ __all__ = [
     "Arith",
     "ArticleIR",
     "AsOf",
+    "Awaiting",
     "Compare",
     "Cond",
     "Const",
@@ -34,6 +36,7 @@ __all__ = [
     "Deadline",
     "Every",
     "Expr",
+    "Extremum",
     "Field",
     "HoursBetween",
     "Len",
@@ -45,10 +48,13 @@ __all__ = [
     "Present",
     "RuleIR",
     "RuleSet",
+    "ScopeIR",
     "Shift",
     "Some",
     "YearOf",
+    "asked_values",
     "children",
+    "deadline_bounds",
     "walk",
 ]
 
@@ -126,6 +132,12 @@ class Shift:
     amount: Expr
     unit: Literal["days", "working_days", "months", "years"]
     weekday_fallback: bool = False
+    calendar: WorkCalendar = CHINA
+    """The working-day calendar counted on (the package's, or with supplied notices)."""
+    bound: Unknown | None = None
+    """Not the day itself but its earliest or latest possible value, the unknown days
+    counted as working days or as none (``WorkCalendar.bound``): never a gap, ``None``
+    where no bound is known. Only ``deadline_bounds`` makes these."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +169,24 @@ class Len:
     field: Field
 
 
+@dataclass(frozen=True, slots=True)
+class Extremum:
+    """The earliest (``earliest``) or latest (``latest``) value of ``of`` among the items of a
+    list that satisfy ``where``: the date of the first review of a kind, of the last approval.
+    Items whose ``of`` is null are passed over; with no such item the value is null.
+
+    It is how two lists are compared item against item: "some review R and some approval A
+    with R.date ≤ A.date" is "the earliest review ≤ the latest approval", and "every approval
+    comes after some review" is "the earliest review ≤ the earliest approval". ``item_scope``
+    is the scope number fields inside use for the item, as in ``Some``."""
+
+    op: Literal["earliest", "latest"]
+    field: Field
+    item_scope: int
+    where: Cond | None
+    of: Expr
+
+
 Expr: TypeAlias = (
     Const
     | Param
@@ -170,6 +200,7 @@ Expr: TypeAlias = (
     | YearOf
     | DayOf
     | Len
+    | Extremum
 )
 
 
@@ -247,6 +278,17 @@ class Deadline:
     start: Expr | None
 
 
+def deadline_bounds(d: Deadline) -> tuple[Shift, Shift] | None:
+    """The earliest and latest possible last day of a working-day deadline, for deciding it
+    when its last day falls where the calendar is unknown: a day on or before the earliest is
+    in time whatever the unknown days are, a day after the latest late (``None`` for a
+    deadline that is not counted in working days, or counted with the weekday fallback)."""
+    due = d.due
+    if not (isinstance(due, Shift) and due.unit == "working_days") or due.weekday_fallback:
+        return None
+    return replace(due, bound="earliest"), replace(due, bound="latest")
+
+
 Node: TypeAlias = Expr | Cond | Deadline
 """Every node of a rule's conditions: what ``children`` and ``walk`` go through."""
 
@@ -276,6 +318,8 @@ def children(node: Node) -> tuple[Node, ...]:
             return (f,) if where is None else (f, where)
         case Every(field=f, where=where, require=require):
             return (f, require) if where is None else (f, where, require)
+        case Extremum(field=f, where=where, of=of):
+            return (f, of) if where is None else (f, where, of)
         case Deadline(due=due, done=done, start=start):
             return (due, done) if start is None else (due, done, start)
         case _:
@@ -289,20 +333,69 @@ def walk(node: Node) -> Iterator[Node]:
         yield from walk(child)
 
 
+def asked_values(some: Some) -> tuple[Compare, ...]:
+    """The ``eq`` comparisons of an item field with a literal or a parameter that the
+    ``where`` of ``some`` requires (itself, or an item of its top ``all``)."""
+    where = some.where
+    parts = where.items if isinstance(where, All) else (where,) if where is not None else ()
+    return tuple(
+        c
+        for c in parts
+        if isinstance(c, Compare)
+        and c.op == "eq"
+        and isinstance(c.left, Field)
+        and c.left.scope == some.item_scope
+        and isinstance(c.right, (Const, Param))
+    )
+
+
 # ---- messages, rules, packs ------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Placeholder:
-    """A ``{...}`` in a message: an expression (or a deadline fact) and its null fallback."""
+    """A ``{...}`` in a message: an expression (or a deadline fact) and its null fallback.
+
+    ``{@missing}`` (fact ``missing``) names what the subject lacks: for each ``contains`` or
+    ``contains_all`` comparison of the rule's ``requires`` (in ``lacks``), the required values
+    its list or set does not hold (sorted, as a set of values is shown); for each ``some`` of
+    ``requires`` that no item meets, the values its ``where`` asks of an item (``to =
+    municipal_finance_department``: the report to the finance department is missing).
+    ``{@failing}`` (fact ``failing``) names the items that break an ``every`` of ``requires``
+    over one of the subject's lists (in ``items``), each by its position and the values the
+    rule reads."""
 
     source: str
     expr: Expr | None
-    fact: Literal["due", "elapsed", "late"] | None
+    fact: Literal["due", "elapsed", "late", "missing", "failing"] | None
     fallback: str | None
+    lacks: tuple[Compare | Some, ...] = ()
+    items: tuple[Every, ...] = ()
 
 
 MessagePart: TypeAlias = str | Placeholder
+
+Awaiting: TypeAlias = Literal["actor", "authority"]
+"""Who must act while an obligation is open: the rule's ``actor`` or its ``authority``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeIR:
+    """Whom a rule's article binds: the subjects whose ``field`` holds one of ``values``. The
+    rule's ``when`` already holds the test (an empty field is presumed inside); the engine reads
+    this to say why a rule was not applied."""
+
+    name: str
+    field: Field
+    values: frozenset[str]
+    labels: tuple[tuple[str, str], ...]
+    citation: Citation
+    test: Cond
+
+    def label_in(self, language: str) -> str:
+        """The bodies the scope names, in ``language`` (English when the pack has none)."""
+        labels = dict(self.labels)
+        return labels.get(language) or labels.get("en") or self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +418,40 @@ class RuleIR:
     anchor: tuple[str, ...]
     citations: tuple[Citation, ...]
     span: Span
+    # While ``requires`` fails and a case of ``pending`` holds, the obligation is open, not
+    # broken: the act it waits for (an authority's decision, an application) has not happened
+    # yet. Each case names who must act in it: the rule's ``actor`` or its ``authority``.
+    pending: tuple[tuple[Cond, Awaiting], ...] = ()
+    # Who must act while a deadline of the rule runs.
+    awaiting: Awaiting | None = None
+
+    @property
+    def open_while(self) -> Cond | None:
+        """When an unmet obligation is pending (some case of ``pending`` holds), or ``None``
+        when the rule has no such case: what every backend evaluates."""
+        if not self.pending:
+            return None
+        return (
+            self.pending[0][0]
+            if len(self.pending) == 1
+            else AnyOf(tuple(c for c, _ in self.pending))
+        )
+
+    scope: ScopeIR | None = None
+    severity_reason: str | None = None
+
+    @property
+    def own_when(self) -> Cond | None:
+        """The rule's own applicability, without its scope's test (which ``when`` begins with):
+        what a diff compares, once it has set the bodies each side binds apart."""
+        if self.scope is None:
+            return self.when
+        if self.when == self.scope.test:
+            return None
+        if isinstance(self.when, All) and self.when.items[:1] == (self.scope.test,):
+            rest = self.when.items[1:]
+            return rest[0] if len(rest) == 1 else All(rest)
+        return self.when
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,3 +477,7 @@ class RuleSet:
     articles: tuple[ArticleIR, ...]
     parameters: tuple[Param, ...]
     rules: tuple[RuleIR, ...]
+    calendar: WorkCalendar = CHINA
+    """The working-day calendar the rules count on (every working-day ``Shift`` holds it)."""
+    weekday_fallback: bool = False
+    """Whether the pack was compiled with the weekday fallback."""

@@ -2,8 +2,14 @@
 
 Working days follow China's official calendar: statutory holidays are skipped and the
 adjusted weekend workdays (调休) are counted, from the maintained ``chinese-calendar``
-package. A date outside the years that package knows is never guessed: ``CalendarGap`` is
-raised, and the rule that needed it is reported ``undetermined``.
+package. A ``WorkCalendar`` is that package plus the State Council's holiday notices a user
+supplied for the years after it (``egovrules.law.notice`` reads them): a value, passed to
+what counts with it, never a global setting. A date outside the years a calendar knows is
+never guessed: ``CalendarGap`` is raised. A deadline is still decided when its answer does
+not depend on the unknown days: ``WorkCalendar.bound`` gives the earliest possible last day
+(every unknown day counted as a working day) and the latest (none counted); a day on or
+before the first is certainly in time, a day after the second certainly late
+(``ir.interpret.deadline_facts``).
 
 Periods in months and years follow ``dateutil.relativedelta``: 2024-02-29 + 1 year is
 2025-02-28, 2024-01-31 + 1 month is 2024-02-29. They are computed directly (a month's length
@@ -14,14 +20,22 @@ proves them equal to it.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import Literal
 
 import chinese_calendar
 
 __all__ = [
+    "BOUND_RANGE",
+    "CHINA",
     "CalendarGap",
     "Day",
     "FarDate",
+    "HolidayNotice",
+    "Unknown",
+    "WorkCalendar",
+    "WorkingDayTable",
     "add_days",
     "add_months",
     "add_working_days",
@@ -30,6 +44,8 @@ __all__ = [
     "covered_years",
     "is_workday",
     "on_ordinal",
+    "package_version",
+    "working_day_table",
 ]
 
 _DAY = dt.timedelta(days=1)
@@ -38,12 +54,22 @@ _DAY = dt.timedelta(days=1)
 class CalendarGap(Exception):
     """A working-day question about a year the official holiday calendar does not cover."""
 
-    def __init__(self, day: Day) -> None:
+    def __init__(self, day: Day, detail: str = "") -> None:
         super().__init__(
             f"working days of {day.year} are not known: the holiday calendar "
-            f"(chinese-calendar {getattr(chinese_calendar, '__version__', '?')}) does not cover it"
+            f"(chinese-calendar {package_version()}) does not cover it and no State Council "
+            "notice for it was supplied (--holidays FILE)" + (f"; {detail}" if detail else "")
         )
         self.day = day
+
+    def explained(self, detail: str) -> CalendarGap:
+        """The same gap, saying what it leaves open."""
+        return CalendarGap(self.day, detail)
+
+
+def package_version() -> str:
+    """The installed ``chinese-calendar``'s version."""
+    return str(getattr(chinese_calendar, "__version__", "?"))
 
 
 @cache
@@ -72,14 +98,138 @@ def is_workday(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in chinese_calendar.holidays
 
 
-@lru_cache(maxsize=8192)
 def add_working_days(start: Day, n: int, weekday_fallback: bool = False) -> dt.date:
-    """The ``n``-th working day after ``start`` (``start`` itself not counted).
+    """The ``n``-th working day after ``start`` on the package's calendar (``CHINA``); see
+    ``WorkCalendar.add_working_days``."""
+    return CHINA.add_working_days(start, n, weekday_fallback)
 
-    With ``weekday_fallback``, a day in a year the holiday calendar does not cover counts as a
-    working day when it is Monday to Friday (holidays and adjusted workdays unknown); without
-    it, such a day raises ``CalendarGap``.
-    """
+
+@dataclass(frozen=True)
+class HolidayNotice:
+    """The State Council's holiday arrangements for one year (国务院办公厅关于某年部分节假日安排的
+    通知): the days off that would be working days, the weekend days worked (调休), and where
+    the notice was published."""
+
+    year: int
+    holidays: frozenset[dt.date]
+    workdays: frozenset[dt.date]
+    title: str
+    url: str
+    published: dt.date
+    file: str = ""
+    """The file it was read from (for messages)."""
+
+    def cite(self) -> str:
+        """The notice as a report cites it."""
+        return f"{self.title} ({self.published.isoformat()}, {self.url})"
+
+    def is_workday(self, day: dt.date) -> bool:
+        """The notice's answer for a day of its year."""
+        if day in self.workdays:
+            return True
+        return day.weekday() < 5 and day not in self.holidays
+
+
+Unknown = Literal["earliest", "latest"]
+"""How a bound counts the days a calendar does not know: all of them working days
+(``earliest``: the earliest the period can end) or none (``latest``)."""
+
+BOUND_RANGE = (1900, 2199)
+"""Years the bounds (and the weekday fallback's SQL tables) span; past them a bound is
+unknown (``None``) and the deadline stays undetermined."""
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """China's working days: the ``chinese-calendar`` package's years, then the years of the
+    supplied State Council notices, which must follow on from them (a notice for 2028 needs
+    2027 known). A notice for a year the package covers must agree with it on every day
+    (``egovrules.law.notice`` refuses one that does not) and changes nothing.
+
+    A value: compare, hash and pass it; nothing global changes when one is made."""
+
+    notices: tuple[HolidayNotice, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        last = covered_years()[1]
+        for notice in sorted(self.notices, key=lambda n: n.year):
+            if notice.year > last + 1:
+                raise ValueError(
+                    f"the holiday notice for {notice.year} leaves {last + 1} unknown: "
+                    f"supply the notice for {last + 1} too"
+                )
+            last = max(last, notice.year)
+
+    @property
+    def years(self) -> tuple[int, int]:
+        """First and last year this calendar knows."""
+        first, last = covered_years()
+        return first, max([last, *(n.year for n in self.notices)])
+
+    def notice_for(self, year: int) -> HolidayNotice | None:
+        """The supplied notice that decides ``year`` (``None`` where the package does)."""
+        if covered_years()[0] <= year <= covered_years()[1]:
+            return None
+        return next((n for n in self.notices if n.year == year), None)
+
+    def describe(self) -> str:
+        """What this calendar is made of, as a report says it."""
+        first, last = covered_years()
+        out = f"chinese-calendar {package_version()} ({first}-{last})"
+        extra = [n for n in sorted(self.notices, key=lambda n: n.year) if n.year > last]
+        return out + "".join(f"; {n.year}: {n.cite()}" for n in extra)
+
+    def is_workday(self, day: dt.date) -> bool:
+        """True on a working day; ``CalendarGap`` on a day of a year it does not know."""
+        first, last = covered_years()
+        if first <= day.year <= last:
+            return is_workday(day)
+        notice = self.notice_for(day.year)
+        if notice is None:
+            raise CalendarGap(day)
+        return notice.is_workday(day)
+
+    def add_working_days(self, start: Day, n: int, weekday_fallback: bool = False) -> dt.date:
+        """The ``n``-th working day after ``start`` (``start`` itself not counted).
+
+        With ``weekday_fallback``, a day in a year the calendar does not know counts as a
+        working day when it is Monday to Friday (holidays and adjusted workdays unknown);
+        without it, such a day raises ``CalendarGap``.
+        """
+        return _add_working_days(self, start, n, weekday_fallback)
+
+    def within_known(self, start: dt.date, n: int) -> bool:
+        """True when the ``n``-th working day after ``start`` lies in the years this calendar
+        knows (the count neither starts before them nor leaves them): a cheap test, from the
+        table, that a deadline was decided on known days alone."""
+        table = working_day_table(self, "gap")
+        i = start.toordinal() - table.first
+        return 0 <= i < len(table.idx) and table.idx[i] + n <= len(table.workdays)
+
+    def bound(self, start: Day, n: int, unknown: Unknown) -> dt.date | None:
+        """The earliest (``unknown="earliest"``) or latest (``"latest"``) day the ``n``-th
+        working day after ``start`` can be, whatever the unknown days turn out to be;
+        ``None`` when the bound is past ``BOUND_RANGE`` (or, for ``latest``, when too few
+        known working days follow ``start``: it may never end). Read from the same table
+        the SQL engines join (``working_day_table``), so they agree by construction."""
+        if n <= 0:
+            return start if isinstance(start, dt.date) else None
+        table = working_day_table(self, unknown)
+        i = start.toordinal() - table.first
+        if not 0 <= i < len(table.idx):
+            return None
+        k = table.idx[i] + n
+        return table.workdays[k - 1] if k <= len(table.workdays) else None
+
+
+CHINA = WorkCalendar()
+"""The package's calendar alone: the default of every check."""
+
+
+@lru_cache(maxsize=8192)
+def _add_working_days(
+    calendar: WorkCalendar, start: Day, n: int, weekday_fallback: bool
+) -> dt.date:
     if isinstance(start, FarDate):  # no calendar, not even the weekday fallback, goes there
         raise CalendarGap(start)
     day = start
@@ -89,7 +239,7 @@ def add_working_days(start: Day, n: int, weekday_fallback: bool = False) -> dt.d
             raise CalendarGap(day)
         day += _DAY
         try:
-            workday = is_workday(day)
+            workday = calendar.is_workday(day)
         except CalendarGap:
             if not weekday_fallback:
                 raise
@@ -97,6 +247,48 @@ def add_working_days(start: Day, n: int, weekday_fallback: bool = False) -> dt.d
         if workday:
             counted += 1
     return day
+
+
+@dataclass(frozen=True)
+class WorkingDayTable:
+    """Every day of a range with the number of working days from its start up to and
+    including it (``idx``), and the working days in order: the day ``n`` working days after
+    ``d`` is ``workdays[idx[d] + n - 1]``. ``days[0]`` is the day before the range."""
+
+    first: int
+    """The ordinal of ``days[0]``."""
+    days: tuple[dt.date, ...]
+    idx: tuple[int, ...]
+    workdays: tuple[dt.date, ...]
+
+
+@cache
+def working_day_table(
+    calendar: WorkCalendar, unknown: Unknown | Literal["gap", "weekdays"]
+) -> WorkingDayTable:
+    """The working days of ``calendar`` as a table: over the years it knows (``gap``), or over
+    ``BOUND_RANGE`` with the unknown days counted Monday to Friday (``weekdays``), all
+    (``earliest``) or none (``latest``)."""
+    known = calendar.years
+    first, last = known if unknown == "gap" else BOUND_RANGE
+    day = dt.date(first, 1, 1)
+    end = dt.date(last, 12, 31)
+    days = [day - _DAY]
+    idx = [0]
+    workdays: list[dt.date] = []
+    while day <= end:
+        if known[0] <= day.year <= known[1]:
+            working = calendar.is_workday(day)
+        else:
+            working = {"gap": False, "weekdays": day.weekday() < 5, "earliest": True}.get(
+                unknown, False
+            )
+        if working:
+            workdays.append(day)
+        days.append(day)
+        idx.append(len(workdays))
+        day += _DAY
+    return WorkingDayTable(days[0].toordinal(), tuple(days), tuple(idx), tuple(workdays))
 
 
 def add_days(day: Day, n: int) -> Day:

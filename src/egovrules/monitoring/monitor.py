@@ -270,7 +270,8 @@ class Monitor:
         self._facts[subject.id] = (subject, self._clock, fact)
         firing = session.evaluate(subject.id, fact)
         for _, due in firing.pending:
-            self._set_timer_after(due, subject.id)
+            if due is not None:
+                self._set_timer_after(due, subject.id)
         for waiver in subject.waivers:  # the violations it covers stand again after it
             if waiver.expires >= self._clock:
                 self._set_timer_after(waiver.expires, subject.id)
@@ -329,13 +330,15 @@ def _milestones(rules: tuple[RuleIR, ...]) -> frozenset[dt.date]:
         return False
 
     for rule in rules:
-        walk_ir((rule.when, rule.requires, rule.dated_by), versions)
+        walk_ir((rule.when, rule.requires, rule.open_while, rule.dated_by), versions)
     return frozenset(days)
 
 
 def _reads_as_of(rule: RuleIR) -> bool:
     """True when the rule's conditions (beyond a deadline's own clock) read ``@as_of``."""
-    return walk_ir((rule.when, rule.requires, rule.dated_by), lambda n: isinstance(n, AsOf))
+    return walk_ir(
+        (rule.when, rule.requires, rule.open_while, rule.dated_by), lambda n: isinstance(n, AsOf)
+    )
 
 
 register_monitor(Monitor)

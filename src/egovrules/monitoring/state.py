@@ -6,9 +6,11 @@ rebuilds a monitor from it that behaves from then on exactly as the original wou
 state holds what the monitor's future depends on, and nothing else:
 
 * ``format``: ``STATE_FORMAT``, changed whenever the layout changes;
-* ``pack``: the pack's id, the sha256 of its text and whether working days were counted with
-  the weekday fallback (the only compile option that changes the rules): a state restored on
-  other rules would judge the same subjects differently, so it is refused;
+* ``pack``: the pack's id, the sha256 of its text, whether working days were counted with
+  the weekday fallback, and the State Council notices supplied for years chinese-calendar
+  lacks (``calendar``, only when there are some): the compile options that change the
+  rules. A state restored on other rules would judge the same subjects differently, so it is
+  refused;
 * ``clock``: the monitor's date (``null`` before any event);
 * ``subjects``: in the order of their first event, each subject as its model dumps it
   (``model_dump(mode="json")``), with the ids of the rules durable-rules found violated and of
@@ -58,15 +60,19 @@ class StateError(InputError):
 
 
 def pack_identity(pack: Pack) -> dict[str, Any]:
-    """What identifies a pack's rules in a state: id, sha256 of its text, and whether its
-    working days fall back to weekdays (a compile option the text does not show)."""
-    return {
+    """What identifies a pack's rules in a state: id, sha256 of its text, whether its
+    working days fall back to weekdays, and the supplied holiday notices it counts on (compile
+    options the text does not show; ``calendar`` only when notices were supplied)."""
+    identity: dict[str, Any] = {
         "id": pack.id,
         "sha256": pack.ruleset.content_hash,
         "weekday_fallback": walk_ir(
             pack.rules, lambda n: isinstance(n, Shift) and n.weekday_fallback
         ),
     }
+    if pack.calendar.notices:
+        identity["calendar"] = pack.calendar.describe()
+    return identity
 
 
 class _Strict(BaseModel):
@@ -77,6 +83,7 @@ class _Pack(_Strict):
     id: str
     sha256: str
     weekday_fallback: bool
+    calendar: str | None = None
 
 
 class _Subject(_Strict):
@@ -162,13 +169,15 @@ def unknown_rule(subject: Subject, rule_id: str) -> StateError:
 
 def _check_pack(saved: _Pack, pack: Pack) -> None:
     current = pack_identity(pack)
-    if saved.model_dump() == current:
+    if saved.model_dump(exclude_none=True) == current:
         return
     option = (
         f", weekday fallback {'on' if saved.weekday_fallback else 'off'}"
         if saved.weekday_fallback != current["weekday_fallback"]
         else ""
     )
+    if saved.calendar != current.get("calendar"):
+        option += f", calendar {saved.calendar or 'chinese-calendar alone'}"
     raise StateError(
         [
             Diagnostic(

@@ -20,7 +20,9 @@ __all__ = [
     "Meta",
     "PackModel",
     "ParameterModel",
+    "PendingModel",
     "RuleModel",
+    "ScopeModel",
     "TestCaseModel",
     "TestsModel",
     "Unit",
@@ -40,6 +42,9 @@ Unit = Literal[
     "text",
 ]
 Severity = Literal["error", "warning", "advisory"]
+SeverityReason = Literal[
+    "binds_authority", "in_principle", "vague_criteria", "translation_uncertain", "low_confidence"
+]
 SubjectKind = Literal["project", "website", "network", "department"]
 
 _ID = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
@@ -134,6 +139,25 @@ class CitationModel(_Strict):
     note: str | None = None
 
 
+class PendingModel(_Strict):
+    """A case in which an unmet obligation is open, not broken, and who must act in it."""
+
+    while_: Any = Field(alias="while")
+    awaiting: Literal["actor", "authority"]
+
+
+class ScopeModel(_Strict):
+    """Whom an article binds, as the text names them: the rules that name this scope apply
+    only to a subject whose ``field`` holds one of the listed values. A subject that leaves the
+    field empty is presumed inside the scope (and its report says so)."""
+
+    field: str
+    in_: list[str] = Field(alias="in", min_length=1)
+    label: Localized
+    cite: CitationModel
+    note: str | None = None
+
+
 class RuleModel(_Strict):
     """One obligation."""
 
@@ -141,13 +165,17 @@ class RuleModel(_Strict):
     concept: str = Field(pattern=_ID)
     subject: SubjectKind
     severity: Severity
+    severity_reason: SeverityReason | None = None
     confidence: Literal["high", "med", "low"] = "high"
     title: Localized | None = None
     dated_by: str | None = None
     actor: str | None = None
     authority: str | None = None
+    awaiting: Literal["actor", "authority"] | None = None
+    scope: str | None = None
     when: Any = None
     requires: Any
+    pending: list[PendingModel] | None = Field(default=None, min_length=1)
     message: Localized
     cite: CitationModel | list[CitationModel]
     notes: list[str] = Field(default_factory=list)
@@ -170,6 +198,7 @@ class TestCaseModel(_Strict):
     violations: list[str]
     pending: list[str] | None = None
     undetermined: list[str] | None = None
+    not_applicable: list[str] | None = None
 
 
 class TestsModel(_Strict):
@@ -188,5 +217,6 @@ class PackModel(_Strict):
     meta: Meta
     articles: list[Article] = Field(min_length=1)
     parameters: dict[str, ParameterModel] = Field(default_factory=dict)
+    scopes: dict[str, ScopeModel] = Field(default_factory=dict)
     rules: list[RuleModel]
     tests: TestsModel = Field(default_factory=TestsModel)

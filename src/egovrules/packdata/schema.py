@@ -93,7 +93,31 @@ def _expression() -> Schema:
         _one_key("len", _PATH, "The number of items of a list or set."),
     ]
     forms += [_one_key(op, _PAIR, text) for op, text in _BINARY.items()]
+    forms += [
+        _one_key(op, _extremum(op), f"The {op} date of the items of a list that satisfy where.")
+        for op in ("earliest", "latest")
+    ]
     return {"anyOf": forms, "description": "An expression: a literal or one operator."}
+
+
+def _extremum(op: str) -> Schema:
+    return {
+        "type": "object",
+        "description": f"{{of, among, where}}: the {op} 'of' date among the items of the list "
+        "'among' that satisfy 'where'; items with a null date are passed over, and with no "
+        "such item the value is null.",
+        "properties": {
+            "of": {
+                **_ref("Expression"),
+                "description": "The date (or date-time) of each item: a path relative to the "
+                "item, or an expression.",
+            },
+            "among": {**_PATH, "description": "The list of records."},
+            "where": {**_ref("Condition"), "description": "Which items count (optional)."},
+        },
+        "required": ["of", "among"],
+        "additionalProperties": False,
+    }
 
 
 def _comparison() -> Schema:
@@ -215,6 +239,8 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "articles": "The articles of the text, in order, each with its label and text.",
         "parameters": "Named, typed, unit-bearing values, each citing its article; a rule "
         "refers to one as $name.",
+        "scopes": "Whom articles bind, by name: a field of the subject and the values the text "
+        "names; a rule names one as its scope.",
         "rules": "The obligations.",
         "tests": "The pack's own examples, run by `egovrules test`.",
     },
@@ -246,19 +272,34 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "concept": "The shared concept (rules/vocabulary/concepts.yaml), so packs diff by concept.",
         "subject": "The subject kind the rule judges.",
         "severity": "error | warning | advisory (low-confidence duties).",
+        "severity_reason": "Why a warning or advisory rule is not an error (required for them): "
+        "binds_authority | in_principle | vague_criteria | translation_uncertain | low_confidence.",
         "confidence": "How directly the text supports the check.",
         "dated_by": "A date path: the date that matters, whose law and parameters apply.",
         "actor": "A field path naming the unit that must act.",
         "authority": "The approver parameter of the authority the actor answers to.",
+        "awaiting": "Who must act while a deadline of the rule runs: actor | authority.",
+        "pending": "The cases in which an unmet requirement is open (pending), not broken, "
+        "each with who must act in it.",
+        "scope": "The name of an entry of scopes: whom the rule's article binds.",
         "message": "Templates: {path}, {path|text}, {$name}, {@as_of}, {@due}, {@elapsed}, "
-        "{@late}.",
+        "{@late}, {@missing}, {@failing}.",
         "cite": "One citation or a list of them (the first is the primary one).",
+    },
+    "ScopeModel": {
+        "field": "The subject field that holds the standing the text turns on (owner_type).",
+        "in": "The values of that field the article binds; an empty field is presumed inside.",
+        "label": "The bodies the article names, per language, as reports show them.",
+        "cite": "Where the text names them.",
     },
     "CitationModel": {
         "article": "The number of an article the pack holds.",
         "paragraph": "The paragraph, counted from 1 (a line of the article's text).",
         "item": "The numbered item within the paragraph.",
         "quote": "The cited words, exactly as the article's text has them, per language.",
+    },
+    "PendingModel": {
+        "awaiting": "Who must act in this case: the rule's actor or its authority.",
     },
     "TestCaseModel": {
         "subject": "The name of a fixture.",
@@ -267,6 +308,7 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "violations": "The exact set of violated rule ids.",
         "pending": "The exact set of pending rule ids (optional).",
         "undetermined": "The exact set of undetermined rule ids (optional).",
+        "not_applicable": "The exact set of rule ids whose scope excludes the subject (optional).",
     },
 }
 
@@ -293,6 +335,11 @@ def pack_schema() -> Schema:
             _ref("Condition"),
             _one_key("deadline", _ref("Deadline"), "A deadline (only as the whole of requires)."),
         ],
+    }
+    defs["PendingModel"]["properties"]["while"] = {
+        "description": "When the unmet obligation is open: the act it waits for has not "
+        "happened yet.",
+        "anyOf": [_ref("Condition")],
     }
     parameter = defs["ParameterModel"]
     parameter["oneOf"] = [{"required": ["value"]}, {"required": ["values"]}]

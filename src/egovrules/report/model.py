@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from egovrules.law.calendar import Day
 from egovrules.law.citation import Citation
@@ -20,6 +20,7 @@ __all__ = [
     "NO_FINDINGS",
     "Checked",
     "Findings",
+    "NotApplicable",
     "Report",
     "ReportHead",
     "Undetermined",
@@ -41,6 +42,9 @@ class Violation:
     citations: tuple[Citation, ...]
     actor: str | None = None
     authority: tuple[tuple[str, str], ...] = ()
+    severity_reason: str | None = None
+    """Why the rule is a warning or an advisory, not an error (a key of
+    ``law.verdict.SEVERITY_REASONS``); None for an error."""
 
     def message_in(self, language: str) -> str:
         """The message in ``language``, or in English when the pack has none in it."""
@@ -53,19 +57,23 @@ class Violation:
 
 @dataclass(frozen=True, slots=True)
 class Upcoming:
-    """A deadline that runs and has not passed on the as-of date."""
+    """An open obligation on the as-of date: a deadline that runs and has not passed, or a
+    duty begun and not yet met that has no last day (``due`` and ``days_left`` are then
+    ``None``), such as a request waiting for the authority's approval."""
 
     rule_id: str
     concept: str
     severity: Severity
-    due: Day  # a FarDate past 9999-12-31
-    days_left: int
+    due: Day | None  # a FarDate past 9999-12-31
+    days_left: int | None
     message: str
     messages: tuple[tuple[str, str], ...]
     citation: Citation
     citations: tuple[Citation, ...]
     actor: str | None = None
     authority: tuple[tuple[str, str], ...] = ()
+    awaiting: Literal["actor", "authority"] | None = None
+    severity_reason: str | None = None
 
     def message_in(self, language: str) -> str:
         """The message in ``language``, or in English when the pack has none in it."""
@@ -74,6 +82,25 @@ class Upcoming:
     def authority_in(self, language: str) -> str | None:
         """The authority the duty answers to, named in ``language``."""
         return dict(self.authority).get(language)
+
+    def awaiting_in(self, language: str) -> str | None:
+        """Who must act while the obligation is open, named in ``language``: the actor (the
+        subject's unit) or the authority, as the rule's ``awaiting`` says; ``None`` when the
+        rule does not say or the subject does not name its unit."""
+        if self.awaiting == "authority":
+            return self.authority_in(language)
+        return self.actor if self.awaiting == "actor" else None
+
+    def status(self, language: str = "en") -> str:
+        """The state of the obligation in English, for the one-line outputs: its last day and
+        the days left, or that it is open without one; then who must act, if known."""
+        when = (
+            "open, no time limit"
+            if self.due is None
+            else f"due {self.due.isoformat()} ({self.days_left} day(s) left)"
+        )
+        who = self.awaiting_in(language)
+        return f"{when}, awaiting {who}" if who else when
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +115,29 @@ class Undetermined:
     citations: tuple[Citation, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class NotApplicable:
+    """A rule not applied because its article does not bind the subject: the subject's value,
+    the bodies the article names (``scope``) and the citation that names them."""
+
+    rule_id: str
+    concept: str
+    severity: Severity
+    scope: str
+    reasons: tuple[tuple[str, str], ...]
+    citation: Citation
+
+    @property
+    def reason(self) -> str:
+        """Why the rule was not applied, in English."""
+        return self.reason_in("en")
+
+    def reason_in(self, language: str) -> str:
+        """Why the rule was not applied, in ``language`` (English when the pack has none)."""
+        reasons = dict(self.reasons)
+        return reasons.get(language) or reasons["en"]
+
+
 class Findings(NamedTuple):
     """What a report says beyond its outcome codes: built when first read (``Report``)."""
 
@@ -97,6 +147,7 @@ class Findings(NamedTuple):
     notes: tuple[str, ...] = ()
     waived: tuple[tuple[Violation, Waiver], ...] = ()
     expired_waivers: tuple[Waiver, ...] = ()
+    not_applicable: tuple[NotApplicable, ...] = ()
 
 
 NO_FINDINGS = Findings()
@@ -153,6 +204,7 @@ class Report:
         codes: tuple[int, ...],
         waived: tuple[tuple[Violation, Waiver], ...] = (),
         expired_waivers: tuple[Waiver, ...] = (),
+        not_applicable: tuple[NotApplicable, ...] = (),
     ) -> None:
         self._head = ReportHead(subject_kind, pack_id, pack_version, pack_hash, city, rule_ids)
         self._subject_id = subject_id
@@ -160,7 +212,7 @@ class Report:
         self._codes = codes
         self._subject = None
         self._findings = Findings(
-            violations, upcoming, undetermined, notes, waived, expired_waivers
+            violations, upcoming, undetermined, notes, waived, expired_waivers, not_applicable
         )
 
     @classmethod
@@ -254,6 +306,11 @@ class Report:
         return self._all().expired_waivers
 
     @property
+    def not_applicable(self) -> tuple[NotApplicable, ...]:
+        """The rules not applied because their scope excludes the subject."""
+        return self._all().not_applicable
+
+    @property
     def compliant(self) -> bool:
         """True when no rule is violated and no waiver has expired."""
         if self._findings is None and not self._subject.waivers:
@@ -284,6 +341,7 @@ class Report:
             "codes": self._codes,
             "waived": found.waived,
             "expired_waivers": found.expired_waivers,
+            "not_applicable": found.not_applicable,
         }
 
     def replace(self, **changes: Any) -> Report:

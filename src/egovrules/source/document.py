@@ -697,13 +697,16 @@ def validation_diagnostics(
                     code,
                     f"unknown key {path[-1]!r}" if path else "unknown key",
                     doc.span(path, key=True),
+                    path=path,
                 )
             )
         elif err["type"] == "missing":
             missing = err["loc"][-1]
-            out.append(Diagnostic(code, f"missing key {missing!r} in {dotted}", doc.span(path)))
+            out.append(
+                Diagnostic(code, f"missing key {missing!r} in {dotted}", doc.span(path), path=path)
+            )
         else:
-            out.append(Diagnostic(code, f"{dotted}: {err['msg']}", doc.span(path)))
+            out.append(Diagnostic(code, f"{dotted}: {err['msg']}", doc.span(path), path=path))
     return out
 
 

@@ -5,7 +5,9 @@
     EgovrulesError                 base: anything egovrules reports to a user (exit code 2)
     ├── InputError                 one or more positioned diagnostics about a file
     │   ├── PackError              a rule pack that does not load, validate or compile
-    │   └── SubjectError           a subject file that does not load or validate
+    │   ├── SubjectError           a subject file that does not load or validate
+    │   └── CalendarError          a holiday notice file refused (bad shape, dates outside
+    │                              its year, contradicting the package's calendar)
     └── UsageError                 a bad command line or API argument (unknown pack id, ...)
     │   └── MissingExtraError      an optional part whose extra is not installed (also an
     │                              ImportError)
@@ -19,12 +21,14 @@ the source line with a caret, then the hint. No error message ever needs a trace
 from __future__ import annotations
 
 import importlib
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
 from egovrules.source.span import Span, render_caret
 
 __all__ = [
+    "CalendarError",
     "Diagnostic",
     "EgovrulesError",
     "InputError",
@@ -39,12 +43,16 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One problem found in a file: a stable code, a message, where, and a hint."""
+    """One problem found in a file: a stable code, a message, where, and a hint.
+
+    ``path`` is where in the data, when known: the keys and indexes from the document's root
+    to the value (the service reports it as a JSON path, where a file has its line)."""
 
     code: str
     message: str
     span: Span | None = None
     hint: str | None = None
+    path: tuple[Hashable, ...] | None = None
 
     def render(self, text: str | None = None) -> str:
         """Render as ``file:line:col: error[CODE]: message`` plus caret and hint."""
@@ -116,6 +124,10 @@ class PackError(InputError):
 
 class SubjectError(InputError):
     """A subject file that does not load or validate."""
+
+
+class CalendarError(InputError):
+    """A State Council holiday notice file that is refused (``egovrules.law.notice``)."""
 
 
 def _position_key(d: Diagnostic) -> tuple[str, int, int, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
@@ -17,7 +17,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializ
 __all__ = [
     "AMOUNT_DIGITS",
     "AMOUNT_PLACES",
+    "BODY_TYPES",
     "Amount",
+    "BodyType",
     "ChinaDateTime",
     "Days",
     "Filing",
@@ -58,6 +60,33 @@ Days = Annotated[int, Field(ge=0, le=(dt.date.max - dt.date.min).days)]
 
 # A set of keys, written out sorted so that every dump of a subject is the same bytes.
 StrSet = Annotated[frozenset[str], PlainSerializer(sorted, return_type=list[str])]
+
+
+BodyType = Literal[
+    "municipal_government",
+    "municipal_department",
+    "district_government",
+    "county_government",
+    "district_department",
+    "development_zone_committee",
+    "education",
+    "health",
+    "electricity",
+    "water",
+    "gas",
+    "public_transport",
+    "environmental_protection",
+    "other",
+]
+"""The standing of a body (the owner of a site, the unit making a network request), in the
+words the texts bind by: the municipal government; a department of it (市人民政府各部门,
+Hohhot's commissions and bureaus); a district (urban area) or county (banner) people's
+government; a department of a district or county government; a development-zone management
+committee (开发区管委会); a public service institution by its field (Shantou Art. 30:
+教育、卫生、供电、供水、供气、公共交通、环境保护); or another body (an enterprise, an association,
+a Party or people's congress organ)."""
+
+BODY_TYPES: tuple[str, ...] = get_args(BodyType)
 
 
 class Record(BaseModel):

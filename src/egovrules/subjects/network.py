@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from egovrules.subjects.base import Filing, Record, SubjectBase
+from egovrules.subjects.base import BodyType, Filing, Record, SubjectBase
 
 __all__ = ["NetworkApplication", "NetworkApproval", "NetworkRequest"]
 
@@ -37,6 +37,10 @@ class NetworkRequest(SubjectBase):
     """Subject kind; always `network`."""
     unit: str | None = None
     """Name of the unit making the request."""
+    unit_type: BodyType | None = None
+    """Standing of the unit making the request, which decides which duties bind it: e.g.
+    `municipal_department`, `district_government`, or `other`. None: not recorded; the rules
+    scoped to government bodies then apply, and the report says it presumed so."""
     request_type: Literal[
         "separate_internet_egress",
         "independent_physical_network",

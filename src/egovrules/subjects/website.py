@@ -7,7 +7,15 @@ from typing import Literal
 
 from pydantic import Field
 
-from egovrules.subjects.base import ChinaDateTime, Days, Filing, Record, StrSet, SubjectBase
+from egovrules.subjects.base import (
+    BodyType,
+    ChinaDateTime,
+    Days,
+    Filing,
+    Record,
+    StrSet,
+    SubjectBase,
+)
 
 __all__ = [
     "BasicFunctions",
@@ -135,8 +143,11 @@ class Website(SubjectBase):
     """Subject kind; always `website`."""
     owner_department: str | None = None
     """Name of the department or institution that runs the site (主办单位)."""
-    owner_type: str | None = None
-    """Kind of owner, free text, e.g. `municipal_department`, or a public service like `health`."""
+    owner_type: BodyType | None = None
+    """Standing of the body that runs the site (主办单位), which decides which duties bind it:
+    e.g. `municipal_department`, `district_government`, `development_zone_committee`, a public
+    service institution by its field (`health`, `water`), or `other`. None: not recorded; the
+    rules scoped to government bodies then apply, and the report says it presumed so."""
     url: str | None = None
     """Address of the site, e.g. `https://mzj.wuhan.gov.cn`."""
     portal_column: bool = False

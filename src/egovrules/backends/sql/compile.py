@@ -34,7 +34,7 @@ from typing import Any, assert_never
 from egovrules.backends.base import rules_for
 from egovrules.backends.sql.dialect import Dialect
 from egovrules.backends.sql.layout import SEPARATOR, literal
-from egovrules.backends.sql.workdays import CALENDAR_TABLES
+from egovrules.backends.sql.workdays import Counting, table_names
 from egovrules.ir.conditions import kind_of
 from egovrules.ir.interpret import value_on
 from egovrules.ir.nodes import (
@@ -51,6 +51,7 @@ from egovrules.ir.nodes import (
     Deadline,
     Every,
     Expr,
+    Extremum,
     Field,
     HoursBetween,
     Len,
@@ -64,8 +65,10 @@ from egovrules.ir.nodes import (
     Some,
     YearOf,
     children,
+    deadline_bounds,
     walk,
 )
+from egovrules.law.calendar import WorkCalendar
 from egovrules.packdata.operators import CODE, FLIP, OrderOp
 
 __all__ = ["SUBJECTS", "KindQuery", "SqlUnsupported", "compile_kind", "outcome_column"]
@@ -95,8 +98,8 @@ class KindQuery:
     rules: tuple[RuleIR, ...]
     sql: str
     """SELECT ``subject_id``, ``r0`` ... ``rN`` (outcome codes) FROM ``egr_subjects``."""
-    calendars: frozenset[str]
-    """The calendar tables the query joins (see ``workdays.CALENDAR_TABLES``)."""
+    calendars: frozenset[tuple[WorkCalendar, Counting]]
+    """The calendar tables the query joins (see ``workdays.table_names``)."""
 
 
 def outcome_column(index: int) -> str:
@@ -127,13 +130,13 @@ def compile_kind(
     outcomes = [f"  {_outcome(gen, r)} AS {outcome_column(i)}" for i, r in enumerate(rules)]
     q = dialect.ident
     layer = SUBJECTS
-    calendars: set[str] = set()
+    calendars: set[tuple[WorkCalendar, Counting]] = set()
     if gen.joins:
         days = [f"{j.alias}e.day AS {_join_column(j.alias)}" for j in gen.joins]
         lines = [f"SELECT s.*, {', '.join(days)} FROM {SUBJECTS} AS s"]
         for j in gen.joins:
-            day_table, workday_table = CALENDAR_TABLES[j.fallback]
-            calendars.update((day_table, workday_table))
+            day_table, workday_table = table_names(j.calendar, j.counting)
+            calendars.add((j.calendar, j.counting))
             lines.append(f"LEFT JOIN {day_table} AS {j.alias}s ON {j.alias}s.day = {j.start}")
             lines.append(
                 f"LEFT JOIN {workday_table} AS {j.alias}e "
@@ -194,7 +197,8 @@ class _Join:
     alias: str
     start: str
     amount: str
-    fallback: bool
+    calendar: WorkCalendar
+    counting: Counting
 
 
 @dataclass
@@ -308,6 +312,9 @@ class _Generator:
             if cond.gap:
                 whens.append(f"WHEN {cond.gap} THEN 4")
             whens.append(f"WHEN {cond.sql} THEN 1")
+            if rule.open_while is not None:  # an unmet obligation still open is pending
+                pending = self.cond(rule.open_while, ctx)
+                whens.append(f"WHEN {pending.sql} THEN 3")
             whens.append("ELSE 2")
         return "CASE " + " ".join(whens) + " END"
 
@@ -315,7 +322,19 @@ class _Generator:
         due = self.expr(d.due, ctx, many=True)
         done = self.expr(d.done, ctx)
         out = []
-        if due.gap:
+        bounds = deadline_bounds(d)
+        if due.gap and bounds is not None:
+            # The last day is unknown: decided from its earliest and latest possible days
+            # when the answer does not depend on the unknown ones (ir.interpret).
+            lo, hi = (self.expr(b, ctx) for b in bounds)
+            end = f"COALESCE({done.sql}, {self.as_of_sql})" if done.nullable else done.sql
+            known_done = f"{done.sql} IS NOT NULL AND " if done.nullable else ""
+            out.append(
+                f"WHEN {due.gap} THEN CASE WHEN {hi.sql} IS NOT NULL AND {end} > {hi.sql} "
+                f"THEN 2 WHEN {known_done}{lo.sql} IS NOT NULL AND {done.sql} <= {lo.sql} "
+                "THEN 1 ELSE 4 END"
+            )
+        elif due.gap:
             out.append(f"WHEN {due.gap} THEN 4")
         if due.nullable:
             out.append(f"WHEN {due.sql} IS NULL THEN 1")
@@ -571,6 +590,8 @@ class _Generator:
                 return self.shift(e, ctx)
             case Annual(month_day=md, year=year):
                 return self.annual(md, year, ctx)
+            case Extremum():
+                return self.extremum(e, ctx)
             case _:
                 assert_never(e)
 
@@ -591,6 +612,20 @@ class _Generator:
         if f.type.kind == "record":
             return _V(f"({ref} IS NOT NULL)" if nullable else "TRUE", "record", False)
         return _V(ref, f.type.kind, nullable)
+
+    def extremum(self, e: Extremum, ctx: _Context) -> _V:
+        """The least or greatest ``of`` of the selected items: the list filtered, mapped to
+        the values, and reduced; NULL items are skipped and no item gives NULL, as in Python."""
+        listed = self.expr(e.field, ctx)
+        var = _var(e.item_scope)
+        within = replace(ctx, items=ctx.items | {e.item_scope})
+        chosen = listed.sql
+        if e.where is not None:
+            pred = self.cond(e.where, within).sql
+            chosen = self.d.filter.format(list=chosen, var=var, pred=pred)
+        values = self.d.transform.format(list=chosen, var=var, body=self.expr(e.of, within).sql)
+        template = self.d.earliest if e.op == "earliest" else self.d.latest
+        return _V(template.format(list=values), kind_of(e), True, gap=listed.gap)
 
     def arith(self, e: Arith, ctx: _Context) -> _V:
         a, b = self.expr(e.left, ctx), self.expr(e.right, ctx)
@@ -646,6 +681,8 @@ class _Generator:
         day = f"{alias}e.day" if self._in_join else f"s.{_join_column(alias)}"
         if count is not None:
             # A NULL start finds no row: the day is NULL then, as Python's is None.
+            if e.bound is not None:  # a bound past the tables is unknown (NULL), never a gap
+                return _V(day, "date", True, gap=gap)
             known = [f"{a.sql} IS NOT NULL"] * a.nullable
             own = "(" + " AND ".join([*known, f"{day} IS NULL"]) + ")"
             return _V(day, "date", True, gap=_or(gap, own))
@@ -654,6 +691,8 @@ class _Generator:
         )
         lead = f"WHEN {null_test} THEN NULL " if null_test else ""
         sql = f"(CASE {lead}WHEN {n.sql} <= 0 THEN {a.sql} ELSE {day} END)"
+        if e.bound is not None:
+            return _V(sql, "date", True, gap=gap)
         known = [f"{a.sql} IS NOT NULL"] * a.nullable + [f"{n.sql} IS NOT NULL"] * n.nullable
         own = "(" + " AND ".join([*known, f"{n.sql} > 0", f"{day} IS NULL"]) + ")"
         return _V(sql, "date", True, gap=_or(gap, own))
@@ -667,12 +706,13 @@ class _Generator:
             amount = self.expr(e.amount, ctx).sql
         finally:
             self._in_join -= 1
-        key = (start, amount, e.weekday_fallback)
+        counting: Counting = "weekdays" if e.weekday_fallback else (e.bound or "gap")
+        key = (start, amount, e.calendar, counting)
         alias = self._join_keys.get(key)
         if alias is None:
             alias = f"w{len(self.joins) + 1}"
             self._join_keys[key] = alias
-            self.joins.append(_Join(alias, start, amount, e.weekday_fallback))
+            self.joins.append(_Join(alias, start, amount, e.calendar, counting))
         return alias
 
     def annual(self, md: Expr, year: Expr, ctx: _Context) -> _V:
@@ -692,8 +732,7 @@ class _Generator:
         # Only February's length depends on the year: another month's day is never clamped.
         static = month.isdigit() and day.isdigit() and (month != "2" or int(day) <= 28)
         clamped = day if static else f"least({day}, day(last_day({first})))"
-        sql = f"(CASE WHEN {y.sql} BETWEEN 1 AND 9999 THEN make_date({yy}, {month}, {clamped}) END)"
-        # A year outside 1-9999 has no such date: NULL, as Python's ``annual`` gives None.
+        sql = self.d.make_date.format(year=yy, month=month, day=clamped)
         return _V(sql, "date", True, gap=y.gap)
 
     def versioned(self, p: Param, ctx: _Context) -> _V:
@@ -866,6 +905,9 @@ def _free_scopes(node: Node) -> frozenset[int]:
             return _free_scopes(f) | (inner - {n})
         case Every(field=f, item_scope=n, where=where, require=require):
             inner = _free_scopes(require) | (_free_scopes(where) if where else frozenset())
+            return _free_scopes(f) | (inner - {n})
+        case Extremum(field=f, item_scope=n, where=where, of=of):
+            inner = _free_scopes(of) | (_free_scopes(where) if where else frozenset())
             return _free_scopes(f) | (inner - {n})
         case _:
             out: frozenset[int] = frozenset()  # binds nothing: what its children read

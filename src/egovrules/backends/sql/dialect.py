@@ -29,6 +29,10 @@ class Dialect:
     """The items ``{var}`` of ``{list}`` that satisfy ``{pred}``."""
     transform: str
     """``{list}`` with each item ``{var}`` replaced by ``{body}``."""
+    earliest: str
+    """The least non-NULL item of ``{list}``; NULL when it has none (or is NULL)."""
+    latest: str
+    """The greatest non-NULL item of ``{list}``; NULL when it has none (or is NULL)."""
     size: str
     """Number of items of ``{list}`` (NULL for NULL)."""
     contains: str
@@ -39,6 +43,10 @@ class Dialect:
     """``{date}`` plus ``{n}`` months, clamped to the end of a shorter month."""
     days_between: str
     """Calendar days from ``{start}`` to ``{end}``."""
+    make_date: str
+    """The date ``{month}``-``{day}`` of the integer year ``{year}``: past 9999 and before 1 a
+    far date where the engine holds one (DuckDB, as Python's ``FarDate``), NULL where it holds
+    none (Spark's dates end at 1 and 9999)."""
     epoch_us: str
     """Microseconds since 1970 of the wall-clock time ``{ts}``."""
     china_time: str
@@ -104,11 +112,14 @@ DUCKDB = Dialect(
     every="list_bool_and(list_transform({list}, lambda {var}: {pred}))",
     filter="list_filter({list}, lambda {var}: {pred})",
     transform="list_transform({list}, lambda {var}: {body})",
+    earliest="list_min({list})",
+    latest="list_max({list})",
     size="len({list})",
     contains="list_contains({list}, {value})",
     add_days="({date} + CAST({n} AS INTEGER))",
     add_months="CAST({date} + to_months(CAST({n} AS INTEGER)) AS DATE)",
     days_between="date_diff('day', {start}, {end})",
+    make_date="make_date({year}, {month}, {day})",
     epoch_us="epoch_us({ts})",
     # the session's TimeZone is Asia/Shanghai (DuckDBEngine), so a naive value is read as
     # China time and an instant is shown as China wall-clock time
@@ -133,11 +144,14 @@ SPARK = Dialect(
     every="forall({list}, {var} -> {pred})",
     filter="filter({list}, {var} -> {pred})",
     transform="transform({list}, {var} -> {body})",
+    earliest="array_min({list})",
+    latest="array_max({list})",
     size="size({list})",
     contains="array_contains({list}, {value})",
     add_days="date_add({date}, CAST({n} AS INT))",
     add_months="add_months({date}, CAST({n} AS INT))",
     days_between="datediff({end}, {start})",
+    make_date="(CASE WHEN {year} BETWEEN 1 AND 9999 THEN make_date({year}, {month}, {day}) END)",
     epoch_us="unix_micros({ts})",
     # the session's time zone is UTC (SparkEngine): text with an offset is read as an instant,
     # shown in UTC, and moved to China wall-clock time; naive text and timestamps are kept

@@ -30,6 +30,7 @@ from egovrules.diffing.model import (
     Witness,
 )
 from egovrules.diffing.render.words import CELL_MARKS, CELL_WORDS, presence_words, verdict_words
+from egovrules.law.citation import show_quote
 from egovrules.subjects import SUBJECT_KINDS
 
 __all__ = ["render_diff_html", "render_matrix_html"]
@@ -216,20 +217,25 @@ def _search_text(*parts: str | None) -> str:
 def _citation(c: CitationView) -> str:
     original = c.quote_in(c.original_language) or (c.quotes[0][1] if c.quotes else "")
     english = c.quote_in("en")
-    hover = f' title="{_e(english)}"' if english and c.original_language != "en" else ""
+    hover = (
+        f' title="{_e(show_quote(english, source=c.is_source("en")))}"'
+        if english and c.original_language != "en"
+        else ""
+    )
     out = [
         f'<details class="cite"><summary><b>{_e(c.where)}</b> '
         f'<q lang="{_e(c.original_language)}"{hover}>{_e(original)}</q></summary>'
     ]
     for lang, text in c.quotes:
         if lang != c.original_language:
+            kind = "source" if c.is_source(lang) else "translation"
             out.append(
-                f'<div class="quote" lang="{_e(lang)}">{_e(_LANGS.get(lang, lang))}: '
-                f"<q>{_e(text)}</q></div>"
+                f'<div class="quote {kind}" lang="{_e(lang)}">{_e(_LANGS.get(lang, lang))} '
+                f"({kind}): <q>{_e(text)}</q></div>"
             )
     ordered = sorted(c.article_texts, key=lambda t: (t[0] != c.original_language, t[0]))
     for lang, text in ordered:
-        mark = "original" if lang == c.original_language else "translation"
+        mark = "original" if c.is_source(lang) else "translation"
         out.append(
             f'<div class="article" lang="{_e(lang)}"><h4>{_e(c.label)} — '
             f"{_e(_LANGS.get(lang, lang))} ({mark})</h4>{_e(text)}</div>"
@@ -246,6 +252,8 @@ def _rule(r: RuleView) -> str:
     if r.title:
         out.append(f'<div class="rule-title">{_e(r.title)}</div>')
     out.append("<dl>")
+    if r.binds:
+        out.append(f"<dt>binds</dt><dd>{_e(r.binds)}</dd>")
     if r.applies_when != "always":
         out.append(f"<dt>when</dt><dd>{_e(r.applies_when)}</dd>")
     out.append(f"<dt>requires</dt><dd>{_e(r.requires)}</dd>")
@@ -407,7 +415,7 @@ def _cell(c: MatrixCell) -> str:
         for cite in r.citations:
             english = cite.quote_in("en")
             if english:
-                hover.append(f"{cite.where}: “{english}”")
+                hover.append(f"{cite.where}: {show_quote(english, source=cite.is_source('en'))}")
     cites = "".join(_citation(cite) for r in c.rules for cite in r.citations)
     return (
         f'<td class="cell {_e(c.status.value)}" title="{_e(chr(10).join(hover))}">'

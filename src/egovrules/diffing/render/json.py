@@ -125,6 +125,7 @@ def _citation(c: CitationView) -> dict[str, Any]:
         "quotes": dict(c.quotes),
         "article_texts": dict(c.article_texts),
         "original_language": c.original_language,
+        "translations": [lang for lang, _ in c.quotes if not c.is_source(lang)],
     }
 
 
@@ -146,6 +147,7 @@ def _rule(r: RuleView) -> dict[str, Any]:
         "severity": r.severity,
         "confidence": r.confidence,
         "title": r.title,
+        "binds": r.binds,
         "applies_when": r.applies_when,
         "requires": r.requires,
         "deadline": r.deadline,

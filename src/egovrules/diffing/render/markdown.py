@@ -16,6 +16,7 @@ from egovrules.diffing.model import (
     Witness,
 )
 from egovrules.diffing.render.words import CELL_MARKS, CELL_WORDS, presence_words, verdict_words
+from egovrules.law.citation import show_quote
 
 __all__ = ["render_diff_markdown", "render_matrix_markdown"]
 
@@ -32,7 +33,7 @@ def _quote(c: CitationView) -> str:
     text = f"{c.where} 「{original}」"
     english = c.quote_in("en")
     if english and c.original_language != "en":
-        text += f" — “{english}”"
+        text += f" — {show_quote(english, source=c.is_source('en'))}"
     return text
 
 

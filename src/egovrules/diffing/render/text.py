@@ -24,6 +24,7 @@ from egovrules.diffing.render.words import (
     verdict_words,
     width,
 )
+from egovrules.law.citation import show_quote
 
 __all__ = ["WIDTH", "render_diff_text", "render_matrix_text", "wrap"]
 
@@ -78,7 +79,8 @@ def _quote_lines(c: CitationView, indent: str) -> list[str]:
         out.extend(wrap(f"「{original}」", indent, indent + " "))
     english = c.quote_in("en")
     if english and c.original_language != "en":
-        out.extend(wrap(f'"{english}"', indent, indent + " "))
+        shown = show_quote(english, source=c.is_source("en"))
+        out.extend(wrap(shown, indent, indent + " "))
     return out
 
 
@@ -94,6 +96,8 @@ def _rule_lines(label: str, rules: Iterable[RuleView], pad: int) -> list[str]:
         out.extend(wrap(f"{r.id} ({r.severity})", first, blank))
         if r.title:
             out.extend(wrap(r.title, blank + "  ", blank + "  "))
+        if r.binds:
+            out.extend(wrap(f"binds: {r.binds}", blank + "  ", blank + "    "))
         if r.applies_when != "always":
             out.extend(wrap(f"when: {r.applies_when}", blank + "  ", blank + "    "))
         out.extend(wrap(f"requires: {r.requires}", blank + "  ", blank + "    "))

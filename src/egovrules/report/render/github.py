@@ -47,6 +47,6 @@ def render_github(checked: Sequence[Checked], language: str = "en") -> str:
         for u in r.upcoming:
             out.append(
                 f"::notice title={_prop(f'upcoming {u.rule_id}')}::"
-                f"{_data(f'{r.subject_id}: due {u.due.isoformat()}, {u.days_left} day(s) left')}"
+                f"{_data(f'{r.subject_id}: {u.status()}')}"
             )
     return "\n".join(out) + ("\n" if out else "")

@@ -12,7 +12,8 @@ from typing import Any
 
 from egovrules._version import __version__
 from egovrules.law.citation import Citation
-from egovrules.report.model import Checked, Undetermined, Upcoming, Violation
+from egovrules.law.verdict import severity_reason_in
+from egovrules.report.model import Checked, NotApplicable, Undetermined, Upcoming, Violation
 from egovrules.source.span import Span
 from egovrules.subjects.base import Waiver
 
@@ -33,6 +34,8 @@ def citation_to_dict(c: Citation) -> dict[str, Any]:
         "quote": c.quote,
         "quote_en": c.quote_en,
         "quotes": dict(c.quotes),
+        "source_languages": list(c.sources or (c.language,)),
+        "translations": [lang for lang, _ in c.quotes if not c.is_source(lang)],
     }
 
 
@@ -58,11 +61,21 @@ def _finding(
         out["message"] = v.message_in(language)
         out["messages"] = dict(v.messages)
     if isinstance(v, Upcoming):
-        out["due"] = v.due.isoformat()
+        out["due"] = None if v.due is None else v.due.isoformat()
         out["days_left"] = v.days_left
     if not isinstance(v, Undetermined):
         out["actor"] = v.actor
         out["authority"] = dict(v.authority) or None
+        out["severity_reason"] = (
+            None
+            if v.severity_reason is None
+            else {
+                "kind": v.severity_reason,
+                "text": severity_reason_in(v.severity_reason, language),
+            }
+        )
+    if isinstance(v, Upcoming):
+        out["awaiting"] = v.awaiting
     out["location"] = _span(checked.location(v.rule_id))
     out["citation"] = citation_to_dict(v.citation)
     out["citations"] = [citation_to_dict(c) for c in v.citations]
@@ -70,6 +83,19 @@ def _finding(
     if trace is not None:
         out["explanation"] = trace
     return out
+
+
+def _not_applicable(n: NotApplicable, language: str) -> dict[str, Any]:
+    return {
+        "rule_id": n.rule_id,
+        "concept": n.concept,
+        "severity": n.severity.value,
+        "outcome": "not_applicable",
+        "scope": n.scope,
+        "reason": n.reason_in(language),
+        "reasons": dict(n.reasons),
+        "citation": citation_to_dict(n.citation),
+    }
 
 
 def report_to_dict(checked: Checked, language: str = "en") -> dict[str, Any]:
@@ -86,6 +112,7 @@ def report_to_dict(checked: Checked, language: str = "en") -> dict[str, Any]:
         "undetermined": [_finding(u, language, checked) for u in r.undetermined],
         "waived": [{**_finding(v, language, checked), "waiver": _waiver(w)} for v, w in r.waived],
         "expired_waivers": [_waiver(w) for w in r.expired_waivers],
+        "not_applicable": [_not_applicable(n, language) for n in r.not_applicable],
         "notes": list(r.notes),
         "outcomes": {rid: o.label for rid, o in r.outcomes.items()},
     }

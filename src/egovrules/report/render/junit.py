@@ -10,15 +10,15 @@ from xml.etree import ElementTree as ET
 
 from egovrules.ir.nodes import RuleIR
 from egovrules.law.citation import Citation
-from egovrules.law.verdict import Outcome
+from egovrules.law.verdict import Outcome, severity_reason_in
 from egovrules.report.model import Checked
 
 __all__ = ["render_junit"]
 
 
 def _cite(c: Citation) -> str:
-    text = f"{c}\n「{c.quote}」"
-    return text + (f'\n"{c.quote_en}"' if c.quote_en and c.language != "en" else "")
+    english = c.shown("en") if c.language != "en" else None
+    return f"{c}\n「{c.quote}」" + (f"\n{english}" if english else "")
 
 
 def render_junit(
@@ -36,6 +36,7 @@ def render_junit(
         waived = {v.rule_id: w for v, w in r.waived}
         upcoming = {u.rule_id: u for u in r.upcoming}
         undetermined = {u.rule_id: u for u in r.undetermined}
+        excluded = {n.rule_id: n for n in r.not_applicable}
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         for rule_id, outcome in r.outcomes.items():
             counts["tests"] += 1
@@ -55,7 +56,10 @@ def render_junit(
                 failure = ET.SubElement(
                     case, "failure", message=v.message_in(language), type=v.severity.value
                 )
-                failure.text = "\n\n".join(_cite(c) for c in v.citations)
+                why = severity_reason_in(v.severity_reason, language)
+                failure.text = "\n\n".join(
+                    [*([f"({why})"] if why else []), *(_cite(c) for c in v.citations)]
+                )
             elif rule_id in waived:
                 counts["skipped"] += 1
                 w = waived[rule_id]
@@ -69,11 +73,14 @@ def render_junit(
                 )
             elif outcome in (Outcome.NOT_APPLICABLE, Outcome.NOT_IN_FORCE):
                 counts["skipped"] += 1
-                ET.SubElement(case, "skipped", message=outcome.label.replace("_", " "))
+                label = outcome.label.replace("_", " ")
+                if rule_id in excluded:
+                    label += f": {excluded[rule_id].reason_in(language)}"
+                ET.SubElement(case, "skipped", message=label)
             elif rule_id in upcoming:
                 u = upcoming[rule_id]
                 out = ET.SubElement(case, "system-out")
-                out.text = f"pending: due {u.due.isoformat()} ({u.days_left} day(s) left)"
+                out.text = f"pending: {u.status()}"
         for w in r.expired_waivers:
             counts["tests"] += 1
             counts["failures"] += 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from egovrules.law.verdict import severity_reason_in
 from egovrules.report.model import Checked
 
 __all__ = ["render_markdown"]
@@ -39,18 +40,21 @@ def render_markdown(checked: Sequence[Checked], language: str = "en") -> str:
         )
     for item in checked:
         r = item.report
-        if not (r.violations or r.expired_waivers or r.upcoming):
+        if not (r.violations or r.expired_waivers or r.upcoming or r.not_applicable):
             continue
         out.append(f"\n### `{_cell(r.subject_id)}`\n\n")
         for v in r.violations:
             c = v.citation
+            why = severity_reason_in(v.severity_reason, language)
             out.append(
                 f"- **{v.severity.value}** `{v.rule_id}`: {_cell(v.message_in(language))}"
-                f"\n  <details><summary>{_cell(str(c))}</summary>\n\n"
+                + (f" *({_cell(why)})*" if why else "")
+                + f"\n  <details><summary>{_cell(str(c))}</summary>\n\n"
                 f"  > {_cell(c.quote)}\n"
             )
-            if c.quote_en and c.language != "en":
-                out.append(f"  >\n  > {_cell(c.quote_en)}\n")
+            english = c.shown("en") if c.language != "en" else None
+            if english:
+                out.append(f"  >\n  > {_cell(english)}\n")
             out.append("\n  </details>\n")
         for w in r.expired_waivers:
             out.append(
@@ -59,7 +63,12 @@ def render_markdown(checked: Sequence[Checked], language: str = "en") -> str:
             )
         for u in r.upcoming:
             out.append(
-                f"- upcoming `{u.rule_id}`: due {u.due.isoformat()} "
-                f"({u.days_left} day(s) left) — {_cell(u.message_in(language))}\n"
+                f"- upcoming `{u.rule_id}`: {_cell(u.status(language))} "
+                f"— {_cell(u.message_in(language))}\n"
             )
+        reasons: dict[str, list[str]] = {}  # one line per scope: its reason, then its rules
+        for n in r.not_applicable:
+            reasons.setdefault(n.reason_in(language), []).append(f"`{n.rule_id}`")
+        for reason, ids in reasons.items():
+            out.append(f"- not applicable ({len(ids)}): {_cell(reason)} — {', '.join(ids)}\n")
     return "".join(out)

@@ -13,7 +13,7 @@ from typing import Any
 from egovrules._version import __version__
 from egovrules.ir.nodes import RuleIR
 from egovrules.law.citation import Citation
-from egovrules.law.verdict import Severity
+from egovrules.law.verdict import Severity, severity_reason_in
 from egovrules.report.model import Checked, Violation
 from egovrules.source.span import Span
 
@@ -26,9 +26,15 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.ADVISOR
 
 def _cite_text(c: Citation) -> str:
     lines = [f"{c}: 「{c.quote}」"]
-    if c.quote_en and c.language != "en":
-        lines.append(f'"{c.quote_en}"')
+    english = c.shown("en") if c.language != "en" else None
+    if english:
+        lines.append(english)
     return "\n".join(lines)
+
+
+def _cite_markdown(c: Citation) -> str:
+    english = c.shown("en") if c.language != "en" else None
+    return f"**{c}**\n\n> 「{c.quote}」" + (f"\n\n> {english}" if english else "")
 
 
 def _rule(rule: RuleIR) -> dict[str, Any]:
@@ -41,16 +47,14 @@ def _rule(rule: RuleIR) -> dict[str, Any]:
         "fullDescription": {"text": f"{rule.title or rule.concept} ({primary})"},
         "help": {
             "text": cites,
-            "markdown": "\n\n".join(
-                f"**{c}**\n\n> {c.quote}" + (f"\n\n> {c.quote_en}" if c.quote_en else "")
-                for c in rule.citations
-            ),
+            "markdown": "\n\n".join(_cite_markdown(c) for c in rule.citations),
         },
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "properties": {
             "concept": rule.concept,
             "subject": rule.subject,
             "confidence": rule.confidence,
+            "severityReason": severity_reason_in(rule.severity_reason, "en"),
             "city": primary.city,
             "article": primary.article,
             "tags": sorted({"compliance", rule.subject, rule.concept.split(".")[0]}),

@@ -7,7 +7,8 @@ import textwrap
 from collections.abc import Sequence
 
 from egovrules.law.citation import Citation
-from egovrules.report.model import Checked
+from egovrules.law.verdict import severity_reason_in
+from egovrules.report.model import Checked, NotApplicable
 
 __all__ = ["render_text"]
 
@@ -19,12 +20,15 @@ _WORDS = {
         "law": "law",
         "upcoming": "UPCOMING",
         "due": "due {due} ({n} day(s) left)",
+        "open": "open, no time limit",
+        "awaiting": "awaiting",
         "undetermined": "UNDETERMINED",
         "summary": "{n} subject(s) checked, {ok} compliant, {v} violation(s)",
         "who": "who acts → answers to",
         "waived": "WAIVED  ",
         "until": "until",
         "expired": "EXPIRED WAIVER",
+        "not_applicable": "NOT APPLICABLE",
     },
     "zh": {
         "compliant": "合规",
@@ -33,27 +37,31 @@ _WORDS = {
         "law": "依据",
         "upcoming": "待办",
         "due": "截止 {due}(剩余 {n} 日)",
+        "open": "尚未履行,无期限",
+        "awaiting": "待其办理",
         "undetermined": "无法判定",
         "summary": "共检查 {n} 个对象,{ok} 个合规,{v} 项违规",
         "who": "责任单位 → 主管机关",
         "waived": "已豁免",
         "until": "至",
         "expired": "豁免已过期",
+        "not_applicable": "不适用",
     },
 }
 
 
 def _cite(c: Citation, language: str) -> str:
+    """The citation, its quote in the reader's language, then the source's own words (or, for
+    a reader of the source language, the English): a translation is marked, never in 「」."""
     w = _WORDS[language]
     lines = [f"    {w['law']}: {c}"]
-    quote = c.quote_in(language) or c.quote
-    lines.append(f"         「{quote}」")
-    other = c.quote if quote != c.quote else (c.quote_en if c.language != "en" else None)
+    first = language if c.quote_in(language) else c.language
+    lines.append(f"         {c.shown(first, language)}")
+    second = c.language if first != c.language else ("en" if c.language != "en" else None)
+    other = c.shown(second, language) if second else None
     if other:
         lines.extend(
-            textwrap.wrap(
-                f'"{other}"', 88, initial_indent="         ", subsequent_indent="          "
-            )
+            textwrap.wrap(other, 88, initial_indent="         ", subsequent_indent="          ")
         )
     return "\n".join(lines)
 
@@ -76,6 +84,9 @@ def render_text(checked: Sequence[Checked], language: str = "en") -> str:
             loc = item.location(v.rule_id)
             at = f"  ({loc.file}:{loc.line})" if loc else ""
             out.append(f"  {v.severity.value.upper():8} {v.rule_id}{at}")
+            why = severity_reason_in(v.severity_reason, lang)
+            if why:
+                out.append(f"    ({why})")
             out.append(f"    {v.message_in(lang)}")
             out.append(_cite(v.citation, lang))
         for v, waiver in r.waived:
@@ -88,15 +99,30 @@ def render_text(checked: Sequence[Checked], language: str = "en") -> str:
                 f"  {w['expired']} {waiver.rule}: {waiver.reason} ({waiver.expires.isoformat()})"
             )
         for u in r.upcoming:
-            due = w["due"].format(due=u.due.isoformat(), n=u.days_left)
+            due = (
+                w["open"]
+                if u.due is None
+                else w["due"].format(due=u.due.isoformat(), n=u.days_left)
+            )
             out.append(f"  {w['upcoming']} {u.rule_id}: {due}")
             who = [x for x in (u.actor, u.authority_in(lang)) if x]
             if who:
                 out.append(f"    {w['who']}: {' → '.join(who)}")
+            awaiting = u.awaiting_in(lang)
+            if awaiting:
+                out.append(f"    {w['awaiting']}: {awaiting}")
             out.append(f"    {u.message_in(lang)}")
             out.append(_cite(u.citation, lang))
         for note in r.notes:
             out.append(f"  NOTE {note}")
+        # One block per scope: its rules share the reason and the words that name whom it binds.
+        by_scope: dict[str, list[NotApplicable]] = {}
+        for n in r.not_applicable:
+            by_scope.setdefault(n.scope, []).append(n)
+        for group in by_scope.values():
+            out.append(f"  {w['not_applicable']} {group[0].reason_in(lang)}")
+            out.extend(f"    {n.rule_id}" for n in group)
+            out.append(_cite(group[0].citation, lang))
         for d in r.undetermined:
             out.append(f"  {w['undetermined']} {d.rule_id}: {d.reason}")
             out.append(_cite(d.citation, lang))

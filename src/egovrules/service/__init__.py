@@ -1,0 +1,15 @@
+"""The HTTP service (``egovrules serve``, the ``serve`` extra): the packs, checks, explain,
+diff and subject schemas over HTTP under ``/v1``, for the systems that do not speak Python.
+
+    app.py      the FastAPI application: the endpoints, each calling the command line's code
+    models.py   the pydantic models the answers and the OpenAPI document are made of
+    catalog.py  the packs described: the list, one pack's rules, parameters and articles
+    loading.py  the packs compiled in the background at start; ready when all are
+    guard.py    what every request passes through: its id, the token, the body limit, the
+                timeout, internal errors, the access log
+    errors.py   errors as data: the codes, statuses and JSON paths of a refusal
+    config.py   the server's options, handed to each worker process
+    logs.py     the JSON log lines
+
+Importing this package needs FastAPI: ``egovrules.cli.serve`` checks the extra first.
+"""

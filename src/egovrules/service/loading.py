@@ -1,0 +1,79 @@
+"""The packs a server holds: compiled in the background once it starts, so that ``/healthz``
+answers at once and ``/readyz`` says ready only when every pack asked for is compiled.
+
+Only bundled packs are loaded, by id (``load_bundled_pack``): no request ever names a file.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+from egovrules.engine.pack import Pack, load_bundled_pack
+from egovrules.service.errors import NOT_READY, UNKNOWN_PACK, ServiceError
+from egovrules.service.logs import LOG
+from egovrules.source.suggest import did_you_mean
+
+__all__ = ["LoadedPacks"]
+
+
+class LoadedPacks:
+    """The packs of ``ids``, once ``load`` has compiled them."""
+
+    def __init__(self, ids: Sequence[str]) -> None:
+        self.ids = tuple(ids)
+        self._packs: dict[str, Pack] = {}
+        self._ready = threading.Event()
+
+    def load(self) -> None:
+        """Compile every pack (in the thread ``start`` runs); ready when all are."""
+        start = time.perf_counter()
+        try:
+            for pack_id in self.ids:
+                self._packs[pack_id] = load_bundled_pack(pack_id)
+        except Exception:  # a bug in a bundled pack: the server stays not ready, and says why
+            LOG.exception("packs not loaded", extra={"event": "packs_failed"})
+            return
+        self._ready.set()
+        LOG.info(
+            "packs loaded",
+            extra={
+                "event": "ready",
+                "packs": list(self.ids),
+                "seconds": round(time.perf_counter() - start, 3),
+            },
+        )
+
+    def start(self) -> None:
+        """Load in a background thread."""
+        threading.Thread(target=self.load, name="egovrules-packs", daemon=True).start()
+
+    @property
+    def ready(self) -> bool:
+        """Every pack is compiled."""
+        return self._ready.is_set()
+
+    @property
+    def loaded(self) -> list[str]:
+        """The ids compiled so far."""
+        return list(self._packs)
+
+    def all(self) -> dict[str, Pack]:
+        """Every pack by id; 503 (E705) before they are compiled."""
+        if not self.ready:
+            raise ServiceError(503, NOT_READY, "the packs are still being compiled: see /readyz")
+        return self._packs
+
+    def get(self, pack_id: str) -> Pack:
+        """The pack ``pack_id``; 404 (E700) when this server holds no such pack."""
+        packs = self.all()
+        if pack_id not in packs:
+            hint = did_you_mean(pack_id, packs)
+            raise ServiceError(
+                404,
+                UNKNOWN_PACK,
+                f"no pack {pack_id!r} on this server; packs: {', '.join(packs)}"
+                + (f"; {hint}" if hint else ""),
+            )
+        return packs[pack_id]

@@ -1,0 +1,115 @@
+"""Open obligations: a duty begun and not yet met, with no last day, is pending (listed as
+upcoming with who must act), not violated; every output that shows pending items names who
+must act."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+import egovrules
+from egovrules.ir.explain import explain_rule, render_explanation
+from egovrules.law.verdict import Outcome
+from egovrules.report.model import Checked
+from egovrules.report.render import RENDERERS
+
+D = dt.date
+SHANTOU = egovrules.load_pack("shantou")
+RULE = "shantou.network.platform_access_approval"
+AUTHORITY_EN = "municipal e-government authority (Municipal E-government Management Office)"
+
+
+def _request(**changes: Any) -> dict[str, Any]:
+    request: dict[str, Any] = {
+        "kind": "network",
+        "id": "req-1",
+        "unit": "汕头市龙湖区某局",
+        "level": "district",
+        "request_type": "platform_access",
+        "application": {
+            "written": True,
+            "submitted_to": "municipal_egov_authority",
+            "date": "2025-04-01",
+        },
+        "reported_to": "municipal_egov_technical_body",
+        "conforms_to_technical_standards": True,
+    }
+    return {**request, **changes}
+
+
+def test_a_request_waiting_for_the_decision_awaits_the_authority() -> None:
+    """Applied in writing and not connected: 「凭其批准文件…办理接入」 bars connection before
+    approval, so the wait is open (no last day), and the authority must act."""
+    report = SHANTOU.check(_request(), as_of=D(2025, 4, 5))
+    assert report.outcomes[RULE] == Outcome.PENDING
+    assert RULE not in {v.rule_id for v in report.violations}
+    (up,) = [u for u in report.upcoming if u.rule_id == RULE]
+    assert (up.due, up.days_left, up.awaiting) == (None, None, "authority")
+    assert up.awaiting_in("en") == AUTHORITY_EN
+    assert up.awaiting_in("zh") == "市电子政务主管部门(市电子政务管理办公室)"
+
+
+def test_a_request_not_yet_made_awaits_the_unit() -> None:
+    """Nothing applied for and nothing connected: the unit must apply first
+    (「应当向市电子政务主管部门书面提出」)."""
+    report = SHANTOU.check(_request(application=None), as_of=D(2025, 4, 5))
+    (up,) = [u for u in report.upcoming if u.rule_id == RULE]
+    assert (up.awaiting, up.awaiting_in("en")) == ("actor", "汕头市龙湖区某局")
+
+
+def test_connected_without_the_approval_is_violated_not_open() -> None:
+    """The same request once connected without approval breaks the rule
+    (「未经批准，擅自…接入电子政务网络」)."""
+    report = SHANTOU.check(_request(go_live_date="2025-04-18"), as_of=D(2025, 4, 20))
+    assert report.outcomes[RULE] == Outcome.VIOLATED
+    assert RULE not in {u.rule_id for u in report.upcoming}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "junit", "github"])
+def test_every_output_of_pending_items_names_who_must_act(fmt: str) -> None:
+    """Each format that shows upcoming items says the obligation is open and who must act."""
+    report = SHANTOU.check(_request(), as_of=D(2025, 4, 5))
+    rules = {r.id: r for r in SHANTOU.ruleset.rules}
+    out = RENDERERS[fmt]([Checked(report, "req.yaml")], rules, "en")
+    if fmt == "json":
+        (up,) = [u for u in json.loads(out)["reports"][0]["upcoming"] if u["rule_id"] == RULE]
+        assert (up["due"], up["days_left"], up["awaiting"]) == (None, None, "authority")
+        assert up["authority"]["en"] == AUTHORITY_EN
+    else:
+        assert "open, no time limit" in out
+        assert f"awaiting {AUTHORITY_EN}" in out or f"awaiting: {AUTHORITY_EN}" in out
+
+
+def test_a_completed_project_not_yet_accepted_awaits_the_planning_department() -> None:
+    """Wuhan 第八条: 「项目完工后,由市计划部门会同信息产业、财政部门组织项目验收」 gives no
+    time limit; the day after completion the acceptance is open, awaiting the department
+    that organises it, and the day before completion nothing is owed."""
+    wuhan = egovrules.load_pack("wuhan")
+    rule = "wuhan.project.acceptance_by_planning_dept"
+    project = {
+        "kind": "project",
+        "id": "p",
+        "owner_unit": "武汉市民政局",
+        "completion_date": "2024-03-31",
+    }
+    report = wuhan.check(project, as_of=D(2024, 4, 1))
+    (up,) = [u for u in report.upcoming if u.rule_id == rule]
+    assert (up.due, up.awaiting, up.awaiting_in("zh")) == (None, "authority", "市计划部门")
+    assert wuhan.check(project, as_of=D(2024, 3, 30)).outcomes[rule] == Outcome.NOT_APPLICABLE
+
+
+def test_explain_shows_the_pending_cases() -> None:
+    """The trace of an open request shows the failed requirement and the pending case that
+    holds, so a reader sees why it is open and not broken."""
+    rule = next(r for r in SHANTOU.ruleset.rules if r.id == RULE)
+    subject = egovrules.NetworkRequest.model_validate(_request())
+    trace = explain_rule(rule, subject, D(2025, 4, 5))
+    assert (trace["outcome"], trace["requires"]["holds"], trace["pending"]["holds"]) == (
+        "pending",
+        False,
+        True,
+    )
+    assert "  pending:\n" in render_explanation(trace)

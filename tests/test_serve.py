@@ -1,0 +1,725 @@
+"""``egovrules serve`` tested as a client would: a real server in a subprocess on a free
+loopback port, spoken to over HTTP. One server for the module (a token, small limits); the
+tests that need a server of their own (a planted bug, a shutdown) start one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the 'serve' extra is not installed")
+pytest.importorskip("httpx", reason="the test extra is not installed")
+
+import httpx
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import egovrules
+from egovrules.subjects import SUBJECT_MODELS, parse_subject
+from tests.conftest import FIXTURES, ROOT
+from tests.serving import Server, start
+from tests.strategies import pack_strings, subject_data
+
+TOKEN = "s3cret-token-for-tests"
+MAX_BATCH = 50
+MAX_BODY = 200_000
+EGOVRULES = (sys.executable, "-m", "egovrules")
+JSON = ("--format", "json", "--lang")
+DIFF_OPTIONS = ("--concept", "website", "--max-candidates", "50")
+EXAMPLE = ROOT / "examples" / "wuhan" / "website-late-police-filing.yaml"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The module's server: every bundled pack, a bearer token, small limits."""
+    tmp = tmp_path_factory.mktemp("serve")
+    token_file = tmp / "token"
+    token_file.write_text(TOKEN + "\n", encoding="utf-8")
+    running = start(
+        tmp / "server.log",
+        "--token-file",
+        str(token_file),
+        "--max-batch",
+        str(MAX_BATCH),
+        "--max-body-bytes",
+        str(MAX_BODY),
+    )
+    yield running
+    assert running.stop() == 0, running.log_text()
+
+
+@pytest.fixture(scope="module")
+def client(server: Server) -> Iterator[httpx.Client]:
+    """A client that sends the token."""
+    with httpx.Client(
+        base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30
+    ) as c:
+        yield c
+
+
+def _example_json() -> bytes:
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    return json.dumps(data, default=str, ensure_ascii=False).encode()
+
+
+def _read_answer(s: socket.socket) -> bytes:
+    """One whole HTTP answer (head and a Content-Length body) read from a raw socket."""
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        answer += s.recv(65536)
+    head, body = answer.split(b"\r\n\r\n", 1)
+    length = int(
+        next(h for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")).split(b":")[
+            1
+        ]
+    )
+    while len(body) < length:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
+def _error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """The error body of ``response``, checked: its status, its code, its request id, and
+    never a traceback."""
+    assert response.status_code == status, response.text
+    assert "Traceback" not in response.text
+    body = response.json()
+    assert body["error"]["code"] == code, body
+    assert body["request_id"] == response.headers["x-request-id"]
+    return body
+
+
+# ---- health, token ---------------------------------------------------------------------------
+
+
+def test_health_needs_no_token(server: Server) -> None:
+    assert httpx.get(f"{server.url}/healthz").json() == {"status": "ok"}
+    ready = httpx.get(f"{server.url}/readyz").json()
+    assert ready == {"status": "ready", "packs": egovrules.available_packs()}
+
+
+@pytest.mark.parametrize("header", [None, "Bearer wrong", f"Bearer {TOKEN}x", TOKEN])
+@pytest.mark.parametrize("path", ["/v1/packs", "/openapi.json", "/v1/schemas/website"])
+def test_every_other_endpoint_needs_the_token(
+    server: Server, header: str | None, path: str
+) -> None:
+    headers = {} if header is None else {"Authorization": header}
+    response = httpx.get(f"{server.url}{path}", headers=headers)
+    _error(response, 401, "E704")
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_a_request_id_is_echoed(client: httpx.Client) -> None:
+    assert (
+        client.get("/v1/packs", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"]
+        == "abc-123"
+    )
+    # not a short token of letters, digits and dashes: a new id instead
+    made = client.get("/v1/packs", headers={"X-Request-ID": "a b\\c"}).headers["x-request-id"]
+    assert len(made) == 32
+
+
+# ---- packs -----------------------------------------------------------------------------------
+
+
+def test_packs_lists_each_loaded_pack(client: httpx.Client) -> None:
+    packs = client.get("/v1/packs").json()["packs"]
+    assert [p["id"] for p in packs] == egovrules.available_packs()
+    for p in packs:
+        pack = egovrules.load_pack(p["id"])
+        assert p["sha256"] == pack.ruleset.content_hash
+        assert p["version"] == pack.ruleset.version
+        assert p["rules"] == len(pack.rules)
+        assert {"en", "zh"} <= set(p["languages"])
+        assert "effective" in p
+
+
+def test_one_pack_has_its_rules_parameters_and_articles(client: httpx.Client) -> None:
+    body = client.get("/v1/packs/wuhan").json()
+    pack = egovrules.load_pack("wuhan")
+    assert [r["id"] for r in body["rules"]] == [r.id for r in pack.rules]
+    assert [p["name"] for p in body["parameters"]] == [p.name for p in pack.ruleset.parameters]
+    assert [a["number"] for a in body["articles"]] == [a.number for a in pack.ruleset.articles]
+    first = body["rules"][0]["citations"][0]
+    assert first["quote"] == pack.rules[0].citations[0].quote
+
+
+def test_unknown_pack(client: httpx.Client) -> None:
+    body = _error(client.get("/v1/packs/wuhna"), 404, "E700")
+    assert "did you mean 'wuhan'" in body["error"]["message"]
+
+
+@pytest.mark.parametrize("name", ["rules/wuhan.yaml", "/etc/passwd", "wuhan@HEAD"])
+def test_no_endpoint_reads_a_path_named_in_a_request(client: httpx.Client, name: str) -> None:
+    _error(client.get("/v1/diff", params={"a": name, "b": "wuhan"}), 404, "E700")
+    _error(client.post("/v1/packs/x/check", params={"a": name}, content=b"{}"), 404, "E700")
+
+
+# ---- check -----------------------------------------------------------------------------------
+
+
+def test_check_answers_what_the_cli_prints(client: httpx.Client, tmp_path: Path) -> None:
+    """The same bytes as ``egovrules check --format json`` on a file named ``request``."""
+    body = _example_json()
+    (tmp_path / "request").write_bytes(body)
+    for lang in ("en", "zh"):
+        cli = subprocess.run(
+            [
+                *EGOVRULES,
+                "check",
+                "--city",
+                "wuhan",
+                "--as-of",
+                "2026-03-22",
+                *JSON,
+                lang,
+                "request",
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert cli.returncode == 1, cli.stderr
+        served = client.post(
+            "/v1/packs/wuhan/check", params={"as_of": "2026-03-22", "lang": lang}, content=body
+        )
+        assert served.status_code == 200
+        assert served.headers["content-type"] == "application/json"
+        assert served.text == cli.stdout
+
+
+def test_check_only_skip_explain_and_waivers(client: httpx.Client) -> None:
+    data = json.loads(_example_json())
+    rule = "wuhan.website.police_filing_15_days"
+    url, as_of = "/v1/packs/wuhan/check", {"as_of": "2026-03-22"}
+    only = client.post(url, params={**as_of, "only": "website.police_*"}, json=data).json()
+    assert set(only["reports"][0]["outcomes"]) == {
+        "wuhan.website.police_filing_15_days",
+        "wuhan.website.police_filing_authority",
+    }
+    skipped = client.post(url, params={**as_of, "skip": rule}, json=data).json()
+    assert skipped["reports"][0]["violations"] == []
+    explained = client.post(url, params={**as_of, "explain": "true"}, json=data).json()
+    assert explained["reports"][0]["violations"][0]["explanation"]["rule_id"] == rule
+    waiver = {"rule": rule, "reason": "filed on paper", "expires": "2026-12-31"}
+    waived = client.post(url, params=as_of, json={**data, "waivers": [waiver]}).json()
+    assert waived["reports"][0]["violations"] == []
+    assert waived["reports"][0]["waived"][0]["waiver"] == waiver
+
+
+def test_check_a_batch(client: httpx.Client) -> None:
+    data = json.loads(_example_json())
+    batch = [{**data, "id": f"site-{i}"} for i in range(3)]
+    body = client.post("/v1/packs/wuhan/check", params={"as_of": "2026-03-22"}, json=batch)
+    reports = body.json()["reports"]
+    assert [r["subject"]["id"] for r in reports] == ["site-0", "site-1", "site-2"]
+    assert reports[2]["subject"]["source"].startswith("request:")
+
+
+def test_a_batch_too_large_is_refused(client: httpx.Client) -> None:
+    one = {"kind": "website", "id": "s"}
+    ok = client.post("/v1/packs/wuhan/check", json=[one] * MAX_BATCH)
+    assert ok.status_code == 200
+    body = _error(client.post("/v1/packs/wuhan/check", json=[one] * (MAX_BATCH + 1)), 413, "E701")
+    assert f"at most {MAX_BATCH}" in body["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # not a document: the reader's codes, positioned by line and column
+        (b'{"kind": "website", "id": ', (400, "E003", None, 1)),
+        (b"\xff\xfe", (400, "E002", None, 1)),
+        (b'{"kind": "website", "kind": "project"}', (400, "E010", None, 1)),
+        # not a subject: the validator's, positioned by a JSON path as well
+        (b'{"kind": "website", "id": "s", "colour": "red"}', (422, "E300", "$.colour", 1)),
+        (
+            b'[{"kind": "website", "id": "a"},\n {"kind": "website", "id": "b",'
+            b' "network_access_date": "2026-02-30"}]',
+            (422, "E300", "$[1].network_access_date", 2),
+        ),
+        (b'{"kind": "website"}', (422, "E300", "$.id", 1)),
+        (b'"a string"', (422, "E301", "$", 1)),
+        (b'{"id": "s"}', (422, "E302", "$", 1)),
+        (b'{"kind": "spaceship", "id": "s"}', (422, "E303", "$.kind", 1)),
+        (b'{"kind": "website", "id": "s", "city": "tianjin"}', (422, "E306", "$.city", 1)),
+    ],
+    ids=[
+        "syntax",
+        "not-utf8",
+        "duplicate-key",
+        "unknown-field",
+        "bad-date-in-batch",
+        "missing-field",
+        "not-a-mapping",
+        "no-kind",
+        "unknown-kind",
+        "other-city",
+    ],
+)
+def test_bad_bodies_are_data(
+    client: httpx.Client, body: bytes, expected: tuple[int, str, str | None, int]
+) -> None:
+    """The command line's code for the same file, a JSON path for the field."""
+    status, code, location, line = expected
+    answer = _error(client.post("/v1/packs/wuhan/check", content=body), status, code)
+    first = answer["diagnostics"][0]
+    assert (first["code"], first["location"], first["line"]) == (code, location, line)
+
+
+@pytest.mark.parametrize(
+    ("params", "location"),
+    [({"as_of": "2026-02-30"}, "query.as_of"), ({"lang": "fr"}, "query.lang")],
+)
+def test_bad_parameters(client: httpx.Client, params: dict[str, str], location: str) -> None:
+    body = _error(client.post("/v1/packs/wuhan/check", params=params, content=b"{}"), 400, "E702")
+    assert body["diagnostics"][0]["location"] == location
+
+
+def test_a_body_too_large_is_refused_unread(server: Server) -> None:
+    """A Content-Length past the limit is answered at once, though no byte of the body was
+    sent; a chunked body is cut at the first chunk past the limit."""
+    head = (
+        "POST /v1/packs/wuhan/check HTTP/1.1\r\nHost: x\r\n"
+        f"Authorization: Bearer {TOKEN}\r\nContent-Length: {MAX_BODY + 1}\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(head.encode())
+        answer = _read_answer(s).decode()
+    assert answer.startswith("HTTP/1.1 413"), answer
+    assert '"E001"' in answer
+
+    def chunks() -> Iterator[bytes]:
+        yield b'[{"kind": "website", "id": "s"}'
+        for _ in range(MAX_BODY // 1000 + 1):
+            yield b"," + b" " * 1000
+
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    response = httpx.post(
+        f"{server.url}/v1/packs/wuhan/check", content=chunks(), headers=headers, timeout=30
+    )
+    _error(response, 413, "E001")
+
+
+def test_unknown_endpoint_and_method(client: httpx.Client) -> None:
+    _error(client.get("/v2/packs"), 404, "E707")
+    _error(client.delete("/v1/packs"), 405, "E707")
+
+
+# ---- the answer is pack.check's --------------------------------------------------------------
+
+_WUHAN = egovrules.load_pack("wuhan")
+_STRINGS = pack_strings(_WUHAN.ruleset)
+
+
+@st.composite
+def _subjects(draw: st.DrawFn) -> list[Any]:
+    kind = draw(st.sampled_from(sorted(SUBJECT_MODELS)))
+    raw = draw(st.lists(subject_data(SUBJECT_MODELS[kind], _STRINGS), min_size=1, max_size=4))
+    return [parse_subject({**d, "id": f"s{i}", "city": None}) for i, d in enumerate(raw)]
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(subjects=_subjects(), as_of=st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)))
+def test_the_answer_is_pack_check(
+    client: httpx.Client, subjects: list[Any], as_of: dt.date
+) -> None:
+    """Every outcome, violation, upcoming deadline and undetermined rule the server reports
+    for a batch is the one ``pack.check`` gives each subject in-process."""
+    body = [s.model_dump(mode="json", exclude_none=True) for s in subjects]
+    answer = client.post("/v1/packs/wuhan/check", params={"as_of": str(as_of)}, json=body)
+    assert answer.status_code == 200, answer.text
+    for subject, served in zip(subjects, answer.json()["reports"], strict=True):
+        report = _WUHAN.check(subject, as_of=as_of)
+        assert served["outcomes"] == {rid: o.label for rid, o in report.outcomes.items()}
+        assert [v["rule_id"] for v in served["violations"]] == [
+            v.rule_id for v in report.violations
+        ]
+        assert [(u["rule_id"], u["due"]) for u in served["upcoming"]] == [
+            (u.rule_id, str(u.due)) for u in report.upcoming
+        ]
+        assert served["compliant"] == report.compliant
+
+
+def test_concurrent_clients_get_their_own_answers(server: Server) -> None:
+    """16 clients at once, each its own subject and date: each answer is the one a lone
+    request gets."""
+    data = json.loads(_example_json())
+    dates = [f"2026-03-{d:02d}" for d in range(1, 17)]
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    url = f"{server.url}/v1/packs/wuhan/check"
+    alone = {
+        d: httpx.post(url, params={"as_of": d}, json=data, headers=headers).text for d in dates
+    }
+    together: dict[str, list[str]] = {d: [] for d in dates}
+
+    def ask(day: str) -> None:
+        with httpx.Client(headers=headers, timeout=60) as c:
+            for _ in range(4):
+                together[day].append(c.post(url, params={"as_of": day}, json=data).text)
+
+    threads = [threading.Thread(target=ask, args=(d,)) for d in dates]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert together == {d: [alone[d]] * 4 for d in dates}
+    assert len(set(alone.values())) > 1  # the dates do change the answer
+
+
+# ---- explain, diff, schemas ------------------------------------------------------------------
+
+
+def test_explain_answers_what_the_cli_prints(client: httpx.Client) -> None:
+    rule = "wuhan.website.police_filing_15_days"
+    cli = subprocess.run(
+        [*EGOVRULES, "explain", "--as-of", "2026-03-22", "--format", "json", str(EXAMPLE), rule],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    served = client.post(
+        "/v1/packs/wuhan/explain",
+        params={"rule": rule, "as_of": "2026-03-22"},
+        content=_example_json(),
+    )
+    assert served.json() == {"explanations": [json.loads(cli.stdout)]}
+
+
+def test_explain_errors(client: httpx.Client) -> None:
+    url, body = "/v1/packs/wuhan/explain", _example_json()
+    _error(client.post(url, params={"rule": "nope"}, content=body), 404, "E703")
+    project_rule = next(r.id for r in _WUHAN.rules if r.subject == "project")
+    _error(client.post(url, params={"rule": project_rule}, content=body), 422, "E708")
+    both = b"[" + body + b"," + body + b"]"
+    _error(client.post(url, params={"rule": "x"}, content=both), 422, "E708")
+    _error(client.post(url, content=body), 400, "E702")  # no rule named
+
+
+def test_diff_answers_what_the_cli_prints(client: httpx.Client) -> None:
+    cli = subprocess.run(
+        [*EGOVRULES, "diff", "wuhan", "tianjin", "--format", "json", *DIFF_OPTIONS],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert cli.returncode in (0, 1), cli.stderr
+    params = {"a": "wuhan", "b": "tianjin", "concept": "website", "max_candidates": 50}
+    served = client.get("/v1/diff", params=params)
+    assert served.status_code == 200
+    assert served.text == cli.stdout
+
+
+def test_diff_errors(client: httpx.Client) -> None:
+    """The diff's own refusals (a concept no pack has) are a 400, not a bug (schemathesis
+    found this one)."""
+    params = {"a": "wuhan", "b": "tianjin", "concept": "no-such-concept"}
+    body = _error(client.get("/v1/diff", params=params), 400, "E702")
+    assert "no concept matches 'no-such-concept'" in body["error"]["message"]
+    _error(client.get("/v1/diff", params={"a": "wuhan"}), 400, "E702")
+    _error(client.get("/v1/diff", params={"a": "wuhan", "b": "x", "seed": -1}), 400, "E702")
+
+
+def test_subject_schemas(client: httpx.Client) -> None:
+    assert client.get("/v1/schemas").json() == list(SUBJECT_MODELS)
+    for kind, model in SUBJECT_MODELS.items():
+        assert client.get(f"/v1/schemas/{kind}").json() == model.model_json_schema()
+    _error(client.get("/v1/schemas/spaceship"), 404, "E303")
+
+
+# ---- the OpenAPI document --------------------------------------------------------------------
+
+
+def test_openapi_document_is_valid_and_documents_every_error(client: httpx.Client) -> None:
+    from openapi_spec_validator import validate
+
+    spec = client.get("/openapi.json").json()
+    validate(spec)
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            documented = set(operation["responses"])
+            assert {"400", "401", "404", "413", "422", "500", "503"} <= documented, (path, method)
+            ref = operation["responses"]["422"]["content"]["application/json"]["schema"]["$ref"]
+            assert ref == "#/components/schemas/ErrorBody"
+            if path not in ("/healthz", "/readyz"):
+                assert operation["security"] == [{"bearer": []}]
+    body = spec["paths"]["/v1/packs/{pack}/check"]["post"]["requestBody"]
+    assert body["content"]["application/json"]["schema"]["anyOf"][1]["maxItems"] == MAX_BATCH
+    assert {"Project", "Website", "NetworkRequest", "Department"} <= set(
+        spec["components"]["schemas"]
+    )
+
+
+def test_schemathesis_finds_no_server_error_and_no_answer_off_the_schema(
+    server: Server,
+) -> None:
+    """Generated requests for every operation (a bounded number each): no 5xx, every status
+    documented, every body as its schema says."""
+    import schemathesis
+    from hypothesis import HealthCheck as Health
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (  # where 4.0 has them too
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    schema = schemathesis.openapi.from_url(f"{server.url}/openapi.json", headers=headers)
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+    ]
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 9
+    for operation in operations:
+        examples = 5 if operation.path == "/v1/diff" else 12
+
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(Health),
+        )
+        @given(case=operation.as_strategy())
+        def run(case: Any) -> None:
+            case.call_and_validate(base_url=server.url, headers=headers, checks=checks)
+
+        run()
+
+
+# ---- the documented clients -----------------------------------------------------------------
+
+
+def test_the_readme_curl_checks_a_subject(server: Server) -> None:
+    """The README's curl, as written but for the address and the token."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (curl,) = [line for line in readme.splitlines() if line.startswith("curl ")]
+    assert "http://127.0.0.1:8080/" in curl
+    command = curl.replace("http://127.0.0.1:8080", server.url) + (
+        f" -H 'Authorization: Bearer {TOKEN}'"
+    )
+    out = subprocess.run(["bash", "-c", command], capture_output=True, text=True, check=True)
+    report = json.loads(out.stdout)["reports"][0]
+    assert "wuhan.website.police_filing_15_days" in {v["rule_id"] for v in report["violations"]}
+
+
+def test_the_javascript_client(server: Server) -> None:
+    """examples/serve/client.mjs, the non-Python client docs/serve.md shows, run by Node."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not on this machine")
+    out = subprocess.run(
+        [node, str(ROOT / "examples" / "serve" / "client.mjs"), server.url],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "EGOVRULES_TOKEN": TOKEN},
+        check=False,
+    )
+    assert out.returncode == 1, out.stderr  # violations found, as egovrules check
+    assert "site-1: wuhan.website.police_filing_15_days (第十五条): network access 2026-03-01" in (
+        out.stdout
+    )
+    wrong = subprocess.run(
+        [node, str(ROOT / "examples" / "serve" / "client.mjs"), server.url],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "EGOVRULES_TOKEN": "wrong"},
+        check=False,
+    )
+    assert wrong.returncode == 2
+    assert wrong.stderr.startswith("401 E704: a bearer token is required")
+
+
+# ---- the access log --------------------------------------------------------------------------
+
+
+def test_access_log_is_json_without_subject_contents(client: httpx.Client, server: Server) -> None:
+    marker = "机密-marker-7f3a"
+    answer = client.post(
+        "/v1/packs/wuhan/check",
+        json={"kind": "website", "id": "s", "name": marker},
+        headers={"X-Request-ID": "log-test-1"},
+    )
+    assert answer.status_code == 200
+    time.sleep(0.2)  # the log line is written after the answer
+    lines = [json.loads(line) for line in server.log_text().splitlines() if line.startswith("{")]
+    access = [r for r in lines if r.get("event") == "request"]
+    mine = [r for r in access if r["request_id"] == "log-test-1"]
+    assert len(mine) == 1
+    assert mine[0]["path"] == "/v1/packs/wuhan/check"
+    assert mine[0]["status"] == 200
+    assert mine[0]["bytes_in"] == len(answer.request.content)
+    assert marker not in server.log_text()
+
+
+# ---- a server of its own: a planted bug, a timeout, a shutdown -------------------------------
+
+
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server whose check raises (a bug planted) and whose explain outlasts the timeout."""
+    tmp = tmp_path_factory.mktemp("faulty")
+
+    def while_loading(url: str) -> None:
+        LOADING.append(httpx.get(f"{url}/readyz"))
+        LOADING.append(httpx.get(f"{url}/v1/packs"))
+        LOADING.append(httpx.get(f"{url}/healthz"))
+
+    running = start(
+        tmp / "server.log",
+        "--packs",
+        "wuhan",
+        "--timeout",
+        "1",
+        script=FIXTURES / "serve" / "faulty.py",
+        while_loading=while_loading,
+    )
+    yield running
+    running.stop()
+
+
+LOADING: list[httpx.Response] = []  # what the faulty server answered before it was ready
+
+
+def test_not_ready_until_the_packs_are_compiled(faulty: Server) -> None:
+    """Before its packs are compiled, the server is alive (/healthz) but not ready (/readyz
+    503), and an endpoint that needs a pack answers 503 (E705); then it is ready."""
+    readyz, packs, healthz = LOADING
+    assert (readyz.status_code, readyz.json()) == (503, {"status": "loading", "packs": []})
+    _error(packs, 503, "E705")
+    assert healthz.json() == {"status": "ok"}
+    assert httpx.get(f"{faulty.url}/readyz").json() == {"status": "ready", "packs": ["wuhan"]}
+
+
+def test_an_internal_error_is_a_500_with_an_id_in_the_log(faulty: Server) -> None:
+    answer = httpx.post(f"{faulty.url}/v1/packs/wuhan/check", content=b'{"kind": "website"}')
+    body = _error(answer, 500, "E799")
+    assert "planted" not in answer.text
+    time.sleep(0.2)
+    logged = [
+        json.loads(line)
+        for line in faulty.log_text().splitlines()
+        if body["request_id"] in line and '"internal error"' in line
+    ]
+    assert len(logged) == 1
+    assert "RuntimeError: a planted bug" in logged[0]["traceback"]
+
+
+def test_a_request_past_the_timeout_is_a_503(faulty: Server) -> None:
+    start_time = time.monotonic()
+    answer = httpx.post(
+        f"{faulty.url}/v1/packs/wuhan/explain", params={"rule": "x"}, content=b"{}", timeout=30
+    )
+    _error(answer, 503, "E706")
+    assert time.monotonic() - start_time < 2.5  # the planted explain takes 3 s
+
+
+def test_sigterm_finishes_the_request_in_flight(tmp_path: Path) -> None:
+    """SIGTERM while a request's body is half sent: the server waits for the rest, answers
+    200, then exits 0; a new connection after SIGTERM is refused."""
+    running = start(tmp_path / "server.log", "--packs", "wuhan")
+    body = _example_json()
+    head = (
+        f"POST /v1/packs/wuhan/check?as_of=2026-03-22 HTTP/1.1\r\nHost: x\r\n"
+        f"Content-Length: {len(body)}\r\nContent-Type: application/json\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", running.port), timeout=30) as s:
+        s.sendall(head.encode() + body[:100])
+        time.sleep(0.3)  # the request is in flight
+        running.process.terminate()
+        time.sleep(0.5)
+        with pytest.raises(OSError):  # no longer listening
+            socket.create_connection(("127.0.0.1", running.port), timeout=2).close()
+        s.sendall(body[100:])
+        answer = _read_answer(s)
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+    assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["summary"]["violations"] == 1
+    assert running.process.wait(timeout=30) == 0
+    assert "Finished server process" in running.log_text()
+
+
+# ---- the command ----------------------------------------------------------------------------
+
+
+def test_serve_without_the_extra_says_which_extra(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from egovrules.cli import main
+
+    monkeypatch.setitem(sys.modules, "fastapi", None)  # as if not installed
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'egovrules[serve]'" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--packs", "wuhna"], "no bundled pack 'wuhna'"),
+        (["--token-file", "/nonexistent/token"], "--token-file /nonexistent/token: cannot read"),
+        (["--max-batch", "0"], "must be positive"),
+        (["--workers", "0"], "--workers must be 1 or more"),
+        (["--host", "203.0.113.9"], "cannot listen on 203.0.113.9:"),  # not this machine's
+        (["--port", "70000"], "cannot listen on 127.0.0.1:70000"),
+    ],
+)
+def test_bad_options_exit_2(
+    options: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from egovrules.cli import main
+
+    assert main(["serve", *options]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_port_in_use_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """Exit 2 and one line, not uvicorn's exit 3 (which egovrules reserves for its bugs)."""
+    from egovrules.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port), "--packs", "wuhan"]) == 2
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in capsys.readouterr().err
+
+
+def test_each_worker_reads_the_configuration_serve_was_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``--workers N`` starts N processes that each build the application from the one
+    environment variable ``egovrules serve`` sets."""
+    from egovrules.service.config import ENVIRONMENT, ServiceConfig
+
+    config = ServiceConfig(packs=("wuhan", "tianjin"), max_batch=7, token_file="/run/token")
+    monkeypatch.setenv(ENVIRONMENT, config.to_json())
+    assert ServiceConfig.from_environment() == config
+    monkeypatch.delenv(ENVIRONMENT)
+    assert ServiceConfig.from_environment() == ServiceConfig()
+    assert ServiceConfig().pack_ids == tuple(egovrules.available_packs())
