@@ -20,7 +20,17 @@ from hypothesis import strategies as st
 from egovrules.analysis.smt import Encoder, Instance, ListCell
 from egovrules.engine.pack import Pack, load_bundled_pack
 from egovrules.ir.interpret import evaluate_rule
-from egovrules.ir.nodes import Annual, Const, Expr, Field, HoursBetween, RuleIR, Shift, YearOf
+from egovrules.ir.nodes import (
+    Annual,
+    Const,
+    DayOf,
+    Expr,
+    Field,
+    HoursBetween,
+    RuleIR,
+    Shift,
+    YearOf,
+)
 from egovrules.law import calendar
 from egovrules.law.verdict import Outcome
 from egovrules.packdata.bundled import available_packs
@@ -239,3 +249,11 @@ def test_hours_between_floor_to_whole_seconds(start: dt.datetime, micros: int) -
     # threshold of a few decimals never lies between the two)
     seconds = (end - start) // dt.timedelta(seconds=1)
     assert _admits(HoursBetween(_AT, _AT2), {_AT: start, _AT2: end}, Fraction(seconds, 3600))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.datetimes(dt.datetime(1, 1, 2), dt.datetime(9999, 12, 30)))
+def test_the_day_of_a_date_time_is_exact(moment: dt.datetime) -> None:
+    """{date: t}: the day a date-time falls in, 23:59:59.999999 included, and no other."""
+    assert _admits(DayOf(_AT), {_AT: moment}, moment.date())
+    assert not _admits(DayOf(_AT), {_AT: moment}, moment.date() + dt.timedelta(days=1))

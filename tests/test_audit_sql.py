@@ -284,6 +284,76 @@ def test_flat_parquet_nested_jsonl_and_csv_give_the_same_answers(tmp_path: Path)
     assert _violated(MINI, flat, as_of) == EXPECTED  # an Arrow table in memory
 
 
+def test_date_times_are_china_time_in_every_input_form(tmp_path: Path) -> None:
+    """Wuhan 第十五条 (24 hours): a date-time with an offset is converted to China Standard Time
+    and a naive one is China time, in JSON Lines, in CSV (a list as JSON text) and in Parquet
+    (naive and UTC-adjusted timestamps) as in the subject model: found 14:40Z (22:40 CST) and
+    reported 22:41 CST the next day is 24h01, late; found 22:40+08:00 and reported 22:40 CST the
+    next day is 24h00, in time. Read as UTC wall-clock, both would be 32 hours."""
+    rule = "wuhan.website.illegal_case_reported_24h"
+    cases = {
+        "late": ("2025-11-03T14:40:00Z", "2025-11-04T22:41:00"),
+        "in-time": ("2025-11-03T22:40:00+08:00", "2025-11-04T22:40:00"),
+    }
+    rows = [
+        {
+            "id": sid,
+            "kind": "website",
+            "incidents": [{"kind": "illegal_case", "detected_at": d, "reported_at": r}],
+        }
+        for sid, (d, r) in cases.items()
+    ]
+    pack = egovrules.load_pack("wuhan")
+    as_of = dt.date(2025, 12, 1)
+    expected = {("late", rule)}
+    assert {
+        (r["id"], v.rule_id)
+        for r in rows
+        for v in pack.check(r, as_of=as_of).violations
+        if v.rule_id == rule
+    } == expected
+    with (tmp_path / "sites.jsonl").open("w", encoding="utf-8") as f:
+        f.writelines(json.dumps(r) + "\n" for r in rows)
+    pacsv.write_csv(
+        pa.table({"id": list(cases), "incidents": [json.dumps(r["incidents"]) for r in rows]}),
+        tmp_path / "sites.csv",
+    )
+    utc = pa.timestamp("us", tz="UTC")
+    incident = pa.struct(
+        [("kind", pa.string()), ("detected_at", utc), ("reported_at", pa.timestamp("us"))]
+    )
+    pq.write_table(
+        pa.table(
+            {
+                "id": list(cases),
+                "incidents": pa.array(
+                    [
+                        [
+                            {
+                                "kind": "illegal_case",
+                                "detected_at": dt.datetime(2025, 11, 3, 14, 40),
+                                "reported_at": dt.datetime(2025, 11, 4, 22, 41),
+                            }
+                        ],
+                        [
+                            {
+                                "kind": "illegal_case",
+                                "detected_at": dt.datetime(2025, 11, 3, 14, 40),
+                                "reported_at": dt.datetime(2025, 11, 4, 22, 40),
+                            }
+                        ],
+                    ],
+                    pa.list_(incident),
+                ),
+            }
+        ),
+        tmp_path / "sites.parquet",
+    )
+    for name in ("sites.jsonl", "sites.csv", "sites.parquet"):
+        got = _violated(pack, tmp_path / name, as_of, kind="website")  # type: ignore[arg-type]
+        assert {v for v in got if v[1] == rule} == expected, name
+
+
 def test_nested_struct_columns_are_read_like_flat_ones() -> None:
     """A table holding a record as a STRUCT column (police_filing: {date, authority}) gives the
     same answers as its flat form; a NULL struct is a missing record."""

@@ -16,7 +16,7 @@ from egovrules.monitoring.events import (
     fold,
     parse_event,
 )
-from egovrules.subjects import Project, Website
+from egovrules.subjects import NetworkRequest, Project, Website
 
 DOCS = __import__("pathlib").Path(__file__).resolve().parents[1] / "docs" / "monitor.md"
 
@@ -88,6 +88,33 @@ def test_project_budget_and_approvals() -> None:
         ("project_establishment", dt.date(2026, 1, 5)),
         ("re_approval", dt.date(2026, 4, 20)),
     ]
+
+
+def test_acts_judged_on_their_own_day_carry_it() -> None:
+    """Carrying out an investment increase (Shantou 第二十条 经批准后实施) and starting to build
+    a network (Tianjin Art. 9 ¶2 'shall not be established') set the dates those rules judge."""
+    folded = fold(
+        [
+            ev("project", "p1", "increase_implemented", "2026-06-01"),
+            ev(
+                "network",
+                "n1",
+                "requested",
+                "2026-01-05",
+                request_type="independent_physical_network",
+            ),
+            ev("network", "n1", "construction_started", "2026-02-01"),
+            ev("network", "n1", "opened", "2026-05-01"),
+        ]
+    )
+    project, network = folded["p1"], folded["n1"]
+    assert isinstance(project, Project)
+    assert project.investment_increase_date == dt.date(2026, 6, 1)
+    assert isinstance(network, NetworkRequest)
+    assert (network.construction_start_date, network.go_live_date) == (
+        dt.date(2026, 2, 1),
+        dt.date(2026, 5, 1),
+    )
 
 
 def test_acceptance_operation_and_payment_dates() -> None:

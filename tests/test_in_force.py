@@ -77,6 +77,45 @@ def test_the_date_that_matters(tmp_path: Path) -> None:
     assert _outcome(pack, site, D(2004, 7, 1)) == Outcome.NOT_IN_FORCE
 
 
+def test_each_item_of_a_list_is_judged_on_its_own_date(tmp_path: Path) -> None:
+    """'@effective' is the pack's effective date: a list rule keeps only the acts done under
+    the law (2004-08-01), so an incident of 2004-07-31 is not judged and one of 08-01 is."""
+    rule = {
+        "when": {
+            "some": "incidents",
+            "where": {"value": {"date": "detected_at"}, "ge": "@effective"},
+        },
+        "requires": {
+            "every": "incidents",
+            "where": {"value": {"date": "detected_at"}, "ge": "@effective"},
+            "require": {"present": "reported_at"},
+        },
+        "message": {"en": "an incident not reported", "zh": "违法案件未报告"},
+    }
+    pack = _pack(tmp_path, rule=rule)
+
+    def site(day: str) -> dict[str, Any]:
+        return {**_site("2024-03-04"), "incidents": [{"detected_at": f"{day}T23:59:00"}]}
+
+    assert _outcome(pack, site("2004-07-31"), D(2024, 1, 1)) == Outcome.NOT_APPLICABLE
+    assert _outcome(pack, site("2004-08-01"), D(2024, 1, 1)) == Outcome.VIOLATED
+
+
+def test_effective_needs_an_effective_date(tmp_path: Path) -> None:
+    """'@effective' in a pack without meta.effective is a positioned load error."""
+    import pytest
+
+    data = dict(MINI)
+    data["meta"] = {**MINI["meta"], "effective": None}
+    data["rules"] = [{**FILING_RULE, "when": {"field": "network_access_date", "ge": "@effective"}}]
+    data["tests"] = {}
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(egovrules.PackError) as info:
+        egovrules.load_pack(path)
+    assert "E205" in str(info.value) and "'@effective' is meta.effective" in str(info.value)
+
+
 def test_dated_parameter_versions(tmp_path: Path) -> None:
     """An amendment shortening the period to 10 days applies to sites online after it."""
     versions = {
@@ -160,3 +199,14 @@ def test_waivers_need_a_reason_and_expire(tmp_path: Path) -> None:
         egovrules.parse_subject({**site, "waivers": [{**waiver, "reason": ""}]})
     ((code, loc),) = [(d.code, d.loc) for d in caught.value.diagnostics]
     assert (code, loc) == ("E300", ("waivers", 0, "reason"))
+
+
+def test_city_page_says_which_date_a_rule_is_judged_on() -> None:
+    """The generated city page tells a lawyer which act's date decides whether the Measures
+    bind (Wuhan 第二十四条): the use rule on the start of use, the police filing on access."""
+    from egovrules.authoring.pages import city_page
+
+    page = city_page(egovrules.load_pack("wuhan"))
+    use = page.split("### `wuhan.project.no_use_without_acceptance`")[1].split("### ")[0]
+    assert "- Judged by the law in force on: operation_start_date (before 2004-08-01" in use
+    assert "Judged by the law in force on" not in city_page(egovrules.load_pack("tianjin"))

@@ -99,6 +99,23 @@ def test_violations_match_the_snapshot_check(wuhan: egovrules.Pack) -> None:
         assert monitor.violations("site-1") == wuhan.check(subject, D(2026, 3, 22)).violations
 
 
+def test_unreported_case_is_late_the_day_after_its_24_hours_end(wuhan: egovrules.Pack) -> None:
+    """Wuhan 第十五条 (违法案件24小时报告) on event time: a case found at 09:00 on 1 May and not
+    reported is no violation on 2 May, the day its 24 hours end (the hour is not known), and is
+    one as the clock reaches 3 May; as in a snapshot check of the same subject."""
+    rule = "wuhan.website.illegal_case_reported_24h"
+    with Monitor(wuhan) as monitor:
+        monitor.feed_all(site_online())
+        monitor.feed(ev("website", "site-1", "incident_detected", "2026-05-01T09:00:00"))
+        assert rule not in {a.rule_id for a in monitor.advance_to(D(2026, 5, 2))}
+        alerts = monitor.advance_to(D(2026, 5, 3))
+        assert [(a.rule_id, a.at) for a in alerts if a.rule_id == rule] == [(rule, D(2026, 5, 3))]
+        subject = monitor.subject("site-1")
+        assert subject is not None
+        assert rule in {v.rule_id for v in wuhan.check(subject, D(2026, 5, 3)).violations}
+        assert rule not in {v.rule_id for v in wuhan.check(subject, D(2026, 5, 2)).violations}
+
+
 def test_operation_before_acceptance(wuhan: egovrules.Pack) -> None:
     """Putting a project into use before acceptance is a violation the moment it happens
     (Wuhan art. 8); a later acceptance does not cure it."""

@@ -30,6 +30,33 @@ def test_pack_cases_pass_and_cover_every_rule(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", PACKS)
+def test_each_dated_act_has_a_case_on_each_side_of_the_effective_date(name: str) -> None:
+    """Conduct before the law existed is not judged by it: in a pack with an effective date,
+    each rule judged on the date of an act (dated_by) has a case whose act falls on the day
+    before (not in force) and one whose act falls on the effective date itself (violated, or
+    pending where the duty is open)."""
+    from egovrules.authoring.testing import _case_subject
+    from egovrules.ir.interpret import date_that_matters
+    from egovrules.law.verdict import Outcome
+
+    pack = egovrules.load_pack(name)
+    results = run_pack_tests(pack)
+    subjects = [_case_subject(pack, r.case, (), []) for r in results]
+    for rule in pack.ruleset.rules:
+        if rule.dated_by is None or rule.in_force_from is None:
+            continue
+        seen = {
+            (date_that_matters(rule, s, r.case.as_of), r.report.outcomes[rule.id])
+            for r, s in zip(results, subjects, strict=True)
+            if rule.id in r.report.outcomes
+        }
+        day = rule.in_force_from
+        assert (day - dt.timedelta(days=1), Outcome.NOT_IN_FORCE) in seen, rule.id
+        judged = {(day, Outcome.VIOLATED), (day, Outcome.PENDING)}
+        assert judged & seen, rule.id
+
+
+@pytest.mark.parametrize("name", PACKS)
 def test_examples_give_the_outcomes_their_names_say(name: str) -> None:
     """examples/<city>: '*-compliant' files are compliant as of 2026-03-22, the others not."""
     pack = egovrules.load_pack(name)

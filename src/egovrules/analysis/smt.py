@@ -11,7 +11,8 @@ node at all, it raises ``Unsupported`` and the analysis says "not proved".
 What is exact and what is relaxed:
 
 - dates are their proleptic ordinals (as ``FarDate`` counts them), so calendar-day shifts,
-  days between, the year of a date and an annual month-day are exact, past 9999 too;
+  days between, the year of a date and an annual month-day are exact, past 9999 too; a
+  date-time is its seconds since 1970 (China wall-clock), so the day of a date-time is exact;
 - a shift by months or years is only bounded (28·n−3 … 31·n days; 365·n−1 … 366·n days), and a
   shift by working days only from below (n working days take at least n calendar days);
 - a rule whose conditions count working days without the weekday fallback may be
@@ -45,6 +46,7 @@ from egovrules.ir.nodes import (
     Compare,
     Cond,
     Const,
+    DayOf,
     DaysBetween,
     Deadline,
     Every,
@@ -465,6 +467,10 @@ class Encoder:
                     z3.Implies(v.present, z3.And(_jan1(year) <= v.term, v.term < _jan1(year + 1)))
                 )
                 return _Val(v.present, year, "int")
+            case DayOf(moment=m):
+                v = self.expr(m, scopes, on)
+                day = z3.ToInt(v.term / 86400) + _EPOCH.toordinal()  # floor: the day it falls in
+                return _Val(v.present, day, "date")
             case Arith(op=op, left=x, right=y):
                 a, b = self.expr(x, scopes, on), self.expr(y, scopes, on)
                 if a.kind not in ("int", "decimal") or b.kind not in ("int", "decimal"):

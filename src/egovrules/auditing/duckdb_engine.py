@@ -38,6 +38,9 @@ class DuckDBEngine:
         if memory_limit is not None:
             config["memory_limit"] = memory_limit
         self._con = self._duckdb.connect(":memory:", config=config)
+        # Date-times are China Standard Time wall-clock (Dialect.china_time): a naive input is
+        # read in this zone, never in the machine's.
+        self._con.execute("SET TimeZone = 'Asia/Shanghai'")
         self._con.execute("SET enable_progress_bar = true")
         self._con.execute("SET enable_progress_bar_print = false")
         # The audit sorts what it writes; the tables in between need no row order.

@@ -83,6 +83,11 @@ def city_page(pack: Pack) -> str:
                 f"a subject whose `{'.'.join(sc.field.path)}` is absent is presumed inside\n"
             )
         out.append(f"- Requires: {describe(rule.requires)}\n")
+        if rule.dated_by is not None and rule.in_force_from is not None:
+            out.append(
+                f"- Judged by the law in force on: {describe_expr(rule.dated_by)} "
+                f"(before {rule.in_force_from.isoformat()}: not in force)\n"
+            )
         for cond, who in rule.pending:
             out.append(f"- Open, not broken, awaiting the {who}, while: {describe(cond)}\n")
         if rule.awaiting is not None:

@@ -70,6 +70,7 @@ from egovrules.ir.nodes import (
     Compare,
     Cond,
     Const,
+    DayOf,
     DaysBetween,
     Deadline,
     Every,
@@ -658,7 +659,9 @@ class _KindCompiler:
                     return "const", v.toordinal(), "date", False
             case Field() | Param():
                 return None  # a field of a list's item, or a versioned parameter
-            case Arith() | DaysBetween() | HoursBetween() | Shift() | Annual() | YearOf() | Len():
+            case Arith() | DaysBetween() | HoursBetween() | Shift() | Annual():
+                return None  # a computed value: the caller lowers it to Python
+            case YearOf() | DayOf() | Len():
                 return None  # a computed value: the caller lowers it to Python
             case Extremum():
                 return None  # a value drawn from a list: lowered, as 'some' is

@@ -30,6 +30,7 @@ from egovrules.ir.nodes import (
     Compare,
     Cond,
     Const,
+    DayOf,
     DaysBetween,
     Deadline,
     Every,
@@ -372,12 +373,13 @@ class _Generator:
             case Field():
                 base = "s" if e.scope == 0 else f"_it{e.scope}"
                 return self.access(base, e.path, e.nullable), any(e.nullable)
-            case YearOf(date=d):
-                code, nullable = self.expr(d)
+            case YearOf(date=inner) | DayOf(moment=inner):
+                code, nullable = self.expr(inner)
+                part = ".year" if isinstance(e, YearOf) else ".date()"
                 if not nullable:
-                    return f"{code}.year", False
+                    return f"{code}{part}", False
                 t = self.tmp()
-                return f"(None if ({t} := {code}) is None else {t}.year)", True
+                return f"(None if ({t} := {code}) is None else {t}{part})", True
             case Len(field=f):
                 code, nullable = self.expr(f)
                 if not nullable:

@@ -23,6 +23,7 @@ from egovrules.ir.nodes import (
     Compare,
     Cond,
     Const,
+    DayOf,
     DaysBetween,
     Deadline,
     Every,
@@ -279,7 +280,7 @@ def due_not_later(a: Expr, b: Expr) -> bool:
             return bool(tuple(x) <= tuple(y))
         case Const() | Param() | AsOf() | Field() | Arith() | DaysBetween() | HoursBetween():
             return False
-        case YearOf() | Len() | Extremum():
+        case YearOf() | DayOf() | Len() | Extremum():
             return False
         case _:
             assert_never(a)
@@ -414,6 +415,8 @@ def _expr_uses(e: Expr, mono: int) -> Iterator[tuple[Param, int]]:
             yield from _expr_uses(t, mono)
         case YearOf(date=d):
             yield from _expr_uses(d, mono)  # the year never falls as the date rises
+        case DayOf(moment=m):
+            yield from _expr_uses(m, mono)  # nor the day as the moment rises
         case Const() | Field() | AsOf() | Len():
             return
         case Extremum(where=w, of=of):

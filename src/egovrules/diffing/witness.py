@@ -47,6 +47,7 @@ from egovrules.ir.nodes import (
     AsOf,
     Compare,
     Const,
+    DayOf,
     DaysBetween,
     Deadline,
     Every,
@@ -600,7 +601,7 @@ def _own_field(node: Node) -> Field | None:
             return None
         case Const() | Param() | AsOf() | Field() | Arith() | DaysBetween() | HoursBetween():
             return None
-        case Shift() | Annual() | YearOf() | Len():
+        case Shift() | Annual() | YearOf() | DayOf() | Len():
             return None
         case _:
             assert_never(node)

@@ -239,7 +239,11 @@ class _Compiler:
         known: dict[str, Expr] = {p.name: p for p in parameters}
         known.update({name: unknown_expr() for name in self.invalid.parameters})
         parser = ConditionParser(
-            self.doc, known, weekday_fallback=self.weekday_fallback, calendar=self.calendar
+            self.doc,
+            known,
+            weekday_fallback=self.weekday_fallback,
+            calendar=self.calendar,
+            effective=self.pack.meta.effective,
         )
         rules = self._rules(parser)
         self.diagnostics.extend(parser.diagnostics)

@@ -25,6 +25,7 @@ from egovrules.ir.nodes import (
     Compare,
     Cond,
     Const,
+    DayOf,
     DaysBetween,
     Deadline,
     Every,
@@ -83,6 +84,7 @@ _EXPR_OPS = (
     "add_years",
     "annual",
     "year",
+    "date",
     "len",
     "earliest",
     "latest",
@@ -98,7 +100,7 @@ def kind_of(expr: Expr) -> str:
             return "month_day"
         case Const(value=v) | Param(value=v):
             return _kind_of_value(v)
-        case AsOf() | Shift() | Annual():
+        case AsOf() | Shift() | Annual() | DayOf():
             return "date"
         case YearOf():
             return "int"
@@ -149,6 +151,8 @@ class ConditionParser:
     parameters: dict[str, Expr]
     weekday_fallback: bool = False
     calendar: WorkCalendar = CHINA
+    effective: dt.date | None = None
+    """The pack's ``meta.effective``: the value of ``@effective``."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     # -- entry points ------------------------------------------------------------------------
@@ -423,11 +427,23 @@ class ConditionParser:
             if raw.startswith("@"):
                 if raw == "@as_of":
                     return AsOf()
+                if raw == "@effective":
+                    # a constant of the pack: the day the text took effect, for a list whose
+                    # items are each an act judged by the law in force on its own date
+                    if self.effective is None:
+                        self.error(
+                            "E205",
+                            "'@effective' is meta.effective, which this pack does not give",
+                            path,
+                        )
+                        return unknown_expr()
+                    return Const(self.effective)
                 self.error(
                     "E205",
                     f"unknown reference {raw!r}",
                     path,
-                    "'@as_of' is the evaluation date; write {const: ...} for a literal",
+                    "'@as_of' is the evaluation date and '@effective' the pack's effective date; "
+                    "write {const: ...} for a literal",
                 )
                 return unknown_expr()
             return Const(raw)
@@ -454,6 +470,11 @@ class ConditionParser:
             if kind_of(d) not in ("date", "any"):
                 self.error("E209", f"'year' needs a date, not a {kind_of(d)}", sub)
             return YearOf(d)
+        if op == "date":
+            m = self._path_or_expr(arg, sub, scopes)
+            if kind_of(m) not in ("datetime", "any"):
+                self.error("E209", f"'date' needs a date-time, not a {kind_of(m)}", sub)
+            return DayOf(m)
         if op == "len":
             f = self._field(arg, sub, scopes)
             if f.path != UNKNOWN_PATH and f.type.kind not in ("set", "list"):

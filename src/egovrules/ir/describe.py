@@ -14,6 +14,7 @@ from egovrules.ir.nodes import (
     Compare,
     Cond,
     Const,
+    DayOf,
     DaysBetween,
     Deadline,
     Every,
@@ -73,6 +74,8 @@ def describe_expr(e: Expr) -> str:
             return f"{describe_expr(md)} of year {describe_expr(y)}"
         case YearOf(date=d):
             return f"year of {describe_expr(d)}"
+        case DayOf(moment=m):
+            return f"day of {describe_expr(m)}"
         case Len(field=f):
             return f"number of {describe_expr(f)}"
         case Extremum(op=op, field=f, where=w, of=of):

@@ -19,6 +19,7 @@ from egovrules.ir.nodes import (
     Compare,
     Cond,
     Const,
+    DayOf,
     DaysBetween,
     Deadline,
     Every,
@@ -77,6 +78,9 @@ def eval_expr(e: Expr, scopes: Scopes, as_of: dt.date, on: dt.date | None = None
         case YearOf(date=d):
             v = eval_expr(d, scopes, as_of, on)
             return None if v is None else v.year
+        case DayOf(moment=m):
+            v = eval_expr(m, scopes, as_of, on)
+            return v.date() if isinstance(v, dt.datetime) else v
         case Arith() | DaysBetween() | HoursBetween() | Shift() | Annual():
             return _binary(e, scopes, as_of, on)
         case Extremum():

@@ -31,6 +31,7 @@ __all__ = [
     "Compare",
     "Cond",
     "Const",
+    "DayOf",
     "DaysBetween",
     "Deadline",
     "Every",
@@ -155,6 +156,13 @@ class YearOf:
 
 
 @dataclass(frozen=True, slots=True)
+class DayOf:
+    """The calendar day of a date-time (China Standard Time, as every date-time is held)."""
+
+    moment: Expr
+
+
+@dataclass(frozen=True, slots=True)
 class Len:
     """Number of items of a list or set."""
 
@@ -190,6 +198,7 @@ Expr: TypeAlias = (
     | Shift
     | Annual
     | YearOf
+    | DayOf
     | Len
     | Extremum
 )
@@ -297,7 +306,7 @@ def children(node: Node) -> tuple[Node, ...]:
             return (a, b)
         case Shift(date=a, amount=b) | Annual(month_day=a, year=b):
             return (a, b)
-        case YearOf(date=a) | Present(expr=a):
+        case YearOf(date=a) | DayOf(moment=a) | Present(expr=a):
             return (a,)
         case Len(field=f):
             return (f,)

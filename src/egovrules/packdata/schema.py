@@ -74,7 +74,8 @@ _BINARY = {
 
 _LITERAL_DESCRIPTION = (
     "A literal (number, true/false, null, a date YYYY-MM-DD, a string), a parameter "
-    "reference $name, or @as_of (the evaluation date). Where a date or a path is expected "
+    "reference $name, @as_of (the evaluation date) or @effective (meta.effective). Where a "
+    "date or a path is expected "
     "(deadline start/done/due, operands of date arithmetic, present/absent), a bare string "
     "is a field path."
 )
@@ -86,6 +87,9 @@ def _expression() -> Schema:
         _one_key("field", _PATH, "The value at a field path."),
         _one_key("const", {}, "A literal, also a string starting with $ or @."),
         _one_key("year", _ref("Expression"), "The year of a date, an integer."),
+        _one_key(
+            "date", _ref("Expression"), "The calendar day of a date-time (China time), a date."
+        ),
         _one_key("len", _PATH, "The number of items of a list or set."),
     ]
     forms += [_one_key(op, _PAIR, text) for op, text in _BINARY.items()]

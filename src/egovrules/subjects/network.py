@@ -58,6 +58,9 @@ class NetworkRequest(SubjectBase):
     """Filing (备案) of the request, e.g. of its technical and security plan; None: not filed."""
     tech_security_programme_approved: bool = False
     """Whether the technical and security programme (技术和安全方案) has been approved."""
+    construction_start_date: dt.date | None = None
+    """Date building (建设) of the network, egress or connection began; None: not begun or not
+    recorded."""
     go_live_date: dt.date | None = None
     """Date the network, egress or connection went live (接入); None: not yet live."""
     egress_point: Literal["municipal_central_room", "municipal_extranet", "own"] | None = None

@@ -326,6 +326,9 @@ class Project(SubjectBase):
     """Whether the project is carried out per the approved construction programme (建设方案)."""
     major_programme_change_date: dt.date | None = None
     """Date a major change to the construction programme (重大调整) took effect; None: none."""
+    investment_increase_date: dt.date | None = None
+    """Date the investment above the approved total began to be carried out (实施), e.g. the
+    first contract or payment beyond it; None: the increase is not (yet) implemented."""
     follow_up_project: bool = False
     """Whether the project continues or extends an earlier project of the unit (后续项目)."""
     performance_assessment_referenced: bool = False

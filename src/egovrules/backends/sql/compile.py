@@ -46,6 +46,7 @@ from egovrules.ir.nodes import (
     Compare,
     Cond,
     Const,
+    DayOf,
     DaysBetween,
     Deadline,
     Every,
@@ -560,6 +561,9 @@ class _Generator:
             case YearOf(date=inner):
                 v = self.expr(inner, ctx)
                 return _V(f"CAST(year({v.sql}) AS BIGINT)", "int", v.nullable, gap=v.gap)
+            case DayOf(moment=inner):
+                v = self.expr(inner, ctx)
+                return _V(f"CAST({v.sql} AS DATE)", "date", v.nullable, gap=v.gap)
             case Len(field=f):
                 v = self.expr(f, ctx)
                 return _V(self.d.size.format(list=v.sql), "int", v.nullable, gap=v.gap)

@@ -49,6 +49,10 @@ class Dialect:
     none (Spark's dates end at 1 and 9999)."""
     epoch_us: str
     """Microseconds since 1970 of the wall-clock time ``{ts}``."""
+    china_time: str
+    """The input date-time ``{value}`` (text, naive or with an offset, or a timestamp) as a
+    TIMESTAMP of China Standard Time wall-clock, as the subject models read it: a naive value
+    is China time already; one with an offset (``Z``, ``+08:00``) is converted."""
     json_value: str
     """The JSON text ``{text}`` read as a value of type ``{type}`` (``{type_text}``: the type
     name as a string literal)."""
@@ -117,6 +121,9 @@ DUCKDB = Dialect(
     days_between="date_diff('day', {start}, {end})",
     make_date="make_date({year}, {month}, {day})",
     epoch_us="epoch_us({ts})",
+    # the session's TimeZone is Asia/Shanghai (DuckDBEngine), so a naive value is read as
+    # China time and an instant is shown as China wall-clock time
+    china_time="timezone('Asia/Shanghai', CAST({value} AS TIMESTAMPTZ))",
     json_value="CAST(CAST({text} AS JSON) AS {type})",
     struct_value="struct_pack({fields})",
     struct_field="{name} := {value}",
@@ -146,6 +153,13 @@ SPARK = Dialect(
     days_between="datediff({end}, {start})",
     make_date="(CASE WHEN {year} BETWEEN 1 AND 9999 THEN make_date({year}, {month}, {day}) END)",
     epoch_us="unix_micros({ts})",
+    # the session's time zone is UTC (SparkEngine): text with an offset is read as an instant,
+    # shown in UTC, and moved to China wall-clock time; naive text and timestamps are kept
+    china_time=(
+        "CASE WHEN CAST({value} AS STRING) RLIKE '(Z|[+-][0-9][0-9]:?[0-9][0-9])$' "
+        "THEN from_utc_timestamp(CAST({value} AS TIMESTAMP), 'Asia/Shanghai') "
+        "ELSE CAST({value} AS TIMESTAMP) END"
+    ),
     json_value="from_json({text}, {type_text})",
     struct_value="named_struct({fields})",
     struct_field="{label}, {value}",

@@ -337,6 +337,12 @@ def _ref(names: list[str], d: Dialect) -> str:
 def _cast(ref: str, intype: InType, target: ValueType, d: Dialect) -> str:
     """The input value at ``ref`` as a value of the layout type ``target``."""
     sql = ref
+    if target.kind == "datetime":
+        return d.china_time.format(value=sql)
+    if target.kind in ("list", "struct") and intype.kind == "text" and _has_datetime(target):
+        # JSON text: its date-times are read as text first, then each one as China time
+        as_text = _datetimes_as_text(target)
+        return _cast(d.parse_json(sql, as_text.sql(d)), _intype_of(as_text), target, d)
     if target.kind == "list":
         if intype.kind == "text":
             return d.parse_json(sql, target.sql(d))
@@ -361,11 +367,47 @@ def _cast(ref: str, intype: InType, target: ValueType, d: Dialect) -> str:
     return f"CAST({sql} AS {target.sql(d)})"
 
 
+def _has_datetime(vt: ValueType) -> bool:
+    if vt.kind == "datetime":
+        return True
+    if vt.item is not None and _has_datetime(vt.item):
+        return True
+    return any(_has_datetime(m.type) for m in vt.members)
+
+
+def _datetimes_as_text(vt: ValueType) -> ValueType:
+    """``vt`` with every date-time in it read as a string."""
+    if vt.kind == "datetime":
+        return ValueType("str")
+    return ValueType(
+        vt.kind,
+        None if vt.item is None else _datetimes_as_text(vt.item),
+        tuple(
+            Member(m.name, _datetimes_as_text(m.type), m.nullable, m.default) for m in vt.members
+        ),
+    )
+
+
+def _intype_of(vt: ValueType) -> InType:
+    """What a value of the layout type ``vt`` is, as an input."""
+    match vt.kind:
+        case "struct":
+            return InType("struct", {m.name: _intype_of(m.type) for m in vt.members})
+        case "list":
+            assert vt.item is not None
+            return InType("list", item=_intype_of(vt.item))
+        case "str":
+            return InType("text")
+        case _:
+            return InType("scalar")
+
+
 def _needs_rebuild(intype: InType, target: ValueType) -> bool:
-    """True when a STRUCT read from the input differs in shape from the layout's."""
+    """True when a STRUCT read from the input differs in shape from the layout's, or holds a
+    date-time (read as China time one by one)."""
     for m in target.members:
         sub = intype.fields.get(m.name)
-        if sub is None:
+        if sub is None or m.type.kind == "datetime":
             return True
         if m.type.kind == "struct" and (
             sub.kind != "struct"

@@ -142,6 +142,8 @@ def _project(d: Data, event: Event) -> None:
                 d["approved_total_investment"] = total
         case m.ProgrammeChanged():
             d["major_programme_change_date"] = day
+        case m.IncreaseImplemented():
+            d["investment_increase_date"] = day
         case m.Procured(method=method):
             d["procurement"] = {"method": method, "date": day}
         case m.ContractSigned():
@@ -228,6 +230,8 @@ def _network(d: Data, event: Event) -> None:
             d["filing"] = {"authority": authority, "date": day, "tech_security_plan": plan}
         case m.ProgrammeApproved():
             d["tech_security_programme_approved"] = True
+        case m.ConstructionStarted():
+            d["construction_start_date"] = day
         case m.Opened():
             d["go_live_date"] = day
         case _:

@@ -189,6 +189,10 @@ class ProgrammeChanged(Payload):
     """A major change to the construction programme (重大调整) took effect."""
 
 
+class IncreaseImplemented(Payload):
+    """The investment above the approved total began to be carried out (实施)."""
+
+
 class Procured(Payload):
     """Goods and services were bought (招标投标、政府采购)."""
 
@@ -406,6 +410,7 @@ EVENT_TYPES: dict[str, dict[str, type[Payload]]] = {
         "budget_adjusted": BudgetAdjusted,
         "reapproved": Reapproved,
         "programme_changed": ProgrammeChanged,
+        "increase_implemented": IncreaseImplemented,
         "procured": Procured,
         "contract_signed": ContractSigned,
         "construction_started": ConstructionStarted,
@@ -437,6 +442,7 @@ EVENT_TYPES: dict[str, dict[str, type[Payload]]] = {
         "approved": NetworkApproved,
         "filed": Filed,
         "programme_approved": ProgrammeApproved,
+        "construction_started": ConstructionStarted,
         "opened": Opened,
     },
     "department": {
