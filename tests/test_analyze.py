@@ -284,3 +284,27 @@ def test_json_output_carries_the_witness(
     assert set(w["outcomes"]) == {rule["id"], flipped["id"]}
     outcomes = pack.check(parse_subject(w["subject"]), dt.date.fromisoformat(w["as_of"])).outcomes
     assert outcomes[rule["id"]] in APPLIES and outcomes[flipped["id"]] in APPLIES
+
+
+def test_a_waiver_for_every_subject_shadows_the_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A waivers-file entry for subject "*" waives a rule (by id, or by its concept) for every
+    subject: analyze says so; a pattern some id escapes ("wuhan-*") does not shadow it."""
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "- {subject: '*', rule: website.police_filing, reason: filings suspended, "
+        "expires: 2030-12-31}\n"
+        "- {subject: 'wuhan-*', rule: wuhan.website.consultation_column, reason: x, "
+        "expires: 2030-12-31}\n",
+        encoding="utf-8",
+    )
+    assert main(["analyze", "--format", "json", "--waivers", str(waivers), "wuhan"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    shadowed = {
+        tuple(f["about"]) for f in doc["packs"][0]["findings"] if f["kind"] == "shadowed-by-waiver"
+    }
+    police = {
+        r.id for r in load_bundled_pack("wuhan").rules if r.concept == "website.police_filing"
+    }
+    assert police and shadowed == {(rid,) for rid in police}

@@ -27,6 +27,8 @@ class Kind(StrEnum):
     """Every violation of the rule is also a violation of another rule of the same severity."""
     DUPLICATE = "duplicate"
     """Two rules say exactly the same thing of the same subjects."""
+    SHADOWED_BY_WAIVER = "shadowed-by-waiver"
+    """A waivers-file entry waives the rule for every subject."""
     UNUSED_PARAMETER = "unused-parameter"
     UNUSED_ARTICLE = "unused-article"
     UNUSED_CONCEPT = "unused-concept"
@@ -59,6 +61,7 @@ LEVELS: dict[Kind, str] = {
     Kind.CONTRADICTION: "error",
     Kind.REDUNDANT: "warning",
     Kind.DUPLICATE: "warning",
+    Kind.SHADOWED_BY_WAIVER: "warning",
     Kind.UNUSED_PARAMETER: "note",
     Kind.UNUSED_ARTICLE: "note",
     Kind.UNUSED_CONCEPT: "note",

@@ -96,6 +96,7 @@ _DESCRIPTIONS = {
     Kind.CONTRADICTION: "Two rules no subject they both apply to can meet at once",
     Kind.REDUNDANT: "A rule never violated without another rule of the same severity",
     Kind.DUPLICATE: "Two rules that say exactly the same thing",
+    Kind.SHADOWED_BY_WAIVER: "A rule a waivers-file entry waives for every subject",
     Kind.UNUSED_PARAMETER: "A parameter no rule uses",
     Kind.UNUSED_ARTICLE: "An article neither cited nor marked declaratory",
     Kind.UNUSED_CONCEPT: "A vocabulary concept no pack uses",

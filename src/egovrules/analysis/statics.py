@@ -10,9 +10,16 @@ from egovrules.analysis.findings import Finding, Kind, Status
 from egovrules.authoring.lint import coverage
 from egovrules.diffing.implication import canon
 from egovrules.engine.pack import Pack
+from egovrules.engine.waivers import SharedWaiver
 from egovrules.packdata.vocabulary import load_vocabulary
 
-__all__ = ["duplicates", "unused_articles", "unused_concepts", "unused_parameters"]
+__all__ = [
+    "duplicates",
+    "shadowed_by_waivers",
+    "unused_articles",
+    "unused_concepts",
+    "unused_parameters",
+]
 
 
 def unused_parameters(pack: Pack) -> list[Finding]:
@@ -117,4 +124,27 @@ def duplicates(pack: Pack) -> list[Finding]:
             )
         else:
             seen[key] = rule.id
+    return out
+
+
+def shadowed_by_waivers(pack: Pack, waivers: Sequence[SharedWaiver]) -> list[Finding]:
+    """Rules a waivers-file entry waives for every subject (its ``subject`` pattern is only
+    ``*``, which matches every id): no violation of them is reported until it expires."""
+    out = []
+    for w in waivers:
+        if set(w.subject) != {"*"}:
+            continue  # a pattern that some id escapes leaves the rule alive for that id
+        for rule in pack.rules:
+            if w.rule in (rule.id, rule.concept):
+                out.append(
+                    Finding(
+                        Kind.SHADOWED_BY_WAIVER,
+                        (rule.id,),
+                        f"{rule.id} is waived for every subject (waiver of {w.rule!r} for "
+                        f"subject {w.subject!r}, until {w.expires.isoformat()}): no violation "
+                        f"of it is reported before then ({w.reason})",
+                        Status.PROVED,
+                        rule.span,
+                    )
+                )
     return out

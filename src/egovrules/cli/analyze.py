@@ -4,11 +4,13 @@ each proved (docs/analyze.md)."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from egovrules.analysis import LEVELS, analyze_packs
 from egovrules.analysis.render import RENDERERS
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.pack import load_pack
+from egovrules.engine.waivers import read_waivers
 from egovrules.packdata.bundled import available_packs
 
 __all__ = ["register"]
@@ -42,13 +44,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="MS",
         help="the solver's limit per query (default: 5000); a query past it is not proved",
     )
+    p.add_argument(
+        "--waivers",
+        type=Path,
+        metavar="FILE",
+        help="a waivers file: also report the rules one of its entries waives for every subject",
+    )
     p.set_defaults(run=_run)
 
 
 def _run(args: argparse.Namespace) -> ExitCode:
     names = list(args.packs) or list(available_packs())
     packs = [load_pack(n) for n in names]
-    analyses = analyze_packs(packs, all_bundled=not args.packs, timeout_ms=args.timeout_ms)
+    waivers = read_waivers(args.waivers) if args.waivers is not None else ()
+    analyses = analyze_packs(
+        packs, all_bundled=not args.packs, timeout_ms=args.timeout_ms, waivers=waivers
+    )
     print(RENDERERS[args.format](analyses), end="")
     if args.fail_on == "never":
         return ExitCode.OK
