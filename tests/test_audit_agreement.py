@@ -169,6 +169,25 @@ def test_orders_of_acts_are_decided_both_ways(duck: DuckDBEngine) -> None:
                 seen[c].add(codes[c])
 
     collect()
+    # and, so that the check never rests on what the draw happened to reach, three projects
+    # written out: a passed review the day before the leader's approval (in order), the same
+    # review two days after it (out of order), and approvals ten days after the review
+    review = {"kind": "expert_review", "result": "passed", "date": "2024-01-01"}
+    base = {"kind": "project", "approvals": [{"kind": "leader", "date": "2024-01-02"}]}
+    written = [
+        {**base, "id": "in-order", "reviews": [review], "construction_start_date": "2024-01-03"},
+        {**base, "id": "out-of-order", "reviews": [{**review, "date": "2024-01-04"}]},
+        {
+            **base,
+            "id": "ten-days",
+            "reviews": [{**review, "date": "2023-12-23"}],
+            "construction_start_date": "2023-12-22",
+        },
+    ]
+    subjects = [parse_subject(d) for d in written]
+    for codes in _sql_codes(pack, subjects, "project", dt.date(2024, 2, 20), duck).values():
+        for c in columns:
+            seen[c].add(codes[c])
     assert all({1, 2} <= seen[c] for c in columns), seen
 
 
