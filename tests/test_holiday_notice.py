@@ -229,11 +229,13 @@ def test_the_audit_takes_the_notice(tmp_path: Path) -> None:
     common = ["audit", "--city", "shantou", "--as-of", "2027-03-01", "--quiet"]
     without = _run(*common, str(table))
     assert without.returncode == 0, without.stderr
-    assert "0 violation(s) in 0 subject(s); 0 waived, 0 pending, 4 undetermined" in without.stdout
+    # two undetermined, one per reply: the copy to finance is part of the reply (第十六条 ¶2,
+    # "抄送"), not a second working-day deadline of its own
+    assert "0 violation(s) in 0 subject(s); 0 waived, 0 pending, 2 undetermined" in without.stdout
     out = tmp_path / "violations.jsonl"
     late = _run(*common, "--holidays", str(NOTICE_2027), "--out", str(out), str(table))
     assert late.returncode == 1, late.stderr
-    assert "2 violation(s) in 1 subject(s); 0 waived, 0 pending, 0 undetermined" in late.stdout
+    assert "1 violation(s) in 1 subject(s); 0 waived, 0 pending, 0 undetermined" in late.stdout
 
 
 def test_a_malformed_notice_is_refused_with_positions_and_exit_2() -> None:

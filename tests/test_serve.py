@@ -358,7 +358,7 @@ def test_the_answer_is_pack_check(
             v.rule_id for v in report.violations
         ]
         assert [(u["rule_id"], u["due"]) for u in served["upcoming"]] == [
-            (u.rule_id, str(u.due)) for u in report.upcoming
+            (u.rule_id, None if u.due is None else str(u.due)) for u in report.upcoming
         ]
         assert served["compliant"] == report.compliant
 
