@@ -19,6 +19,8 @@ The pipeline, bottom to top: one package a stage, each importing only the stages
       auditing/    whole tables of subjects checked in SQL, where the data lives
       diffing/     pack × pack by legal concept, stricter/looser proved: diff, matrix
       authoring/   for pack authors: lint, the pack's own tests, generated pages
+      explorer/    the law explorer: a site of the packs for legal staff (matrix, concepts,
+                   cities, articles, rules), served at / and exported as static files
       service/     the same over HTTP: egovrules serve (FastAPI, the 'serve' extra)
       cli/         the egovrules command
 

@@ -1,0 +1,32 @@
+"""Rules and witnesses in words, for the explorer's pages: the one place the explorer asks how
+a rule or a witness reads, so that a better wording (conditions in words, issue 23 point 2)
+replaces it here and nowhere else."""
+
+from __future__ import annotations
+
+from egovrules.diffing.model import Witness
+from egovrules.engine.pack import Pack
+from egovrules.ir.describe import describe
+from egovrules.ir.nodes import RuleIR
+
+__all__ = ["condition_text", "rule_title", "witness_text"]
+
+
+def rule_title(pack: Pack, rule: RuleIR, lang: str) -> str:
+    """The rule's title in ``lang`` (the English one, then the id, when the pack has none)."""
+    model = pack.model
+    source = next((r for r in model.rules if r.id == rule.id), None) if model else None
+    title = source.title.get(lang) if source is not None and source.title else None
+    return title or rule.title or rule.id
+
+
+def condition_text(rule: RuleIR, part: str, lang: str) -> str:
+    """``part`` (``when`` or ``requires``) of the rule as a person reads it in ``lang``."""
+    del lang  # the IR's description is in English only, for now
+    return describe(rule.when if part == "when" else rule.requires)
+
+
+def witness_text(witness: Witness, lang: str) -> str:
+    """The witness subject in words: where it comes from and what was changed."""
+    del lang
+    return witness.description
