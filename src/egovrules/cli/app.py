@@ -100,6 +100,12 @@ def _matrix() -> Register:
     return matrix.register
 
 
+def _explore() -> Register:
+    from egovrules.cli import explore  # noqa: PLC0415
+
+    return explore.register
+
+
 def _audit() -> Register:
     from egovrules.cli import audit  # noqa: PLC0415
 
@@ -142,6 +148,7 @@ _COMMANDS: dict[str, Callable[[], Register]] = {
     "packs": _packs,
     "diff": _diff,
     "matrix": _matrix,
+    "explore": _explore,
     "audit": _audit,
     "watch": _watch,
     "analyze": _analyze,

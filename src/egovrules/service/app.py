@@ -55,6 +55,7 @@ from egovrules.service.models import (
     Problem,
     Readiness,
 )
+from egovrules.service.pages import page_routes
 from egovrules.source.errors import (
     EgovrulesError,
     InputError,
@@ -74,7 +75,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     for status, why in (
         (400, "a parameter or a body that is not a readable document (E0xx, E702)"),
         (401, "the bearer token is missing or wrong (E704)"),
-        (404, "no such pack, rule or endpoint (E700, E703, E707)"),
+        (404, "no such pack, rule, endpoint or explorer page (E700, E703, E707, E720)"),
         (405, "the endpoint does not take this method (E707)"),
         (413, "the body or the batch is too large (E001, E701)"),
         (422, "a subject that does not validate (E300-E306), or explain on another kind"),
@@ -130,6 +131,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     _health(app, packs)
     _pack_routes(app, packs, config)
     _tool_routes(app, packs)
+    page_routes(app, packs)
     app.openapi = lambda: _openapi(app, config.pack_ids, token is not None)  # type: ignore[method-assign]
     return app
 

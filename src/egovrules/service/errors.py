@@ -26,6 +26,7 @@ __all__ = [
     "TIMEOUT",
     "UNAUTHORIZED",
     "UNKNOWN_PACK",
+    "UNKNOWN_PAGE",
     "UNKNOWN_RULE",
     "ServiceError",
     "error_body",
@@ -42,6 +43,7 @@ NOT_READY = "E705"
 TIMEOUT = "E706"
 NO_ROUTE = "E707"
 NOT_APPLICABLE = "E708"
+UNKNOWN_PAGE = "E720"  # the law explorer (docs/explorer.md): no such page or source text
 INTERNAL = "E799"
 
 _BODY_TOO_LARGE = "E001"  # the reader's code for a file past its limit
