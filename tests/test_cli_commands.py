@@ -29,6 +29,7 @@ COMMANDS = {
     "packs": "packs",
     "diff": "diff",
     "matrix": "matrix",
+    "explore": "explore",
     "audit": "audit",
     "watch": "watch",
     "analyze": "analyze",
