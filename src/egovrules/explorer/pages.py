@@ -235,10 +235,12 @@ def _pairs(corpus: Corpus, here: str, concept: str) -> str:
     for i, a in enumerate(present):
         for b in present[i + 1 :]:
             rows.append(_comparison_row(corpus, here, a, corpus.compare(a.id, b.id, concept)))
-    if not rows:
-        return ""
+    return _comparisons("comparisons", rows) if rows else ""
+
+
+def _comparisons(heading: str, rows: list[str]) -> str:
     return (
-        f"<h2>{ui('comparisons')}</h2><table><thead><tr>"
+        f"<h2>{ui(heading)}</h2><table><thead><tr>"
         f'<th scope="col">{ui("city")}</th><th scope="col">{ui("verdict")}</th>'
         f'<th scope="col">{ui("vs")}</th><th scope="col">{ui("proof")}</th>'
         f'<th scope="col">{ui("witness")}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
@@ -477,12 +479,7 @@ def _others(corpus: Corpus, here: str, pack: Pack, rule: RuleIR) -> str:
         for other in corpus.packs
         if other.id != pack.id
     ]
-    return (
-        f"<h2>{ui('compared')}</h2><table><thead><tr>"
-        f'<th scope="col">{ui("city")}</th><th scope="col">{ui("verdict")}</th>'
-        f'<th scope="col">{ui("vs")}</th><th scope="col">{ui("proof")}</th>'
-        f'<th scope="col">{ui("witness")}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
-    )
+    return _comparisons("compared", rows)
 
 
 def every_page(corpus: Corpus) -> Iterable[tuple[str, str]]:
