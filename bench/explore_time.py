@@ -1,0 +1,73 @@
+"""Time of building the law explorer (``egovrules.explorer.build``) of the bundled packs, beside
+what it is made of: the matrix, the six diffs with their witness search, and the pages alone.
+
+Run:  python bench/explore_time.py [--repeat 3]
+
+Prints the best of --repeat runs of: ``egovrules.matrix`` of the packs; the diff of every pair
+(the witness search bounded as the explorer bounds it); rendering every page from the gathered
+corpus; the whole build; and writing the site to a folder, with the ratios build ÷ matrix and
+pages ÷ build. All figures come from one process and one run, so the ratios compare like with
+like; state the load average beside them (the machine is shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import egovrules
+from egovrules.explorer import build, export
+from egovrules.explorer.corpus import WITNESS_CANDIDATES, gather
+from egovrules.explorer.site import site_of
+
+
+def best(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
+    """The fastest of ``repeat`` runs of ``fn`` (seconds) and its last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def main() -> None:
+    """Print one line per step."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    packs = [egovrules.load_pack(p) for p in egovrules.available_packs()]
+    matrix, _ = best(args.repeat, lambda: egovrules.matrix(packs))
+    diffs, _ = best(
+        args.repeat,
+        lambda: [
+            egovrules.diff(a, b, max_candidates=WITNESS_CANDIDATES)
+            for a, b in itertools.combinations(packs, 2)
+        ],
+    )
+    corpus = gather(packs)
+    pages, site = best(args.repeat, lambda: site_of(corpus))
+    whole, _ = best(args.repeat, lambda: build(packs))
+    with tempfile.TemporaryDirectory() as out:
+        write, files = best(args.repeat, lambda: export(site, Path(out), force=True))
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'step':<28}{'s':>8}")
+    for name, value in (
+        ("matrix", matrix),
+        ("six diffs with witnesses", diffs),
+        (f"pages ({len(site.pages)})", pages),
+        ("whole build", whole),
+        (f"export ({files} files)", write),
+    ):
+        print(f"{name:<28}{value:>8.2f}")
+    print(f"build / matrix: {whole / matrix:.1f}x   pages / build: {pages / whole:.2f}")
+
+
+if __name__ == "__main__":
+    main()
