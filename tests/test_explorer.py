@@ -243,3 +243,6 @@ def test_explore_refuses_a_folder_that_holds_files(
     assert (wrote / "index.html").is_file() and (wrote / "notes.txt").read_text() == "mine"
     assert (wrote / "city" / "wuhan" / "article" / "15.html").is_file()
     assert (wrote / "sources" / "wuhan.zh.txt").is_file()
+    notes = wrote / "notes.txt"
+    assert main(["explore", "--out", str(notes), "--packs", "wuhan"]) == 2
+    assert f"{notes} is not a folder" in capsys.readouterr().err

@@ -16,6 +16,7 @@ from egovrules.diffing.model import (
     Matrix,
     MatrixRow,
     PackDiff,
+    PackRef,
     Presence,
     Verdict,
     Witness,
@@ -46,6 +47,8 @@ class Comparison:
     concept: ConceptDiff | None
     flipped: bool
     """``here`` is side b of ``concept``."""
+    sides: tuple[PackRef, PackRef]
+    """Sides a and b of the diff ``concept`` comes from."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ class Corpus:
         d = self.diffs[(other, here) if flipped else (here, other)]
         found = next((c for c in d.concepts if c.concept == concept), None)
         if found is None or found.presence is not Presence.BOTH:
-            return Comparison(other, "absent", "", (), found, flipped)
+            return Comparison(other, "absent", "", (), found, flipped, (d.a, d.b))
         mine, theirs = (Verdict.STRICTER_B, Verdict.STRICTER_A)
         if not flipped:
             mine, theirs = theirs, mine
@@ -111,7 +114,7 @@ class Corpus:
         }.get(found.verdict or Verdict.INCOMPARABLE, "incomparable")
         side = "b" if flipped else "a"
         witnesses = tuple((w, w.rejected_by == side) for w in found.witnesses)
-        return Comparison(other, verdict, found.reason, witnesses, found, flipped)
+        return Comparison(other, verdict, found.reason, witnesses, found, flipped, (d.a, d.b))
 
     def citing(self, pack_id: str, article: int) -> list[RuleIR]:
         """The rules of ``pack_id`` that cite ``article``, in pack order."""

@@ -265,7 +265,7 @@ def _witnesses(pack: Pack, other: Pack, cmp: Comparison) -> str:
     for witness, here_rejects in cmp.witnesses:
         rejecting, accepting = (pack, other) if here_rejects else (other, pack)
         items.append(
-            f"<li>{bi(witness_text(witness, 'en'), witness_text(witness, 'zh'))}: "
+            f"<li>{bi(*(witness_text(witness, cmp.sides, lang) for lang in ('en', 'zh')))}: "
             f"{_city(rejecting)} {ui('rejects')}, {_city(accepting)} {ui('accepts')}</li>"
         )
     return f'<ul class="plain">{"".join(items)}</ul>'

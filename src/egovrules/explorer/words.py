@@ -4,7 +4,7 @@ replaces it here and nowhere else."""
 
 from __future__ import annotations
 
-from egovrules.diffing.model import Witness
+from egovrules.diffing.model import PackRef, Witness
 from egovrules.engine.pack import Pack
 from egovrules.ir.describe import describe
 from egovrules.ir.nodes import RuleIR
@@ -26,7 +26,8 @@ def condition_text(rule: RuleIR, part: str, lang: str) -> str:
     return describe(rule.when if part == "when" else rule.requires)
 
 
-def witness_text(witness: Witness, lang: str) -> str:
-    """The witness subject in words: where it comes from and what was changed."""
-    del lang
+def witness_text(witness: Witness, sides: tuple[PackRef, PackRef], lang: str) -> str:
+    """The witness subject of the diff of ``sides`` (a, b) in words: where it comes from and
+    what was changed."""
+    del sides, lang
     return witness.description
