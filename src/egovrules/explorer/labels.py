@@ -14,17 +14,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "site": ("Law explorer: four cities' e-government regulations", "法规浏览：四市电子政务规定"),
     "skip": ("Skip to the content", "跳到正文"),
     "switch": ("中文", "English"),
-    "switch_help": ("Show the page in Chinese", "以英文显示本页"),
-    "nav": ("Site", "站点导航"),
     "home": ("Matrix", "对照总表"),
-    "cities": ("Cities", "城市"),
     "concept": ("Concept", "概念"),
-    "concepts": ("Concepts", "概念"),
     "city": ("City", "城市"),
     "article": ("Article", "条文"),
     "articles": ("Articles", "条文"),
-    "rule": ("Rule", "规则"),
-    "rules": ("Rules", "规则"),
     "matrix_intro": (
         "Concepts × cities. A cell's colour says how the city regulates the concept; the "
         "concepts all four cities regulate come first.",
@@ -88,7 +82,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "outcome_pending": ("pending", "待定"),
     "outcome_undetermined": ("undetermined", "无法确定"),
     "outcome_not_applicable": ("not applicable", "不适用"),
-    "chapter": ("Chapter", "章"),
+    "severity_error": ("error", "错误"),
+    "severity_warning": ("warning", "警告"),
+    "severity_advisory": ("advisory", "提示"),
+    "kind_project": ("project", "项目"),
+    "kind_website": ("website", "网站"),
+    "kind_network": ("network request", "网络申请"),
+    "kind_department": ("department", "部门"),
     "vs": ("against", "对比"),
 }
 

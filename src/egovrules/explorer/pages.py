@@ -417,8 +417,8 @@ def rule_page(corpus: Corpus, rule_id: str) -> str:
         f'<a href="{escape(href(here, city_path(pack.id)))}">{_city(pack)}</a> › '
         f'<a href="{escape(href(here, concept_path(rule.concept)))}">{bi(c_en, c_zh)}</a></p>'
         f'<h1>{bi(en, zh)}</h1><p class="id">{escape(rule.id)}</p>'
-        f'<p><span class="tag">{ui("severity")}: {escape(rule.severity.value)}</span> '
-        f'<span class="tag">{ui("subject")}: {escape(rule.subject)}</span> '
+        f'<p><span class="tag">{ui("severity")}: {ui("severity_" + rule.severity.value)}</span> '
+        f'<span class="tag">{ui("subject")}: {ui("kind_" + rule.subject)}</span> '
         f'<span class="tag">{ui("in_force")}: {in_force}</span></p>'
         f"<h2>{ui('statement')}</h2>{_statement(rule)}{deadline}{_expression(rule)}"
         f'<h2>{ui("cites")}</h2><ul class="plain">{cites}</ul>'
