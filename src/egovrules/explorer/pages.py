@@ -134,7 +134,7 @@ def _quotes(c: Citation) -> str:
 
 
 def _cell_words(status: CellStatus) -> str:
-    return f'<span aria-hidden="true">{_MARKS[status]}</span> {ui(status.value)}'
+    return f'<span aria-hidden="true">{_MARKS[status]}</span> {ui("cell_" + status.value)}'
 
 
 # ---- home: the matrix ------------------------------------------------------------------------
@@ -199,7 +199,8 @@ def concept_page(corpus: Corpus, concept: str) -> str:
     for pack, cell in zip(corpus.packs, row.cells, strict=True):
         inner = [
             f'<h3><a href="{escape(href(here, city_path(pack.id)))}">{_city(pack)}</a></h3>',
-            f'<p class="tag {cell.status.value}">{_cell_words(cell.status)}</p>',
+            f'<p class="tag {cell.status.value}"><span aria-hidden="true">'
+            f"{_MARKS[cell.status]}</span> {ui(cell.status.value)}</p>",
         ]
         if not cell.rules:
             inner.append(f"<p>{ui('no_rule')}</p>")
