@@ -110,6 +110,8 @@ def test_a_lawyer_walks_the_exported_site(
     assert browser.current_url.endswith(f"concept/{CONCEPT}.html")
     assert browser.find_element(By.TAG_NAME, "h1").text == "指定网站运行维护机构或人员"
     assert len(_shown(browser, ".sides section.card")) == 4
+    pairs = [r.text for r in _shown(browser, "table tbody tr")]
+    assert any(t.startswith("呼和浩特 经证明宽于 武汉") for t in pairs), pairs  # with a witness
     wuhan = browser.find_element(By.ID, "city-wuhan")
     assert "武汉" in wuhan.text
     assert _axe(browser) == []

@@ -60,11 +60,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "proof": ("Proof", "证明"),
     "witness": ("Witness", "反例"),
     "no_witness": ("no witness found", "未找到反例"),
-    "v_stricter_here": ("this city is stricter", "本市更严"),
-    "v_looser_here": ("this city is looser", "本市更宽"),
-    "v_same": ("same obligation", "义务相同"),
-    "v_incomparable": ("not comparable (not proved)", "无法比较（未能证明）"),
-    "v_absent": ("has no rule on the concept", "对该概念无规定"),
+    "v_stricter_here": ("is proved stricter than", "经证明严于"),
+    "v_looser_here": ("is proved looser than", "经证明宽于"),
+    "v_same": ("imposes the same obligation as", "义务相同于"),
+    "v_incomparable": ("is not proved stricter or looser than", "未能证明严于或宽于"),
+    "v_absent": ("regulates it, unlike", "有规定，而无规定的是"),
     "rejects": ("rejects", "不合规"),
     "accepts": ("accepts", "合规"),
     "cites": ("Cites", "引用"),
@@ -94,7 +94,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind_website": ("website", "网站"),
     "kind_network": ("network request", "网络申请"),
     "kind_department": ("department", "部门"),
-    "vs": ("against", "对比"),
+    "vs": ("Other city", "另一城市"),
 }
 
 

@@ -250,10 +250,14 @@ def _comparisons(heading: str, rows: list[str]) -> str:
 
 def _comparison_row(corpus: Corpus, here: str, pack: Pack, cmp: Comparison) -> str:
     other = corpus.pack(cmp.other)
+    theirs = [r for r in other.rules if cmp.concept and r.concept == cmp.concept.concept]
+    rules = "".join(f"<li>{_rule_link(here, corpus, r)}</li>" for r in theirs)
     return (
         f'<tr><td><a href="{escape(href(here, city_path(pack.id)))}">{_city(pack)}</a></td>'
         f"<td>{ui(_VERDICTS[cmp.verdict])}</td>"
-        f'<td><a href="{escape(href(here, city_path(other.id)))}">{_city(other)}</a></td>'
+        f'<td><a href="{escape(href(here, city_path(other.id)))}">{_city(other)}</a>'
+        + (f'<ul class="plain">{rules}</ul>' if rules else "")
+        + "</td>"
         f'<td lang="en">{escape(cmp.reason)}</td>'
         f"<td>{_witnesses(pack, other, cmp)}</td></tr>"
     )
