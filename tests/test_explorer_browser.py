@@ -86,7 +86,10 @@ def test_a_lawyer_walks_the_exported_site(
 
     browser.get((site_dir / "index.html").as_uri())
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh"
-    assert browser.find_element(By.TAG_NAME, "h1").text == "法规浏览：四市电子政务规定"
+    h1 = browser.find_element(By.TAG_NAME, "h1")
+    assert h1.text == "法规浏览：四市电子政务规定"
+    fonts = h1.value_of_css_property("font-family")
+    assert all(f in fonts for f in ("Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei"))
     rows = _shown(browser, "table.heat tbody tr")
     assert len(rows) > 100
     first = rows[0].find_elements(By.CSS_SELECTOR, "td.cell")
