@@ -41,8 +41,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "comparisons": ("City against city", "两市比较"),
     "no_rule": ("No rule on this concept.", "对此概念无规定。"),
     "statement": ("In words", "文字表述"),
-    "applies_when": ("Applies when", "适用条件"),
-    "requires": ("Requires", "要求"),
     "deadline": ("Deadline", "期限"),
     "expression": ("The condition as an expression (for engineers)", "条件表达式（供工程人员）"),
     "parameters": ("Parameters", "参数"),

@@ -28,7 +28,7 @@ from egovrules.explorer.paths import (
     rule_path,
     source_path,
 )
-from egovrules.explorer.words import condition_text, rule_title, witness_text
+from egovrules.explorer.words import rule_title, statement, witness_text
 from egovrules.ir.describe import describe, describe_expr
 from egovrules.ir.nodes import ArticleIR, Deadline, RuleIR
 from egovrules.law.citation import Citation, show_quote
@@ -107,13 +107,7 @@ def _rule_link(here: str, corpus: Corpus, rule: RuleIR) -> str:
 
 
 def _statement(rule: RuleIR) -> str:
-    parts = []
-    if rule.when is not None:
-        when = bi(condition_text(rule, "when", "en"), condition_text(rule, "when", "zh"))
-        parts.append(f"<dt>{ui('applies_when')}</dt><dd>{when}</dd>")
-    requires = bi(condition_text(rule, "requires", "en"), condition_text(rule, "requires", "zh"))
-    parts.append(f"<dt>{ui('requires')}</dt><dd>{requires}</dd>")
-    return f'<dl class="statement">{"".join(parts)}</dl>'
+    return f'<p class="statement">{bi(statement(rule, "en"), statement(rule, "zh"))}</p>'
 
 
 def _expression(rule: RuleIR) -> str:

@@ -4,15 +4,19 @@ replaces it here and nowhere else."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from egovrules.diffing.model import PackRef, Witness
 from egovrules.engine.pack import Pack
 from egovrules.ir.describe import describe
 from egovrules.ir.nodes import RuleIR
 
-__all__ = ["condition_text", "rule_title", "witness_text"]
+__all__ = ["Lang", "rule_title", "statement", "witness_text"]
+
+Lang = Literal["en", "zh"]
 
 
-def rule_title(pack: Pack, rule: RuleIR, lang: str) -> str:
+def rule_title(pack: Pack, rule: RuleIR, lang: Lang) -> str:
     """The rule's title in ``lang`` (the English one, then the id, when the pack has none)."""
     model = pack.model
     source = next((r for r in model.rules if r.id == rule.id), None) if model else None
@@ -20,13 +24,16 @@ def rule_title(pack: Pack, rule: RuleIR, lang: str) -> str:
     return title or rule.title or rule.id
 
 
-def condition_text(rule: RuleIR, part: str, lang: str) -> str:
-    """``part`` (``when`` or ``requires``) of the rule as a person reads it in ``lang``."""
+def statement(rule: RuleIR, lang: Lang) -> str:
+    """What the rule requires, and when, as a person reads it in ``lang``."""
     del lang  # the IR's description is in English only, for now
-    return describe(rule.when if part == "when" else rule.requires)
+    requires = describe(rule.requires)
+    if rule.when is None:
+        return f"Requires: {requires}."
+    return f"Applies when {describe(rule.when)}. Requires: {requires}."
 
 
-def witness_text(witness: Witness, sides: tuple[PackRef, PackRef], lang: str) -> str:
+def witness_text(witness: Witness, sides: tuple[PackRef, PackRef], lang: Lang) -> str:
     """The witness subject of the diff of ``sides`` (a, b) in words: where it comes from and
     what was changed."""
     del sides, lang
