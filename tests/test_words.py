@@ -5,20 +5,36 @@ as the article they cite says (the expected sentences were written from the law)
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Collection
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 
 import egovrules
-from egovrules.ir.nodes import Every, Extremum, Field, Node, RuleIR, Some, children
-from egovrules.ir.words import condition_words, rule_statement
+from egovrules.ir.nodes import (
+    Every,
+    Extremum,
+    Field,
+    Node,
+    Not,
+    Param,
+    RuleIR,
+    Some,
+    children,
+    walk,
+)
+from egovrules.ir.words import condition_words, expr_words, rule_statement, value_words
 from egovrules.packdata.phrases import load_phrases
 from egovrules.source.errors import PackError
+from tests.conftest import FIXTURES
 
 PACKS = ("hohhot", "shantou", "tianjin", "wuhan")
 # The subject kinds whose fields have their words so far.
-KINDS = ("website",)
+KINDS = ("department", "network", "project", "website")
 
 
 def _rules() -> list[RuleIR]:
@@ -50,12 +66,16 @@ def _read(rule: RuleIR) -> set[str]:
     return set().union(*(_fields(r, rule.subject, {}) for r in roots))
 
 
+def _missing(words: Collection[str]) -> list[str]:
+    """The fields some bundled rule reads that ``words`` does not name."""
+    return sorted({k for r in _rules() for k in _read(r)} - set(words))
+
+
 def test_every_field_a_pack_reads_has_words_in_both_languages() -> None:
     """A field with no words would show as its path: each is named in en and zh (the loader
     refuses an empty phrase), as a statement for a yes-or-no field, else as a noun."""
     words = load_phrases().fields
-    missing = sorted({k for r in _rules() for k in _read(r)} - set(words))
-    assert missing == []
+    assert _missing(words) == []
     for r in _rules():
         for key in _read(r):
             w = words[key]
@@ -63,10 +83,11 @@ def test_every_field_a_pack_reads_has_words_in_both_languages() -> None:
 
 
 def test_a_field_left_out_of_the_words_is_found() -> None:
-    """The check above can fail: a rule reading a field with no words is reported."""
-    rule = next(r for r in _rules() if r.id == "wuhan.website.designated_maintainer")
-    assert "website.maintainer.kind" in _read(rule)
-    assert "website.maintainer.kind" in load_phrases().fields
+    """The check above can fail: a field a rule reads, taken out of the words, is reported
+    (the field of a list's items by its ``[]`` key)."""
+    words = set(load_phrases().fields)
+    assert _missing(words - {"website.maintainer.kind"}) == ["website.maintainer.kind"]
+    assert _missing(words - {"project.reviews[].chaired_by"}) == ["project.reviews[].chaired_by"]
 
 
 # ASCII word boundaries: a Chinese character next to a path is a boundary too.
@@ -102,55 +123,40 @@ def test_the_check_of_unreadable_words_can_fail() -> None:
     assert _unreadable("www.wuhan.gov.cn", "zh") == []
 
 
-def _statement(pack: str, rule_id: str, lang: str) -> str:
-    rule = next(r for r in egovrules.load_pack(pack).rules if r.id == rule_id)
-    return rule_statement(rule, lang)  # type: ignore[arg-type]
+# Each case names the words of the article it rests on (``law``), then the sentences.
+STATEMENTS = yaml.safe_load((FIXTURES / "words" / "statements.yaml").read_text(encoding="utf-8"))
 
 
-# Each case: the words of the article, then the sentences the rule must read as.
-EXPECTED = [
-    # Wuhan 第十四条: 政府各部门应指定专门机构负责其网站的运行维护 — a body, not a person.
-    (
-        "wuhan",
-        "wuhan.website.designated_maintainer",
-        "For a website of government departments (district people's governments, departments"
-        " of the Municipal People's Government, the two development-zone management"
-        " committees): it is required that a body or person is designated to operate and"
-        " maintain the site and the designated maintainer is a specialised agency."
-        " In force from 1 August 2004.",
-        "适用于政府各部门(各区人民政府、市人民政府各部门、两个开发区管委会)的网站：须已指定机构或人员"
-        "负责网站运行维护，且指定的运行维护者为专门机构。自2004年8月1日起施行。",
-    ),
-    # Hohhot 第二十二条: 指定专门机构或人员负责网站的运行维护 — a body or a person.
-    (
-        "hohhot",
-        "hohhot.website.designated_maintainer",
-        'For a website of the "departments" of Art. 12 (county and urban-area people\'s'
-        " governments, commissions and bureaus, development-zone administrative committees):"
-        " it is required that a body or person is designated to operate and maintain the site"
-        " and the designated maintainer is a specialised agency or a person.",
-        "适用于第十二条所称各部门(各县区人民政府、各委办局、各开发区管理委员会)的网站：须已指定机构或"
-        "人员负责网站运行维护，且指定的运行维护者为专门机构或个人。",
-    ),
-    # Wuhan 第十五条 ¶2: 发布党和政府重要信息以及设立交互式栏目的网站 ... 自网络接入之日起
-    # 15日内 ... 备案 — either class of site; 15 calendar days from network access.
-    (
-        "wuhan",
-        "wuhan.website.police_filing_15_days",
-        "For a website, where either the site publishes important Party and government"
-        " information or the site has interactive columns: the day of the site's filing with"
-        " the public security department must be no later than 15 days after the day the site"
-        " was connected to the network. In force from 1 August 2004.",
-        "凡网站，如网站发布党和政府重要信息，或者网站设有交互式栏目：网站向公安部门备案之日不得晚于"
-        "网站网络接入之日后15日。自2004年8月1日起施行。",
-    ),
-]
+def test_the_chosen_rules_cover_the_cities_and_the_node_kinds() -> None:
+    """At least twelve rules, every city, and among them every kind of node the packs use."""
+    chosen = [
+        next(r for r in egovrules.load_pack(c["pack"]).rules if r.id == c["rule"])
+        for c in STATEMENTS
+    ]
+    assert len(chosen) >= 12
+    assert {c["pack"] for c in STATEMENTS} == set(PACKS)
+    kinds = {
+        type(n).__name__
+        for r in chosen
+        for root in (r.when, r.requires)
+        if root is not None
+        for n in walk(root)
+    }
+    used = {
+        type(n).__name__
+        for r in _rules()
+        for root in (r.when, r.requires)
+        if root is not None
+        for n in walk(root)
+    }
+    assert used - kinds == set()
 
 
-@pytest.mark.parametrize(("pack", "rule_id", "en", "zh"), EXPECTED)
-def test_rules_read_as_the_law(pack: str, rule_id: str, en: str, zh: str) -> None:
-    assert _statement(pack, rule_id, "en") == en
-    assert _statement(pack, rule_id, "zh") == zh
+@pytest.mark.parametrize("case", STATEMENTS, ids=[c["rule"] for c in STATEMENTS])
+def test_rules_read_as_the_law(case: dict[str, str]) -> None:
+    rule = next(r for r in egovrules.load_pack(case["pack"]).rules if r.id == case["rule"])
+    assert rule_statement(rule, "en") == case["en"]
+    assert rule_statement(rule, "zh") == case["zh"]
 
 
 def test_a_negated_condition_reads_naturally() -> None:
@@ -159,8 +165,6 @@ def test_a_negated_condition_reads_naturally() -> None:
     every = rule.requires
     assert isinstance(every, Every)
     some = Some(every.field, every.item_scope, every.require)
-    from egovrules.ir.nodes import Not
-
     assert condition_words(Not(some), "website", "en").startswith(
         "there is no matter handled online for which its legal basis for handling is published"
     )
@@ -181,3 +185,27 @@ def test_a_malformed_words_file_is_refused_with_its_position(tmp_path: Path) -> 
     text = str(info.value)
     assert "E130" in text
     assert "fields.yaml:5:" in text or "fields.yaml:6:" in text
+
+
+def test_values_read_in_each_language_s_style() -> None:
+    """Dates as each language writes them, a ratio in per cent, a count of days with its unit,
+    an id by its words, a parameter an amendment changed with the day it took effect."""
+    assert value_words(dt.date(2004, 8, 1), "en") == "1 August 2004"
+    assert value_words(dt.date(2004, 8, 1), "zh") == "2004年8月1日"
+    assert value_words("municipal_egov_authority", "zh") == "市电子政务主管部门"
+    assert value_words("agency", "en", "website.maintainer.kind") == "a specialised agency"
+    ratio = Param("budget_variance_ratio", Decimal("0.1"), "ratio")
+    assert expr_words(ratio, "project", "en") == "10 %"
+    assert expr_words(ratio, "project", "zh") == "10%"
+    days = Param("approval_working_days", 15, "working_days")
+    assert expr_words(days, "project", "en") == "15 working days"
+    assert expr_words(days, "project", "zh") == "15个工作日"
+    amended = Param(
+        "d", 10, "calendar_days", ((dt.date(2005, 3, 1), 15), (dt.date(2010, 1, 1), 10))
+    )
+    assert expr_words(amended, "website", "en") == (
+        "10 days from 1 January 2010; 15 days from 1 March 2005; none before 1 March 2005"
+    )
+    assert expr_words(amended, "website", "zh") == (
+        "自2010年1月1日起10日；自2005年3月1日起15日；2005年3月1日前无"
+    )

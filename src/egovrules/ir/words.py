@@ -82,7 +82,7 @@ _ORDER_WORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "le": (("on or before", "不晚于"), ("at most", "不超过")),
     "lt": (("before", "早于"), ("less than", "少于")),
     "ge": (("on or after", "不早于"), ("at least", "不少于")),
-    "gt": (("after", "晚于"), ("more than", "多于")),
+    "gt": (("after", "晚于"), ("more than", "超过")),
 }
 
 
@@ -202,13 +202,15 @@ class _Speaker:
         return shared.get(self.lang) if shared is not None else text
 
     def param(self, p: Param, words: FieldWords | None = None) -> str:
-        shown = self.amount(p.value, p.unit, words)
+        """A parameter's value with its unit; one an amendment changed, each value with the
+        day it took effect, latest first, and none before the first."""
         if not p.versions:
-            return shown
-        first = p.versions[0][0]
+            return self.amount(p.value, p.unit, words)
+        first = _date(p.versions[0][0], self.lang)
+        spans = [(_date(d, self.lang), self.amount(v, p.unit, words)) for d, v in p.versions]
         if self.lang == "en":
-            return f"{shown} (from {_date(first, 'en')}; none before)"
-        return f"{shown}（自{_date(first, 'zh')}起；此前无）"
+            return "; ".join(f"{v} from {d}" for d, v in reversed(spans)) + f"; none before {first}"
+        return "；".join(f"自{d}起{v}" for d, v in reversed(spans)) + f"；{first}前无"
 
     def amount(self, v: object, unit: str, words: FieldWords | None = None) -> str:
         if unit == "ratio" and isinstance(v, (int, Decimal, float)):
@@ -239,6 +241,8 @@ class _Speaker:
                 return self.pick(
                     f"{self.param(r)} of {self.expr(a)}", f"{self.expr(a)}的{self.param(r)}"
                 )
+            case Arith(op="sub", left=a, right=Const(value=1)) if _is_year(a):
+                return self.pick(f"the year before {self.expr(a)}", f"{self.expr(a)}的上一年")
             case Arith(op=op, left=a, right=b):
                 en = {"add": "plus", "sub": "minus", "mul": "times", "div": "divided by"}[op]
                 zh = {"add": "加", "sub": "减", "mul": "乘以", "div": "除以"}[op]
@@ -282,7 +286,7 @@ class _Speaker:
                     text = f"the {op} {what} among {among}"
                     return text if w is None else f"{text} for which {sub.cond(w)}"
                 ext = "最早" if op == "earliest" else "最晚"
-                filt = "" if w is None else f"{sub.cond(w)}的"
+                filt = "" if w is None else f"（{sub.cond(w)}）"
                 return f"{among}中{filt}{ext}的{what}"
             case _:
                 assert_never(e)
@@ -318,15 +322,19 @@ class _Speaker:
                     filt = "" if w is None else f" for which {sub.cond(w)}"
                     return f"for every {each}{filt}, {sub.cond(r)}"
                 filt = "" if w is None else f"凡{sub.cond(w)}的"
-                return f"{filt}每一项{each}，{sub.cond(r)}"
+                return (
+                    f"每一项{each}，{filt}，{sub.cond(r)}"
+                    if filt
+                    else f"每一项{each}，{sub.cond(r)}"
+                )
             case _:
                 assert_never(c)
 
     def group(self, c: Cond) -> str:
+        """``c`` as an item of a conjunction or alternative: in brackets when it holds a list
+        of its own, so that its "and" and "or" do not run into those around it."""
         text = self.cond(c)
-        if isinstance(c, (All, AnyOf)) and len(c.items) > 1:
-            return self.pick(f"({text})", f"（{text}）")
-        return text
+        return self.pick(f"({text})", f"（{text}）") if _compound(c) else text
 
     def conjunction(self, parts: Sequence[str]) -> str:
         if len(parts) <= 2:
@@ -388,6 +396,12 @@ class _Speaker:
         ):
             affirmative = right.value == (op == "eq")
             return (words.affirmative if affirmative else words.negative).get(self.lang)
+        if op in _ORDER_WORDS and (growth := _growth(left)) is not None:
+            # (new - old) / old compared with a ratio: "new exceeds old by more than 10 %".
+            new, old = (self.expr(x) for x in growth)
+            en, zh = _ORDER_WORDS[op][1]
+            r = self.expr(right)
+            return self.pick(f"{new} exceeds {old} by {en} {r}", f"{new}超出{old}的比例{zh}{r}")
         a = self.expr(left)
         b = self.expr(right, words)
         match op:
@@ -459,9 +473,37 @@ class _Speaker:
 
     def group_not(self, c: Cond) -> str:
         text = self.negated(c)
-        if isinstance(c, (All, AnyOf)) and len(c.items) > 1:
-            return self.pick(f"({text})", f"（{text}）")
-        return text
+        return self.pick(f"({text})", f"（{text}）") if _compound(c) else text
+
+
+def _compound(c: Cond) -> bool:
+    """Whether the words of ``c`` hold a list of clauses: a conjunction or alternative, or a
+    ``some``/``every`` whose condition is one."""
+    match c:
+        case All(items=items) | AnyOf(items=items):
+            return len(items) > 1
+        case Not(item=item):
+            return _compound(item)
+        case Some(where=w):
+            return w is not None and _compound(w)
+        case Every(where=w, require=r):
+            return (w is not None and _compound(w)) or _compound(r)
+    return False
+
+
+def _growth(e: Expr) -> tuple[Expr, Expr] | None:
+    """``new`` and ``old`` of ``(new - old) / old``, the relative increase of ``old``."""
+    match e:
+        case Arith(op="div", left=Arith(op="sub", left=new, right=old), right=base) if old == base:
+            return new, old
+    return None
+
+
+def _is_year(e: Expr) -> bool:
+    """A year: of a date, or a field of whole numbers that holds one (a plan or fiscal year)."""
+    return isinstance(e, YearOf) or (
+        isinstance(e, Field) and e.type.kind == "int" and "year" in e.path[-1]
+    )
 
 
 def _temporal(e: Expr) -> bool:
@@ -480,7 +522,8 @@ def _temporal(e: Expr) -> bool:
 
 
 def _a(noun: str) -> str:
-    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
+    vowel = noun[:1].lower() in "aeiou" and not noun.lower().startswith(("use", "uni", "eu"))
+    return f"an {noun}" if vowel else f"a {noun}"
 
 
 def _number(v: object) -> str:
