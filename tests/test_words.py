@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
+from pydantic import BaseModel
 
 import egovrules
 from egovrules.ir.nodes import (
@@ -30,6 +31,8 @@ from egovrules.ir.nodes import (
 from egovrules.ir.words import condition_words, expr_words, rule_statement, value_words
 from egovrules.packdata.phrases import load_phrases
 from egovrules.source.errors import PackError
+from egovrules.subjects import SUBJECT_MODELS
+from egovrules.subjects.paths import resolve_path
 from tests.conftest import FIXTURES
 
 PACKS = ("hohhot", "shantou", "tianjin", "wuhan")
@@ -95,7 +98,7 @@ _FIELD_PATH = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\b[a-z_]+\.[a-z_]+\b", re.ASCI
 _HOST = re.compile(r"\bwww(?:\.[a-z]+)+\b", re.ASCII)
 
 
-def _unreadable(text: str, lang: str) -> list[str]:
+def unreadable(text: str, lang: str) -> list[str]:
     """What a lawyer should not meet in a sentence: a field path or an id with underscores, a
     brace, AND/OR, and in Chinese any English word but a host name (a proper name)."""
     bare = _HOST.sub("", text)
@@ -112,15 +115,15 @@ def test_no_rule_reads_like_code(lang: str) -> None:
     bad = {
         r.id: found
         for r in _rules()
-        if (found := _unreadable(rule_statement(r, lang), lang))  # type: ignore[arg-type]
+        if (found := unreadable(rule_statement(r, lang), lang))  # type: ignore[arg-type]
     }
     assert bad == {}
 
 
 def test_the_check_of_unreadable_words_can_fail() -> None:
-    assert _unreadable("maintainer.kind = agency", "en") == ["maintainer.kind"]
-    assert _unreadable("网站 owner_type 为 {a}", "zh") == ["owner_type", "{", "}", "owner", "type"]
-    assert _unreadable("www.wuhan.gov.cn", "zh") == []
+    assert unreadable("maintainer.kind = agency", "en") == ["maintainer.kind"]
+    assert unreadable("网站 owner_type 为 {a}", "zh") == ["owner_type", "{", "}", "owner", "type"]
+    assert unreadable("www.wuhan.gov.cn", "zh") == []
 
 
 # Each case names the words of the article it rests on (``law``), then the sentences.
@@ -209,3 +212,31 @@ def test_values_read_in_each_language_s_style() -> None:
     assert expr_words(amended, "website", "zh") == (
         "自2010年1月1日起10日；自2005年3月1日起15日；2005年3月1日前无"
     )
+
+
+def _choices(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """(key, choices) of every field of fixed values under ``model``, lists' items included."""
+    for name in model.model_fields:
+        ftype, _ = resolve_path(model, (name,))
+        key = f"{prefix}.{name}"
+        if ftype.choices:
+            yield key, ftype.choices
+        if ftype.model is not None:
+            yield from _choices(ftype.model, key)
+        if ftype.item is not None and ftype.item.model is not None:
+            yield from _choices(ftype.item.model, key + "[]")
+
+
+def test_every_value_of_a_worded_field_has_words() -> None:
+    """A witness may hold any value of a field, not only those the rules compare with: each
+    choice of a field that has words is named, by the field or among the shared values."""
+    phrases = load_phrases()
+    missing = [
+        (key, c)
+        for kind, model in SUBJECT_MODELS.items()
+        for key, choices in _choices(model, kind)
+        if key in phrases.fields
+        for c in choices
+        if c not in phrases.fields[key].values and c not in phrases.values
+    ]
+    assert missing == []

@@ -48,8 +48,10 @@ __all__ = [
     "WordsLang",
     "condition_words",
     "expr_words",
+    "fact_words",
     "requirement_words",
     "rule_statement",
+    "subject_words",
     "value_words",
 ]
 
@@ -131,6 +133,19 @@ def expr_words(expr: Expr, kind: str, lang: WordsLang) -> str:
     return _Speaker(kind, lang, load_phrases()).expr(expr)
 
 
+def fact_words(kind: str, path: Sequence[str], value: object, lang: WordsLang) -> str:
+    """What a subject of ``kind`` holds at ``path`` (its data as JSON gives it: ``None``, a
+    truth value, an ISO date, a text, a number, a list) as a clause: "the site has no
+    interactive columns", "the day of approval is not on record", "there is a review for
+    which its kind is an expert review and its date is 1 March 2024"."""
+    return _Speaker(kind, lang, load_phrases()).fact(".".join((kind, *path)), value)
+
+
+def subject_words(kind: str, lang: WordsLang) -> str:
+    """The name of a subject kind: "website", "网站"."""
+    return _Speaker(kind, lang, load_phrases()).subject()
+
+
 def value_words(value: object, lang: WordsLang, key: str | None = None) -> str:
     """A value in words: a date in ``lang``'s style, a number, an id by its words (among the
     values of the field ``key`` first, then the shared ones)."""
@@ -182,6 +197,48 @@ class _Speaker:
         scopes[item_scope] = self.key(f) + "[]"
         return _Speaker(self.kind, self.lang, self.phrases, scopes)
 
+    # ---- facts: a field with the value a subject holds ---------------------------------------
+
+    def fact(self, key: str, value: object, *, item: bool = False) -> str:
+        w = self.phrases.fields.get(key)
+        noun = w.noun.get(self.lang) if w is not None and w.noun is not None else key
+        the = self.pick("its " if item else "the ", "其" if item else "")
+        if isinstance(value, bool) and w is not None and w.affirmative and w.negative:
+            return (w.affirmative if value else w.negative).get(self.lang)
+        if isinstance(value, list):
+            return self.listed(key, w, value)
+        if value is None:
+            return self.pick(f"{the}{noun} is not on record", f"{the}{noun}没有记录")
+        shown = self.value(_parsed(value), w)
+        return self.pick(f"{the}{noun} is {shown}", f"{the}{noun}为{shown}")
+
+    def listed(self, key: str, w: FieldWords | None, items: list[object]) -> str:
+        each = w.item.get(self.lang) if w is not None and w.item is not None else key
+        if not items:
+            return self.pick(f"there is no {each}", f"没有任何{each}")
+        if not all(isinstance(x, dict) for x in items):
+            shown = self.all_of(Const(frozenset(map(str, items))), w)
+            noun = w.noun.get(self.lang) if w is not None and w.noun is not None else key
+            return self.pick(f"the {noun} are {shown}", f"{noun}为{shown}")
+        out = []
+        for x in items:
+            assert isinstance(x, dict)
+            inner = [
+                self.fact(f"{key}[].{k}", v, item=True)
+                for k, v in x.items()
+                if f"{key}[].{k}" in self.phrases.fields
+            ]
+            head = self.pick(f"there is {_a(each)}", f"有一项{each}")
+            if inner:
+                # commas inside an item, semicolons between items
+                last = self.pick(" and ", "，且")
+                listed = self.pick(", ", "，").join(inner[:-1])
+                head += self.pick(" for which ", "，") + (
+                    f"{listed}{last}{inner[-1]}" if listed else inner[-1]
+                )
+            out.append(head)
+        return self.pick("; ".join(out), "；".join(out))
+
     # ---- values and expressions --------------------------------------------------------------
 
     def value(self, v: object, words: FieldWords | None = None) -> str:
@@ -199,7 +256,10 @@ class _Speaker:
         if words is not None and text in words.values:
             return words.values[text].get(self.lang)
         shared = self.phrases.values.get(text)
-        return shared.get(self.lang) if shared is not None else text
+        if shared is not None:
+            return shared.get(self.lang)
+        # a name the subject or the pack gives (a host, a reviewer), quoted as written
+        return f"“{text}”"
 
     def param(self, p: Param, words: FieldWords | None = None) -> str:
         """A parameter's value with its unit; one an amendment changed, each value with the
@@ -504,6 +564,18 @@ def _is_year(e: Expr) -> bool:
     return isinstance(e, YearOf) or (
         isinstance(e, Field) and e.type.kind == "int" and "year" in e.path[-1]
     )
+
+
+def _parsed(value: object) -> object:
+    """A date or date-time as JSON writes it (``2024-03-15``), back to a date."""
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        try:
+            if len(value) == 10:
+                return dt.date.fromisoformat(value)
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _temporal(e: Expr) -> bool:
