@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
+import json
 import re
 
 import pytest
 
 import egovrules
 from egovrules.diffing.model import PackDiff, SideOutcome, Witness
+from egovrules.diffing.render import render
 from egovrules.diffing.witness_words import witness_words
 from tests.test_words import unreadable
 
@@ -115,3 +118,41 @@ def test_list_items_are_told_item_by_item() -> None:
     assert zh.startswith(
         "项目，有一项拨付，其类别为尾款，且其拨付日期为2025年12月18日；没有任何评审，于"
     )
+
+
+@pytest.fixture(scope="module")
+def maintainer_diff() -> PackDiff:
+    return egovrules.diff("wuhan", "hohhot", concepts=["website.designated_maintainer"])
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_the_renderers_tell_the_witness_and_the_rules_in_words(
+    maintainer_diff: PackDiff, fmt: str
+) -> None:
+    """Each renderer gives the witness in both languages instead of where its subject came
+    from, each rule's sentence in both languages, and still the expression (for engineers)."""
+    out = render(fmt, maintainer_diff)
+    flat = " ".join(out.split())
+    if fmt == "html":
+        flat = html.unescape(flat)
+    for words in (
+        "Wuhan rejects it (第十四条 ¶1); Hohhot accepts it",
+        "武汉不接受（第十四条第1款）；呼和浩特接受",
+    ):
+        assert words in flat.replace("\n", "")
+    assert "the designated maintainer is a specialised agency or a person" in flat
+    assert "maintainer.kind in {agency, person}" in flat  # the expression stays
+    headline = next(line for line in out.splitlines() if "itness" in line)
+    assert "fixture" not in headline
+
+
+def test_json_adds_the_words_and_keeps_the_description(maintainer_diff: PackDiff) -> None:
+    data = json.loads(render("json", maintainer_diff))
+    (concept,) = data["concepts"]
+    (w,) = concept["witnesses"]
+    assert "fixture website_ok" in w["description"]
+    assert set(w["words"]) == {"en", "zh"}
+    assert w["words"]["en"].endswith("Wuhan rejects it (第十四条 ¶1); Hohhot accepts it.")
+    (rule,) = concept["rules_a"]
+    assert rule["requires"] == "maintainer.designated = true AND maintainer.kind = agency"
+    assert rule["statement"]["zh"].endswith("指定的运行维护者为专门机构。自2004年8月1日起施行。")

@@ -45,6 +45,7 @@ from egovrules.packdata.operators import NEGATE
 from egovrules.packdata.phrases import FieldWords, Phrases, WordsLang, load_phrases
 
 __all__ = [
+    "WORDS_LANGS",
     "WordsLang",
     "condition_words",
     "expr_words",
@@ -54,6 +55,9 @@ __all__ = [
     "subject_words",
     "value_words",
 ]
+
+WORDS_LANGS: tuple[WordsLang, ...] = ("en", "zh")
+"""The languages rules and witnesses are put into words in, in the order they are shown."""
 
 _MONTHS = (
     "January",
