@@ -6,6 +6,7 @@ as the article they cite says (the expected sentences were written from the law)
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Collection, Iterator
 from decimal import Decimal
@@ -16,6 +17,7 @@ import yaml
 from pydantic import BaseModel
 
 import egovrules
+from egovrules.cli import main
 from egovrules.ir.nodes import (
     Every,
     Extremum,
@@ -36,6 +38,7 @@ from egovrules.subjects.paths import resolve_path
 from tests.conftest import FIXTURES
 
 PACKS = ("hohhot", "shantou", "tianjin", "wuhan")
+EXAMPLE = Path(__file__).parents[1] / "examples" / "wuhan" / "website-late-police-filing.yaml"
 # The subject kinds whose fields have their words so far.
 KINDS = ("department", "network", "project", "website")
 
@@ -240,3 +243,21 @@ def test_every_value_of_a_worded_field_has_words() -> None:
         if c not in phrases.fields[key].values and c not in phrases.values
     ]
     assert missing == []
+
+
+def test_explain_gives_the_rule_in_words_beside_the_expression(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``egovrules explain`` prints the rule in both languages, and still the expression tree
+    (for engineers); its JSON has the sentences under ``statement``."""
+    args = ["explain", "--as-of", "2026-03-22", str(EXAMPLE), "wuhan.website.police_filing_15_days"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "  in words (en): For a website, where either the site publishes" in out
+    assert "  in words (zh): 凡网站，如网站发布党和政府重要信息" in out
+    assert "publishes_important_party_gov_info = true OR has_interactive_columns = true" in out
+    assert main([*args, "--format", "json"]) == 0
+    trace = json.loads(capsys.readouterr().out)
+    assert trace["statement"]["zh"].endswith(
+        "网站向公安部门备案之日不得晚于网站网络接入之日后15日。自2004年8月1日起施行。"
+    )
