@@ -259,5 +259,5 @@ def test_explain_gives_the_rule_in_words_beside_the_expression(
     assert main([*args, "--format", "json"]) == 0
     trace = json.loads(capsys.readouterr().out)
     assert trace["statement"]["zh"].endswith(
-        "网站向公安部门备案之日不得晚于网站网络接入之日后15日。自2004年8月1日起施行。"
+        "网站向公安部门备案之日不得晚于网站网络接入之日后15日。自2004年8月1日起施行，以网站网络接入之日为准。"
     )

@@ -94,7 +94,8 @@ _ORDER_WORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
 
 def rule_statement(rule: RuleIR, lang: WordsLang) -> str:
     """What ``rule`` requires, with whom it binds, when it applies and from when it is in
-    force: "For a website of government departments, where ...: it is required that ..."."""
+    force (and, for a rule on a dated act, which day decides whether the text applies):
+    "For a website of government departments, where ...: it is required that ..."."""
     s = _Speaker(rule.subject, lang, load_phrases())
     subject = s.subject()
     scope = rule.scope.label_in(lang) if rule.scope is not None else None
@@ -109,7 +110,10 @@ def rule_statement(rule: RuleIR, lang: WordsLang) -> str:
         body = req if isinstance(rule.requires, Deadline) else f"it is required that {req}"
         text = f"{head}: {body}."
         if rule.in_force_from is not None:
-            text += f" In force from {_date(rule.in_force_from, lang)}."
+            text += f" In force from {_date(rule.in_force_from, lang)}"
+            if rule.dated_by is not None:
+                text += f"; the day that counts is {s.expr(rule.dated_by)}"
+            text += "."
         return text
     head = f"适用于{scope}的{subject}" if scope is not None else f"凡{subject}"
     if when is not None:
@@ -117,7 +121,10 @@ def rule_statement(rule: RuleIR, lang: WordsLang) -> str:
     body = req if isinstance(rule.requires, Deadline) else f"须{req}"
     text = f"{head}：{body}。"
     if rule.in_force_from is not None:
-        text += f"自{_date(rule.in_force_from, lang)}起施行。"
+        text += f"自{_date(rule.in_force_from, lang)}起施行"
+        if rule.dated_by is not None:
+            text += f"，以{s.expr(rule.dated_by)}为准"
+        text += "。"
     return text
 
 
