@@ -34,7 +34,7 @@ from egovrules.ir.words import condition_words, expr_words, rule_statement, valu
 from egovrules.packdata.phrases import load_phrases
 from egovrules.source.errors import PackError
 from egovrules.subjects import SUBJECT_MODELS
-from egovrules.subjects.paths import resolve_path
+from egovrules.subjects.paths import FieldType, resolve_path
 from tests.conftest import FIXTURES
 
 PACKS = ("hohhot", "shantou", "tianjin", "wuhan")
@@ -261,3 +261,36 @@ def test_explain_gives_the_rule_in_words_beside_the_expression(
     assert trace["statement"]["zh"].endswith(
         "网站向公安部门备案之日不得晚于网站网络接入之日后15日。自2004年8月1日起施行，以网站网络接入之日为准。"
     )
+
+
+def _field_type(key: str) -> FieldType:
+    """The type of the field a words key names (``kind.path``, list items as ``list[]``)."""
+    kind, *steps = key.split(".")
+    model: type[BaseModel] = SUBJECT_MODELS[kind]
+    ftype: FieldType | None = None
+    for step in steps:
+        name = step.removesuffix("[]")
+        ftype, _ = resolve_path(model, (name,))
+        if step.endswith("[]"):
+            assert ftype.item is not None and ftype.item.model is not None, key
+            model = ftype.item.model
+        elif ftype.model is not None:
+            model = ftype.model
+    assert ftype is not None, key
+    return ftype
+
+
+def test_every_entry_names_a_field_and_fits_its_type() -> None:
+    """No stale or misspelt key: each names a field of a subject model (``resolve_path``
+    raises for one that does not), a yes-or-no field has statements, any other a noun, a list
+    or set the item it holds, and no value is named that the field cannot hold."""
+    for key, w in load_phrases().fields.items():
+        ftype = _field_type(key)
+        if ftype.kind == "bool":
+            assert w.affirmative is not None, key
+        else:
+            assert w.noun is not None, key
+        if ftype.kind in ("list", "set"):
+            assert w.item is not None, key
+        if ftype.choices is not None:
+            assert set(w.values) <= set(ftype.choices), key
