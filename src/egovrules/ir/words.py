@@ -375,7 +375,7 @@ class _Speaker:
     def cond(self, c: Cond) -> str:
         match c:
             case All(items=items):
-                return self.conjunction([self.group(i) for i in items])
+                return self.conjunction([self.group(i) for i in _unsaid(items)])
             case AnyOf(items=items):
                 return self.alternatives([self.group(i) for i in items], clauses=True)
             case Not(item=item):
@@ -547,11 +547,29 @@ class _Speaker:
         return self.pick(f"({text})", f"（{text}）") if _compound(c) else text
 
 
+def _unsaid(items: tuple[Cond, ...]) -> tuple[Cond, ...]:
+    """The items of a conjunction less those another item already says: "X is on record" next
+    to a comparison of X with a value (a comparison with an absent value fails, so the
+    comparison holds only where X is on record)."""
+    compared = {
+        side
+        for c in items
+        if isinstance(c, Compare)
+        and c.op in ("eq", "lt", "le", "gt", "ge")
+        and not (isinstance(c.right, Const) and c.right.value is None)
+        for side in (c.left, c.right)
+    }
+    kept = tuple(c for c in items if not (isinstance(c, Present) and c.expr in compared))
+    return kept or items
+
+
 def _compound(c: Cond) -> bool:
     """Whether the words of ``c`` hold a list of clauses: a conjunction or alternative, or a
     ``some``/``every`` whose condition is one."""
     match c:
-        case All(items=items) | AnyOf(items=items):
+        case All(items=items):
+            return len(_unsaid(items)) > 1
+        case AnyOf(items=items):
             return len(items) > 1
         case Not(item=item):
             return _compound(item)
