@@ -19,14 +19,23 @@ from pydantic import BaseModel
 import egovrules
 from egovrules.cli import main
 from egovrules.ir.nodes import (
+    All,
+    AsOf,
+    Compare,
+    Cond,
+    Const,
+    DaysBetween,
     Every,
     Extremum,
     Field,
+    Len,
     Node,
     Not,
     Param,
     RuleIR,
+    Shift,
     Some,
+    YearOf,
     children,
     walk,
 )
@@ -35,6 +44,7 @@ from egovrules.packdata.phrases import load_phrases
 from egovrules.source.errors import PackError
 from egovrules.subjects import SUBJECT_MODELS
 from egovrules.subjects.paths import FieldType, resolve_path
+from egovrules.subjects.website import OnlineService
 from tests.conftest import FIXTURES
 
 PACKS = ("hohhot", "shantou", "tianjin", "wuhan")
@@ -294,3 +304,89 @@ def test_every_entry_names_a_field_and_fits_its_type() -> None:
             assert w.item is not None, key
         if ftype.choices is not None:
             assert set(w.values) <= set(ftype.choices), key
+
+
+def _field(kind: str, *path: str, scope: int = 0, model: type[BaseModel] | None = None) -> Field:
+    ftype, nullable = resolve_path(model or SUBJECT_MODELS[kind], path)
+    return Field(path, scope, ftype, nullable)
+
+
+ACCESS = _field("website", "network_access_date")
+FILED = _field("website", "police_filing", "date")
+SERVICES = _field("website", "online_services")
+BASIS = _field("website", "basis", scope=1, model=OnlineService)
+
+# Nodes no bundled rule uses (or not in this shape), each with the sentences it must give.
+NODES: list[tuple[str, Cond, str, str]] = [
+    (
+        "website",
+        Compare("le", DaysBetween(ACCESS, FILED), Const(15)),
+        "the number of days from the day the site was connected to the network to the day of the"
+        " site's filing with the public security department is at most 15 days",
+        "自网站网络接入之日至网站向公安部门备案之日的天数不超过15日",
+    ),
+    (
+        "website",
+        Compare("ge", Len(SERVICES), Const(3)),
+        "the number of matters handled online through the site is at least 3",
+        "网站网上办理事项的数量不少于3",
+    ),
+    (
+        "website",
+        Compare("lt", FILED, Shift(ACCESS, Const(2), "months")),
+        "the day of the site's filing with the public security department is before 2 months"
+        " after the day the site was connected to the network",
+        "网站向公安部门备案之日早于网站网络接入之日后2个月",
+    ),
+    (
+        "website",
+        Compare("eq", YearOf(FILED), Const(2024)),
+        "the year of the day of the site's filing with the public security department is 2024",
+        "网站向公安部门备案之日所在年度为2024",
+    ),
+    (
+        "website",
+        Not(Every(SERVICES, 1, None, Compare("eq", BASIS, Const(True)))),
+        "there is a matter handled online for which its legal basis for handling is not published",
+        "至少有一项网上办理事项，其办理依据未公布",
+    ),
+    (
+        "website",
+        Not(
+            All(
+                (
+                    Compare("eq", _field("website", "portal_column"), Const(True)),
+                    Compare("eq", _field("website", "links_to_portal"), Const(True)),
+                )
+            )
+        ),
+        "either the department has no column on the municipal government portal or the site does"
+        " not link to the municipal government portal",
+        "部门未在市政府门户网站设栏目，或者网站未与市政府门户网站链接",
+    ),
+    (
+        "website",
+        Not(Compare("contains", _field("website", "disclosure_items"), Const("plans"))),
+        "the kinds of information the site discloses do not include plans and programmes",
+        "网站主动公开的信息类别不包括规划和计划",
+    ),
+    (
+        "website",
+        Compare("not_in", _field("website", "maintainer", "kind"), Const(frozenset({"person"}))),
+        "the designated maintainer is not a person",
+        "指定的运行维护者不是个人",
+    ),
+    (
+        "website",
+        Compare("le", FILED, AsOf()),
+        "the day of the site's filing with the public security department is on or before the"
+        " date of the check",
+        "网站向公安部门备案之日不晚于检查之日",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "cond", "en", "zh"), NODES)
+def test_every_node_kind_reads(kind: str, cond: Cond, en: str, zh: str) -> None:
+    assert condition_words(cond, kind, "en") == en
+    assert condition_words(cond, kind, "zh") == zh

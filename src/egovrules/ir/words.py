@@ -322,12 +322,12 @@ class _Speaker:
                 )
             case DaysBetween(start=a, end=b):
                 return self.pick(
-                    f"the days from {self.expr(a)} to {self.expr(b)}",
+                    f"the number of days from {self.expr(a)} to {self.expr(b)}",
                     f"自{self.expr(a)}至{self.expr(b)}的天数",
                 )
             case HoursBetween(start=a, end=b):
                 return self.pick(
-                    f"the hours from {self.expr(a)} to {self.expr(b)}",
+                    f"the number of hours from {self.expr(a)} to {self.expr(b)}",
                     f"自{self.expr(a)}至{self.expr(b)}的小时数",
                 )
             case Shift(date=d, amount=Param() as n):
@@ -475,6 +475,8 @@ class _Speaker:
             return self.pick(f"{new} exceeds {old} by {en} {r}", f"{new}超出{old}的比例{zh}{r}")
         a = self.expr(left)
         b = self.expr(right, words)
+        if isinstance(right, Const) and isinstance(left, (DaysBetween, HoursBetween)):
+            b = self.amount(right.value, "days" if isinstance(left, DaysBetween) else "hours")
         match op:
             case "eq" | "in":
                 return self.pick(f"{a} is {b}", f"{a}为{b}")
