@@ -144,6 +144,17 @@ def test_a_quote_the_text_does_not_hold_marks_nothing() -> None:
     assert 'id="para-1-item-1"' in html
 
 
+def test_a_rule_reads_in_words_with_its_expression_behind_a_toggle(site: Site) -> None:
+    """The rule page states the rule in words in both languages; the field expression is only
+    in the engineers' <details>; a witness is told by its facts and each city's answer."""
+    page = site.pages["rule/wuhan.website.designated_maintainer.html"]
+    words, toggle = page.split('<details class="expr">', 1)
+    assert "the designated maintainer is a specialised agency" in words
+    assert "指定的运行维护者为专门机构" in words
+    assert "maintainer.kind" not in words and "maintainer.kind = agency" in toggle
+    assert "A website where" in page and "Hohhot accepts it; Wuhan rejects it (第十四条 ¶1)" in page
+
+
 def test_the_matrix_puts_the_concepts_most_cities_regulate_first(site: Site) -> None:
     """Home rows run from the concept the most cities regulate to those only one has (not
     alphabetically: "only in wuhan" trivia come last)."""

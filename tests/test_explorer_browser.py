@@ -114,8 +114,12 @@ def test_a_lawyer_walks_the_exported_site(
     assert browser.find_element(By.TAG_NAME, "h1").text == "指定网站运行维护机构或人员"
     assert len(_shown(browser, ".sides section.card")) == 4
     pairs = [r.text for r in _shown(browser, "table tbody tr")]
-    assert any(t.startswith("呼和浩特 经证明宽于 武汉") for t in pairs), pairs  # with a witness
+    looser = [t for t in pairs if t.startswith("呼和浩特 经证明宽于 武汉")]
+    assert looser and "指定的运行维护者为个人" in looser[0], pairs  # the witness, in words
+    assert "呼和浩特接受；武汉不接受（第十四条第1款）" in looser[0]
     wuhan = browser.find_element(By.ID, "city-wuhan")
+    assert "指定的运行维护者为专门机构" in wuhan.text  # the rule in words, not its expression
+    assert "maintainer.kind" not in wuhan.text
     assert "武汉" in wuhan.text
     assert _axe(browser) == []
     browser.save_screenshot(str(artifacts / "concept-zh.png"))

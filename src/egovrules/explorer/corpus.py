@@ -42,8 +42,7 @@ class Comparison:
     """``stricter`` (here is), ``looser``, ``same``, ``incomparable`` or ``absent`` (the other
     pack has no rule on the concept)."""
     reason: str
-    witnesses: tuple[tuple[Witness, bool], ...]
-    """Each witness with whether ``here`` rejects it (else the other pack does)."""
+    witnesses: tuple[Witness, ...]
     concept: ConceptDiff | None
     flipped: bool
     """``here`` is side b of ``concept``."""
@@ -112,9 +111,7 @@ class Corpus:
             theirs: "looser",
             Verdict.SAME: "same",
         }.get(found.verdict or Verdict.INCOMPARABLE, "incomparable")
-        side = "b" if flipped else "a"
-        witnesses = tuple((w, w.rejected_by == side) for w in found.witnesses)
-        return Comparison(other, verdict, found.reason, witnesses, found, flipped, (d.a, d.b))
+        return Comparison(other, verdict, found.reason, found.witnesses, found, flipped, (d.a, d.b))
 
     def citing(self, pack_id: str, article: int) -> list[RuleIR]:
         """The rules of ``pack_id`` that cite ``article``, in pack order."""

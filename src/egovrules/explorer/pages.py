@@ -113,6 +113,8 @@ def _statement(rule: RuleIR) -> str:
 def _expression(rule: RuleIR) -> str:
     lines = [f"when: {describe(rule.when)}"] if rule.when is not None else []
     lines.append(f"requires: {describe(rule.requires)}")
+    if isinstance(rule.requires, Deadline):
+        lines.append(f"last day: {describe_expr(rule.requires.due)}")
     return (
         f'<details class="expr"><summary>{ui("expression")}</summary>'
         f'<pre lang="en">{escape(chr(10).join(lines))}</pre></details>'
@@ -253,21 +255,18 @@ def _comparison_row(corpus: Corpus, here: str, pack: Pack, cmp: Comparison) -> s
         + (f'<ul class="plain">{rules}</ul>' if rules else "")
         + "</td>"
         f'<td lang="en">{escape(cmp.reason)}</td>'
-        f"<td>{_witnesses(pack, other, cmp)}</td></tr>"
+        f"<td>{_witnesses(cmp)}</td></tr>"
     )
 
 
-def _witnesses(pack: Pack, other: Pack, cmp: Comparison) -> str:
+def _witnesses(cmp: Comparison) -> str:
     if not cmp.witnesses:
         return ui("no_witness") if cmp.verdict in ("stricter", "looser") else ""
-    items = []
-    for witness, here_rejects in cmp.witnesses:
-        rejecting, accepting = (pack, other) if here_rejects else (other, pack)
-        items.append(
-            f"<li>{bi(*(witness_text(witness, cmp.sides, lang) for lang in ('en', 'zh')))}: "
-            f"{_city(rejecting)} {ui('rejects')}, {_city(accepting)} {ui('accepts')}</li>"
-        )
-    return f'<ul class="plain">{"".join(items)}</ul>'
+    items = "".join(
+        f"<li>{bi(witness_text(w, cmp.sides, 'en'), witness_text(w, cmp.sides, 'zh'))}</li>"
+        for w in cmp.witnesses
+    )
+    return f'<ul class="plain">{items}</ul>'
 
 
 # ---- a city: its articles in order -----------------------------------------------------------
@@ -403,12 +402,6 @@ def rule_page(corpus: Corpus, rule_id: str) -> str:
     here = rule_path(rule_id)
     en, zh = rule_title(pack, rule, "en"), rule_title(pack, rule, "zh")
     c_en, c_zh = _concept_title(corpus, rule.concept)
-    deadline = (
-        f'<p>{ui("deadline")}: <span lang="en">'
-        f"{escape(describe_expr(rule.requires.due))}</span></p>"
-        if isinstance(rule.requires, Deadline)
-        else ""
-    )
     cites = "".join(f"<li>{_cite_link(here, pack.id, c)} {_quotes(c)}</li>" for c in rule.citations)
     in_force = rule.in_force_from.isoformat() if rule.in_force_from else "—"
     body = (
@@ -419,7 +412,7 @@ def rule_page(corpus: Corpus, rule_id: str) -> str:
         f'<p><span class="tag">{ui("severity")}: {ui("severity_" + rule.severity.value)}</span> '
         f'<span class="tag">{ui("subject")}: {ui("kind_" + rule.subject)}</span> '
         f'<span class="tag">{ui("in_force")}: {in_force}</span></p>'
-        f"<h2>{ui('statement')}</h2>{_statement(rule)}{deadline}{_expression(rule)}"
+        f"<h2>{ui('statement')}</h2>{_statement(rule)}{_expression(rule)}"
         f'<h2>{ui("cites")}</h2><ul class="plain">{cites}</ul>'
         f"{_parameters(here, pack, rule)}{_tests(corpus, pack, rule)}"
         f"{_others(corpus, here, pack, rule)}"

@@ -1,15 +1,16 @@
 """Rules and witnesses in words, for the explorer's pages: the one place the explorer asks how
 a rule or a witness reads, so that a better wording (conditions in words, issue 23 point 2)
-replaces it here and nowhere else."""
+replaces it here and nowhere else: ``egovrules.ir.words`` and ``diffing.witness_words``."""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from egovrules.diffing.model import PackRef, Witness
+from egovrules.diffing.witness_words import witness_words
 from egovrules.engine.pack import Pack
-from egovrules.ir.describe import describe
 from egovrules.ir.nodes import RuleIR
+from egovrules.ir.words import rule_statement
 
 __all__ = ["Lang", "rule_title", "statement", "witness_text"]
 
@@ -25,16 +26,11 @@ def rule_title(pack: Pack, rule: RuleIR, lang: Lang) -> str:
 
 
 def statement(rule: RuleIR, lang: Lang) -> str:
-    """What the rule requires, and when, as a person reads it in ``lang``."""
-    del lang  # the IR's description is in English only, for now
-    requires = describe(rule.requires)
-    if rule.when is None:
-        return f"Requires: {requires}."
-    return f"Applies when {describe(rule.when)}. Requires: {requires}."
+    """What the rule requires, of whom, when it applies and from when, in ``lang``."""
+    return rule_statement(rule, lang)
 
 
 def witness_text(witness: Witness, sides: tuple[PackRef, PackRef], lang: Lang) -> str:
-    """The witness subject of the diff of ``sides`` (a, b) in words: where it comes from and
-    what was changed."""
-    del sides, lang
-    return witness.description
+    """The witness subject of the diff of ``sides`` (a, b) in words, with what each city says
+    of it and the articles that reject it."""
+    return witness_words(witness, sides[0], sides[1], lang)
