@@ -390,3 +390,24 @@ NODES: list[tuple[str, Cond, str, str]] = [
 def test_every_node_kind_reads(kind: str, cond: Cond, en: str, zh: str) -> None:
     assert condition_words(cond, kind, "en") == en
     assert condition_words(cond, kind, "zh") == zh
+
+
+def _keys(model: type[BaseModel], prefix: str) -> Iterator[str]:
+    """The words key of every field under ``model`` (a list's item fields as ``list[].f``)."""
+    for name in model.model_fields:
+        if name in ("kind", "id", "city", "waivers"):  # what a subject is, not what it did
+            continue
+        ftype, _ = resolve_path(model, (name,))
+        key = f"{prefix}.{name}"
+        yield key
+        if ftype.kind == "list" and ftype.item is not None and ftype.item.model is not None:
+            yield from _keys(ftype.item.model, key + "[]")
+        elif ftype.model is not None:
+            yield from _keys(ftype.model, key)
+
+
+def test_every_subject_field_has_words() -> None:
+    """A pack of one's own may read any field, not only those the bundled packs read."""
+    words = load_phrases().fields
+    missing = [k for kind, m in SUBJECT_MODELS.items() for k in _keys(m, kind) if k not in words]
+    assert missing == []
