@@ -21,6 +21,7 @@ from egovrules.ir.nodes import (
     AnyOf,
     Arith,
     AsOf,
+    Awaiting,
     Compare,
     Cond,
     Const,
@@ -109,6 +110,10 @@ def rule_statement(rule: RuleIR, lang: WordsLang) -> str:
             head += f", where {s.cond(when)}"
         body = req if isinstance(rule.requires, Deadline) else f"it is required that {req}"
         text = f"{head}: {body}."
+        for cond, who in rule.pending:
+            text += (
+                f" While {s.cond(cond)}, it is not yet broken: it awaits {s.awaited(rule, who)}."
+            )
         if rule.in_force_from is not None:
             text += f" In force from {_date(rule.in_force_from, lang)}"
             if rule.dated_by is not None:
@@ -120,6 +125,8 @@ def rule_statement(rule: RuleIR, lang: WordsLang) -> str:
         head += f"，如{s.cond(when)}"
     body = req if isinstance(rule.requires, Deadline) else f"须{req}"
     text = f"{head}：{body}。"
+    for cond, who in rule.pending:
+        text += f"如{s.cond(cond)}，尚不构成违反，有待{s.awaited(rule, who)}行事。"
     if rule.in_force_from is not None:
         text += f"自{_date(rule.in_force_from, lang)}起施行"
         if rule.dated_by is not None:
@@ -176,6 +183,17 @@ class _Speaker:
 
     def pick(self, en: str, zh: str) -> str:
         return en if self.lang == "en" else zh
+
+    def awaited(self, rule: RuleIR, who: Awaiting) -> str:
+        """Who must act while the obligation is open: the rule's actor or its authority."""
+        if who == "authority":
+            named = dict(rule.authority).get(self.lang)
+            if named is not None:
+                return self.pick(f"the {named}", named)
+            return self.pick("the competent authority", "主管部门")
+        if rule.actor is not None:
+            return self.expr(rule.actor)
+        return self.pick(f"the {self.subject()}", self.subject())
 
     def subject(self) -> str:
         p = self.phrases.subjects.get(self.kind)
