@@ -383,6 +383,13 @@ NODES: list[tuple[str, Cond, str, str]] = [
         " date of the check",
         "网站向公安部门备案之日不晚于检查之日",
     ),
+    (
+        "website",
+        Not(Compare("gt", FILED, ACCESS)),
+        "the day of the site's filing with the public security department is not after the day"
+        " the site was connected to the network",
+        "网站向公安部门备案之日并非晚于网站网络接入之日",
+    ),
 ]
 
 

@@ -470,7 +470,9 @@ class _Speaker:
         head = f"至少有一项{item}" if yes else f"没有任何一项{item}"
         return head if w is None else f"{head}，{sub.cond(w)}"
 
-    def compare(self, c: Compare) -> str:
+    def compare(self, c: Compare, *, negated: bool = False) -> str:
+        """A comparison as a clause; ``negated`` (for an order only) says it does not hold:
+        "is not after", 并非晚于 (a missing value holds no order, so the order is not flipped)."""
         left, right, op = c.left, c.right, c.op
         words = self.words(left) if isinstance(left, Field) else None
         if isinstance(right, Const) and right.value is None and op in ("eq", "ne"):
@@ -490,6 +492,10 @@ class _Speaker:
             new, old = (self.expr(x) for x in growth)
             en, zh = _ORDER_WORDS[op][1]
             r = self.expr(right)
+            if negated:
+                return self.pick(
+                    f"{new} does not exceed {old} by {en} {r}", f"{new}超出{old}的比例并非{zh}{r}"
+                )
             return self.pick(f"{new} exceeds {old} by {en} {r}", f"{new}超出{old}的比例{zh}{r}")
         a = self.expr(left)
         b = self.expr(right, words)
@@ -510,6 +516,8 @@ class _Speaker:
             case "le" | "lt" | "ge" | "gt":
                 dates, numbers = _ORDER_WORDS[op]
                 en, zh = dates if _temporal(left) or _temporal(right) else numbers
+                if negated:
+                    return self.pick(f"{a} is not {en} {b}", f"{a}并非{zh}{b}")
                 return self.pick(f"{a} is {en} {b}", f"{a}{zh}{b}")
             case _:
                 assert_never(op)
@@ -538,8 +546,7 @@ class _Speaker:
                     return self.present(c.left, yes=op == "eq")
                 if op in ("eq", "ne"):
                     return self.compare(Compare(NEGATE[op], c.left, c.right))
-                # a missing value fails the comparison both ways: say "not" rather than flip.
-                return self.pick(f"it is not so that {self.compare(c)}", f"并非{self.compare(c)}")
+                return self.compare(c, negated=True)
             case Compare(op="eq" | "ne") as cmp:
                 return self.compare(Compare(NEGATE[cmp.op], cmp.left, cmp.right))
             case Compare(op="in") as cmp:
