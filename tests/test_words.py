@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel
 
 import egovrules
+from egovrules.authoring.pages import concepts_page
 from egovrules.cli import main
 from egovrules.ir.nodes import (
     All,
@@ -41,6 +42,7 @@ from egovrules.ir.nodes import (
 )
 from egovrules.ir.words import condition_words, expr_words, rule_statement, value_words
 from egovrules.packdata.phrases import load_phrases
+from egovrules.packdata.vocabulary import load_vocabulary
 from egovrules.source.errors import PackError
 from egovrules.subjects import SUBJECT_MODELS
 from egovrules.subjects.paths import FieldType, resolve_path
@@ -418,3 +420,13 @@ def test_every_subject_field_has_words() -> None:
     words = load_phrases().fields
     missing = [k for kind, m in SUBJECT_MODELS.items() for k in _keys(m, kind) if k not in words]
     assert missing == []
+
+
+def test_the_concepts_page_gives_each_city_s_rules_in_words() -> None:
+    """``egovrules docs`` writes, under each concept's definition, every city's rule on it in
+    words, with the article it cites."""
+    packs = [egovrules.load_pack(p) for p in PACKS]
+    page = concepts_page(packs, load_vocabulary())
+    section = page.split("### website.designated_maintainer")[1].split("\n### ")[0]
+    assert "- **wuhan** · `designated_maintainer` · 第十四条第一款: For a website of" in section
+    assert "且指定的运行维护者为专门机构或个人。" in section  # Hohhot, 第十五条
