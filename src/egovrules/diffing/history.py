@@ -16,13 +16,15 @@ the caller gave that git does not know, is a ``UsageError`` (exit 2).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from egovrules.diffing.model import NoHistory, ParameterHistory, Revision
 from egovrules.diffing.refs import git_show, pack_file, run_git, split_ref
 from egovrules.source.errors import UsageError
 
@@ -31,55 +33,6 @@ __all__ = ["HISTORY_LIMIT", "NoHistory", "ParameterHistory", "Revision", "parame
 HISTORY_LIMIT = 20
 """How many of the newest commits of the pack file ``git log`` lists when no revisions are
 given."""
-
-
-@dataclass(frozen=True, slots=True)
-class Revision:
-    """The parameter at one revision of the pack file."""
-
-    revision: str
-    """The full commit id (or the revision as the caller gave it, when git cannot resolve it
-    to one)."""
-    short: str
-    date: dt.date | None
-    """The commit's date (committer date)."""
-    subject: str
-    """The commit message's first line."""
-    value: str | None
-    """The value as the pack file writes it (an amended parameter's dated values as
-    ``from 2004-08-01: 15; from 2020-01-01: 10``); ``None`` where the parameter is absent."""
-    unit: str | None
-    absent: str | None = None
-    """Why there is no value: ``no such parameter``, ``no pack file``, ``not a pack file``."""
-
-
-@dataclass(frozen=True, slots=True)
-class ParameterHistory:
-    """A parameter over the pack file's revisions, oldest first."""
-
-    ref: str
-    parameter: str
-    file: str
-    """The pack file's path as git names it, relative to its folder."""
-    revisions: tuple[Revision, ...]
-
-    def changes(self) -> tuple[Revision, ...]:
-        """The revisions whose value differs from the one before (the first always)."""
-        out: list[Revision] = []
-        for r in self.revisions:
-            if not out or out[-1].value != r.value:
-                out.append(r)
-        return tuple(out)
-
-
-@dataclass(frozen=True, slots=True)
-class NoHistory:
-    """No history could be read: the pack is not in a git checkout (an installed package),
-    git is not installed, or git has no commit of the file."""
-
-    ref: str
-    parameter: str
-    reason: str
 
 
 def parameter_history(
@@ -158,16 +111,10 @@ def _at(folder: Path, file: str, parameter: str, head: _Head, ref: str) -> Revis
     def absent(why: str) -> Revision:
         return Revision(commit, short, date, subject, None, None, why)
 
-    try:
-        text = git_show(folder, commit, file, ref)
-    except UsageError:
-        return absent("no pack file")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return absent("not a pack file")
-    params = data.get("parameters") if isinstance(data, dict) else None
-    entry = params.get(parameter) if isinstance(params, dict) else None
+    params = _parameters(folder, commit, file, ref)
+    if isinstance(params, str):
+        return absent(params)
+    entry = params.get(parameter)
     if not isinstance(entry, dict):
         return absent("no such parameter")
     unit = entry.get("unit")
@@ -175,6 +122,33 @@ def _at(folder: Path, file: str, parameter: str, head: _Head, ref: str) -> Revis
     if value is None:
         return absent("no such parameter")
     return Revision(commit, short, date, subject, value, str(unit) if unit else None)
+
+
+# A top-level key of the pack file: where its ``parameters`` section ends.
+_TOP_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*:", re.MULTILINE)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=256)
+def _parameters(folder: Path, commit: str, file: str, ref: str) -> dict[str, Any] | str:
+    """The ``parameters`` of ``file`` at ``commit`` (a commit id: what it names never
+    changes), or why there are none. Only that section is parsed: a pack file is large."""
+    try:
+        text = git_show(folder, commit, file, ref)
+    except UsageError:
+        return "no pack file"
+    start = re.search(r"^parameters:", text, re.MULTILINE)
+    if start is not None:
+        end = _TOP_KEY.search(text, start.end())
+        text = text[start.start() : end.start() if end is not None else len(text)]
+    try:
+        data = yaml.load(text, Loader=_LOADER)
+    except yaml.YAMLError:
+        return "not a pack file"
+    params = data.get("parameters") if isinstance(data, dict) else None
+    if not isinstance(params, dict):
+        return "no such parameter"
+    return params
 
 
 def _value(entry: dict[str, Any]) -> str | None:

@@ -19,10 +19,8 @@ have at least one step; ``timeline`` builds one; ``render/svg.py`` draws it.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Literal
 
-from egovrules.diffing.model import CitationView, PackRef
+from egovrules.diffing.model import Act, PackRef, Step, StepKind, Timeline
 from egovrules.diffing.views import citation_view, concept_titles, pack_ref
 from egovrules.engine.pack import Pack
 from egovrules.ir.nodes import (
@@ -59,84 +57,6 @@ __all__ = [
     "timeline",
     "timeline_names",
 ]
-
-StepKind = Literal["within", "annual", "order"]
-
-
-@dataclass(frozen=True, slots=True)
-class Act:
-    """One act on the timeline: the date field that records it, and its name in words."""
-
-    key: str
-    """The date it is read from: ``construction_start_date``, ``approvals[kind=expert_review]
-    .date`` (an item of a list, with what its ``where`` asks of the item)."""
-    en: str
-    zh: str
-    stage: int
-    """Where the act comes in the life of what it concerns (a project, a plan, a network):
-    acts no step orders are shown in this order."""
-
-    def label(self, language: Literal["en", "zh"]) -> str:
-        """The act's name in ``language``."""
-        return self.zh if language == "zh" else self.en
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """What one rule of one city says of the time between two acts."""
-
-    pack: PackRef
-    rule_id: str
-    concept: str
-    kind: StepKind
-    before: Act | None
-    """The act the period runs from, or that must come first (``None``: an annual date)."""
-    after: Act
-    """The act that must come in time, or second."""
-    amount: int | None
-    """The length of a ``within`` period, in ``unit``; ``None`` otherwise."""
-    unit: str | None
-    """``calendar_days``, ``working_days``, ``hours``, ``months`` or ``years`` (``within``)."""
-    month_day: tuple[int, int] | None
-    """(month, day) of an ``annual`` deadline."""
-    year_offset: int | None
-    """The year of an annual deadline relative to the year ``year_of`` holds (-1: the year
-    before the plan year); ``None`` when it is not that simple."""
-    year_of: str | None
-    """The field the annual deadline's year is counted from (``declaration.plan_year``)."""
-    parameter: str | None
-    """The pack parameter that fixes the period or the date, if any."""
-    citation: CitationView | None
-    """The rule's first citation (the article that decides the step)."""
-    strict: bool = False
-    """An ``order`` step whose ``after`` must fall strictly after ``before`` (not the same
-    day); ``False``: on the same day or later."""
-
-    @property
-    def days(self) -> int | None:
-        """The period in days when it is counted in days (calendar or working), else None."""
-        return self.amount if self.unit in ("calendar_days", "working_days") else None
-
-
-@dataclass(frozen=True, slots=True)
-class Timeline:
-    """A concept's or a family's acts in the order a lawyer follows them, and every city's
-    steps between them."""
-
-    name: str
-    """The concept id or the family asked for."""
-    title_en: str
-    title_zh: str
-    packs: tuple[PackRef, ...]
-    acts: tuple[Act, ...]
-    """Every act a step names, ordered so that each step's ``before`` comes before its
-    ``after`` wherever the steps allow it (first seen first otherwise)."""
-    steps: tuple[Step, ...]
-
-    def steps_of(self, pack_id: str) -> tuple[Step, ...]:
-        """The steps of one city's pack."""
-        return tuple(s for s in self.steps if s.pack.id == pack_id)
-
 
 # The acts' names, in English and Chinese, and their stage in the life of a project, a plan or a
 # network (what orders acts no step orders: construction before acceptance), by the key of the
@@ -213,11 +133,15 @@ def timeline_names(packs: Sequence[Pack]) -> tuple[str, ...]:
     return tuple(sorted(concepts | families))
 
 
-def timeline(packs: Sequence[Pack], concept_or_family: str) -> Timeline | None:
+def timeline(
+    packs: Sequence[Pack], concept_or_family: str, *, labels: Sequence[str] | None = None
+) -> Timeline | None:
     """The timeline of a concept (``website.police_filing``) or a family (``project``: every
     concept whose id starts with ``project.``) across ``packs``; ``None`` when the name is known
     but none of the packs' rules on it orders acts or counts days. A name that is neither a
-    concept of the vocabulary nor a family of one is a ``UsageError``."""
+    concept of the vocabulary nor a family of one is a ``UsageError``. ``labels`` name the
+    packs (``wuhan@HEAD~1``; their ids by default, numbered where two are the same)."""
+    refs = _refs(packs, labels)
     known = set(load_vocabulary().concepts) | {c for p in packs for c in _concepts(p)}
     families = {c.partition(".")[0] for c in known}
     name = concept_or_family
@@ -226,8 +150,8 @@ def timeline(packs: Sequence[Pack], concept_or_family: str) -> Timeline | None:
         raise UsageError(f"no concept or concept family {name!r}; {hint}")
     steps = tuple(
         s
-        for p in packs
-        for s in _pack_steps(p)
+        for p, ref in zip(packs, refs, strict=True)
+        for s in _pack_steps(p, ref)
         if s.concept == name or s.concept.startswith(name + ".")
     )
     if not steps:
@@ -240,7 +164,7 @@ def timeline(packs: Sequence[Pack], concept_or_family: str) -> Timeline | None:
         name=name,
         title_en=title_en,
         title_zh=title_zh or title_en,
-        packs=tuple(pack_ref(p) for p in packs),
+        packs=refs,
         acts=_ordered_acts(steps),
         steps=steps,
     )
@@ -250,8 +174,18 @@ def _concepts(pack: Pack) -> set[str]:
     return {r.concept for r in pack.ruleset.rules}
 
 
-def _pack_steps(pack: Pack) -> Iterator[Step]:
-    ref = pack_ref(pack)
+def _refs(packs: Sequence[Pack], labels: Sequence[str] | None) -> tuple[PackRef, ...]:
+    names = list(labels) if labels is not None else [p.id for p in packs]
+    if len(names) != len(packs):
+        raise UsageError(f"{len(packs)} packs but {len(names)} labels")
+    for i, n in enumerate(names):
+        if names.count(n) > 1:
+            names[i] = f"{n} ({i + 1})"
+    return tuple(pack_ref(p, n) for p, n in zip(packs, names, strict=True))
+
+
+def _pack_steps(pack: Pack, ref: PackRef | None = None) -> Iterator[Step]:
+    ref = ref or pack_ref(pack)
     for rule in pack.ruleset.rules:
         cite = citation_view(pack, rule.citations[0]) if rule.citations else None
         for raw in dict.fromkeys(_rule_steps(rule)):

@@ -148,7 +148,7 @@ def _slug(text: str) -> str:
 def _description(t: Timeline, lang: Lang) -> str:
     parts = []
     for p in t.packs:
-        steps = t.steps_of(p.id)
+        steps = t.steps_of(p)
         if not steps:
             parts.append(f"{_city(p, lang)}: {_w('none', lang)}.")
             continue
@@ -165,14 +165,14 @@ def _sequence(t: Timeline, lang: Lang, y0: int) -> tuple[list[str], int]:
     for i, p in enumerate(t.packs):
         x = _ACT_W + i * _CITY_W + 8
         out.append(f'<text x="{x}" y="{y}" class="th">{_e(_city(p, lang))}</text>')
-        if not t.steps_of(p.id):
+        if not t.steps_of(p):
             out.append(f'<text x="{x}" y="{y + 14}" class="note">{_e(_w("none", lang))}</text>')
     y += 18
     rows: list[tuple[Act, int, list[list[str]]]] = []
     for act in t.acts:
         cells = []
         for p in t.packs:
-            said = [step_words(s, lang) for s in t.steps_of(p.id) if s.after == act]
+            said = [step_words(s, lang) for s in t.steps_of(p) if s.after == act]
             cells.append([line for w in said for line in _wrap(w, lang, _CITY_W - 26)])
         label = _wrap(act.label(lang), lang, _ACT_W - 16)
         height = max(len(label), *(len(c) for c in cells)) * _LINE_H + 10
@@ -184,7 +184,7 @@ def _sequence(t: Timeline, lang: Lang, y0: int) -> tuple[list[str], int]:
         out.append(_text(8, y + 15, label, "act"))
         for i, p in enumerate(t.packs):
             x = _ACT_W + i * _CITY_W + 10
-            touches = any(act in (s.before, s.after) for s in t.steps_of(p.id))
+            touches = any(act in (s.before, s.after) for s in t.steps_of(p))
             if cells[i]:
                 out.append(f'<circle cx="{x}" cy="{y + 11}" r="5" class="dot"/>')
                 out.append(_text(x + 12, y + 15, cells[i]))
@@ -201,7 +201,7 @@ def _sequence(t: Timeline, lang: Lang, y0: int) -> tuple[list[str], int]:
     return out, y + 28
 
 
-def _days(t: Timeline, lang: Lang, y0: int) -> tuple[list[str], int]:
+def _days(t: Timeline, lang: Lang, y0: int, ident: str) -> tuple[list[str], int]:
     """The periods in days or hours on one axis; nothing when there are none."""
     timed = [s for s in t.steps if s.kind == "within" and s.unit in _ON_THE_AXIS]
     if not timed:
@@ -220,8 +220,12 @@ def _days(t: Timeline, lang: Lang, y0: int) -> tuple[list[str], int]:
         who = f"{_city(s.pack, lang)}: {s.after.label(lang)}"
         out.append(_text(8, y + 12, _wrap(who, lang, x0 - 16)))
         width = max(2.0, length(s) * scale)
-        cls = "bar work" if s.unit == "working_days" else "bar"
-        out.append(f'<rect x="{x0}" y="{y + 2}" width="{width:.1f}" height="14" class="{cls}"/>')
+        # Working days hatched: the pattern of this very picture, named in the element's own
+        # style (a page embedding two pictures shares their style sheets).
+        hatch = f' style="fill:url(#{ident}-hatch)"' if s.unit == "working_days" else ""
+        out.append(
+            f'<rect x="{x0}" y="{y + 2}" width="{width:.1f}" height="14" class="bar"{hatch}/>'
+        )
         out.append(f'<text x="{x0 + width + 6:.1f}" y="{y + 13}">{_e(step_words(s, lang))}</text>')
         y += 26
     for frac in (0.0, 0.5, 1.0):
@@ -273,17 +277,28 @@ def timeline_svg(t: Timeline, lang: Lang) -> str:
     title = t.title_zh if lang == "zh" else t.title_en
     ident = f"tl-{_slug(t.name)}-{lang}"
     seq, y = _sequence(t, lang, _TOP)
-    days, y = _days(t, lang, y)
+    days, y = _days(t, lang, y, ident)
     annual, y = _annuals(t, lang, y)
     said = [step_words(s, lang) for s in t.steps if s.kind != "order"]
     text_w = max((_width(w) * 7 for w in said), default=0)
     width = max(_ACT_W + len(t.packs) * _CITY_W, _ACT_W + 40 + _BAR_W + 16 + text_w)
-    style = (
-        f"text{{font:12px {_FONT};fill:#1d2430}} .h{{font-weight:700;font-size:14px}}"
-        " .th{font-weight:700} .act{fill:#374151} .tick,.note{fill:#5c6675;font-size:11px}"
-        " .grid{stroke:#e3e7ec} .axis{stroke:#5c6675} .city{stroke:#9aa5b1;stroke-width:2}"
-        " .dot{fill:#1f5fa8} .start{fill:#fff;stroke:#1f5fa8;stroke-width:2}"
-        " .bar{fill:#1f5fa8} .bar.work{fill:url(#" + ident + "-hatch)}"
+    # Every selector scoped to the timelines: an HTML page that embeds one shares its styles.
+    rules = {
+        "text": f"font:12px {_FONT};fill:#1d2430",
+        ".h": "font-weight:700;font-size:14px",
+        ".th": "font-weight:700",
+        ".act": "fill:#374151",
+        ".tick,.note": "fill:#5c6675;font-size:11px",
+        ".grid": "stroke:#e3e7ec",
+        ".axis": "stroke:#5c6675",
+        ".city": "stroke:#9aa5b1;stroke-width:2",
+        ".dot": "fill:#1f5fa8",
+        ".start": "fill:#fff;stroke:#1f5fa8;stroke-width:2",
+        ".bar": "fill:#1f5fa8",
+    }
+    style = " ".join(
+        ",".join(f"svg.timeline {sel}" for sel in sels.split(",")) + f"{{{decl}}}"
+        for sels, decl in rules.items()
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="timeline" lang="{lang}"'
