@@ -148,12 +148,7 @@ def timeline(
     if name not in known and name not in families:
         hint = did_you_mean(name, sorted(known | families)) or "see egovrules docs concepts"
         raise UsageError(f"no concept or concept family {name!r}; {hint}")
-    steps = tuple(
-        s
-        for p, ref in zip(packs, refs, strict=True)
-        for s in _pack_steps(p, ref)
-        if s.concept == name or s.concept.startswith(name + ".")
-    )
+    steps = tuple(s for p, ref in zip(packs, refs, strict=True) for s in _pack_steps(p, ref, name))
     if not steps:
         return None
     if name in known:
@@ -184,9 +179,12 @@ def _refs(packs: Sequence[Pack], labels: Sequence[str] | None) -> tuple[PackRef,
     return tuple(pack_ref(p, n) for p, n in zip(packs, names, strict=True))
 
 
-def _pack_steps(pack: Pack, ref: PackRef | None = None) -> Iterator[Step]:
+def _pack_steps(pack: Pack, ref: PackRef | None = None, name: str = "") -> Iterator[Step]:
+    """The steps of the pack's rules on the concept or family ``name`` (every rule's: "")."""
     ref = ref or pack_ref(pack)
     for rule in pack.ruleset.rules:
+        if name and rule.concept != name and not rule.concept.startswith(name + "."):
+            continue
         cite = citation_view(pack, rule.citations[0]) if rule.citations else None
         for raw in dict.fromkeys(_rule_steps(rule)):
             kind, before, after, amount, unit, md, offset, year_of, param, strict = raw
