@@ -140,3 +140,5 @@ def test_pdf_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "wuhan", "shantou", "--format", "pdf"]) == 2
     err = capsys.readouterr().err
     assert "--format pdf writes a file" in err and "Traceback" not in err
+    assert main(["matrix", "--format", "pdf"]) == 2
+    assert "--format pdf writes a file" in capsys.readouterr().err

@@ -113,3 +113,29 @@ def test_the_table_marks_the_change_in_both_languages(repo: Path) -> None:
         parameter_history(str(repo), "police_filing_authority"), "en", changes_only=True
     )
     assert only.count("<tr") == 2  # the header and the one revision
+
+
+def test_a_diff_with_pictures_has_timelines_and_histories() -> None:
+    """The HTML diff's pictures: a concept with a deadline gets its timeline and its
+    parameter's history on the side that names it; a pack given as an object has no file to
+    read a history from, and says so; without pictures neither is computed."""
+    import egovrules
+
+    concepts = ["website.police_filing"]
+    named = egovrules.diff("wuhan", "shantou", witnesses=False, pictures=True, concepts=concepts)
+    c = named.concept("website.police_filing")
+    assert c.timeline is not None and c.timeline.name == "website.police_filing"
+    assert [h.parameter for h in c.histories] == ["police_filing_days"]
+    assert [p.label for p in c.timeline.packs] == ["wuhan", "shantou"]
+    objects = egovrules.diff(
+        egovrules.load_pack("wuhan"),
+        egovrules.load_pack("shantou"),
+        witnesses=False,
+        pictures=True,
+        concepts=concepts,
+    )
+    (h,) = objects.concept("website.police_filing").histories
+    assert isinstance(h, NoHistory) and "given as an object" in h.reason
+    plain = egovrules.diff("wuhan", "shantou", witnesses=False, concepts=concepts)
+    assert plain.concept("website.police_filing").timeline is None
+    assert plain.concept("website.police_filing").histories == ()

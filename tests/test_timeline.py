@@ -180,3 +180,22 @@ def test_svg_draws_the_periods_on_one_day_axis(packs: list[egovrules.Pack]) -> N
     assert "within 15 calendar days of: network access · 第十五条 ¶2" in texts
     zh = "".join(_parse(timeline_svg(t, "zh")).itertext())
     assert "联网后15日内 · 第十五条 ¶2" in zh
+
+
+def test_a_negated_comparison_orders_nothing() -> None:
+    """``{not: {field: a, le: b}}`` says a is *not* on or before b: no step is drawn from it,
+    while the comparison itself is an order of acts."""
+    from egovrules.diffing.timeline import _cond_steps
+    from egovrules.ir.nodes import Compare, Field, FieldType, Not
+
+    def date(name: str) -> Field:
+        return Field((name,), 0, FieldType("date", True, None, None, None), (True,))
+
+    order = Compare("le", date("acceptance_date"), date("operation_start_date"))
+    assert [(s[0], s[1].key if s[1] else None, s[2].key) for s in _cond_steps(order, ())] == [
+        ("order", "acceptance_date", "operation_start_date")
+    ]
+    assert list(_cond_steps(Not(order), ())) == []
+    later = Compare("gt", date("operation_start_date"), date("acceptance_date"))
+    (step,) = _cond_steps(later, ())
+    assert step[1] is not None and step[1].key == "acceptance_date" and step[-1] is True
