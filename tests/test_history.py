@@ -139,3 +139,10 @@ def test_a_diff_with_pictures_has_timelines_and_histories() -> None:
     plain = egovrules.diff("wuhan", "shantou", witnesses=False, concepts=concepts)
     assert plain.concept("website.police_filing").timeline is None
     assert plain.concept("website.police_filing").histories == ()
+
+
+def test_a_file_git_does_not_track_has_no_history(repo: Path) -> None:
+    copy = repo.parent / "draft.yaml"
+    shutil.copy(repo, copy)
+    h = parameter_history(str(copy), "police_filing_days")
+    assert isinstance(h, NoHistory) and "git has no commit of draft.yaml" in h.reason
