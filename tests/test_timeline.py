@@ -117,6 +117,7 @@ def test_every_act_of_the_bundled_packs_is_named_in_both_languages(
         assert t is not None, name
         for a in t.acts:
             assert re.search(r"[\u4e00-\u9fff]", a.zh), (a.key, a.zh)
+            assert not re.search(r"[A-Za-z]", a.zh), (a.key, a.zh)  # nothing left in English
             assert a.stage < 99, a.key
 
 

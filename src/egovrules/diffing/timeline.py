@@ -112,6 +112,25 @@ _ACT_NAMES: dict[str, tuple[str, str, int]] = {
 
 _LAST_STAGE = 99
 
+# What a rule asks of a list's item, in words (English, Chinese), by the value the pack writes:
+# the detail of an act's name ("approval (leader)"). A value not here is shown as written.
+_DETAILS: dict[str, tuple[str, str]] = {
+    "municipal_planning_department": ("municipal planning department", "市计划部门"),
+    "app_system": ("application system", "应用系统"),
+    "leader": ("by the leaders", "领导审批"),
+    "project_establishment": ("project establishment", "立项"),
+    "re_approval": ("re-approval", "重新审批"),
+    "illegal_case": ("illegal case", "违法案件"),
+    "balance": ("balance", "尾款"),
+    "followup": ("follow-up funds", "后续资金"),
+    "om": ("operation and maintenance funds", "运行维护经费"),
+    "municipal": ("municipal", "市级"),
+    "authority_evaluation": ("evaluation by the authority", "主管部门评估"),
+    "expert_group_meeting": ("expert group meeting", "专家组论证"),
+    "expert_review": ("expert review", "专家评审"),
+    "preliminary_review": ("preliminary review", "初审"),
+}
+
 # The families' titles (the part of a concept id before its first dot).
 _FAMILY_TITLES: dict[str, tuple[str, str]] = {
     "assessment": ("Assessment", "考核"),
@@ -333,8 +352,10 @@ def _named(list_path: str, where: str, field: str) -> Act:
         words = base.replace(".", " ").replace("_", " ").removesuffix(" date")
         en, zh, stage = words, words, _LAST_STAGE
     if where:
-        detail = where.split(",", maxsplit=1)[0].partition("=")[2].replace("_", " ")
-        en, zh = f"{en} ({detail})", f"{zh}（{detail}）"
+        value = where.split(",", maxsplit=1)[0].partition("=")[2]
+        words = value.replace("_", " ")
+        detail_en, detail_zh = _DETAILS.get(value, (words, words))
+        en, zh = f"{en} ({detail_en})", f"{zh}（{detail_zh}）"
     return Act(key=key, en=en, zh=zh, stage=stage)
 
 
