@@ -107,6 +107,13 @@ def test_family_acts_follow_every_step_and_the_project_life(packs: list[egovrule
     # No rule orders construction and acceptance; the life of a project does.
     assert keys.index("construction_start_date") < keys.index("acceptance.date")
     assert keys.index("declaration.submitted_date") < keys.index("construction_start_date")
+    # Tianjin 第九条 ¶2 (未经…批准，不得建设) times both; a network is built before it goes live.
+    net = [a.key for a in (timeline(packs, "network") or t).acts]
+    assert (
+        net.index("approval.date")
+        < net.index("construction_start_date")
+        < net.index("go_live_date")
+    )
 
 
 def test_every_act_of_the_bundled_packs_is_named_in_both_languages(

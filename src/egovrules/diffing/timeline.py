@@ -93,7 +93,7 @@ _ACT_NAMES: dict[str, tuple[str, str, int]] = {
     "major_programme_change_date": ("major change of the programme", "建设方案重大变更", 13),
     "network_access_date": ("network access", "联网", 7),
     "police_filing.date": ("police filing", "公安备案", 8),
-    "go_live_date": ("goes live", "开通使用", 7),
+    "go_live_date": ("goes live", "开通使用", 12),
     "approval.date": ("approval", "批准", 4),
     "filing.date": ("filing", "备案", 4),
     "plans.approved_date": ("plan approved", "规划批准", 4),
