@@ -18,7 +18,9 @@ have at least one step; ``timeline`` builds one; ``render/svg.py`` draws it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from egovrules.diffing.model import Act, PackRef, Step, StepKind, Timeline
 from egovrules.diffing.views import citation_view, concept_titles, pack_ref
@@ -45,6 +47,7 @@ from egovrules.ir.nodes import (
     Some,
     asked_values,
 )
+from egovrules.packdata.phrases import load_phrases
 from egovrules.packdata.vocabulary import load_vocabulary
 from egovrules.source.errors import UsageError
 from egovrules.source.suggest import did_you_mean
@@ -111,25 +114,6 @@ _ACT_NAMES: dict[str, tuple[str, str, int]] = {
 
 
 _LAST_STAGE = 99
-
-# What a rule asks of a list's item, in words (English, Chinese), by the value the pack writes:
-# the detail of an act's name ("approval (leader)"). A value not here is shown as written.
-_DETAILS: dict[str, tuple[str, str]] = {
-    "municipal_planning_department": ("municipal planning department", "市计划部门"),
-    "app_system": ("application system", "应用系统"),
-    "leader": ("by the leaders", "领导审批"),
-    "project_establishment": ("project establishment", "立项"),
-    "re_approval": ("re-approval", "重新审批"),
-    "illegal_case": ("illegal case", "违法案件"),
-    "balance": ("balance", "尾款"),
-    "followup": ("follow-up funds", "后续资金"),
-    "om": ("operation and maintenance funds", "运行维护经费"),
-    "municipal": ("municipal", "市级"),
-    "authority_evaluation": ("evaluation by the authority", "主管部门评估"),
-    "expert_group_meeting": ("expert group meeting", "专家组论证"),
-    "expert_review": ("expert review", "专家评审"),
-    "preliminary_review": ("preliminary review", "初审"),
-}
 
 # The families' titles (the part of a concept id before its first dot).
 _FAMILY_TITLES: dict[str, tuple[str, str]] = {
@@ -212,8 +196,8 @@ def _pack_steps(pack: Pack, ref: PackRef | None = None, name: str = "") -> Itera
                 rule_id=rule.id,
                 concept=rule.concept,
                 kind=kind,
-                before=before,
-                after=after,
+                before=_which_item(before, rule.subject) if before is not None else None,
+                after=_which_item(after, rule.subject),
                 amount=amount,
                 unit=unit,
                 month_day=md,
@@ -351,12 +335,28 @@ def _named(list_path: str, where: str, field: str) -> Act:
     else:
         words = base.replace(".", " ").replace("_", " ").removesuffix(" date")
         en, zh, stage = words, words, _LAST_STAGE
-    if where:
-        value = where.split(",", maxsplit=1)[0].partition("=")[2]
-        words = value.replace("_", " ")
-        detail_en, detail_zh = _DETAILS.get(value, (words, words))
-        en, zh = f"{en} ({detail_en})", f"{zh}（{detail_zh}）"
     return Act(key=key, en=en, zh=zh, stage=stage)
+
+
+def _which_item(act: Act, kind: str) -> Act:
+    """``act`` named with what its rule asks of the item, when it is an item of a list: the
+    words of the first value asked (``approval (project establishment)``, ``批准（立项审批）``)
+    from the field words of the vocabulary (rules/vocabulary/fields.yaml), or the value as the
+    pack spells it."""
+    if "[" not in act.key:
+        return act
+    list_path, _, rest = act.key.partition("[")
+    field, _, value = rest.partition("]")[0].split(",", maxsplit=1)[0].partition("=")
+    phrases = load_phrases()
+    words = phrases.fields.get(f"{kind}.{list_path}[].{field}")
+    phrase = (words.values.get(value) if words is not None else None) or phrases.values.get(value)
+    spelt = value.replace("_", " ")
+    en = _ARTICLE.sub("", phrase.en) if phrase is not None else spelt
+    zh = phrase.zh if phrase is not None else spelt
+    return replace(act, en=f"{act.en} ({en})", zh=f"{act.zh}（{zh}）")
+
+
+_ARTICLE = re.compile(r"^(a|an|the) ")
 
 
 def _amount(expr: Expr) -> tuple[int | None, str | None]:
