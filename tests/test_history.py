@@ -65,6 +65,9 @@ def test_a_revision_bounds_the_log_and_revisions_can_be_named(repo: Path) -> Non
     older = parameter_history(f"{repo}@HEAD~1", "police_filing_days")
     assert isinstance(older, ParameterHistory)
     assert [r.value for r in older.revisions] == ["15"]
+    assert "<caption>History of police_filing_days in wuhan.yaml, up to HEAD~1</caption>" in (
+        history_table(older, "en")
+    )
     named = parameter_history(str(repo), "police_filing_days", ["HEAD", "HEAD~1"])
     assert isinstance(named, ParameterHistory)
     assert [r.value for r in named.revisions] == ["10", "15"]

@@ -207,3 +207,14 @@ def test_a_negated_comparison_orders_nothing() -> None:
     later = Compare("gt", date("operation_start_date"), date("acceptance_date"))
     (step,) = _cond_steps(later, ())
     assert step[1] is not None and step[1].key == "acceptance_date" and step[-1] is True
+
+
+def test_two_revisions_of_one_city_are_two_columns(packs: list[egovrules.Pack]) -> None:
+    wuhan = packs[-1]
+    t = timeline([wuhan, wuhan], "website.police_filing", labels=["wuhan@HEAD~1", "wuhan"])
+    assert t is not None
+    assert [len(t.steps_of(p)) for p in t.packs] == [1, 1]
+    texts = "".join(_parse(timeline_svg(t, "en")).itertext())
+    assert "Wuhan (wuhan@HEAD~1)" in texts and "Wuhan (wuhan)" in texts
+    same = timeline([wuhan, wuhan], "website.police_filing")
+    assert same is not None and [p.label for p in same.packs] == ["wuhan (1)", "wuhan (2)"]

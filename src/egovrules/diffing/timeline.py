@@ -176,9 +176,8 @@ def _refs(packs: Sequence[Pack], labels: Sequence[str] | None) -> tuple[PackRef,
     names = list(labels) if labels is not None else [p.id for p in packs]
     if len(names) != len(packs):
         raise UsageError(f"{len(packs)} packs but {len(names)} labels")
-    for i, n in enumerate(names):
-        if names.count(n) > 1:
-            names[i] = f"{n} ({i + 1})"
+    given = list(names)
+    names = [f"{n} ({i + 1})" if given.count(n) > 1 else n for i, n in enumerate(given)]
     return tuple(pack_ref(p, n) for p, n in zip(packs, names, strict=True))
 
 

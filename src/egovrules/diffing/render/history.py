@@ -7,12 +7,14 @@ from __future__ import annotations
 from html import escape
 from typing import Literal
 
-from egovrules.diffing.history import NoHistory, ParameterHistory
+from egovrules.diffing.model import NoHistory, ParameterHistory
+from egovrules.diffing.refs import split_ref
 
 __all__ = ["history_table"]
 
 _WORDS: dict[str, tuple[str, str]] = {
     "caption": ("History of {p} in {f}", "{f} 中 {p} 的修订历史"),
+    "until": (", up to {r}", "（截至 {r}）"),
     "revision": ("Revision", "修订"),
     "date": ("Date", "日期"),
     "change": ("Commit", "提交说明"),
@@ -59,7 +61,11 @@ def history_table(
         f'<th scope="col">{escape(_w(k, lang))}</th>'
         for k in ("revision", "date", "change", "value")
     )
-    caption = escape(_w("caption", lang, p=h.parameter, f=h.file))
+    caption = _w("caption", lang, p=h.parameter, f=h.file)
+    _, until = split_ref(h.ref)
+    if until is not None:
+        caption += _w("until", lang, r=until)
+    caption = escape(caption)
     return (
         f'<table class="history" lang="{lang}"><caption>{caption}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

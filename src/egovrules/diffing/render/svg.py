@@ -62,8 +62,11 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _city(p: PackRef, lang: Lang) -> str:
-    return (p.city_zh or p.city) if lang == "zh" else p.city
+def _city(p: PackRef, lang: Lang, t: Timeline) -> str:
+    """The pack's city, and its label where two of the packs are the same city's (two
+    revisions)."""
+    city = (p.city_zh or p.city) if lang == "zh" else p.city
+    return f"{city} ({p.label})" if sum(q.city == p.city for q in t.packs) > 1 else city
 
 
 def _amount(s: Step, lang: Lang) -> str:
@@ -150,10 +153,10 @@ def _description(t: Timeline, lang: Lang) -> str:
     for p in t.packs:
         steps = t.steps_of(p)
         if not steps:
-            parts.append(f"{_city(p, lang)}: {_w('none', lang)}.")
+            parts.append(f"{_city(p, lang, t)}: {_w('none', lang)}.")
             continue
         said = "; ".join(f"{s.after.label(lang)} — {step_words(s, lang)}" for s in steps)
-        parts.append(f"{_city(p, lang)}: {said}.")
+        parts.append(f"{_city(p, lang, t)}: {said}.")
     return " ".join(parts)
 
 
@@ -164,7 +167,7 @@ def _sequence(t: Timeline, lang: Lang, y0: int) -> tuple[list[str], int]:
     out.append(f'<text x="8" y="{y}" class="th">{_e(_w("act", lang))}</text>')
     for i, p in enumerate(t.packs):
         x = _ACT_W + i * _CITY_W + 8
-        out.append(f'<text x="{x}" y="{y}" class="th">{_e(_city(p, lang))}</text>')
+        out.append(f'<text x="{x}" y="{y}" class="th">{_e(_city(p, lang, t))}</text>')
         if not t.steps_of(p):
             out.append(f'<text x="{x}" y="{y + 14}" class="note">{_e(_w("none", lang))}</text>')
     y += 18
@@ -217,7 +220,7 @@ def _days(t: Timeline, lang: Lang, y0: int, ident: str) -> tuple[list[str], int]
     out = [f'<text x="8" y="{y0}" class="h">{_e(_w("days", lang))}</text>']
     y = y0 + 16
     for s in timed:
-        who = f"{_city(s.pack, lang)}: {s.after.label(lang)}"
+        who = f"{_city(s.pack, lang, t)}: {s.after.label(lang)}"
         out.append(_text(8, y + 12, _wrap(who, lang, x0 - 16)))
         width = max(2.0, length(s) * scale)
         # Working days hatched: the pattern of this very picture, named in the element's own
@@ -257,7 +260,7 @@ def _annuals(t: Timeline, lang: Lang, y0: int) -> tuple[list[str], int]:
         assert s.month_day is not None
         m, d = s.month_day
         x = x0 + _BAR_W * (sum(_MONTH_DAYS[: m - 1]) + d) / 365
-        who = f"{_city(s.pack, lang)}: {s.after.label(lang)}"
+        who = f"{_city(s.pack, lang, t)}: {s.after.label(lang)}"
         out.append(_text(8, y + 12, _wrap(who, lang, x0 - 16)))
         out.append(f'<line x1="{x0}" x2="{x0 + _BAR_W}" y1="{y + 9}" y2="{y + 9}" class="grid"/>')
         out.append(f'<circle cx="{x:.1f}" cy="{y + 9}" r="5" class="dot"/>')
