@@ -155,6 +155,24 @@ def test_a_rule_reads_in_words_with_its_expression_behind_a_toggle(site: Site) -
     assert "A website where" in page and "Hohhot accepts it; Wuhan rejects it (第十四条 ¶1)" in page
 
 
+def test_concept_and_rule_pages_embed_their_pictures(site: Site) -> None:
+    """A concept whose rules count days has its deadline timeline, drawn once per language
+    (an accessible SVG); a concept without any has none; a rule page gives each parameter's
+    history over the pack file's revisions (or why there is none), in both languages."""
+    police = site.pages["concept/website.police_filing.html"]
+    svgs = re.findall(r'<div class="picture l" lang="(en|zh)"><svg [^>]*role="img"', police)
+    assert svgs == ["en", "zh"]
+    assert "<svg" not in site.pages["concept/website.designated_maintainer.html"]
+    rule = site.pages["rule/wuhan.website.police_filing_15_days.html"]
+    for name in ("police_filing_days", "police_filing_authority"):
+        assert f'<span class="id">{name}</span> · ' in rule
+    tables = re.findall(
+        r'<div class="picture l" lang="(en|zh)"><(?:table class="history"|p class="no-history")',
+        rule,
+    )
+    assert tables == ["en", "zh", "en", "zh"]
+
+
 def test_the_matrix_puts_the_concepts_most_cities_regulate_first(site: Site) -> None:
     """Home rows run from the concept the most cities regulate to those only one has (not
     alphabetically: "only in wuhan" trivia come last)."""
@@ -176,13 +194,15 @@ _CHROME = re.compile(
 def test_no_chrome_label_is_left_in_english_on_the_chinese_page(site: Site) -> None:
     """Every chrome label has a Chinese form; with the English spans hidden (what the switch
     does), the header, footer, table heads, section heads, crumbs and legend of every page
-    hold no English word but the tool's name and the source files' names."""
+    hold no English word but the tool's name and the source files' names (the pictures, a
+    timeline and a parameter's history, are drawn once per language)."""
     for key, (en, zh) in LABELS.items():
         assert en and zh and en != zh, key
     assert all(re.search(r"[\u4e00-\u9fff]", zh) for k, (_, zh) in LABELS.items() if k != "switch")
     english_words = {w for en, _ in LABELS.values() for w in re.findall(r"[A-Za-z]{4,}", en)}
     for path, html in site.pages.items():
         shown = re.sub(r'<span class="(?:ui )?l" lang="en">[^<]*</span>', "", html)
+        shown = re.sub(r'<div class="picture l" lang="en">.*?</div>', "", shown, flags=re.S)
         for region in _CHROME.finditer(shown):
             text = re.sub(r"<[^>]+>", " ", region.group(0))
             text = re.sub(r"\S+\.txt|egovrules", "", text)

@@ -161,7 +161,8 @@ def test_the_served_explorer_answers_a_pasted_link(
 ) -> None:
     """``egovrules serve``: the link a lawyer pastes in a memo, /city/wuhan/article/15#para-2,
     opens the article at paragraph 2 with the 15-day filing duty marked; its relative links
-    work from the served path (to the rule, and from there to the home page)."""
+    work from the served path (to the rule, with each parameter's history, and from there to
+    the home page); the concept's deadline timeline is drawn; axe finds nothing serious."""
     from selenium.webdriver.common.by import By
 
     server = start(tmp_path / "serve.log")
@@ -179,6 +180,16 @@ def test_the_served_explorer_answers_a_pasted_link(
         link.click()
         assert browser.current_url == f"{server.url}/rule/wuhan.website.police_filing_15_days.html"
         assert "15" in browser.find_element(By.CSS_SELECTOR, "table").text
+        history = _shown(browser, ".picture")  # a parameter's history, one per parameter
+        assert [h.get_attribute("lang") for h in history] == ["zh", "zh"]
+        assert all("police_filing" in h.text for h in history)
+        assert _axe(browser) == []
+        browser.save_screenshot(str(artifacts / "served-rule.png"))
+        browser.get(f"{server.url}/concept/website.police_filing")
+        (timeline,) = _shown(browser, ".picture svg")  # the Chinese one
+        assert timeline.get_attribute("lang") == "zh" and "15" in timeline.text
+        assert _axe(browser) == []
+        browser.save_screenshot(str(artifacts / "served-concept-timeline.png"))
         browser.find_element(By.CSS_SELECTOR, "header a.brand").click()
         assert browser.current_url == f"{server.url}/index.html"
         assert len(_shown(browser, "table.heat tbody tr")) > 100

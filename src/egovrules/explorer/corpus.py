@@ -1,7 +1,9 @@
 """What the explorer shows, gathered once: the packs (their articles, rules, parameters and
 tests), the concept vocabulary, the matrix and the diff of every pair of packs with its proofs
-and witnesses. Pure data from the public API of ``egovrules.diffing`` and ``engine``; nothing is
-rendered here, and nothing is read but the packs given and the bundled vocabulary."""
+and witnesses, each concept's deadline timeline and each parameter's history over the pack
+file's git revisions (read-only, for the bundled packs). Pure data from the public API of
+``egovrules.diffing`` and ``engine``; nothing is rendered here, and nothing is read but the
+packs given, their files' history and the bundled vocabulary."""
 
 from __future__ import annotations
 
@@ -10,21 +12,26 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from egovrules.diffing.compare import diff, matrix
+from egovrules.diffing.history import parameter_history
 from egovrules.diffing.model import (
     CellStatus,
     ConceptDiff,
     Matrix,
     MatrixRow,
+    NoHistory,
     PackDiff,
     PackRef,
+    ParameterHistory,
     Presence,
     Verdict,
     Witness,
 )
+from egovrules.diffing.timeline import Timeline, timeline
 from egovrules.engine.pack import Pack
 from egovrules.ir.nodes import ArticleIR, RuleIR
 from egovrules.packdata.model import TestCaseModel
 from egovrules.packdata.vocabulary import Concept, load_vocabulary
+from egovrules.source.errors import UsageError
 
 __all__ = ["Comparison", "Corpus", "gather"]
 
@@ -59,6 +66,8 @@ class Corpus:
     diffs: Mapping[tuple[str, str], PackDiff]
     concepts: Mapping[str, Concept]
     _rules: dict[str, tuple[Pack, RuleIR]] = field(default_factory=dict)
+    _timelines: dict[str, Timeline | None] = field(default_factory=dict)
+    _histories: dict[tuple[str, str], ParameterHistory | NoHistory] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for pack in self.packs:
@@ -112,6 +121,24 @@ class Corpus:
             Verdict.SAME: "same",
         }.get(found.verdict or Verdict.INCOMPARABLE, "incomparable")
         return Comparison(other, verdict, found.reason, found.witnesses, found, flipped, (d.a, d.b))
+
+    def timeline(self, concept: str) -> Timeline | None:
+        """The deadline timeline of ``concept`` across the packs (``None``: no rule on it
+        counts days or orders acts)."""
+        if concept not in self._timelines:
+            self._timelines[concept] = timeline(self.packs, concept)
+        return self._timelines[concept]
+
+    def history(self, pack_id: str, parameter: str) -> ParameterHistory | NoHistory:
+        """``parameter`` of the bundled pack ``pack_id`` over its file's git revisions
+        (``NoHistory`` outside a git checkout, with the reason)."""
+        key = (pack_id, parameter)
+        if key not in self._histories:
+            try:
+                self._histories[key] = parameter_history(pack_id, parameter)
+            except UsageError as exc:  # a pack that is not a bundled one has no file to read
+                self._histories[key] = NoHistory(pack_id, parameter, str(exc))
+        return self._histories[key]
 
     def citing(self, pack_id: str, article: int) -> list[RuleIR]:
         """The rules of ``pack_id`` that cite ``article``, in pack order."""

@@ -42,6 +42,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_rule": ("No rule on this concept.", "对此概念无规定。"),
     "statement": ("In words", "文字表述"),
     "expression": ("The condition as an expression (for engineers)", "条件表达式（供工程人员）"),
+    "timeline": ("Deadlines and order of acts, city by city", "各市期限与行为顺序"),
+    "history": ("Over the pack's revisions", "规则包各修订版本中的取值"),
     "parameters": ("Parameters", "参数"),
     "parameter": ("Parameter", "参数"),
     "value": ("Value", "取值"),

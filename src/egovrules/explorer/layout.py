@@ -79,6 +79,9 @@ mark { background: var(--mark); color: inherit; }
   padding: 0 7px; background: #eef1f5; }
 details.expr pre { white-space: pre-wrap; background: #eef1f5; padding: 6px; }
 ul.plain { padding-left: 1.2em; }
+.picture { overflow-x: auto; max-width: 100%; }
+.picture svg { display: block; }
+table.history caption { text-align: left; color: var(--muted); }
 footer { color: var(--muted); padding: 8px 20px 20px; font-size: 13px; }
 @media print {
   header.site nav, header.site button, .skip, details.expr { display: none !important; }
@@ -87,7 +90,8 @@ footer { color: var(--muted); padding: 8px 20px 20px; font-size: 13px; }
   body { background: #fff; font-size: 11pt; }
   main { max-width: none; padding: 0; }
   a { color: #000; text-decoration: none; }
-  .card, .law, table { break-inside: avoid; }
+  .card, .law, table, .picture { break-inside: avoid; }
+  .picture svg { max-width: 100%; height: auto; }
   td, th { border-color: #777; }
   .absent, .present, .stricter, .looser, .mixed { -webkit-print-color-adjust: exact;
     print-color-adjust: exact; }

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from html import escape
 
 from egovrules.diffing.model import CellStatus, MatrixCell
+from egovrules.diffing.render.history import history_table
+from egovrules.diffing.render.svg import timeline_svg
 from egovrules.diffing.views import param_value, rule_params
 from egovrules.engine.pack import Pack
 from egovrules.explorer.articles import Quote, article_html
@@ -28,7 +30,7 @@ from egovrules.explorer.paths import (
     rule_path,
     source_path,
 )
-from egovrules.explorer.words import rule_title, statement, witness_text
+from egovrules.explorer.words import Lang, rule_title, statement, witness_text
 from egovrules.ir.describe import describe, describe_expr
 from egovrules.ir.nodes import ArticleIR, Deadline, RuleIR
 from egovrules.law.citation import Citation, show_quote
@@ -49,6 +51,7 @@ _VERDICTS = {
     "incomparable": "v_incomparable",
     "absent": "v_absent",
 }
+_LANGS: tuple[Lang, ...] = ("en", "zh")
 _OUTCOMES = {
     "violations": "outcome_violated",
     "pending": "outcome_pending",
@@ -221,9 +224,18 @@ def concept_page(corpus: Corpus, concept: str) -> str:
         f"{ui('concept')}</p>"
         f'<h1>{bi(en, zh)}</h1><p class="id">{escape(concept)}</p>{definition}'
         f'<h2>{ui("side_by_side")}</h2><div class="sides">{"".join(cards)}</div>'
-        f"{_pairs(corpus, here, concept)}"
+        f"{_timeline(corpus, concept)}{_pairs(corpus, here, concept)}"
     )
     return _frame(corpus, here, (en, zh or en), body)
+
+
+def _timeline(corpus: Corpus, concept: str) -> str:
+    t = corpus.timeline(concept)
+    if t is None:
+        return ""
+    return f"<h2>{ui('timeline')}</h2>" + "".join(
+        f'<div class="picture l" lang="{lang}">{timeline_svg(t, lang)}</div>' for lang in _LANGS
+    )
 
 
 def _pairs(corpus: Corpus, here: str, concept: str) -> str:
@@ -414,13 +426,13 @@ def rule_page(corpus: Corpus, rule_id: str) -> str:
         f'<span class="tag">{ui("in_force")}: {in_force}</span></p>'
         f"<h2>{ui('statement')}</h2>{_statement(rule)}{_expression(rule)}"
         f'<h2>{ui("cites")}</h2><ul class="plain">{cites}</ul>'
-        f"{_parameters(here, pack, rule)}{_tests(corpus, pack, rule)}"
+        f"{_parameters(corpus, here, pack, rule)}{_tests(corpus, pack, rule)}"
         f"{_others(corpus, here, pack, rule)}"
     )
     return _frame(corpus, here, (en, zh), body)
 
 
-def _parameters(here: str, pack: Pack, rule: RuleIR) -> str:
+def _parameters(corpus: Corpus, here: str, pack: Pack, rule: RuleIR) -> str:
     params = rule_params(pack, rule)
     if not params:
         return f"<h2>{ui('parameters')}</h2><p>{ui('no_parameters')}</p>"
@@ -442,10 +454,19 @@ def _parameters(here: str, pack: Pack, rule: RuleIR) -> str:
             f'<tr><td><span class="id">{escape(p.name)}</span> {label}</td>'
             f'<td lang="en">{escape(param_value(pack, p))}</td><td>{fixed}</td></tr>'
         )
+    histories = "".join(
+        f'<h3><span class="id">{escape(p.name)}</span> · {ui("history")}</h3>'
+        + "".join(
+            f'<div class="picture l" lang="{lang}">'
+            f"{history_table(corpus.history(pack.id, p.name), lang, changes_only=True)}</div>"
+            for lang in _LANGS
+        )
+        for p in params
+    )
     return (
         f'<h2>{ui("parameters")}</h2><table><thead><tr><th scope="col">{ui("parameter")}</th>'
         f'<th scope="col">{ui("value")}</th><th scope="col">{ui("fixed_by")}</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<tbody>{''.join(rows)}</tbody></table>{histories}"
     )
 
 
