@@ -207,7 +207,8 @@ def concept_page(corpus: Corpus, concept: str) -> str:
             _, rule = corpus.rule(view.id)
             cites = ", ".join(_cite_link(here, pack.id, c) for c in rule.citations)
             values = "".join(
-                f"<li>{escape(p.label or p.name)}: {escape(p.value)}</li>"
+                f"<li>{_parameter_label(pack, p.name)}: "
+                f'<span lang="en">{escape(p.value)}</span></li>'
                 for p in view.parameters
                 if p.unit != "text"
             )
@@ -440,7 +441,7 @@ def _parameters(corpus: Corpus, here: str, pack: Pack, rule: RuleIR) -> str:
     rows = []
     for p in params:
         source = model.parameters.get(p.name) if model else None
-        label = bi(source.label.en or p.name, source.label.zh) if source and source.label else ""
+        label = _parameter_label(pack, p.name) if source and source.label else ""
         fixed = ""
         if source is not None:
             target = href(
@@ -468,6 +469,14 @@ def _parameters(corpus: Corpus, here: str, pack: Pack, rule: RuleIR) -> str:
         f'<th scope="col">{ui("value")}</th><th scope="col">{ui("fixed_by")}</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>{histories}"
     )
+
+
+def _parameter_label(pack: Pack, name: str) -> str:
+    """The parameter's label in both languages (its name when the pack gives none)."""
+    source = pack.model.parameters.get(name) if pack.model else None
+    if source is None or source.label is None:
+        return f'<span class="id">{escape(name)}</span>'
+    return bi(source.label.en or name, source.label.zh)
 
 
 def _tests(corpus: Corpus, pack: Pack, rule: RuleIR) -> str:
