@@ -212,9 +212,9 @@ def test_no_chrome_label_is_left_in_english_on_the_chinese_page(site: Site) -> N
 
 def test_served_pages_are_the_exported_pages(site: Site, exported: Path, tmp_path: Path) -> None:
     """A real ``egovrules serve --token-file``: each page, at its path with or without
-    ``.html``, is the bytes ``egovrules explore`` wrote; a source text is the file; an unknown
-    page is 404 (E720); without the bearer token a page is 401 (the health checks need none);
-    and the pages are not in the OpenAPI document."""
+    ``.html``, is the bytes ``egovrules explore`` wrote, and so is a CSV download; a source
+    text is the file; an unknown page is 404 (E720); without the bearer token a page is 401
+    (the health checks need none); and the pages are not in the OpenAPI document."""
     token = tmp_path / "token"
     token.write_text("s3cret\n", encoding="utf-8")
     server = start(tmp_path / "serve.log", "--token-file", str(token))
@@ -235,6 +235,10 @@ def test_served_pages_are_the_exported_pages(site: Site, exported: Path, tmp_pat
                 assert answer.status_code == 200, url
                 assert answer.headers["content-type"].startswith("text/html")
                 assert answer.content == (exported / page_path(url)).read_bytes(), url
+            csv = client.get("/downloads/hohhot-vs-wuhan.csv")
+            assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+            assert csv.content == (exported / "downloads" / "hohhot-vs-wuhan.csv").read_bytes()
+            assert csv.content.startswith("\ufeff".encode()) and "第十四条".encode() in csv.content
             text = client.get("/sources/wuhan.zh.txt")
             assert text.status_code == 200
             assert text.content == (exported / "sources" / "wuhan.zh.txt").read_bytes()

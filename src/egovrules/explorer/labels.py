@@ -25,6 +25,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "概念 × 城市。格子的颜色表示该市如何规定这一概念；规定该概念的城市最多者排在最前。",
     ),
     "legend": ("Legend", "图例"),
+    "downloads": ("For a spreadsheet", "表格下载"),
+    "downloads_note": (
+        "CSV files (UTF-8, opened as Chinese by Excel): the matrix, and each pair of cities "
+        "concept by concept with the articles.",
+        "CSV 文件（UTF-8，Excel 可正确显示中文）：对照总表，以及每两市按概念逐项对比并附条文。",
+    ),
+    "matrix_csv": ("The matrix", "对照总表"),
+    "vs_short": ("and", "与"),
     "absent": ("no rule", "无规定"),
     "present": ("regulates it (not proved stricter or looser)", "有规定（未证明更严或更宽）"),
     "stricter": ("proved stricter than another city", "经证明比另一市更严"),

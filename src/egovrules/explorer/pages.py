@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from html import escape
 
 from egovrules.diffing.model import CellStatus, MatrixCell
+from egovrules.diffing.render.csv import render_diff_csv, render_matrix_csv
 from egovrules.diffing.render.history import history_table
 from egovrules.diffing.render.svg import timeline_svg
 from egovrules.diffing.views import param_value, rule_params
@@ -26,6 +27,7 @@ from egovrules.explorer.paths import (
     article_path,
     city_path,
     concept_path,
+    download_path,
     href,
     rule_path,
     source_path,
@@ -159,12 +161,22 @@ def home_page(corpus: Corpus) -> str:
         f"{ui(s.value)}</li>"
         for s in CellStatus
     )
+    files = [("matrix.csv", ui("matrix_csv"))] + [
+        (f"{a}-vs-{b}.csv", f"{_city(corpus.pack(a))} {ui('vs_short')} {_city(corpus.pack(b))}")
+        for a, b in corpus.diffs
+    ]
+    links = "".join(
+        f'<li><a href="{escape(href(here, download_path(name)))}" download>{words}</a> '
+        f'<span class="id">{escape(name)}</span></li>'
+        for name, words in files
+    )
     body = (
         f"<h1>{ui('site')}</h1><p>{ui('matrix_intro')}</p>"
         f'<h2 id="legend">{ui("legend")}</h2><ul class="legend">{legend}</ul>'
         f'<table class="heat" aria-describedby="legend"><thead><tr>'
         f'<th scope="col">{ui("concept")}</th>{heads}<th scope="col">{ui("cities_count")}</th>'
         f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f'<h2>{ui("downloads")}</h2><p>{ui("downloads_note")}</p><ul class="plain">{links}</ul>'
     )
     return _frame(corpus, here, ("Law explorer", "法规浏览"), body)
 
@@ -502,6 +514,13 @@ def _others(corpus: Corpus, here: str, pack: Pack, rule: RuleIR) -> str:
         if other.id != pack.id
     ]
     return _comparisons("compared", rows)
+
+
+def downloads(corpus: Corpus) -> Iterable[tuple[str, str]]:
+    """The files for a spreadsheet (path, CSV): the matrix and each pair of cities' diff."""
+    yield download_path("matrix.csv"), render_matrix_csv(corpus.matrix)
+    for (a, b), d in corpus.diffs.items():
+        yield download_path(f"{a}-vs-{b}.csv"), render_diff_csv(d)
 
 
 def every_page(corpus: Corpus) -> Iterable[tuple[str, str]]:

@@ -18,6 +18,7 @@ __all__ = [
     "article_path",
     "city_path",
     "concept_path",
+    "download_path",
     "href",
     "page_path",
     "rule_path",
@@ -60,6 +61,11 @@ def source_path(file: str) -> str:
     return f"sources/{_checked(file)}"
 
 
+def download_path(name: str) -> str:
+    """``downloads/wuhan-vs-hohhot.csv``: a file for a spreadsheet."""
+    return f"downloads/{_checked(name)}"
+
+
 def anchor(paragraph: int | None, item: int | None = None) -> str:
     """``para-2``, ``para-1-item-3`` (an item without a paragraph is in paragraph 1)."""
     if paragraph is None and item is None:
@@ -80,6 +86,6 @@ def page_path(url_path: str) -> str:
     path = url_path.strip("/")
     if not path:
         return HOME
-    if path.startswith("sources/"):
+    if path.startswith(("sources/", "downloads/")):
         return path
     return path if path.endswith(".html") else f"{path}.html"

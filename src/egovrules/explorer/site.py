@@ -15,7 +15,7 @@ from pathlib import Path
 
 from egovrules.engine.pack import Pack
 from egovrules.explorer.corpus import Corpus, gather
-from egovrules.explorer.pages import every_page
+from egovrules.explorer.pages import downloads, every_page
 from egovrules.explorer.paths import page_path, source_path
 from egovrules.packdata.bundled import sources_dir
 from egovrules.source.errors import UsageError
@@ -28,14 +28,20 @@ NOT_EMPTY = "E721"
 
 @dataclass(frozen=True)
 class Site:
-    """Every page (path → HTML) and every source text (path → file on disk)."""
+    """Every page (path → HTML), every download (path → CSV text) and every source text
+    (path → file on disk)."""
 
     pages: Mapping[str, str]
     sources: Mapping[str, Path]
+    downloads: Mapping[str, str]
 
     def page(self, url_path: str) -> str | None:
         """The HTML a served path names (``/city/wuhan/article/15`` or with ``.html``)."""
         return self.pages.get(page_path(url_path))
+
+    def download(self, url_path: str) -> str | None:
+        """The CSV a served path names (``/downloads/matrix.csv``)."""
+        return self.downloads.get(url_path.strip("/"))
 
     def source(self, url_path: str) -> Path | None:
         """The source text file a served path names (``/sources/wuhan.zh.txt``)."""
@@ -57,7 +63,7 @@ def site_of(corpus: Corpus) -> Site:
         for s in pack.model.meta.sources
         if (folder / s.file).is_file()
     }
-    return Site(pages=dict(every_page(corpus)), sources=sources)
+    return Site(pages=dict(every_page(corpus)), sources=sources, downloads=dict(downloads(corpus)))
 
 
 def export(site: Site, out: Path, *, force: bool = False) -> int:
@@ -75,10 +81,14 @@ def export(site: Site, out: Path, *, force: bool = False) -> int:
             target = out / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")
+        for path, text in site.downloads.items():
+            target = out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="")
         for path, source in site.sources.items():
             target = out / path
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
     except OSError as exc:
         raise UsageError(f"cannot write the site to {out}: {exc.strerror or exc}") from None
-    return len(site.pages) + len(site.sources)
+    return len(site.pages) + len(site.downloads) + len(site.sources)

@@ -4,7 +4,8 @@ not an API), behind the same bearer token as every endpoint but the health check
 
 A page is answered at its path with or without ``.html`` (``/city/wuhan/article/15``); the
 site is built once, from the packs the server holds, on the first page asked for. Only pages
-the site holds and the source texts its packs name are answered: no path reads a file.
+the site holds, its CSV downloads and the source texts its packs name are answered: no path
+reads a file.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import threading
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from egovrules.explorer import Site, build
@@ -75,6 +76,13 @@ def page_routes(app: FastAPI, packs: LoadedPacks) -> None:
     @app.get("/rule/{name}", include_in_schema=False)
     async def rule(name: str) -> HTMLResponse:
         return await answer(f"/rule/{name}")
+
+    @app.get("/downloads/{name}", include_in_schema=False)
+    async def download(name: str) -> Response:
+        text = (await run_in_threadpool(site.get)).download(f"/downloads/{name}")
+        if text is None:
+            raise _missing(f"/downloads/{name}")
+        return Response(text, media_type="text/csv; charset=utf-8")
 
     @app.get("/sources/{name}", include_in_schema=False)
     async def source(name: str) -> FileResponse:
