@@ -11,6 +11,7 @@ reads a file.
 from __future__ import annotations
 
 import threading
+from typing import TypeVar
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -21,6 +22,8 @@ from egovrules.service.errors import UNKNOWN_PAGE, ServiceError
 from egovrules.service.loading import LoadedPacks
 
 __all__ = ["page_routes"]
+
+_T = TypeVar("_T")
 
 
 class _OneSite:
@@ -39,19 +42,22 @@ class _OneSite:
             return self.site
 
 
-def _missing(path: str) -> ServiceError:
-    return ServiceError(404, UNKNOWN_PAGE, f"the explorer has no page {path!r}")
+def _found(value: _T | None, path: str) -> _T:
+    """``value``, or 404 (E720) for ``path`` when the site has nothing there."""
+    if value is None:
+        raise ServiceError(404, UNKNOWN_PAGE, f"the explorer has no page {path!r}")
+    return value
 
 
 def page_routes(app: FastAPI, packs: LoadedPacks) -> None:
-    """Add the explorer's pages and source texts to ``app``."""
+    """Add the explorer's pages, downloads and source texts to ``app``."""
     site = _OneSite(packs)
 
+    async def built() -> Site:
+        return await run_in_threadpool(site.get)
+
     async def answer(path: str) -> HTMLResponse:
-        html = (await run_in_threadpool(site.get)).page(path)
-        if html is None:
-            raise _missing(path)
-        return HTMLResponse(html)
+        return HTMLResponse(_found((await built()).page(path), path))
 
     @app.get("/", include_in_schema=False)
     async def home() -> HTMLResponse:
@@ -79,14 +85,12 @@ def page_routes(app: FastAPI, packs: LoadedPacks) -> None:
 
     @app.get("/downloads/{name}", include_in_schema=False)
     async def download(name: str) -> Response:
-        text = (await run_in_threadpool(site.get)).download(f"/downloads/{name}")
-        if text is None:
-            raise _missing(f"/downloads/{name}")
+        path = f"/downloads/{name}"
+        text = _found((await built()).download(path), path)
         return Response(text, media_type="text/csv; charset=utf-8")
 
     @app.get("/sources/{name}", include_in_schema=False)
     async def source(name: str) -> FileResponse:
-        file = (await run_in_threadpool(site.get)).source(f"/sources/{name}")
-        if file is None:
-            raise _missing(f"/sources/{name}")
+        path = f"/sources/{name}"
+        file = _found((await built()).source(path), path)
         return FileResponse(file, media_type="text/plain; charset=utf-8")
