@@ -7,6 +7,8 @@ import subprocess
 import sys
 import warnings
 
+import pytest
+
 import egovrules
 from tests.conftest import ROOT
 
@@ -37,6 +39,59 @@ def test_import_egovrules_leaves_the_other_ways_out_unimported() -> None:
     assert not [m for m in loaded if m.startswith(NOT_FOR_A_CHECK)]
 
 
+OTHER_MODELS = (
+    "egovrules.subjects.project",
+    "egovrules.subjects.network",
+    "egovrules.subjects.department",
+)
+
+
+def test_import_egovrules_defines_no_subject_model() -> None:
+    """Defining a model is most of what importing egovrules cost: none is defined until its
+    kind is first named or looked up."""
+    loaded = _imported_after("import egovrules")
+    assert "egovrules.subjects.base" in loaded
+    assert not [m for m in loaded if m.startswith((*OTHER_MODELS, "egovrules.subjects.website"))]
+
+
+def test_a_model_named_imports_only_its_own_module() -> None:
+    """``egovrules.Website`` and ``SUBJECT_MODELS['website']`` import the website model alone;
+    ``Subject``, the union of the four, imports them all."""
+    website = _imported_after("import egovrules\negovrules.Website")
+    assert "egovrules.subjects.website" in website
+    assert not [m for m in website if m.startswith(OTHER_MODELS)]
+    looked_up = _imported_after(
+        "from egovrules.subjects import SUBJECT_MODELS\nSUBJECT_MODELS['network']"
+    )
+    assert "egovrules.subjects.network" in looked_up
+    assert "egovrules.subjects.website" not in looked_up
+    union = _imported_after("from egovrules.subjects import Subject")
+    assert set(OTHER_MODELS) <= set(union)
+
+
+def test_lazy_models_are_the_models() -> None:
+    """Every way of naming a model gives the one class, and the union is of the four."""
+    import typing
+
+    from egovrules import subjects
+    from egovrules.subjects.department import Department
+    from egovrules.subjects.network import NetworkRequest
+    from egovrules.subjects.project import Project
+    from egovrules.subjects.website import Website
+
+    models = (Project, Website, NetworkRequest, Department)
+    assert (egovrules.Project, egovrules.Website) == (Project, Website)
+    assert (egovrules.NetworkRequest, egovrules.Department) == (NetworkRequest, Department)
+    assert tuple(subjects.SUBJECT_MODELS.values()) == models
+    assert tuple(subjects.SUBJECT_MODELS) == subjects.SUBJECT_KINDS
+    assert "nothing" not in subjects.SUBJECT_MODELS
+    assert subjects.SUBJECT_MODELS.get("nothing") is None
+    assert typing.get_args(subjects.Subject) == models
+    assert set(subjects.__all__) <= set(dir(subjects))
+    with pytest.raises(AttributeError, match="no_such_name"):
+        subjects.no_such_name  # type: ignore[attr-defined]  # noqa: B018
+
+
 def test_lazy_names_still_resolve() -> None:
     """``egovrules.diff``, ``matrix``, ``Matrix``, ``PackDiff`` and ``Monitor`` import their
     package when first named; an unknown name is still an AttributeError."""
@@ -46,12 +101,8 @@ def test_lazy_names_still_resolve() -> None:
     assert (egovrules.diff, egovrules.matrix) == (diff, matrix)
     assert (egovrules.Matrix, egovrules.PackDiff, egovrules.Monitor) == (Matrix, PackDiff, Monitor)
     assert set(egovrules.__all__) <= set(dir(egovrules))
-    try:
+    with pytest.raises(AttributeError, match="no_such_name"):
         egovrules.no_such_name  # type: ignore[attr-defined]  # noqa: B018
-    except AttributeError as exc:
-        assert "no_such_name" in str(exc)
-    else:
-        raise AssertionError("an unknown name must raise AttributeError")
 
 
 def test_deprecated_pack_monitor_works_before_monitoring_is_imported() -> None:
@@ -69,7 +120,8 @@ def test_deprecated_pack_monitor_works_before_monitoring_is_imported() -> None:
 
 def test_check_imports_only_what_a_check_needs() -> None:
     """``egovrules check`` of a website, its pack in the cache: no other command's module, no
-    other output format, no pack compiler (``-X importtime`` shows the same list)."""
+    other output format, no pack compiler, no other kind's model (``-X importtime`` shows the
+    same list)."""
     run = (
         "from egovrules.cli import main\n"
         "main(['check', '--city', 'wuhan', '--as-of', '2026-03-22', '--format', 'json',"
@@ -78,8 +130,10 @@ def test_check_imports_only_what_a_check_needs() -> None:
     _imported_after(run)  # fills the pack cache
     loaded = _imported_after(run)
     assert "egovrules.report.render.json" in loaded
+    assert "egovrules.subjects.website" in loaded
     unneeded = (
         *NOT_FOR_A_CHECK,
+        *OTHER_MODELS,  # the pack has rules on every kind; the file is a website
         "egovrules.cli.audit",
         "egovrules.cli.watch",
         "egovrules.cli.diff",

@@ -44,20 +44,27 @@ from egovrules.source.errors import (
     SubjectError,
     UsageError,
 )
-from egovrules.subjects import Department, NetworkRequest, Project, Website, parse_subject
+from egovrules.subjects import parse_subject
 
 if TYPE_CHECKING:
     from egovrules.diffing import Matrix, PackDiff, diff, matrix
     from egovrules.monitoring.monitor import Monitor
+    from egovrules.subjects import Department, NetworkRequest, Project, Website
 
-# What a check does not need is imported when first named: ``egovrules.diff`` imports the
-# diffing package, ``egovrules.Monitor`` the monitoring one (PEP 562).
+# What a check does not need is imported when first named (PEP 562): ``egovrules.diff``
+# imports the diffing package, ``egovrules.Monitor`` the monitoring one, ``egovrules.Website``
+# the website model alone (a check of a website defines no other kind's model).
 _DIFFING = ("Matrix", "PackDiff", "diff", "matrix")
-_LAZY = (*_DIFFING, "Monitor")
+_MODELS = ("Department", "NetworkRequest", "Project", "Website")
+_LAZY = (*_DIFFING, *_MODELS, "Monitor")
 
 
 def __getattr__(name: str) -> Any:
-    if name in _DIFFING:
+    if name in _MODELS:
+        from egovrules import subjects  # noqa: PLC0415
+
+        value = getattr(subjects, name)
+    elif name in _DIFFING:
         from egovrules import diffing  # noqa: PLC0415
 
         value = getattr(diffing, name)

@@ -42,7 +42,7 @@ from egovrules.report.model import (
 from egovrules.source.document import Document, DocumentError, parse_document, read_bounded
 from egovrules.source.errors import PackError, UsageError
 from egovrules.source.suggest import did_you_mean
-from egovrules.subjects import SUBJECT_MODELS, SubjectBase, parse_subject
+from egovrules.subjects import SUBJECT_KINDS, SUBJECT_MODELS, SubjectBase, parse_subject
 
 if TYPE_CHECKING:
     from egovrules.packdata.model import PackModel, TestsModel
@@ -166,7 +166,7 @@ class Pack:
         when they are first asked for."""
         self.ruleset = ruleset
         self._backend = backend if backend is not None else PythonBackend(ruleset)
-        self._rules = {k: rules_for(ruleset, k) for k in SUBJECT_MODELS}
+        self._rules = {k: rules_for(ruleset, k) for k in SUBJECT_KINDS}
         # Per kind: what its reports share, and its compiled rules (subject, as_of) -> codes.
         self._kinds = {
             k: (
@@ -183,9 +183,8 @@ class Pack:
             )
             for k, rs in self._rules.items()
         }
-        self._by_class: dict[type[Any], tuple[ReportHead, Evaluate]] = {
-            SUBJECT_MODELS[k]: entry for k, entry in self._kinds.items()
-        }
+        # Filled as each kind's model is first checked: a model is imported only when used.
+        self._by_class: dict[type[Any], tuple[ReportHead, Evaluate]] = {}
         # Per kind: its rules that name a scope, by index, and the scopes they name (a subject
         # outside one, or silent on it, has findings without any violation).
         self._scoped = {
@@ -308,6 +307,8 @@ class Pack:
             if not isinstance(subject, SubjectBase):
                 subject = _validate(subject)
             entry = self._kinds[subject.kind]
+            if subject.__class__ is SUBJECT_MODELS[subject.kind]:
+                self._by_class[subject.__class__] = entry
         else:
             subject = cast(SubjectBase, subject)
         head, evaluate = entry

@@ -10,18 +10,23 @@ invalid ones (the diff's witness search), where building diagnostics would only 
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any, TypeAlias
+from collections.abc import Hashable, Iterator, Mapping
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import ValidationError
 
 from egovrules.source.document import Document, data_diagnostics
 from egovrules.source.errors import Diagnostic, SubjectError
 from egovrules.subjects.base import SubjectBase
-from egovrules.subjects.department import Department
-from egovrules.subjects.network import NetworkRequest
-from egovrules.subjects.project import Project
-from egovrules.subjects.website import Website
+
+if TYPE_CHECKING:
+    from egovrules.subjects.department import Department
+    from egovrules.subjects.network import NetworkRequest
+    from egovrules.subjects.project import Project
+    from egovrules.subjects.website import Website
+
+    Subject: TypeAlias = Project | Website | NetworkRequest | Department
 
 __all__ = [
     "SUBJECT_KINDS",
@@ -32,15 +37,56 @@ __all__ = [
     "validate_subject",
 ]
 
-Subject: TypeAlias = Project | Website | NetworkRequest | Department
-
-SUBJECT_MODELS: dict[str, type[SubjectBase]] = {
-    "project": Project,
-    "website": Website,
-    "network": NetworkRequest,
-    "department": Department,
+# Each kind's model: its module and class. A model is defined (pydantic collects its fields,
+# the costliest part of starting) when its kind is first looked up: a check of a website
+# imports no other kind's model.
+_MODELS: dict[str, tuple[str, str]] = {
+    "project": ("egovrules.subjects.project", "Project"),
+    "website": ("egovrules.subjects.website", "Website"),
+    "network": ("egovrules.subjects.network", "NetworkRequest"),
+    "department": ("egovrules.subjects.department", "Department"),
 }
-SUBJECT_KINDS: tuple[str, ...] = tuple(SUBJECT_MODELS)
+SUBJECT_KINDS: tuple[str, ...] = tuple(_MODELS)
+
+
+class _Models(Mapping[str, type[SubjectBase]]):
+    """Kind to model, each model's module imported when its kind is first looked up."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, type[SubjectBase]] = {}
+
+    def __getitem__(self, kind: str) -> type[SubjectBase]:
+        model = self._loaded.get(kind)
+        if model is None:
+            module, name = _MODELS[kind]  # KeyError for an unknown kind, as a dict's
+            model = self._loaded[kind] = getattr(import_module(module), name)
+        return model
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODELS)
+
+    def __len__(self) -> int:
+        return len(_MODELS)
+
+    def __contains__(self, kind: object) -> bool:
+        return kind in _MODELS
+
+
+SUBJECT_MODELS: Mapping[str, type[SubjectBase]] = _Models()
+
+
+def __getattr__(name: str) -> Any:
+    """``Subject``, the union of the four models, imports them all when first named."""
+    if name != "Subject":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from egovrules.subjects.department import Department  # noqa: PLC0415
+    from egovrules.subjects.network import NetworkRequest  # noqa: PLC0415
+    from egovrules.subjects.project import Project  # noqa: PLC0415
+    from egovrules.subjects.website import Website  # noqa: PLC0415
+
+    union = globals()["Subject"] = Project | Website | NetworkRequest | Department
+    return union
+
 
 _NAMES: dict[type, str] = {
     list: "a list",
