@@ -13,6 +13,7 @@ import egovrules
 from tests.conftest import ROOT
 
 NOT_FOR_A_CHECK = (
+    "egovrules.law.notice",  # holiday notices: only with --holidays
     "egovrules.diffing",
     "egovrules.monitoring",
     "egovrules.auditing",
@@ -93,11 +94,14 @@ def test_lazy_models_are_the_models() -> None:
 
 
 def test_lazy_names_still_resolve() -> None:
-    """``egovrules.diff``, ``matrix``, ``Matrix``, ``PackDiff`` and ``Monitor`` import their
-    package when first named; an unknown name is still an AttributeError."""
+    """``egovrules.diff``, ``matrix``, ``Matrix``, ``PackDiff``, ``Monitor`` and
+    ``load_calendar`` import their module when first named; an unknown name is still an
+    AttributeError."""
     from egovrules.diffing import Matrix, PackDiff, diff, matrix
+    from egovrules.law.notice import load_calendar
     from egovrules.monitoring.monitor import Monitor
 
+    assert egovrules.load_calendar is load_calendar
     assert (egovrules.diff, egovrules.matrix) == (diff, matrix)
     assert (egovrules.Matrix, egovrules.PackDiff, egovrules.Monitor) == (Matrix, PackDiff, Monitor)
     assert set(egovrules.__all__) <= set(dir(egovrules))

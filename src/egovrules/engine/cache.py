@@ -36,7 +36,7 @@ from egovrules.ir.nodes import RuleSet
 
 __all__ = ["cache_dir", "entry_key", "read_entry", "write_entry"]
 
-_LAYOUT = "egovrules-pack-cache-1"  # bumped whenever what an entry holds changes
+_LAYOUT = "egovrules-pack-cache-2"  # bumped whenever what an entry holds changes
 
 
 def cache_dir() -> Path | None:
