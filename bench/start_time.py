@@ -10,7 +10,10 @@ Run:  python bench/start_time.py [--repeat 10] [--against OTHER/src]
 The commands run interleaved, one round after another; each figure is the median over the
 rounds of the wall time and of the CPU time (user + system) of the child process, and each
 ratio the median of the per-round ratios to ``import pydantic``. The pack cache is a fresh
-folder, filled by a first round that is not counted.
+folder, filled by a first round that is not counted; that round also writes the ``.pyc`` files
+(the children run without ``PYTHONDONTWRITEBYTECODE``, which would have every egovrules module
+compiled from source at every start, as an installed package's never is). ``--no-pyc`` keeps
+the variable as the environment sets it, to measure that case.
 """
 
 from __future__ import annotations
@@ -74,6 +77,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=10)
     ap.add_argument("--against", type=Path, help="another checkout's src folder")
+    ap.add_argument(
+        "--no-pyc", action="store_true", help="keep PYTHONDONTWRITEBYTECODE from the environment"
+    )
     args = ap.parse_args()
     commands = dict(COMMANDS)
     if args.against is not None:
@@ -85,6 +91,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as cache:
         base = {**os.environ, "EGOVRULES_CACHE_DIR": cache}
         base.pop("EGOVRULES_NO_CACHE", None)
+        if not args.no_pyc:
+            base.pop("PYTHONDONTWRITEBYTECODE", None)
+        print(f"PYTHONDONTWRITEBYTECODE={base.get('PYTHONDONTWRITEBYTECODE', '')!r}")
         for argv, extra in commands.values():  # fills the cache; not counted
             run(argv, base | extra)
         walls: dict[str, list[float]] = {name: [] for name in commands}
