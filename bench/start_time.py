@@ -1,6 +1,7 @@
 """What starting costs: ``import egovrules``, ``egovrules check`` of one subject, and loading
 the four bundled packs with and without the pack cache, each in a fresh process, beside
-``python -c pass`` and ``python -c 'import pydantic'``.
+``python -c pass``, ``python -c 'import pydantic'`` and one pydantic model defined and
+validated (the floor of a start that validates anything with pydantic).
 
 Run:  python bench/start_time.py [--repeat 10] [--against OTHER/src]
 
@@ -36,9 +37,22 @@ LOAD_FOUR = (
     "for p in ('hohhot', 'shantou', 'tianjin', 'wuhan'): egovrules.load_pack(p)\n"
     "print(time.perf_counter() - t)"
 )
+ONE_MODEL = (
+    "from pydantic import BaseModel\n"
+    "class One(BaseModel):\n"
+    "    x: int\n"
+    "One.model_validate({'x': 1})"
+)
 COMMANDS: dict[str, tuple[list[str], dict[str, str]]] = {
     "python -c pass": ([sys.executable, "-c", "pass"], {}),
     "python -c 'import pydantic'": ([sys.executable, "-c", "import pydantic"], {}),
+    # The floor of any start that validates with pydantic: ``import pydantic`` imports little
+    # (its names are lazy); a first model defined and validated imports the rest of it, and
+    # its plugin lookup imports importlib.metadata.
+    "python -c '<one pydantic model, validated>'": (
+        [sys.executable, "-c", ONE_MODEL],
+        {},
+    ),
     "python -c 'import egovrules'": ([sys.executable, "-c", "import egovrules"], {}),
     "egovrules check (one website)": (
         [
@@ -107,16 +121,22 @@ def main() -> None:
                 if name in loads:
                     loads[name].append(float(out))
     ref = "python -c 'import pydantic'"
+    floor = "python -c '<one pydantic model, validated>'"
+
+    def ratio(times: dict[str, list[float]], name: str, to: str) -> float:
+        """The median over the rounds of ``name``'s time ÷ ``to``'s in the same round."""
+        return statistics.median(a / b for a, b in zip(times[name], times[to], strict=True))
+
     print(f"median of {args.repeat} interleaved rounds")
     print(
-        f"{'command':<44} {'wall s':>7} {'CPU s':>7} {'wall ÷ pydantic':>16} {'CPU ÷ pydantic':>15}"
+        f"{'command':<44} {'wall s':>7} {'CPU s':>7} {'wall ÷ pydantic':>16} "
+        f"{'CPU ÷ pydantic':>15} {'CPU ÷ one model':>16}"
     )
     for name in commands:
-        wall_ratio = statistics.median(w / r for w, r in zip(walls[name], walls[ref], strict=True))
-        cpu_ratio = statistics.median(c / r for c, r in zip(cpus[name], cpus[ref], strict=True))
         print(
             f"{name:<44} {statistics.median(walls[name]):>7.3f} "
-            f"{statistics.median(cpus[name]):>7.3f} {wall_ratio:>16.2f} {cpu_ratio:>15.2f}"
+            f"{statistics.median(cpus[name]):>7.3f} {ratio(walls, name, ref):>16.2f} "
+            f"{ratio(cpus, name, ref):>15.2f} {ratio(cpus, name, floor):>16.2f}"
         )
     for name, seconds in loads.items():
         print(f"{name}: load_pack × 4 took {statistics.median(seconds):.3f} s inside the process")
