@@ -49,12 +49,19 @@ OTHER_MODELS = (
 )
 
 
-def test_import_egovrules_defines_no_subject_model() -> None:
-    """Defining a model is most of what importing egovrules cost: none is defined until its
-    kind is first named or looked up."""
-    loaded = _imported_after("import egovrules")
-    assert "egovrules.subjects.base" in loaded
-    assert not [m for m in loaded if m.startswith((*OTHER_MODELS, "egovrules.subjects.website"))]
+def test_import_egovrules_defines_no_pydantic_model() -> None:
+    """Defining models is most of what importing egovrules cost: none is defined (nor is
+    pydantic's model machinery, ``pydantic.main``, imported) until a subject is checked or a
+    model named; loading a pack from the cache defines none either."""
+    imported = _printed_by("import sys, egovrules\nprint('\\n'.join(sys.modules))")
+    assert "egovrules.engine.pack" in imported
+    models = ("egovrules.subjects.base", "egovrules.subjects.website", *OTHER_MODELS)
+    assert not [m for m in imported if m.startswith((*models, "pydantic.main"))]
+    load = "import sys, egovrules\negovrules.load_pack('wuhan')\nprint('\\n'.join(sys.modules))"
+    _printed_by(load)  # fills the pack cache
+    loaded = _printed_by(load)
+    assert "egovrules.subjects.paths" in loaded  # what the rule set's field types are
+    assert not [m for m in loaded if m.startswith((*models, "pydantic.main"))]
 
 
 def test_a_model_named_imports_only_its_own_module() -> None:

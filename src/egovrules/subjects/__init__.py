@@ -3,14 +3,14 @@
 ``SUBJECT_MODELS`` maps each kind to its model; ``parse_subject`` validates raw data whose
 ``kind`` field (or a given default) picks the model (``egovrules.subjects.parse``). A kind's
 model is imported when first named (PEP 562) or looked up: a check of one kind defines no
-other kind's model.
+other kind's model, and ``import egovrules`` defines none (the shared building blocks of
+``egovrules.subjects.base`` too are imported when first named).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from egovrules.subjects.base import Filing, Record, SubjectBase, Waiver
 from egovrules.subjects.parse import (
     SUBJECT_KINDS,
     SUBJECT_MODELS,
@@ -20,6 +20,7 @@ from egovrules.subjects.parse import (
 )
 
 if TYPE_CHECKING:
+    from egovrules.subjects.base import Filing, Record, SubjectBase, Waiver
     from egovrules.subjects.department import Department
     from egovrules.subjects.network import NetworkRequest
     from egovrules.subjects.parse import Subject
@@ -33,6 +34,7 @@ _KIND_OF = {
     "NetworkRequest": "network",
     "Department": "department",
 }
+_BASE = ("Filing", "Record", "SubjectBase", "Waiver")
 
 
 def __getattr__(name: str) -> Any:
@@ -43,6 +45,10 @@ def __getattr__(name: str) -> Any:
         value = parse.Subject
     elif name in _KIND_OF:
         value = SUBJECT_MODELS[_KIND_OF[name]]
+    elif name in _BASE:
+        from egovrules.subjects import base  # noqa: PLC0415
+
+        value = getattr(base, name)
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value
@@ -50,7 +56,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_KIND_OF, "Subject"])
+    return sorted([*globals(), *_KIND_OF, *_BASE, "Subject"])
 
 
 __all__ = [

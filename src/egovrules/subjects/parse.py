@@ -18,9 +18,9 @@ from pydantic import ValidationError
 
 from egovrules.source.document import Document, data_diagnostics
 from egovrules.source.errors import Diagnostic, SubjectError
-from egovrules.subjects.base import SubjectBase
 
 if TYPE_CHECKING:
+    from egovrules.subjects.base import SubjectBase
     from egovrules.subjects.department import Department
     from egovrules.subjects.network import NetworkRequest
     from egovrules.subjects.project import Project
@@ -49,7 +49,7 @@ _MODELS: dict[str, tuple[str, str]] = {
 SUBJECT_KINDS: tuple[str, ...] = tuple(_MODELS)
 
 
-class _Models(Mapping[str, type[SubjectBase]]):
+class _Models(Mapping[str, "type[SubjectBase]"]):  # a string: SubjectBase loads with a model
     """Kind to model, each model's module imported when its kind is first looked up."""
 
     def __init__(self) -> None:

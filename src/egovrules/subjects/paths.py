@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from importlib import import_module
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from egovrules.source.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 __all__ = ["FieldType", "PathError", "resolve_path"]
 
@@ -106,6 +107,8 @@ def _type_of(annotation: Any) -> FieldType:
 
 
 def _base_type(annotation: Any, origin: Any) -> FieldType:
+    from pydantic import BaseModel  # noqa: PLC0415 - resolving paths is compiling: not at start
+
     if origin is Annotated:  # validators do not change what the field holds
         inner = typing.get_args(annotation)[0]
         return _base_type(inner, typing.get_origin(inner))
