@@ -43,7 +43,7 @@ from egovrules.source.errors import (
     SubjectError,
     UsageError,
 )
-from egovrules.subjects import parse_subject
+from egovrules.subjects import MODEL_NAMES, parse_subject
 
 if TYPE_CHECKING:
     from egovrules.diffing import Matrix, PackDiff, diff, matrix
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 # the website model alone (a check of a website defines no other kind's model),
 # ``egovrules.load_calendar`` the holiday notices' reader (and its models).
 _DIFFING = ("Matrix", "PackDiff", "diff", "matrix")
-_MODELS = ("Department", "NetworkRequest", "Project", "Website")
+_MODELS = tuple(MODEL_NAMES.values())
 _LAZY = (*_DIFFING, *_MODELS, "Monitor", "load_calendar")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from egovrules.subjects.parse import (
+    MODEL_NAMES,
     SUBJECT_KINDS,
     SUBJECT_MODELS,
     parse_subject,
@@ -28,12 +29,7 @@ if TYPE_CHECKING:
     from egovrules.subjects.website import Website
 
 # Each model's name, and the kind it is the model of.
-_KIND_OF = {
-    "Project": "project",
-    "Website": "website",
-    "NetworkRequest": "network",
-    "Department": "department",
-}
+_KIND_OF = {name: kind for kind, name in MODEL_NAMES.items()}
 _BASE = ("Filing", "Record", "SubjectBase", "Waiver")
 
 
@@ -60,6 +56,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "MODEL_NAMES",
     "SUBJECT_KINDS",
     "SUBJECT_MODELS",
     "Department",

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     Subject: TypeAlias = Project | Website | NetworkRequest | Department
 
 __all__ = [
+    "MODEL_NAMES",
     "SUBJECT_KINDS",
     "SUBJECT_MODELS",
     "Subject",
@@ -37,16 +38,16 @@ __all__ = [
     "validate_subject",
 ]
 
-# Each kind's model: its module and class. A model is defined (pydantic collects its fields,
-# the costliest part of starting) when its kind is first looked up: a check of a website
-# imports no other kind's model.
-_MODELS: dict[str, tuple[str, str]] = {
-    "project": ("egovrules.subjects.project", "Project"),
-    "website": ("egovrules.subjects.website", "Website"),
-    "network": ("egovrules.subjects.network", "NetworkRequest"),
-    "department": ("egovrules.subjects.department", "Department"),
+# Each kind's model, by its class's name in ``egovrules.subjects.<kind>``. A model is defined
+# (pydantic collects its fields, the costliest part of starting) when its kind is first looked
+# up: a check of a website imports no other kind's model.
+MODEL_NAMES: dict[str, str] = {
+    "project": "Project",
+    "website": "Website",
+    "network": "NetworkRequest",
+    "department": "Department",
 }
-SUBJECT_KINDS: tuple[str, ...] = tuple(_MODELS)
+SUBJECT_KINDS: tuple[str, ...] = tuple(MODEL_NAMES)
 
 
 class _Models(Mapping[str, "type[SubjectBase]"]):  # a string: SubjectBase loads with a model
@@ -58,18 +59,19 @@ class _Models(Mapping[str, "type[SubjectBase]"]):  # a string: SubjectBase loads
     def __getitem__(self, kind: str) -> type[SubjectBase]:
         model = self._loaded.get(kind)
         if model is None:
-            module, name = _MODELS[kind]  # KeyError for an unknown kind, as a dict's
-            model = self._loaded[kind] = getattr(import_module(module), name)
+            name = MODEL_NAMES[kind]  # KeyError for an unknown kind, as a dict's
+            module = import_module(f"egovrules.subjects.{kind}")
+            model = self._loaded[kind] = getattr(module, name)
         return model
 
     def __iter__(self) -> Iterator[str]:
-        return iter(_MODELS)
+        return iter(MODEL_NAMES)
 
     def __len__(self) -> int:
-        return len(_MODELS)
+        return len(MODEL_NAMES)
 
     def __contains__(self, kind: object) -> bool:
-        return kind in _MODELS
+        return kind in MODEL_NAMES
 
 
 SUBJECT_MODELS: Mapping[str, type[SubjectBase]] = _Models()
