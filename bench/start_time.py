@@ -12,9 +12,11 @@ The commands run interleaved, one round after another; each figure is the median
 rounds of the wall time and of the CPU time (user + system) of the child process, and each
 ratio the median of the per-round ratios to ``import pydantic``. The pack cache is a fresh
 folder, filled by a first round that is not counted; that round also writes the ``.pyc`` files
-(the children run without ``PYTHONDONTWRITEBYTECODE``, which would have every egovrules module
-compiled from source at every start, as an installed package's never is). ``--no-pyc`` keeps
-the variable as the environment sets it, to measure that case.
+(the children run without ``PYTHONDONTWRITEBYTECODE``: set, in a checkout without
+``__pycache__``, it has every egovrules module compiled from source at every start, as an
+installed package's never is). ``--no-pyc`` measures starts with no ``.pyc`` at all: every
+module, the standard library's and pydantic's too, compiled from source (an empty
+``PYTHONPYCACHEPREFIX``, and nothing written to it).
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=10)
     ap.add_argument("--against", type=Path, help="another checkout's src folder")
     ap.add_argument(
-        "--no-pyc", action="store_true", help="keep PYTHONDONTWRITEBYTECODE from the environment"
+        "--no-pyc", action="store_true", help="compile every module from source, at each start"
     )
     args = ap.parse_args()
     commands = dict(COMMANDS)
@@ -102,12 +104,14 @@ def main() -> None:
             if "egovrules" in name or "packs" in name:
                 commands[f"{name} [against]"] = (argv, extra | other)
     print("load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
-    with tempfile.TemporaryDirectory() as cache:
+    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as no_pyc:
         base = {**os.environ, "EGOVRULES_CACHE_DIR": cache}
         base.pop("EGOVRULES_NO_CACHE", None)
-        if not args.no_pyc:
-            base.pop("PYTHONDONTWRITEBYTECODE", None)
-        print(f"PYTHONDONTWRITEBYTECODE={base.get('PYTHONDONTWRITEBYTECODE', '')!r}")
+        base.pop("PYTHONDONTWRITEBYTECODE", None)
+        base.pop("PYTHONPYCACHEPREFIX", None)
+        if args.no_pyc:
+            base |= {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": no_pyc}
+        print("no .pyc: every module compiled at each start" if args.no_pyc else ".pyc present")
         for argv, extra in commands.values():  # fills the cache; not counted
             run(argv, base | extra)
         walls: dict[str, list[float]] = {name: [] for name in commands}
