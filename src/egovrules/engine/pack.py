@@ -426,9 +426,9 @@ def _no_rules(subject: SubjectBase, as_of: dt.date) -> tuple[int, ...]:
 
 def _subject(value: SubjectBase | Mapping[str, Any]) -> SubjectBase:
     """``value`` if it is a subject model, else ``value`` validated as one."""
-    from egovrules.subjects.base import SubjectBase  # noqa: PLC0415 - not at import: see below
+    # Imported here: ``import egovrules`` defines no pydantic model, the first subject does.
+    from egovrules.subjects.base import SubjectBase  # noqa: PLC0415
 
-    # (``import egovrules`` defines no pydantic model: the first subject checked does.)
     if isinstance(value, SubjectBase):
         return value
     return parse_subject(dict(value) if isinstance(value, Mapping) else value)
