@@ -108,6 +108,9 @@ def test_a_lawyer_walks_the_exported_site(
     focused = browser.switch_to.active_element
     assert focused.get_attribute("class") == "skip" and focused.is_displayed()
     assert focused.text == "跳到正文"
+    assert focused.value_of_css_property("outline-style") == "solid"  # the focus is visible
+    focused.send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element.get_attribute("id") == "main"
 
     browser.find_element(By.CSS_SELECTOR, f'tr[data-concept="{CONCEPT}"] th a').click()
     assert browser.current_url.endswith(f"concept/{CONCEPT}.html")
