@@ -1,18 +1,21 @@
 """Time of building the law explorer (``egovrules.explorer.build``) of the bundled packs, beside
-what it is made of: the matrix, the six diffs with their witness search, and the pages alone.
+what it is made of: the matrix, the six diffs with their witness search, the parameters'
+histories, and the pages alone.
 
 Run:  python bench/explore_time.py [--repeat 3]
 
 Prints the best of --repeat runs of: ``egovrules.matrix`` of the packs; the diff of every pair
-(the witness search bounded as the explorer bounds it); rendering every page from the gathered
-corpus; the whole build; and writing the site to a folder, with the ratios build ÷ matrix and
-pages ÷ build. All figures come from one process and one run, so the ratios compare like with
-like; state the load average beside them (the machine is shared).
+(the witness search bounded as the explorer bounds it); every parameter's history read with git;
+rendering every page from the gathered corpus (timelines and histories already read); the whole
+build; and writing the site to a folder, with the ratios build ÷ matrix and pages ÷ build.
+All figures come from one process and one run, so the ratios compare like with like; state the
+load average beside them (the machine is shared).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import os
 import tempfile
@@ -52,6 +55,15 @@ def main() -> None:
         ],
     )
     corpus = gather(packs)
+
+    def histories() -> None:
+        fresh = dataclasses.replace(corpus, _histories={})
+        for pack in packs:
+            for p in pack.ruleset.parameters:
+                fresh.history(pack.id, p.name)
+
+    history, _ = best(args.repeat, histories)
+    site_of(corpus)  # the timelines and histories now cached: what follows is the rendering
     pages, site = best(args.repeat, lambda: site_of(corpus))
     whole, _ = best(args.repeat, lambda: build(packs))
     with tempfile.TemporaryDirectory() as out:
@@ -61,7 +73,8 @@ def main() -> None:
     for name, value in (
         ("matrix", matrix),
         ("six diffs with witnesses", diffs),
-        (f"pages ({len(site.pages)})", pages),
+        ("parameter histories (git)", history),
+        (f"pages rendered ({len(site.pages)})", pages),
         ("whole build", whole),
         (f"export ({files} files)", write),
     ):
