@@ -21,7 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "serve",
         help="serve the packs over HTTP (needs the 'serve' extra)",
         description="Serve checks, explanations, diffs and subject schemas over HTTP under "
-        "/v1, with /openapi.json, /healthz and /readyz (docs/serve.md). Binds to loopback "
+        "/v1, with /openapi.json, /healthz and /readyz (docs/serve.md), and the law explorer's "
+        "pages at / (docs/explorer.md). Binds to loopback "
         "unless told otherwise. Needs pip install 'egovrules[serve]'.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
