@@ -165,7 +165,8 @@ def test_the_served_explorer_answers_a_pasted_link(
     """``egovrules serve``: the link a lawyer pastes in a memo, /city/wuhan/article/15#para-2,
     opens the article at paragraph 2 with the 15-day filing duty marked; its relative links
     work from the served path (to the rule, with each parameter's history, and from there to
-    the home page); the concept's deadline timeline is drawn; axe finds nothing serious."""
+    the home page); the concept's deadline timeline is drawn; a city lists its articles by
+    their real numbers; axe finds nothing serious on any of them."""
     from selenium.webdriver.common.by import By
 
     server = start(tmp_path / "serve.log")
@@ -193,6 +194,11 @@ def test_the_served_explorer_answers_a_pasted_link(
         assert timeline.get_attribute("lang") == "zh" and "15" in timeline.text
         assert _axe(browser) == []
         browser.save_screenshot(str(artifacts / "served-concept-timeline.png"))
+        browser.get(f"{server.url}/city/tianjin")  # articles in order, by their real numbers
+        article = browser.find_element(By.ID, "article-10")
+        assert article.text.startswith("第十条 (Tenth)")
+        assert _axe(browser) == []
+        browser.save_screenshot(str(artifacts / "served-city.png"))
         browser.find_element(By.CSS_SELECTOR, "header a.brand").click()
         assert browser.current_url == f"{server.url}/index.html"
         assert len(_shown(browser, "table.heat tbody tr")) > 100
