@@ -1,9 +1,11 @@
 """The HTTP service: the FastAPI application ``egovrules serve`` runs (docs/serve.md).
 
 Every endpoint calls the code the command line calls: a check body is read as
-``egovrules check`` reads a file (``engine.inputs.subjects_in``), each subject is checked by
-``engine.run.check_loaded`` and the answer is ``report.render``'s ``json`` document, the same
-text ``egovrules check --format json`` prints; explain and diff are the commands' code too.
+``egovrules check`` reads a file (``service.body``: plain JSON at ``json.loads``' speed, any
+other body, or any error, by the positioned reader), each subject is checked by
+``engine.run.check_loaded`` and the answer is the document ``report.render.json`` writes for
+``egovrules check --format json``, without its indentation; explain and diff are the
+commands' code too.
 CPU work runs in the thread pool, so that the event loop keeps answering (and timing out).
 """
 
@@ -27,10 +29,10 @@ from egovrules.diffing.compare import diff
 from egovrules.diffing.render import render as render_diff
 from egovrules.diffing.witness import DEFAULT_MAX_CANDIDATES
 from egovrules.engine.explaining import explain_rules, rules_named
-from egovrules.engine.inputs import LoadedSubject, subjects_in
 from egovrules.engine.pack import Pack, today_in_china
-from egovrules.engine.run import RunOptions, check_loaded, pack_for
-from egovrules.report.render import render
+from egovrules.engine.run import RunOptions, check_loaded
+from egovrules.report.render.json import render_json
+from egovrules.service.body import BODY_NAME, read_subjects
 from egovrules.service.catalog import pack_detail, pack_summary
 from egovrules.service.config import ServiceConfig, read_token
 from egovrules.service.errors import (
@@ -55,19 +57,10 @@ from egovrules.service.models import (
     Problem,
     Readiness,
 )
-from egovrules.source.errors import (
-    EgovrulesError,
-    InputError,
-    InternalError,
-    SubjectError,
-    UsageError,
-)
+from egovrules.source.errors import EgovrulesError, InputError, InternalError, UsageError
 from egovrules.subjects import SUBJECT_KINDS, SUBJECT_MODELS
 
 __all__ = ["BODY_NAME", "create_app", "create_app_from_environment"]
-
-BODY_NAME = "request"
-"""The file name a body is read under: a finding's ``location.file``, a report's source."""
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": why}
@@ -275,25 +268,12 @@ def _pack_routes(app: FastAPI, packs: LoadedPacks, config: ServiceConfig) -> Non
     ) -> Explanations:
         compiled = packs.get(pack)
         body = await request.body()
-        traces = await run_in_threadpool(_explain, compiled, body, rule, as_of)
+        traces = await run_in_threadpool(_explain, compiled, body, rule, as_of, config.max_batch)
         return Explanations(explanations=traces)
 
 
-def _subjects(pack: Pack, body: bytes) -> list[LoadedSubject]:
-    """The subjects of a body, each for ``pack``; 400, 413 or 422 for a bad body."""
-    subjects, errors = subjects_in(body, BODY_NAME)
-    for loaded in subjects:
-        try:
-            pack_for(loaded, pack.id, {pack.id: pack})
-        except SubjectError as exc:
-            errors.append(exc)
-    if errors:
-        raise from_input_error(errors)
-    return subjects
-
-
 def _check(pack: Pack, body: bytes, options: RunOptions, lang: str, max_batch: int) -> str:
-    subjects = _subjects(pack, body)
+    subjects = read_subjects(pack, body, max_batch)
     if len(subjects) > max_batch:
         raise ServiceError(
             413,
@@ -302,11 +282,13 @@ def _check(pack: Pack, body: bytes, options: RunOptions, lang: str, max_batch: i
         )
     packs = {pack.id: pack}
     checked = [check_loaded(loaded, options, packs) for loaded in subjects]
-    return render("json", checked, {r.id: r for r in pack.rules}, lang)
+    return render_json(checked, lang, indent=None)
 
 
-def _explain(pack: Pack, body: bytes, rule: str, as_of: dt.date | None) -> list[dict[str, Any]]:
-    subjects = _subjects(pack, body)
+def _explain(
+    pack: Pack, body: bytes, rule: str, as_of: dt.date | None, max_batch: int
+) -> list[dict[str, Any]]:
+    subjects = read_subjects(pack, body, max_batch)
     if len(subjects) != 1:
         raise ServiceError(422, NOT_APPLICABLE, "explain takes one subject, not a list")
     try:
