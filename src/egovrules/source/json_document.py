@@ -12,7 +12,7 @@ None for any other, so that the caller reads it with ``parse_document`` and repo
 reader reports (``tests/test_json_document.py`` compares the two on generated documents). None
 for: a text that is not UTF-8 or not JSON; larger than ``MAX_BYTES``; a tab (the YAML reader
 refuses it between tokens), a character YAML does not allow or reads as a line break (C0/C1
-controls, DEL, U+0085, U+2028, U+2029, U+FEFF past the start, U+FFFE, U+FFFF); a number YAML
+controls, DEL, U+0085, U+2028, U+2029, U+FFFE, U+FFFF); a number YAML
 reads as a string (``1e5``, ``1.5E3``: YAML 1.1 floats need a point and a signed exponent) or
 a constant (``NaN``, ``Infinity``); a duplicate key; a newline between a key and its colon; a
 lone surrogate escape; nesting deeper than ``MAX_DEPTH`` or more than ``MAX_NODES`` values.
@@ -47,7 +47,7 @@ class _NotPlain(Exception):
 # What YAML allows in a text and does not read as a line break, less the tab; JSON itself
 # refuses raw C0 controls in strings, so \n and \r only ever stand between tokens.
 _NOT_PLAIN_CHAR = re.compile(
-    "[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    "[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 # The bytes that may begin such a character in UTF-8: only a text holding one is searched.
 _SUSPECT_BYTES = (
