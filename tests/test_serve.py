@@ -28,6 +28,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import egovrules
+from egovrules.engine.run import RunOptions, check_loaded
+from egovrules.report.render.json import render_json
+from egovrules.service.body import read_subjects
+from egovrules.service.errors import ServiceError, error_body
+from egovrules.source.json_document import JsonDocument
 from egovrules.subjects import SUBJECT_MODELS, parse_subject
 from tests.conftest import FIXTURES, ROOT
 from tests.serving import Server, start
@@ -363,6 +368,93 @@ def test_the_answer_is_pack_check(
             (u.rule_id, None if u.due is None else str(u.due)) for u in report.upcoming
         ]
         assert served["compliant"] == report.compliant
+
+
+# ---- the fast path reads what the positioned reader reads ------------------------------------
+
+
+def _document(body: bytes, *, fast: bool, as_of: dt.date = dt.date(2026, 3, 22)) -> str:
+    """The check document of ``body`` (or the refusal, as its status and body) by the fast
+    path and the positioned reader, or by the positioned reader alone, in-process."""
+    try:
+        subjects = read_subjects(_WUHAN, body, MAX_BATCH, fast=fast)
+    except ServiceError as exc:
+        return f"{exc.status} {error_body(exc, '-').model_dump_json()}"
+    options = RunOptions(city="wuhan", as_of=as_of)
+    checked = [check_loaded(s, options, {"wuhan": _WUHAN}) for s in subjects]
+    return render_json(checked, "en", indent=None)
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(
+    subjects=_subjects(),
+    as_of=st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)),
+    layout=st.tuples(st.sampled_from([None, 1, 2, 4]), st.booleans(), st.booleans()),
+)
+def test_the_fast_path_answers_what_the_positioned_reader_answers(
+    subjects: list[Any], as_of: dt.date, layout: tuple[int | None, bool, bool]
+) -> None:
+    """Generated batches, written as a Java, Go or Python client writes JSON (on one line or
+    indented, ASCII escapes or UTF-8, LF or CRLF): read by ``json.loads`` and pydantic, each
+    report is the positioned reader's, byte for byte: the same subjects, the same source lines,
+    every finding at the same line and column."""
+    indent, ascii_only, crlf = layout
+    data = [s.model_dump(mode="json", exclude_none=True) for s in subjects]
+    text = json.dumps(data if len(data) > 1 else data[0], indent=indent, ensure_ascii=ascii_only)
+    body = (text.replace("\n", "\r\n") if crlf else text).encode()
+    read = read_subjects(_WUHAN, body, MAX_BATCH)
+    assert all(isinstance(s.document, JsonDocument) for s in read)  # the fast path answered
+    assert _document(body, fast=True, as_of=as_of) == _document(body, fast=False, as_of=as_of)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the module's bad bodies (test_bad_bodies_are_data), refused alike
+        b'{"kind": "website", "id": ',
+        b"\xff\xfe",
+        b'{"kind": "website", "kind": "project"}',
+        b'{"kind": "website", "id": "s", "colour": "red"}',
+        b'[{"kind": "website", "id": "a"},\n {"kind": "website", "id": "b",'
+        b' "network_access_date": "2026-02-30"}]',
+        b'{"kind": "website"}',
+        b'"a string"',
+        b'{"id": "s"}',
+        b'{"kind": "spaceship", "id": "s"}',
+        b'{"kind": "website", "id": "s", "city": "tianjin"}',
+        # every bad subject of a batch, each at its JSON path
+        b'[{"kind": "website", "id": "a", "colour": 1}, {"kind": "website", "id": "b"},'
+        b' {"kind": "website"}, {"kind": "spaceship", "id": "d"}]',
+        # JSON that json.loads reads otherwise than the positioned reader: declined, then
+        # answered as that reader answers (an amount of 1e6 is the string "1e6" to YAML 1.1)
+        b'{"kind": "department", "id": "d", "special_funds": [{"year": 2025, "amount": 1e6}]}',
+        b'{"kind": "website", "id": "s", "has_interactive_columns": true,'
+        b' "network_access_date": "2026-03-01", "city": "wuhan"}',
+        b'{\t"kind": "website", "id": "s"}',  # a tab: a YAML syntax error, as for a file
+        b'{"kind": "website", "id": "s", "name": "\\ud800"}',  # a lone surrogate: E013
+        b"[" + b", ".join([b'{"kind": "website", "id": "s"}'] * (MAX_BATCH + 1)) + b"]",
+        b"[]",
+        b"kind: website\nid: s\nnetwork_access_date: 2026-03-01\n",  # YAML, read as a file is
+    ],
+)
+def test_the_fast_path_refuses_what_the_positioned_reader_refuses(body: bytes) -> None:
+    """Each body answers or is refused the same, status, code, message, JSON path, line and
+    column, whether the fast path is tried first or not."""
+    assert _document(body, fast=True) == _document(body, fast=False)
+
+
+def test_every_bad_subject_of_a_batch_is_listed(client: httpx.Client) -> None:
+    """A batch is checked whole or refused whole (docs/serve.md, "A batch"): the refusal lists
+    every subject that does not validate, each at its JSON path and line, so that a client
+    fixes or drops them all in one round trip."""
+    body = (
+        b'[{"kind": "website", "id": "a"},\n{"kind": "website", "id": "b", "colour": 1},\n'
+        b'{"kind": "website", "id": "c"},\n{"kind": "website"}]'
+    )
+    answer = _error(client.post("/v1/packs/wuhan/check", content=body), 422, "E300")
+    found = [(d["code"], d["location"], d["line"]) for d in answer["diagnostics"]]
+    assert found == [("E300", "$[1].colour", 2), ("E300", "$[3].id", 4)]
+    assert answer["error"]["message"].endswith("(and 1 more)")
 
 
 def test_concurrent_clients_get_their_own_answers(server: Server) -> None:
