@@ -374,15 +374,17 @@ def test_the_answer_is_pack_check(
 
 
 def _document(body: bytes, *, fast: bool, as_of: dt.date = dt.date(2026, 3, 22)) -> str:
-    """The check document of ``body`` (or the refusal, as its status and body) by the fast
-    path and the positioned reader, or by the positioned reader alone, in-process."""
+    """The subjects read from ``body`` and their check document (or the refusal, as its
+    status and body), by the fast path and the positioned reader, or by the positioned reader
+    alone, in-process."""
     try:
         subjects = read_subjects(_WUHAN, body, MAX_BATCH, fast=fast)
     except ServiceError as exc:
         return f"{exc.status} {error_body(exc, '-').model_dump_json()}"
     options = RunOptions(city="wuhan", as_of=as_of)
     checked = [check_loaded(s, options, {"wuhan": _WUHAN}) for s in subjects]
-    return render_json(checked, "en", indent=None)
+    read = [s.subject.model_dump_json() for s in subjects]  # 1E+6 is not 1000000.0
+    return "\n".join([*read, render_json(checked, "en", indent=None)])
 
 
 @settings(max_examples=60, deadline=None, database=None)
