@@ -222,9 +222,10 @@ def _pack_routes(app: FastAPI, packs: LoadedPacks, config: ServiceConfig) -> Non
         description="The body is one subject (a JSON object with its `kind`) or a list of at "
         f"most {config.max_batch} (`--max-batch`), read as `egovrules check` reads a file; "
         "waivers are the subjects' own `waivers`. The answer is the document "
-        "`egovrules check --format json` prints (docs/output-json.md), each subject's "
+        "`egovrules check --format json` prints (docs/output-json.md), on one line, each subject's "
         "`source` and each finding's `location` in the file `request`. A batch is checked "
-        "whole or refused whole: any subject that does not validate refuses the request (422).",
+        "whole or refused whole: any subject that does not validate refuses the request (422), "
+        "which lists every such subject at its JSON path.",
         response_model=CheckDocument,
         openapi_extra=_body("a subject, or a list of subjects", {"anyOf": [_SUBJECT_REF, batch]}),
     )
