@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from egovrules.source.document import (
+    MAX_BYTES,
     MAX_DEPTH,
     Document,
     DocumentError,
@@ -112,6 +113,7 @@ def test_the_fast_path_reads_plain_json_as_the_positioned_reader(
         b'{"a": "x\x7fy"}',  # DEL: a character YAML does not allow
         '{"a": "x\x9by"}'.encode(),  # a C1 control
         b"[" * (MAX_DEPTH + 1) + b"1" + b"]" * (MAX_DEPTH + 1),  # nesting past MAX_DEPTH: E005
+        b"1" + b" " * MAX_BYTES,  # past the reader's size limit: E001
         b'{"a": 1',  # not JSON
         b"\xff{}",  # not UTF-8
         b"a: 1\n",  # YAML: read by the positioned reader
