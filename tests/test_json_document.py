@@ -32,10 +32,15 @@ _STRINGS = st.text(
     ),
     max_size=12,
 )
-_SCALARS = st.none() | st.booleans() | st.integers(-(2**70), 2**70) | _FLOATS | _STRINGS
+# Names a subject's keys are made of, also as values and inside strings (after an escaped
+# quote, before a backslash): the key search must tell the key from each of them.
+_NAMES = st.sampled_from(["a", "id", "kind", "city_2", 'x"a', "a\\", "é"])
+_SCALARS = st.none() | st.booleans() | st.integers(-(2**70), 2**70) | _FLOATS | _NAMES | _STRINGS
 _DATA = st.recursive(
     _SCALARS,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_STRINGS, inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(_NAMES | _STRINGS, inner, max_size=4)
+    ),
     max_leaves=30,
 )
 

@@ -63,6 +63,7 @@ _SUSPECT_BYTES = (
 _KEY_BEFORE_BREAK = re.compile(r"[\r\n][ \r\n]*:")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 _YAML_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?")
+_NAME = re.compile(r"[A-Za-z0-9_]+")
 _BREAK = re.compile(r"\r\n|\r|\n")
 _NEWLINE = re.compile("\n")
 _SPACE = re.compile(r"[ \r\n]*")
@@ -151,73 +152,108 @@ class JsonDocument(Document):
     _index: _Index = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_index", _Index(self.text))
+        object.__setattr__(self, "_index", _Index(self.text, self.data))
 
     def span(self, path: PathKey, *, key: bool = False) -> Span:
         """The span of the value (or key) at ``path``, or of its nearest present ancestor."""
-        found = self._index.walk(path)
-        key_at, value_at = found[-1]
+        key_at, value_at = self._index.walk(path)
         offset = key_at if key and key_at is not None else value_at
         line = bisect.bisect_right(self._index.lines, offset)
         return Span(self.file, line, offset - self._index.lines[line - 1] + 1)
 
 
-class _Index:
-    """Offsets of the values and keys of a JSON text, container by container, when asked."""
+_Step = tuple[int | None, int, int]  # key offset (None in a list), value offset, value end
 
-    def __init__(self, text: str) -> None:
+
+class _Index:
+    """Where the values and keys of a JSON text stand, found when asked.
+
+    The parsed data says which step of a path exists. A key that is a name of ASCII letters,
+    digits and underscores is found by searching it, quoted, in the text of its mapping: when
+    that text has no ``\\u00`` escape (the only escape that writes such a character, so the key
+    is written as it reads) and the quoted name occurs there once, not after a backslash, that
+    occurrence is a whole string equal to the key, and the key is the only one. Otherwise, and
+    for the items of a list, the container's entries are stepped through once (``_entries``)
+    and kept."""
+
+    def __init__(self, text: str, data: Any) -> None:
         self.text = text
+        self.data = data
         self.root = _skip(text, 0)
         breaks = _BREAK if "\r" in text else _NEWLINE
         self.lines = [0, *(m.end() for m in breaks.finditer(text))]
-        self.entries: dict[int, dict[Hashable, tuple[int | None, int]]] = {}
+        self.entries: dict[int, dict[Hashable, _Step]] = {}
 
-    def walk(self, path: PathKey) -> list[tuple[int | None, int]]:
-        """(key offset, value offset) of the root and of each step of ``path`` that exists."""
-        found: list[tuple[int | None, int]] = [(None, self.root)]
-        for part in path:
-            at = found[-1][1]
-            if self.text[at] not in "{[":
-                break
-            entries = self.entries.get(at)
-            if entries is None:
-                entries = self.entries[at] = self._entries(at)
-            step = entries.get(part)
-            if step is None:
-                break
-            found.append(step)
-        return found
-
-    def _entries(self, start: int) -> dict[Hashable, tuple[int | None, int]]:
-        """The key and value offsets of each entry of the container at ``start``."""
+    def walk(self, path: PathKey) -> tuple[int | None, int]:
+        """The key and value offsets of the deepest step of ``path`` that exists."""
         text = self.text
-        out: dict[Hashable, tuple[int | None, int]] = {}
+        key_at: int | None = None
+        node, at, end = self.data, self.root, len(text)
+        for part in path:
+            if type(node) is dict:
+                if part not in node:
+                    break
+                key_at, at, value_end = self._key(at, end, part)
+            elif type(node) is list:
+                if not isinstance(part, int) or not 0 <= part < len(node):
+                    break
+                key_at, at, value_end = self._entries_of(at)[part]
+            else:
+                break
+            node = node[part]
+            end = value_end
+            if end < 0 and (type(node) is dict or type(node) is list):
+                end = _SCAN(text, at)[1]
+        return key_at, at
+
+    def _key(self, start: int, end: int, key: Hashable) -> _Step:
+        text = self.text
+        if isinstance(key, str) and _NAME.fullmatch(key) and text.find("\\u00", start, end) < 0:
+            quoted = f'"{key}"'
+            at = text.find(quoted, start, end)
+            if text[at - 1] != "\\" and text.find(quoted, at + 1, end) < 0:
+                return at, _skip(text, _skip(text, at + len(quoted)) + 1), -1
+        return self._entries_of(start)[key]
+
+    def _entries_of(self, start: int) -> dict[Hashable, _Step]:
+        entries = self.entries.get(start)
+        if entries is None:
+            entries = self.entries[start] = self._entries(start)
+        return entries
+
+    def _entries(self, start: int) -> dict[Hashable, _Step]:
+        """The key and value offsets of each entry of the container at ``start``, and the
+        end of each value that is a container (-1 for a scalar)."""
+        text = self.text
+        out: dict[Hashable, _Step] = {}
         mapping = text[start] == "{"
         closing = "}" if mapping else "]"
         at = _skip(text, start + 1)
         index = 0
         while text[at] != closing:
+            key: Hashable = index
+            key_at: int | None = None
             if mapping:
                 entry = _ENTRY.match(text, at)
                 assert entry is not None  # the text is JSON that json.loads read
-                key: Hashable = entry.group(1)
-                if "\\" in entry.group(1):
-                    key = json.loads(f'"{entry.group(1)}"')
+                key, key_at = entry.group(1), at
+                if "\\" in key:
+                    key = json.loads(f'"{key}"')
                 if entry.group(2) is not None:  # a scalar, stepped over
-                    out[key] = (at, entry.start(2))
+                    out[key] = (key_at, entry.start(2), -1)
                     at = entry.end()
                     continue
-                out[key] = (at, entry.end())
                 at = entry.end()
             else:
-                out[index] = (None, at)
                 index += 1
                 if text[at] not in "{[":
                     item = _ITEM.match(text, at)
                     assert item is not None
+                    out[key] = (None, at, -1)
                     at = item.end()
                     continue
             _, end = _SCAN(text, at)
+            out[key] = (key_at, at, end)
             past = _PAST.match(text, end)
             assert past is not None
             at = past.end()
