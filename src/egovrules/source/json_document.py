@@ -171,10 +171,10 @@ class _Index:
     The parsed data says which step of a path exists. A key that is a name of ASCII letters,
     digits and underscores is found by searching it, quoted, in the text of its mapping: when
     that text has no ``\\u00`` escape (the only escape that writes such a character, so the key
-    is written as it reads) and the quoted name occurs there once, not after a backslash, that
-    occurrence is a whole string equal to the key, and the key is the only one. Otherwise, and
-    for the items of a list, the container's entries are stepped through once (``_entries``)
-    and kept."""
+    is written as it reads) and the quoted name occurs there once, that occurrence is the key:
+    any other string equal to it, or ending in it after an escaped quote, would be a second.
+    Otherwise, and for the items of a list, the container's entries are stepped through once
+    (``_entries``) and kept."""
 
     def __init__(self, text: str, data: Any) -> None:
         self.text = text
@@ -211,7 +211,7 @@ class _Index:
         if isinstance(key, str) and _NAME.fullmatch(key) and text.find("\\u00", start, end) < 0:
             quoted = f'"{key}"'
             at = text.find(quoted, start, end)
-            if text[at - 1] != "\\" and text.find(quoted, at + 1, end) < 0:
+            if text.find(quoted, at + 1, end) < 0:
                 return at, _skip(text, _skip(text, at + len(quoted)) + 1), -1
         return self._entries_of(start)[key]
 
