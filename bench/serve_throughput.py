@@ -13,7 +13,8 @@ Starts ``egovrules serve --packs wuhan`` on a free loopback port (one worker) an
     subject, render the JSON; the time of each of the three), as subjects per second and their
     ratio (the goal: the batch endpoint at 0.5x or more of ``pack.check``'s throughput); and
     that code path with the body read by the positioned reader alone and the document indented,
-    as the server did before its JSON fast path (the baseline of that change, in the same run).
+    as the server did before its JSON fast path (the baseline of that change, in the same run),
+    for the batch and for the single subject.
 The clients are Python threads with one keep-alive connection each, in this process: at 64 the
 client's own work competes with the server for a 2-core machine's CPU, and the figures say so.
 All figures come from one run; ratios compare figures of that run.
@@ -176,10 +177,10 @@ def main() -> None:
         as_of = dt.date.fromisoformat(AS_OF)
         options = RunOptions(city="wuhan", as_of=as_of)
 
-        def server_path(*, fast: bool) -> list[float]:
+        def server_path(*, fast: bool, body: bytes = batch_body) -> list[float]:
             """The seconds the server's code path takes to read, check and render."""
             start = time.perf_counter()
-            loaded = read_subjects(pack, batch_body, args.batch, fast=fast)
+            loaded = read_subjects(pack, body, args.batch, fast=fast)
             read = time.perf_counter()
             checked = [check_loaded(s, options, {"wuhan": pack}) for s in loaded]
             done = time.perf_counter()
@@ -211,6 +212,15 @@ def main() -> None:
         print(_parts(old))
         print(f"  batch endpoint / pack.check throughput: {best['check'] / best['served']:.2f}x")
         print(f"  server's code path, now / before:       {sum(old) / best['path']:.2f}x")
+        single = {
+            fast: min(sum(server_path(fast=fast, body=body)) for _ in range(200))
+            for fast in (True, False)
+        }
+        print(
+            f"single-subject code path in-process (best of 200): {single[True] * 1000:.2f} ms,"
+            f" before the fast path {single[False] * 1000:.2f} ms"
+            f" (now / before: {single[False] / single[True]:.2f}x)"
+        )
         load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
         print(f"load average (1, 5, 15 min) at the end: {load}")
     finally:
