@@ -2,10 +2,9 @@
 
 ``read_json`` is the fast path of a body that is plain JSON (the HTTP service's check body): the
 values come from the C parser, and a value's line and column are looked up only when a caller
-asks (``Document.span``), by stepping from the root through the containers on its path with
-the C scanner; each container's entries are indexed once. Reading a 1.5 MB batch of 1,000
-subjects costs what ``json.loads`` costs, where composing it through the YAML reader with every
-position recorded (``document.parse_document``) costs fifty times as much.
+asks (``Document.span``), from the root along its path (``_Index``). A 1.47 MB batch of 1,000
+subjects is read in about 15 ms of CPU (``json.loads`` alone: 5 ms), where composing it through
+the YAML reader with every position recorded (``document.parse_document``) takes 320 ms.
 
 It answers only for the texts the positioned reader reads alike, values and spans, and returns
 None for any other, so that the caller reads it with ``parse_document`` and reports what that
@@ -49,16 +48,9 @@ class _NotPlain(Exception):
 _NOT_PLAIN_CHAR = re.compile(
     "[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
-# The bytes that may begin such a character in UTF-8: only a text holding one is searched.
-_SUSPECT_BYTES = (
-    b"\t",
-    b"\x7f",
-    b"\xc2",
-    b"\xe2\x80\xa8",
-    b"\xe2\x80\xa9",
-    b"\xef\xbb\xbf",
-    b"\xef\xbf",
-)
+# The bytes that may begin such a character in UTF-8 (an ASCII text can only hold the first
+# two): only a text holding one is searched.
+_SUSPECT_BYTES = (b"\t", b"\x7f", b"\xc2", b"\xe2\x80\xa8", b"\xe2\x80\xa9", b"\xef\xbf")
 # In JSON a raw line break stands between tokens, and only a key comes before a colon.
 _KEY_BEFORE_BREAK = re.compile(r"[\r\n][ \r\n]*:")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
@@ -110,9 +102,10 @@ def read_json(raw: bytes, name: str) -> JsonDocument | None:
         return None
     text = text.removeprefix("\ufeff")
     body = raw.removeprefix(b"\xef\xbb\xbf")
-    if any(b in body for b in _SUSPECT_BYTES) and _NOT_PLAIN_CHAR.search(text) is not None:
+    suspects = _SUSPECT_BYTES[:2] if body.isascii() else _SUSPECT_BYTES
+    if any(b in body for b in suspects) and _NOT_PLAIN_CHAR.search(text) is not None:
         return None
-    if _KEY_BEFORE_BREAK.search(text) is not None:
+    if ("\n" in text or "\r" in text) and _KEY_BEFORE_BREAK.search(text) is not None:
         return None
     try:
         data = _DECODER.decode(text)
