@@ -112,6 +112,9 @@ def test_the_fast_path_reads_plain_json_as_the_positioned_reader(
         b'{"a": 1, "a": 2}',  # a duplicate key: E010
         b'[{"a": {"b": 1, "b": 1}}]',
         b'{"a"\n: 1}',  # a line break between a key and its colon: a YAML syntax error
+        b'{"' + b"k" * 1100 + b'": 1}',  # YAML seeks a key's colon 1,024 characters at most
+        b'{"' + b"\\u6b66" * 200 + b'": 1}',
+        b'{"a"' + b" " * 1100 + b": 1}",
         b'{"a": "\\ud800"}',  # a lone surrogate: E013
         '{"a": "x\x85y"}'.encode(),  # NEL: a line break to YAML, folded into a space
         '{"a": "x\u2028y", "b": 1}'.encode(),  # LINE SEPARATOR: a line break to YAML
@@ -147,6 +150,7 @@ def test_what_the_positioned_reader_reads_otherwise_is_left_to_it(raw: bytes) ->
         b'{"a\\u0062": [1, 2.5, true, null], "c": {}}',  # an escaped key
         b'{"a": [2.25E-2, -0.0, 1.0e+300, 12345678901234567890]}',  # numbers both read alike
         b"[" * MAX_DEPTH + b"1" + b"]" * MAX_DEPTH,  # as deep as the reader goes
+        b'{"' + b"\\u6b66" * 160 + b'": 1, "a"' + b" " * 59 + b': ["' + b"k" * 2000 + b'"]}',
     ],
 )
 def test_what_both_read_alike_the_fast_path_answers(raw: bytes) -> None:

@@ -13,8 +13,10 @@ for: a text that is not UTF-8 or not JSON; larger than ``MAX_BYTES``; a tab (the
 refuses it between tokens), a character YAML does not allow or reads as a line break (C0/C1
 controls, DEL, U+0085, U+2028, U+2029, U+FFFE, U+FFFF); a number YAML
 reads as a string (``1e5``, ``1.5E3``: YAML 1.1 floats need a point and a signed exponent) or
-a constant (``NaN``, ``Infinity``); a duplicate key; a newline between a key and its colon; a
-lone surrogate escape; nesting deeper than ``MAX_DEPTH`` or more than ``MAX_NODES`` values.
+a constant (``NaN``, ``Infinity``); a duplicate key; a newline between a key and its colon, a
+key longer than 160 characters or 60 spaces before a colon (YAML looks no further than 1,024
+characters for a key's colon); a lone surrogate escape; nesting deeper than ``MAX_DEPTH`` or
+more than ``MAX_NODES`` values.
 """
 
 from __future__ import annotations
@@ -54,6 +56,11 @@ _SUSPECT_BYTES = (b"\t", b"\x7f", b"\xc2", b"\xe2\x80\xa8", b"\xe2\x80\xa9", b"\
 # In JSON a raw line break stands between tokens, and only a key comes before a colon.
 _KEY_BEFORE_BREAK = re.compile(r"[\r\n][ \r\n]*:")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+# YAML reads a key in a flow mapping only when its colon is at most 1,024 characters past the
+# key's first: keys up to 160 characters (written with \u escapes, 6 characters each, at most
+# 962), and up to 60 spaces before the colon, stay within it.
+_LONGEST_KEY = 160
+_SPACES_BEFORE_COLON = re.compile(" {60,}:")
 _YAML_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?")
 _NAME = re.compile(r"[A-Za-z0-9_]+")
 _BREAK = re.compile(r"\r\n|\r|\n")
@@ -80,7 +87,7 @@ def _constant(literal: str) -> Any:
 
 def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
-    if len(out) != len(pairs):
+    if len(out) != len(pairs) or (out and len(max(out, key=len)) > _LONGEST_KEY):
         raise _NotPlain
     return out
 
@@ -106,6 +113,8 @@ def read_json(raw: bytes, name: str) -> JsonDocument | None:
     if any(b in body for b in suspects) and _NOT_PLAIN_CHAR.search(text) is not None:
         return None
     if ("\n" in text or "\r" in text) and _KEY_BEFORE_BREAK.search(text) is not None:
+        return None
+    if " " * 60 in text and _SPACES_BEFORE_COLON.search(text) is not None:
         return None
     try:
         data = _DECODER.decode(text)
