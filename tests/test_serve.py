@@ -212,6 +212,30 @@ def test_check_answers_what_the_cli_prints(client: httpx.Client, tmp_path: Path)
         assert served.text == compact + "\n"
 
 
+def test_a_batch_answers_what_the_cli_prints(client: httpx.Client, tmp_path: Path) -> None:
+    """A batch written as a Windows client writes it (indented, CRLF, UTF-8), read by the JSON
+    fast path: each report's source line and each finding's line and column are the ones
+    ``egovrules check`` gives for the same file."""
+    data = json.loads(_example_json())
+    batch = [
+        {**data, "id": f"site-{i}", "network_access_date": f"2026-03-0{i + 1}"} for i in range(3)
+    ]
+    body = json.dumps(batch, indent=4, ensure_ascii=False).replace("\n", "\r\n").encode()
+    (tmp_path / "request").write_bytes(body)
+    command = [*EGOVRULES, "check", "--city", "wuhan", "--as-of", "2026-03-22", *JSON, "en"]
+    cli = subprocess.run(
+        [*command, "request"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert cli.returncode == 1, cli.stderr
+    served = client.post("/v1/packs/wuhan/check", params={"as_of": "2026-03-22"}, content=body)
+    assert served.status_code == 200, served.text
+    assert served.json() == json.loads(cli.stdout)
+    starts = [n for n, line in enumerate(body.split(b"\r\n"), 1) if line == b"    {"]
+    assert [r["subject"]["source"] for r in served.json()["reports"]] == [
+        f"request:{n}" for n in starts
+    ]
+
+
 def test_check_only_skip_explain_and_waivers(client: httpx.Client) -> None:
     data = json.loads(_example_json())
     rule = "wuhan.website.police_filing_15_days"
