@@ -100,6 +100,29 @@ def test_the_fast_path_reads_plain_json_as_the_positioned_reader(
     _same(fast, parse_document(raw, "request"))
 
 
+_NOISE = st.sampled_from(
+    [*' \t\n\r"\\:,{}[]0.eE+-u\u2028\x85\x7f\ufeff', "\\u00e9", "\\ud800", "1e5", "NaN", " " * 70]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DATA, st.lists(st.tuples(st.integers(0, 10_000), _NOISE), min_size=1, max_size=3))
+def test_what_the_fast_path_answers_the_positioned_reader_reads_alike(
+    data: Any, edits: list[tuple[int, str]]
+) -> None:
+    """JSON with a few characters spliced in (most no longer JSON, some JSON the positioned
+    reader reads otherwise): whenever the fast path answers, the positioned reader reads the
+    text, into the same values and spans."""
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    for at, piece in edits:
+        i = at % (len(text) + 1)
+        text = text[:i] + piece + text[i:]
+    raw = text.encode("utf-8", "surrogatepass")
+    fast = read_json(raw, "request")
+    if fast is not None:
+        _same(fast, parse_document(raw, "request"))
+
+
 @pytest.mark.parametrize(
     "raw",
     [
