@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 import egovrules
 from egovrules.engine.run import RunOptions, check_loaded
 from egovrules.report.render.json import render_json
-from egovrules.service.body import read_subjects
+from egovrules.service.body import subjects_of_body
 from egovrules.service.errors import ServiceError, error_body
 from egovrules.source.json_document import JsonDocument
 from egovrules.subjects import SUBJECT_MODELS, parse_subject
@@ -402,7 +402,7 @@ def _document(body: bytes, *, fast: bool, as_of: dt.date = dt.date(2026, 3, 22))
     status and body), by the fast path and the positioned reader, or by the positioned reader
     alone, in-process."""
     try:
-        subjects = read_subjects(_WUHAN, body, MAX_BATCH, fast=fast)
+        subjects = subjects_of_body(_WUHAN, body, fast=fast)
     except ServiceError as exc:
         return f"{exc.status} {error_body(exc, '-').model_dump_json()}"
     options = RunOptions(city="wuhan", as_of=as_of)
@@ -428,7 +428,7 @@ def test_the_fast_path_answers_what_the_positioned_reader_answers(
     data = [s.model_dump(mode="json", exclude_none=True) for s in subjects]
     text = json.dumps(data if len(data) > 1 else data[0], indent=indent, ensure_ascii=ascii_only)
     body = (text.replace("\n", "\r\n") if crlf else text).encode()
-    read = read_subjects(_WUHAN, body, MAX_BATCH)
+    read = subjects_of_body(_WUHAN, body)
     assert all(isinstance(s.document, JsonDocument) for s in read)  # the fast path answered
     assert _document(body, fast=True, as_of=as_of) == _document(body, fast=False, as_of=as_of)
 

@@ -32,7 +32,7 @@ from egovrules.engine.explaining import explain_rules, rules_named
 from egovrules.engine.pack import Pack, today_in_china
 from egovrules.engine.run import RunOptions, check_loaded
 from egovrules.report.render.json import render_json
-from egovrules.service.body import BODY_NAME, read_subjects
+from egovrules.service.body import BODY_NAME, subjects_of_body
 from egovrules.service.catalog import pack_detail, pack_summary
 from egovrules.service.config import ServiceConfig, read_token
 from egovrules.service.errors import (
@@ -269,12 +269,12 @@ def _pack_routes(app: FastAPI, packs: LoadedPacks, config: ServiceConfig) -> Non
     ) -> Explanations:
         compiled = packs.get(pack)
         body = await request.body()
-        traces = await run_in_threadpool(_explain, compiled, body, rule, as_of, config.max_batch)
+        traces = await run_in_threadpool(_explain, compiled, body, rule, as_of)
         return Explanations(explanations=traces)
 
 
 def _check(pack: Pack, body: bytes, options: RunOptions, lang: str, max_batch: int) -> str:
-    subjects = read_subjects(pack, body, max_batch)
+    subjects = subjects_of_body(pack, body)
     if len(subjects) > max_batch:
         raise ServiceError(
             413,
@@ -286,10 +286,8 @@ def _check(pack: Pack, body: bytes, options: RunOptions, lang: str, max_batch: i
     return render_json(checked, lang, indent=None)
 
 
-def _explain(
-    pack: Pack, body: bytes, rule: str, as_of: dt.date | None, max_batch: int
-) -> list[dict[str, Any]]:
-    subjects = read_subjects(pack, body, max_batch)
+def _explain(pack: Pack, body: bytes, rule: str, as_of: dt.date | None) -> list[dict[str, Any]]:
+    subjects = subjects_of_body(pack, body)
     if len(subjects) != 1:
         raise ServiceError(422, NOT_APPLICABLE, "explain takes one subject, not a list")
     try:

@@ -5,9 +5,11 @@ The fast path (``source.json_document.read_json``, then ``subjects.validate_subj
 subject: pydantic's ``model_validate`` on the parsed values) gives the very subjects, paths and
 positions the positioned reader gives, its positions looked up only for the findings a report
 locates. When it cannot answer (a body that is not plain JSON, a subject that does not
-validate, a subject of another pack, more subjects than the batch limit), the body is read
-again by the positioned reader (``engine.inputs.subjects_in``), whose errors are the answer:
-the same codes, messages, JSON paths, lines and columns whichever path was tried first.
+validate, a subject of another pack), the body is read again by the positioned reader
+(``engine.inputs.subjects_in``), whose errors are the answer: the same codes, messages, JSON
+paths, lines and columns whichever path was tried first. The caller refuses a batch of more
+valid subjects than ``--max-batch`` (413) once it is read; one holding an invalid subject is
+refused 422 whatever its length, as before.
 """
 
 from __future__ import annotations
@@ -22,20 +24,17 @@ from egovrules.source.errors import SubjectError
 from egovrules.source.json_document import read_json
 from egovrules.subjects import validate_subject
 
-__all__ = ["BODY_NAME", "read_subjects"]
+__all__ = ["BODY_NAME", "subjects_of_body"]
 
 BODY_NAME = "request"
 """The file name a body is read under: a finding's ``location.file``, a report's source."""
 
 
-def read_subjects(
-    pack: Pack, body: bytes, max_items: int, *, fast: bool = True
-) -> list[LoadedSubject]:
+def subjects_of_body(pack: Pack, body: bytes, *, fast: bool = True) -> list[LoadedSubject]:
     """The subjects of a body, each for ``pack``; ``ServiceError`` 400, 413 or 422 for a bad
-    body. A body of more than ``max_items`` subjects is read by the positioned reader: what
-    it holds is then the caller's to refuse. ``fast=False``: by the positioned reader only
-    (the reference the tests hold the fast path to)."""
-    plain = _plain_subjects(pack, body, max_items) if fast else None
+    body. ``fast=False``: by the positioned reader only (the reference the tests hold the fast
+    path to)."""
+    plain = _plain_subjects(pack, body) if fast else None
     if plain is not None:
         return plain
     subjects, errors = subjects_in(body, BODY_NAME)
@@ -49,15 +48,13 @@ def read_subjects(
     return subjects
 
 
-def _plain_subjects(pack: Pack, body: bytes, max_items: int) -> list[LoadedSubject] | None:
+def _plain_subjects(pack: Pack, body: bytes) -> list[LoadedSubject] | None:
     """The subjects of a plain JSON body of valid subjects of ``pack``, or None."""
     document = read_json(body, BODY_NAME)
     if document is None:
         return None
     data = document.data
     items = list(enumerate(data)) if isinstance(data, list) else [(None, data)]
-    if len(items) > max_items:
-        return None
     out: list[LoadedSubject] = []
     for index, item in items:
         try:
