@@ -106,8 +106,10 @@ def test_a_reply_certainly_late_is_late_whatever_the_unknown_year() -> None:
         # Received 2003-12-24, a year chinese-calendar does not cover: the seventh working
         # day is 2003-12-31 at the earliest (every day of 2003 worked) and 2004-01-12 at the
         # latest (none worked: 2004-01-02, 05 to 09, 12 on the known calendar).
+        ("2003-12-24", "2003-12-30", "running"),  # the day before the earliest
         ("2003-12-24", "2003-12-31", "running"),  # on the earliest
         ("2003-12-24", "2004-01-01", "undetermined"),  # the day after it
+        ("2003-12-24", "2004-01-11", "undetermined"),  # the day before the latest
         ("2003-12-24", "2004-01-12", "undetermined"),  # on the latest: may be the 7th day
         ("2003-12-24", "2004-01-13", "late"),  # the day after: past 七个工作日 in any case
     ],
