@@ -159,6 +159,14 @@ class RuleView:
     binds: str | None = None
     """Whom the rule's article binds (its scope, with the citation that names the bodies);
     ``None`` when the article binds any subject of its kind."""
+    statement: tuple[tuple[str, str], ...] = ()
+    """(language, sentence): what the rule requires in words, in English and Chinese
+    (``egovrules.ir.words.rule_statement``); ``applies_when`` and ``requires`` keep the
+    expression for engineers."""
+
+    def statement_in(self, language: str) -> str:
+        """The rule in words in ``language`` (``""`` when it has none)."""
+        return dict(self.statement).get(language, "")
 
 
 @dataclass(frozen=True, slots=True)

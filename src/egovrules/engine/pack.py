@@ -178,6 +178,7 @@ class Pack:
                     ruleset.city,
                     tuple(r.id for r in rs),
                     self._findings,
+                    ruleset.city_names,
                 ),
                 self._backend.functions.get(k, _no_rules),
             )

@@ -187,6 +187,8 @@ class ReportHead:
     findings: Callable[[Any, str, dt.date, tuple[int, ...]], Findings] | None = field(
         default=None, compare=False, repr=False
     )
+    city_names: tuple[tuple[str, str], ...] = ()
+    """The city's name in each language the pack gives it; ``city`` is the English one."""
 
 
 class Report:
@@ -295,6 +297,14 @@ class Report:
 
     @property
     def city(self) -> str:
+        return self._head.city
+
+    def city_in(self, language: str) -> str:
+        """The city's name in ``language`` (``武汉`` for ``zh``); ``city`` when the pack does
+        not name it in that language."""
+        for lang, name in self._head.city_names:
+            if lang == language:
+                return name
         return self._head.city
 
     @property

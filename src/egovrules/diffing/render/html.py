@@ -30,6 +30,8 @@ from egovrules.diffing.model import (
     Witness,
 )
 from egovrules.diffing.render.words import CELL_MARKS, CELL_WORDS, presence_words, verdict_words
+from egovrules.diffing.witness_words import witness_words
+from egovrules.ir.words import WORDS_LANGS
 from egovrules.law.citation import show_quote
 from egovrules.subjects import SUBJECT_KINDS
 
@@ -251,12 +253,24 @@ def _rule(r: RuleView) -> str:
     ]
     if r.title:
         out.append(f'<div class="rule-title">{_e(r.title)}</div>')
+    out.extend(
+        f'<p class="words" lang="{lang}">{_e(said)}</p>'
+        for lang in WORDS_LANGS
+        if (said := r.statement_in(lang))
+    )
     out.append("<dl>")
     if r.binds:
         out.append(f"<dt>binds</dt><dd>{_e(r.binds)}</dd>")
-    if r.applies_when != "always":
-        out.append(f"<dt>when</dt><dd>{_e(r.applies_when)}</dd>")
-    out.append(f"<dt>requires</dt><dd>{_e(r.requires)}</dd>")
+    # The expression the words come from, for engineers, behind a toggle.
+    expression = (
+        f"when: {r.applies_when}; requires: {r.requires}"
+        if r.applies_when != "always"
+        else f"requires: {r.requires}"
+    )
+    out.append(
+        "<dt>expression</dt><dd><details><summary>show the expression</summary>"
+        f"<code>{_e(expression)}</code></details></dd>"
+    )
     for p in r.parameters:
         where = f" ({_e(p.citation.where)})" if p.citation is not None else ""
         label = f"{_e(p.label)}: " if p.label else ""
@@ -313,9 +327,18 @@ def _witness(w: Witness, d: PackDiff) -> str:
     subject = json.dumps(dict(w.subject), ensure_ascii=False, indent=2, sort_keys=True)
     return (
         f'<div class="witness"><div><b>Witness</b> ({_e(w.kind)}, as of '
-        f"{_e(w.as_of.isoformat())}), rejected by <b>{_e(rejecter)}</b>: "
-        f"{_e(w.description)}</div>"
-        + (f"<div>where {_e(facts)}</div>" if facts else "")
+        f"{_e(w.as_of.isoformat())}), rejected by <b>{_e(rejecter)}</b>:</div>"
+        + "".join(
+            f'<p class="words" lang="{lang}">{_e(witness_words(w, d.a, d.b, lang))}</p>'
+            for lang in WORDS_LANGS
+        )
+        + (
+            "<details><summary>the facts and where the subject came from</summary>"
+            f"<div>where {_e(facts)}</div><div>from {_e(w.description)}</div></details>"
+            if facts
+            else f"<details><summary>where the subject came from</summary>{_e(w.description)}"
+            "</details>"
+        )
         + f"<ul>{_side_outcome(w.a, d.a.label)}{_side_outcome(w.b, d.b.label)}</ul>"
         f"<details><summary>the subject (JSON)</summary><pre>{_e(subject)}</pre></details>"
         "</div>"
