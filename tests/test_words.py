@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel
 
 import egovrules
+from egovrules.authoring.pages import concepts_page
 from egovrules.cli import main
 from egovrules.ir.nodes import (
     All,
@@ -41,6 +42,7 @@ from egovrules.ir.nodes import (
 )
 from egovrules.ir.words import condition_words, expr_words, rule_statement, value_words
 from egovrules.packdata.phrases import load_phrases
+from egovrules.packdata.vocabulary import load_vocabulary
 from egovrules.source.errors import PackError
 from egovrules.subjects import SUBJECT_MODELS
 from egovrules.subjects.paths import FieldType, resolve_path
@@ -383,6 +385,13 @@ NODES: list[tuple[str, Cond, str, str]] = [
         " date of the check",
         "网站向公安部门备案之日不晚于检查之日",
     ),
+    (
+        "website",
+        Not(Compare("gt", FILED, ACCESS)),
+        "the day of the site's filing with the public security department is not after the day"
+        " the site was connected to the network",
+        "网站向公安部门备案之日并非晚于网站网络接入之日",
+    ),
 ]
 
 
@@ -390,3 +399,34 @@ NODES: list[tuple[str, Cond, str, str]] = [
 def test_every_node_kind_reads(kind: str, cond: Cond, en: str, zh: str) -> None:
     assert condition_words(cond, kind, "en") == en
     assert condition_words(cond, kind, "zh") == zh
+
+
+def _keys(model: type[BaseModel], prefix: str) -> Iterator[str]:
+    """The words key of every field under ``model`` (a list's item fields as ``list[].f``)."""
+    for name in model.model_fields:
+        if name in ("kind", "id", "city", "waivers"):  # what a subject is, not what it did
+            continue
+        ftype, _ = resolve_path(model, (name,))
+        key = f"{prefix}.{name}"
+        yield key
+        if ftype.kind == "list" and ftype.item is not None and ftype.item.model is not None:
+            yield from _keys(ftype.item.model, key + "[]")
+        elif ftype.model is not None:
+            yield from _keys(ftype.model, key)
+
+
+def test_every_subject_field_has_words() -> None:
+    """A pack of one's own may read any field, not only those the bundled packs read."""
+    words = load_phrases().fields
+    missing = [k for kind, m in SUBJECT_MODELS.items() for k in _keys(m, kind) if k not in words]
+    assert missing == []
+
+
+def test_the_concepts_page_gives_each_city_s_rules_in_words() -> None:
+    """``egovrules docs`` writes, under each concept's definition, every city's rule on it in
+    words, with the article it cites."""
+    packs = [egovrules.load_pack(p) for p in PACKS]
+    page = concepts_page(packs, load_vocabulary())
+    section = page.split("### website.designated_maintainer")[1].split("\n### ")[0]
+    assert "- **wuhan** · `designated_maintainer` · 第十四条第一款: For a website of" in section
+    assert "且指定的运行维护者为专门机构或个人。" in section  # Hohhot, 第十五条

@@ -21,6 +21,7 @@ from egovrules.ir.nodes import (
     AnyOf,
     Arith,
     AsOf,
+    Awaiting,
     Compare,
     Cond,
     Const,
@@ -109,6 +110,10 @@ def rule_statement(rule: RuleIR, lang: WordsLang) -> str:
             head += f", where {s.cond(when)}"
         body = req if isinstance(rule.requires, Deadline) else f"it is required that {req}"
         text = f"{head}: {body}."
+        for cond, who in rule.pending:
+            text += (
+                f" While {s.cond(cond)}, it is not yet broken: it awaits {s.awaited(rule, who)}."
+            )
         if rule.in_force_from is not None:
             text += f" In force from {_date(rule.in_force_from, lang)}"
             if rule.dated_by is not None:
@@ -120,6 +125,8 @@ def rule_statement(rule: RuleIR, lang: WordsLang) -> str:
         head += f"，如{s.cond(when)}"
     body = req if isinstance(rule.requires, Deadline) else f"须{req}"
     text = f"{head}：{body}。"
+    for cond, who in rule.pending:
+        text += f"如{s.cond(cond)}，尚不构成违反，有待{s.awaited(rule, who)}行事。"
     if rule.in_force_from is not None:
         text += f"自{_date(rule.in_force_from, lang)}起施行"
         if rule.dated_by is not None:
@@ -176,6 +183,17 @@ class _Speaker:
 
     def pick(self, en: str, zh: str) -> str:
         return en if self.lang == "en" else zh
+
+    def awaited(self, rule: RuleIR, who: Awaiting) -> str:
+        """Who must act while the obligation is open: the rule's actor or its authority."""
+        if who == "authority":
+            named = dict(rule.authority).get(self.lang)
+            if named is not None:
+                return self.pick(f"the {named}", named)
+            return self.pick("the competent authority", "主管部门")
+        if rule.actor is not None:
+            return self.expr(rule.actor)
+        return self.pick(f"the {self.subject()}", self.subject())
 
     def subject(self) -> str:
         p = self.phrases.subjects.get(self.kind)
@@ -452,7 +470,9 @@ class _Speaker:
         head = f"至少有一项{item}" if yes else f"没有任何一项{item}"
         return head if w is None else f"{head}，{sub.cond(w)}"
 
-    def compare(self, c: Compare) -> str:
+    def compare(self, c: Compare, *, negated: bool = False) -> str:
+        """A comparison as a clause; ``negated`` (for an order only) says it does not hold:
+        "is not after", 并非晚于 (a missing value holds no order, so the order is not flipped)."""
         left, right, op = c.left, c.right, c.op
         words = self.words(left) if isinstance(left, Field) else None
         if isinstance(right, Const) and right.value is None and op in ("eq", "ne"):
@@ -472,6 +492,10 @@ class _Speaker:
             new, old = (self.expr(x) for x in growth)
             en, zh = _ORDER_WORDS[op][1]
             r = self.expr(right)
+            if negated:
+                return self.pick(
+                    f"{new} does not exceed {old} by {en} {r}", f"{new}超出{old}的比例并非{zh}{r}"
+                )
             return self.pick(f"{new} exceeds {old} by {en} {r}", f"{new}超出{old}的比例{zh}{r}")
         a = self.expr(left)
         b = self.expr(right, words)
@@ -492,6 +516,8 @@ class _Speaker:
             case "le" | "lt" | "ge" | "gt":
                 dates, numbers = _ORDER_WORDS[op]
                 en, zh = dates if _temporal(left) or _temporal(right) else numbers
+                if negated:
+                    return self.pick(f"{a} is not {en} {b}", f"{a}并非{zh}{b}")
                 return self.pick(f"{a} is {en} {b}", f"{a}{zh}{b}")
             case _:
                 assert_never(op)
@@ -520,8 +546,7 @@ class _Speaker:
                     return self.present(c.left, yes=op == "eq")
                 if op in ("eq", "ne"):
                     return self.compare(Compare(NEGATE[op], c.left, c.right))
-                # a missing value fails the comparison both ways: say "not" rather than flip.
-                return self.pick(f"it is not so that {self.compare(c)}", f"并非{self.compare(c)}")
+                return self.compare(c, negated=True)
             case Compare(op="eq" | "ne") as cmp:
                 return self.compare(Compare(NEGATE[cmp.op], cmp.left, cmp.right))
             case Compare(op="in") as cmp:

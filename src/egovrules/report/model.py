@@ -11,13 +11,15 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from egovrules.law.calendar import Day
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import Outcome, Severity, severity_reason_in
 from egovrules.source.span import Span
-from egovrules.subjects.base import Waiver
+
+if TYPE_CHECKING:
+    from egovrules.subjects.base import Waiver
 
 __all__ = [
     "NO_FINDINGS",

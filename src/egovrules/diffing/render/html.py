@@ -29,6 +29,8 @@ from egovrules.diffing.model import (
     Verdict,
     Witness,
 )
+from egovrules.diffing.render.history import history_table
+from egovrules.diffing.render.svg import timeline_svg
 from egovrules.diffing.render.words import CELL_MARKS, CELL_WORDS, presence_words, verdict_words
 from egovrules.diffing.witness_words import witness_words
 from egovrules.ir.words import WORDS_LANGS
@@ -114,12 +116,25 @@ td.cell .arts { display: block; color: var(--muted); font-size: 12px; }
 .sw.mixed { background: var(--c-mixed); }
 [hidden] { display: none !important; }
 footer { color: var(--muted); font-size: 12px; }
+figure.pictures { margin: 10px 0; }
+.timeline-scroll { overflow-x: auto; }
+svg.timeline { max-width: none; }
+table.history { width: auto; margin: 8px 0; font-size: 12.5px; }
+table.history th { white-space: nowrap; }
+table.history caption { text-align: left; font-weight: 700; padding: 4px 0; }
+table.history tr.changed td { background: #fff7e0; }
+.no-history { color: var(--muted); }
+figcaption { color: var(--muted); font-size: 12px; }
 @media print {
+  @page { margin: 12mm; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   body { background: #fff; font-size: 9.5pt; }
-  nav.filters { display: none; }
+  nav.filters, button, input, select, details[lang="zh"] { display: none; }
   thead th { position: static; }
   tbody.concept { break-inside: avoid; }
+  tbody.concept + tbody.concept { break-before: page; }
+  .timeline-scroll { overflow: visible; }
+  svg.timeline { max-width: 100%; height: auto; }
   tr { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
@@ -345,6 +360,25 @@ def _witness(w: Witness, d: PackDiff) -> str:
     )
 
 
+def _pictures(c: ConceptDiff) -> str:
+    """The concept's deadline timeline (English, and Chinese behind a toggle) and the history
+    of the parameters it uses, when the diff was made with pictures."""
+    if c.timeline is None:
+        return ""
+    out = [
+        '<figure class="pictures">',
+        f'<div class="timeline-scroll">{timeline_svg(c.timeline, "en")}</div>',
+        f'<details lang="zh"><summary>中文</summary><div class="timeline-scroll">'
+        f"{timeline_svg(c.timeline, 'zh')}</div></details>",
+    ]
+    out.extend(history_table(h, "en", changes_only=True) for h in c.histories)
+    out.append(
+        f"<figcaption>Deadlines and order of acts: {_e(c.title)} "
+        "(each step from a rule's conditions, with its article)</figcaption></figure>"
+    )
+    return "".join(out)
+
+
 def _concept(c: ConceptDiff, d: PackDiff) -> str:
     shows = [c.presence.value] + ([c.verdict.value] if c.verdict is not None else [])
     search = _search_text(
@@ -368,7 +402,7 @@ def _concept(c: ConceptDiff, d: PackDiff) -> str:
         + (f'<p class="reason">{_e(c.reason)}</p>' if c.presence is Presence.BOTH else "")
         + "</td>"
     )
-    details = _aspects(c.aspects, d) + "".join(_witness(w, d) for w in c.witnesses)
+    details = _aspects(c.aspects, d) + "".join(_witness(w, d) for w in c.witnesses) + _pictures(c)
     if c.search.searched or c.verdict is Verdict.SAME:
         details += f'<p class="search">Search: {_e(c.search.note)}</p>'
     detail_row = f'<tr class="detail-row"><td colspan="3">{details}</td></tr>' if details else ""
