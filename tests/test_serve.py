@@ -34,6 +34,7 @@ from egovrules.service.body import subjects_of_body
 from egovrules.service.errors import ServiceError, error_body
 from egovrules.source.json_document import JsonDocument
 from egovrules.subjects import SUBJECT_MODELS, parse_subject
+from tests import calendar_cases
 from tests.conftest import FIXTURES, ROOT
 from tests.serving import Server, start
 from tests.strategies import pack_strings, subject_data
@@ -45,6 +46,8 @@ EGOVRULES = (sys.executable, "-m", "egovrules")
 JSON = ("--format", "json", "--lang")
 DIFF_OPTIONS = ("--concept", "website", "--max-candidates", "50")
 EXAMPLE = ROOT / "examples" / "wuhan" / "website-late-police-filing.yaml"
+NOTICE = FIXTURES / "calendar" / "notice-2027.yaml"
+BAD_NOTICE = FIXTURES / "calendar" / "notice-2027-malformed.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -785,6 +788,38 @@ def test_sigterm_finishes_the_request_in_flight(tmp_path: Path) -> None:
     assert "Finished server process" in running.log_text()
 
 
+def test_a_holiday_notice_decides_and_is_cited(client: httpx.Client, tmp_path: Path) -> None:
+    """``serve --holidays FILE``: Shantou 第十六条第二款 "自受理之日起七个工作日内予以批复",
+    received 2026-12-24. Without a notice for 2027 a reply on 2027-01-06 is undetermined (the
+    module's server); with the notice (01-01 to 01-03 off) the seventh working day is 01-05,
+    so it is late, no reply by 01-04 runs until 01-05, and the report cites the notice, naming
+    its file without the server's folders."""
+    as_of = {"as_of": "2027-03-01"}
+    late = json.dumps(calendar_cases.project("2026-12-24", "2027-01-06"), default=str)
+    plain = client.post("/v1/packs/shantou/check", params=as_of, content=late).json()
+    assert [u["rule_id"] for u in plain["reports"][0]["undetermined"]] == [calendar_cases.RULE]
+    running = start(tmp_path / "server.log", "--packs", "shantou", "--holidays", str(NOTICE))
+    try:
+        with httpx.Client(base_url=running.url, timeout=30) as other:
+            answer = other.post("/v1/packs/shantou/check", params=as_of, content=late)
+            waiting = json.dumps(calendar_cases.project("2026-12-24", None), default=str)
+            upcoming = other.post(
+                "/v1/packs/shantou/check", params={"as_of": "2027-01-04"}, content=waiting
+            )
+    finally:
+        assert running.stop() == 0, running.log_text()
+    assert answer.status_code == 200, answer.text
+    (report,) = answer.json()["reports"]
+    assert [v["rule_id"] for v in report["violations"]] == [calendar_cases.RULE]
+    assert report["notes"] == [
+        f"{calendar_cases.RULE}: last day 2027-01-05 counted on the State Council's notice "
+        "2027: 国务院办公厅关于2027年部分节假日安排的通知 (test fixture) (2026-11-12, "
+        "https://www.gov.cn/zhengce/content/example-2027.htm), supplied in notice-2027.yaml"
+    ]
+    (up,) = upcoming.json()["reports"][0]["upcoming"]
+    assert (up["rule_id"], up["due"], up["days_left"]) == (calendar_cases.RULE, "2027-01-05", 1)
+
+
 # ---- the command ----------------------------------------------------------------------------
 
 
@@ -809,6 +844,8 @@ def test_serve_without_the_extra_says_which_extra(
         (["--workers", "0"], "--workers must be 1 or more"),
         (["--host", "203.0.113.9"], "cannot listen on 203.0.113.9:"),  # not this machine's
         (["--port", "70000"], "cannot listen on 127.0.0.1:70000"),
+        # a refused notice, at its line and column (a range that runs backwards)
+        (["--holidays", str(BAD_NOTICE)], f"{BAD_NOTICE}:7:38: error[E802]"),
     ],
 )
 def test_bad_options_exit_2(
@@ -839,7 +876,12 @@ def test_each_worker_reads_the_configuration_serve_was_given(
     environment variable ``egovrules serve`` sets."""
     from egovrules.service.config import ENVIRONMENT, ServiceConfig
 
-    config = ServiceConfig(packs=("wuhan", "tianjin"), max_batch=7, token_file="/run/token")
+    config = ServiceConfig(
+        packs=("wuhan", "tianjin"),
+        max_batch=7,
+        token_file="/run/token",
+        holidays=("/run/notice-2027.yaml",),
+    )
     monkeypatch.setenv(ENVIRONMENT, config.to_json())
     assert ServiceConfig.from_environment() == config
     monkeypatch.delenv(ENVIRONMENT)

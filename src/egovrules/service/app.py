@@ -34,7 +34,7 @@ from egovrules.engine.run import RunOptions, check_loaded
 from egovrules.report.render.json import render_json
 from egovrules.service.body import BODY_NAME, subjects_of_body
 from egovrules.service.catalog import pack_detail, pack_summary
-from egovrules.service.config import ServiceConfig, read_token
+from egovrules.service.config import ServiceConfig, read_calendar, read_token
 from egovrules.service.errors import (
     BAD_PARAMETER,
     BATCH_TOO_LARGE,
@@ -101,7 +101,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     """The application: the packs of ``config`` compiled in the background at start."""
     config = config or ServiceConfig()
     token = read_token(config.token_file) if config.token_file else None
-    packs = LoadedPacks(config.pack_ids)
+    packs = LoadedPacks(config.pack_ids, read_calendar(config.holidays))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
