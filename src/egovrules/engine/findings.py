@@ -21,8 +21,10 @@ from egovrules.ir.interpret import (
     undetermined_reason,
 )
 from egovrules.ir.nodes import (
+    Compare,
     Deadline,
     Field,
+    Param,
     Placeholder,
     RuleIR,
     ScopeIR,
@@ -34,7 +36,8 @@ from egovrules.ir.nodes import (
 )
 from egovrules.law.calendar import CHINA, covered_years
 from egovrules.law.verdict import Outcome
-from egovrules.report.model import NotApplicable, Undetermined, Upcoming, Violation
+from egovrules.packdata.phrases import load_phrases
+from egovrules.report.model import NotApplicable, Note, Undetermined, Upcoming, Violation
 from egovrules.subjects import SubjectBase, Waiver
 
 __all__ = [
@@ -45,11 +48,13 @@ __all__ = [
     "failing",
     "format_value",
     "missing",
+    "not_in_force_note",
     "render_messages",
     "scope_findings",
     "scopes_hold",
     "undetermined",
     "upcoming",
+    "value_key",
     "violation",
 ]
 
@@ -114,7 +119,7 @@ def counts_working_days(rule: RuleIR) -> bool:
     return isinstance(rule.requires, Deadline) and deadline_bounds(rule.requires) is not None
 
 
-def calendar_note(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> str | None:
+def calendar_note(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Note | None:
     """Which calendar decided ``rule``'s working-day deadline, when the count went past the
     years ``chinese-calendar`` covers: the supplied State Council notice, or the working days
     known alone (``None`` when the package's years decided it)."""
@@ -132,22 +137,39 @@ def calendar_note(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> str | N
     facts = deadline_facts(d, (subject,), as_of, on)
     calendar = d.due.calendar
     if facts.bounded:
-        verdict = "late" if facts.outcome == Outcome.VIOLATED else "in time"
-        return (
-            f"{rule.id}: decided {verdict} from the working days known "
-            f"({calendar.describe()}); the last day falls in a year without a published "
-            "holiday notice, and no arrangement of that year's days could change the verdict"
+        late = facts.outcome == Outcome.VIOLATED
+        return Note(
+            (
+                (
+                    "en",
+                    f"{rule.id}: decided {'late' if late else 'in time'} from the working days "
+                    f"known ({calendar.describe()}); the last day falls in a year without a "
+                    "published holiday notice, and no arrangement of that year's days could "
+                    "change the verdict",
+                ),
+                (
+                    "zh",
+                    f"{rule.id}:依已知的工作日({calendar.describe()})认定"
+                    f"{'逾期' if late else '未逾期'};期限的最后一日所在年度的节假日安排尚未公布,"
+                    "但该年度的任何安排均不能改变这一认定",
+                ),
+            )
         )
     if facts.due is None or facts.due.year <= last_covered:
         return None
-    cited = [
-        f"{n.year}: {n.cite()}, supplied in {n.file}"
+    notices = [
+        n
         for y in range(last_covered + 1, facts.due.year + 1)
         if (n := calendar.notice_for(y)) is not None
     ]
-    return (
-        f"{rule.id}: last day {facts.due.isoformat()} counted on the State Council's notice "
-        + "; ".join(cited)
+    due = facts.due.isoformat()
+    en = "; ".join(f"{n.year}: {n.cite()}, supplied in {n.file}" for n in notices)
+    zh = ";".join(f"{n.year}年:{n.cite()},见所提供的{n.file}" for n in notices)
+    return Note(
+        (
+            ("en", f"{rule.id}: last day {due} counted on the State Council's notice {en}"),
+            ("zh", f"{rule.id}:最后一日{due},依国务院办公厅的通知计算:{zh}"),
+        )
     )
 
 
@@ -163,7 +185,7 @@ def scopes_hold(scopes: tuple[ScopeIR, ...], subject: SubjectBase, as_of: dt.dat
 
 def scope_findings(
     rules: tuple[RuleIR, ...], subject: SubjectBase, as_of: dt.date
-) -> tuple[tuple[NotApplicable, ...], tuple[str, ...]]:
+) -> tuple[tuple[NotApplicable, ...], tuple[Note, ...]]:
     """What the scopes of ``rules`` (the scoped rules in force) say of ``subject``: each rule
     whose article does not bind the subject, with the words that name whom it binds; and, for
     each scope whose field the subject leaves empty, a note that its rules were applied on the
@@ -182,6 +204,7 @@ def scope_findings(
             presumed[scope.name] = (scope, presumed.get(scope.name, (scope, 0))[1] + 1)
         elif value not in scope.values:
             field = ".".join(scope.field.path)
+            key = f"{rule.subject}.{field}"
             excluded.append(
                 NotApplicable(
                     rule_id=rule.id,
@@ -195,7 +218,8 @@ def scope_findings(
                         ),
                         (
                             "zh",
-                            f"{field}为{value}:{scope.citation.label}所约束的是"
+                            f"{_noun(key, field)}为{format_value(value, None, 'zh', key)}:"
+                            f"{scope.citation.label}所约束的是"
                             f"{scope.label_in('zh')}",
                         ),
                     ),
@@ -203,11 +227,48 @@ def scope_findings(
                 )
             )
     notes = tuple(
-        f"{'.'.join(scope.field.path)} not given: {n} rule(s) of {scope.citation}, which binds "
-        f"{scope.label_in('en')}, applied on the presumption that the subject is one of them"
+        Note(
+            (
+                (
+                    "en",
+                    f"{path} not given: {n} rule(s) of {scope.citation}, "
+                    f"which binds {scope.label_in('en')}, applied on the presumption that the "
+                    "subject is one of them",
+                ),
+                (
+                    "zh",
+                    f"未载明{_noun(f'{subject.kind}.{path}', path)}:"
+                    f"{scope.citation.cite_in('zh')}所约束的是{scope.label_in('zh')},"
+                    f"其{n}条规则按该对象属于其中之一的推定适用",
+                ),
+            )
+        )
         for scope, n in presumed.values()
+        for path in (".".join(scope.field.path),)
     )
     return tuple(excluded), notes
+
+
+def not_in_force_note(skipped: int, city: tuple[str, str], effective: dt.date | None) -> Note:
+    """Why ``skipped`` rules were not applied: the measures of ``city`` (its English and
+    Chinese names) take effect on ``effective``, after the date that matters."""
+    day = effective.isoformat() if effective else "?"
+    return Note(
+        (
+            (
+                "en",
+                f"{skipped} rule(s) not applied: the {city[0]} measures take effect on {day}, "
+                "after the date that matters",
+            ),
+            ("zh", f"{skipped}条规则未适用:{city[1]}的办法自{day}起施行,晚于认定所依据的日期"),
+        )
+    )
+
+
+def _noun(key: str, fallback: str) -> str:
+    """The Chinese words of the field keyed ``key`` (its path when it has none)."""
+    words = load_phrases().fields.get(key)
+    return words.noun.zh if words is not None and words.noun is not None else fallback
 
 
 def apply_waivers(
@@ -253,10 +314,13 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
             if isinstance(part, str):
                 text.append(part)
             elif part.fact == "missing":
-                text.append(format_value(missing(part, subject, as_of, on), part.fallback, lang))
+                found = missing(part, subject, as_of, on, lang, rule.subject)
+                text.append(format_value(found, part.fallback, lang))
             elif part.fact == "failing":
                 text.append(
-                    format_value(failing(part, subject, as_of, on, lang), part.fallback, lang)
+                    format_value(
+                        failing(part, subject, as_of, on, lang, rule.subject), part.fallback, lang
+                    )
                 )
             elif (
                 part.fact is not None
@@ -271,23 +335,38 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
             else:
                 assert part.expr is not None
                 value = eval_expr(part.expr, (subject,), as_of, on)
-                text.append(format_value(value, part.fallback, lang))
+                key = value_key(rule.subject, part.expr) or _param_key(rule, part.expr)
+                text.append(format_value(value, part.fallback, lang, key))
         out.append((lang, "".join(text)))
     return tuple(out)
 
 
-def missing(part: Placeholder, subject: Any, as_of: dt.date, on: dt.date) -> list[str] | None:
+def missing(  # noqa: PLR0917 - the placeholder's facts, then how to say them
+    part: Placeholder,
+    subject: Any,
+    as_of: dt.date,
+    on: dt.date,
+    language: str = "en",
+    kind: str | None = None,
+) -> list[str] | None:
     """What ``{@missing}`` names: the values each ``contains`` or ``contains_all`` of the
     rule requires and the subject's list or set lacks (a required set in sorted order), and
     for each ``some`` no item meets, the values it asks of an item (``to
     municipal_finance_department``), each once; ``None`` when nothing is missing (the
-    fallback, or "none", is shown)."""
+    fallback, or "none", is shown). In Chinese, the ids of a field of fixed values of the
+    subject's ``kind`` are given in their words (``报送对象 市财政部门``)."""
     out: list[str] = []
     for c in part.lacks:
         if isinstance(c, Some):
             if not eval_cond(c, (subject,), as_of, on):
+                item_of = _item_key(kind, c.field)
                 asked = (
-                    f"{'.'.join(a.left.path)} {eval_expr(a.right, (subject,), as_of, on)}"
+                    _named(
+                        a.left,
+                        eval_expr(a.right, (subject,), as_of, on),
+                        language,
+                        value_key(kind, a.left, item_of),
+                    )
                     for a in asked_values(c)
                     if isinstance(a.left, Field)
                 )
@@ -298,39 +377,120 @@ def missing(part: Placeholder, subject: Any, as_of: dt.date, on: dt.date) -> lis
         values = (wanted or ()) if c.op == "contains_all" else (wanted,)
         if isinstance(values, (frozenset, set)):  # a set has no order of its own: sort it
             values = sorted(values, key=str)
+        key = value_key(kind, c.left)
         for value in values:
-            if value is not None and value not in have and str(value) not in out:
-                out.append(str(value))
+            shown = format_value(value, None, language, key)
+            if value is not None and value not in have and shown not in out:
+                out.append(shown)
     return out or None
 
 
-def failing(
-    part: Placeholder, subject: Any, as_of: dt.date, on: dt.date, language: str
+def _named(field: Field, value: Any, language: str, key: str | None) -> str:
+    """A field and its value as ``{@missing}`` and ``{@failing}`` name them: ``to
+    municipal_finance_department``; in Chinese, a field the vocabulary has words for (``key``)
+    by its words, and its ids by theirs (``报送对象为市财政部门``)."""
+    shown = format_value(value, None, language, key)
+    if key is not None and language == "zh":
+        return f"{_noun(key, '.'.join(field.path))}为{shown}"
+    return f"{'.'.join(field.path)} {shown}"
+
+
+def failing(  # noqa: PLR0917 - the placeholder's facts, then how to say them
+    part: Placeholder,
+    subject: Any,
+    as_of: dt.date,
+    on: dt.date,
+    language: str,
+    kind: str | None = None,
 ) -> list[str] | None:
     """What ``{@failing}`` names: each item that an ``every`` of the rule selects and that
     breaks its requirement, by its position in the list (from 1) and the item's values the
-    rule reads (``#2 (kind balance, date 2026-01-15)``); ``None`` when no item fails."""
+    rule reads (``#2 (kind balance, date 2026-01-15)``; in Chinese the values of a field of
+    fixed values of the subject's ``kind`` in words); ``None`` when no item fails."""
     out: list[str] = []
     for e in part.items:
         read = tuple(
             dict.fromkeys(n for n in walk(e) if isinstance(n, Field) and n.scope == e.item_scope)
         )
+        item_of = _item_key(kind, e.field)
+        keys = [value_key(kind, f, item_of) for f in read]
         for i, item in enumerate(eval_expr(e.field, (subject,), as_of, on) or (), 1):
             scopes = (subject, item)
             if e.where is not None and not eval_cond(e.where, scopes, as_of, on):
                 continue
             if eval_cond(e.require, scopes, as_of, on):
                 continue
-            shown = (format_value(eval_expr(f, scopes, as_of, on), None, language) for f in read)
-            values = ", ".join(f"{'.'.join(f.path)} {v}" for f, v in zip(read, shown, strict=True))
+            values = ", ".join(
+                _named(f, eval_expr(f, scopes, as_of, on), language, k)
+                for f, k in zip(read, keys, strict=True)
+            )
             label = f"第{i}项" if language == "zh" else f"#{i}"
             out.append(f"{label} ({values})" if values else label)
     return out or None
 
 
-def format_value(value: Any, fallback: str | None = None, language: str = "en") -> str:
-    """A value as a message shows it: ISO dates, plain decimals, sorted sets."""
+def value_key(kind: str | None, expr: object, item_of: str | None = None) -> str | None:
+    """The key in rules/vocabulary/fields.yaml (``network.request_type``) of the field that
+    ``expr`` reads, of a subject of ``kind`` (or of an item of the list keyed ``item_of``,
+    ``project.approvals[]``), when the vocabulary has its words; ``None`` for any other
+    expression. Its ids (a ``Literal``'s, an authority's) are then shown in their words."""
+    if kind is None or not isinstance(expr, Field):
+        return None
+    path = ".".join(expr.path)
+    if expr.scope == 0:
+        key = f"{kind}.{path}"
+    elif item_of is not None:
+        key = f"{item_of}.{path}"
+    else:
+        return None
+    return key if key in load_phrases().fields else None
+
+
+def _param_key(rule: RuleIR, expr: object) -> str | None:
+    """The key of the subject's field that ``rule`` compares the parameter ``expr`` with
+    (``{$confidential_network}`` is a value of ``network_used``), whose words name its id."""
+    if not isinstance(expr, Param):
+        return None
+    for node in (*walk(rule.requires), *(walk(rule.when) if rule.when is not None else ())):
+        if isinstance(node, Compare):
+            for a, b in ((node.left, node.right), (node.right, node.left)):
+                if a == expr and (key := value_key(rule.subject, b)) is not None:
+                    return key
+    return None
+
+
+def _item_key(kind: str | None, field: Field) -> str | None:
+    """The key of the items of the subject's list ``field`` (``project.approvals[]``)."""
+    return None if kind is None or field.scope != 0 else f"{kind}.{'.'.join(field.path)}[]"
+
+
+def _words(value: Any, key: str) -> Any:
+    """``value`` with each id of the field keyed ``key`` in its Chinese words (the field's
+    own, else the words every pack shares); an id without words is kept as it is."""
+    phrases = load_phrases()
+    own = phrases.fields[key].values if key in phrases.fields else {}
+
+    def one(x: Any) -> Any:
+        if not isinstance(x, str):
+            return x
+        phrase = own.get(x) or phrases.values.get(x)
+        return x if phrase is None else phrase.zh
+
+    if isinstance(value, (frozenset, set)):
+        return frozenset(map(one, value))
+    if isinstance(value, list):
+        return [one(x) for x in value]
+    return one(value)
+
+
+def format_value(
+    value: Any, fallback: str | None = None, language: str = "en", key: str | None = None
+) -> str:
+    """A value as a message shows it: ISO dates, plain decimals, sorted sets; in Chinese, the
+    ids of the field of fixed values keyed ``key`` (``value_key``) in their words."""
     zh = language == "zh"
+    if zh and key is not None and value is not None:
+        value = _words(value, key)
     if value is None:
         return fallback if fallback is not None else ("无" if zh else "none")
     if isinstance(value, bool):

@@ -24,6 +24,7 @@ __all__ = [
     "Checked",
     "Findings",
     "NotApplicable",
+    "Note",
     "Report",
     "ReportHead",
     "Undetermined",
@@ -142,13 +143,31 @@ class NotApplicable:
         return reasons.get(language) or reasons["en"]
 
 
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A remark on a report (a rule not applied, a presumption, the calendar that decided a
+    deadline) in each language it is written in: ``texts`` pairs a language with the text,
+    English always among them."""
+
+    texts: tuple[tuple[str, str], ...]
+
+    def text_in(self, language: str) -> str:
+        """The note in ``language`` (English when it is not written in that language)."""
+        texts = dict(self.texts)
+        return texts.get(language) or texts["en"]
+
+
+def _as_note(note: str | Note) -> Note:
+    return Note((("en", note),)) if isinstance(note, str) else note
+
+
 class Findings(NamedTuple):
     """What a report says beyond its outcome codes: built when first read (``Report``)."""
 
     violations: tuple[Violation, ...] = ()
     upcoming: tuple[Upcoming, ...] = ()
     undetermined: tuple[Undetermined, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     waived: tuple[tuple[Violation, Waiver], ...] = ()
     expired_waivers: tuple[Waiver, ...] = ()
     not_applicable: tuple[NotApplicable, ...] = ()
@@ -205,7 +224,7 @@ class Report:
         violations: tuple[Violation, ...],
         upcoming: tuple[Upcoming, ...],
         undetermined: tuple[Undetermined, ...],
-        notes: tuple[str, ...],
+        notes: tuple[str | Note, ...],
         rule_ids: tuple[str, ...],
         codes: tuple[int, ...],
         waived: tuple[tuple[Violation, Waiver], ...] = (),
@@ -218,7 +237,13 @@ class Report:
         self._codes = codes
         self._subject = None
         self._findings = Findings(
-            violations, upcoming, undetermined, notes, waived, expired_waivers, not_applicable
+            violations,
+            upcoming,
+            undetermined,
+            tuple(map(_as_note, notes)),
+            waived,
+            expired_waivers,
+            not_applicable,
         )
 
     @classmethod
@@ -309,7 +334,14 @@ class Report:
 
     @property
     def notes(self) -> tuple[str, ...]:
-        return self._all().notes
+        """The remarks on the report, in English (``notes_in`` gives them in another
+        language)."""
+        return self.notes_in("en")
+
+    def notes_in(self, language: str) -> tuple[str, ...]:
+        """The remarks on the report in ``language`` (``zh``), each in English when it is not
+        written in that language."""
+        return tuple(n.text_in(language) for n in self._all().notes)
 
     @property
     def waived(self) -> tuple[tuple[Violation, Waiver], ...]:
@@ -513,6 +545,7 @@ def _report_to_dict(checked: Checked, language: str) -> dict[str, Any]:
         "waived": [{**_finding(v, language, checked), "waiver": _waiver(w)} for v, w in r.waived],
         "expired_waivers": [_waiver(w) for w in r.expired_waivers],
         "not_applicable": [_not_applicable(n, language) for n in r.not_applicable],
-        "notes": list(r.notes),
+        "notes": list(r.notes_in(language)),
+        "note_texts": [dict(n.texts) for n in r._all().notes],
         "outcomes": {rid: o.label for rid, o in r.outcomes.items()},
     }

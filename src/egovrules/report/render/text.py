@@ -150,7 +150,7 @@ def render_text(
                 out.append(f"    {w['awaiting']}: {awaiting}")
             out.append(f"    {u.message_in(lang)}")
             out.append(_cite(u.citation, lang))
-        for note in r.notes:
+        for note in r.notes_in(lang):
             out.append(f"  {w['note']} {note}")
         # One block per scope: its rules share the reason and the words that name whom it binds.
         by_scope: dict[str, list[NotApplicable]] = {}
