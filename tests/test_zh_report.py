@@ -183,3 +183,22 @@ def test_json_notes_follow_the_language_and_note_texts_give_both(
     report = egovrules.load_pack("wuhan").check(_subject(EGRESS), AS_OF)
     assert report.to_dict("zh")["notes"] == zh["notes"]
     assert report.to_dict()["note_texts"] == both
+
+
+@pytest.mark.parametrize(
+    ("fmt", "zh", "en"),
+    [
+        ("text", "网络申请 wuhan-net-2026-002 (", "network wuhan-net-2026-002 ("),
+        ("markdown", " | 网络申请 | 武汉 | ", " | network | Wuhan | "),
+    ],
+)
+def test_the_kind_of_subject_is_named_in_the_chosen_language(
+    fmt: str, zh: str, en: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The heading of a subject (text) and the summary table (Markdown) name its kind in
+    Chinese with ``--lang zh`` (the words of rules/vocabulary/fields.yaml ``subjects``)."""
+    args = ["check", "--city", "wuhan", "--as-of", "2026-03-22", "--format", fmt, str(EGRESS)]
+    assert main([*args, "--lang", "zh"]) == 1
+    assert zh in capsys.readouterr().out
+    assert main([*args, "--lang", "en"]) == 1
+    assert en in capsys.readouterr().out

@@ -16,6 +16,7 @@ from typing import Any, Literal, NamedTuple
 from egovrules.law.calendar import Day
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import Outcome, Severity, severity_reason_in
+from egovrules.packdata.phrases import load_phrases
 from egovrules.source.span import Span
 from egovrules.subjects.base import Waiver
 
@@ -291,6 +292,14 @@ class Report:
     @property
     def subject_kind(self) -> str:
         return self._head.subject_kind
+
+    def subject_kind_in(self, language: str) -> str:
+        """The kind of subject in ``language`` (``网站`` for a website in ``zh``, from
+        rules/vocabulary/fields.yaml); ``subject_kind`` in English."""
+        if language != "zh":
+            return self._head.subject_kind
+        phrase = load_phrases().subjects.get(self._head.subject_kind)
+        return self._head.subject_kind if phrase is None else phrase.zh
 
     @property
     def pack_id(self) -> str:

@@ -81,7 +81,8 @@ def render_markdown(
         r = item.report
         name = f"`{_cell(r.subject_id)}`" + (f" ({_cell(item.source)})" if item.source else "")
         out.append(
-            f"| {name} | {r.subject_kind} | {_cell(r.city_in(language))} | {r.as_of.isoformat()} | "
+            f"| {name} | {r.subject_kind_in(language)} | {_cell(r.city_in(language))} | "
+            f"{r.as_of.isoformat()} | "
             f"{len(r.violations) + len(r.expired_waivers)} | {len(r.upcoming)} | "
             f"{len(r.waived)} |\n"
         )

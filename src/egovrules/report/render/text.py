@@ -110,7 +110,7 @@ def render_text(
         where = f" ({source})" if source else ""
         status = w["compliant"] if r.compliant else w["violations"].format(n=len(r.violations))
         out.append(
-            f"{r.subject_kind} {r.subject_id}{where}: {status} "
+            f"{r.subject_kind_in(lang)} {r.subject_id}{where}: {status} "
             f"[{r.pack_id} {r.pack_version}, {w['as_of']} {r.as_of.isoformat()}]"
         )
         for v in r.violations:
