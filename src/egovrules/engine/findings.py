@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from egovrules.ir.interpret import (
     date_that_matters,
@@ -21,10 +21,8 @@ from egovrules.ir.interpret import (
     undetermined_reason,
 )
 from egovrules.ir.nodes import (
-    Compare,
     Deadline,
     Field,
-    Param,
     Placeholder,
     RuleIR,
     ScopeIR,
@@ -36,9 +34,10 @@ from egovrules.ir.nodes import (
 )
 from egovrules.law.calendar import CHINA, covered_years
 from egovrules.law.verdict import Outcome
-from egovrules.packdata.phrases import load_phrases
 from egovrules.report.model import NotApplicable, Note, Undetermined, Upcoming, Violation
-from egovrules.subjects import SubjectBase, Waiver
+
+if TYPE_CHECKING:
+    from egovrules.subjects import SubjectBase, Waiver
 
 __all__ = [
     "actor_of",
@@ -54,7 +53,6 @@ __all__ = [
     "scopes_hold",
     "undetermined",
     "upcoming",
-    "value_key",
     "violation",
 ]
 
@@ -204,7 +202,6 @@ def scope_findings(
             presumed[scope.name] = (scope, presumed.get(scope.name, (scope, 0))[1] + 1)
         elif value not in scope.values:
             field = ".".join(scope.field.path)
-            key = f"{rule.subject}.{field}"
             excluded.append(
                 NotApplicable(
                     rule_id=rule.id,
@@ -218,7 +215,8 @@ def scope_findings(
                         ),
                         (
                             "zh",
-                            f"{_noun(key, field)}为{format_value(value, None, 'zh', key)}:"
+                            f"{scope.noun or field}为"
+                            f"{format_value(value, None, 'zh', dict(scope.words))}:"
                             f"{scope.citation.label}所约束的是"
                             f"{scope.label_in('zh')}",
                         ),
@@ -237,7 +235,7 @@ def scope_findings(
                 ),
                 (
                     "zh",
-                    f"未载明{_noun(f'{subject.kind}.{path}', path)}:"
+                    f"未载明{scope.noun or path}:"
                     f"{scope.citation.cite_in('zh')}所约束的是{scope.label_in('zh')},"
                     f"其{n}条规则按该对象属于其中之一的推定适用",
                 ),
@@ -263,12 +261,6 @@ def not_in_force_note(skipped: int, city: tuple[str, str], effective: dt.date | 
             ("zh", f"{skipped}条规则未适用:{city[1]}的办法自{day}起施行,晚于认定所依据的日期"),
         )
     )
-
-
-def _noun(key: str, fallback: str) -> str:
-    """The Chinese words of the field keyed ``key`` (its path when it has none)."""
-    words = load_phrases().fields.get(key)
-    return words.noun.zh if words is not None and words.noun is not None else fallback
 
 
 def apply_waivers(
@@ -314,13 +306,11 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
             if isinstance(part, str):
                 text.append(part)
             elif part.fact == "missing":
-                found = missing(part, subject, as_of, on, lang, rule.subject)
+                found = missing(part, subject, as_of, on, lang)
                 text.append(format_value(found, part.fallback, lang))
             elif part.fact == "failing":
                 text.append(
-                    format_value(
-                        failing(part, subject, as_of, on, lang, rule.subject), part.fallback, lang
-                    )
+                    format_value(failing(part, subject, as_of, on, lang), part.fallback, lang)
                 )
             elif (
                 part.fact is not None
@@ -335,37 +325,29 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
             else:
                 assert part.expr is not None
                 value = eval_expr(part.expr, (subject,), as_of, on)
-                key = value_key(rule.subject, part.expr) or _param_key(rule, part.expr)
-                text.append(format_value(value, part.fallback, lang, key))
+                text.append(format_value(value, part.fallback, lang, dict(part.words)))
         out.append((lang, "".join(text)))
     return tuple(out)
 
 
-def missing(  # noqa: PLR0917 - the placeholder's facts, then how to say them
-    part: Placeholder,
-    subject: Any,
-    as_of: dt.date,
-    on: dt.date,
-    language: str = "en",
-    kind: str | None = None,
+def missing(
+    part: Placeholder, subject: Any, as_of: dt.date, on: dt.date, language: str = "en"
 ) -> list[str] | None:
     """What ``{@missing}`` names: the values each ``contains`` or ``contains_all`` of the
     rule requires and the subject's list or set lacks (a required set in sorted order), and
     for each ``some`` no item meets, the values it asks of an item (``to
     municipal_finance_department``), each once; ``None`` when nothing is missing (the
-    fallback, or "none", is shown). In Chinese, the ids of a field of fixed values of the
-    subject's ``kind`` are given in their words (``报送对象 市财政部门``)."""
+    fallback, or "none", is shown). In a Chinese message, ids and fields are named in the
+    placeholder's words (``报送对象为市财政部门``)."""
+    words = dict(part.words)
+    nouns = dict(part.nouns)
     out: list[str] = []
     for c in part.lacks:
         if isinstance(c, Some):
             if not eval_cond(c, (subject,), as_of, on):
-                item_of = _item_key(kind, c.field)
                 asked = (
                     _named(
-                        a.left,
-                        eval_expr(a.right, (subject,), as_of, on),
-                        language,
-                        value_key(kind, a.left, item_of),
+                        a.left, eval_expr(a.right, (subject,), as_of, on), language, words, nouns
                     )
                     for a in asked_values(c)
                     if isinstance(a.left, Field)
@@ -377,43 +359,40 @@ def missing(  # noqa: PLR0917 - the placeholder's facts, then how to say them
         values = (wanted or ()) if c.op == "contains_all" else (wanted,)
         if isinstance(values, (frozenset, set)):  # a set has no order of its own: sort it
             values = sorted(values, key=str)
-        key = value_key(kind, c.left)
         for value in values:
-            shown = format_value(value, None, language, key)
+            shown = format_value(value, None, language, words)
             if value is not None and value not in have and shown not in out:
                 out.append(shown)
     return out or None
 
 
-def _named(field: Field, value: Any, language: str, key: str | None) -> str:
+def _named(
+    field: Field, value: Any, language: str, words: dict[str, str], nouns: dict[str, str]
+) -> str:
     """A field and its value as ``{@missing}`` and ``{@failing}`` name them: ``to
-    municipal_finance_department``; in Chinese, a field the vocabulary has words for (``key``)
-    by its words, and its ids by theirs (``报送对象为市财政部门``)."""
-    shown = format_value(value, None, language, key)
-    if key is not None and language == "zh":
-        return f"{_noun(key, '.'.join(field.path))}为{shown}"
-    return f"{'.'.join(field.path)} {shown}"
+    municipal_finance_department``; in a Chinese message, by the words of the field and of
+    its ids (``报送对象为市财政部门``)."""
+    path = ".".join(field.path)
+    if path in nouns:
+        return f"{nouns[path]}为{format_value(value, None, language, words)}"
+    return f"{path} {format_value(value, None, language, words)}"
 
 
-def failing(  # noqa: PLR0917 - the placeholder's facts, then how to say them
-    part: Placeholder,
-    subject: Any,
-    as_of: dt.date,
-    on: dt.date,
-    language: str,
-    kind: str | None = None,
+def failing(
+    part: Placeholder, subject: Any, as_of: dt.date, on: dt.date, language: str
 ) -> list[str] | None:
     """What ``{@failing}`` names: each item that an ``every`` of the rule selects and that
     breaks its requirement, by its position in the list (from 1) and the item's values the
-    rule reads (``#2 (kind balance, date 2026-01-15)``; in Chinese the values of a field of
-    fixed values of the subject's ``kind`` in words); ``None`` when no item fails."""
+    rule reads (``#2 (kind balance, date 2026-01-15)``; in a Chinese message by the words of
+    the fields and their ids, ``第2项 (类别为尾款, 拨付日期为2026-01-15)``); ``None`` when no item
+    fails."""
+    words = dict(part.words)
+    nouns = dict(part.nouns)
     out: list[str] = []
     for e in part.items:
         read = tuple(
             dict.fromkeys(n for n in walk(e) if isinstance(n, Field) and n.scope == e.item_scope)
         )
-        item_of = _item_key(kind, e.field)
-        keys = [value_key(kind, f, item_of) for f in read]
         for i, item in enumerate(eval_expr(e.field, (subject,), as_of, on) or (), 1):
             scopes = (subject, item)
             if e.where is not None and not eval_cond(e.where, scopes, as_of, on):
@@ -421,60 +400,18 @@ def failing(  # noqa: PLR0917 - the placeholder's facts, then how to say them
             if eval_cond(e.require, scopes, as_of, on):
                 continue
             values = ", ".join(
-                _named(f, eval_expr(f, scopes, as_of, on), language, k)
-                for f, k in zip(read, keys, strict=True)
+                _named(f, eval_expr(f, scopes, as_of, on), language, words, nouns) for f in read
             )
             label = f"第{i}项" if language == "zh" else f"#{i}"
             out.append(f"{label} ({values})" if values else label)
     return out or None
 
 
-def value_key(kind: str | None, expr: object, item_of: str | None = None) -> str | None:
-    """The key in rules/vocabulary/fields.yaml (``network.request_type``) of the field that
-    ``expr`` reads, of a subject of ``kind`` (or of an item of the list keyed ``item_of``,
-    ``project.approvals[]``), when the vocabulary has its words; ``None`` for any other
-    expression. Its ids (a ``Literal``'s, an authority's) are then shown in their words."""
-    if kind is None or not isinstance(expr, Field):
-        return None
-    path = ".".join(expr.path)
-    if expr.scope == 0:
-        key = f"{kind}.{path}"
-    elif item_of is not None:
-        key = f"{item_of}.{path}"
-    else:
-        return None
-    return key if key in load_phrases().fields else None
-
-
-def _param_key(rule: RuleIR, expr: object) -> str | None:
-    """The key of the subject's field that ``rule`` compares the parameter ``expr`` with
-    (``{$confidential_network}`` is a value of ``network_used``), whose words name its id."""
-    if not isinstance(expr, Param):
-        return None
-    for node in (*walk(rule.requires), *(walk(rule.when) if rule.when is not None else ())):
-        if isinstance(node, Compare):
-            for a, b in ((node.left, node.right), (node.right, node.left)):
-                if a == expr and (key := value_key(rule.subject, b)) is not None:
-                    return key
-    return None
-
-
-def _item_key(kind: str | None, field: Field) -> str | None:
-    """The key of the items of the subject's list ``field`` (``project.approvals[]``)."""
-    return None if kind is None or field.scope != 0 else f"{kind}.{'.'.join(field.path)}[]"
-
-
-def _words(value: Any, key: str) -> Any:
-    """``value`` with each id of the field keyed ``key`` in its Chinese words (the field's
-    own, else the words every pack shares); an id without words is kept as it is."""
-    phrases = load_phrases()
-    own = phrases.fields[key].values if key in phrases.fields else {}
+def _worded(value: Any, words: dict[str, str]) -> Any:
+    """``value`` with each id that ``words`` has in its words; any other value as it is."""
 
     def one(x: Any) -> Any:
-        if not isinstance(x, str):
-            return x
-        phrase = own.get(x) or phrases.values.get(x)
-        return x if phrase is None else phrase.zh
+        return words.get(x, x) if isinstance(x, str) else x
 
     if isinstance(value, (frozenset, set)):
         return frozenset(map(one, value))
@@ -484,13 +421,16 @@ def _words(value: Any, key: str) -> Any:
 
 
 def format_value(
-    value: Any, fallback: str | None = None, language: str = "en", key: str | None = None
+    value: Any,
+    fallback: str | None = None,
+    language: str = "en",
+    words: dict[str, str] | None = None,
 ) -> str:
-    """A value as a message shows it: ISO dates, plain decimals, sorted sets; in Chinese, the
-    ids of the field of fixed values keyed ``key`` (``value_key``) in their words."""
+    """A value as a message shows it: ISO dates, plain decimals, sorted sets; each id that
+    ``words`` has (a Chinese placeholder's, ``Placeholder.words``) in its words."""
     zh = language == "zh"
-    if zh and key is not None and value is not None:
-        value = _words(value, key)
+    if words and value is not None:
+        value = _worded(value, words)
     if value is None:
         return fallback if fallback is not None else ("无" if zh else "none")
     if isinstance(value, bool):

@@ -11,14 +11,15 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from egovrules.law.calendar import Day
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import Outcome, Severity, severity_reason_in
-from egovrules.packdata.phrases import load_phrases
 from egovrules.source.span import Span
-from egovrules.subjects.base import Waiver
+
+if TYPE_CHECKING:
+    from egovrules.subjects.base import Waiver
 
 __all__ = [
     "NO_FINDINGS",
@@ -298,6 +299,8 @@ class Report:
         rules/vocabulary/fields.yaml); ``subject_kind`` in English."""
         if language != "zh":
             return self._head.subject_kind
+        from egovrules.packdata.phrases import load_phrases  # noqa: PLC0415 - pydantic's models
+
         phrase = load_phrases().subjects.get(self._head.subject_kind)
         return self._head.subject_kind if phrase is None else phrase.zh
 
