@@ -181,6 +181,7 @@ class Pack:
                     tuple(r.id for r in rs),
                     self._findings,
                     ruleset.city_names,
+                    dict(ruleset.kind_names).get(k, k),
                 ),
                 self._backend.functions.get(k, _no_rules),
             )

@@ -44,7 +44,7 @@ from egovrules.ir.nodes import (
     children,
     walk,
 )
-from egovrules.ir.placeholder_words import placeholder_words, scope_words
+from egovrules.ir.placeholder_words import kind_names, placeholder_words, scope_words
 from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import SEVERITY_REASONS, Severity
@@ -258,6 +258,7 @@ class _Compiler:
             pack_id=meta.id,
             city=self.city,
             city_names=self.city_names,
+            kind_names=kind_names(),
             version=meta.version,
             content_hash=hashlib.sha256(self.doc.text.encode("utf-8")).hexdigest(),
             language=self.language,

@@ -491,3 +491,5 @@ class RuleSet:
     """Whether the pack was compiled with the weekday fallback."""
     city_names: tuple[tuple[str, str], ...] = ()
     """The city's name in each language the pack gives it (``("zh", "武汉")``, ...)."""
+    kind_names: tuple[tuple[str, str], ...] = ()
+    """Each kind of subject's Chinese name (``("website", "网站")``), from the field words."""

@@ -6,7 +6,7 @@ A placeholder showing a field (``{request_type}``), a parameter compared with on
 (``{$confidential_network}``), what ``{@missing}`` names or the items ``{@failing}`` names
 gets the words of the ids those fields hold (the field's own ``values`` first, then the ids
 every pack shares: kinds of body, authorities) and the nouns of the fields ``{@missing}`` and
-``{@failing}`` name by path; a scope the words of its field.
+``{@failing}`` name by path; a scope the words of its field; a report the name of its kind.
 """
 
 from __future__ import annotations
@@ -27,7 +27,12 @@ from egovrules.ir.nodes import (
 )
 from egovrules.packdata.phrases import Phrases, load_phrases
 
-__all__ = ["placeholder_words", "scope_words"]
+__all__ = ["kind_names", "placeholder_words", "scope_words"]
+
+
+def kind_names() -> tuple[tuple[str, str], ...]:
+    """Each kind of subject's Chinese name (``("website", "网站")``), as a report names it."""
+    return tuple((kind, phrase.zh) for kind, phrase in load_phrases().subjects.items())
 
 
 def placeholder_words(kind: str, part: Placeholder, requires: Cond | Deadline) -> Placeholder:

@@ -194,6 +194,8 @@ class ReportHead:
     )
     city_names: tuple[tuple[str, str], ...] = ()
     """The city's name in each language the pack gives it; ``city`` is the English one."""
+    kind_zh: str = ""
+    """The kind of subject's Chinese name (``网站``); ``subject_kind`` is the English one."""
 
 
 class Report:
@@ -297,12 +299,8 @@ class Report:
     def subject_kind_in(self, language: str) -> str:
         """The kind of subject in ``language`` (``网站`` for a website in ``zh``, from
         rules/vocabulary/fields.yaml); ``subject_kind`` in English."""
-        if language != "zh":
-            return self._head.subject_kind
-        from egovrules.packdata.phrases import load_phrases  # noqa: PLC0415 - pydantic's models
-
-        phrase = load_phrases().subjects.get(self._head.subject_kind)
-        return self._head.subject_kind if phrase is None else phrase.zh
+        head = self._head
+        return head.kind_zh if language == "zh" and head.kind_zh else head.subject_kind
 
     @property
     def pack_id(self) -> str:
