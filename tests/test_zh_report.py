@@ -222,3 +222,23 @@ def test_a_chinese_report_reads_no_vocabulary_when_the_pack_is_cached() -> None:
     ).stdout
     assert "另行开通互联网出口" in out and "未载明申请单位的类别" in out  # the words were shown
     assert "egovrules.packdata.phrases" not in out.split()
+
+
+def test_an_undetermined_reason_is_written_in_both_languages() -> None:
+    """A reply whose timeliness depends on 2027's unpublished holidays (Shantou 第十六条第二款:
+    自受理之日起七个工作日内予以批复) is undetermined: the reason in Chinese says so in Chinese;
+    ``reason`` stays English; JSON's ``reason`` follows the language and ``reasons`` has both."""
+    pack = egovrules.load_pack("shantou")
+    rule = "shantou.project.approval_within_7_working_days"
+    report = pack.check(_shantou_project("2026-12-24", "2027-01-05"), dt.date(2027, 3, 1))
+    (u,) = [u for u in report.undetermined if u.rule_id == rule]
+    assert u.reason.startswith("working days of 2027 are not known")
+    zh = u.reason_in("zh")
+    assert zh.startswith("2027年的工作日未知:节假日日历(chinese-calendar ")
+    assert zh.endswith("2027-01-05的行为是否逾期取决于该年度的安排;期限的最后一日最早为2027-01-02")
+    # the only Latin letters left name the calendar package and the option that supplies one
+    assert not LATIN.search(zh.replace("chinese-calendar", "").replace("--holidays FILE", ""))
+    (entry,) = [e for e in report.to_dict("zh")["undetermined"] if e["rule_id"] == rule]
+    assert entry["reason"] == zh and entry["reasons"] == {"en": u.reason, "zh": zh}
+    (entry,) = [e for e in report.to_dict()["undetermined"] if e["rule_id"] == rule]
+    assert entry["reason"] == u.reason

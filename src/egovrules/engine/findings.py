@@ -18,7 +18,7 @@ from egovrules.ir.interpret import (
     deadline_facts,
     eval_cond,
     eval_expr,
-    undetermined_reason,
+    undetermined_gap,
 )
 from egovrules.ir.nodes import (
     Deadline,
@@ -100,12 +100,15 @@ def _finding(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> dict[str, An
 
 
 def undetermined(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Undetermined:
-    """Why ``rule`` could not be decided for ``subject`` on ``as_of``."""
+    """Why ``rule`` could not be decided for ``subject`` on ``as_of``, in English and
+    Chinese."""
+    gap = undetermined_gap(rule, subject, as_of)
     return Undetermined(
         rule_id=rule.id,
         concept=rule.concept,
         severity=rule.severity,
-        reason=undetermined_reason(rule, subject, as_of) or "undetermined",
+        reason=str(gap) if gap is not None else "undetermined",
+        reasons=(("en", str(gap)), ("zh", gap.zh)) if gap is not None else (),
         citation=rule.citations[0],
         citations=rule.citations,
     )

@@ -120,6 +120,12 @@ class Undetermined:
     reason: str
     citation: Citation
     citations: tuple[Citation, ...]
+    reasons: tuple[tuple[str, str], ...] = ()
+    """``reason`` in each language it is written in (English and Chinese)."""
+
+    def reason_in(self, language: str) -> str:
+        """Why the rule is undetermined, in ``language`` (``reason`` when not written in it)."""
+        return dict(self.reasons).get(language) or self.reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,7 +503,8 @@ def _finding(
         "severity": v.severity.value,
     }
     if isinstance(v, Undetermined):
-        out["reason"] = v.reason
+        out["reason"] = v.reason_in(language)
+        out["reasons"] = dict(v.reasons) or {"en": v.reason}
     else:
         out["message"] = v.message_in(language)
         out["messages"] = dict(v.messages)

@@ -161,7 +161,7 @@ def render_text(
             out.extend(f"    {n.rule_id}" for n in group)
             out.append(_cite(group[0].citation, lang))
         for d in r.undetermined:
-            out.append(f"  {w['undetermined']} {d.rule_id}: {d.reason}")
+            out.append(f"  {w['undetermined']} {d.rule_id}: {d.reason_in(lang)}")
             out.append(_cite(d.citation, lang))
         out.append("")
     total = sum(len(r.violations) for r in reports)
