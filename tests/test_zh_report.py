@@ -235,7 +235,10 @@ def test_an_undetermined_reason_is_written_in_both_languages() -> None:
     assert u.reason.startswith("working days of 2027 are not known")
     zh = u.reason_in("zh")
     assert zh.startswith("2027年的工作日未知:节假日日历(chinese-calendar ")
-    assert zh.endswith("2027-01-05的行为是否逾期取决于该年度的安排;期限的最后一日最早为2027-01-02")
+    assert u.reason.endswith("the last day is at the earliest 2027-01-02, no latest known")
+    assert zh.endswith(
+        "2027-01-05的行为是否逾期取决于该年度的安排;期限的最后一日最早为2027-01-02,最迟日未知"
+    )
     # the only Latin letters left name the calendar package and the option that supplies one
     assert not LATIN.search(zh.replace("chinese-calendar", "").replace("--holidays FILE", ""))
     (entry,) = [e for e in report.to_dict("zh")["undetermined"] if e["rule_id"] == rule]

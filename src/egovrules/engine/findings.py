@@ -76,7 +76,15 @@ def upcoming(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Upcoming:
     facts = deadline_facts(
         rule.requires, (subject,), as_of, date_that_matters(rule, subject, as_of)
     )
-    assert facts.due is not None  # a running deadline has a last day (a FarDate past 9999)
+    if facts.due is None:  # its last day falls in a year without a published notice
+        return Upcoming(
+            due=None,
+            days_left=None,
+            awaiting=rule.awaiting,
+            earliest_due=facts.earliest,
+            latest_due=facts.latest,
+            **found,
+        )
     return Upcoming(
         due=facts.due, days_left=(facts.due - as_of).days, awaiting=rule.awaiting, **found
     )
@@ -138,20 +146,23 @@ def calendar_note(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Note | 
     facts = deadline_facts(d, (subject,), as_of, on)
     calendar = d.due.calendar
     if facts.bounded:
-        late = facts.outcome == Outcome.VIOLATED
+        verdict = {
+            Outcome.VIOLATED: ("late", "逾期"),
+            Outcome.PENDING: ("still running, not late", "期限仍在进行、未逾期"),
+        }.get(facts.outcome, ("in time", "未逾期"))
         return Note(
             (
                 (
                     "en",
-                    f"{rule.id}: decided {'late' if late else 'in time'} from the working days "
-                    f"known ({calendar.describe()}); the last day falls in a year without a "
+                    f"{rule.id}: decided {verdict[0]} from the working days known "
+                    f"({calendar.describe()}); the last day falls in a year without a "
                     "published holiday notice, and no arrangement of that year's days could "
                     "change the verdict",
                 ),
                 (
                     "zh",
-                    f"{rule.id}:依已知的工作日({calendar.describe()})认定"
-                    f"{'逾期' if late else '未逾期'};期限的最后一日所在年度的节假日安排尚未公布,"
+                    f"{rule.id}:依已知的工作日({calendar.describe()})认定{verdict[1]};"
+                    "期限的最后一日所在年度的节假日安排尚未公布,"
                     "但该年度的任何安排均不能改变这一认定",
                 ),
             )
@@ -319,7 +330,7 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
                 part.fact is not None
                 and facts is not None
                 and facts.bounded
-                and (part.fact in ("due", "late"))
+                and (part.fact == "due" or (part.fact == "late" and facts.late is None))
             ):
                 # decided without its last day, which falls in a year not yet published
                 text.append("未知(节假日安排尚未公布)" if lang == "zh" else "not known yet")
