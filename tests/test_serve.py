@@ -5,7 +5,6 @@ tests that need a server of their own (a planted bug, a shutdown) start one."""
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import os
 import shutil
@@ -33,7 +32,6 @@ from egovrules.engine.run import RunOptions, check_loaded
 from egovrules.report.render.json import render_json
 from egovrules.service.body import subjects_of_body
 from egovrules.service.errors import ServiceError, error_body
-from egovrules.service.loading import LoadedPacks
 from egovrules.source.json_document import JsonDocument
 from egovrules.subjects import SUBJECT_MODELS, parse_subject
 from tests import calendar_cases
@@ -889,16 +887,3 @@ def test_each_worker_reads_the_configuration_serve_was_given(
     monkeypatch.delenv(ENVIRONMENT)
     assert ServiceConfig.from_environment() == ServiceConfig()
     assert ServiceConfig().pack_ids == tuple(egovrules.available_packs())
-
-
-def test_the_compiled_packs_are_frozen_out_of_the_collectors_reach() -> None:
-    """Once loaded, the packs are moved to the collector's permanent generation: a batch's
-    collections do not walk them (docs/benchmarks.md, the service)."""
-    before = gc.get_freeze_count()
-    packs = LoadedPacks(["wuhan"])
-    try:
-        packs.load()
-        assert packs.ready
-        assert gc.get_freeze_count() > before
-    finally:
-        gc.unfreeze()

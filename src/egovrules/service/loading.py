@@ -3,16 +3,10 @@ answers at once and ``/readyz`` says ready only when every pack asked for is com
 
 Only bundled packs are loaded, by id (``load_bundled_pack``): no request ever names a file.
 The holiday notices are the operator's (``--holidays``), read once at start.
-
-Once compiled, the packs and everything the process holds then are frozen out of the garbage
-collector's reach (``gc.freeze``): they live as long as the server, and the collections a large
-batch's reports set off no longer walk them (about a sixth of a 1,000-subject batch's CPU time
-otherwise; docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 from collections.abc import Sequence
@@ -45,8 +39,6 @@ class LoadedPacks:
         except Exception:  # a bug in a bundled pack: the server stays not ready, and says why
             LOG.exception("packs not loaded", extra={"event": "packs_failed"})
             return
-        gc.collect()  # what loading left behind is freed, not frozen
-        gc.freeze()
         self._ready.set()
         LOG.info(
             "packs loaded",
