@@ -147,7 +147,9 @@ def test_a_lawyer_walks_the_exported_site(
     assert _axe(browser) == []
     browser.save_screenshot(str(artifacts / "rule-en.png"))
 
-    browser.find_element(By.CSS_SELECTOR, "nav a").click()  # the language is kept
+    home = browser.find_element(By.CSS_SELECTOR, "nav a")
+    assert home.get_attribute("href").endswith("index.html?lang=en")  # the choice rides along
+    home.click()  # the language is kept
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Law explorer")
     browser.save_screenshot(str(artifacts / "home-en.png"))
 

@@ -2,10 +2,10 @@
 file beside the page), the skip link, the navigation, the language switch and the footer.
 
 The language switch shows one of the two spans each bilingual text is written as (``labels``):
-``<html data-ui="zh">`` shows the Chinese ones. The choice is kept in ``localStorage`` and can
-be given in the address (``?lang=en``); without script the page shows Chinese, the language of
-the law. Fonts: the CJK faces a government desktop has (Noto Sans CJK / Source Han Sans on
-Linux, PingFang on macOS, Microsoft YaHei on Windows).
+``<html data-ui="zh">`` shows the Chinese ones. The choice is kept in ``localStorage``, rides
+on the links to the other pages and can be given in the address (``?lang=en``); without script
+the page shows Chinese, the language of the law. Fonts: the CJK faces a government desktop
+has (Noto Sans CJK / Source Han Sans on Linux, PingFang on macOS, Microsoft YaHei on Windows).
 """
 
 from __future__ import annotations
@@ -98,22 +98,35 @@ footer { color: var(--muted); padding: 8px 20px 20px; font-size: 13px; }
 }
 """
 
-_SCRIPT = """
+_SCRIPT = r"""
 (function () {
-  var root = document.documentElement, key = "egovrules-explorer-lang";
+  var root = document.documentElement, key = "egovrules-explorer-lang", chosen = null;
   function set(lang, keep) {
     root.setAttribute("data-ui", lang);
     root.setAttribute("lang", lang);
     if (keep) { try { localStorage.setItem(key, lang); } catch (e) {} }
   }
+  // A chosen language rides on the links to the other pages (?lang=en): the next page need
+  // not wait for the storage, which a browser may share between pages late (file://).
+  function carry(lang) {
+    var links = document.querySelectorAll("a[href]");
+    for (var i = 0; i < links.length; i++) {
+      var href = links[i].getAttribute("href"), at = href.search(/[?#]|$/);
+      if (/^[a-z]+:/i.test(href) || !/\.html$/.test(href.slice(0, at))) { continue; }
+      var hash = href.indexOf("#") >= 0 ? href.slice(href.indexOf("#")) : "";
+      links[i].setAttribute("href", href.slice(0, at) + "?lang=" + lang + hash);
+    }
+  }
   var asked = new URLSearchParams(location.search).get("lang"), kept = null;
   try { kept = localStorage.getItem(key); } catch (e) {}
-  if (asked === "en" || asked === "zh") { set(asked, true); }
-  else if (kept === "en" || kept === "zh") { set(kept, false); }
+  if (asked === "en" || asked === "zh") { set(asked, true); chosen = asked; }
+  else if (kept === "en" || kept === "zh") { set(kept, false); chosen = kept; }
   document.addEventListener("DOMContentLoaded", function () {
-    var button = document.getElementById("switch");
-    button.addEventListener("click", function () {
-      set(root.getAttribute("data-ui") === "zh" ? "en" : "zh", true);
+    if (chosen) { carry(chosen); }
+    document.getElementById("switch").addEventListener("click", function () {
+      chosen = root.getAttribute("data-ui") === "zh" ? "en" : "zh";
+      set(chosen, true);
+      carry(chosen);
     });
   });
 })();
