@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -17,7 +18,10 @@ from hypothesis import HealthCheck, given, settings
 
 import egovrules
 from egovrules.auditing import VIOLATION_COLUMNS, audit_outcomes, audit_sql, run_audit
+from egovrules.backends.sql.dialect import DUCKDB
 from egovrules.backends.sql.layout import arrow_to_subject_data, layout_of, subjects_to_arrow
+from egovrules.backends.sql.workdays import SPELLED_COUNT, bound_sql, calendar_tables
+from egovrules.law.calendar import CHINA, working_day_table
 from egovrules.source.errors import InputError, UsageError
 from egovrules.subjects import parse_subject
 from tests.conftest import FIXTURES
@@ -112,6 +116,51 @@ def test_weekday_fallback_counts_monday_to_friday() -> None:
     ]
     got = _codes(pack, subjects, dt.date(2027, 3, 1))
     assert (got["on-time"][APPROVAL], got["late"][APPROVAL]) == (1, 2)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 20, SPELLED_COUNT])
+def test_bounds_read_from_the_calendar_lookup_are_the_calendars_bounds(n: int) -> None:
+    """The earliest and latest possible n-th working day, computed in SQL from the one lookup
+    of the day itself (no bound tables), are ``WorkCalendar.bound``'s on every start around
+    the ends of the known years and of the years the bounds span, and on a sample between."""
+    table = working_day_table(CHINA, "gap")
+    edges = [
+        dt.date(1899, 12, 31),
+        table.days[0],
+        table.days[-1],
+        dt.date(2199, 12, 31) - dt.timedelta(days=n),
+        dt.date(2199, 12, 31),
+    ]
+    starts = sorted(
+        {e + dt.timedelta(days=k) for e in edges for k in range(-n - 3, n + 4)}
+        | {dt.date(1800, 1, 1) + dt.timedelta(days=k) for k in range(0, 160_000, 997)}
+    )
+    con = duckdb.connect()
+    for name, arrow in calendar_tables(CHINA, "gap").items():
+        con.register(name, arrow)
+    con.register("starts", pa.table({"start": pa.array(starts, pa.date32())}))
+    bounds = {
+        unknown: bound_sql(
+            CHINA, unknown, n, start="s.start", idx="c.idx", day="w.day", dialect=DUCKDB
+        )
+        for unknown in ("earliest", "latest")
+    }
+    got = con.execute(
+        f"SELECT s.start, {bounds['earliest']}, {bounds['latest']} FROM starts AS s "
+        f"LEFT JOIN egr_cal AS c ON c.day = s.start LEFT JOIN egr_workday AS w ON w.k = c.idx + {n}"
+    ).fetchall()
+    assert len(got) == len(starts)
+    for start, earliest, latest in got:
+        expected = (CHINA.bound(start, n, "earliest"), CHINA.bound(start, n, "latest"))
+        assert (earliest, latest) == expected, start
+
+
+def test_a_count_too_long_to_spell_is_read_from_the_bound_tables() -> None:
+    """Past ``SPELLED_COUNT`` working days the bounds are joined from their own tables."""
+    assert (
+        bound_sql(CHINA, "earliest", SPELLED_COUNT + 1, start="s", idx="i", day="d", dialect=DUCKDB)
+        is None
+    )
 
 
 def test_one_year_from_29_february_ends_on_28_february() -> None:
