@@ -45,6 +45,12 @@ class DuckDBEngine:
         self._con.execute("SET enable_progress_bar_print = false")
         # The audit sorts what it writes; the tables in between need no row order.
         self._con.execute("SET preserve_insertion_order = false")
+        # The audit keeps the rows with a finding by a filter over the rules' outcome columns:
+        # pushed below the projection that computes them, it copies every rule's expression
+        # into the filter, and each rule is judged twice on each row kept (1.18x the CPU time
+        # of an audit of 1M Shantou rows). No statement of the audit needs a filter pushed into
+        # a scan or join.
+        self._con.execute("SET disabled_optimizers = 'filter_pushdown'")
         self._relations: list[Any] = []
 
     def read_file(self, name: str, path: Path, fmt: str) -> dict[str, InType]:
