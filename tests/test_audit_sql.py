@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 
 import egovrules
 from egovrules.auditing import VIOLATION_COLUMNS, audit_outcomes, audit_sql, run_audit
+from egovrules.auditing.duckdb_engine import DuckDBEngine
 from egovrules.backends.sql.dialect import DUCKDB
 from egovrules.backends.sql.layout import arrow_to_subject_data, layout_of, subjects_to_arrow
 from egovrules.backends.sql.workdays import SPELLED_COUNT, bound_sql, calendar_tables
@@ -473,6 +474,32 @@ def test_pack_strings_are_escaped_in_sql(tmp_path: Path) -> None:
         assert "DROP TABLE x" in sql and "'); DROP" not in sql.replace("''", "")
     got = _violated(pack_file, subjects, dt.date(2024, 6, 1))
     assert got == {("lacks", "mini.website.security_system")}
+
+
+def test_duckdb_holds_bounded_memory_and_spills_to_a_folder_of_its_own(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Unless told otherwise, the audit's DuckDB holds at most MEMORY_LIMIT and spills into a
+    temporary folder of its own, removed when the engine closes; never into the working
+    directory. The audit's answers do not depend on it."""
+    monkeypatch.chdir(tmp_path)
+    engine = DuckDBEngine()
+    con = engine._con
+    [(limit, spill)] = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+    ).fetchall()
+    assert limit == "488.2 MiB"  # 512 MB
+    assert Path(spill).is_dir() and not Path(spill).is_relative_to(tmp_path)
+    subject = {**_application("2024-09-30", "2024-10-16"), "id": "late"}
+    result = run_audit("shantou", [subject], as_of=dt.date(2024, 11, 1), engine=engine)
+    engine.close()
+    assert not Path(spill).exists() and not any(tmp_path.iterdir())
+    assert {c.rule_id: c.violated for c in result.rules}[APPROVAL] == 1
+    wider = DuckDBEngine(memory_limit="1GB")
+    assert wider._con.execute("SELECT current_setting('memory_limit')").fetchall() == [
+        ("953.6 MiB",)
+    ]
+    wider.close()
 
 
 def test_interrupted_write_leaves_no_output(tmp_path: Path, monkeypatch: Any) -> None:
