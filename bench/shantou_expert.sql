@@ -1,7 +1,7 @@
 -- The 30 project rules of rules/shantou.yaml written by hand in DuckDB SQL, as an expert would
 -- write them over the file bench/audit_throughput.py generates: the baseline the compiled SQL
--- is measured against (bench/audit_throughput.py --expert), and checked to give the same
--- outcome, subject by subject and rule by rule (tests/test_audit_expert.py).
+-- is measured against (bench/audit_throughput.py, unless --no-expert), and checked to give the
+-- same outcome, subject by subject and rule by rule (the bench, and tests/test_audit_expert.py).
 --
 -- Reads egr_input (the Parquet file as written, the columns of `egovrules schema project`) and
 -- the strict working-day tables egr_cal(day, idx) and egr_workday(k, day) of
@@ -12,8 +12,10 @@
 -- What the expert does that the compiler does not: one pass over the row computes every value
 -- several rules share (the scope, the expected authority of each kind, the latest day an
 -- approval may have), so each list condition is one lambda comparing an item with a value of
--- the row; defaults of the subject model are applied only to the columns the rules read; one
--- lookup of the calendar, the bounds of a deadline past the known years by arithmetic on it.
+-- the row (the compiler splits a list condition on such values, one lambda per branch); the
+-- input's columns are read as they are, the subject model's defaults applied only to those the
+-- rules read. Like the compiler: one lookup of the calendar, the bounds of a deadline past the
+-- known years by arithmetic on it.
 WITH
 cal AS (
     -- The calendar's known days: first, last, how many working days, the first seven.
