@@ -69,9 +69,15 @@ EXPERT_SQL = Path(__file__).with_name("shantou_expert.sql")
 """The Shantou project rules written by hand (only for ``--city shantou --kind project``)."""
 
 
-def generate(layout: Layout, fixture: Any, rows: int, noise: float, path: Path) -> None:
-    """Write ``rows`` subjects to ``path``: the fixture, moved in time and perturbed."""
+def generate(
+    layout: Layout, fixture: Any, rows: int, noise: float, path: Path, *, seed: float | None = None
+) -> None:
+    """Write ``rows`` subjects to ``path``: the fixture, moved in time and perturbed (the same
+    rows on every run when ``seed``, in [-1, 1], is given: then on one thread)."""
     con = duckdb.connect()
+    if seed is not None:
+        con.execute("SET threads = 1")
+        con.execute(f"SELECT setseed({seed})").fetchall()
     con.register("fx", subjects_to_arrow(layout, [fixture]))
     exprs = [_column(c, noise) for c in layout.columns]
     schema = arrow_schema(layout)
