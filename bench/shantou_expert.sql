@@ -230,6 +230,7 @@ SELECT
              CASE WHEN latest_due IS NOT NULL AND coalesce(aa_decision, {as_of}) > latest_due
                       THEN 2
                   WHEN aa_decision IS NOT NULL AND aa_decision <= earliest_due THEN 1
+                  WHEN aa_decision IS NULL AND {as_of} <= earliest_due THEN 3
                   ELSE 4 END
          WHEN aa_due IS NULL THEN 1
          WHEN aa_decision IS NOT NULL THEN CASE WHEN aa_decision > aa_due THEN 2 ELSE 1 END

@@ -75,7 +75,15 @@ def upcoming(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Upcoming:
     facts = deadline_facts(
         rule.requires, (subject,), as_of, date_that_matters(rule, subject, as_of)
     )
-    assert facts.due is not None  # a running deadline has a last day (a FarDate past 9999)
+    if facts.due is None:  # its last day falls in a year without a published notice
+        return Upcoming(
+            due=None,
+            days_left=None,
+            awaiting=rule.awaiting,
+            earliest_due=facts.earliest,
+            latest_due=facts.latest,
+            **found,
+        )
     return Upcoming(
         due=facts.due, days_left=(facts.due - as_of).days, awaiting=rule.awaiting, **found
     )
@@ -134,7 +142,10 @@ def calendar_note(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> str | N
     facts = deadline_facts(d, (subject,), as_of, on)
     calendar = d.due.calendar
     if facts.bounded:
-        verdict = "late" if facts.outcome == Outcome.VIOLATED else "in time"
+        verdict = {
+            Outcome.VIOLATED: "late",
+            Outcome.PENDING: "still running, not late",
+        }.get(facts.outcome, "in time")
         return (
             f"{rule.id}: decided {verdict} from the working days known "
             f"({calendar.describe()}); the last day falls in a year without a published "
@@ -264,7 +275,7 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
                 part.fact is not None
                 and facts is not None
                 and facts.bounded
-                and (part.fact in ("due", "late"))
+                and (part.fact == "due" or (part.fact == "late" and facts.late is None))
             ):
                 # decided without its last day, which falls in a year not yet published
                 text.append("未知(节假日安排尚未公布)" if lang == "zh" else "not known yet")

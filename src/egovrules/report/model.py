@@ -65,7 +65,10 @@ class Violation:
 class Upcoming:
     """An open obligation on the as-of date: a deadline that runs and has not passed, or a
     duty begun and not yet met that has no last day (``due`` and ``days_left`` are then
-    ``None``), such as a request waiting for the authority's approval."""
+    ``None``), such as a request waiting for the authority's approval. A working-day deadline
+    whose last day falls in a year without a published holiday notice, certainly not reached
+    yet, has no ``due`` either: ``earliest_due`` and ``latest_due`` are its earliest and
+    latest possible last days, where known."""
 
     rule_id: str
     concept: str
@@ -80,6 +83,8 @@ class Upcoming:
     authority: tuple[tuple[str, str], ...] = ()
     awaiting: Literal["actor", "authority"] | None = None
     severity_reason: str | None = None
+    earliest_due: Day | None = None
+    latest_due: Day | None = None
 
     def message_in(self, language: str) -> str:
         """The message in ``language``, or in English when the pack has none in it."""
@@ -100,13 +105,24 @@ class Upcoming:
     def status(self, language: str = "en") -> str:
         """The state of the obligation in English, for the one-line outputs: its last day and
         the days left, or that it is open without one; then who must act, if known."""
-        when = (
-            "open, no time limit"
-            if self.due is None
-            else f"due {self.due.isoformat()} ({self.days_left} day(s) left)"
-        )
+        if self.due is not None:
+            when = f"due {self.due.isoformat()} ({self.days_left} day(s) left)"
+        elif self.earliest_due is not None:
+            when = f"running, last day not known ({self.bounds()})"
+        else:
+            when = "open, no time limit"
         who = self.awaiting_in(language)
         return f"{when}, awaiting {who}" if who else when
+
+    def bounds(self, language: str = "en") -> str:
+        """The possible last days of a deadline whose last day is not known."""
+        unknown = "未知" if language == "zh" else "not known"
+        first, last = (
+            unknown if d is None else d.isoformat() for d in (self.earliest_due, self.latest_due)
+        )
+        if language == "zh":
+            return f"最早 {first},最晚 {last}"
+        return f"at the earliest {first}, at the latest {last}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,6 +480,8 @@ def _finding(
     if isinstance(v, Upcoming):
         out["due"] = None if v.due is None else v.due.isoformat()
         out["days_left"] = v.days_left
+        out["earliest_due"] = None if v.earliest_due is None else v.earliest_due.isoformat()
+        out["latest_due"] = None if v.latest_due is None else v.latest_due.isoformat()
     if not isinstance(v, Undetermined):
         out["actor"] = v.actor
         out["authority"] = dict(v.authority) or None

@@ -23,6 +23,7 @@ _WORDS = {
         "upcoming": "UPCOMING",
         "due": "due {due} ({n} day(s) left)",
         "open": "open, no time limit",
+        "unknown": "running, last day not known ({bounds})",
         "awaiting": "awaiting",
         "undetermined": "UNDETERMINED",
         "summary": "{n} subject(s) checked, {ok} compliant, {v} violation(s)",
@@ -46,6 +47,7 @@ _WORDS = {
         "upcoming": "待办",
         "due": "截止 {due}(剩余 {n} 日)",
         "open": "尚未履行,无期限",
+        "unknown": "期限未届满,截止日未知(节假日安排尚未公布;{bounds})",
         "awaiting": "待其办理",
         "undetermined": "无法判定",
         "summary": "共检查 {n} 个对象,{ok} 个合规,{v} 项违规",
@@ -136,11 +138,12 @@ def render_text(
                 f"  {w['expired']} {waiver.rule}: {waiver.reason} ({waiver.expires.isoformat()})"
             )
         for u in r.upcoming:
-            due = (
-                w["open"]
-                if u.due is None
-                else w["due"].format(due=u.due.isoformat(), n=u.days_left)
-            )
+            if u.due is not None:
+                due = w["due"].format(due=u.due.isoformat(), n=u.days_left)
+            elif u.earliest_due is not None:
+                due = w["unknown"].format(bounds=u.bounds(lang))
+            else:
+                due = w["open"]
             out.append(f"  {w['upcoming']} {u.rule_id}: {due}")
             who = [x for x in (u.actor, u.authority_in(lang)) if x]
             if who:
