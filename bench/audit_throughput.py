@@ -191,6 +191,7 @@ def expert_outcomes(source: Path | pa.Table, as_of: dt.date) -> pa.Table:
     """``subject_id`` and the codes ``r0`` ... ``r29`` of the hand-written query."""
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")
         con.execute("SET TimeZone = 'Asia/Shanghai'")
         for name, table in calendar_tables(CHINA, "gap").items():
             con.register(name, table)
@@ -213,6 +214,7 @@ def expert_mismatches(
     rules = audited.column_names[1:]
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")
         con.register("a", audited)
         con.register("e", by_hand)
         both = con.execute("SELECT count(*) FROM a JOIN e USING (subject_id)").fetchone()
