@@ -49,6 +49,7 @@ __all__ = [
     "eval_expr",
     "evaluate_rule",
     "extremum_values",
+    "undetermined_gap",
     "undetermined_reason",
     "value_on",
 ]
@@ -315,14 +316,19 @@ def _bounded_facts(
     # the answer depends on days the calendar does not know: say what is known
     first = "at the earliest " + earliest.isoformat() if earliest is not None else "not known"
     last = "at the latest " + latest.isoformat() if latest is not None else "no latest known"
+    first_zh = f"最早为{earliest.isoformat()}" if earliest is not None else "最早日未知"
+    last_zh = f"最迟为{latest.isoformat()}" if latest is not None else "最迟日未知"
     if done is None:
         raise gap.explained(
             f"no act by {as_of.isoformat()}: late or still running depending on them; the "
-            f"last day is {first}, {last}"
+            f"last day is {first}, {last}",
+            f"截至{as_of.isoformat()}尚未作出:是否逾期取决于该年度的安排;"
+            f"期限的最后一日{first_zh},{last_zh}",
         )
     raise gap.explained(
         f"the act on {done.isoformat()} is in time or late depending on them; the last day "
-        f"is {first}, {last}"
+        f"is {first}, {last}",
+        f"{done.isoformat()}的行为是否逾期取决于该年度的安排;期限的最后一日{first_zh},{last_zh}",
     )
 
 
@@ -344,10 +350,17 @@ def evaluate_rule(rule: RuleIR, subject: Any, as_of: dt.date) -> Outcome:
 
 def undetermined_reason(rule: RuleIR, subject: Any, as_of: dt.date) -> str | None:
     """Why a rule could not be decided on this subject (``None`` if it can be)."""
+    gap = undetermined_gap(rule, subject, as_of)
+    return None if gap is None else str(gap)
+
+
+def undetermined_gap(rule: RuleIR, subject: Any, as_of: dt.date) -> CalendarGap | None:
+    """The gap in the calendar that leaves a rule undecided on this subject, which says why
+    in English (``str``) and Chinese (``zh``); ``None`` if it can be decided."""
     try:
         _evaluate(rule, subject, as_of)
     except CalendarGap as gap:
-        return str(gap)
+        return gap
     return None
 
 

@@ -112,7 +112,7 @@ def render_text(
         where = f" ({source})" if source else ""
         status = w["compliant"] if r.compliant else w["violations"].format(n=len(r.violations))
         out.append(
-            f"{r.subject_kind} {r.subject_id}{where}: {status} "
+            f"{r.subject_kind_in(lang)} {r.subject_id}{where}: {status} "
             f"[{r.pack_id} {r.pack_version}, {w['as_of']} {r.as_of.isoformat()}]"
         )
         for v in r.violations:
@@ -153,7 +153,7 @@ def render_text(
                 out.append(f"    {w['awaiting']}: {awaiting}")
             out.append(f"    {u.message_in(lang)}")
             out.append(_cite(u.citation, lang))
-        for note in r.notes:
+        for note in r.notes_in(lang):
             out.append(f"  {w['note']} {note}")
         # One block per scope: its rules share the reason and the words that name whom it binds.
         by_scope: dict[str, list[NotApplicable]] = {}
@@ -164,7 +164,7 @@ def render_text(
             out.extend(f"    {n.rule_id}" for n in group)
             out.append(_cite(group[0].citation, lang))
         for d in r.undetermined:
-            out.append(f"  {w['undetermined']} {d.rule_id}: {d.reason}")
+            out.append(f"  {w['undetermined']} {d.rule_id}: {d.reason_in(lang)}")
             out.append(_cite(d.citation, lang))
         out.append("")
     total = sum(len(r.violations) for r in reports)
