@@ -154,6 +154,8 @@ class _Generator:
         self._tmp = 0
         # The subject's fields that conditions read, by the local they are read into.
         self._hoisted: dict[str, str] = {}
+        # The scope tests several rules share, with the local each is evaluated into.
+        self._shared: list[tuple[Cond, str]] = []
 
     def tmp(self) -> str:
         self._tmp += 1
@@ -186,6 +188,18 @@ class _Generator:
                 gated.setdefault(rule.in_force_from, []).append(i)
         inside = {i for members in gated.values() for i in members}
         lines: list[str] = []
+        # A scope's test (its one field empty, or one of the bodies it names) is part of the
+        # ``when`` of every rule the scope binds: when several rules share it, it is evaluated
+        # once per call, into a local. It reads one field of the subject and cannot fail.
+        by_name: dict[str, list[Cond]] = {}
+        for rule in rules:
+            if rule.scope is not None:
+                by_name.setdefault(rule.scope.name, []).append(rule.scope.test)
+        for tests in by_name.values():
+            if len(tests) > 1:
+                local = f"_w{len(self._shared)}"
+                lines.append(f"{local} = {self.cond(tests[0])}")
+                self._shared.append((tests[0], local))
         for effective, members in gated.items():
             skipped = " = ".join(f"c{i}" for i in members)
             lines += [f"if as_of < {self.const(effective)}:", f"    {skipped} = 5", "else:"]
@@ -282,6 +296,10 @@ class _Generator:
     # -- conditions --------------------------------------------------------------------------
 
     def cond(self, c: Cond) -> str:
+        if isinstance(c, AnyOf):
+            for test, local in self._shared:
+                if c is test or c == test:
+                    return local
         match c:
             case All(items=items):
                 return "(" + " and ".join(self.cond(i) for i in items) + ")" if items else "True"
