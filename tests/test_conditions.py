@@ -323,6 +323,26 @@ def test_a_scope_shared_by_rules_is_tested_once_per_check(wuhan: egovrules.Pack)
         assert outside == (owner == "health")
 
 
+@pytest.mark.parametrize(
+    ("days", "access", "expected"),
+    [
+        (15, "9999-12-16", S),  # 15 days later is the calendar's last day: added inline
+        (15, "9999-12-17", S),  # 15 days later is past the calendar: a far date, still later
+        (-15, "0001-01-16", V),  # 15 days earlier is the calendar's first day
+        (-15, "0001-01-15", V),  # 15 days earlier is before the calendar: a far date
+    ],
+)
+def test_a_constant_number_of_days_moves_a_date_to_the_calendars_ends(
+    tmp_path: Path, days: int, access: str, expected: Outcome
+) -> None:
+    """A subject's date plus a constant number of days is added inline up to the calendar's
+    last (or first) day, and past it is the far date ``add_days`` gives: each side of the
+    edge as the interpreter says, never an overflow."""
+    moved = {"add_days": [{"field": "network_access_date"}, days]}
+    pack = make_pack(tmp_path, {"value": moved, "ge": "@as_of"})
+    assert outcome(pack, {**W, "network_access_date": access}) == expected
+
+
 def test_compiling_twice_gives_equal_ir() -> None:
     """The IR is a pure function of the pack file."""
     for ref in [FIXTURES / "packs" / "mini.yaml", *egovrules.available_packs()]:
