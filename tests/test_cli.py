@@ -197,3 +197,33 @@ def test_lang_zh_shows_chinese_messages_and_quotes(capsys: pytest.CaptureFixture
         in out
     )
     assert "1 项违规" in out
+
+
+def test_lang_zh_markdown_names_the_city_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    """The zh Markdown table's city column is the pack's Chinese name of the city (武汉), not
+    its English one; the English table keeps ``Wuhan``."""
+    from tests.conftest import ROOT
+
+    site = ROOT / "examples" / "wuhan" / "website-late-police-filing.yaml"
+    args = ["check", "--city", "wuhan", "--as-of", "2026-03-22", "--format", "markdown"]
+    assert main([*args, "--lang", "zh", str(site)]) == 1
+    row = next(line for line in capsys.readouterr().out.splitlines() if "| website |" in line)
+    assert "| 武汉 |" in row and "Wuhan" not in row
+    assert main([*args, "--lang", "en", str(site)]) == 1
+    row = next(line for line in capsys.readouterr().out.splitlines() if "| website |" in line)
+    assert "| Wuhan |" in row
+
+
+def test_lang_zh_markdown_marks_the_gloss_as_a_translation_in_chinese(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Wuhan's quotes are the source text; their English glosses are marked as translations,
+    in the reader's language: 译文 in the zh Markdown, never the English word."""
+    from tests.conftest import ROOT
+
+    site = ROOT / "examples" / "wuhan" / "website-late-police-filing.yaml"
+    args = ["check", "--city", "wuhan", "--as-of", "2026-03-22", "--format", "markdown"]
+    assert main([*args, "--lang", "zh", str(site)]) == 1
+    out = capsys.readouterr().out
+    assert "translation:" not in out
+    assert "> 译文:“" in out

@@ -57,13 +57,14 @@ def test_commands_in_help_order_each_in_its_module() -> None:
 
 
 def test_format_choices_are_the_renderer_tables() -> None:
-    """--format offers exactly the formats of the tables, in their order."""
+    """--format offers exactly the formats of the tables, in their order; diff and matrix add
+    pdf, the HTML printed to a file (not a renderer of text)."""
     assert tuple(RENDERERS) == ("text", "json", "sarif", "junit", "github", "markdown", "gitlab")
-    assert tuple(DIFF_RENDERERS) == ("text", "json", "markdown", "html")
+    assert tuple(DIFF_RENDERERS) == ("text", "json", "markdown", "html", "csv")
     commands = _commands()
     assert _choices(commands["check"], "format") == tuple(RENDERERS)
-    assert _choices(commands["diff"], "format") == tuple(DIFF_RENDERERS)
-    assert _choices(commands["matrix"], "format") == tuple(DIFF_RENDERERS)
+    assert _choices(commands["diff"], "format") == (*DIFF_RENDERERS, "pdf")
+    assert _choices(commands["matrix"], "format") == (*DIFF_RENDERERS, "pdf")
 
 
 def test_unknown_format_is_a_usage_error_with_a_hint() -> None:
@@ -71,7 +72,7 @@ def test_unknown_format_is_a_usage_error_with_a_hint() -> None:
     with pytest.raises(UsageError, match=r"unknown output format 'jsn'; did you mean 'json'\?"):
         render("jsn", [], {})
     with pytest.raises(
-        UsageError, match=r"^unknown output format 'pdf'; the formats: text, json, markdown, html$"
+        UsageError, match=r"^unknown output format 'pdf'; the formats: text, json, markdown, html, csv$"
     ):
         render_diff("pdf", matrix(["wuhan"]))
 
@@ -80,9 +81,10 @@ def test_unknown_format_is_a_usage_error_with_a_hint() -> None:
 def test_diff_and_matrix_render_as_the_cli_prints(
     fmt: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``egovrules.diffing.render.render`` gives what diff and matrix print, for both."""
+    """``egovrules.diffing.render.render`` gives what diff and matrix print, for both (the
+    HTML page of a diff with its pictures, as the command line draws them for a page)."""
     assert main(["diff", "shantou", "wuhan", "--no-witnesses", "--format", fmt]) == 1
-    pair = diff("shantou", "wuhan", witnesses=False)
+    pair = diff("shantou", "wuhan", witnesses=False, pictures=fmt == "html")
     assert capsys.readouterr().out == render_diff(fmt, pair)
     assert main(["matrix", "wuhan", "shantou", "--format", fmt]) == 0
     assert capsys.readouterr().out == render_diff(fmt, matrix(["wuhan", "shantou"]))

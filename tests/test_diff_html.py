@@ -14,6 +14,7 @@ import pytest
 
 import egovrules
 from egovrules.diffing.render.html import render_diff_html, render_matrix_html
+from egovrules.diffing.render.pdf import HEADLESS_FLAGS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -39,14 +40,7 @@ def browser(tmp_path: Path) -> Iterator[Any]:
     options = webdriver.ChromeOptions()
     options.binary_location = str(chromium)
     for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
+        *HEADLESS_FLAGS,
         "--window-size=1400,1000",
         f"--user-data-dir={tmp_path / 'profile'}",
     ):
@@ -148,3 +142,42 @@ def test_matrix_page_is_a_coloured_grid(browser: Any, tmp_path: Path) -> None:
         "website.police_filing_authority",
     }
     browser.save_screenshot(str(tmp_path / "matrix.png"))
+
+
+def test_deadline_pictures_are_in_the_page(browser: Any, tmp_path: Path) -> None:
+    """A concept with a deadline shows its timeline (an accessible SVG, English first, Chinese
+    behind a toggle) and the history of its parameter; printed, each concept begins a page and
+    the filters and the Chinese copy are left out."""
+    from selenium.webdriver.common.by import By
+
+    result = egovrules.diff(
+        "wuhan",
+        "shantou",
+        concepts=["website.police_filing", "project.approval_processing_time_limit"],
+        witnesses=False,
+        pictures=True,
+    )
+    page = tmp_path / "pictures.html"
+    page.write_text(render_diff_html(result), encoding="utf-8")
+    browser.get(page.as_uri())
+    police = browser.find_element(By.CSS_SELECTOR, 'tbody[data-concept="website.police_filing"]')
+    svgs = police.find_elements(By.CSS_SELECTOR, "svg.timeline")
+    assert [s.get_attribute("lang") for s in svgs] == ["en", "zh"]
+    en, zh = svgs
+    assert en.is_displayed() and not zh.is_displayed()
+    assert en.get_attribute("role") == "img"
+    title = en.find_element(By.CSS_SELECTOR, "title")
+    assert en.get_attribute("aria-labelledby").split()[0] == title.get_attribute("id")
+    # Wuhan 第十五条 ¶2: "网络接入之日起15日内到市公安部门备案".
+    assert "within 15 calendar days of: network access · 第十五条 ¶2" in en.text
+    police.find_element(By.CSS_SELECTOR, "figure.pictures details summary").click()
+    assert zh.is_displayed() and "联网后15日内" in zh.text
+    caption = police.find_element(By.CSS_SELECTOR, "table.history caption")
+    assert "police_filing_days" in caption.text and "wuhan.yaml" in caption.text
+    browser.save_screenshot(str(tmp_path / "diff-pictures.png"))
+
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    second = browser.find_elements(By.CSS_SELECTOR, "tbody.concept")[1]
+    assert second.value_of_css_property("break-before") == "page"
+    assert not browser.find_element(By.CSS_SELECTOR, "nav.filters").is_displayed()
+    assert en.is_displayed() and not zh.is_displayed()

@@ -138,6 +138,19 @@ def test_markdown_lists_the_rules_out_of_scope(
     assert "`wuhan.website.complaint_column`" in line
 
 
+def test_zh_markdown_says_not_applicable_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --lang zh the line of rules not applied is headed in Chinese, not English."""
+    path = _site(tmp_path, "health")
+    args = ["check", "--city", "wuhan", "--as-of", "2026-03-22", "--format", "markdown"]
+    main([*args, "--lang", "zh", str(path)])
+    out = capsys.readouterr().out
+    assert "not applicable" not in out
+    (line,) = [x for x in out.splitlines() if x.startswith("- 不适用")]
+    assert line.startswith("- 不适用(23 条):")
+
+
 def test_network_and_department_scopes(tmp_path: Path) -> None:
     """第二十条 binds 政府各部门 on the platform; 第二十一条 ¶1 binds 政府各部门 too: a unit and a
     body of type other owe neither, a district government owes both."""

@@ -32,7 +32,6 @@ from egovrules._version import __version__
 from egovrules.engine.pack import Pack, load_pack, register_monitor
 from egovrules.law.calendar import WorkCalendar
 from egovrules.law.citation import Citation
-from egovrules.law.notice import load_calendar
 from egovrules.law.verdict import Outcome, Severity
 from egovrules.packdata.bundled import available_packs
 from egovrules.report.model import Report, Upcoming, Violation
@@ -44,20 +43,33 @@ from egovrules.source.errors import (
     SubjectError,
     UsageError,
 )
-from egovrules.subjects import Department, NetworkRequest, Project, Website, parse_subject
+from egovrules.subjects import MODEL_NAMES, parse_subject
 
 if TYPE_CHECKING:
     from egovrules.diffing import Matrix, PackDiff, diff, matrix
+    from egovrules.law.notice import load_calendar
     from egovrules.monitoring.monitor import Monitor
+    from egovrules.subjects import Department, NetworkRequest, Project, Website
 
-# What a check does not need is imported when first named: ``egovrules.diff`` imports the
-# diffing package, ``egovrules.Monitor`` the monitoring one (PEP 562).
+# What a check does not need is imported when first named (PEP 562): ``egovrules.diff``
+# imports the diffing package, ``egovrules.Monitor`` the monitoring one, ``egovrules.Website``
+# the website model alone (a check of a website defines no other kind's model),
+# ``egovrules.load_calendar`` the holiday notices' reader (and its models).
 _DIFFING = ("Matrix", "PackDiff", "diff", "matrix")
-_LAZY = (*_DIFFING, "Monitor")
+_MODELS = tuple(MODEL_NAMES.values())
+_LAZY = (*_DIFFING, *_MODELS, "Monitor", "load_calendar")
 
 
 def __getattr__(name: str) -> Any:
-    if name in _DIFFING:
+    if name in _MODELS:
+        from egovrules import subjects  # noqa: PLC0415
+
+        value = getattr(subjects, name)
+    elif name == "load_calendar":
+        from egovrules.law.notice import load_calendar  # noqa: PLC0415
+
+        value = load_calendar
+    elif name in _DIFFING:
         from egovrules import diffing  # noqa: PLC0415
 
         value = getattr(diffing, name)

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from egovrules.engine.pack import Pack
 from egovrules.ir.describe import describe, describe_expr
+from egovrules.ir.words import rule_statement
 from egovrules.law.citation import show_quote
 from egovrules.law.verdict import severity_reason_in
 from egovrules.packdata.vocabulary import Vocabulary
@@ -116,11 +117,17 @@ def city_page(pack: Pack) -> str:
 
 def concepts_page(packs: Sequence[Pack], vocabulary: Vocabulary) -> str:
     """The vocabulary: each concept's title and definition, and the rules that encode it in
-    each city."""
+    each city, each in words (English and Chinese)."""
     rows: dict[str, dict[str, list[str]]] = {}
+    said: dict[str, list[str]] = {}
     for pack in packs:
         for rule in pack.rules:
             rows.setdefault(rule.concept, {}).setdefault(pack.id, []).append(rule.id)
+            cite = rule.citations[0].cite_in("zh").split(" ", 1)[-1]
+            said.setdefault(rule.concept, []).append(
+                f"- **{pack.id}** · `{rule.id.split('.', 2)[2]}` · {cite}: "
+                f"{rule_statement(rule, 'en')}\n\n  {rule_statement(rule, 'zh')}\n"
+            )
     cities = [p.id for p in packs]
     out = [
         _HEADER.format(file="vocabulary/concepts.yaml and rules/*.yaml"),
@@ -143,6 +150,8 @@ def concepts_page(packs: Sequence[Pack], vocabulary: Vocabulary) -> str:
     for cid, entry in sorted(vocabulary.concepts.items()):
         out.append(f"### {cid}\n\n**{entry.title.en}** · {entry.title.zh}\n\n")
         out.append(f"{entry.definition.en}\n\n{entry.definition.zh}\n\n")
+        if cid in said:
+            out.append("In words, city by city:\n\n" + "\n".join(said[cid]) + "\n")
     return "".join(out).rstrip() + "\n"
 
 

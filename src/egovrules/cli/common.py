@@ -9,7 +9,6 @@ import os
 import unicodedata
 
 from egovrules.law.calendar import CHINA, WorkCalendar
-from egovrules.law.notice import load_calendar
 
 __all__ = [
     "add_as_of",
@@ -78,4 +77,8 @@ def add_holidays_option(parser: argparse.ArgumentParser) -> None:
 
 def calendar_of(args: argparse.Namespace) -> WorkCalendar:
     """The working-day calendar the command counts on: the package's, plus ``--holidays``."""
-    return load_calendar(args.holidays) if args.holidays else CHINA
+    if not args.holidays:
+        return CHINA
+    from egovrules.law.notice import load_calendar  # noqa: PLC0415 - its models cost a start
+
+    return load_calendar(args.holidays)

@@ -65,7 +65,8 @@ def _kebab(name: str) -> str:
 class Settings(BaseModel):
     """The keys of a project config (all optional)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab)
+    # Built when a config is first read: a check without one never pays for its schema.
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab, defer_build=True)
 
     city: str | None = None
     kind: str | None = None

@@ -11,13 +11,15 @@ import sys
 from pathlib import Path
 
 from egovrules.diffing.compare import diff
+from egovrules.diffing.model import Matrix, PackDiff
 from egovrules.diffing.render import RENDERERS, render
+from egovrules.diffing.render.pdf import print_pdf
 from egovrules.diffing.witness import DEFAULT_MAX_CANDIDATES
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.source.errors import UsageError
 from egovrules.subjects import SUBJECT_KINDS
 
-__all__ = ["add_output_options", "register", "write_output"]
+__all__ = ["add_output_options", "check_output", "register", "rendered", "write_output"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -52,11 +54,19 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
     """``--format``, ``--out``, ``--kind`` and ``--concept``, shared with ``matrix``."""
     p.add_argument(
         "--format",
-        choices=tuple(RENDERERS),
+        choices=(*RENDERERS, "pdf"),
         default="text",
-        help="text for a terminal, json for a program, markdown or html for people (default: text)",
+        help="text for a terminal, json for a program, markdown or html for people, csv for a "
+        "spreadsheet, pdf to file (the HTML printed by headless Chromium; needs --out) "
+        "(default: text)",
     )
-    p.add_argument("--out", type=Path, metavar="FILE", help="write to FILE, not standard output")
+    p.add_argument(
+        "--out",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE, not standard output (`--output FILE` is the same option)",
+    )
     p.add_argument("--kind", choices=SUBJECT_KINDS, help="only rules on this subject kind")
     p.add_argument(
         "--concept",
@@ -67,21 +77,43 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def write_output(text: str, out: Path | None) -> None:
-    """Print ``text``, or write it to ``out`` (UTF-8) and say so on standard error."""
+def write_output(text: str | bytes, out: Path | None) -> None:
+    """Print ``text``, or write it to ``out`` (text as UTF-8) and say so on standard error."""
     if out is None:
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
         return
     try:
-        out.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            out.write_bytes(text)
+        else:
+            out.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
     print(f"wrote {out}", file=sys.stderr)
 
 
+def check_output(args: argparse.Namespace) -> None:
+    """A PDF goes to a file: ``--format pdf`` without ``--out`` is a usage error, said before
+    any work is done."""
+    if args.format == "pdf" and args.out is None:
+        raise UsageError("--format pdf writes a file: give --out FILE (or --output FILE)")
+
+
+def rendered(fmt: str, result: PackDiff | Matrix) -> str | bytes:
+    """``result`` in ``fmt``: a format of ``RENDERERS``, or ``pdf`` (the HTML printed)."""
+    if fmt == "pdf":
+        return print_pdf(render("html", result))
+    return render(fmt, result)
+
+
 def _run(args: argparse.Namespace) -> ExitCode:
     if args.max_candidates < 0:
         raise UsageError("--max-candidates must be 0 or more")
+    check_output(args)
     result = diff(
         args.a,
         args.b,
@@ -90,6 +122,7 @@ def _run(args: argparse.Namespace) -> ExitCode:
         seed=args.seed,
         kind=args.kind,
         concepts=args.concept,
+        pictures=args.format in ("html", "pdf"),
     )
-    write_output(render(args.format, result), args.out)
+    write_output(rendered(args.format, result), args.out)
     return ExitCode.VIOLATIONS if any(c.differs for c in result.concepts) else ExitCode.OK

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from egovrules.cli.diff import add_output_options, write_output
+from egovrules.cli.diff import add_output_options, check_output, rendered, write_output
 from egovrules.diffing.compare import matrix
-from egovrules.diffing.render import render
 from egovrules.engine.exitcodes import ExitCode
 
 __all__ = ["register"]
@@ -32,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _run(args: argparse.Namespace) -> ExitCode:
+    check_output(args)
     result = matrix(args.packs or None, kind=args.kind, concepts=args.concept)
-    write_output(render(args.format, result), args.out)
+    write_output(rendered(args.format, result), args.out)
     return ExitCode.OK

@@ -8,10 +8,15 @@
                                               the IR (implication.py), and witnesses
     packs ──matrix──▶ Matrix                  concepts × packs, absent/present/stricter/looser
     PackDiff | Matrix ──render──▶ text | json | markdown | html   (render/)
+    packs ──timeline──▶ Timeline             a concept's or family's acts in order and each
+                                              city's days between them (render/svg.py)
+    pack file ──parameter_history──▶ ParameterHistory   a parameter over the file's git
+                                              revisions (render/history.py)
 
 Modules: ``model`` (the records), ``refs`` (``city@revision``), ``implication`` (the proofs),
 ``witness`` (the search for subjects one pack rejects and the other accepts), ``views`` (rules
-as a lawyer reads them), ``compare`` (``diff`` and ``matrix``).
+as a lawyer reads them), ``compare`` (``diff`` and ``matrix``), ``timeline`` (deadlines and
+orders of acts), ``history`` (a parameter over revisions).
 
 ``egovrules.diff`` the *function* is exported by the top-level package and shadows this
 package's name there: import from the modules (``from egovrules.diffing.model import PackDiff``),

@@ -33,6 +33,7 @@ from egovrules.diffing.model import (
     Witness,
     WitnessSearch,
 )
+from egovrules.diffing.pictures import with_pictures
 from egovrules.diffing.refs import load_ref
 from egovrules.diffing.views import (
     authority_name,
@@ -84,16 +85,25 @@ def diff(
     seed: int = 0,
     kind: str | None = None,
     concepts: Sequence[str] | None = None,
+    pictures: bool = False,
 ) -> PackDiff:
     """Compare two packs concept by concept.
 
     ``kind`` keeps the rules on one subject kind; ``concepts`` keeps the concepts matching any
     of the given ids, prefixes (``website``) or shell patterns (``website.*``). Witnesses are
     searched with at most ``max_candidates`` candidate subjects per concept, in an order fixed
-    by ``seed``: the same packs and arguments give the same ``PackDiff``.
+    by ``seed``: the same packs and arguments give the same ``PackDiff``. ``pictures`` adds
+    each concept's deadline timeline and the git history of the parameters it uses (read with
+    ``git log`` and ``git show`` in the packs' folders: ``ConceptDiff.timeline`` and
+    ``histories``).
     """
     a, label_a = _resolve(pack_a)
     b, label_b = _resolve(pack_b)
+    # Where a side's history is read: how the caller named it (none for a pack object).
+    named = tuple(
+        None if isinstance(p, Pack) else label
+        for p, label in ((pack_a, label_a), (pack_b, label_b))
+    )
     if label_a == label_b:
         label_a, label_b = f"{label_a} (A)", f"{label_b} (B)"
     _check_kind(kind)
@@ -112,6 +122,9 @@ def diff(
         )
         for c in names
     )
+    if pictures:
+        sides = ((a, label_a, named[0]), (b, label_b, named[1]))
+        out = tuple(with_pictures(c, sides) for c in out)
     return PackDiff(pack_ref(a, label_a), pack_ref(b, label_b), out, seed, max_candidates)
 
 

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 __all__ = [
+    "Act",
     "Aspect",
     "CellStatus",
     "CitationView",
@@ -23,12 +24,18 @@ __all__ = [
     "Matrix",
     "MatrixCell",
     "MatrixRow",
+    "NoHistory",
     "PackDiff",
     "PackRef",
+    "ParameterHistory",
     "ParameterView",
     "Presence",
+    "Revision",
     "RuleView",
     "SideOutcome",
+    "Step",
+    "StepKind",
+    "Timeline",
     "Verdict",
     "Witness",
     "WitnessSearch",
@@ -159,6 +166,14 @@ class RuleView:
     binds: str | None = None
     """Whom the rule's article binds (its scope, with the citation that names the bodies);
     ``None`` when the article binds any subject of its kind."""
+    statement: tuple[tuple[str, str], ...] = ()
+    """(language, sentence): what the rule requires in words, in English and Chinese
+    (``egovrules.ir.words.rule_statement``); ``applies_when`` and ``requires`` keep the
+    expression for engineers."""
+
+    def statement_in(self, language: str) -> str:
+        """The rule in words in ``language`` (``""`` when it has none)."""
+        return dict(self.statement).get(language, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +270,11 @@ class ConceptDiff:
     aspects: tuple[Aspect, ...]
     witnesses: tuple[Witness, ...]
     search: WitnessSearch
+    timeline: Timeline | None = None
+    """The concept's acts and each side's days between them, when it has any and the diff was
+    asked for pictures (``diff(..., pictures=True)``; the HTML diff shows it)."""
+    histories: tuple[ParameterHistory | NoHistory, ...] = ()
+    """With pictures: the history of each parameter the timeline's steps use, per side."""
 
     @property
     def differs(self) -> bool:
@@ -336,3 +356,132 @@ class Matrix:
 
     packs: tuple[PackRef, ...]
     rows: tuple[MatrixRow, ...]
+
+
+# ---- pictures: a deadline timeline and a parameter's history ----------------------------------
+
+StepKind = Literal["within", "annual", "order"]
+
+
+@dataclass(frozen=True, slots=True)
+class Act:
+    """One act on the timeline: the date field that records it, and its name in words."""
+
+    key: str
+    """The date it is read from: ``construction_start_date``, ``approvals[kind=expert_review]
+    .date`` (an item of a list, with what its ``where`` asks of the item)."""
+    en: str
+    zh: str
+    stage: int
+    """Where the act comes in the life of what it concerns (a project, a plan, a network):
+    acts no step orders are shown in this order."""
+
+    def label(self, language: Literal["en", "zh"]) -> str:
+        """The act's name in ``language``."""
+        return self.zh if language == "zh" else self.en
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What one rule of one city says of the time between two acts."""
+
+    pack: PackRef
+    rule_id: str
+    concept: str
+    kind: StepKind
+    before: Act | None
+    """The act the period runs from, or that must come first (``None``: an annual date)."""
+    after: Act
+    """The act that must come in time, or second."""
+    amount: int | None
+    """The length of a ``within`` period, in ``unit``; ``None`` otherwise."""
+    unit: str | None
+    """``calendar_days``, ``working_days``, ``hours``, ``months`` or ``years`` (``within``)."""
+    month_day: tuple[int, int] | None
+    """(month, day) of an ``annual`` deadline."""
+    year_offset: int | None
+    """The year of an annual deadline relative to the year ``year_of`` holds (-1: the year
+    before the plan year); ``None`` when it is not that simple."""
+    year_of: str | None
+    """The field the annual deadline's year is counted from (``declaration.plan_year``)."""
+    parameter: str | None
+    """The pack parameter that fixes the period or the date, if any."""
+    citation: CitationView | None
+    """The rule's first citation (the article that decides the step)."""
+    strict: bool = False
+    """An ``order`` step whose ``after`` must fall strictly after ``before`` (not the same
+    day); ``False``: on the same day or later."""
+
+    @property
+    def days(self) -> int | None:
+        """The period in days when it is counted in days (calendar or working), else None."""
+        return self.amount if self.unit in ("calendar_days", "working_days") else None
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """A concept's or a family's acts in the order a lawyer follows them, and every city's
+    steps between them."""
+
+    name: str
+    """The concept id or the family asked for."""
+    title_en: str
+    title_zh: str
+    packs: tuple[PackRef, ...]
+    acts: tuple[Act, ...]
+    """Every act a step names, ordered so that each step's ``before`` comes before its
+    ``after`` wherever the steps allow it (first seen first otherwise)."""
+    steps: tuple[Step, ...]
+
+    def steps_of(self, pack: PackRef) -> tuple[Step, ...]:
+        """The steps of one of the packs (by its label: two revisions of one city are two)."""
+        return tuple(s for s in self.steps if s.pack.label == pack.label)
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """The parameter at one revision of the pack file."""
+
+    revision: str
+    """The full commit id (or the revision as the caller gave it, when git cannot resolve it
+    to one)."""
+    short: str
+    date: dt.date | None
+    """The commit's date (committer date)."""
+    subject: str
+    """The commit message's first line."""
+    value: str | None
+    """The value as the pack file writes it (an amended parameter's dated values as
+    ``from 2004-08-01: 15; from 2020-01-01: 10``); ``None`` where the parameter is absent."""
+    unit: str | None
+    absent: str | None = None
+    """Why there is no value: ``no such parameter``, ``no pack file``, ``not a pack file``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterHistory:
+    """A parameter over the pack file's revisions, oldest first."""
+
+    ref: str
+    parameter: str
+    file: str
+    """The pack file's path as git names it, relative to its folder."""
+    revisions: tuple[Revision, ...]
+
+    def changes(self) -> tuple[Revision, ...]:
+        """The revisions whose value differs from the one before (the first always)."""
+        out: list[Revision] = []
+        for r in self.revisions:
+            if not out or out[-1].value != r.value:
+                out.append(r)
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class NoHistory:
+    """No history could be read: the pack is not in a git checkout (an installed package),
+    git is not installed, or git has no commit of the file."""
+
+    ref: str
+    parameter: str
+    reason: str

@@ -17,7 +17,7 @@ from egovrules.engine.pack import Pack, load_pack
 from egovrules.packdata.bundled import available_packs, bundled_dir
 from egovrules.source.errors import UsageError
 
-__all__ = ["load_ref", "split_ref"]
+__all__ = ["git_show", "load_ref", "pack_file", "run_git", "split_ref"]
 
 _GIT_TIMEOUT_S = 30
 
@@ -38,38 +38,51 @@ def load_ref(ref: str, *, weekday_fallback: bool = False) -> Pack:
     name, rev = split_ref(ref)
     if rev is None:
         return load_pack(name, weekday_fallback=weekday_fallback)
-    path = Path(name)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        folder, file = path.parent, path.name
-    elif name in available_packs():
-        folder, file = bundled_dir(), f"{name}.yaml"
-    else:
-        raise UsageError(
-            f"{ref!r}: no bundled pack {name!r} and no such file; "
-            f"available: {', '.join(available_packs())}"
-        )
-    text = _git_show(folder, rev, file, ref)
+    folder, file = pack_file(name, ref)
+    text = git_show(folder, rev, file, ref)
     with tempfile.TemporaryDirectory(prefix="egovrules-rev-") as tmp:
         target = Path(tmp) / file
         target.write_text(text, encoding="utf-8")
         return load_pack(target, weekday_fallback=weekday_fallback)
 
 
-def _git_show(folder: Path, rev: str, file: str, ref: str) -> str:
+def pack_file(name: str, ref: str) -> tuple[Path, str]:
+    """The folder and file name of the pack ``name`` (a file, or a bundled id) that ``ref``
+    names; ``UsageError`` when it is neither."""
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return path.parent, path.name
+    if name in available_packs():
+        return bundled_dir(), f"{name}.yaml"
+    raise UsageError(
+        f"{ref!r}: no bundled pack {name!r} and no such file; "
+        f"available: {', '.join(available_packs())}"
+    )
+
+
+def run_git(folder: Path, args: list[str], ref: str) -> subprocess.CompletedProcess[bytes]:
+    """``git -C folder *args`` (read-only commands only), its output captured; ``UsageError``
+    when git is not installed or cannot be run."""
     git = shutil.which("git")
     if git is None:
         raise UsageError(f"{ref!r}: reading a pack at a revision needs git, which is not installed")
-    if rev.startswith("-"):
-        raise UsageError(f"{ref!r}: a revision cannot start with '-'")
     try:
-        done = subprocess.run(
-            [git, "-C", str(folder), "show", f"{rev}:./{file}"],
+        return subprocess.run(
+            [git, "-C", str(folder), *args],
             capture_output=True,
             check=False,
             timeout=_GIT_TIMEOUT_S,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise UsageError(f"{ref!r}: git could not be run: {exc}") from None
+
+
+def git_show(folder: Path, rev: str, file: str, ref: str) -> str:
+    """The text of ``file`` (in ``folder``) at revision ``rev``; ``UsageError`` when git does
+    not know the revision or the file there."""
+    if rev.startswith("-"):
+        raise UsageError(f"{ref!r}: a revision cannot start with '-'")
+    done = run_git(folder, ["show", f"{rev}:./{file}"], ref)
     if done.returncode != 0:
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise UsageError(

@@ -12,6 +12,7 @@ from egovrules.diffing.model import CitationView, PackRef, ParameterView, RuleVi
 from egovrules.engine.pack import Pack
 from egovrules.ir.describe import describe, describe_expr
 from egovrules.ir.nodes import Deadline, Param, RuleIR
+from egovrules.ir.words import WORDS_LANGS, rule_statement
 from egovrules.law.citation import Citation
 from egovrules.packdata.vocabulary import Vocabulary, load_vocabulary
 
@@ -223,4 +224,5 @@ def rule_view(pack: Pack, rule: RuleIR) -> RuleView:
         binds=None
         if rule.scope is None
         else f"{rule.scope.label_in('en')} ({rule.scope.citation})",
+        statement=tuple((lang, rule_statement(rule, lang)) for lang in WORDS_LANGS),
     )

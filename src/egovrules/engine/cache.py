@@ -25,7 +25,6 @@ import marshal
 import os
 import pickle
 import sys
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from egovrules.ir.nodes import RuleSet
 
 __all__ = ["cache_dir", "entry_key", "read_entry", "write_entry"]
 
-_LAYOUT = "egovrules-pack-cache-1"  # bumped whenever what an entry holds changes
+_LAYOUT = "egovrules-pack-cache-2"  # bumped whenever what an entry holds changes
 
 
 def cache_dir() -> Path | None:
@@ -94,6 +93,8 @@ def write_entry(key: str, ruleset: RuleSet, compiled: dict[str, CompiledKind]) -
     if folder is None:
         return
     blob = pickle.dumps((_LAYOUT, key, ruleset, compiled), protocol=pickle.HIGHEST_PROTOCOL)
+    import tempfile  # noqa: PLC0415 - only a first load writes: not imported at every start
+
     with contextlib.suppress(OSError):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{key[:16]}.", suffix=".tmp")

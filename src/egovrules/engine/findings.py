@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from egovrules.ir.interpret import (
     date_that_matters,
@@ -35,7 +35,9 @@ from egovrules.ir.nodes import (
 from egovrules.law.calendar import CHINA, covered_years
 from egovrules.law.verdict import Outcome
 from egovrules.report.model import NotApplicable, Undetermined, Upcoming, Violation
-from egovrules.subjects import SubjectBase, Waiver
+
+if TYPE_CHECKING:
+    from egovrules.subjects import SubjectBase, Waiver
 
 __all__ = [
     "actor_of",

@@ -45,10 +45,11 @@ from egovrules.report.model import (
 from egovrules.source.document import Document, DocumentError, parse_document, read_bounded
 from egovrules.source.errors import PackError, UsageError
 from egovrules.source.suggest import did_you_mean
-from egovrules.subjects import SUBJECT_MODELS, SubjectBase, parse_subject
+from egovrules.subjects import SUBJECT_KINDS, SUBJECT_MODELS, parse_subject
 
 if TYPE_CHECKING:
     from egovrules.packdata.model import PackModel, TestsModel
+    from egovrules.subjects.base import SubjectBase
 
 # The deprecated ``Pack.monitor`` builds what ``egovrules.monitoring`` registers here when it is
 # imported (``import egovrules`` does): the engine never imports the layer above it.
@@ -169,7 +170,7 @@ class Pack:
         when they are first asked for."""
         self.ruleset = ruleset
         self._backend = backend if backend is not None else PythonBackend(ruleset)
-        self._rules = {k: rules_for(ruleset, k) for k in SUBJECT_MODELS}
+        self._rules = {k: rules_for(ruleset, k) for k in SUBJECT_KINDS}
         # Per kind: what its reports share, and its compiled rules (subject, as_of) -> codes.
         self._kinds = {
             k: (
@@ -181,14 +182,14 @@ class Pack:
                     ruleset.city,
                     tuple(r.id for r in rs),
                     self._findings,
+                    ruleset.city_names,
                 ),
                 self._backend.functions.get(k, _no_rules),
             )
             for k, rs in self._rules.items()
         }
-        self._by_class: dict[type[Any], tuple[ReportHead, Evaluate]] = {
-            SUBJECT_MODELS[k]: entry for k, entry in self._kinds.items()
-        }
+        # Filled as each kind's model is first checked: a model is imported only when used.
+        self._by_class: dict[type[Any], tuple[ReportHead, Evaluate]] = {}
         # Per kind: its rules that name a scope, by index, and the scopes they name (a subject
         # outside one, or silent on it, has findings without any violation).
         self._scoped = {
@@ -309,9 +310,10 @@ class Pack:
         # codes and builds the rest when first read (``_findings``).
         entry = self._by_class.get(subject.__class__)
         if entry is None:
-            if not isinstance(subject, SubjectBase):
-                subject = _validate(subject)
+            subject = _subject(subject)
             entry = self._kinds[subject.kind]
+            if subject.__class__ is SUBJECT_MODELS[subject.kind]:
+                self._by_class[subject.__class__] = entry
         head, evaluate = entry
         if as_of is None:
             as_of = today_in_china()
@@ -372,8 +374,7 @@ class Pack:
 
         ``subject`` and ``as_of`` are as for ``check``. ``UsageError`` for a rule id the pack
         does not have (with the nearest id as a hint) or a rule of another kind of subject."""
-        if not isinstance(subject, SubjectBase):
-            subject = _validate(subject)
+        subject = _subject(subject)
         rule = next((r for r in self.rules if r.id == rule_id), None)
         if rule is None:
             hint = did_you_mean(rule_id, [r.id for r in self.rules])
@@ -424,15 +425,21 @@ def _no_rules(subject: SubjectBase, as_of: dt.date) -> tuple[int, ...]:
     return ()
 
 
-def _validate(data: Mapping[str, Any]) -> SubjectBase:
-    """A mapping as the subject model its ``kind`` names; any problem as ``parse_subject``
-    reports it (with the codes and locations of its diagnostics)."""
-    if data.__class__ is dict:
-        kind = data.get("kind")
+def _subject(value: SubjectBase | Mapping[str, Any]) -> SubjectBase:
+    """``value`` if it is a subject model, else ``value`` validated as one: a mapping of a
+    known kind by its model at once, any problem as ``parse_subject`` reports it (with the
+    codes and locations of its diagnostics)."""
+    if value.__class__ is dict:
+        kind = value.get("kind")
         model = SUBJECT_MODELS.get(kind) if kind.__class__ is str else None
         if model is not None:
             # A valid subject, as most are, is validated once, with none of the diagnostics'
             # bookkeeping; an invalid one is validated again below to explain why.
             with contextlib.suppress(ValidationError):
-                return model.model_validate(data)
-    return parse_subject(dict(data) if isinstance(data, Mapping) else data)
+                return model.model_validate(value)
+    # Imported here: ``import egovrules`` defines no pydantic model, the first subject does.
+    from egovrules.subjects.base import SubjectBase  # noqa: PLC0415
+
+    if isinstance(value, SubjectBase):
+        return value
+    return parse_subject(dict(value) if isinstance(value, Mapping) else value)

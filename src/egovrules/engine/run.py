@@ -12,13 +12,12 @@ import datetime as dt
 import fnmatch
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from egovrules.engine.baseline import fingerprint
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.inputs import LoadedSubject, find_inputs, read_subjects
 from egovrules.engine.pack import Pack, load_pack
-from egovrules.engine.waivers import SharedWaiver, with_waivers
 from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.verdict import Severity
 from egovrules.packdata.bundled import available_packs
@@ -26,6 +25,9 @@ from egovrules.report.failures import InputFailure, failures_of
 from egovrules.report.model import Checked, Report
 from egovrules.source.errors import Diagnostic, EgovrulesError, InternalError, SubjectError
 from egovrules.source.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from egovrules.engine.waivers import SharedWaiver
 
 __all__ = [
     "FailOn",
@@ -183,7 +185,11 @@ def check_loaded(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pa
     """One subject checked as ``egovrules check`` checks it: by the pack ``pack_for`` gives,
     filtered by ``only``/``skip``, each finding located in its document (and explained when
     ``options.explain``). ``SubjectError`` when the subject names another pack."""
-    subject = with_waivers(loaded.subject, options.waivers)
+    subject = loaded.subject
+    if options.waivers:  # a waivers file read (its model is defined only then)
+        from egovrules.engine.waivers import with_waivers  # noqa: PLC0415
+
+        subject = with_waivers(subject, options.waivers)
     pack = pack_for(
         loaded,
         options.city,

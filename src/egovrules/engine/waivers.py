@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 from pydantic import Field, TypeAdapter, ValidationError
@@ -34,7 +35,10 @@ class SharedWaiver(Waiver):
     """A subject id, or a glob pattern of ids (``wuhan-site-*``)."""
 
 
-_ENTRIES = TypeAdapter(tuple[SharedWaiver, ...])
+@cache
+def _entries() -> TypeAdapter[tuple[SharedWaiver, ...]]:
+    """The file's validator, built when a waivers file is first read (not at every start)."""
+    return TypeAdapter(tuple[SharedWaiver, ...])
 
 
 def read_waivers(path: Path) -> tuple[SharedWaiver, ...]:
@@ -44,7 +48,7 @@ def read_waivers(path: Path) -> tuple[SharedWaiver, ...]:
     except DocumentError as exc:
         raise InputError(exc.diagnostics, exc.text) from None
     try:
-        entries = _ENTRIES.validate_python(doc.data if doc.data is not None else [])
+        entries = _entries().validate_python(doc.data if doc.data is not None else [])
     except ValidationError as exc:
         raise InputError(validation_diagnostics(exc, doc, "E920"), doc.text) from None
     return entries

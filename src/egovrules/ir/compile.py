@@ -221,6 +221,9 @@ class _Compiler:
         self.language = pack.meta.sources[0].language
         self.source_languages = [s.language for s in pack.meta.sources]
         self.city = pack.meta.city.get("en") or pack.meta.id
+        self.city_names = tuple(
+            (lang, name) for lang in ("zh", "en", "es") if (name := pack.meta.city.get(lang))
+        )
         self.diagnostics: list[Diagnostic] = []
         self.articles: dict[int, Article] = {}
         self.invalid = _Invalid()
@@ -253,6 +256,7 @@ class _Compiler:
         return RuleSet(
             pack_id=meta.id,
             city=self.city,
+            city_names=self.city_names,
             version=meta.version,
             content_hash=hashlib.sha256(self.doc.text.encode("utf-8")).hexdigest(),
             language=self.language,
@@ -577,11 +581,7 @@ class _Compiler:
                 (lang, text) for lang in self.pack.meta.languages if (text := cite.quote.get(lang))
             ),
             sources=tuple(self.source_languages),
-            cities=tuple(
-                (lang, name)
-                for lang in ("zh", "en", "es")
-                if (name := self.pack.meta.city.get(lang))
-            ),
+            cities=self.city_names,
         )
 
     def _check_quote(self, cite: CitationModel, art: Article, path: tuple[Hashable, ...]) -> None:

@@ -12,9 +12,7 @@ import datetime as dt
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal, assert_never
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, Literal, assert_never
 
 from egovrules.ir.nodes import (
     All,
@@ -47,6 +45,9 @@ from egovrules.source.document import Document
 from egovrules.source.errors import Diagnostic
 from egovrules.source.suggest import closest, did_you_mean
 from egovrules.subjects.paths import FieldType, PathError, resolve_path
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 __all__ = ["UNKNOWN_PATH", "ConditionParser", "kind_of", "unknown_expr"]
 

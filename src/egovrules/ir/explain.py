@@ -37,6 +37,7 @@ from egovrules.ir.nodes import (
     children,
     deadline_bounds,
 )
+from egovrules.ir.words import WORDS_LANGS, rule_statement
 from egovrules.law.calendar import CalendarGap
 
 __all__ = ["explain_rule", "render_explanation"]
@@ -65,6 +66,7 @@ def explain_rule(rule: RuleIR, subject: Any, as_of: dt.date) -> dict[str, Any]:
         "citation": str(c),
         "quote": c.quote,
         "translation": c.shown("en") if not c.is_source("en") else None,
+        "statement": {lang: rule_statement(rule, lang) for lang in WORDS_LANGS},
         "scope": None
         if rule.scope is None
         else {
@@ -193,6 +195,7 @@ def render_explanation(trace: dict[str, Any]) -> str:
             if (sc := trace.get("scope"))
             else []
         ),
+        *(f"  in words ({lang}): {said}" for lang, said in trace.get("statement", {}).items()),
         f"  as of {trace['as_of']}; date that matters {trace['date_that_matters']}"
         + (f"; in force from {trace['in_force_from']}" if trace["in_force_from"] else ""),
         f"  outcome: {trace['outcome']}",

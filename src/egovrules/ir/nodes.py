@@ -481,3 +481,5 @@ class RuleSet:
     """The working-day calendar the rules count on (every working-day ``Shift`` holds it)."""
     weekday_fallback: bool = False
     """Whether the pack was compiled with the weekday fallback."""
+    city_names: tuple[tuple[str, str], ...] = ()
+    """The city's name in each language the pack gives it (``("zh", "武汉")``, ...)."""

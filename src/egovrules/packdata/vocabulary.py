@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -13,7 +14,9 @@ from egovrules.packdata.model import Localized
 from egovrules.source.document import DocumentError, read_document, validation_diagnostics
 from egovrules.source.errors import PackError
 
-__all__ = ["Concept", "Vocabulary", "load_vocabulary"]
+__all__ = ["Concept", "Vocabulary", "load_vocabulary", "read_validated"]
+
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class Concept(BaseModel):
@@ -42,12 +45,17 @@ def vocabulary_path() -> Path:
 @lru_cache(maxsize=4)
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
     """Read and validate the vocabulary; ``PackError`` with positions if it is malformed."""
-    target = path or vocabulary_path()
+    return read_validated(Vocabulary, path or vocabulary_path(), "E150")
+
+
+def read_validated(model: type[_M], target: Path, code: str) -> _M:
+    """A bundled data file read and validated as ``model``; ``PackError`` with positions (its
+    validation errors under ``code``) if it is malformed."""
     try:
         doc = read_document(target)
     except DocumentError as exc:
         raise PackError(exc.diagnostics, exc.text) from None
     try:
-        return Vocabulary.model_validate(doc.data)
+        return model.model_validate(doc.data)
     except ValidationError as exc:
-        raise PackError(validation_diagnostics(exc, doc, "E150"), doc.text) from None
+        raise PackError(validation_diagnostics(exc, doc, code), doc.text) from None

@@ -11,13 +11,15 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from egovrules.law.calendar import Day
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import Outcome, Severity, severity_reason_in
 from egovrules.source.span import Span
-from egovrules.subjects.base import Waiver
+
+if TYPE_CHECKING:
+    from egovrules.subjects.base import Waiver
 
 __all__ = [
     "NO_FINDINGS",
@@ -171,6 +173,8 @@ class ReportHead:
     findings: Callable[[Any, str, dt.date, tuple[int, ...]], Findings] | None = field(
         default=None, compare=False, repr=False
     )
+    city_names: tuple[tuple[str, str], ...] = ()
+    """The city's name in each language the pack gives it; ``city`` is the English one."""
 
 
 class Report:
@@ -279,6 +283,14 @@ class Report:
 
     @property
     def city(self) -> str:
+        return self._head.city
+
+    def city_in(self, language: str) -> str:
+        """The city's name in ``language`` (``武汉`` for ``zh``); ``city`` when the pack does
+        not name it in that language."""
+        for lang, name in self._head.city_names:
+            if lang == language:
+                return name
         return self._head.city
 
     @property

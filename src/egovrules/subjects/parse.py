@@ -10,20 +10,25 @@ invalid ones (the diff's witness search), where building diagnostics would only 
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any, TypeAlias
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import ValidationError
 
 from egovrules.source.document import Document, data_diagnostics
 from egovrules.source.errors import Diagnostic, SubjectError
-from egovrules.subjects.base import SubjectBase
-from egovrules.subjects.department import Department
-from egovrules.subjects.network import NetworkRequest
-from egovrules.subjects.project import Project
-from egovrules.subjects.website import Website
+
+if TYPE_CHECKING:
+    from egovrules.subjects.base import SubjectBase
+    from egovrules.subjects.department import Department
+    from egovrules.subjects.network import NetworkRequest
+    from egovrules.subjects.project import Project
+    from egovrules.subjects.website import Website
+
+    Subject: TypeAlias = Project | Website | NetworkRequest | Department
 
 __all__ = [
+    "MODEL_NAMES",
     "SUBJECT_KINDS",
     "SUBJECT_MODELS",
     "Subject",
@@ -32,15 +37,85 @@ __all__ = [
     "validate_subject",
 ]
 
-Subject: TypeAlias = Project | Website | NetworkRequest | Department
-
-SUBJECT_MODELS: dict[str, type[SubjectBase]] = {
-    "project": Project,
-    "website": Website,
-    "network": NetworkRequest,
-    "department": Department,
+# Each kind's model, by its class's name in ``egovrules.subjects.<kind>``. A model is defined
+# (pydantic collects its fields, the costliest part of starting) when its kind is first looked
+# up: a check of a website imports no other kind's model.
+MODEL_NAMES: dict[str, str] = {
+    "project": "Project",
+    "website": "Website",
+    "network": "NetworkRequest",
+    "department": "Department",
 }
-SUBJECT_KINDS: tuple[str, ...] = tuple(SUBJECT_MODELS)
+SUBJECT_KINDS: tuple[str, ...] = tuple(MODEL_NAMES)
+
+
+# Each kind's model imported, by an import statement (which ``python -X importtime`` lists,
+# and import-linter sees, as it does not ``importlib.import_module``).
+def _project() -> type[SubjectBase]:
+    from egovrules.subjects.project import Project  # noqa: PLC0415
+
+    return Project
+
+
+def _website() -> type[SubjectBase]:
+    from egovrules.subjects.website import Website  # noqa: PLC0415
+
+    return Website
+
+
+def _network() -> type[SubjectBase]:
+    from egovrules.subjects.network import NetworkRequest  # noqa: PLC0415
+
+    return NetworkRequest
+
+
+def _department() -> type[SubjectBase]:
+    from egovrules.subjects.department import Department  # noqa: PLC0415
+
+    return Department
+
+
+_IMPORT: dict[str, Callable[[], type[SubjectBase]]] = {
+    "project": _project,
+    "website": _website,
+    "network": _network,
+    "department": _department,
+}
+
+
+class _Models(Mapping[str, "type[SubjectBase]"]):  # a string: SubjectBase loads with a model
+    """Kind to model, each model's module imported when its kind is first looked up."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, type[SubjectBase]] = {}
+
+    def __getitem__(self, kind: str) -> type[SubjectBase]:
+        model = self._loaded.get(kind)
+        if model is None:
+            # KeyError for an unknown kind, as a dict's
+            model = self._loaded[kind] = _IMPORT[kind]()
+        return model
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(MODEL_NAMES)
+
+    def __len__(self) -> int:
+        return len(MODEL_NAMES)
+
+    def __contains__(self, kind: object) -> bool:
+        return kind in MODEL_NAMES
+
+
+SUBJECT_MODELS: Mapping[str, type[SubjectBase]] = _Models()
+
+
+def __getattr__(name: str) -> Any:
+    """``Subject``, the union of the four models, imports them all when first named."""
+    if name != "Subject":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    union = globals()["Subject"] = _project() | _website() | _network() | _department()
+    return union
+
 
 _NAMES: dict[type, str] = {
     list: "a list",

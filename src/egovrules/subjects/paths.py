@@ -13,11 +13,14 @@ import types
 import typing
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel
+from functools import cache
+from importlib import import_module
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from egovrules.source.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 __all__ = ["FieldType", "PathError", "resolve_path"]
 
@@ -32,12 +35,26 @@ class FieldType:
     nullable: bool
     choices: tuple[str, ...] | None = None
     item: FieldType | None = None
-    model: type[BaseModel] | None = None
+    # The record model (of a record, or of a list's items) as ``module:name``: a compiled
+    # rule set read back from the pack cache imports no subject model it does not check.
+    model_ref: str | None = None
 
     @property
     def is_number(self) -> bool:
         """True for integers and decimals."""
         return self.kind in ("int", "decimal")
+
+    @property
+    def model(self) -> type[BaseModel] | None:
+        """The record model a record, or a list's items, follow."""
+        return None if self.model_ref is None else _model(self.model_ref)
+
+
+@cache
+def _model(ref: str) -> type[BaseModel]:
+    module, name = ref.split(":")
+    model: type[BaseModel] = getattr(import_module(module), name)
+    return model
 
 
 class PathError(Exception):
@@ -86,10 +103,12 @@ def _type_of(annotation: Any) -> FieldType:
         annotation = args[0] if len(args) == 1 else annotation
         origin = typing.get_origin(annotation)
     base = _base_type(annotation, origin)
-    return FieldType(base.kind, nullable, base.choices, base.item, base.model)
+    return FieldType(base.kind, nullable, base.choices, base.item, base.model_ref)
 
 
 def _base_type(annotation: Any, origin: Any) -> FieldType:
+    from pydantic import BaseModel  # noqa: PLC0415 - resolving paths is compiling: not at start
+
     if origin is Annotated:  # validators do not change what the field holds
         inner = typing.get_args(annotation)[0]
         return _base_type(inner, typing.get_origin(inner))
@@ -101,9 +120,11 @@ def _base_type(annotation: Any, origin: Any) -> FieldType:
     if origin in (tuple, list):
         arg = typing.get_args(annotation)[0]
         item = _type_of(arg)
-        return FieldType("list", False, item=item, model=item.model)
+        return FieldType("list", False, item=item, model_ref=item.model_ref)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return FieldType("record", False, model=annotation)
+        return FieldType(
+            "record", False, model_ref=f"{annotation.__module__}:{annotation.__qualname__}"
+        )
     simple: dict[Any, Kind] = {
         bool: "bool",
         int: "int",

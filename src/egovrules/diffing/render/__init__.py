@@ -1,6 +1,7 @@
 """Renderers of a ``PackDiff`` and a ``Matrix``: text (80 columns), JSON (stable, documented in
-docs/diff.md), Markdown and one self-contained HTML page. They format records and compute
-nothing; ``words`` holds the phrases they share.
+docs/diff.md), Markdown, one self-contained HTML page and CSV for a spreadsheet (``pdf.py``
+prints the HTML to PDF; ``svg.py`` and ``history.py`` draw the pictures the HTML shows). They
+format records and compute nothing; ``words`` holds the phrases they share.
 
 ``RENDERERS`` is the one table of the formats, in the order ``egovrules diff --format`` and
 ``egovrules matrix --format`` list them: each format renders both a diff and a matrix.
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from egovrules.diffing.model import Matrix, PackDiff
+from egovrules.diffing.render.csv import render_diff_csv, render_matrix_csv
 from egovrules.diffing.render.html import render_diff_html, render_matrix_html
 from egovrules.diffing.render.json import render_json
 from egovrules.diffing.render.markdown import render_diff_markdown, render_matrix_markdown
@@ -38,6 +40,7 @@ RENDERERS: Mapping[str, Renderer] = MappingProxyType(
         "json": Renderer(render_json, render_json),
         "markdown": Renderer(render_diff_markdown, render_matrix_markdown),
         "html": Renderer(render_diff_html, render_matrix_html),
+        "csv": Renderer(render_diff_csv, render_matrix_csv),
     }
 )
 

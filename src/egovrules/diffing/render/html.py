@@ -29,7 +29,11 @@ from egovrules.diffing.model import (
     Verdict,
     Witness,
 )
+from egovrules.diffing.render.history import history_table
+from egovrules.diffing.render.svg import timeline_svg
 from egovrules.diffing.render.words import CELL_MARKS, CELL_WORDS, presence_words, verdict_words
+from egovrules.diffing.witness_words import witness_words
+from egovrules.ir.words import WORDS_LANGS
 from egovrules.law.citation import show_quote
 from egovrules.subjects import SUBJECT_KINDS
 
@@ -112,12 +116,25 @@ td.cell .arts { display: block; color: var(--muted); font-size: 12px; }
 .sw.mixed { background: var(--c-mixed); }
 [hidden] { display: none !important; }
 footer { color: var(--muted); font-size: 12px; }
+figure.pictures { margin: 10px 0; }
+.timeline-scroll { overflow-x: auto; }
+svg.timeline { max-width: none; }
+table.history { width: auto; margin: 8px 0; font-size: 12.5px; }
+table.history th { white-space: nowrap; }
+table.history caption { text-align: left; font-weight: 700; padding: 4px 0; }
+table.history tr.changed td { background: #fff7e0; }
+.no-history { color: var(--muted); }
+figcaption { color: var(--muted); font-size: 12px; }
 @media print {
+  @page { margin: 12mm; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   body { background: #fff; font-size: 9.5pt; }
-  nav.filters { display: none; }
+  nav.filters, button, input, select, details[lang="zh"] { display: none; }
   thead th { position: static; }
   tbody.concept { break-inside: avoid; }
+  tbody.concept + tbody.concept { break-before: page; }
+  .timeline-scroll { overflow: visible; }
+  svg.timeline { max-width: 100%; height: auto; }
   tr { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
@@ -251,12 +268,24 @@ def _rule(r: RuleView) -> str:
     ]
     if r.title:
         out.append(f'<div class="rule-title">{_e(r.title)}</div>')
+    out.extend(
+        f'<p class="words" lang="{lang}">{_e(said)}</p>'
+        for lang in WORDS_LANGS
+        if (said := r.statement_in(lang))
+    )
     out.append("<dl>")
     if r.binds:
         out.append(f"<dt>binds</dt><dd>{_e(r.binds)}</dd>")
-    if r.applies_when != "always":
-        out.append(f"<dt>when</dt><dd>{_e(r.applies_when)}</dd>")
-    out.append(f"<dt>requires</dt><dd>{_e(r.requires)}</dd>")
+    # The expression the words come from, for engineers, behind a toggle.
+    expression = (
+        f"when: {r.applies_when}; requires: {r.requires}"
+        if r.applies_when != "always"
+        else f"requires: {r.requires}"
+    )
+    out.append(
+        "<dt>expression</dt><dd><details><summary>show the expression</summary>"
+        f"<code>{_e(expression)}</code></details></dd>"
+    )
     for p in r.parameters:
         where = f" ({_e(p.citation.where)})" if p.citation is not None else ""
         label = f"{_e(p.label)}: " if p.label else ""
@@ -313,13 +342,41 @@ def _witness(w: Witness, d: PackDiff) -> str:
     subject = json.dumps(dict(w.subject), ensure_ascii=False, indent=2, sort_keys=True)
     return (
         f'<div class="witness"><div><b>Witness</b> ({_e(w.kind)}, as of '
-        f"{_e(w.as_of.isoformat())}), rejected by <b>{_e(rejecter)}</b>: "
-        f"{_e(w.description)}</div>"
-        + (f"<div>where {_e(facts)}</div>" if facts else "")
+        f"{_e(w.as_of.isoformat())}), rejected by <b>{_e(rejecter)}</b>:</div>"
+        + "".join(
+            f'<p class="words" lang="{lang}">{_e(witness_words(w, d.a, d.b, lang))}</p>'
+            for lang in WORDS_LANGS
+        )
+        + (
+            "<details><summary>the facts and where the subject came from</summary>"
+            f"<div>where {_e(facts)}</div><div>from {_e(w.description)}</div></details>"
+            if facts
+            else f"<details><summary>where the subject came from</summary>{_e(w.description)}"
+            "</details>"
+        )
         + f"<ul>{_side_outcome(w.a, d.a.label)}{_side_outcome(w.b, d.b.label)}</ul>"
         f"<details><summary>the subject (JSON)</summary><pre>{_e(subject)}</pre></details>"
         "</div>"
     )
+
+
+def _pictures(c: ConceptDiff) -> str:
+    """The concept's deadline timeline (English, and Chinese behind a toggle) and the history
+    of the parameters it uses, when the diff was made with pictures."""
+    if c.timeline is None:
+        return ""
+    out = [
+        '<figure class="pictures">',
+        f'<div class="timeline-scroll">{timeline_svg(c.timeline, "en")}</div>',
+        f'<details lang="zh"><summary>中文</summary><div class="timeline-scroll">'
+        f"{timeline_svg(c.timeline, 'zh')}</div></details>",
+    ]
+    out.extend(history_table(h, "en", changes_only=True) for h in c.histories)
+    out.append(
+        f"<figcaption>Deadlines and order of acts: {_e(c.title)} "
+        "(each step from a rule's conditions, with its article)</figcaption></figure>"
+    )
+    return "".join(out)
 
 
 def _concept(c: ConceptDiff, d: PackDiff) -> str:
@@ -345,7 +402,7 @@ def _concept(c: ConceptDiff, d: PackDiff) -> str:
         + (f'<p class="reason">{_e(c.reason)}</p>' if c.presence is Presence.BOTH else "")
         + "</td>"
     )
-    details = _aspects(c.aspects, d) + "".join(_witness(w, d) for w in c.witnesses)
+    details = _aspects(c.aspects, d) + "".join(_witness(w, d) for w in c.witnesses) + _pictures(c)
     if c.search.searched or c.verdict is Verdict.SAME:
         details += f'<p class="search">Search: {_e(c.search.note)}</p>'
     detail_row = f'<tr class="detail-row"><td colspan="3">{details}</td></tr>' if details else ""

@@ -22,6 +22,8 @@ from egovrules.diffing.model import (
     Verdict,
     Witness,
 )
+from egovrules.diffing.witness_words import witness_words
+from egovrules.ir.words import WORDS_LANGS
 
 __all__ = ["DIFF_FORMAT", "MATRIX_FORMAT", "diff_data", "matrix_data", "render_json"]
 
@@ -51,7 +53,7 @@ def diff_data(d: PackDiff) -> dict[str, Any]:
         "b": _pack(d.b),
         "options": {"seed": d.seed, "max_candidates": d.max_candidates},
         "summary": summary,
-        "concepts": [_concept(c) for c in sorted(d.concepts, key=lambda c: c.concept)],
+        "concepts": [_concept(c, d) for c in sorted(d.concepts, key=lambda c: c.concept)],
     }
 
 
@@ -90,7 +92,7 @@ def _pack(p: PackRef) -> dict[str, Any]:
     }
 
 
-def _concept(c: ConceptDiff) -> dict[str, Any]:
+def _concept(c: ConceptDiff, d: PackDiff) -> dict[str, Any]:
     return {
         "concept": c.concept,
         "title": c.title,
@@ -103,7 +105,7 @@ def _concept(c: ConceptDiff) -> dict[str, Any]:
         "rules_a": [_rule(r) for r in c.rules_a],
         "rules_b": [_rule(r) for r in c.rules_b],
         "aspects": [_aspect(a) for a in c.aspects],
-        "witnesses": [_witness(w) for w in c.witnesses],
+        "witnesses": [_witness(w, d) for w in c.witnesses],
         "search": {
             "searched": c.search.searched,
             "candidates": c.search.candidates,
@@ -150,6 +152,7 @@ def _rule(r: RuleView) -> dict[str, Any]:
         "binds": r.binds,
         "applies_when": r.applies_when,
         "requires": r.requires,
+        "statement": dict(r.statement),
         "deadline": r.deadline,
         "parameters": [_parameter(p) for p in r.parameters],
         "approvers": [{"id": i, "name": n} for i, n in r.approvers],
@@ -179,8 +182,9 @@ def _side(s: SideOutcome) -> dict[str, Any]:
     }
 
 
-def _witness(w: Witness) -> dict[str, Any]:
+def _witness(w: Witness, d: PackDiff) -> dict[str, Any]:
     return {
+        "words": {lang: witness_words(w, d.a, d.b, lang) for lang in WORDS_LANGS},
         "rejected_by": w.rejected_by,
         "kind": w.kind,
         "as_of": w.as_of.isoformat(),

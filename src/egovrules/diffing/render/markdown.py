@@ -16,6 +16,8 @@ from egovrules.diffing.model import (
     Witness,
 )
 from egovrules.diffing.render.words import CELL_MARKS, CELL_WORDS, presence_words, verdict_words
+from egovrules.diffing.witness_words import witness_words
+from egovrules.ir.words import WORDS_LANGS
 from egovrules.law.citation import show_quote
 
 __all__ = ["render_diff_markdown", "render_matrix_markdown"]
@@ -45,6 +47,8 @@ def _side(rules: tuple[RuleView, ...], what: str) -> str:
         match what:
             case "rule":
                 parts.append(f"`{r.id}` ({r.severity})")
+            case "words":
+                parts.extend(r.statement_in(lang) for lang in WORDS_LANGS)
             case "when":
                 parts.append(r.applies_when)
             case "requires":
@@ -61,7 +65,9 @@ def _witness(w: Witness, d: PackDiff) -> str:
     facts = "; ".join(f"`{p}` = {v}" for p, v in w.facts)
     out = [
         f"- **Witness** ({w.kind}, as of {w.as_of.isoformat()}), rejected by **{rejecter}**: "
-        f"{_cell(w.description)}" + (f" — where {_cell(facts)}" if facts else "") + "\n"
+        + " / ".join(_cell(witness_words(w, d.a, d.b, lang)) for lang in WORDS_LANGS)
+        + (f" — where {_cell(facts)}" if facts else "")
+        + "\n"
     ]
     for side, label in ((w.a, d.a.label), (w.b, d.b.label)):
         outcome = "no rule" if side.outcome == "no_rule" else side.outcome.replace("_", " ")
@@ -83,6 +89,7 @@ def _concept(c: ConceptDiff, d: PackDiff) -> str:
     out.append(f"| | {_cell(d.a.label)} | {_cell(d.b.label)} |\n|---|---|---|\n")
     for label, what in (
         ("rule", "rule"),
+        ("in words", "words"),
         ("applies when", "when"),
         ("requires", "requires"),
         ("parameters", "parameters"),

@@ -24,6 +24,8 @@ from egovrules.diffing.render.words import (
     verdict_words,
     width,
 )
+from egovrules.diffing.witness_words import witness_words
+from egovrules.ir.words import WORDS_LANGS
 from egovrules.law.citation import show_quote
 
 __all__ = ["WIDTH", "render_diff_text", "render_matrix_text", "wrap"]
@@ -98,6 +100,9 @@ def _rule_lines(label: str, rules: Iterable[RuleView], pad: int) -> list[str]:
             out.extend(wrap(r.title, blank + "  ", blank + "  "))
         if r.binds:
             out.extend(wrap(f"binds: {r.binds}", blank + "  ", blank + "    "))
+        for lang in WORDS_LANGS:
+            if said := r.statement_in(lang):
+                out.extend(wrap(f"in words ({lang}): {said}", blank + "  ", blank + "    "))
         if r.applies_when != "always":
             out.extend(wrap(f"when: {r.applies_when}", blank + "  ", blank + "    "))
         out.extend(wrap(f"requires: {r.requires}", blank + "  ", blank + "    "))
@@ -121,11 +126,9 @@ def _side_words(s: SideOutcome, label: str) -> str:
 
 def _witness_lines(w: Witness, d: PackDiff) -> list[str]:
     rejecter = d.a.label if w.rejected_by == "a" else d.b.label
-    out = wrap(
-        f"witness ({w.kind}, as of {w.as_of.isoformat()}), rejected by {rejecter}: {w.description}",
-        "  ",
-        "      ",
-    )
+    out = wrap(f"witness ({w.kind}, as of {w.as_of.isoformat()}), rejected by {rejecter}:", "  ")
+    for lang in WORDS_LANGS:
+        out.extend(wrap(witness_words(w, d.a, d.b, lang), "      ", "      "))
     facts = "; ".join(f"{p} = {v}" for p, v in w.facts)
     if facts:
         out.extend(wrap(f"where {facts}", "      ", "        "))

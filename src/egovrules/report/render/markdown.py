@@ -25,6 +25,7 @@ _WORDS = {
         "expired": "expired waiver",
         "expired_on": "expired {date}",
         "upcoming": "upcoming",
+        "not_applicable": "not applicable ({n})",
     },
     "zh": {
         "title": "共 {n} 个对象,{failing} 个不合规,{v} 项违规",
@@ -38,6 +39,7 @@ _WORDS = {
         "expired": "豁免已过期",
         "expired_on": "{date} 到期",
         "upcoming": "待办",
+        "not_applicable": "不适用({n} 条)",
     },
 }
 
@@ -77,7 +79,7 @@ def render_markdown(
         r = item.report
         name = f"`{_cell(r.subject_id)}`" + (f" ({_cell(item.source)})" if item.source else "")
         out.append(
-            f"| {name} | {r.subject_kind} | {r.city} | {r.as_of.isoformat()} | "
+            f"| {name} | {r.subject_kind} | {_cell(r.city_in(language))} | {r.as_of.isoformat()} | "
             f"{len(r.violations) + len(r.expired_waivers)} | {len(r.upcoming)} | "
             f"{len(r.waived)} |\n"
         )
@@ -95,7 +97,7 @@ def render_markdown(
                 + f"\n  <details><summary>{_cell(c.cite_in(language))}</summary>\n\n"
                 f"  > {_cell(c.quote)}\n"
             )
-            english = c.shown("en") if c.language != "en" else None
+            english = c.shown("en", reader=language) if c.language != "en" else None
             if english:
                 out.append(f"  >\n  > {_cell(english)}\n")
             out.append("\n  </details>\n")
@@ -111,5 +113,7 @@ def render_markdown(
         for n in r.not_applicable:
             reasons.setdefault(n.reason_in(language), []).append(f"`{n.rule_id}`")
         for reason, ids in reasons.items():
-            out.append(f"- not applicable ({len(ids)}): {_cell(reason)} — {', '.join(ids)}\n")
+            out.append(
+                f"- {w['not_applicable'].format(n=len(ids))}: {_cell(reason)} — {', '.join(ids)}\n"
+            )
     return "".join(out)
