@@ -101,6 +101,7 @@ __all__ = [
     "DurableSession",
     "KindProgram",
     "compile_durable",
+    "path_value",
     "walk_ir",
 ]
 
@@ -318,7 +319,7 @@ class KindProgram:
                 if s.reads <= same and not (s.clocked and as_of != old_as_of)
             )
         for f in self.fields:
-            value = _get(subject, f.path)
+            value = path_value(subject, f.path)
             if value is None:
                 continue
             if f.kind == "date":
@@ -375,7 +376,8 @@ def compile_durable(ruleset: RuleSet) -> DurableProgram:
     return DurableProgram(ruleset.pack_id, kinds)
 
 
-def _get(subject: Any, path: tuple[str, ...]) -> Any:
+def path_value(subject: Any, path: tuple[str, ...]) -> Any:
+    """The value at ``path`` of ``subject`` (``None`` past a null)."""
     value = subject
     for name in path:
         if value is None:

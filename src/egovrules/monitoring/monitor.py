@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal
 
-from egovrules.backends.durable import DurableSession, compile_durable, walk_ir
+from egovrules.backends.durable import DurableSession, compile_durable, path_value, walk_ir
 
 # Violations are built and waivers applied as in a snapshot check: the same functions, so the
 # two cannot drift apart.
@@ -282,10 +282,10 @@ class Monitor:
             if use is None:
                 return True
             lists, dates = use
-            if any(_read(subject, path) for path in lists):
+            if any(path_value(subject, path) for path in lists):
                 return True
             for path in dates:
-                day = _read(subject, path)
+                day = path_value(subject, path)
                 if isinstance(day, dt.date) and since <= day <= when:
                     return True
         return False
@@ -405,15 +405,6 @@ def _clock_use(rule: RuleIR) -> ClockUse:
     if not all(visit(root, None) for root in roots if root is not None):
         return None
     return tuple(sorted(lists)), tuple(sorted(dates))
-
-
-def _read(subject: Any, path: tuple[str, ...]) -> Any:
-    value = subject
-    for name in path:
-        if value is None:
-            return None
-        value = getattr(value, name)
-    return value
 
 
 def _reads_as_of(rule: RuleIR) -> bool:
