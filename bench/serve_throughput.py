@@ -10,8 +10,13 @@ Starts ``egovrules serve --packs wuhan`` on a free loopback port (one worker) an
   * one request holding a batch of ``--batch`` subjects, against the same subjects checked
     in-process by ``pack.check`` (raw mappings, pydantic validation included, as the server
     validates them) and by the server's own code path in-process (read the body, check each
-    subject, render the JSON), as subjects per second and their ratio (the goal: the batch
-    endpoint at 0.5x or more of ``pack.check``'s throughput).
+    subject, render the JSON; the time of each of the three), as subjects per second and their
+    ratio (the goal: the batch endpoint at 0.5x or more of ``pack.check``'s throughput), also
+    against ``pack.check`` with each report's document built (``report.to_dict``: the findings
+    and messages ``pack.check`` builds only when asked, which every answer holds); and
+    that code path with the body read by the positioned reader alone and the document indented,
+    as the server did before its JSON fast path (the baseline of that change, in the same run),
+    for the batch and for the single subject.
 The clients are Python threads with one keep-alive connection each, in this process: at 64 the
 client's own work competes with the server for a 2-core machine's CPU, and the figures say so.
 All figures come from one run; ratios compare figures of that run.
@@ -38,9 +43,9 @@ import httpx
 import yaml
 
 import egovrules
-from egovrules.engine.inputs import subjects_in
 from egovrules.engine.run import RunOptions, check_loaded
-from egovrules.report.render import render
+from egovrules.report.render.json import render_json
+from egovrules.service.body import subjects_of_body
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "wuhan" / "website-late-police-filing.yaml"
@@ -135,6 +140,11 @@ def _batch(n: int) -> list[dict[str, Any]]:
     ]
 
 
+def _parts(seconds: list[float]) -> str:
+    read, check, render = (t * 1000 for t in seconds)
+    return f"    read {read:.0f} ms, check {check:.0f} ms, render {render:.0f} ms"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=2000, help="per concurrency level")
@@ -167,7 +177,19 @@ def main() -> None:
         batch_body = json.dumps(subjects).encode()
         pack = egovrules.load_pack("wuhan")
         as_of = dt.date.fromisoformat(AS_OF)
-        served, in_process, same_path = [], [], []
+        options = RunOptions(city="wuhan", as_of=as_of)
+
+        def server_path(*, fast: bool, body: bytes = batch_body) -> list[float]:
+            """The seconds the server's code path takes to read, check and render."""
+            start = time.perf_counter()
+            loaded = subjects_of_body(pack, body, fast=fast)
+            read = time.perf_counter()
+            checked = [check_loaded(s, options, {"wuhan": pack}) for s in loaded]
+            done = time.perf_counter()
+            render_json(checked, "en", indent=None if fast else 2)
+            return [read - start, done - read, time.perf_counter() - done]
+
+        served, in_process, with_document, same_path, before = [], [], [], [], []
         with httpx.Client(timeout=120) as c:
             for _ in range(args.repeat):
                 start = time.perf_counter()
@@ -179,19 +201,41 @@ def main() -> None:
                     pack.check(s, as_of=as_of)
                 in_process.append(time.perf_counter() - start)
                 start = time.perf_counter()
-                loaded, errors = subjects_in(batch_body, "request")
-                assert not errors
-                options = RunOptions(city="wuhan", as_of=as_of)
-                checked = [check_loaded(s, options, {"wuhan": pack}) for s in loaded]
-                render("json", checked, {r.id: r for r in pack.rules}, "en")
-                same_path.append(time.perf_counter() - start)
-        best = {"served": min(served), "check": min(in_process), "path": min(same_path)}
+                for s in subjects:
+                    pack.check(s, as_of=as_of).to_dict("en")
+                with_document.append(time.perf_counter() - start)
+                same_path.append(server_path(fast=True))
+                before.append(server_path(fast=False))
+        path, old = min(same_path, key=sum), min(before, key=sum)
+        best = {
+            "served": min(served),
+            "check": min(in_process),
+            "document": min(with_document),
+            "path": sum(path),
+        }
         n = args.batch
         print(f"batch of {n} subjects (best of {args.repeat}):")
         print(f"  POST one batch request:          {n / best['served']:8.0f} subjects/s")
         print(f"  pack.check in-process (mappings): {n / best['check']:8.0f} subjects/s")
+        print(f"  the same, each report.to_dict():  {n / best['document']:8.0f} subjects/s")
         print(f"  the server's code path in-process: {n / best['path']:8.0f} subjects/s")
+        print(_parts(path))
+        print(f"  before the fast path, in-process:  {n / sum(old):8.0f} subjects/s")
+        print(_parts(old))
         print(f"  batch endpoint / pack.check throughput: {best['check'] / best['served']:.2f}x")
+        print(f"  batch endpoint / pack.check + to_dict:  {best['document'] / best['served']:.2f}x")
+        print(f"  server's code path, now / before:       {sum(old) / best['path']:.2f}x")
+        single = {
+            fast: min(sum(server_path(fast=fast, body=body)) for _ in range(200))
+            for fast in (True, False)
+        }
+        print(
+            f"single-subject code path in-process (best of 200): {single[True] * 1000:.2f} ms,"
+            f" before the fast path {single[False] * 1000:.2f} ms"
+            f" (now / before: {single[False] / single[True]:.2f}x)"
+        )
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"load average (1, 5, 15 min) at the end: {load}")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

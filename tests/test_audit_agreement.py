@@ -19,6 +19,7 @@ from egovrules.auditing.duckdb_engine import DuckDBEngine
 from egovrules.authoring.testing import _case_subject  # the pack's own fixture + overrides
 from egovrules.backends.base import InterpretingBackend
 from egovrules.subjects import SUBJECT_MODELS, SubjectBase, parse_subject
+from tests import calendar_cases
 from tests.conftest import FIXTURES
 from tests.strategies import BASE, DATES, pack_strings, subject_data
 
@@ -252,3 +253,21 @@ def test_an_annual_date_outside_the_calendar_agrees(duck: DuckDBEngine) -> None:
     rule = "shantou.department.annual_solicitation_deadline"
     outcome = pack.check(subject, as_of).outcomes[rule]
     assert outcome.label == "violated"
+
+
+def test_a_last_day_not_known_agrees_in_sql(duck: DuckDBEngine) -> None:
+    """A working-day deadline whose last day falls in a year the calendar lacks: on each side
+    of its earliest and latest possible last days (tests/calendar_cases.py, Shantou 第十六条
+    第二款 "七个工作日内"), DuckDB decides every rule as the reference, reaching pending
+    (running, not yet at the earliest), undetermined (between) and late (past the latest)."""
+    pack = egovrules.load_pack("shantou")
+    reference = InterpretingBackend(pack.ruleset)
+    i = [r.id for r in pack.rules if r.subject == "project"].index(calendar_cases.RULE)
+    subjects = calendar_cases.subjects()
+    seen: set[int] = set()
+    for as_of in calendar_cases.AS_OF:
+        sql = _sql_codes(pack, subjects, "project", as_of, duck)
+        for s in subjects:
+            assert sql[s.id] == reference.outcomes("project", s, as_of), (s.id, as_of)
+            seen.add(sql[s.id][i])
+    assert seen == {1, 2, 3, 4}

@@ -26,6 +26,7 @@ from egovrules.backends.sql.layout import layout_of, subjects_to_arrow
 from egovrules.cli import main
 from egovrules.source.errors import SubjectError
 from egovrules.subjects import SubjectBase, parse_subject
+from tests import calendar_cases
 from tests.conftest import FIXTURES
 
 _JAVA = shutil.which("java") or (
@@ -110,6 +111,26 @@ def test_spark_equals_reference(spark: Any, pack_id: str, fixture: str, as_of: d
         seen.update(codes)
         assert tuple(got[s.id][c] for c in table.column_names[1:]) == codes, s.id
     assert {1, 2} <= seen
+
+
+def test_a_last_day_not_known_agrees_on_spark(spark: Any) -> None:
+    """A working-day deadline whose last day falls in a year the calendar lacks: on each side
+    of its earliest and latest possible last days (tests/calendar_cases.py, Shantou 第十六条
+    第二款 "七个工作日内"), Spark decides every rule as the reference: pending up to the
+    earliest, undetermined between the bounds, late after the latest."""
+    pack = egovrules.load_pack("shantou")
+    reference = InterpretingBackend(pack.ruleset)
+    subjects = calendar_cases.subjects()
+    seen: set[int] = set()
+    for as_of in calendar_cases.AS_OF:
+        table = audit_outcomes(pack, subjects, as_of=as_of, engine="spark")
+        i = table.column_names.index(calendar_cases.RULE)
+        for row in table.to_pylist():
+            s = next(x for x in subjects if x.id == row["subject_id"])
+            codes = tuple(row[c] for c in table.column_names[1:])
+            assert codes == reference.outcomes("project", s, as_of), (s.id, as_of)
+            seen.add(codes[i - 1])
+    assert seen == {1, 2, 3, 4}
 
 
 def test_spark_features_pack(spark: Any) -> None:

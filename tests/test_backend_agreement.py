@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import egovrules
-from egovrules.backends.base import InterpretingBackend
+from egovrules.backends.base import InterpretingBackend, rules_for
 from egovrules.subjects import SUBJECT_MODELS, parse_subject
+from tests import calendar_cases
 from tests.conftest import FIXTURES
 from tests.strategies import DATES, pack_strings, subject_data
 
@@ -62,3 +63,21 @@ def test_strategies_reach_every_outcome(mini: egovrules.Pack) -> None:
 
     collect()
     assert {1, 2, 3} <= seen
+
+
+def test_a_last_day_not_known_agrees() -> None:
+    """A working-day deadline whose last day falls in a year the calendar lacks: on each side
+    of its earliest and latest possible last days (tests/calendar_cases.py, Shantou 第十六条
+    第二款 "七个工作日内"), the compiled backend decides as the reference, and the cases reach
+    pending (running, not yet at the earliest), undetermined (between) and late (past the
+    latest) in that branch."""
+    pack = egovrules.load_pack("shantou")
+    reference = InterpretingBackend(pack.ruleset)
+    i = [r.id for r in rules_for(pack.ruleset, "project")].index(calendar_cases.RULE)
+    seen: set[int] = set()
+    for as_of in calendar_cases.AS_OF:
+        for subject in calendar_cases.subjects():
+            fast = pack._backend.outcomes("project", subject, as_of)
+            assert fast == reference.outcomes("project", subject, as_of), (subject.id, as_of)
+            seen.add(fast[i])
+    assert seen == {1, 2, 3, 4}

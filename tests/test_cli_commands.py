@@ -72,7 +72,8 @@ def test_unknown_format_is_a_usage_error_with_a_hint() -> None:
     with pytest.raises(UsageError, match=r"unknown output format 'jsn'; did you mean 'json'\?"):
         render("jsn", [], {})
     with pytest.raises(
-        UsageError, match=r"^unknown output format 'pdf'; the formats: text, json, markdown, html, csv$"
+        UsageError,
+        match=r"^unknown output format 'pdf'; the formats: text, json, markdown, html, csv$",
     ):
         render_diff("pdf", matrix(["wuhan"]))
 

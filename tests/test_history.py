@@ -149,3 +149,31 @@ def test_a_file_git_does_not_track_has_no_history(repo: Path) -> None:
     shutil.copy(repo, copy)
     h = parameter_history(str(copy), "police_filing_days")
     assert isinstance(h, NoHistory) and "git has no commit of draft.yaml" in h.reason
+
+
+def test_an_amended_parameter_a_broken_file_and_a_deleted_one(repo: Path) -> None:
+    """Three more revisions: the parameter amended with dated values (docs/pack-format.md),
+    the file no YAML at all, then the file deleted: each says what it holds."""
+    text = repo.read_text(encoding="utf-8")
+    amended = text.replace(
+        "police_filing_days:\n    value: 10\n",
+        "police_filing_days:\n    values:\n      - {from: 2004-08-01, value: 15}\n"
+        "      - {from: 2020-01-01, value: 10}\n",
+    )
+    assert amended != text
+    repo.write_text(amended, encoding="utf-8")
+    _git(repo.parent, "commit", "-q", "-am", "third: amended")
+    repo.write_text("parameters: [unclosed\n", encoding="utf-8")
+    _git(repo.parent, "commit", "-q", "-am", "fourth: broken")
+    _git(repo.parent, "rm", "-q", "wuhan.yaml")
+    _git(repo.parent, "commit", "-q", "-m", "fifth: deleted")
+    h = parameter_history(str(repo), "police_filing_days", ["HEAD~2", "HEAD~1", "HEAD"])
+    assert isinstance(h, ParameterHistory)
+    assert [(r.subject, r.value, r.absent) for r in h.revisions] == [
+        ("third: amended", "from 2004-08-01: 15; from 2020-01-01: 10", None),
+        ("fourth: broken", None, "not a pack file"),
+        ("fifth: deleted", None, "no pack file"),
+    ]
+    # With no revisions given, git log lists the deletion too (newest 20 commits of the path).
+    logged = parameter_history(str(repo), "police_filing_days")
+    assert isinstance(logged, ParameterHistory) and len(logged.revisions) == 5

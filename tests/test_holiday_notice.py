@@ -14,7 +14,6 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,22 +22,16 @@ from egovrules.auditing import audit_outcomes
 from egovrules.law.calendar import CHINA, covered_years
 from egovrules.law.notice import load_calendar, load_notice
 from egovrules.monitoring.monitor import Monitor
+from tests.calendar_cases import RULE
+from tests.calendar_cases import project as _project
 from tests.conftest import FIXTURES
 
-APPROVAL = "shantou.project.approval_within_7_working_days"
+APPROVAL = RULE
 COPY = "shantou.project.approval_copied_to_finance"
 NOTICES = FIXTURES / "calendar"
 NOTICE_2027 = NOTICES / "notice-2027.yaml"
 AS_OF = dt.date(2027, 3, 1)
 D = dt.date
-
-
-def _project(received: str, decided: str | None, ident: str = "p") -> dict[str, Any]:
-    project = dict(egovrules.load_pack("shantou").tests.fixtures["project_ok"])
-    application = {**project["approval_application"], "received_date": received}
-    application["decision_date"] = decided
-    application["copied_to_finance_date"] = decided
-    return {**project, "approval_application": application, "id": ident}
 
 
 def _verdict(report: egovrules.Report, rule: str = APPROVAL) -> str:
@@ -101,21 +94,82 @@ def test_a_reply_certainly_late_is_late_whatever_the_unknown_year() -> None:
     assert _verdict(report) == "late"
 
 
-def test_a_running_deadline_whose_last_day_is_unknown_stays_undetermined() -> None:
-    """No reply yet on 2027-01-01 to a receipt of 2026-12-24: not late (at most six working
-    days), but its last day, which a running deadline is reported with, is not known."""
-    report = egovrules.load_pack("shantou").check(_project("2026-12-24", None), D(2027, 1, 1))
-    assert _verdict(report) == "undetermined"
-    reason = next(u.reason for u in report.undetermined if u.rule_id == APPROVAL)
-    assert reason.startswith("working days of 2027 are not known")
-    assert reason.endswith(
-        "the deadline still runs on 2027-01-01 (not late); its last day is at the earliest "
-        "2027-01-02"
+@pytest.mark.parametrize(
+    ("received", "as_of", "expected"),
+    [
+        # 第十六条第二款 自受理之日起七个工作日内予以批复: received 2026-12-24, five working days
+        # are known (12-25, 28, 29, 30, 31); the seventh is 2027-01-02 at the earliest (were
+        # 01-01 and 01-02 worked), and no latest is known while 2027 is unpublished.
+        ("2026-12-24", "2027-01-01", "running"),  # the day before the earliest: not late
+        ("2026-12-24", "2027-01-02", "running"),  # on it: the seventh day cannot have passed
+        ("2026-12-24", "2027-01-03", "undetermined"),  # after: late only if 01-01..02 worked
+        # Received 2003-12-24, a year chinese-calendar does not cover: the seventh working
+        # day is 2003-12-31 at the earliest (every day of 2003 worked) and 2004-01-12 at the
+        # latest (none worked: 2004-01-02, 05 to 09, 12 on the known calendar).
+        ("2003-12-24", "2003-12-30", "running"),  # the day before the earliest
+        ("2003-12-24", "2003-12-31", "running"),  # on the earliest
+        ("2003-12-24", "2004-01-01", "undetermined"),  # the day after it
+        ("2003-12-24", "2004-01-11", "undetermined"),  # the day before the latest
+        ("2003-12-24", "2004-01-12", "undetermined"),  # on the latest: may be the 7th day
+        ("2003-12-24", "2004-01-13", "late"),  # the day after: past 七个工作日 in any case
+    ],
+)
+def test_a_deadline_not_met_is_decided_from_its_possible_last_days(
+    received: str, as_of: str, expected: str
+) -> None:
+    """No reply yet: on or before the earliest possible last day the deadline still runs
+    (pending, listed upcoming without a last day), after the latest it is late, in between it
+    depends on the unknown holidays and stays undetermined, with both bounds in the reason."""
+    report = egovrules.load_pack("shantou").check(
+        _project(received, None), dt.date.fromisoformat(as_of)
     )
-    # two months on, with no reply, it is late or still running depending on 2027's notice
-    report = egovrules.load_pack("shantou").check(_project("2026-12-24", None), AS_OF)
-    reason = next(u.reason for u in report.undetermined if u.rule_id == APPROVAL)
-    assert "no act by 2027-03-01: late or still running depending on them" in reason
+    assert _verdict(report) == expected
+    if expected == "running":
+        (up,) = (u for u in report.upcoming if u.rule_id == APPROVAL)
+        assert (up.due, up.days_left) == (None, None)
+        bounds = {
+            "2026-12-24": (D(2027, 1, 2), None),
+            "2003-12-24": (D(2003, 12, 31), D(2004, 1, 12)),
+        }
+        assert (up.earliest_due, up.latest_due) == bounds[received]
+        assert "running, last day not known (at the earliest" in up.status()
+        assert "not known yet" in up.message  # {@due}: never a guessed day
+        assert any("decided still running, not late" in n for n in report.notes)
+    if expected == "undetermined":
+        reason = next(u.reason for u in report.undetermined if u.rule_id == APPROVAL)
+        unknown_year = "2003" if received < "2004" else "2027"
+        assert reason.startswith(f"working days of {unknown_year} are not known")
+        latest = "at the latest 2004-01-12" if received < "2004" else "no latest known"
+        first = "2003-12-31" if received < "2004" else "2027-01-02"
+        assert reason.endswith(
+            f"no act by {as_of}: late or still running depending on them; the last day is at "
+            f"the earliest {first}, {latest}"
+        )
+
+
+def test_the_running_deadline_is_listed_in_every_output(tmp_path: Path) -> None:
+    """``check`` in text and JSON: the reply received 2026-12-24 is upcoming on 2027-01-01
+    (自受理之日起七个工作日内, at most six days gone), with no last day and its earliest
+    possible one, and the run exits 0 (no violation)."""
+    subject = tmp_path / "reply.json"
+    subject.write_text(json.dumps({**_project("2026-12-24", None), "city": "shantou"}, default=str))
+    common = ["check", "--as-of", "2027-01-01", str(subject)]
+    text = _run(*common)
+    assert text.returncode == 0, text.stderr
+    assert (
+        f"UPCOMING {APPROVAL}: running, last day not known (at the earliest 2027-01-02, at the "
+        "latest not known)"
+    ) in text.stdout
+    zh = _run(*common, "--lang", "zh")
+    assert "截止日未知(节假日安排尚未公布;最早 2027-01-02,最晚 未知)" in zh.stdout
+    doc = json.loads(_run(*common, "--format", "json").stdout)
+    (up,) = (u for u in doc["reports"][0]["upcoming"] if u["rule_id"] == APPROVAL)
+    assert (up["due"], up["days_left"], up["earliest_due"], up["latest_due"]) == (
+        None,
+        None,
+        "2027-01-02",
+        None,
+    )
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from egovrules.backends.durable import DurableSession, compile_durable
 from egovrules.monitoring.events import EventError
 from egovrules.monitoring.monitor import Monitor
 from egovrules.source.errors import EgovrulesError, UsageError
+from tests import calendar_cases
 from tests.conftest import FIXTURES
 
 D = dt.date
@@ -231,6 +232,47 @@ def test_working_days_beyond_the_calendar_are_never_violations(clock_pack: egovr
         assert subject is not None
         report = clock_pack.check(subject, D(2027, 6, 1))
         assert [u.rule_id for u in report.undetermined] == [rule]
+
+
+def test_a_last_day_not_known_sets_the_timer_on_its_earliest_possible_day(
+    clock_pack: egovrules.Pack,
+) -> None:
+    """Requested 2026-12-28, "approved within five working days": three working days are
+    known (12-29, 30, 31), so the fifth is 2027-01-02 at the earliest. Pending until then
+    (no violation, a timer on 2027-01-03 to look again); on 2027-01-03 it may be late or not
+    depending on 2027's holidays: undetermined, never a violation."""
+    rule = "clock.network.approval_in_working_days"
+    with Monitor(clock_pack) as monitor:
+        monitor.feed(ev("network", "n", "requested", "2026-12-28", request_type="platform_access"))
+        assert ["2027-01-03", "n"] in monitor.snapshot()["timers"]
+        subject = monitor.subject("n")
+        assert subject is not None
+        (up,) = clock_pack.check(subject, D(2027, 1, 2)).upcoming
+        assert (up.rule_id, up.due, up.earliest_due, up.latest_due) == (
+            rule,
+            None,
+            D(2027, 1, 2),
+            None,
+        )
+        assert rule not in {a.rule_id for a in monitor.advance_to(D(2027, 1, 3))}
+        assert ["2027-01-03", "n"] not in monitor.snapshot()["timers"]  # it has fired
+        assert [u.rule_id for u in clock_pack.check(subject, D(2027, 1, 3)).undetermined] == [rule]
+
+
+def test_a_last_day_not_known_is_late_the_day_after_its_latest_possible_day() -> None:
+    """Shantou 第十六条第二款 "自受理之日起七个工作日内予以批复", received 2003-12-24 (a year
+    chinese-calendar does not cover): the seventh working day is 2003-12-31 at the earliest
+    and 2004-01-12 at the latest. Without a reply the monitor looks again after the earliest
+    (undetermined from 2004-01-01), then after the latest: late on 2004-01-13, not before."""
+    shantou = egovrules.load_pack("shantou")
+    subject = calendar_cases.project("2003-12-24", None, "p")
+    with Monitor(shantou) as monitor:
+        monitor.feed(ev("project", "p", "registered", "2003-12-26", attributes=subject))
+        assert ["2004-01-01", "p"] in monitor.snapshot()["timers"]
+        assert calendar_cases.RULE not in {a.rule_id for a in monitor.advance_to(D(2004, 1, 12))}
+        assert ["2004-01-13", "p"] in monitor.snapshot()["timers"]
+        alerts = [a for a in monitor.advance_to(D(2004, 2, 1)) if a.rule_id == calendar_cases.RULE]
+    assert [(a.at, a.cause) for a in alerts] == [(D(2004, 1, 13), "deadline")]
 
 
 def test_rule_reading_the_date_is_checked_when_the_clock_moves(clock_pack: egovrules.Pack) -> None:

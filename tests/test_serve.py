@@ -28,7 +28,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import egovrules
+from egovrules.engine.run import RunOptions, check_loaded
+from egovrules.report.render.json import render_json
+from egovrules.service.body import subjects_of_body
+from egovrules.service.errors import ServiceError, error_body
+from egovrules.source.json_document import JsonDocument
 from egovrules.subjects import SUBJECT_MODELS, parse_subject
+from tests import calendar_cases
 from tests.conftest import FIXTURES, ROOT
 from tests.serving import Server, start
 from tests.strategies import pack_strings, subject_data
@@ -40,6 +46,8 @@ EGOVRULES = (sys.executable, "-m", "egovrules")
 JSON = ("--format", "json", "--lang")
 DIFF_OPTIONS = ("--concept", "website", "--max-candidates", "50")
 EXAMPLE = ROOT / "examples" / "wuhan" / "website-late-police-filing.yaml"
+NOTICE = FIXTURES / "calendar" / "notice-2027.yaml"
+BAD_NOTICE = FIXTURES / "calendar" / "notice-2027-malformed.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +183,8 @@ def test_no_endpoint_reads_a_path_named_in_a_request(client: httpx.Client, name:
 
 
 def test_check_answers_what_the_cli_prints(client: httpx.Client, tmp_path: Path) -> None:
-    """The same bytes as ``egovrules check --format json`` on a file named ``request``."""
+    """The document ``egovrules check --format json`` prints for a file named ``request``,
+    keys in the same order, without the indentation: the CLI's document written compactly."""
     body = _example_json()
     (tmp_path / "request").write_bytes(body)
     for lang in ("en", "zh"):
@@ -202,7 +211,32 @@ def test_check_answers_what_the_cli_prints(client: httpx.Client, tmp_path: Path)
         )
         assert served.status_code == 200
         assert served.headers["content-type"] == "application/json"
-        assert served.text == cli.stdout
+        compact = json.dumps(json.loads(cli.stdout), ensure_ascii=False, separators=(",", ":"))
+        assert served.text == compact + "\n"
+
+
+def test_a_batch_answers_what_the_cli_prints(client: httpx.Client, tmp_path: Path) -> None:
+    """A batch written as a Windows client writes it (indented, CRLF, UTF-8), read by the JSON
+    fast path: each report's source line and each finding's line and column are the ones
+    ``egovrules check`` gives for the same file."""
+    data = json.loads(_example_json())
+    batch = [
+        {**data, "id": f"site-{i}", "network_access_date": f"2026-03-0{i + 1}"} for i in range(3)
+    ]
+    body = json.dumps(batch, indent=4, ensure_ascii=False).replace("\n", "\r\n").encode()
+    (tmp_path / "request").write_bytes(body)
+    command = [*EGOVRULES, "check", "--city", "wuhan", "--as-of", "2026-03-22", *JSON, "en"]
+    cli = subprocess.run(
+        [*command, "request"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert cli.returncode == 1, cli.stderr
+    served = client.post("/v1/packs/wuhan/check", params={"as_of": "2026-03-22"}, content=body)
+    assert served.status_code == 200, served.text
+    assert served.json() == json.loads(cli.stdout)
+    starts = [n for n, line in enumerate(body.split(b"\r\n"), 1) if line == b"    {"]
+    assert [r["subject"]["source"] for r in served.json()["reports"]] == [
+        f"request:{n}" for n in starts
+    ]
 
 
 def test_check_only_skip_explain_and_waivers(client: httpx.Client) -> None:
@@ -361,6 +395,95 @@ def test_the_answer_is_pack_check(
             (u.rule_id, None if u.due is None else str(u.due)) for u in report.upcoming
         ]
         assert served["compliant"] == report.compliant
+
+
+# ---- the fast path reads what the positioned reader reads ------------------------------------
+
+
+def _document(body: bytes, *, fast: bool, as_of: dt.date = dt.date(2026, 3, 22)) -> str:
+    """The subjects read from ``body`` and their check document (or the refusal, as its
+    status and body), by the fast path and the positioned reader, or by the positioned reader
+    alone, in-process."""
+    try:
+        subjects = subjects_of_body(_WUHAN, body, fast=fast)
+    except ServiceError as exc:
+        return f"{exc.status} {error_body(exc, '-').model_dump_json()}"
+    options = RunOptions(city="wuhan", as_of=as_of)
+    checked = [check_loaded(s, options, {"wuhan": _WUHAN}) for s in subjects]
+    read = [s.subject.model_dump_json() for s in subjects]  # 1E+6 is not 1000000.0
+    return "\n".join([*read, render_json(checked, "en", indent=None)])
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(
+    subjects=_subjects(),
+    as_of=st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)),
+    layout=st.tuples(st.sampled_from([None, 1, 2, 4]), st.booleans(), st.booleans()),
+)
+def test_the_fast_path_answers_what_the_positioned_reader_answers(
+    subjects: list[Any], as_of: dt.date, layout: tuple[int | None, bool, bool]
+) -> None:
+    """Generated batches, written as a Java, Go or Python client writes JSON (on one line or
+    indented, ASCII escapes or UTF-8, LF or CRLF): read by ``json.loads`` and pydantic, each
+    report is the positioned reader's, byte for byte: the same subjects, the same source lines,
+    every finding at the same line and column."""
+    indent, ascii_only, crlf = layout
+    data = [s.model_dump(mode="json", exclude_none=True) for s in subjects]
+    text = json.dumps(data if len(data) > 1 else data[0], indent=indent, ensure_ascii=ascii_only)
+    body = (text.replace("\n", "\r\n") if crlf else text).encode()
+    read = subjects_of_body(_WUHAN, body)
+    assert all(isinstance(s.document, JsonDocument) for s in read)  # the fast path answered
+    assert _document(body, fast=True, as_of=as_of) == _document(body, fast=False, as_of=as_of)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the module's bad bodies (test_bad_bodies_are_data), refused alike
+        b'{"kind": "website", "id": ',
+        b"\xff\xfe",
+        b'{"kind": "website", "kind": "project"}',
+        b'{"kind": "website", "id": "s", "colour": "red"}',
+        b'[{"kind": "website", "id": "a"},\n {"kind": "website", "id": "b",'
+        b' "network_access_date": "2026-02-30"}]',
+        b'{"kind": "website"}',
+        b'"a string"',
+        b'{"id": "s"}',
+        b'{"kind": "spaceship", "id": "s"}',
+        b'{"kind": "website", "id": "s", "city": "tianjin"}',
+        # every bad subject of a batch, each at its JSON path
+        b'[{"kind": "website", "id": "a", "colour": 1}, {"kind": "website", "id": "b"},'
+        b' {"kind": "website"}, {"kind": "spaceship", "id": "d"}]',
+        # JSON that json.loads reads otherwise than the positioned reader: declined, then
+        # answered as that reader answers (an amount of 1e6 is the string "1e6" to YAML 1.1)
+        b'{"kind": "department", "id": "d", "special_funds": [{"year": 2025, "amount": 1e6}]}',
+        b'{"kind": "website", "id": "s", "has_interactive_columns": true,'
+        b' "network_access_date": "2026-03-01", "city": "wuhan"}',
+        b'{\t"kind": "website", "id": "s"}',  # a tab: a YAML syntax error, as for a file
+        b'{"kind": "website", "id": "s", "name": "\\ud800"}',  # a lone surrogate: E013
+        b"[" + b", ".join([b'{"kind": "website", "id": "s"}'] * (MAX_BATCH + 1)) + b"]",
+        b"[]",
+        b"kind: website\nid: s\nnetwork_access_date: 2026-03-01\n",  # YAML, read as a file is
+    ],
+)
+def test_the_fast_path_refuses_what_the_positioned_reader_refuses(body: bytes) -> None:
+    """Each body answers or is refused the same, status, code, message, JSON path, line and
+    column, whether the fast path is tried first or not."""
+    assert _document(body, fast=True) == _document(body, fast=False)
+
+
+def test_every_bad_subject_of_a_batch_is_listed(client: httpx.Client) -> None:
+    """A batch is checked whole or refused whole (docs/serve.md, "A batch"): the refusal lists
+    every subject that does not validate, each at its JSON path and line, so that a client
+    fixes or drops them all in one round trip."""
+    body = (
+        b'[{"kind": "website", "id": "a"},\n{"kind": "website", "id": "b", "colour": 1},\n'
+        b'{"kind": "website", "id": "c"},\n{"kind": "website"}]'
+    )
+    answer = _error(client.post("/v1/packs/wuhan/check", content=body), 422, "E300")
+    found = [(d["code"], d["location"], d["line"]) for d in answer["diagnostics"]]
+    assert found == [("E300", "$[1].colour", 2), ("E300", "$[3].id", 4)]
+    assert answer["error"]["message"].endswith("(and 1 more)")
 
 
 def test_concurrent_clients_get_their_own_answers(server: Server) -> None:
@@ -665,6 +788,38 @@ def test_sigterm_finishes_the_request_in_flight(tmp_path: Path) -> None:
     assert "Finished server process" in running.log_text()
 
 
+def test_a_holiday_notice_decides_and_is_cited(client: httpx.Client, tmp_path: Path) -> None:
+    """``serve --holidays FILE``: Shantou 第十六条第二款 "自受理之日起七个工作日内予以批复",
+    received 2026-12-24. Without a notice for 2027 a reply on 2027-01-06 is undetermined (the
+    module's server); with the notice (01-01 to 01-03 off) the seventh working day is 01-05,
+    so it is late, no reply by 01-04 runs until 01-05, and the report cites the notice, naming
+    its file without the server's folders."""
+    as_of = {"as_of": "2027-03-01"}
+    late = json.dumps(calendar_cases.project("2026-12-24", "2027-01-06"), default=str)
+    plain = client.post("/v1/packs/shantou/check", params=as_of, content=late).json()
+    assert [u["rule_id"] for u in plain["reports"][0]["undetermined"]] == [calendar_cases.RULE]
+    running = start(tmp_path / "server.log", "--packs", "shantou", "--holidays", str(NOTICE))
+    try:
+        with httpx.Client(base_url=running.url, timeout=30) as other:
+            answer = other.post("/v1/packs/shantou/check", params=as_of, content=late)
+            waiting = json.dumps(calendar_cases.project("2026-12-24", None), default=str)
+            upcoming = other.post(
+                "/v1/packs/shantou/check", params={"as_of": "2027-01-04"}, content=waiting
+            )
+    finally:
+        assert running.stop() == 0, running.log_text()
+    assert answer.status_code == 200, answer.text
+    (report,) = answer.json()["reports"]
+    assert [v["rule_id"] for v in report["violations"]] == [calendar_cases.RULE]
+    assert report["notes"] == [
+        f"{calendar_cases.RULE}: last day 2027-01-05 counted on the State Council's notice "
+        "2027: 国务院办公厅关于2027年部分节假日安排的通知 (test fixture) (2026-11-12, "
+        "https://www.gov.cn/zhengce/content/example-2027.htm), supplied in notice-2027.yaml"
+    ]
+    (up,) = upcoming.json()["reports"][0]["upcoming"]
+    assert (up["rule_id"], up["due"], up["days_left"]) == (calendar_cases.RULE, "2027-01-05", 1)
+
+
 # ---- the command ----------------------------------------------------------------------------
 
 
@@ -689,6 +844,8 @@ def test_serve_without_the_extra_says_which_extra(
         (["--workers", "0"], "--workers must be 1 or more"),
         (["--host", "203.0.113.9"], "cannot listen on 203.0.113.9:"),  # not this machine's
         (["--port", "70000"], "cannot listen on 127.0.0.1:70000"),
+        # a refused notice, at its line and column (a range that runs backwards)
+        (["--holidays", str(BAD_NOTICE)], f"{BAD_NOTICE}:7:38: error[E802]"),
     ],
 )
 def test_bad_options_exit_2(
@@ -719,7 +876,12 @@ def test_each_worker_reads_the_configuration_serve_was_given(
     environment variable ``egovrules serve`` sets."""
     from egovrules.service.config import ENVIRONMENT, ServiceConfig
 
-    config = ServiceConfig(packs=("wuhan", "tianjin"), max_batch=7, token_file="/run/token")
+    config = ServiceConfig(
+        packs=("wuhan", "tianjin"),
+        max_batch=7,
+        token_file="/run/token",
+        holidays=("/run/notice-2027.yaml",),
+    )
     monkeypatch.setenv(ENVIRONMENT, config.to_json())
     assert ServiceConfig.from_environment() == config
     monkeypatch.delenv(ENVIRONMENT)

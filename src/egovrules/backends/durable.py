@@ -267,7 +267,9 @@ class DurableRule:
 
     name: str
     index: int
-    fires_when: Literal["violated", "pending"]
+    fires_when: Literal["violated", "pending", "recheck"]
+    """``recheck``: undetermined until the day ``due_key`` holds, when the monitor evaluates
+    the subject again (a working-day deadline between its possible last days)."""
     due_key: str | None
     formula: Formula
 
@@ -500,6 +502,9 @@ class _KindCompiler:
                     in_force, when, _exists(due), _missing(done), _cmp_ref("asof", "le", due)
                 )
                 yield DurableRule(f"p{index}", index, "pending", due, pending)
+            if done_nullable and bounds is not None:
+                guard = _and(in_force, when, _missing(due), _missing(done))
+                yield from self.unknown_last_day(index, rule, guard)
             return
         fails = self.lowered_tf(req, rule)[1] if "requires" in lower else self.tf(req, rule)[1]
         if rule.open_while is None:
@@ -509,6 +514,26 @@ class _KindCompiler:
         open_, closed, _ = self.tf(rule.open_while, rule)
         yield DurableRule(f"v{index}", index, "violated", None, _and(in_force, when, fails, closed))
         yield DurableRule(f"p{index}", index, "pending", None, _and(in_force, when, fails, open_))
+
+    def unknown_last_day(self, index: int, rule: RuleIR, unknown: Formula) -> Iterator[DurableRule]:
+        """A deadline not yet met whose last day the calendar cannot tell (``unknown``: the
+        rule applies, no ``due``, no act): still running (pending) up to its earliest
+        possible last day, the monitor's timer set on that day; past it and up to the latest
+        possible one undetermined, a timer set on the latest, after which it is late
+        (ir.interpret.deadline_facts)."""
+        assert isinstance(rule.requires, Deadline)
+        bounds = deadline_bounds(rule.requires)
+        assert bounds is not None
+        earliest, latest = (self.value(b, rule) for b in bounds)
+        running = _and(unknown, _exists(earliest), _cmp_ref("asof", "le", earliest))
+        yield DurableRule(f"e{index}", index, "pending", earliest, running)
+        between = _and(
+            unknown,
+            _or(_missing(earliest), _cmp_ref("asof", "gt", earliest)),
+            _exists(latest),
+            _cmp_ref("asof", "le", latest),
+        )
+        yield DurableRule(f"l{index}", index, "recheck", latest, between)
 
     def in_force(self, rule: RuleIR) -> Formula:
         if rule.in_force_from is None:
@@ -756,10 +781,13 @@ def _engine() -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Firing:
-    """What durable-rules said of one fact: rule indexes violated, and pending with due day."""
+    """What durable-rules said of one fact: rule indexes violated, and pending with due day
+    (the day after which the monitor evaluates the subject again)."""
 
     violated: frozenset[int]
     pending: tuple[tuple[int, Day | None], ...]  # None: an open obligation with no last day
+    rechecks: tuple[Day, ...] = ()
+    """Days after which an undetermined verdict may change by itself (see ``DurableRule``)."""
 
 
 class DurableSession:
@@ -817,12 +845,14 @@ class DurableSession:
         self._last[subject_id] = asserted
         violated = frozenset(i for _, _, f in asserted for i in f.violated)
         pending = sorted(p for _, _, f in asserted for p in f.pending)
-        return Firing(violated, tuple(pending))
+        rechecks = sorted(d for _, _, f in asserted for d in f.rechecks)
+        return Firing(violated, tuple(pending), tuple(rechecks))
 
     def _assert(self, handle: int, text: str, fact_id: str, subject_id: str) -> Firing:
         """Assert one group's fact; what fired on it."""
         violated: set[int] = set()
         pending: dict[int, Day | None] = {}
+        rechecks: list[Day] = []
         code, state = self._engine.assert_fact(handle, text)
         if code == 1:  # no rule's first test matched: nothing fires
             return Firing(frozenset(), ())
@@ -834,11 +864,14 @@ class DurableSession:
             rule = self._rules[name]
             if rule.fires_when == "violated":
                 violated.add(rule.index)
+            elif rule.fires_when == "recheck":
+                assert rule.due_key is not None
+                rechecks.append(on_ordinal(matched[rule.due_key]))
             elif rule.due_key is not None:
                 pending[rule.index] = on_ordinal(matched[rule.due_key])
             else:  # an open obligation with no last day: no timer to set
                 pending[rule.index] = None
-        return Firing(frozenset(violated), tuple(sorted(pending.items())))
+        return Firing(frozenset(violated), tuple(sorted(pending.items())), tuple(rechecks))
 
     def _drain(self, handle: int, state: int) -> Iterator[tuple[str, dict[str, Any]]]:
         result = self._engine.start_action_for_state(handle, state)

@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 
+from egovrules.cli.common import add_holidays_option
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.source.errors import UsageError, require
 
@@ -62,6 +63,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="SECONDS",
         help="answer 503 to a request not answered by then (default 30)",
     )
+    add_holidays_option(p)
     p.add_argument(
         "--log-level",
         choices=("debug", "info", "warning", "error"),
@@ -81,7 +83,12 @@ def _stopped(signum: int, frame: object) -> None:
 def _run(args: argparse.Namespace) -> ExitCode:
     require("fastapi", "serve", "egovrules serve")
     uvicorn = require("uvicorn", "serve", "egovrules serve")
-    from egovrules.service.config import ENVIRONMENT, ServiceConfig, read_token  # noqa: PLC0415
+    from egovrules.service.config import (  # noqa: PLC0415
+        ENVIRONMENT,
+        ServiceConfig,
+        read_calendar,
+        read_token,
+    )
     from egovrules.service.logs import log_config  # noqa: PLC0415
 
     config = ServiceConfig(
@@ -90,9 +97,11 @@ def _run(args: argparse.Namespace) -> ExitCode:
         max_batch=args.max_batch,
         timeout_seconds=args.timeout,
         token_file=os.path.abspath(args.token_file) if args.token_file else None,
+        holidays=tuple(os.path.abspath(f) for f in args.holidays),
     )
     if config.token_file:
         read_token(config.token_file)  # a bad token file stops here, before the port is bound
+    read_calendar(tuple(args.holidays))  # so does a refused notice (E800-E807, positioned)
     if args.workers < 1:
         raise UsageError("--workers must be 1 or more")
     _check_address(args.host, args.port)

@@ -3,8 +3,8 @@ validating it or compiling it again.
 
 An entry is found by a key that covers everything its contents depend on: the pack file's
 bytes and name, the ``weekday_fallback`` option (a pack counting on supplied holiday notices
-is not kept), and the engine (egovrules' version and the size and
-modification time of each of its modules, the Python version and the bytecode format). A
+is not kept), and the engine (egovrules' version and the size and modification time of each
+of its modules and of the field words, the Python version and the bytecode format). A
 changed pack or a changed egovrules therefore never meets an old entry. An entry that cannot
 be read back whole (truncated, corrupt, from another layout) is ignored, and rebuilt.
 
@@ -32,10 +32,11 @@ from typing import Any
 from egovrules._version import __version__
 from egovrules.backends.python import CompiledKind
 from egovrules.ir.nodes import RuleSet
+from egovrules.packdata.bundled import bundled_dir
 
 __all__ = ["cache_dir", "entry_key", "read_entry", "write_entry"]
 
-_LAYOUT = "egovrules-pack-cache-2"  # bumped whenever what an entry holds changes
+_LAYOUT = "egovrules-pack-cache-3"  # bumped whenever what an entry holds changes
 
 
 def cache_dir() -> Path | None:
@@ -57,6 +58,9 @@ def _engine() -> bytes:
     for path in sorted(root.rglob("*.py")):
         st = path.stat()
         h.update(f"\0{path.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    # The field words a compiled Chinese message holds (egovrules.ir.placeholder_words) too.
+    st = (bundled_dir() / "vocabulary" / "fields.yaml").stat()
+    h.update(f"\0fields.yaml\0{st.st_size}\0{st.st_mtime_ns}".encode())
     return h.digest()
 
 

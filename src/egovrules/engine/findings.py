@@ -18,7 +18,7 @@ from egovrules.ir.interpret import (
     deadline_facts,
     eval_cond,
     eval_expr,
-    undetermined_reason,
+    undetermined_gap,
 )
 from egovrules.ir.nodes import (
     Deadline,
@@ -34,7 +34,7 @@ from egovrules.ir.nodes import (
 )
 from egovrules.law.calendar import CHINA, covered_years
 from egovrules.law.verdict import Outcome
-from egovrules.report.model import NotApplicable, Undetermined, Upcoming, Violation
+from egovrules.report.model import NotApplicable, Note, Undetermined, Upcoming, Violation
 
 if TYPE_CHECKING:
     from egovrules.subjects import SubjectBase, Waiver
@@ -47,6 +47,7 @@ __all__ = [
     "failing",
     "format_value",
     "missing",
+    "not_in_force_note",
     "render_messages",
     "scope_findings",
     "scopes_hold",
@@ -75,7 +76,15 @@ def upcoming(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Upcoming:
     facts = deadline_facts(
         rule.requires, (subject,), as_of, date_that_matters(rule, subject, as_of)
     )
-    assert facts.due is not None  # a running deadline has a last day (a FarDate past 9999)
+    if facts.due is None:  # its last day falls in a year without a published notice
+        return Upcoming(
+            due=None,
+            days_left=None,
+            awaiting=rule.awaiting,
+            earliest_due=facts.earliest,
+            latest_due=facts.latest,
+            **found,
+        )
     return Upcoming(
         due=facts.due, days_left=(facts.due - as_of).days, awaiting=rule.awaiting, **found
     )
@@ -99,12 +108,15 @@ def _finding(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> dict[str, An
 
 
 def undetermined(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Undetermined:
-    """Why ``rule`` could not be decided for ``subject`` on ``as_of``."""
+    """Why ``rule`` could not be decided for ``subject`` on ``as_of``, in English and
+    Chinese."""
+    gap = undetermined_gap(rule, subject, as_of)
     return Undetermined(
         rule_id=rule.id,
         concept=rule.concept,
         severity=rule.severity,
-        reason=undetermined_reason(rule, subject, as_of) or "undetermined",
+        reason=str(gap) if gap is not None else "undetermined",
+        reasons=(("en", str(gap)), ("zh", gap.zh)) if gap is not None else (),
         citation=rule.citations[0],
         citations=rule.citations,
     )
@@ -116,7 +128,7 @@ def counts_working_days(rule: RuleIR) -> bool:
     return isinstance(rule.requires, Deadline) and deadline_bounds(rule.requires) is not None
 
 
-def calendar_note(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> str | None:
+def calendar_note(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Note | None:
     """Which calendar decided ``rule``'s working-day deadline, when the count went past the
     years ``chinese-calendar`` covers: the supplied State Council notice, or the working days
     known alone (``None`` when the package's years decided it)."""
@@ -134,22 +146,42 @@ def calendar_note(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> str | N
     facts = deadline_facts(d, (subject,), as_of, on)
     calendar = d.due.calendar
     if facts.bounded:
-        verdict = "late" if facts.outcome == Outcome.VIOLATED else "in time"
-        return (
-            f"{rule.id}: decided {verdict} from the working days known "
-            f"({calendar.describe()}); the last day falls in a year without a published "
-            "holiday notice, and no arrangement of that year's days could change the verdict"
+        verdict = {
+            Outcome.VIOLATED: ("late", "逾期"),
+            Outcome.PENDING: ("still running, not late", "期限仍在进行、未逾期"),
+        }.get(facts.outcome, ("in time", "未逾期"))
+        return Note(
+            (
+                (
+                    "en",
+                    f"{rule.id}: decided {verdict[0]} from the working days known "
+                    f"({calendar.describe()}); the last day falls in a year without a "
+                    "published holiday notice, and no arrangement of that year's days could "
+                    "change the verdict",
+                ),
+                (
+                    "zh",
+                    f"{rule.id}:依已知的工作日({calendar.describe()})认定{verdict[1]};"
+                    "期限的最后一日所在年度的节假日安排尚未公布,"
+                    "但该年度的任何安排均不能改变这一认定",
+                ),
+            )
         )
     if facts.due is None or facts.due.year <= last_covered:
         return None
-    cited = [
-        f"{n.year}: {n.cite()}, supplied in {n.file}"
+    notices = [
+        n
         for y in range(last_covered + 1, facts.due.year + 1)
         if (n := calendar.notice_for(y)) is not None
     ]
-    return (
-        f"{rule.id}: last day {facts.due.isoformat()} counted on the State Council's notice "
-        + "; ".join(cited)
+    due = facts.due.isoformat()
+    en = "; ".join(f"{n.year}: {n.cite()}, supplied in {n.file}" for n in notices)
+    zh = ";".join(f"{n.year}年:{n.cite()},见所提供的{n.file}" for n in notices)
+    return Note(
+        (
+            ("en", f"{rule.id}: last day {due} counted on the State Council's notice {en}"),
+            ("zh", f"{rule.id}:最后一日{due},依国务院办公厅的通知计算:{zh}"),
+        )
     )
 
 
@@ -165,7 +197,7 @@ def scopes_hold(scopes: tuple[ScopeIR, ...], subject: SubjectBase, as_of: dt.dat
 
 def scope_findings(
     rules: tuple[RuleIR, ...], subject: SubjectBase, as_of: dt.date
-) -> tuple[tuple[NotApplicable, ...], tuple[str, ...]]:
+) -> tuple[tuple[NotApplicable, ...], tuple[Note, ...]]:
     """What the scopes of ``rules`` (the scoped rules in force) say of ``subject``: each rule
     whose article does not bind the subject, with the words that name whom it binds; and, for
     each scope whose field the subject leaves empty, a note that its rules were applied on the
@@ -197,7 +229,9 @@ def scope_findings(
                         ),
                         (
                             "zh",
-                            f"{field}为{value}:{scope.citation.label}所约束的是"
+                            f"{scope.noun or field}为"
+                            f"{format_value(value, None, 'zh', dict(scope.words))}:"
+                            f"{scope.citation.label}所约束的是"
                             f"{scope.label_in('zh')}",
                         ),
                     ),
@@ -205,11 +239,42 @@ def scope_findings(
                 )
             )
     notes = tuple(
-        f"{'.'.join(scope.field.path)} not given: {n} rule(s) of {scope.citation}, which binds "
-        f"{scope.label_in('en')}, applied on the presumption that the subject is one of them"
+        Note(
+            (
+                (
+                    "en",
+                    f"{path} not given: {n} rule(s) of {scope.citation}, "
+                    f"which binds {scope.label_in('en')}, applied on the presumption that the "
+                    "subject is one of them",
+                ),
+                (
+                    "zh",
+                    f"未载明{scope.noun or path}:"
+                    f"{scope.citation.cite_in('zh')}所约束的是{scope.label_in('zh')},"
+                    f"其{n}条规则按该对象属于其中之一的推定适用",
+                ),
+            )
+        )
         for scope, n in presumed.values()
+        for path in (".".join(scope.field.path),)
     )
     return tuple(excluded), notes
+
+
+def not_in_force_note(skipped: int, city: tuple[str, str], effective: dt.date | None) -> Note:
+    """Why ``skipped`` rules were not applied: the measures of ``city`` (its English and
+    Chinese names) take effect on ``effective``, after the date that matters."""
+    day = effective.isoformat() if effective else "?"
+    return Note(
+        (
+            (
+                "en",
+                f"{skipped} rule(s) not applied: the {city[0]} measures take effect on {day}, "
+                "after the date that matters",
+            ),
+            ("zh", f"{skipped}条规则未适用:{city[1]}的办法自{day}起施行,晚于认定所依据的日期"),
+        )
+    )
 
 
 def apply_waivers(
@@ -255,7 +320,8 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
             if isinstance(part, str):
                 text.append(part)
             elif part.fact == "missing":
-                text.append(format_value(missing(part, subject, as_of, on), part.fallback, lang))
+                found = missing(part, subject, as_of, on, lang)
+                text.append(format_value(found, part.fallback, lang))
             elif part.fact == "failing":
                 text.append(
                     format_value(failing(part, subject, as_of, on, lang), part.fallback, lang)
@@ -264,7 +330,7 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
                 part.fact is not None
                 and facts is not None
                 and facts.bounded
-                and (part.fact in ("due", "late"))
+                and (part.fact == "due" or (part.fact == "late" and facts.late is None))
             ):
                 # decided without its last day, which falls in a year not yet published
                 text.append("未知(节假日安排尚未公布)" if lang == "zh" else "not known yet")
@@ -273,23 +339,30 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
             else:
                 assert part.expr is not None
                 value = eval_expr(part.expr, (subject,), as_of, on)
-                text.append(format_value(value, part.fallback, lang))
+                text.append(format_value(value, part.fallback, lang, dict(part.words)))
         out.append((lang, "".join(text)))
     return tuple(out)
 
 
-def missing(part: Placeholder, subject: Any, as_of: dt.date, on: dt.date) -> list[str] | None:
+def missing(
+    part: Placeholder, subject: Any, as_of: dt.date, on: dt.date, language: str = "en"
+) -> list[str] | None:
     """What ``{@missing}`` names: the values each ``contains`` or ``contains_all`` of the
     rule requires and the subject's list or set lacks (a required set in sorted order), and
     for each ``some`` no item meets, the values it asks of an item (``to
     municipal_finance_department``), each once; ``None`` when nothing is missing (the
-    fallback, or "none", is shown)."""
+    fallback, or "none", is shown). In a Chinese message, ids and fields are named in the
+    placeholder's words (``报送对象为市财政部门``)."""
+    words = dict(part.words)
+    nouns = dict(part.nouns)
     out: list[str] = []
     for c in part.lacks:
         if isinstance(c, Some):
             if not eval_cond(c, (subject,), as_of, on):
                 asked = (
-                    f"{'.'.join(a.left.path)} {eval_expr(a.right, (subject,), as_of, on)}"
+                    _named(
+                        a.left, eval_expr(a.right, (subject,), as_of, on), language, words, nouns
+                    )
                     for a in asked_values(c)
                     if isinstance(a.left, Field)
                 )
@@ -301,9 +374,22 @@ def missing(part: Placeholder, subject: Any, as_of: dt.date, on: dt.date) -> lis
         if isinstance(values, (frozenset, set)):  # a set has no order of its own: sort it
             values = sorted(values, key=str)
         for value in values:
-            if value is not None and value not in have and str(value) not in out:
-                out.append(str(value))
+            shown = format_value(value, None, language, words)
+            if value is not None and value not in have and shown not in out:
+                out.append(shown)
     return out or None
+
+
+def _named(
+    field: Field, value: Any, language: str, words: dict[str, str], nouns: dict[str, str]
+) -> str:
+    """A field and its value as ``{@missing}`` and ``{@failing}`` name them: ``to
+    municipal_finance_department``; in a Chinese message, by the words of the field and of
+    its ids (``报送对象为市财政部门``)."""
+    path = ".".join(field.path)
+    if path in nouns:
+        return f"{nouns[path]}为{format_value(value, None, language, words)}"
+    return f"{path} {format_value(value, None, language, words)}"
 
 
 def failing(
@@ -311,7 +397,11 @@ def failing(
 ) -> list[str] | None:
     """What ``{@failing}`` names: each item that an ``every`` of the rule selects and that
     breaks its requirement, by its position in the list (from 1) and the item's values the
-    rule reads (``#2 (kind balance, date 2026-01-15)``); ``None`` when no item fails."""
+    rule reads (``#2 (kind balance, date 2026-01-15)``; in a Chinese message by the words of
+    the fields and their ids, ``第2项 (类别为尾款, 拨付日期为2026-01-15)``); ``None`` when no item
+    fails."""
+    words = dict(part.words)
+    nouns = dict(part.nouns)
     out: list[str] = []
     for e in part.items:
         read = tuple(
@@ -323,16 +413,38 @@ def failing(
                 continue
             if eval_cond(e.require, scopes, as_of, on):
                 continue
-            shown = (format_value(eval_expr(f, scopes, as_of, on), None, language) for f in read)
-            values = ", ".join(f"{'.'.join(f.path)} {v}" for f, v in zip(read, shown, strict=True))
+            values = ", ".join(
+                _named(f, eval_expr(f, scopes, as_of, on), language, words, nouns) for f in read
+            )
             label = f"第{i}项" if language == "zh" else f"#{i}"
             out.append(f"{label} ({values})" if values else label)
     return out or None
 
 
-def format_value(value: Any, fallback: str | None = None, language: str = "en") -> str:
-    """A value as a message shows it: ISO dates, plain decimals, sorted sets."""
+def _worded(value: Any, words: dict[str, str]) -> Any:
+    """``value`` with each id that ``words`` has in its words; any other value as it is."""
+
+    def one(x: Any) -> Any:
+        return words.get(x, x) if isinstance(x, str) else x
+
+    if isinstance(value, (frozenset, set)):
+        return frozenset(map(one, value))
+    if isinstance(value, list):
+        return [one(x) for x in value]
+    return one(value)
+
+
+def format_value(
+    value: Any,
+    fallback: str | None = None,
+    language: str = "en",
+    words: dict[str, str] | None = None,
+) -> str:
+    """A value as a message shows it: ISO dates, plain decimals, sorted sets; each id that
+    ``words`` has (a Chinese placeholder's, ``Placeholder.words``) in its words."""
     zh = language == "zh"
+    if words and value is not None:
+        value = _worded(value, words)
     if value is None:
         return fallback if fallback is not None else ("无" if zh else "none")
     if isinstance(value, bool):

@@ -36,6 +36,7 @@ from egovrules.packdata.bundled import available_packs, bundled_dir
 from egovrules.report.model import (
     NO_FINDINGS,
     Findings,
+    Note,
     Report,
     ReportHead,
     Undetermined,
@@ -183,6 +184,7 @@ class Pack:
                     tuple(r.id for r in rs),
                     self._findings,
                     ruleset.city_names,
+                    dict(ruleset.kind_names).get(k, k),
                 ),
                 self._backend.functions.get(k, _no_rules),
             )
@@ -389,7 +391,7 @@ class Pack:
 
     def _calendar_notes(
         self, subject: SubjectBase, kind: str, when: dt.date, codes: tuple[int, ...]
-    ) -> tuple[str, ...]:
+    ) -> tuple[Note, ...]:
         """Which calendar decided each working-day deadline that reached past the package's
         years: a supplied notice, or the working days known alone."""
         rules = self._rules[kind]
@@ -401,16 +403,14 @@ class Pack:
                     out.append(note)
         return tuple(out)
 
-    def _notes(self, codes: tuple[int, ...]) -> tuple[str, ...]:
+    def _notes(self, codes: tuple[int, ...]) -> tuple[Note, ...]:
         """Why rules were not applied, when the pack was not yet in force."""
         skipped = codes.count(Outcome.NOT_IN_FORCE)
         if not skipped:
             return ()
-        effective = self.ruleset.effective
-        return (
-            f"{skipped} rule(s) not applied: the {self.ruleset.city} measures take effect on "
-            f"{effective.isoformat() if effective else '?'}, after the date that matters",
-        )
+        city = self.ruleset.city
+        zh = dict(self.ruleset.city_names).get("zh", city)
+        return (findings.not_in_force_note(skipped, (city, zh), self.ruleset.effective),)
 
 
 _deferred = Report.deferred

@@ -44,6 +44,7 @@ from egovrules.ir.nodes import (
     children,
     walk,
 )
+from egovrules.ir.placeholder_words import kind_names, placeholder_words, scope_words
 from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import SEVERITY_REASONS, Severity
@@ -257,6 +258,7 @@ class _Compiler:
             pack_id=meta.id,
             city=self.city,
             city_names=self.city_names,
+            kind_names=kind_names(),
             version=meta.version,
             content_hash=hashlib.sha256(self.doc.text.encode("utf-8")).hexdigest(),
             language=self.language,
@@ -551,6 +553,7 @@ class _Compiler:
                 citation=citation,
                 test=AnyOf((Not(Present(inside.left)), inside)),
             )
+            compiled = scope_words(subject, compiled)
         self.scopes[(name, subject)] = compiled
         return compiled
 
@@ -706,6 +709,11 @@ class _Compiler:
                 mpath,
                 "write placeholders as {field}, {$parameter} or {@due}; braces are not text",
             )
+        if lang == "zh":  # ids in Chinese words, fixed now (the report never reads them)
+            parts = [
+                placeholder_words(rule.subject, p, requires) if isinstance(p, Placeholder) else p
+                for p in parts
+            ]
         return tuple(p for p in parts if p != "")
 
 

@@ -49,6 +49,7 @@ __all__ = [
     "eval_expr",
     "evaluate_rule",
     "extremum_values",
+    "undetermined_gap",
     "undetermined_reason",
     "value_on",
 ]
@@ -238,9 +239,10 @@ def value_on(versions: tuple[tuple[dt.date, Any], ...], day: dt.date) -> Any:
 
 class DeadlineFacts:
     """The dates and counts of a running deadline, for outcomes and messages. ``due`` and
-    ``late`` are ``None`` for a deadline decided without its last day (``bounded``)."""
+    ``late`` are ``None`` for a deadline decided without its last day (``bounded``), whose
+    ``earliest`` and ``latest`` possible last days are given where known."""
 
-    __slots__ = ("bounded", "due", "elapsed", "late", "outcome")
+    __slots__ = ("bounded", "due", "earliest", "elapsed", "late", "latest", "outcome")
 
     def __init__(
         self,
@@ -248,7 +250,10 @@ class DeadlineFacts:
         elapsed: int | None,
         late: int | None,
         outcome: Outcome,
+        *,
         bounded: bool = False,
+        earliest: dt.date | None = None,
+        latest: dt.date | None = None,
     ) -> None:
         self.due = due
         self.elapsed = elapsed
@@ -256,6 +261,8 @@ class DeadlineFacts:
         self.outcome = outcome
         self.bounded = bounded
         """Decided from the working days known, its last day in a year the calendar lacks."""
+        self.earliest = earliest
+        self.latest = latest
 
 
 def deadline_facts(
@@ -264,10 +271,11 @@ def deadline_facts(
     """Evaluate a deadline: last day in time, days elapsed, days late, and the outcome.
 
     A working-day deadline whose last day the calendar cannot tell is decided all the same
-    when the answer does not depend on it: the act (or, with none, the as-of date) on or
-    before the earliest possible last day is in time, after the latest possible one late.
-    An act not yet done and not certainly late stays undetermined (``CalendarGap``): a
-    running deadline is reported with its last day, which is not known."""
+    when the answer does not depend on it: an act on or before the earliest possible last
+    day is in time, an act (or, with none, the as-of date) after the latest possible one
+    late, and no act by an as-of date on or before the earliest possible last day is a
+    deadline still running (pending, its last day not known). Between the bounds the answer
+    depends on the unknown days: undetermined (``CalendarGap``, naming both bounds)."""
     try:
         due = eval_expr(d.due, scopes, as_of, on)
     except CalendarGap as gap:
@@ -297,24 +305,30 @@ def _bounded_facts(
     earliest, latest = (eval_expr(b, scopes, as_of, on) for b in bounds)
     end = done if done is not None else as_of
     elapsed = (end - start).days if start is not None else None
+    bounds_known: dict[str, Any] = {"bounded": True, "earliest": earliest, "latest": latest}
     if latest is not None and end > latest:
-        return DeadlineFacts(None, elapsed, None, Outcome.VIOLATED, bounded=True)
+        return DeadlineFacts(None, elapsed, None, Outcome.VIOLATED, **bounds_known)
     if done is not None and earliest is not None and done <= earliest:
-        return DeadlineFacts(None, elapsed, 0, Outcome.SATISFIED, bounded=True)
+        return DeadlineFacts(None, elapsed, 0, Outcome.SATISFIED, **bounds_known)
+    if done is None and earliest is not None and as_of <= earliest:
+        # not late whatever the unknown days are: an open obligation, its last day not known
+        return DeadlineFacts(None, elapsed, 0, Outcome.PENDING, **bounds_known)
     # the answer depends on days the calendar does not know: say what is known
     first = "at the earliest " + earliest.isoformat() if earliest is not None else "not known"
-    if done is None and earliest is not None and as_of <= earliest:
-        raise gap.explained(
-            f"the deadline still runs on {as_of.isoformat()} (not late); its last day is {first}"
-        )
+    last = "at the latest " + latest.isoformat() if latest is not None else "no latest known"
+    first_zh = f"最早为{earliest.isoformat()}" if earliest is not None else "最早日未知"
+    last_zh = f"最迟为{latest.isoformat()}" if latest is not None else "最迟日未知"
     if done is None:
         raise gap.explained(
             f"no act by {as_of.isoformat()}: late or still running depending on them; the "
-            f"last day is {first}"
+            f"last day is {first}, {last}",
+            f"截至{as_of.isoformat()}尚未作出:是否逾期取决于该年度的安排;"
+            f"期限的最后一日{first_zh},{last_zh}",
         )
     raise gap.explained(
         f"the act on {done.isoformat()} is in time or late depending on them; the last day "
-        f"is {first}"
+        f"is {first}, {last}",
+        f"{done.isoformat()}的行为是否逾期取决于该年度的安排;期限的最后一日{first_zh},{last_zh}",
     )
 
 
@@ -336,10 +350,17 @@ def evaluate_rule(rule: RuleIR, subject: Any, as_of: dt.date) -> Outcome:
 
 def undetermined_reason(rule: RuleIR, subject: Any, as_of: dt.date) -> str | None:
     """Why a rule could not be decided on this subject (``None`` if it can be)."""
+    gap = undetermined_gap(rule, subject, as_of)
+    return None if gap is None else str(gap)
+
+
+def undetermined_gap(rule: RuleIR, subject: Any, as_of: dt.date) -> CalendarGap | None:
+    """The gap in the calendar that leaves a rule undecided on this subject, which says why
+    in English (``str``) and Chinese (``zh``); ``None`` if it can be decided."""
     try:
         _evaluate(rule, subject, as_of)
     except CalendarGap as gap:
-        return str(gap)
+        return gap
     return None
 
 

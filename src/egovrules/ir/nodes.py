@@ -371,6 +371,10 @@ class Placeholder:
     fallback: str | None
     lacks: tuple[Compare | Some, ...] = ()
     items: tuple[Every, ...] = ()
+    # In a Chinese message (egovrules.ir.placeholder_words): the words of the ids the fields
+    # it shows may hold, and the nouns of the fields {@missing} and {@failing} name by path.
+    words: tuple[tuple[str, str], ...] = ()
+    nouns: tuple[tuple[str, str], ...] = ()
 
 
 MessagePart: TypeAlias = str | Placeholder
@@ -391,6 +395,10 @@ class ScopeIR:
     labels: tuple[tuple[str, str], ...]
     citation: Citation
     test: Cond
+    # The Chinese noun of ``field`` and the words of the ids it may hold
+    # (egovrules.ir.placeholder_words.scope_words): a Chinese reason names them.
+    noun: str = ""
+    words: tuple[tuple[str, str], ...] = ()
 
     def label_in(self, language: str) -> str:
         """The bodies the scope names, in ``language`` (English when the pack has none)."""
@@ -483,3 +491,5 @@ class RuleSet:
     """Whether the pack was compiled with the weekday fallback."""
     city_names: tuple[tuple[str, str], ...] = ()
     """The city's name in each language the pack gives it (``("zh", "武汉")``, ...)."""
+    kind_names: tuple[tuple[str, str], ...] = ()
+    """Each kind of subject's Chinese name (``("website", "网站")``), from the field words."""

@@ -54,17 +54,23 @@ _DAY = dt.timedelta(days=1)
 class CalendarGap(Exception):
     """A working-day question about a year the official holiday calendar does not cover."""
 
-    def __init__(self, day: Day, detail: str = "") -> None:
+    def __init__(self, day: Day, detail: str = "", detail_zh: str = "") -> None:
         super().__init__(
             f"working days of {day.year} are not known: the holiday calendar "
             f"(chinese-calendar {package_version()}) does not cover it and no State Council "
             "notice for it was supplied (--holidays FILE)" + (f"; {detail}" if detail else "")
         )
         self.day = day
+        self.zh = (
+            f"{day.year}年的工作日未知:节假日日历(chinese-calendar {package_version()})"
+            "不含该年度,也未提供该年度的国务院通知(--holidays FILE)"
+            + (f";{detail_zh}" if detail_zh else "")
+        )
+        """The message in Chinese (``str(gap)`` is the English one)."""
 
-    def explained(self, detail: str) -> CalendarGap:
-        """The same gap, saying what it leaves open."""
-        return CalendarGap(self.day, detail)
+    def explained(self, detail: str, detail_zh: str = "") -> CalendarGap:
+        """The same gap, saying what it leaves open (in English and Chinese)."""
+        return CalendarGap(self.day, detail, detail_zh)
 
 
 def package_version() -> str:

@@ -9,7 +9,9 @@ exactly as ``Pack.check`` builds it, with the same message and citations.
 
 **Time is event time.** The clock is the latest event date (or ``advance_to`` date) seen;
 nothing reads the wall clock and nothing sleeps. A pending deadline sets a timer on the day
-after its last day in time; the timer fires when an event or ``advance_to`` moves the clock
+after its last day in time (a working-day deadline whose last day falls in a year without a
+published holiday notice: after its earliest possible last day, then, while undetermined,
+after its latest possible one); the timer fires when an event or ``advance_to`` moves the clock
 past it, and the subject is evaluated again on that day. Replaying last year's events gives
 last year's violations, on the days they arose. An event dated before the clock (a late
 arrival) is applied and judged on the clock's date; the clock never goes back.
@@ -311,6 +313,8 @@ class Monitor:
         for _, due in firing.pending:
             if due is not None:
                 self._set_timer_after(due, subject.id)
+        for day in firing.rechecks:  # a last day not known: late after its latest possible
+            self._set_timer_after(day, subject.id)
         for waiver in subject.waivers:  # the violations it covers stand again after it
             if waiver.expires >= self._clock:
                 self._set_timer_after(waiver.expires, subject.id)

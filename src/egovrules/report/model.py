@@ -26,6 +26,7 @@ __all__ = [
     "Checked",
     "Findings",
     "NotApplicable",
+    "Note",
     "Report",
     "ReportHead",
     "Undetermined",
@@ -65,7 +66,10 @@ class Violation:
 class Upcoming:
     """An open obligation on the as-of date: a deadline that runs and has not passed, or a
     duty begun and not yet met that has no last day (``due`` and ``days_left`` are then
-    ``None``), such as a request waiting for the authority's approval."""
+    ``None``), such as a request waiting for the authority's approval. A working-day deadline
+    whose last day falls in a year without a published holiday notice, certainly not reached
+    yet, has no ``due`` either: ``earliest_due`` and ``latest_due`` are its earliest and
+    latest possible last days, where known."""
 
     rule_id: str
     concept: str
@@ -80,6 +84,8 @@ class Upcoming:
     authority: tuple[tuple[str, str], ...] = ()
     awaiting: Literal["actor", "authority"] | None = None
     severity_reason: str | None = None
+    earliest_due: Day | None = None
+    latest_due: Day | None = None
 
     def message_in(self, language: str) -> str:
         """The message in ``language``, or in English when the pack has none in it."""
@@ -100,13 +106,24 @@ class Upcoming:
     def status(self, language: str = "en") -> str:
         """The state of the obligation in English, for the one-line outputs: its last day and
         the days left, or that it is open without one; then who must act, if known."""
-        when = (
-            "open, no time limit"
-            if self.due is None
-            else f"due {self.due.isoformat()} ({self.days_left} day(s) left)"
-        )
+        if self.due is not None:
+            when = f"due {self.due.isoformat()} ({self.days_left} day(s) left)"
+        elif self.earliest_due is not None:
+            when = f"running, last day not known ({self.bounds()})"
+        else:
+            when = "open, no time limit"
         who = self.awaiting_in(language)
         return f"{when}, awaiting {who}" if who else when
+
+    def bounds(self, language: str = "en") -> str:
+        """The possible last days of a deadline whose last day is not known."""
+        unknown = "未知" if language == "zh" else "not known"
+        first, last = (
+            unknown if d is None else d.isoformat() for d in (self.earliest_due, self.latest_due)
+        )
+        if language == "zh":
+            return f"最早 {first},最晚 {last}"
+        return f"at the earliest {first}, at the latest {last}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +136,12 @@ class Undetermined:
     reason: str
     citation: Citation
     citations: tuple[Citation, ...]
+    reasons: tuple[tuple[str, str], ...] = ()
+    """``reason`` in each language it is written in (English and Chinese)."""
+
+    def reason_in(self, language: str) -> str:
+        """Why the rule is undetermined, in ``language`` (``reason`` when not written in it)."""
+        return dict(self.reasons).get(language) or self.reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,13 +167,31 @@ class NotApplicable:
         return reasons.get(language) or reasons["en"]
 
 
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A remark on a report (a rule not applied, a presumption, the calendar that decided a
+    deadline) in each language it is written in: ``texts`` pairs a language with the text,
+    English always among them."""
+
+    texts: tuple[tuple[str, str], ...]
+
+    def text_in(self, language: str) -> str:
+        """The note in ``language`` (English when it is not written in that language)."""
+        texts = dict(self.texts)
+        return texts.get(language) or texts["en"]
+
+
+def _as_note(note: str | Note) -> Note:
+    return Note((("en", note),)) if isinstance(note, str) else note
+
+
 class Findings(NamedTuple):
     """What a report says beyond its outcome codes: built when first read (``Report``)."""
 
     violations: tuple[Violation, ...] = ()
     upcoming: tuple[Upcoming, ...] = ()
     undetermined: tuple[Undetermined, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     waived: tuple[tuple[Violation, Waiver], ...] = ()
     expired_waivers: tuple[Waiver, ...] = ()
     not_applicable: tuple[NotApplicable, ...] = ()
@@ -175,6 +216,8 @@ class ReportHead:
     )
     city_names: tuple[tuple[str, str], ...] = ()
     """The city's name in each language the pack gives it; ``city`` is the English one."""
+    kind_zh: str = ""
+    """The kind of subject's Chinese name (``网站``); ``subject_kind`` is the English one."""
 
 
 class Report:
@@ -207,7 +250,7 @@ class Report:
         violations: tuple[Violation, ...],
         upcoming: tuple[Upcoming, ...],
         undetermined: tuple[Undetermined, ...],
-        notes: tuple[str, ...],
+        notes: tuple[str | Note, ...],
         rule_ids: tuple[str, ...],
         codes: tuple[int, ...],
         waived: tuple[tuple[Violation, Waiver], ...] = (),
@@ -220,7 +263,13 @@ class Report:
         self._codes = codes
         self._subject = None
         self._findings = Findings(
-            violations, upcoming, undetermined, notes, waived, expired_waivers, not_applicable
+            violations,
+            upcoming,
+            undetermined,
+            tuple(map(_as_note, notes)),
+            waived,
+            expired_waivers,
+            not_applicable,
         )
 
     @classmethod
@@ -269,6 +318,12 @@ class Report:
     def subject_kind(self) -> str:
         return self._head.subject_kind
 
+    def subject_kind_in(self, language: str) -> str:
+        """The kind of subject in ``language`` (``网站`` for a website in ``zh``, from
+        rules/vocabulary/fields.yaml); ``subject_kind`` in English."""
+        head = self._head
+        return head.kind_zh if language == "zh" and head.kind_zh else head.subject_kind
+
     @property
     def pack_id(self) -> str:
         return self._head.pack_id
@@ -311,7 +366,14 @@ class Report:
 
     @property
     def notes(self) -> tuple[str, ...]:
-        return self._all().notes
+        """The remarks on the report, in English (``notes_in`` gives them in another
+        language)."""
+        return self.notes_in("en")
+
+    def notes_in(self, language: str) -> tuple[str, ...]:
+        """The remarks on the report in ``language`` (``zh``), each in English when it is not
+        written in that language."""
+        return tuple(n.text_in(language) for n in self._all().notes)
 
     @property
     def waived(self) -> tuple[tuple[Violation, Waiver], ...]:
@@ -457,13 +519,16 @@ def _finding(
         "severity": v.severity.value,
     }
     if isinstance(v, Undetermined):
-        out["reason"] = v.reason
+        out["reason"] = v.reason_in(language)
+        out["reasons"] = dict(v.reasons) or {"en": v.reason}
     else:
         out["message"] = v.message_in(language)
         out["messages"] = dict(v.messages)
     if isinstance(v, Upcoming):
         out["due"] = None if v.due is None else v.due.isoformat()
         out["days_left"] = v.days_left
+        out["earliest_due"] = None if v.earliest_due is None else v.earliest_due.isoformat()
+        out["latest_due"] = None if v.latest_due is None else v.latest_due.isoformat()
     if not isinstance(v, Undetermined):
         out["actor"] = v.actor
         out["authority"] = dict(v.authority) or None
@@ -515,6 +580,7 @@ def _report_to_dict(checked: Checked, language: str) -> dict[str, Any]:
         "waived": [{**_finding(v, language, checked), "waiver": _waiver(w)} for v, w in r.waived],
         "expired_waivers": [_waiver(w) for w in r.expired_waivers],
         "not_applicable": [_not_applicable(n, language) for n in r.not_applicable],
-        "notes": list(r.notes),
+        "notes": list(r.notes_in(language)),
+        "note_texts": [dict(n.texts) for n in r._all().notes],
         "outcomes": {rid: o.label for rid, o in r.outcomes.items()},
     }

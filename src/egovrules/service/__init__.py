@@ -2,6 +2,8 @@
 diff and subject schemas over HTTP under ``/v1``, for the systems that do not speak Python.
 
     app.py      the FastAPI application: the endpoints, each calling the command line's code
+    body.py     a check body read into subjects: plain JSON by json and pydantic, any other
+                (or any refused) body by the command line's positioned reader
     models.py   the pydantic models the answers and the OpenAPI document are made of
     catalog.py  the packs described: the list, one pack's rules, parameters and articles
     loading.py  the packs compiled in the background at start; ready when all are

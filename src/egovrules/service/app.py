@@ -1,9 +1,11 @@
 """The HTTP service: the FastAPI application ``egovrules serve`` runs (docs/serve.md).
 
 Every endpoint calls the code the command line calls: a check body is read as
-``egovrules check`` reads a file (``engine.inputs.subjects_in``), each subject is checked by
-``engine.run.check_loaded`` and the answer is ``report.render``'s ``json`` document, the same
-text ``egovrules check --format json`` prints; explain and diff are the commands' code too.
+``egovrules check`` reads a file (``service.body``: plain JSON at ``json.loads``' speed, any
+other body, or any error, by the positioned reader), each subject is checked by
+``engine.run.check_loaded`` and the answer is the document ``report.render.json`` writes for
+``egovrules check --format json``, without its indentation; explain and diff are the
+commands' code too.
 CPU work runs in the thread pool, so that the event loop keeps answering (and timing out).
 """
 
@@ -27,12 +29,12 @@ from egovrules.diffing.compare import diff
 from egovrules.diffing.render import render as render_diff
 from egovrules.diffing.witness import DEFAULT_MAX_CANDIDATES
 from egovrules.engine.explaining import explain_rules, rules_named
-from egovrules.engine.inputs import LoadedSubject, subjects_in
 from egovrules.engine.pack import Pack, today_in_china
-from egovrules.engine.run import RunOptions, check_loaded, pack_for
-from egovrules.report.render import render
+from egovrules.engine.run import RunOptions, check_loaded
+from egovrules.report.render.json import render_json
+from egovrules.service.body import BODY_NAME, subjects_of_body
 from egovrules.service.catalog import pack_detail, pack_summary
-from egovrules.service.config import ServiceConfig, read_token
+from egovrules.service.config import ServiceConfig, read_calendar, read_token
 from egovrules.service.errors import (
     BAD_PARAMETER,
     BATCH_TOO_LARGE,
@@ -55,19 +57,10 @@ from egovrules.service.models import (
     Problem,
     Readiness,
 )
-from egovrules.source.errors import (
-    EgovrulesError,
-    InputError,
-    InternalError,
-    SubjectError,
-    UsageError,
-)
+from egovrules.source.errors import EgovrulesError, InputError, InternalError, UsageError
 from egovrules.subjects import SUBJECT_KINDS, SUBJECT_MODELS
 
 __all__ = ["BODY_NAME", "create_app", "create_app_from_environment"]
-
-BODY_NAME = "request"
-"""The file name a body is read under: a finding's ``location.file``, a report's source."""
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": why}
@@ -108,7 +101,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     """The application: the packs of ``config`` compiled in the background at start."""
     config = config or ServiceConfig()
     token = read_token(config.token_file) if config.token_file else None
-    packs = LoadedPacks(config.pack_ids)
+    packs = LoadedPacks(config.pack_ids, read_calendar(config.holidays))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -229,9 +222,10 @@ def _pack_routes(app: FastAPI, packs: LoadedPacks, config: ServiceConfig) -> Non
         description="The body is one subject (a JSON object with its `kind`) or a list of at "
         f"most {config.max_batch} (`--max-batch`), read as `egovrules check` reads a file; "
         "waivers are the subjects' own `waivers`. The answer is the document "
-        "`egovrules check --format json` prints (docs/output-json.md), each subject's "
+        "`egovrules check --format json` prints (docs/output-json.md), on one line, each subject's "
         "`source` and each finding's `location` in the file `request`. A batch is checked "
-        "whole or refused whole: any subject that does not validate refuses the request (422).",
+        "whole or refused whole: any subject that does not validate refuses the request (422), "
+        "which lists every such subject at its JSON path.",
         response_model=CheckDocument,
         openapi_extra=_body("a subject, or a list of subjects", {"anyOf": [_SUBJECT_REF, batch]}),
     )
@@ -279,21 +273,8 @@ def _pack_routes(app: FastAPI, packs: LoadedPacks, config: ServiceConfig) -> Non
         return Explanations(explanations=traces)
 
 
-def _subjects(pack: Pack, body: bytes) -> list[LoadedSubject]:
-    """The subjects of a body, each for ``pack``; 400, 413 or 422 for a bad body."""
-    subjects, errors = subjects_in(body, BODY_NAME)
-    for loaded in subjects:
-        try:
-            pack_for(loaded, pack.id, {pack.id: pack})
-        except SubjectError as exc:
-            errors.append(exc)
-    if errors:
-        raise from_input_error(errors)
-    return subjects
-
-
 def _check(pack: Pack, body: bytes, options: RunOptions, lang: str, max_batch: int) -> str:
-    subjects = _subjects(pack, body)
+    subjects = subjects_of_body(pack, body)
     if len(subjects) > max_batch:
         raise ServiceError(
             413,
@@ -302,11 +283,11 @@ def _check(pack: Pack, body: bytes, options: RunOptions, lang: str, max_batch: i
         )
     packs = {pack.id: pack}
     checked = [check_loaded(loaded, options, packs) for loaded in subjects]
-    return render("json", checked, {r.id: r for r in pack.rules}, lang)
+    return render_json(checked, lang, indent=None)
 
 
 def _explain(pack: Pack, body: bytes, rule: str, as_of: dt.date | None) -> list[dict[str, Any]]:
-    subjects = _subjects(pack, body)
+    subjects = subjects_of_body(pack, body)
     if len(subjects) != 1:
         raise ServiceError(422, NOT_APPLICABLE, "explain takes one subject, not a list")
     try:

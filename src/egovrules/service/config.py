@@ -9,10 +9,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from egovrules.law.calendar import CHINA, WorkCalendar
+from egovrules.law.notice import load_calendar
 from egovrules.packdata.bundled import available_packs
 from egovrules.source.errors import UsageError
 
-__all__ = ["ENVIRONMENT", "ServiceConfig", "read_token"]
+__all__ = ["ENVIRONMENT", "ServiceConfig", "read_calendar", "read_token"]
 
 ENVIRONMENT = "EGOVRULES_SERVE_CONFIG"
 """The variable ``egovrules serve`` sets for the worker processes it starts."""
@@ -32,6 +34,9 @@ class ServiceConfig:
     """A request not answered by then is answered 503 (E706)."""
     token_file: str | None = None
     """A file holding the bearer token every endpoint but the health checks requires."""
+    holidays: tuple[str, ...] = ()
+    """State Council holiday notices (``--holidays FILE``) for years chinese-calendar does not
+    cover: every pack counts working days on them, and the reports cite them."""
 
     def __post_init__(self) -> None:
         unknown = [p for p in self.packs if p not in available_packs()]
@@ -59,7 +64,13 @@ class ServiceConfig:
         if not raw:
             return cls()
         data = json.loads(raw)
-        return cls(**{**data, "packs": tuple(data.get("packs", ()))})
+        return cls(
+            **{
+                **data,
+                "packs": tuple(data.get("packs", ())),
+                "holidays": tuple(data.get("holidays", ())),
+            }
+        )
 
 
 def read_token(path: str) -> str:
@@ -72,3 +83,14 @@ def read_token(path: str) -> str:
     if not token:
         raise UsageError(f"--token-file {path}: the file is empty")
     return token
+
+
+def read_calendar(paths: tuple[str, ...]) -> WorkCalendar:
+    """The working-day calendar of ``--holidays``: the package's, plus the notices of
+    ``paths`` (``CalendarError``, with positions, when one is refused). A report cites each
+    notice by its title, date and URL and the file by its name alone: the server's folders
+    are not the client's business."""
+    if not paths:
+        return CHINA
+    notices = load_calendar(paths).notices
+    return WorkCalendar(tuple(dataclasses.replace(n, file=Path(n.file).name) for n in notices))

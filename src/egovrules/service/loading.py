@@ -2,6 +2,7 @@
 answers at once and ``/readyz`` says ready only when every pack asked for is compiled.
 
 Only bundled packs are loaded, by id (``load_bundled_pack``): no request ever names a file.
+The holiday notices are the operator's (``--holidays``), read once at start.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import time
 from collections.abc import Sequence
 
 from egovrules.engine.pack import Pack, load_bundled_pack
+from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.service.errors import NOT_READY, UNKNOWN_PACK, ServiceError
 from egovrules.service.logs import LOG
 from egovrules.source.suggest import did_you_mean
@@ -21,8 +23,10 @@ __all__ = ["LoadedPacks"]
 class LoadedPacks:
     """The packs of ``ids``, once ``load`` has compiled them."""
 
-    def __init__(self, ids: Sequence[str]) -> None:
+    def __init__(self, ids: Sequence[str], calendar: WorkCalendar = CHINA) -> None:
         self.ids = tuple(ids)
+        self.calendar = calendar
+        """The working-day calendar every pack counts on (``--holidays``)."""
         self._packs: dict[str, Pack] = {}
         self._ready = threading.Event()
 
@@ -31,7 +35,7 @@ class LoadedPacks:
         start = time.perf_counter()
         try:
             for pack_id in self.ids:
-                self._packs[pack_id] = load_bundled_pack(pack_id)
+                self._packs[pack_id] = load_bundled_pack(pack_id, calendar=self.calendar)
         except Exception:  # a bug in a bundled pack: the server stays not ready, and says why
             LOG.exception("packs not loaded", extra={"event": "packs_failed"})
             return

@@ -183,6 +183,8 @@ class Finding(_Open):
     reason: str | None = None
     due: str | None = None
     days_left: int | None = None
+    earliest_due: str | None = None
+    latest_due: str | None = None
     actor: str | None = None
     authority: dict[str, str] | None = None
     location: Location | None

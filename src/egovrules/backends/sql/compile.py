@@ -329,10 +329,17 @@ class _Generator:
             lo, hi = (self.expr(b, ctx) for b in bounds)
             end = f"COALESCE({done.sql}, {self.as_of_sql})" if done.nullable else done.sql
             known_done = f"{done.sql} IS NOT NULL AND " if done.nullable else ""
+            # no act yet, on or before the earliest possible last day: still running
+            running = (
+                f"WHEN {done.sql} IS NULL AND {lo.sql} IS NOT NULL AND {self.as_of_sql} <= "
+                f"{lo.sql} THEN 3 "
+                if done.nullable
+                else ""
+            )
             out.append(
                 f"WHEN {due.gap} THEN CASE WHEN {hi.sql} IS NOT NULL AND {end} > {hi.sql} "
                 f"THEN 2 WHEN {known_done}{lo.sql} IS NOT NULL AND {done.sql} <= {lo.sql} "
-                "THEN 1 ELSE 4 END"
+                f"THEN 1 {running}ELSE 4 END"
             )
         elif due.gap:
             out.append(f"WHEN {due.gap} THEN 4")

@@ -26,10 +26,16 @@ def report_to_dict(checked: Checked, language: str = "en") -> dict[str, Any]:
 
 
 def render_json(
-    checked: Sequence[Checked], language: str = "en", failures: Sequence[InputFailure] = ()
+    checked: Sequence[Checked],
+    language: str = "en",
+    failures: Sequence[InputFailure] = (),
+    *,
+    indent: int | None = 2,
 ) -> str:
     """The whole run as one JSON document; ``failures`` are the inputs it could not judge
-    (the ``errors`` array)."""
+    (the ``errors`` array). ``indent=None``: the same document on one line, without a space
+    after a separator (what ``egovrules serve`` answers: a quarter fewer bytes, written by
+    the C encoder, which an indented document cannot use)."""
     reports = [c.report for c in checked]
     doc = {
         "schema_version": SCHEMA_VERSION,
@@ -47,4 +53,6 @@ def render_json(
         "reports": [report_to_dict(c, language) for c in checked],
         "errors": [f.to_dict() for f in failures],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if indent is None:
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(doc, ensure_ascii=False, indent=indent) + "\n"

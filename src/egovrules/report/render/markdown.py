@@ -26,6 +26,7 @@ _WORDS = {
         "expired_on": "expired {date}",
         "upcoming": "upcoming",
         "not_applicable": "not applicable ({n})",
+        "note": "note",
     },
     "zh": {
         "title": "共 {n} 个对象,{failing} 个不合规,{v} 项违规",
@@ -40,6 +41,7 @@ _WORDS = {
         "expired_on": "{date} 到期",
         "upcoming": "待办",
         "not_applicable": "不适用({n} 条)",
+        "note": "说明",
     },
 }
 
@@ -79,13 +81,15 @@ def render_markdown(
         r = item.report
         name = f"`{_cell(r.subject_id)}`" + (f" ({_cell(item.source)})" if item.source else "")
         out.append(
-            f"| {name} | {r.subject_kind} | {_cell(r.city_in(language))} | {r.as_of.isoformat()} | "
+            f"| {name} | {r.subject_kind_in(language)} | {_cell(r.city_in(language))} | "
+            f"{r.as_of.isoformat()} | "
             f"{len(r.violations) + len(r.expired_waivers)} | {len(r.upcoming)} | "
             f"{len(r.waived)} |\n"
         )
     for item in checked:
         r = item.report
-        if not (r.violations or r.expired_waivers or r.upcoming or r.not_applicable):
+        notes = r.notes_in(language)
+        if not (r.violations or r.expired_waivers or r.upcoming or r.not_applicable or notes):
             continue
         out.append(f"\n### `{_cell(r.subject_id)}`\n\n")
         for v in r.violations:
@@ -116,4 +120,5 @@ def render_markdown(
             out.append(
                 f"- {w['not_applicable'].format(n=len(ids))}: {_cell(reason)} — {', '.join(ids)}\n"
             )
+        out.extend(f"- {w['note']}: {_cell(note)}\n" for note in notes)
     return "".join(out)

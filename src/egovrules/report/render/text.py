@@ -23,6 +23,7 @@ _WORDS = {
         "upcoming": "UPCOMING",
         "due": "due {due} ({n} day(s) left)",
         "open": "open, no time limit",
+        "unknown": "running, last day not known ({bounds})",
         "awaiting": "awaiting",
         "undetermined": "UNDETERMINED",
         "summary": "{n} subject(s) checked, {ok} compliant, {v} violation(s)",
@@ -46,6 +47,7 @@ _WORDS = {
         "upcoming": "待办",
         "due": "截止 {due}(剩余 {n} 日)",
         "open": "尚未履行,无期限",
+        "unknown": "期限未届满,截止日未知(节假日安排尚未公布;{bounds})",
         "awaiting": "待其办理",
         "undetermined": "无法判定",
         "summary": "共检查 {n} 个对象,{ok} 个合规,{v} 项违规",
@@ -110,7 +112,7 @@ def render_text(
         where = f" ({source})" if source else ""
         status = w["compliant"] if r.compliant else w["violations"].format(n=len(r.violations))
         out.append(
-            f"{r.subject_kind} {r.subject_id}{where}: {status} "
+            f"{r.subject_kind_in(lang)} {r.subject_id}{where}: {status} "
             f"[{r.pack_id} {r.pack_version}, {w['as_of']} {r.as_of.isoformat()}]"
         )
         for v in r.violations:
@@ -136,11 +138,12 @@ def render_text(
                 f"  {w['expired']} {waiver.rule}: {waiver.reason} ({waiver.expires.isoformat()})"
             )
         for u in r.upcoming:
-            due = (
-                w["open"]
-                if u.due is None
-                else w["due"].format(due=u.due.isoformat(), n=u.days_left)
-            )
+            if u.due is not None:
+                due = w["due"].format(due=u.due.isoformat(), n=u.days_left)
+            elif u.earliest_due is not None:
+                due = w["unknown"].format(bounds=u.bounds(lang))
+            else:
+                due = w["open"]
             out.append(f"  {w['upcoming']} {u.rule_id}: {due}")
             who = [x for x in (u.actor, u.authority_in(lang)) if x]
             if who:
@@ -150,7 +153,7 @@ def render_text(
                 out.append(f"    {w['awaiting']}: {awaiting}")
             out.append(f"    {u.message_in(lang)}")
             out.append(_cite(u.citation, lang))
-        for note in r.notes:
+        for note in r.notes_in(lang):
             out.append(f"  {w['note']} {note}")
         # One block per scope: its rules share the reason and the words that name whom it binds.
         by_scope: dict[str, list[NotApplicable]] = {}
@@ -161,7 +164,7 @@ def render_text(
             out.extend(f"    {n.rule_id}" for n in group)
             out.append(_cite(group[0].citation, lang))
         for d in r.undetermined:
-            out.append(f"  {w['undetermined']} {d.rule_id}: {d.reason}")
+            out.append(f"  {w['undetermined']} {d.rule_id}: {d.reason_in(lang)}")
             out.append(_cite(d.citation, lang))
         out.append("")
     total = sum(len(r.violations) for r in reports)

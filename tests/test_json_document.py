@@ -1,0 +1,196 @@
+"""The JSON fast path (``source.json_document.read_json``) against the positioned reader
+(``source.document.parse_document``): whatever it answers, the positioned reader reads alike,
+values and types, every value's and every key's span; what it leaves to that reader, the
+reader reads otherwise or refuses."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Hashable, Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from egovrules.source.document import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    Document,
+    DocumentError,
+    parse_document,
+)
+from egovrules.source.json_document import JsonDocument, read_json
+
+# Floats as YAML 1.1 reads them too: with a point (Python writes an exponent with its sign).
+_FLOATS = st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: "." in repr(f))
+_STRINGS = st.text(
+    st.characters(
+        codec="utf-8",
+        exclude_categories=("Cs", "Cc"),
+        exclude_characters="\u2028\u2029\ufffe\uffff",
+    ),
+    max_size=12,
+)
+# Names a subject's keys are made of, also as values and inside strings (after an escaped
+# quote, before a backslash): the key search must tell the key from each of them.
+_NAMES = st.sampled_from(["a", "id", "kind", "city_2", 'x"a', "a\\", "é"])
+_SCALARS = st.none() | st.booleans() | st.integers(-(2**70), 2**70) | _FLOATS | _NAMES | _STRINGS
+_DATA = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(_NAMES | _STRINGS, inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+def _paths(data: Any, path: tuple[Hashable, ...] = ()) -> Iterator[tuple[Hashable, ...]]:
+    yield path
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _paths(v, (*path, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _paths(v, (*path, i))
+
+
+def _typed(data: Any) -> Any:
+    """``data`` with each scalar's type beside it: ``1``, ``1.0`` and ``True`` differ."""
+    if isinstance(data, dict):
+        return {k: _typed(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_typed(v) for v in data]
+    return (type(data).__name__, data)
+
+
+def _same(fast: Document, positioned: Document) -> None:
+    assert _typed(fast.data) == _typed(positioned.data)
+    for path in _paths(positioned.data):
+        for probe in (path, (*path, "absent"), (*path, 99)):
+            for key in (False, True):
+                assert fast.span(probe, key=key) == positioned.span(probe, key=key), (probe, key)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=_DATA,
+    layout=st.tuples(
+        st.sampled_from([None, 0, 1, 2]),  # indent
+        st.booleans(),  # ASCII escapes
+        st.booleans(),  # spaces after separators
+        st.booleans(),  # CRLF
+        st.sampled_from(["", " ", "\n", "\r\n  ", "\ufeff"]),  # before the value
+    ),
+)
+def test_the_fast_path_reads_plain_json_as_the_positioned_reader(
+    data: Any, layout: tuple[int | None, bool, bool, bool, str]
+) -> None:
+    """Generated JSON in every layout a writer uses (one line or indented, ASCII escapes or
+    UTF-8, with or without spaces, LF or CRLF, a leading BOM or blank line): the fast path
+    answers, and answers what the positioned reader reads, spans included."""
+    indent, ascii_only, spaced, crlf, lead = layout
+    separators = (", ", ": ") if spaced else (",", ":")
+    text = json.dumps(data, indent=indent, ensure_ascii=ascii_only, separators=separators)
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    raw = (lead + text).encode()
+    fast = read_json(raw, "request")
+    assert fast is not None
+    _same(fast, parse_document(raw, "request"))
+
+
+_NOISE = st.sampled_from(
+    [*' \t\n\r"\\:,{}[]0.eE+-u\u2028\x85\x7f\ufeff', "\\u00e9", "\\ud800", "1e5", "NaN", " " * 70]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DATA, st.lists(st.tuples(st.integers(0, 10_000), _NOISE), min_size=1, max_size=3))
+def test_what_the_fast_path_answers_the_positioned_reader_reads_alike(
+    data: Any, edits: list[tuple[int, str]]
+) -> None:
+    """JSON with a few characters spliced in (most no longer JSON, some JSON the positioned
+    reader reads otherwise): whenever the fast path answers, the positioned reader reads the
+    text, into the same values and spans."""
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    for at, piece in edits:
+        i = at % (len(text) + 1)
+        text = text[:i] + piece + text[i:]
+    raw = text.encode("utf-8", "surrogatepass")
+    fast = read_json(raw, "request")
+    if fast is not None:
+        _same(fast, parse_document(raw, "request"))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{\t"kind": "website"}',  # a tab between tokens: YAML refuses it
+        b'{"kind":\n\t"website"}',
+        b'{"amount": 1e6}',  # YAML 1.1 reads 1e6 as a string, json as a float
+        b'{"amount": 1.5E3}',  # an exponent without its sign: a string too
+        b'{"amount": NaN}',  # json's constants: strings to YAML
+        b'{"amount": -Infinity}',
+        b'{"a": 1, "a": 2}',  # a duplicate key: E010
+        b'[{"a": {"b": 1, "b": 1}}]',
+        b'{"a"\n: 1}',  # a line break between a key and its colon: a YAML syntax error
+        b'{"' + b"k" * 1100 + b'": 1}',  # YAML seeks a key's colon 1,024 characters at most
+        b'{"' + b"\\u6b66" * 200 + b'": 1}',
+        b'{"a"' + b" " * 1100 + b": 1}",
+        b'{"a": "\\ud800"}',  # a lone surrogate: E013
+        '{"a": "x\x85y"}'.encode(),  # NEL: a line break to YAML, folded into a space
+        '{"a": "x\u2028y", "b": 1}'.encode(),  # LINE SEPARATOR: a line break to YAML
+        b'{"a": "x\x7fy"}',  # DEL: a character YAML does not allow
+        '{"a": "x\x9by"}'.encode(),  # a C1 control
+        b"[" * (MAX_DEPTH + 1) + b"1" + b"]" * (MAX_DEPTH + 1),  # nesting past MAX_DEPTH: E005
+        b"1" + b" " * MAX_BYTES,  # past the reader's size limit: E001
+        b'{"a": 1',  # not JSON
+        b"\xff{}",  # not UTF-8
+        b"a: 1\n",  # YAML: read by the positioned reader
+    ],
+)
+def test_what_the_positioned_reader_reads_otherwise_is_left_to_it(raw: bytes) -> None:
+    """Each text the fast path declines is one the positioned reader refuses, or reads into
+    other values or other positions than ``json.loads`` and the fast path's lookup would:
+    declining it is what keeps the two paths alike."""
+    assert read_json(raw, "request") is None
+    try:
+        positioned = parse_document(raw, "request")
+        text = raw.decode().removeprefix("\ufeff")
+        naive = JsonDocument("request", text, json.loads(text))
+    except (DocumentError, ValueError):
+        return
+    with pytest.raises(AssertionError):
+        _same(naive, positioned)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"name": "© 武汉 \u00a0 ￥ \ufeff"}'.encode(),  # bytes that only look like a fault's
+        b'{"a": "\\ud842\\udfb7", "b": "\\u2028\\t"}',  # escapes: a pair, a separator, a tab
+        b'{"a\\u0062": [1, 2.5, true, null], "c": {}}',  # an escaped key
+        b'{"a": [2.25E-2, -0.0, 1.0e+300, 12345678901234567890]}',  # numbers both read alike
+        b"[" * MAX_DEPTH + b"1" + b"]" * MAX_DEPTH,  # as deep as the reader goes
+        b'{"' + b"\\u6b66" * 160 + b'": 1, "a"' + b" " * 59 + b': ["' + b"k" * 2000 + b'"]}',
+    ],
+)
+def test_what_both_read_alike_the_fast_path_answers(raw: bytes) -> None:
+    fast = read_json(raw, "request")
+    assert fast is not None
+    _same(fast, parse_document(raw, "request"))
+
+
+def test_positions_are_lines_and_columns_of_the_text() -> None:
+    """A key's span is its opening quote, a value's its first character, counted in
+    characters (not bytes) on lines ended by LF, CRLF or CR, as the YAML reader counts."""
+    raw = '[\r\n {"名称": "汉阳", "id": "a"},\r {"id": "b",\n  "d": {"x": [1, {"y": 2}]}}]'
+    doc = read_json(raw.encode(), "request")
+    assert doc is not None
+    assert (doc.span((0, "id"), key=True).line, doc.span((0, "id"), key=True).col) == (2, 15)
+    assert (doc.span((1,)).line, doc.span((1,)).col) == (3, 2)
+    assert (doc.span((1, "d", "x", 1, "y")).line, doc.span((1, "d", "x", 1, "y")).col) == (4, 24)
+    # a path that is not there: its nearest present ancestor, its key when asked for
+    assert doc.span((1, "d", "z"), key=True) == doc.span((1, "d"), key=True)
+    assert doc.span((1, "d", "z")) == doc.span((1, "d"))
