@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -18,6 +19,7 @@ from egovrules.engine.baseline import fingerprint
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.inputs import LoadedSubject, find_inputs, read_subjects
 from egovrules.engine.pack import Pack, load_pack
+from egovrules.ir.nodes import RuleIR
 from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.verdict import Severity
 from egovrules.packdata.bundled import available_packs
@@ -197,8 +199,7 @@ def check_loaded(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pa
         weekday_fallback=options.weekday_fallback,
         calendar=options.calendar,
     )
-    rules = {r.id: r for r in pack.rules}
-    concepts = {r.id: r.concept for r in pack.rules}
+    rules, concepts = _maps_of(pack)
     report = filter_report(
         pack.check(subject, as_of=options.as_of), options.only, options.skip, concepts
     )
@@ -224,6 +225,22 @@ def check_loaded(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pa
     return Checked(report, loaded.source, loaded.document.file, locations, traces, fingerprints)
 
 
+_MAPS: weakref.WeakKeyDictionary[Pack, tuple[dict[str, RuleIR], dict[str, str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _maps_of(pack: Pack) -> tuple[dict[str, RuleIR], dict[str, str]]:
+    """The pack's rules and their concepts by rule id, built once a pack (not a subject)."""
+    maps = _MAPS.get(pack)
+    if maps is None:
+        maps = _MAPS[pack] = (
+            {r.id: r for r in pack.rules},
+            {r.id: r.concept for r in pack.rules},
+        )
+    return maps
+
+
 def pack_for(
     loaded: LoadedSubject,
     city: str | None,
@@ -239,7 +256,7 @@ def pack_for(
     subject never chooses the file that is its law. Errors are positioned at the subject."""
     subject = loaded.subject
     text = loaded.document.text
-    city_at = loaded.document.span((*loaded.path, "city"))
+    city_path = (*loaded.path, "city")
     if city is None:
         if subject.city is None:
             raise SubjectError(
@@ -261,11 +278,11 @@ def pack_for(
                         "E305",
                         f"city {subject.city!r} is not a bundled pack "
                         f"({', '.join(available_packs())})",
-                        city_at,
+                        loaded.document.span(city_path),
                         hint
                         or "a pack file is chosen by the caller (--city FILE), never by "
                         "the subject",
-                        path=(*loaded.path, "city"),
+                        path=city_path,
                     )
                 ],
                 text,
@@ -280,8 +297,8 @@ def pack_for(
                 Diagnostic(
                     "E306",
                     f"the subject's city is {subject.city!r}, not {pack.id!r}",
-                    city_at,
-                    path=(*loaded.path, "city"),
+                    loaded.document.span(city_path),
+                    path=city_path,
                 )
             ],
             text,

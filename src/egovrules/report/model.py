@@ -510,8 +510,16 @@ def _waiver(w: Waiver) -> dict[str, Any]:
     return {"rule": w.rule, "reason": w.reason, "expires": w.expires.isoformat()}
 
 
+class _Where(NamedTuple):
+    """What a report's findings look up by rule id: read once a report, not once a finding."""
+
+    locations: dict[str, Span]
+    fingerprints: dict[str, str]
+    traces: dict[str, Any]
+
+
 def _finding(
-    v: Violation | Upcoming | Undetermined, language: str, checked: Checked
+    v: Violation | Upcoming | Undetermined, language: str, where: _Where
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "rule_id": v.rule_id,
@@ -542,13 +550,13 @@ def _finding(
         )
     if isinstance(v, Upcoming):
         out["awaiting"] = v.awaiting
-    out["location"] = _span(checked.location(v.rule_id))
-    fingerprint = dict(checked.fingerprints).get(v.rule_id)
+    out["location"] = _span(where.locations.get(v.rule_id))
+    fingerprint = where.fingerprints.get(v.rule_id)
     if fingerprint is not None and not isinstance(v, Undetermined):
         out["fingerprint"] = fingerprint
     out["citation"] = citation_to_dict(v.citation)
     out["citations"] = [citation_to_dict(c) for c in v.citations]
-    trace = dict(checked.traces).get(v.rule_id)
+    trace = where.traces.get(v.rule_id)
     if trace is not None:
         out["explanation"] = trace
     return out
@@ -567,20 +575,24 @@ def _not_applicable(n: NotApplicable, language: str) -> dict[str, Any]:
     }
 
 
+_LABELS = {o.value: o.label for o in Outcome}  # an outcome code's name in outputs
+
+
 def _report_to_dict(checked: Checked, language: str) -> dict[str, Any]:
     r = checked.report
+    where = _Where(dict(checked.locations), dict(checked.fingerprints), dict(checked.traces))
     return {
         "subject": {"id": r.subject_id, "kind": r.subject_kind, "source": checked.source},
         "pack": {"id": r.pack_id, "version": r.pack_version, "sha256": r.pack_hash, "city": r.city},
         "as_of": r.as_of.isoformat(),
         "compliant": r.compliant,
-        "violations": [_finding(v, language, checked) for v in r.violations],
-        "upcoming": [_finding(u, language, checked) for u in r.upcoming],
-        "undetermined": [_finding(u, language, checked) for u in r.undetermined],
-        "waived": [{**_finding(v, language, checked), "waiver": _waiver(w)} for v, w in r.waived],
+        "violations": [_finding(v, language, where) for v in r.violations],
+        "upcoming": [_finding(u, language, where) for u in r.upcoming],
+        "undetermined": [_finding(u, language, where) for u in r.undetermined],
+        "waived": [{**_finding(v, language, where), "waiver": _waiver(w)} for v, w in r.waived],
         "expired_waivers": [_waiver(w) for w in r.expired_waivers],
         "not_applicable": [_not_applicable(n, language) for n in r.not_applicable],
         "notes": list(r.notes_in(language)),
         "note_texts": [dict(n.texts) for n in r._all().notes],
-        "outcomes": {rid: o.label for rid, o in r.outcomes.items()},
+        "outcomes": {rid: _LABELS[code] for rid, code in zip(r.rule_ids, r.codes, strict=True)},
     }
