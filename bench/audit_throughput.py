@@ -1,7 +1,7 @@
 """Throughput of the SQL audit on DuckDB, beside the Python backend on a sample.
 
 Run:  python bench/audit_throughput.py [--city shantou] [--rows 1000000 10000000]
-                                       [--sample 20000] [--workdir DIR]
+                                       [--sample 20000] [--workdir DIR] [--no-expert]
 
 For each row count it generates that many project rows in Parquet (in DuckDB, from the pack's
 compliant example project: each subject's timeline moved by a whole number of years, and each
@@ -13,15 +13,25 @@ field changed with probability --noise, so that every rule is violated somewhere
   * the Python backend (``Pack.check`` on pre-validated models) on a sample of the same rows;
 
 and prints rows per second for both and their ratio. The sample is also audited by both
-backends and their outcomes compared rule by rule (the bench stops if they differ). All
-figures come from one process on one machine, so the ratio compares like with like.
+backends and their outcomes compared rule by rule (the bench stops if they differ).
+
+For the Shantou project rules it then puts the audit beside the same 30 rules written by hand
+in SQL (``bench/shantou_expert.sql``): it checks that the hand-written query gives the audit's
+outcome for every row and rule of the file (the bench stops if one differs), then times both,
+interleaved, through the same statements around the rules (read, keep the rows with a finding,
+count, write the violations), and prints rows per second of both and the ratio compiled /
+hand-written, per step and end to end (medians of the per-repetition ratios of CPU time).
+
+All figures come from one process on one machine, so the ratios compare like with like.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -33,6 +43,8 @@ import pyarrow.parquet as pq
 
 import egovrules
 from egovrules.auditing import audit_outcomes, run_audit
+from egovrules.auditing.duckdb_engine import DuckDBEngine
+from egovrules.auditing.runner import _Session, _write_atomically
 from egovrules.backends.sql.dialect import DUCKDB
 from egovrules.backends.sql.layout import (
     Column,
@@ -44,6 +56,8 @@ from egovrules.backends.sql.layout import (
     literal,
     subjects_to_arrow,
 )
+from egovrules.backends.sql.workdays import calendar_tables
+from egovrules.law.calendar import CHINA
 from egovrules.subjects import parse_subject
 
 AS_OF = dt.date(2026, 3, 22)
@@ -51,11 +65,19 @@ AS_OF = dt.date(2026, 3, 22)
 # deadlines run past the holiday calendar's last year (undetermined, as in Python).
 YEARS_BACK = 15
 YEARS_AHEAD = 2
+EXPERT_SQL = Path(__file__).with_name("shantou_expert.sql")
+"""The Shantou project rules written by hand (only for ``--city shantou --kind project``)."""
 
 
-def generate(layout: Layout, fixture: Any, rows: int, noise: float, path: Path) -> None:
-    """Write ``rows`` subjects to ``path``: the fixture, moved in time and perturbed."""
+def generate(
+    layout: Layout, fixture: Any, rows: int, noise: float, path: Path, *, seed: float | None = None
+) -> None:
+    """Write ``rows`` subjects to ``path``: the fixture, moved in time and perturbed (the same
+    rows on every run when ``seed``, in [-1, 1], is given: then on one thread)."""
     con = duckdb.connect()
+    if seed is not None:
+        con.execute("SET threads = 1")
+        con.execute(f"SELECT setseed({seed})").fetchall()
     con.register("fx", subjects_to_arrow(layout, [fixture]))
     exprs = [_column(c, noise) for c in layout.columns]
     schema = arrow_schema(layout)
@@ -160,6 +182,104 @@ def compare(pack: egovrules.Pack, table: pa.Table, layout: Layout) -> int:
     return bad
 
 
+def expert_sql(as_of: dt.date) -> str:
+    """The hand-written query of the Shantou project rules, for ``as_of``."""
+    return EXPERT_SQL.read_text(encoding="utf-8").format(as_of=f"DATE '{as_of.isoformat()}'")
+
+
+def expert_outcomes(source: Path | pa.Table, as_of: dt.date) -> pa.Table:
+    """``subject_id`` and the codes ``r0`` ... ``r29`` of the hand-written query."""
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        con.execute("SET TimeZone = 'Asia/Shanghai'")
+        for name, table in calendar_tables(CHINA, "gap").items():
+            con.register(name, table)
+        if isinstance(source, pa.Table):
+            con.register("egr_input", source)
+        else:
+            path = str(source).replace("'", "''")
+            con.execute(f"CREATE VIEW egr_input AS SELECT * FROM read_parquet('{path}')")
+        return con.sql(expert_sql(as_of)).to_arrow_table().drop_columns(["waivers"])
+    finally:
+        con.close()
+
+
+def expert_mismatches(
+    pack: egovrules.Pack, source: Path | pa.Table, as_of: dt.date
+) -> dict[str, int]:
+    """Per rule id, the subjects whose hand-written outcome differs from the audit's."""
+    audited = audit_outcomes(pack, source, as_of=as_of, kind="project")
+    by_hand = expert_outcomes(source, as_of)
+    rules = audited.column_names[1:]
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        con.register("a", audited)
+        con.register("e", by_hand)
+        both = con.execute("SELECT count(*) FROM a JOIN e USING (subject_id)").fetchone()
+        assert both is not None and both[0] == len(audited) == len(by_hand), "rows differ"
+        tests = ", ".join(
+            f'count(*) FILTER (a."{r}" IS DISTINCT FROM e.r{i})' for i, r in enumerate(rules)
+        )
+        row = con.execute(f"SELECT {tests} FROM a JOIN e USING (subject_id)").fetchone()
+    finally:
+        con.close()
+    assert row is not None
+    return {r: int(n) for r, n in zip(rules, row, strict=True) if n}
+
+
+def audit_steps(pack: egovrules.Pack, source: Path, out: Path, *, by_hand: bool) -> list[float]:
+    """CPU seconds of one audit of ``source`` (the compiled rules, or the hand-written query in
+    their place): reading and judging (keeping the rows with a finding), then end to end
+    (counting and writing the violations too); then its wall seconds end to end. The
+    statements around the rules are the audit's own, so only the rules differ."""
+    start, wall = time.process_time(), time.perf_counter()
+    engine = DuckDBEngine()
+    try:
+        session = _Session(engine, pack, AS_OF)
+        query = session.prepare(source, "project")
+        if by_hand:
+            query = dataclasses.replace(query, sql=expert_sql(AS_OF))
+        session.find(query, None)
+        judged = time.process_time() - start
+        session.counts(query)
+        session.totals()
+        _write_atomically(engine, session.violations_sql(query), out)
+    finally:
+        engine.close()
+    return [judged, time.process_time() - start, time.perf_counter() - wall]
+
+
+def against_expert(pack: egovrules.Pack, source: Path, out: Path, rows: int, repeat: int) -> None:
+    """Check the hand-written query against the audit on every row, then time both."""
+    mismatches = expert_mismatches(pack, source, AS_OF)
+    if mismatches:
+        raise SystemExit(f"the hand-written SQL and the audit disagree: {mismatches}")
+    print(f"hand-written SQL: the audit's outcome on every one of the {rows:,} rows and 30 rules")
+    compiled: list[list[float]] = []
+    expert: list[list[float]] = []
+    load = [os.getloadavg()[0]]
+    for _ in range(repeat):  # interleaved, so that both meet the same load
+        compiled.append(audit_steps(pack, source, out, by_hand=False))
+        expert.append(audit_steps(pack, source, out, by_hand=True))
+    load.append(os.getloadavg()[0])
+    for i, step in enumerate(("read and judge", "end to end")):
+        c = statistics.median(t[i] for t in compiled)
+        e = statistics.median(t[i] for t in expert)
+        ratio = statistics.median(b[i] / a[i] for a, b in zip(compiled, expert, strict=True))
+        print(
+            f"  {step:15s} compiled {rows / c:>11,.0f} rows per CPU-second, hand-written "
+            f"{rows / e:>11,.0f}: compiled / hand-written speed {ratio:.2f}x"
+        )
+    c, e = (min(t[2] for t in runs) for runs in (compiled, expert))
+    print(
+        f"  wall, end to end: compiled {rows / c:,.0f} rows/s, hand-written {rows / e:,.0f} "
+        f"(best of {repeat})"
+    )
+    print(f"  (CPU time, median of {repeat}; load average {load[0]:.1f} -> {load[1]:.1f})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--city", default="shantou")
@@ -170,6 +290,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--in-memory-max", type=int, default=1_000_000)
+    ap.add_argument(
+        "--no-expert", action="store_true", help="skip the comparison with the hand-written SQL"
+    )
     args = ap.parse_args()
 
     pack = egovrules.load_pack(args.city)
@@ -217,6 +340,8 @@ def main() -> None:
             f"(outcomes identical to DuckDB's on every sampled row)"
         )
         print(f"DuckDB (from Parquet) / Python: {duck / py:,.1f}x")
+        if (args.city, args.kind) == ("shantou", "project") and not args.no_expert:
+            against_expert(pack, source, out, rows, max(args.repeat, 3))
     print(f"\n(best of {args.repeat} runs each; load average {os.getloadavg()[0]:.1f})")
 
 

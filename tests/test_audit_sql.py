@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -17,7 +18,11 @@ from hypothesis import HealthCheck, given, settings
 
 import egovrules
 from egovrules.auditing import VIOLATION_COLUMNS, audit_outcomes, audit_sql, run_audit
+from egovrules.auditing.duckdb_engine import DuckDBEngine
+from egovrules.backends.sql.dialect import DUCKDB
 from egovrules.backends.sql.layout import arrow_to_subject_data, layout_of, subjects_to_arrow
+from egovrules.backends.sql.workdays import SPELLED_COUNT, bound_sql, calendar_tables
+from egovrules.law.calendar import CHINA, working_day_table
 from egovrules.source.errors import InputError, UsageError
 from egovrules.subjects import parse_subject
 from tests.conftest import FIXTURES
@@ -112,6 +117,51 @@ def test_weekday_fallback_counts_monday_to_friday() -> None:
     ]
     got = _codes(pack, subjects, dt.date(2027, 3, 1))
     assert (got["on-time"][APPROVAL], got["late"][APPROVAL]) == (1, 2)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 20, SPELLED_COUNT])
+def test_bounds_read_from_the_calendar_lookup_are_the_calendars_bounds(n: int) -> None:
+    """The earliest and latest possible n-th working day, computed in SQL from the one lookup
+    of the day itself (no bound tables), are ``WorkCalendar.bound``'s on every start around
+    the ends of the known years and of the years the bounds span, and on a sample between."""
+    table = working_day_table(CHINA, "gap")
+    edges = [
+        dt.date(1899, 12, 31),
+        table.days[0],
+        table.days[-1],
+        dt.date(2199, 12, 31) - dt.timedelta(days=n),
+        dt.date(2199, 12, 31),
+    ]
+    starts = sorted(
+        {e + dt.timedelta(days=k) for e in edges for k in range(-n - 3, n + 4)}
+        | {dt.date(1800, 1, 1) + dt.timedelta(days=k) for k in range(0, 160_000, 997)}
+    )
+    con = duckdb.connect()
+    for name, arrow in calendar_tables(CHINA, "gap").items():
+        con.register(name, arrow)
+    con.register("starts", pa.table({"start": pa.array(starts, pa.date32())}))
+    bounds = {
+        unknown: bound_sql(
+            CHINA, unknown, n, start="s.start", idx="c.idx", day="w.day", dialect=DUCKDB
+        )
+        for unknown in ("earliest", "latest")
+    }
+    got = con.execute(
+        f"SELECT s.start, {bounds['earliest']}, {bounds['latest']} FROM starts AS s "
+        f"LEFT JOIN egr_cal AS c ON c.day = s.start LEFT JOIN egr_workday AS w ON w.k = c.idx + {n}"
+    ).fetchall()
+    assert len(got) == len(starts)
+    for start, earliest, latest in got:
+        expected = (CHINA.bound(start, n, "earliest"), CHINA.bound(start, n, "latest"))
+        assert (earliest, latest) == expected, start
+
+
+def test_a_count_too_long_to_spell_is_read_from_the_bound_tables() -> None:
+    """Past ``SPELLED_COUNT`` working days the bounds are joined from their own tables."""
+    assert (
+        bound_sql(CHINA, "earliest", SPELLED_COUNT + 1, start="s", idx="i", day="d", dialect=DUCKDB)
+        is None
+    )
 
 
 def test_one_year_from_29_february_ends_on_28_february() -> None:
@@ -424,6 +474,40 @@ def test_pack_strings_are_escaped_in_sql(tmp_path: Path) -> None:
         assert "DROP TABLE x" in sql and "'); DROP" not in sql.replace("''", "")
     got = _violated(pack_file, subjects, dt.date(2024, 6, 1))
     assert got == {("lacks", "mini.website.security_system")}
+
+
+def test_duckdb_holds_bounded_memory_and_spills_to_a_folder_of_its_own(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Unless told otherwise, the audit's DuckDB holds at most MEMORY_LIMIT and spills into a
+    temporary folder of its own, removed when the engine closes; never into the working
+    directory. The audit's answers do not depend on it."""
+    monkeypatch.chdir(tmp_path)
+    engine = DuckDBEngine()
+    con = engine._con
+    [(limit, spill)] = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+    ).fetchall()
+    assert limit == _memory_limit("512MB")
+    assert Path(spill).is_dir() and not Path(spill).is_relative_to(tmp_path)
+    subject = {**_application("2024-09-30", "2024-10-16"), "id": "late"}
+    result = run_audit("shantou", [subject], as_of=dt.date(2024, 11, 1), engine=engine)
+    engine.close()
+    assert not Path(spill).exists() and not any(tmp_path.iterdir())
+    assert {c.rule_id: c.violated for c in result.rules}[APPROVAL] == 1
+    wider = DuckDBEngine(memory_limit="1GB")
+    assert wider._con.execute("SELECT current_setting('memory_limit')").fetchall() == [
+        (_memory_limit("1GB"),)
+    ]
+    wider.close()
+
+
+def _memory_limit(given: str) -> str:
+    """How this DuckDB shows a memory limit set to ``given``."""
+    con = duckdb.connect(config={"memory_limit": given})
+    [(shown,)] = con.execute("SELECT current_setting('memory_limit')").fetchall()
+    con.close()
+    return str(shown)
 
 
 def test_interrupted_write_leaves_no_output(tmp_path: Path, monkeypatch: Any) -> None:

@@ -305,6 +305,44 @@ def test_pack_constants_are_never_spliced_into_code(tmp_path: Path) -> None:
     assert not Path("PWNED").exists()
 
 
+def test_a_scope_shared_by_rules_is_tested_once_per_check(wuhan: egovrules.Pack) -> None:
+    """Wuhan's website rules bound to 政府各部门 ("各区人民政府、市人民政府各部门、…管委会") share
+    one scope test: the generated function evaluates it once, and each rule's outcome is still
+    the interpreter's on both sides of it (a health bureau's site is outside, a district
+    government's inside, a site that does not say is presumed inside)."""
+    source = wuhan._backend.sources["website"]
+    assert source.count("_s_owner_type in ") == 1
+    scoped = [i for i, r in enumerate(wuhan._rules["website"]) if r.scope is not None]
+    assert len(scoped) > 1
+    reference = InterpretingBackend(wuhan.ruleset)
+    for owner in ("health", "district_government", None):
+        site = egovrules.parse_subject({**W, "owner_type": owner})
+        codes = wuhan.check(site, as_of=D(2026, 3, 22)).codes
+        assert codes == reference.outcomes("website", site, D(2026, 3, 22))
+        outside = {codes[i] for i in scoped} == {Outcome.NOT_APPLICABLE}
+        assert outside == (owner == "health")
+
+
+@pytest.mark.parametrize(
+    ("days", "access", "expected"),
+    [
+        (15, "9999-12-16", S),  # 15 days later is the calendar's last day: added inline
+        (15, "9999-12-17", S),  # 15 days later is past the calendar: a far date, still later
+        (-15, "0001-01-16", V),  # 15 days earlier is the calendar's first day
+        (-15, "0001-01-15", V),  # 15 days earlier is before the calendar: a far date
+    ],
+)
+def test_a_constant_number_of_days_moves_a_date_to_the_calendars_ends(
+    tmp_path: Path, days: int, access: str, expected: Outcome
+) -> None:
+    """A subject's date plus a constant number of days is added inline up to the calendar's
+    last (or first) day, and past it is the far date ``add_days`` gives: each side of the
+    edge as the interpreter says, never an overflow."""
+    moved = {"add_days": [{"field": "network_access_date"}, days]}
+    pack = make_pack(tmp_path, {"value": moved, "ge": "@as_of"})
+    assert outcome(pack, {**W, "network_access_date": access}) == expected
+
+
 def test_compiling_twice_gives_equal_ir() -> None:
     """The IR is a pure function of the pack file."""
     for ref in [FIXTURES / "packs" / "mini.yaml", *egovrules.available_packs()]:

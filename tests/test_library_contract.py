@@ -106,6 +106,37 @@ def test_parse_subject_raises_subject_error_with_codes_and_paths() -> None:
 
 
 @pytest.mark.parametrize(
+    "data",
+    [
+        {"kind": "website", "id": "s", "has_interactive_colums": True},
+        {"kind": "website", "id": "s", "police_filing": {"date": "yesterday"}},
+        {"kind": "spaceship", "id": "s"},
+        {"kind": ["website"], "id": "s"},
+        {"id": "s"},
+    ],
+)
+def test_pack_check_of_a_mapping_says_what_parse_subject_says(data: dict[str, Any]) -> None:
+    """``pack.check`` validates a mapping of a known kind at once, and explains an invalid one
+    with the very diagnostics of ``parse_subject``."""
+    with pytest.raises(egovrules.SubjectError) as caught:
+        egovrules.load_pack("wuhan").check(data, AS_OF)
+    assert [(d.code, d.loc) for d in caught.value.diagnostics] == _diagnostics(data)
+
+
+def test_a_record_left_out_is_the_record_of_defaults_shared_and_immutable() -> None:
+    """A website that leaves out its consultation window has one with every field at its
+    default: the same, unchangeable, record for every subject (not one made for each)."""
+    first = egovrules.parse_subject({"kind": "website", "id": "a"})
+    second = egovrules.parse_subject({"kind": "website", "id": "b"})
+    assert first.consultation == type(first.consultation)()
+    assert first.consultation is second.consultation
+    with pytest.raises(ValueError, match="frozen"):
+        first.consultation.column = True  # type: ignore[misc]
+    given = egovrules.parse_subject({"kind": "website", "id": "c", "consultation": {}})
+    assert given.consultation == first.consultation
+
+
+@pytest.mark.parametrize(
     ("data", "what"), [(["a"], "a list"), ("website", "a string"), (None, "null"), (3, "a number")]
 )
 def test_data_that_is_not_a_mapping_is_told_so(data: Any, what: str) -> None:

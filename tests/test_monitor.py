@@ -117,6 +117,42 @@ def test_unreported_case_is_late_the_day_after_its_24_hours_end(wuhan: egovrules
         assert rule not in {v.rule_id for v in wuhan.check(subject, D(2026, 5, 2)).violations}
 
 
+def test_the_clock_wakes_only_the_subjects_whose_verdict_it_can_change(
+    wuhan: egovrules.Pack,
+) -> None:
+    """Wuhan 第十五条's 24 hours are read against the date for each case found: as the clock
+    moves, a site with no case is not evaluated again, a site with one is. 第八条's acceptance
+    is owed from completion (``completion_date`` on or before the date): a project recorded
+    as completing on 10 March is evaluated again once the clock reaches that day, not before.
+    Every verdict stays what a snapshot check of the same day says."""
+    rule = "wuhan.project.acceptance_by_planning_dept"
+    with Monitor(wuhan) as monitor:
+        monitor.feed_all([*site_online("quiet"), *site_online("found")])
+        monitor.feed(ev("website", "found", "incident_detected", "2026-03-01T09:00:00"))
+        monitor.feed(ev("project", "p", "registered", "2026-03-01"))
+        monitor.feed(
+            ev("project", "p", "updated", "2026-03-01", set={"completion_date": "2026-03-10"})
+        )
+        monitor.advance_to(D(2026, 3, 5))
+        assert monitor._facts["quiet"][1] == D(2026, 3, 1)
+        assert monitor._facts["found"][1] == D(2026, 3, 5)
+        assert monitor._facts["p"][1] == D(2026, 3, 1)
+        assert rule not in {v.rule_id for v in monitor.violations("p")}
+        monitor.advance_to(D(2026, 3, 12))
+        assert monitor._facts["p"][1] == D(2026, 3, 12)
+        for sid in ("quiet", "found", "p"):
+            subject = monitor.subject(sid)
+            assert subject is not None
+            expected = wuhan.check(subject, D(2026, 3, 12))
+            assert {v.rule_id for v in monitor.violations(sid)} == {
+                v.rule_id for v in expected.violations
+            }
+        # The date was a threshold: the acceptance is owed (open) on 12 March, not on 5 March.
+        assert subject is not None
+        assert rule in {u.rule_id for u in wuhan.check(subject, D(2026, 3, 12)).upcoming}
+        assert rule not in {u.rule_id for u in wuhan.check(subject, D(2026, 3, 5)).upcoming}
+
+
 def test_operation_before_acceptance(wuhan: egovrules.Pack) -> None:
     """Putting a project into use before acceptance is a violation the moment it happens
     (Wuhan art. 8); a later acceptance does not cure it."""

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 import egovrules
 from egovrules.backends import durable
 from egovrules.backends.durable import compile_durable
+from egovrules.ir.nodes import Deadline
+from egovrules.monitoring.monitor import _reads_as_of
 from egovrules.subjects import SUBJECT_MODELS, parse_subject
 from tests.conftest import FIXTURES
 from tests.strategies import DATES, pack_strings, subject_data
@@ -131,3 +133,21 @@ def test_monitor_asserts_again_only_the_groups_whose_inputs_changed(
         assert subject is not None
         check = wuhan.check(subject, dt.date(2026, 3, 1))
         assert monitor.violations("s") == check.violations
+
+
+@pytest.mark.parametrize("pack_id", egovrules.available_packs())
+def test_only_a_group_with_a_deadline_or_the_date_in_a_condition_reads_the_date(
+    pack_id: str,
+) -> None:
+    """A rule's coming into force is a flag of the fact that changes on its first day only: a
+    durable-rules group whose rules have no deadline and no ``@as_of`` in a condition is not
+    asserted again because a day passed."""
+    for program in compile_durable(egovrules.load_pack(pack_id).ruleset).kinds.values():
+        for group, keys in zip(program.groups, program.group_keys, strict=True):
+            rules = [program.durable_rules[i] for i in group]
+            dated = any(
+                isinstance(program.rules[r.index].requires, Deadline)
+                or _reads_as_of(program.rules[r.index])
+                for r in rules
+            )
+            assert "asof" not in keys or dated, [r.name for r in rules]

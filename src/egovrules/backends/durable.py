@@ -101,6 +101,7 @@ __all__ = [
     "DurableSession",
     "KindProgram",
     "compile_durable",
+    "path_value",
     "walk_ir",
 ]
 
@@ -288,6 +289,9 @@ class KindProgram:
     durable_rules: tuple[DurableRule, ...]
     groups: tuple[tuple[int, ...], ...]  # indexes into durable_rules, one durable ruleset each
     group_keys: tuple[frozenset[str], ...]
+    in_force_from: tuple[int, ...] = ()
+    """The days (ordinals) rules come into force on, each a flag of the fact (``_in_force``):
+    a group without a deadline reads no date that changes every day."""
 
     def definitions(self) -> list[dict[str, Any]]:
         """The durable-rules ruleset definitions (JSON-able), one per group."""
@@ -307,7 +311,10 @@ class KindProgram:
         ``before``, the subject, date and fact of this subject's previous evaluation: a
         lowered slot none of whose fields has changed since, and which does not read the date
         (or the date is the same), keeps its value instead of being interpreted again."""
-        fact: dict[str, Any] = {TAG: 1, "asof": as_of.toordinal()}
+        day = as_of.toordinal()
+        fact: dict[str, Any] = {TAG: 1, "asof": day}
+        for start in self.in_force_from:
+            fact[_in_force(start)] = int(day >= start)
         kept: frozenset[str] = frozenset()
         if before is not None:
             old, old_as_of, old_fact = before
@@ -320,7 +327,7 @@ class KindProgram:
                 if s.reads <= same and not (s.clocked and as_of != old_as_of)
             )
         for f in self.fields:
-            value = _get(subject, f.path)
+            value = path_value(subject, f.path)
             if value is None:
                 continue
             if f.kind == "date":
@@ -377,7 +384,13 @@ def compile_durable(ruleset: RuleSet) -> DurableProgram:
     return DurableProgram(ruleset.pack_id, kinds)
 
 
-def _get(subject: Any, path: tuple[str, ...]) -> Any:
+def _in_force(start: int) -> str:
+    """The fact's key saying whether the evaluation date is on or after day ``start``."""
+    return f"in{start}"
+
+
+def path_value(subject: Any, path: tuple[str, ...]) -> Any:
+    """The value at ``path`` of ``subject`` (``None`` past a null)."""
     value = subject
     for name in path:
         if value is None:
@@ -400,6 +413,7 @@ class _KindCompiler:
         self.fields: dict[tuple[str, ...], FieldSlot] = {}
         self.lowered: dict[tuple[Any, Expr | None, bool], LoweredSlot] = {}
         self._versioned = self._gaps = True
+        self.starts: set[int] = set()
 
     def program(self) -> KindProgram:
         durable: list[DurableRule] = []
@@ -414,6 +428,7 @@ class _KindCompiler:
             tuple(durable),
             groups,
             keys,
+            tuple(sorted(self.starts)),
         )
 
     def groups(
@@ -524,8 +539,11 @@ class _KindCompiler:
         if rule.in_force_from is None:
             return TRUE
         start = rule.in_force_from.toordinal()
+        self.starts.add(start)
+        # The evaluation date on or after the start: a flag of the fact (``_in_force``).
+        on_or_after = _cmp(_in_force(start), "eq", 1)
         if rule.dated_by is None:
-            return _cmp("asof", "ge", start)
+            return on_or_after
         op = self.operand(rule.dated_by)
         if op is not None and op[0] == "field" and op[2] == "date":
             key, nullable = op[1], op[3]
@@ -534,13 +552,13 @@ class _KindCompiler:
             )
             if not nullable:
                 return dated
-            return _or(dated, _and(_missing(key), _cmp("asof", "ge", start)))
+            return _or(dated, _and(_missing(key), on_or_after))
         # A computed date that matters; null falls back to the evaluation date, as in the
         # reference. (No pack dates a rule by a working-day sum, whose gap this would not see.)
         on = self.slot(rule.dated_by, None, is_condition=False)
         return _or(
             _and(_exists(on), _cmp(on, "ge", start)),
-            _and(_missing(on), _cmp("asof", "ge", start)),
+            _and(_missing(on), on_or_after),
         )
 
     # -- conditions: (true, false, gap-free) ------------------------------------------------

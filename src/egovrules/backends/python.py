@@ -189,11 +189,8 @@ class _Generator:
         for effective, members in gated.items():
             skipped = " = ".join(f"c{i}" for i in members)
             lines += [f"if as_of < {self.const(effective)}:", f"    {skipped} = 5", "else:"]
-            for i in members:
-                lines += ["    " + line for line in self.rule(rules[i], f"c{i}")]
-        for i, rule in enumerate(rules):
-            if i not in inside:
-                lines += self.rule(rule, f"c{i}")
+            lines += ["    " + line for line in self.block(rules, members)]
+        lines += self.block(rules, [i for i in range(len(rules)) if i not in inside])
         names = [f"c{i}" for i in range(len(rules))]
         lines.append(f"return ({', '.join(names)}{',' if len(names) == 1 else ''})")
         # A field read by more than one rule is read into a local once, at the top; a field
@@ -208,13 +205,41 @@ class _Generator:
                 body = pattern.sub(f"s.{name}", body)
         return "def _check(s, as_of):\n" + "".join(hoisted) + body
 
-    def rule(self, rule: RuleIR, c: str) -> list[str]:
-        """The statements setting ``c`` to the rule's outcome code (the pack's ``effective``
-        gate included only when the rule has its own ``dated_by``)."""
+    def block(self, rules: tuple[RuleIR, ...], indices: list[int]) -> list[str]:
+        """The statements of ``rules[i]`` for each of ``indices``. A scope's test (its one
+        field empty, or one of the bodies it names) begins the ``when`` of every rule the scope
+        binds: the rules of one scope with no date of their own are evaluated under one test
+        of it, not each under its own."""
+        groups: dict[str, list[int]] = {}
+        for i in indices:
+            scope = rules[i].scope
+            if scope is not None and _within(rules[i])[0]:
+                groups.setdefault(scope.name, []).append(i)
+        lines: list[str] = []
+        grouped: set[int] = set()
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            grouped.update(members)
+            scope = rules[members[0]].scope
+            assert scope is not None
+            lines.append(f"if {self.cond(scope.test)}:")
+            for i in members:
+                lines += ["    " + b for b in self.rule(rules[i], f"c{i}", _within(rules[i])[1])]
+            lines += ["else:", "    " + " = ".join(f"c{i}" for i in members) + " = 0"]
+        for i in indices:
+            if i not in grouped:
+                lines += self.rule(rules[i], f"c{i}", rules[i].when)
+        return lines
+
+    def rule(self, rule: RuleIR, c: str, when: Cond | None) -> list[str]:
+        """The statements setting ``c`` to the rule's outcome code when ``when`` holds (the
+        rule's ``when``, or what remains of it inside its scope's test), else 0 (the pack's
+        ``effective`` gate included only when the rule has its own ``dated_by``)."""
         body = self.requirement(rule, c)
-        if rule.when is not None:
+        if when is not None:
             body = [
-                f"if {self.cond(rule.when)}:",
+                f"if {self.cond(when)}:",
                 *("    " + b for b in body),
                 "else:",
                 f"    {c} = 0",
@@ -426,6 +451,23 @@ class _Generator:
                     return a, b, f"{counted}.bound({{a}}, {{b}}, {bound!r})"
                 fallback = ", True" if e.weekday_fallback else ""
                 return a, b, f"{counted}.add_working_days({{a}}, {{b}}{fallback})"
+            case Shift(
+                date=a, amount=Const(value=int(n)) | Param(value=int(n)) as b, unit="days"
+            ) if (
+                isinstance(a, Field)
+                and kind_of(a) == "date"
+                and not isinstance(n, bool)
+                and not (isinstance(b, Param) and b.versions)
+            ):
+                # A subject's date moved by a constant number of days: added inline while the
+                # sum stays within the calendar (``add_days`` beyond it).
+                step = dt.timedelta(days=n)
+                delta = self.const(step)
+                if n >= 0:
+                    inside = f"{{a}} <= {self.const(dt.date.max - step)}"
+                else:
+                    inside = f"{{a}} >= {self.const(dt.date.min - step)}"
+                return a, b, f"({{a}} + {delta} if {inside} else _add_days({{a}}, {{b}}))"
             case Shift(date=a, amount=b, unit=unit):
                 return a, b, _SHIFT_TEMPLATES[unit]
             case Annual(month_day=a, year=b):
@@ -442,6 +484,21 @@ class _Generator:
             return self.access(head, path[1:], nullable[1:])
         t = self.tmp()
         return f"(None if ({t} := {head}) is None else {self.access(t, path[1:], nullable[1:])})"
+
+
+def _within(rule: RuleIR) -> tuple[bool, Cond | None]:
+    """Whether the rule's scope can be tested before the rest of the rule (its ``when`` begins
+    with the scope's test, and no date of the rule's own decides first whether it is in
+    force), and what then remains of its ``when`` (``None``: nothing)."""
+    scope, when = rule.scope, rule.when
+    if scope is None or rule.dated_by is not None:
+        return False, None
+    if when is scope.test or when == scope.test:
+        return True, None
+    if isinstance(when, All) and when.items and when.items[0] == scope.test:
+        rest = when.items[1:]
+        return True, rest[0] if len(rest) == 1 else All(rest)
+    return False, None
 
 
 def _never_none(e: Expr, op: str) -> bool:

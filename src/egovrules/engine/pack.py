@@ -7,13 +7,16 @@ construction and holds no global state, so one instance may be shared across thr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
 
 from egovrules.backends.base import rules_for
 from egovrules.backends.python import PythonBackend
@@ -305,36 +308,34 @@ class Pack:
         if calendar is not None and calendar != self.ruleset.calendar:
             return self.using(calendar).check(subject, as_of)
         # A subject model's class finds its kind's entry at once; anything else is validated
-        # (a mapping) or looked up by its kind (a subclass of a model).
+        # (a mapping) or looked up by its kind (a subclass of a model). The report keeps the
+        # codes and builds the rest when first read (``_findings``).
         entry = self._by_class.get(subject.__class__)
         if entry is None:
             subject = _subject(subject)
             entry = self._kinds[subject.kind]
             if subject.__class__ is SUBJECT_MODELS[subject.kind]:
                 self._by_class[subject.__class__] = entry
-        else:
-            subject = cast("SubjectBase", subject)
         head, evaluate = entry
         if as_of is None:
             as_of = today_in_china()
-        codes = evaluate(subject, as_of)
-        # Codes 2 and up (violated, pending, undetermined, not in force) each make a finding;
-        # a waiver may be expired; a kind whose rules name a scope reports the rules it
-        # excludes (or that it presumed the subject inside); a working-day deadline may need
-        # a note on its calendar. Else the report has none to build.
-        if (
-            _FINDING_CODES.isdisjoint(codes)
-            and not subject.waivers
-            and head.subject_kind not in self._noted
-            and scopes_hold(self._scopes[head.subject_kind], subject, as_of)
-        ):
-            return _deferred(head, subject, as_of, codes, NO_FINDINGS)
-        return _deferred(head, subject, as_of, codes, None)
+        return _deferred(head, subject, as_of, evaluate(subject, as_of), None)
 
     def _findings(
         self, subject: SubjectBase, kind: str, when: dt.date, codes: tuple[int, ...]
     ) -> Findings:
         """What the report of ``subject`` says beyond its codes, built when first read."""
+        # Codes 2 and up (violated, pending, undetermined, not in force) each make a finding;
+        # a waiver may be expired; a kind whose rules name a scope reports the rules it
+        # excludes (or that it presumed the subject inside); a working-day deadline may need
+        # a note on its calendar. Else the report has none.
+        if (
+            _FINDING_CODES.isdisjoint(codes)
+            and not subject.waivers
+            and kind not in self._noted
+            and scopes_hold(self._scopes[kind], subject, when)
+        ):
+            return NO_FINDINGS
         violations: list[Violation] = []
         upcoming: list[Upcoming] = []
         undetermined: list[Undetermined] = []
@@ -413,7 +414,7 @@ class Pack:
 
 
 _deferred = Report.deferred
-Evaluate = Callable[["SubjectBase", dt.date], tuple[int, ...]]
+Evaluate = Callable[[Any, dt.date], tuple[int, ...]]
 # A set test is the cheapest scan of a tuple of small ints (max() compares each pair).
 _FINDING_CODES = frozenset(
     {Outcome.VIOLATED, Outcome.PENDING, Outcome.UNDETERMINED, Outcome.NOT_IN_FORCE}
@@ -425,7 +426,17 @@ def _no_rules(subject: SubjectBase, as_of: dt.date) -> tuple[int, ...]:
 
 
 def _subject(value: SubjectBase | Mapping[str, Any]) -> SubjectBase:
-    """``value`` if it is a subject model, else ``value`` validated as one."""
+    """``value`` if it is a subject model, else ``value`` validated as one: a mapping of a
+    known kind by its model at once, any problem as ``parse_subject`` reports it (with the
+    codes and locations of its diagnostics)."""
+    if value.__class__ is dict:
+        kind = value.get("kind")
+        model = SUBJECT_MODELS.get(kind) if kind.__class__ is str else None
+        if model is not None:
+            # A valid subject, as most are, is validated once, with none of the diagnostics'
+            # bookkeeping; an invalid one is validated again below to explain why.
+            with contextlib.suppress(ValidationError):
+                return model.model_validate(value)
     # Imported here: ``import egovrules`` defines no pydantic model, the first subject does.
     from egovrules.subjects.base import SubjectBase  # noqa: PLC0415
 

@@ -41,13 +41,25 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal
 
-from egovrules.backends.durable import DurableSession, compile_durable, walk_ir
+from egovrules.backends.durable import DurableSession, compile_durable, path_value, walk_ir
 
 # Violations are built and waivers applied as in a snapshot check: the same functions, so the
 # two cannot drift apart.
 from egovrules.engine.findings import apply_waivers, violation
 from egovrules.engine.pack import Pack, register_monitor
-from egovrules.ir.nodes import AsOf, Param, RuleIR
+from egovrules.ir.conditions import kind_of
+from egovrules.ir.nodes import (
+    AsOf,
+    Compare,
+    Every,
+    Extremum,
+    Field,
+    Node,
+    Param,
+    RuleIR,
+    Some,
+    children,
+)
 from egovrules.law.calendar import Day
 from egovrules.monitoring.events.fold import apply_event
 from egovrules.monitoring.events.model import Event, event_date, parse_event
@@ -98,6 +110,12 @@ class Monitor:
         self._clock: dt.date | None = None
         self._milestones = sorted(_milestones(pack.rules))
         self._clock_kinds = frozenset(r.subject for r in pack.rules if _reads_as_of(r))
+        # Per kind, what its rules read the date against: a new date re-evaluates a subject
+        # only when the date can change a verdict of one of them (``_clock_moves``).
+        self._clock_uses = {
+            kind: [_clock_use(r) for r in pack.rules if r.subject == kind and _reads_as_of(r)]
+            for kind in self._clock_kinds
+        }
         if state is not None:
             self._restore(state)
 
@@ -249,9 +267,30 @@ class Monitor:
         self._clock = when
         if self._clock_kinds:
             for subject in self._subjects.values():
-                if subject.kind in self._clock_kinds:
+                if subject.kind in self._clock_kinds and self._clock_moves(subject, when):
                     alerts.extend(self._evaluate(subject, "clock"))
         return alerts
+
+    def _clock_moves(self, subject: Subject, when: dt.date) -> bool:
+        """Whether moving the clock to ``when`` can change the verdict of a rule of the
+        subject's kind that reads the date: one whose date sits inside a list the subject has
+        items in, or compared with a date of the subject that the clock has reached (or passed
+        by a day) since the subject's last evaluation; any other reading of the date, always."""
+        last = self._facts.get(subject.id)
+        if last is None:
+            return True
+        since = last[1]
+        for use in self._clock_uses[subject.kind]:
+            if use is None:
+                return True
+            lists, dates = use
+            if any(path_value(subject, path) for path in lists):
+                return True
+            for path in dates:
+                day = path_value(subject, path)
+                if isinstance(day, dt.date) and since <= day <= when:
+                    return True
+        return False
 
     def _next_milestone(self) -> dt.date | None:
         assert self._clock is not None
@@ -336,6 +375,40 @@ def _milestones(rules: tuple[RuleIR, ...]) -> frozenset[dt.date]:
     for rule in rules:
         walk_ir((rule.when, rule.requires, rule.open_while, rule.dated_by), versions)
     return frozenset(days)
+
+
+ClockUse = tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]] | None
+
+
+def _clock_use(rule: RuleIR) -> ClockUse:
+    """Where the rule reads ``@as_of``: the subject's lists inside whose items it does, and
+    the subject's dates it compares the date with (``None``: somewhere else)."""
+    lists: set[tuple[str, ...]] = set()
+    dates: set[tuple[str, ...]] = set()
+
+    def visit(node: Node, within: tuple[str, ...] | None) -> bool:
+        """False when ``node`` reads the date some other way."""
+        if isinstance(node, (Some, Every, Extremum)) and node.field.scope == 0 and within is None:
+            within = node.field.path
+        if isinstance(node, AsOf):
+            if within is None:
+                return False
+            lists.add(within)
+            return True
+        if isinstance(node, Compare) and within is None:
+            sides = (node.left, node.right)
+            other = sides[1] if isinstance(sides[0], AsOf) else sides[0]
+            if any(isinstance(x, AsOf) for x in sides) and not isinstance(other, AsOf):
+                if isinstance(other, Field) and other.scope == 0 and kind_of(other) == "date":
+                    dates.add(other.path)
+                    return True
+                return False
+        return all(visit(child, within) for child in children(node))
+
+    roots = (rule.when, rule.requires, rule.open_while, rule.dated_by)
+    if not all(visit(root, None) for root in roots if root is not None):
+        return None
+    return tuple(sorted(lists)), tuple(sorted(dates))
 
 
 def _reads_as_of(rule: RuleIR) -> bool:

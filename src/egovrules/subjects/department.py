@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from egovrules.subjects.base import Amount, Record, StrSet, SubjectBase, Year
+from egovrules.subjects.base import Amount, Record, StrSet, SubjectBase, Year, shared
 
 __all__ = [
     "Department",
@@ -139,7 +139,7 @@ class Department(SubjectBase):
     """The government information exchange plan (信息交换方案) it holds; None: none."""
     exchanges_info_via_unified_platform: bool = False
     """Whether it provides and exchanges government information via the unified platform."""
-    training: Training = Field(default_factory=Training)
+    training: Training = Field(default_factory=shared(Training))
     """Training and assessment of its staff."""
     info_officers: tuple[InfoOfficer, ...] = ()
     """Its information officers (信息员)."""

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from egovrules.subjects.base import Amount, Filing, Record, StrSet, SubjectBase, Year
+from egovrules.subjects.base import Amount, Filing, Record, StrSet, SubjectBase, Year, shared
 
 __all__ = [
     "Acceptance",
@@ -104,7 +104,7 @@ class Declaration(Record):
     special_ground: Literal["major_task", "urgent_need", "higher_level_temporary", "none"] = "none"
     """Ground of a special declaration: major task, urgent need or temporary higher-level
     requirement; `none` if none."""
-    materials: DeclarationMaterials = Field(default_factory=DeclarationMaterials)
+    materials: DeclarationMaterials = Field(default_factory=shared(DeclarationMaterials))
     """Materials of the construction programme attached, as on file after any correction."""
     complete: bool = False
     """Whether the declaration materials were complete (材料齐全) when first submitted."""
@@ -288,9 +288,11 @@ class Project(SubjectBase):
     """Whether the project shares government information with other systems (政务信息共享)."""
     supports_disclosure_and_sharing: bool = False
     """Whether the system design supports open government and resource sharing (政务公开、共享)."""
-    documents: Documents = Field(default_factory=Documents)
+    documents: Documents = Field(default_factory=shared(Documents))
     """Preparatory documents drawn up: proposal, feasibility study, preliminary design."""
-    application_conditions: ApplicationConditions = Field(default_factory=ApplicationConditions)
+    application_conditions: ApplicationConditions = Field(
+        default_factory=shared(ApplicationConditions)
+    )
     """Conditions the project's application meets (申报条件, Hohhot Art. 8)."""
     declaration: Declaration | None = None
     """The project's declaration (申报) to the competent authority; None means not declared."""
@@ -306,7 +308,7 @@ class Project(SubjectBase):
     """Whether the project is in the approved annual project plan (年度项目计划)."""
     finance_budget_allocated: bool = False
     """Whether the finance department has arranged a budget for the project (安排预算)."""
-    procurement: Procurement = Field(default_factory=Procurement)
+    procurement: Procurement = Field(default_factory=shared(Procurement))
     """How the project's goods and services were bought (招标投标、政府采购)."""
     contract_signed_date: dt.date | None = None
     """Date the project contract was signed (合同签订); None: no contract yet."""

@@ -15,6 +15,7 @@ from egovrules.subjects.base import (
     Record,
     StrSet,
     SubjectBase,
+    shared,
 )
 
 __all__ = [
@@ -162,19 +163,19 @@ class Website(SubjectBase):
     """Keys of the kinds of information the site discloses (主动公开), e.g. `service_matters`."""
     disclosure_fee_charged: bool = False
     """Whether a fee is charged for disclosed information; True is a fault (免费公开)."""
-    discloses_restricted: RestrictedDisclosure = Field(default_factory=RestrictedDisclosure)
+    discloses_restricted: RestrictedDisclosure = Field(default_factory=shared(RestrictedDisclosure))
     """Restricted information the site publishes: state or commercial secrets, personal privacy."""
     disclosure_catalogue_published_on_portal: bool = False
     """Whether the information disclosure catalogue (公开目录) is published on the portal."""
     publication_lag_days: Days | None = None
     """Days from information arising to its publication on the site; None: not recorded."""
-    consultation: Consultation = Field(default_factory=Consultation)
+    consultation: Consultation = Field(default_factory=shared(Consultation))
     """The site's online consultation (咨询) window."""
-    complaint: Complaint = Field(default_factory=Complaint)
+    complaint: Complaint = Field(default_factory=shared(Complaint))
     """The site's supervision and complaint (监督、投诉) column."""
-    maintainer: Maintainer = Field(default_factory=Maintainer)
+    maintainer: Maintainer = Field(default_factory=shared(Maintainer))
     """Who operates and maintains the site (运行维护)."""
-    basic_functions: BasicFunctions = Field(default_factory=BasicFunctions)
+    basic_functions: BasicFunctions = Field(default_factory=shared(BasicFunctions))
     """Basic functions of the site that must work normally."""
     backend_publishing_system: bool = False
     """Whether a back-end publishing system (后台发布系统) is established for the site."""

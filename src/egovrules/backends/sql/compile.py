@@ -34,7 +34,7 @@ from typing import Any, assert_never
 from egovrules.backends.base import rules_for
 from egovrules.backends.sql.dialect import Dialect
 from egovrules.backends.sql.layout import SEPARATOR, literal
-from egovrules.backends.sql.workdays import Counting, table_names
+from egovrules.backends.sql.workdays import Counting, bound_sql, table_names
 from egovrules.ir.conditions import kind_of
 from egovrules.ir.interpret import value_on
 from egovrules.ir.nodes import (
@@ -133,6 +133,7 @@ def compile_kind(
     calendars: set[tuple[WorkCalendar, Counting]] = set()
     if gen.joins:
         days = [f"{j.alias}e.day AS {_join_column(j.alias)}" for j in gen.joins]
+        days += [f"{a}s.idx AS {_join_column(a)}_idx" for a in sorted(gen.indexed)]
         lines = [f"SELECT s.*, {', '.join(days)} FROM {SUBJECTS} AS s"]
         for j in gen.joins:
             day_table, workday_table = table_names(j.calendar, j.counting)
@@ -220,6 +221,8 @@ class _Generator:
     counting: bool = False
     uses: Counter[tuple[Any, ...]] = field(default_factory=Counter)
     joins: list[_Join] = field(default_factory=list)
+    indexed: set[str] = field(default_factory=set)
+    """Joins whose start's index in the days table the query reads (``bound``)."""
     layers: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     _join_keys: dict[tuple[Any, ...], str] = field(default_factory=dict)
     _shared: dict[tuple[Any, ...], tuple[str, str | None]] = field(default_factory=dict)
@@ -684,6 +687,10 @@ class _Generator:
         count = _static_int(e.amount)
         if count is not None and count <= 0:
             return _V(a.sql, "date", a.nullable, gap=gap)  # no day is looked at
+        if e.bound is not None and count is not None and not self._in_join:
+            bound = self.bound(e, a.sql, count, ctx)
+            if bound is not None:  # never a gap: NULL where no bound is known
+                return _V(bound, "date", True, gap=gap)
         alias = self.join(e, ctx)
         day = f"{alias}e.day" if self._in_join else f"s.{_join_column(alias)}"
         if count is not None:
@@ -703,6 +710,19 @@ class _Generator:
         known = [f"{a.sql} IS NOT NULL"] * a.nullable + [f"{n.sql} IS NOT NULL"] * n.nullable
         own = "(" + " AND ".join([*known, f"{n.sql} > 0", f"{day} IS NULL"]) + ")"
         return _V(sql, "date", True, gap=_or(gap, own))
+
+    def bound(self, e: Shift, start: str, count: int, ctx: _Context) -> str | None:
+        """A bound of a fixed count of working days, from the lookup of the day itself (the
+        same two joins): no join of its own (``workdays.bound_sql``)."""
+        assert e.bound is not None
+        alias = self.join(replace(e, bound=None), ctx)
+        column = f"s.{_join_column(alias)}"
+        sql = bound_sql(
+            e.calendar, e.bound, count, start=start, idx=f"{column}_idx", day=column, dialect=self.d
+        )
+        if sql is not None:
+            self.indexed.add(alias)
+        return sql
 
     def join(self, e: Shift, ctx: _Context) -> str:
         """The alias of the calendar joins that count ``e``'s working days. Their keys are

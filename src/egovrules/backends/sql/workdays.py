@@ -14,18 +14,31 @@ knows) that makes the rule undetermined, as ``calendar.CalendarGap`` makes it in
 ``_fb`` tables are the weekday-fallback calendar (``load_pack(..., weekday_fallback=True)``):
 outside the known years Monday to Friday count, over ``BOUND_RANGE`` (1900-2199). The ``_lo``
 and ``_hi`` tables count every unknown day, or none, as a working day: the earliest and
-latest possible last day of a deadline (``WorkCalendar.bound``). A calendar with supplied
-State Council notices has its own tables, named with a digest of the notices.
+latest possible last day of a deadline (``WorkCalendar.bound``). A count of a few days needs
+neither: ``bound_sql`` reads both bounds from the plain tables' lookup, by arithmetic past the
+known years. A calendar with supplied State Council notices has its own tables, named with a
+digest of the notices.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from egovrules.law.calendar import BOUND_RANGE, WorkCalendar, working_day_table
+from egovrules.law.calendar import BOUND_RANGE, Unknown, WorkCalendar, working_day_table
 
-__all__ = ["FALLBACK_RANGE", "Counting", "calendar_tables", "table_names"]
+if TYPE_CHECKING:
+    from egovrules.backends.sql.dialect import Dialect
+
+__all__ = [
+    "FALLBACK_RANGE",
+    "SPELLED_COUNT",
+    "Counting",
+    "bound_sql",
+    "calendar_tables",
+    "table_names",
+]
 
 Counting = Literal["gap", "weekdays", "earliest", "latest"]
 """How a table counts the days its calendar does not know (see the module docstring)."""
@@ -34,6 +47,10 @@ FALLBACK_RANGE = BOUND_RANGE
 """Years the weekday-fallback and bound tables span; past them the count is unknown."""
 
 _SUFFIX: dict[Counting, str] = {"gap": "", "weekdays": "_fb", "earliest": "_lo", "latest": "_hi"}
+
+SPELLED_COUNT = 64
+"""The largest count of working days whose bounds ``bound_sql`` spells out (a larger one is
+read from the ``_lo`` and ``_hi`` tables)."""
 
 
 def table_names(calendar: WorkCalendar, counting: Counting) -> tuple[str, str]:
@@ -62,3 +79,57 @@ def calendar_tables(calendar: WorkCalendar, counting: Counting) -> dict[str, Any
             }
         ),
     }
+
+
+def bound_sql(
+    calendar: WorkCalendar,
+    unknown: Unknown,
+    n: int,
+    *,
+    start: str,
+    idx: str,
+    day: str,
+    dialect: Dialect,
+) -> str | None:
+    """The earliest or latest possible ``n``-th working day after ``start`` (``n`` > 0), the
+    day ``WorkCalendar.bound`` gives, from the plain tables' lookup alone: ``idx``, the index
+    of ``start`` in ``egr_cal`` (NULL outside the known years), and ``day``, the ``n``-th
+    working day after it (NULL past them). Within the known years both bounds are that day.
+    Past them the earliest counts every day (the last known day plus the days still to
+    count) and the latest never ends; before them the earliest counts every day up to the
+    first known year, then its working days, and the latest is its ``n``-th working day.
+    Nothing outside ``BOUND_RANGE`` is known. ``None`` when ``n`` is more than
+    ``SPELLED_COUNT``."""
+    if n > SPELLED_COUNT:
+        return None
+    table = working_day_table(calendar, "gap")
+    before, last, known = table.days[0], table.days[-1], len(table.workdays)
+    if n > known:
+        return None
+    first_bound = dt.date(BOUND_RANGE[0], 1, 1) - dt.timedelta(days=1)
+    last_bound = dt.date(BOUND_RANGE[1], 12, 31)
+
+    def lit(d: dt.date) -> str:
+        return f"DATE '{d.isoformat()}'"
+
+    if unknown == "latest":
+        return (
+            f"(CASE WHEN {idx} IS NOT NULL THEN {day} "
+            f"WHEN {start} >= {lit(first_bound)} AND {start} < {lit(before)} "
+            f"THEN {lit(table.workdays[n - 1])} END)"
+        )
+    past = f"({idx} + {n - known})"  # days to count after the last known day
+    later = dialect.add_days.format(date=lit(last), n=past)
+    reaching = [f"WHEN {k} THEN {lit(table.workdays[k - 1])}" for k in range(1, n)]
+    into_known = dialect.days_between.format(start=lit(before), end=start)
+    return (
+        f"(CASE WHEN {idx} IS NOT NULL THEN COALESCE({day}, CASE WHEN {past} <= "
+        f"{(last_bound - last).days} THEN {later} END) "
+        f"WHEN {start} > {lit(last)} THEN CASE WHEN {start} <= "
+        f"{lit(last_bound - dt.timedelta(days=n))} THEN {dialect.add_days.format(date=start, n=n)} "
+        f"END WHEN {start} < {lit(first_bound)} THEN NULL "
+        f"WHEN {start} <= {lit(before - dt.timedelta(days=n))} "
+        f"THEN {dialect.add_days.format(date=start, n=n)}"
+        + (f" ELSE CASE ({into_known} + {n}) {' '.join(reaching)} END" if reaching else "")
+        + " END)"
+    )
