@@ -218,3 +218,81 @@ def test_one_year_validity(tmp_path: Path, evaluated: str, applied: str, expecte
         "declaration": {"correction_notice_date": evaluated, "submitted_date": applied},
     }
     assert pack.check(subject, as_of=D(2026, 1, 1)).outcomes["mini.project.probe"] == expected
+
+
+_UNTIL_PROBE = """
+import datetime as dt
+import egovrules
+from egovrules.law.calendar import CHINA, covered_years
+from tests.calendar_cases import RULE, project
+report = egovrules.load_pack("shantou").check(
+    project("2025-12-24", "2026-01-05"), as_of=dt.date(2026, 3, 1)
+)
+outcome = (
+    "undetermined" if RULE in {u.rule_id for u in report.undetermined}
+    else "violated" if RULE in {v.rule_id for v in report.violations} else "in time"
+)
+print(covered_years()[1], outcome, CHINA.describe(), sep="|")
+"""
+
+
+@pytest.mark.parametrize(
+    ("until", "last", "outcome", "set_aside"),
+    [
+        # 自受理之日起七个工作日内予以批复 (Shantou 第十六条第二款): received 2025-12-24, the
+        # seventh working day is 2026-01-05 by the 2026 notice (1-3 January off, Sunday the
+        # 4th worked): a reply that day is in time.
+        ("2026", 2026, "in time", False),
+        # With 2026 set aside, the seventh day is 2026-01-02 at the earliest and has no known
+        # latest: a reply on the 5th is neither certainly in time nor certainly late.
+        ("2025", 2025, "undetermined", True),
+    ],
+)
+def test_later_years_of_the_package_can_be_set_aside(
+    until: str, last: int, outcome: str, set_aside: bool
+) -> None:
+    """EGOVRULES_CALENDAR_UNTIL keeps a verdict on working days what it was whatever later
+    chinese-calendar release a fresh install resolves; the report's calendar says so."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "EGOVRULES_CALENDAR_UNTIL": until}
+    run = subprocess.run(
+        [sys.executable, "-c", _UNTIL_PROBE],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    year, decided, described = run.stdout.strip().split("|")
+    assert (int(year), decided) == (last, outcome)
+    assert ("set aside by EGOVRULES_CALENDAR_UNTIL" in described) is set_aside
+
+
+@pytest.mark.parametrize("value", ["x", "2003", "２０２６", "-1"])
+def test_a_bad_calendar_setting_is_a_usage_error(value: str) -> None:
+    """A value that names no year from the package's first (2004) on: exit 2 before any work,
+    one line on stderr, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    site = ROOT / "examples" / "wuhan" / "website-compliant.yaml"
+    env = {**os.environ, "EGOVRULES_CALENDAR_UNTIL": value}
+    run = subprocess.run(
+        [sys.executable, "-m", "egovrules", "check", "--city", "wuhan", str(site)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert "EGOVRULES_CALENDAR_UNTIL=" in run.stderr and "Traceback" not in run.stderr
+    assert run.stdout == ""

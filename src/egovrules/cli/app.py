@@ -9,6 +9,7 @@ lists the commands.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -30,6 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser(named if named in _COMMANDS and named not in _WHOLE else None)
     args = parser.parse_args(arguments)
     try:
+        _check_environment()
         code: ExitCode = args.run(args)
     except EgovrulesError as exc:
         print(str(exc), file=sys.stderr)
@@ -40,6 +42,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(InternalError(f"egovrules {args.command}", exc), file=sys.stderr)
         return ExitCode.INTERNAL
     return int(code)
+
+
+def _check_environment() -> None:
+    """A bad setting of the environment is a usage error before any work is done, not a
+    failure in the middle of a check."""
+    if os.environ.get("EGOVRULES_CALENDAR_UNTIL", "").strip():
+        from egovrules.law.calendar import covered_years  # noqa: PLC0415
+
+        covered_years()
 
 
 Register = Callable[[Any], None]

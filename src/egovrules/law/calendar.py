@@ -20,15 +20,19 @@ proves them equal to it.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Literal
 
 import chinese_calendar
 
+from egovrules.source.errors import UsageError
+
 __all__ = [
     "BOUND_RANGE",
     "CHINA",
+    "UNTIL_VARIABLE",
     "CalendarGap",
     "Day",
     "FarDate",
@@ -78,14 +82,41 @@ def package_version() -> str:
     return str(getattr(chinese_calendar, "__version__", "?"))
 
 
-@cache
-def covered_years() -> tuple[int, int]:
-    """First and last year the holiday calendar knows (2004-2026 for chinese-calendar 1.11):
-    the years of its holiday table, the range ``chinese_calendar.is_workday`` accepts."""
+UNTIL_VARIABLE = "EGOVRULES_CALENDAR_UNTIL"
+"""The environment variable that sets aside the package's years after the one it names: a
+verdict that turns on working days is then the same whatever later ``chinese-calendar`` release
+a fresh install resolves (docs/reliability.md, "The holiday calendar")."""
+
+
+def _package_years() -> tuple[int, int]:
     years = {day.year for day in chinese_calendar.holidays}
     if not years:
         raise RuntimeError("the chinese-calendar package covers no year")  # a broken install
     return min(years), max(years)
+
+
+def _until(first: int) -> int | None:
+    """The last year ``EGOVRULES_CALENDAR_UNTIL`` lets the package decide; ``None`` unset."""
+    raw = os.environ.get(UNTIL_VARIABLE, "").strip()
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit() or int(raw) < first:
+        raise UsageError(
+            f"{UNTIL_VARIABLE}={raw!r}: expected a year from {first} on (the last year whose "
+            "holidays the chinese-calendar package may decide), or nothing"
+        )
+    return int(raw)
+
+
+@cache
+def covered_years() -> tuple[int, int]:
+    """First and last year the holiday calendar knows (2004-2026 for chinese-calendar 1.11):
+    the years of its holiday table, the range ``chinese_calendar.is_workday`` accepts, up to
+    the year ``EGOVRULES_CALENDAR_UNTIL`` names when it is set (``UsageError`` when it names no
+    year from the package's first on). Read once per process."""
+    first, last = _package_years()
+    until = _until(first)
+    return first, last if until is None else min(last, until)
 
 
 def is_workday(day: dt.date) -> bool:
@@ -157,6 +188,8 @@ class WorkCalendar:
     notices: tuple[HolidayNotice, ...] = field(default=())
 
     def __post_init__(self) -> None:
+        if not self.notices:  # the package's calendar alone (CHINA, made at import)
+            return
         last = covered_years()[1]
         for notice in sorted(self.notices, key=lambda n: n.year):
             if notice.year > last + 1:
@@ -182,6 +215,8 @@ class WorkCalendar:
         """What this calendar is made of, as a report says it."""
         first, last = covered_years()
         out = f"chinese-calendar {package_version()} ({first}-{last})"
+        if last < _package_years()[1]:
+            out += f", its later years set aside by {UNTIL_VARIABLE}"
         extra = [n for n in sorted(self.notices, key=lambda n: n.year) if n.year > last]
         return out + "".join(f"; {n.year}: {n.cite()}" for n in extra)
 
