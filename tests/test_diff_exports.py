@@ -142,3 +142,25 @@ def test_pdf_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--format pdf writes a file" in err and "Traceback" not in err
     assert main(["matrix", "--format", "pdf"]) == 2
     assert "--format pdf writes a file" in capsys.readouterr().err
+
+
+def test_pdf_whose_page_cannot_be_written_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The page to print cannot be written (a full disk; review: it ended as exit 3, an
+    internal error): exit 2 with the reason, before any browser runs."""
+    from egovrules.diffing.render import pdf
+
+    def full(self: Path, *args: object, **kwargs: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pdf, "find_chromium", lambda: "/nonexistent/chromium")
+    monkeypatch.setattr(Path, "write_text", full)
+    out = tmp_path / "x.pdf"
+    code = main(
+        ["diff", "wuhan", "shantou", *TWO, "--no-witnesses", "--format", "pdf", "--out", str(out)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "cannot write the page to print: No space left on device" in err
+    assert "Traceback" not in err

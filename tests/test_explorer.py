@@ -281,3 +281,20 @@ def test_explore_refuses_a_folder_that_holds_files(
     notes = wrote / "notes.txt"
     assert main(["explore", "--out", str(notes), "--packs", "wuhan"]) == 2
     assert f"{notes} is not a folder" in capsys.readouterr().err
+
+
+def test_a_folder_that_cannot_be_read_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder the user may not list (review: it ended as exit 3, an internal error) is
+    refused as a usage error, before a page is written."""
+    out = tmp_path / "site"
+    out.mkdir()
+
+    def refuse(self: Path) -> Iterator[Path]:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    with pytest.raises(egovrules.UsageError, match=r"cannot read .*Permission denied"):
+        export(Site(pages={"index.html": "<p>x</p>"}, sources={}, downloads={}), out)
+    assert not (out / "index.html").exists()

@@ -71,7 +71,11 @@ def export(site: Site, out: Path, *, force: bool = False) -> int:
     folder that holds anything is refused (``UsageError``, E721) unless ``force``."""
     if out.exists() and not out.is_dir():
         raise UsageError(f"error[{NOT_EMPTY}]: {out} is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not force:
+    try:
+        holds = out.is_dir() and any(out.iterdir())
+    except OSError as exc:
+        raise UsageError(f"cannot read {out}: {exc.strerror or exc}") from None
+    if holds and not force:
         raise UsageError(
             f"error[{NOT_EMPTY}]: {out} is not empty; choose an empty folder, or --force to "
             "write the site into it (files of the same name are replaced)"

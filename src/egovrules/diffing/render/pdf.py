@@ -55,9 +55,13 @@ def print_pdf(html: str) -> bytes:
             f"PATH (looked for {', '.join(BROWSERS)}); install it (Debian: apt-get install "
             "chromium) or write --format html and print it from a browser"
         )
-    with tempfile.TemporaryDirectory(prefix="egovrules-pdf-") as tmp:
+    # A Chromium helper may still be writing into the profile as it is removed.
+    with tempfile.TemporaryDirectory(prefix="egovrules-pdf-", ignore_cleanup_errors=True) as tmp:
         page, out = Path(tmp) / "diff.html", Path(tmp) / "diff.pdf"
-        page.write_text(html, encoding="utf-8")
+        try:
+            page.write_text(html, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write the page to print: {exc.strerror or exc}") from None
         args = [
             browser,
             *HEADLESS_FLAGS,
