@@ -378,6 +378,22 @@ NODES: list[tuple[str, Cond, str, str]] = [
         "the designated maintainer is not a person",
         "指定的运行维护者不是个人",
     ),
+    # A comparison with a value not on record is false both ways (ir.interpret), so the
+    # negation of "is not" or "is not one of" also holds when the value is not on record.
+    (
+        "website",
+        Not(Compare("ne", _field("website", "maintainer", "kind"), Const("person"))),
+        "the designated maintainer is a person, or the designated maintainer is not on record",
+        "指定的运行维护者为个人，或者指定的运行维护者没有记录",
+    ),
+    (
+        "website",
+        Not(
+            Compare("not_in", _field("website", "maintainer", "kind"), Const(frozenset({"person"})))
+        ),
+        "the designated maintainer is a person, or the designated maintainer is not on record",
+        "指定的运行维护者为个人，或者指定的运行维护者没有记录",
+    ),
     (
         "website",
         Compare("le", FILED, AsOf()),

@@ -545,14 +545,14 @@ class _Speaker:
                 if isinstance(c.right, Const) and c.right.value is None:
                     return self.present(c.left, yes=op == "eq")
                 if op in ("eq", "ne"):
-                    return self.compare(Compare(NEGATE[op], c.left, c.right))
+                    return self.unless_absent(c, Compare(NEGATE[op], c.left, c.right))
                 return self.compare(c, negated=True)
             case Compare(op="eq" | "ne") as cmp:
-                return self.compare(Compare(NEGATE[cmp.op], cmp.left, cmp.right))
+                return self.unless_absent(cmp, Compare(NEGATE[cmp.op], cmp.left, cmp.right))
             case Compare(op="in") as cmp:
                 return self.compare(Compare("not_in", cmp.left, cmp.right))
             case Compare(op="not_in") as cmp:
-                return self.compare(Compare("in", cmp.left, cmp.right))
+                return self.unless_absent(cmp, Compare("in", cmp.left, cmp.right))
             case Compare(op="contains" | "contains_all") as cmp:
                 a = self.expr(cmp.left)
                 words = self.words(cmp.left) if isinstance(cmp.left, Field) else None
@@ -568,6 +568,16 @@ class _Speaker:
                 return self.some(f, n, All((*(() if w is None else (w,)), Not(r))))
             case _:
                 return self.pick(f"it is not so that {self.cond(c)}", f"并非{self.cond(c)}")
+
+    def unless_absent(self, c: Compare, flipped: Compare) -> str:
+        """The negation of ``c`` told as ``flipped``: a comparison with a value not on record
+        is false both ways (ir.interpret), so "not (x is not v)" also holds when x is not on
+        record, and says so; "not (x is v)" reads "x is not v", which an absent x satisfies."""
+        text = self.compare(flipped)
+        if flipped.op not in ("eq", "in"):
+            return text
+        absent = self.present(c.left, yes=False)
+        return self.pick(f"{text}, or {absent}", f"{text}，或者{absent}")
 
     def group_not(self, c: Cond) -> str:
         text = self.negated(c)
