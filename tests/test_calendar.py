@@ -296,3 +296,52 @@ def test_a_bad_calendar_setting_is_a_usage_error(value: str) -> None:
     assert run.returncode == 2
     assert "EGOVRULES_CALENDAR_UNTIL=" in run.stderr and "Traceback" not in run.stderr
     assert run.stdout == ""
+
+
+def test_a_calendar_until_a_year_sets_the_later_years_aside() -> None:
+    """WorkCalendar(until=2025) lets the package decide 2004-2025 only: 2026-01-05, a working
+    day by the 2026 notice, is a day it does not know."""
+    from egovrules.law.calendar import CHINA, CalendarGap, WorkCalendar
+
+    held = WorkCalendar(until=2025)
+    assert held.years == (2004, 2025) and CHINA.years == (2004, 2026)
+    assert CHINA.is_workday(dt.date(2026, 1, 5))
+    with pytest.raises(CalendarGap):
+        held.is_workday(dt.date(2026, 1, 5))
+    assert held.is_workday(dt.date(2025, 12, 31))
+    assert held.describe().endswith("(2004-2025), its later years set aside")
+
+
+def test_a_pack_case_keeps_the_calendar_it_was_written_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pack's test case that turns on a year being unpublished names the last year the
+    package may decide (calendar_until), and keeps its outcome when the year is published.
+    自受理之日起七个工作日内予以批复 (Shantou 第十六条第二款): received 2025-12-24 and replied to
+    on 2026-01-05, the seventh working day by the 2026 notice: in time; with 2026 set aside,
+    the reply falls after the earliest possible seventh day, no latest known: undetermined."""
+    from egovrules.authoring.testing import run_pack_tests
+    from egovrules.packdata.model import TestCaseModel, TestsModel
+    from tests.calendar_cases import RULE
+
+    pack = egovrules.load_pack("shantou")
+    reply = {
+        "approval_application.received_date": "2025-12-24",
+        "approval_application.decision_date": "2026-01-05",
+        "approval_application.copied_to_finance_date": "2026-01-05",
+    }
+
+    def case(until: int | None, undetermined: list[str]) -> TestCaseModel:
+        return TestCaseModel(
+            name=f"until {until}",
+            subject="project_ok",
+            set=reply,
+            as_of=dt.date(2026, 3, 1),
+            calendar_until=until,
+            violations=[],
+            undetermined=undetermined,
+        )
+
+    cases = [case(None, []), case(2026, []), case(2025, [RULE]), case(2025, [])]
+    tests = TestsModel(fixtures=pack.tests.fixtures, cases=cases)
+    monkeypatch.setattr(type(pack), "tests", property(lambda self: tests))
+    passed = [r.passed for r in run_pack_tests(pack)]
+    assert passed == [True, True, True, False]

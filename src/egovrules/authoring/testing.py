@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -72,7 +72,12 @@ def run_pack_tests(pack: Pack) -> list[CaseResult]:
                     )
         if subject is None:
             continue
-        report = pack.check(subject, as_of=case.as_of)
+        checker = pack
+        if case.calendar_until is not None:  # the calendar as it stood: later notices too
+            until, calendar = case.calendar_until, pack.ruleset.calendar
+            kept = tuple(n for n in calendar.notices if n.year <= until)
+            checker = pack.using(replace(calendar, until=until, notices=kept))
+        report = checker.check(subject, as_of=case.as_of)
         got = {v.rule_id for v in report.violations}
         want = set(case.violations)
         got_p = {u.rule_id for u in report.upcoming}

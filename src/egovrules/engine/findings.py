@@ -32,7 +32,7 @@ from egovrules.ir.nodes import (
     deadline_bounds,
     walk,
 )
-from egovrules.law.calendar import CHINA, covered_years
+from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.verdict import Outcome
 from egovrules.report.model import NotApplicable, Note, Undetermined, Upcoming, Violation
 
@@ -135,13 +135,14 @@ def calendar_note(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Note | 
     d = rule.requires
     assert isinstance(d, Deadline) and isinstance(d.due, Shift)
     on = date_that_matters(rule, subject, as_of)
-    last_covered = covered_years()[1]
+    last_covered = d.due.calendar.package_years[1]
     # The common case first, cheaply: a last day in the package's years (or none).
     start = eval_expr(d.due.date, (subject,), as_of, on)
     n = eval_expr(d.due.amount, (subject,), as_of, on)
     if start is None or n is None:
         return None
-    if isinstance(start, dt.date) and CHINA.within_known(start, n):
+    package = CHINA if d.due.calendar.until is None else WorkCalendar(until=d.due.calendar.until)
+    if isinstance(start, dt.date) and package.within_known(start, n):
         return None
     facts = deadline_facts(d, (subject,), as_of, on)
     calendar = d.due.calendar

@@ -186,11 +186,15 @@ class WorkCalendar:
     A value: compare, hash and pass it; nothing global changes when one is made."""
 
     notices: tuple[HolidayNotice, ...] = field(default=())
+    until: int | None = None
+    """The last year the package may decide (its later years set aside, as
+    ``EGOVRULES_CALENDAR_UNTIL`` does for a whole process): a pack's test case that turns on a
+    year being unpublished says so (``calendar_until``), and stays true when it is published."""
 
     def __post_init__(self) -> None:
         if not self.notices:  # the package's calendar alone (CHINA, made at import)
             return
-        last = covered_years()[1]
+        last = self.package_years[1]
         for notice in sorted(self.notices, key=lambda n: n.year):
             if notice.year > last + 1:
                 raise ValueError(
@@ -200,29 +204,41 @@ class WorkCalendar:
             last = max(last, notice.year)
 
     @property
+    def package_years(self) -> tuple[int, int]:
+        """First and last year the package decides in this calendar (``covered_years``, up
+        to ``until``)."""
+        first, last = covered_years()
+        return first, last if self.until is None else min(last, self.until)
+
+    @property
     def years(self) -> tuple[int, int]:
         """First and last year this calendar knows."""
-        first, last = covered_years()
+        first, last = self.package_years
         return first, max([last, *(n.year for n in self.notices)])
 
     def notice_for(self, year: int) -> HolidayNotice | None:
         """The supplied notice that decides ``year`` (``None`` where the package does)."""
-        if covered_years()[0] <= year <= covered_years()[1]:
+        first, last = self.package_years
+        if first <= year <= last:
             return None
         return next((n for n in self.notices if n.year == year), None)
 
     def describe(self) -> str:
         """What this calendar is made of, as a report says it."""
-        first, last = covered_years()
+        first, last = self.package_years
         out = f"chinese-calendar {package_version()} ({first}-{last})"
         if last < _package_years()[1]:
-            out += f", its later years set aside by {UNTIL_VARIABLE}"
+            out += (
+                f", its later years set aside by {UNTIL_VARIABLE}"
+                if self.until is None or covered_years()[1] <= self.until
+                else ", its later years set aside"
+            )
         extra = [n for n in sorted(self.notices, key=lambda n: n.year) if n.year > last]
         return out + "".join(f"; {n.year}: {n.cite()}" for n in extra)
 
     def is_workday(self, day: dt.date) -> bool:
         """True on a working day; ``CalendarGap`` on a day of a year it does not know."""
-        first, last = covered_years()
+        first, last = self.package_years
         if first <= day.year <= last:
             return is_workday(day)
         notice = self.notice_for(day.year)

@@ -195,6 +195,10 @@ class TestCaseModel(_Strict):
     subject: str
     set: dict[str, Any] = Field(default_factory=dict)
     as_of: dt.date
+    calendar_until: int | None = Field(default=None, ge=2004)
+    """The last year whose holidays the case lets ``chinese-calendar`` decide: a case that
+    turns on a year being unpublished names the year before it, and keeps its outcome when a
+    later release of the package publishes it."""
     violations: list[str]
     pending: list[str] | None = None
     undetermined: list[str] | None = None
