@@ -298,3 +298,16 @@ def test_a_folder_that_cannot_be_read_is_a_usage_error(
     with pytest.raises(egovrules.UsageError, match=r"cannot read .*Permission denied"):
         export(Site(pages={"index.html": "<p>x</p>"}, sources={}, downloads={}), out)
     assert not (out / "index.html").exists()
+
+
+def test_a_translation_is_marked_in_the_readers_language(site: Site) -> None:
+    """Wuhan's English quotes are the pack's glosses of the Chinese text: the rule page marks
+    one as 译文 on the Chinese page and as translation on the English one (the page switches
+    which is shown), and keeps the source's own words in 「」 (第十五条第二款)."""
+    page = site.page("rule/wuhan.website.police_filing_15_days.html")
+    assert page is not None
+    assert "「发布党和政府重要信息以及设立交互式栏目的网站,必须在网络接入之日起15日内" in page
+    gloss = '<span class="quote" lang="en"><span class="mark-word" data-for="en" lang="en">'
+    assert gloss + "translation: </span>" in page
+    assert '<span class="mark-word" data-for="zh" lang="zh">译文:</span>“Websites' in page
+    assert "「Websites" not in page

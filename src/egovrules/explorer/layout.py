@@ -27,6 +27,7 @@ _CSS = """
   --absent:#ffffff; --present:#c7d3e3; --stricter:#e8897c; --looser:#7fb2e0; --mixed:#f2c14e; }
 * { box-sizing: border-box; }
 html[data-ui=en] .l[lang=zh], html[data-ui=zh] .l[lang=en] { display: none; }
+html[data-ui=en] [data-for=zh], html[data-ui=zh] [data-for=en] { display: none; }
 body { margin: 0; color: var(--ink); background: var(--bg); font: 15px/1.6 system-ui,
   -apple-system, "Segoe UI", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
   "Source Han Sans CN", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei",

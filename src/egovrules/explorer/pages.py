@@ -35,7 +35,7 @@ from egovrules.explorer.paths import (
 from egovrules.explorer.words import Lang, rule_title, statement, witness_text
 from egovrules.ir.describe import describe, describe_expr
 from egovrules.ir.nodes import ArticleIR, Deadline, RuleIR
-from egovrules.law.citation import Citation, show_quote
+from egovrules.law.citation import TRANSLATION_WORDS, Citation, show_quote
 
 __all__ = ["article_page", "city_page", "concept_page", "home_page", "rule_page"]
 
@@ -127,10 +127,20 @@ def _expression(rule: RuleIR) -> str:
 
 
 def _quotes(c: Citation) -> str:
+    """Each quote: the source text's words in 「」; a translation marked as one in the
+    reader's language (译文 on the Chinese page, translation on the English one)."""
     shown = []
     for lang, words in c.quotes or ((c.language, c.quote),):
-        text = show_quote(words, source=lang in (c.sources or (c.language,)), reader=lang)
-        shown.append(f'<span class="quote" lang="{escape(lang)}">{escape(text)}</span>')
+        if lang in (c.sources or (c.language,)):
+            text = escape(show_quote(words, source=True))
+        else:
+            marks = "".join(
+                f'<span class="mark-word" data-for="{reader}" lang="{reader}">'
+                f"{escape(TRANSLATION_WORDS[reader])}{sep}</span>"
+                for reader, sep in (("en", ": "), ("zh", ":"))
+            )
+            text = f"{marks}“{escape(words)}”"
+        shown.append(f'<span class="quote" lang="{escape(lang)}">{text}</span>')
     return " ".join(shown)
 
 
