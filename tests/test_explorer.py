@@ -311,3 +311,17 @@ def test_a_translation_is_marked_in_the_readers_language(site: Site) -> None:
     assert gloss + "translation: </span>" in page
     assert '<span class="mark-word" data-for="zh" lang="zh">译文:</span>“Websites' in page
     assert "「Websites" not in page
+
+
+def test_a_parameter_reads_in_the_page_language(site: Site) -> None:
+    """A parameter's value in both languages, one shown at a time: Wuhan 第十五条第二款's 15日
+    (the English page: 15 calendar days), Shantou 第十六条第二款's 七个工作日 (7个工作日), and an
+    approver named in Chinese."""
+    wuhan = site.page("rule/wuhan.website.police_filing_15_days.html") or ""
+    assert (
+        '<span class="l" lang="en">15 calendar days</span><span class="l" lang="zh">15日</span>'
+        in wuhan
+    )
+    assert '<span class="l" lang="zh">市公安部门</span>' in wuhan
+    shantou = site.page("rule/shantou.project.approval_within_7_working_days.html") or ""
+    assert '<span class="l" lang="zh">7个工作日</span>' in shantou

@@ -15,7 +15,7 @@ from egovrules.diffing.model import CellStatus, MatrixCell
 from egovrules.diffing.render.csv import render_diff_csv, render_matrix_csv
 from egovrules.diffing.render.history import history_table
 from egovrules.diffing.render.svg import timeline_svg
-from egovrules.diffing.views import param_value, rule_params
+from egovrules.diffing.views import rule_params
 from egovrules.engine.pack import Pack
 from egovrules.explorer.articles import Quote, article_html
 from egovrules.explorer.corpus import Comparison, Corpus
@@ -32,9 +32,9 @@ from egovrules.explorer.paths import (
     rule_path,
     source_path,
 )
-from egovrules.explorer.words import Lang, rule_title, statement, witness_text
+from egovrules.explorer.words import Lang, parameter_value, rule_title, statement, witness_text
 from egovrules.ir.describe import describe, describe_expr
-from egovrules.ir.nodes import ArticleIR, Deadline, RuleIR
+from egovrules.ir.nodes import ArticleIR, Deadline, Param, RuleIR
 from egovrules.law.citation import TRANSLATION_WORDS, Citation, show_quote
 
 __all__ = ["article_page", "city_page", "concept_page", "home_page", "rule_page"]
@@ -228,11 +228,11 @@ def concept_page(corpus: Corpus, concept: str) -> str:
         for view in cell.rules:
             _, rule = corpus.rule(view.id)
             cites = ", ".join(_cite_link(here, pack.id, c) for c in rule.citations)
+            params = {q.name: q for q in rule_params(pack, rule)}
             values = "".join(
-                f"<li>{_parameter_label(pack, p.name)}: "
-                f'<span lang="en">{escape(p.value)}</span></li>'
+                f"<li>{_parameter_label(pack, p.name)}: {_value(pack, rule, params[p.name])}</li>"
                 for p in view.parameters
-                if p.unit != "text"
+                if p.unit != "text" and p.name in params
             )
             inner.append(
                 f"<h4>{_rule_link(here, corpus, rule)}</h4>{_statement(rule)}"
@@ -475,7 +475,7 @@ def _parameters(corpus: Corpus, here: str, pack: Pack, rule: RuleIR) -> str:
             fixed = f'<a href="{escape(target)}">{escape(label_of)}</a>'
         rows.append(
             f'<tr><td><span class="id">{escape(p.name)}</span> {label}</td>'
-            f'<td lang="en">{escape(param_value(pack, p))}</td><td>{fixed}</td></tr>'
+            f"<td>{_value(pack, rule, p)}</td><td>{fixed}</td></tr>"
         )
     histories = "".join(
         f'<h3><span class="id">{escape(p.name)}</span> · {ui("history")}</h3>'
@@ -491,6 +491,10 @@ def _parameters(corpus: Corpus, here: str, pack: Pack, rule: RuleIR) -> str:
         f'<th scope="col">{ui("value")}</th><th scope="col">{ui("fixed_by")}</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>{histories}"
     )
+
+
+def _value(pack: Pack, rule: RuleIR, p: Param) -> str:
+    return bi(parameter_value(pack, rule, p, "en"), parameter_value(pack, rule, p, "zh"))
 
 
 def _parameter_label(pack: Pack, name: str) -> str:

@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Literal
 
 from egovrules.diffing.model import PackRef, Witness
+from egovrules.diffing.views import param_value
 from egovrules.diffing.witness_words import witness_words
 from egovrules.engine.pack import Pack
-from egovrules.ir.nodes import RuleIR
-from egovrules.ir.words import rule_statement
+from egovrules.ir.nodes import Param, RuleIR
+from egovrules.ir.words import expr_words, rule_statement
 
-__all__ = ["Lang", "rule_title", "statement", "witness_text"]
+__all__ = ["Lang", "parameter_value", "rule_title", "statement", "witness_text"]
 
 Lang = Literal["en", "zh"]
 
@@ -34,3 +35,9 @@ def witness_text(witness: Witness, sides: tuple[PackRef, PackRef], lang: Lang) -
     """The witness subject of the diff of ``sides`` (a, b) in words, with what each city says
     of it and the articles that reject it."""
     return witness_words(witness, sides[0], sides[1], lang)
+
+
+def parameter_value(pack: Pack, rule: RuleIR, p: Param, lang: Lang) -> str:
+    """A parameter's value as the rule page states it: in English as the diff does ("15
+    calendar days", "07-31 each year"), in Chinese in the words of the IR (15日, 7月31日)."""
+    return param_value(pack, p) if lang == "en" else expr_words(p, rule.subject, "zh")
