@@ -325,3 +325,23 @@ def test_a_parameter_reads_in_the_page_language(site: Site) -> None:
     assert '<span class="l" lang="zh">市公安部门</span>' in wuhan
     shantou = site.page("rule/shantou.project.approval_within_7_working_days.html") or ""
     assert '<span class="l" lang="zh">7个工作日</span>' in shantou
+
+
+def test_every_proof_reads_in_chinese_with_its_sides_kept(
+    site: Site, packs: list[egovrules.Pack]
+) -> None:
+    """Each comparison's proof is given in Chinese too, and says the same thing: "every subject
+    hohhot finds in violation, wuhan finds in violation too" is 凡呼和浩特认定违反的对象，武汉亦认定
+    违反 — the looser city first — never the sides swapped."""
+    zh = {p.id: p.model.meta.city.zh for p in packs if p.model is not None}
+    pair = re.compile(
+        r'<span class="l" lang="en">every subject (\w+) finds in violation, (\w+) finds in '
+        r'violation too [^<]*</span><span class="l" lang="zh">凡(\w+?)认定违反的对象，(\w+?)亦认定'
+    )
+    seen = 0
+    for html in site.pages.values():
+        assert not re.search(r'<td><span lang="en">(every|neither|the compiled|each side)', html)
+        for loose, strict, loose_zh, strict_zh in pair.findall(html):
+            assert (zh[loose], zh[strict]) == (loose_zh, strict_zh)
+            seen += 1
+    assert seen >= 4

@@ -32,7 +32,14 @@ from egovrules.explorer.paths import (
     rule_path,
     source_path,
 )
-from egovrules.explorer.words import Lang, parameter_value, rule_title, statement, witness_text
+from egovrules.explorer.words import (
+    Lang,
+    parameter_value,
+    proof_zh,
+    rule_title,
+    statement,
+    witness_text,
+)
 from egovrules.ir.describe import describe, describe_expr
 from egovrules.ir.nodes import ArticleIR, Deadline, Param, RuleIR
 from egovrules.law.citation import TRANSLATION_WORDS, Citation, show_quote
@@ -70,6 +77,12 @@ def _city_names(pack: Pack) -> tuple[str, str | None]:
     if model is None:
         return pack.id, None
     return model.meta.city.en or pack.id, model.meta.city.zh
+
+
+def _zh(pack: Pack) -> str:
+    """The city's Chinese name (its English one, then the pack id, when the pack has none)."""
+    en, zh = _city_names(pack)
+    return zh or en
 
 
 def _city(pack: Pack) -> str:
@@ -289,9 +302,15 @@ def _comparison_row(corpus: Corpus, here: str, pack: Pack, cmp: Comparison) -> s
         f'<td><a href="{escape(href(here, city_path(other.id)))}">{_city(other)}</a>'
         + (f'<ul class="plain">{rules}</ul>' if rules else "")
         + "</td>"
-        f'<td lang="en">{escape(cmp.reason)}</td>'
+        f"<td>{_proof(cmp, pack, other)}</td>"
         f"<td>{_witnesses(cmp)}</td></tr>"
     )
+
+
+def _proof(cmp: Comparison, pack: Pack, other: Pack) -> str:
+    if not cmp.reason:  # the other city has no rule on the concept: nothing was compared
+        return ""
+    return bi(cmp.reason, proof_zh(cmp.verdict, cmp.reason, _zh(pack), _zh(other)))
 
 
 def _witnesses(cmp: Comparison) -> str:
