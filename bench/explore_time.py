@@ -19,25 +19,14 @@ import dataclasses
 import itertools
 import os
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+from diff_time import best  # bench/ is the script's folder: one timing loop
 
 import egovrules
 from egovrules.explorer import build, export
 from egovrules.explorer.corpus import WITNESS_CANDIDATES, gather
 from egovrules.explorer.site import site_of
-
-
-def best(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
-    """The fastest of ``repeat`` runs of ``fn`` (seconds) and its last result."""
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def main() -> None:

@@ -16,24 +16,13 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from collections.abc import Callable
-from typing import Any
+
+from diff_time import best  # bench/ is the script's folder: one timing loop
 
 import egovrules
 from egovrules.diffing.render.csv import render_diff_csv
 from egovrules.diffing.render.html import render_diff_html
 from egovrules.diffing.render.pdf import print_pdf
-
-
-def best(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
-    """The fastest of ``repeat`` runs of ``fn`` (seconds) and its last result."""
-    times = []
-    result = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def main() -> None:
