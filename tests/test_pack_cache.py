@@ -5,6 +5,7 @@ entry is rebuilt; EGOVRULES_NO_CACHE turns it off."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import shutil
 from pathlib import Path
 
@@ -53,6 +54,7 @@ def test_second_load_comes_from_the_cache_and_checks_the_same(
     assert compiles == ["wuhan"] and len(_entries(folder)) == 1
     assert second.ruleset == first.ruleset
     assert second._backend.sources == first._backend.sources
+    assert second._messages.sources == first._messages.sources
     subject = egovrules.parse_subject(
         {"kind": "website", "id": "s", "has_interactive_columns": True,
          "network_access_date": "2026-03-01"}
@@ -95,6 +97,23 @@ def test_a_corrupt_entry_is_ignored_and_rebuilt(
     assert compiles == ["mini", "mini"]
     assert entry.read_bytes() == whole  # rebuilt
     assert again.ruleset == egovrules.load_pack(MINI).ruleset and len(compiles) == 2
+
+
+def test_an_entry_without_the_compiled_findings_is_never_served(
+    folder: Path, compiles: list[str]
+) -> None:
+    """An entry of the layout before the findings were compiled (the rule set and the
+    compiled conditions only, ``egovrules-pack-cache-3``) under the very key of the pack is
+    not read: the pack is compiled again, and the entry rewritten whole."""
+    egovrules.load_pack(MINI)
+    (entry,) = _entries(folder)
+    layout, key, ruleset, compiled, findings = pickle.loads(entry.read_bytes())
+    assert layout == cache._LAYOUT != "egovrules-pack-cache-3" and findings
+    entry.write_bytes(pickle.dumps(("egovrules-pack-cache-3", key, ruleset, compiled)))
+    again = egovrules.load_pack(MINI)
+    assert compiles == ["mini", "mini"]
+    assert pickle.loads(entry.read_bytes())[0] == cache._LAYOUT
+    assert again._messages.sources == egovrules.load_pack(MINI)._messages.sources
 
 
 def test_no_cache_writes_nothing(

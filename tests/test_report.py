@@ -13,6 +13,7 @@ import pytest
 
 import egovrules
 from egovrules.engine import findings
+from egovrules.engine import pack as pack_module
 from egovrules.report.model import Report
 from egovrules.source.document import read_document
 from egovrules.subjects import parse_subject
@@ -35,15 +36,15 @@ def test_check_renders_no_message_until_one_is_read(
     wuhan: egovrules.Pack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The check itself costs its rules and the codes: the messages of the late filing's
-    violations are rendered only when the violations are read."""
+    violations are written (by their compiled functions) only when the violations are read."""
     rendered: list[str] = []
-    real = findings.render_messages
+    real = findings.compiled_violation
 
-    def counting(rule: Any, subject: Any, as_of: dt.date) -> Any:
+    def counting(rule: Any, finder: Any, subject: Any, as_of: dt.date) -> Any:
         rendered.append(rule.id)
-        return real(rule, subject, as_of)
+        return real(rule, finder, subject, as_of)
 
-    monkeypatch.setattr(findings, "render_messages", counting)
+    monkeypatch.setattr(pack_module, "compiled_violation", counting)
     report = wuhan.check(_subject(LATE_SITE), as_of=D(2026, 3, 22))
     assert 2 in report.codes
     assert report.compliant is False

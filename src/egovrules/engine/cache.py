@@ -36,7 +36,9 @@ from egovrules.packdata.bundled import bundled_dir
 
 __all__ = ["cache_dir", "entry_key", "read_entry", "write_entry"]
 
-_LAYOUT = "egovrules-pack-cache-3"  # bumped whenever what an entry holds changes
+# Bumped whenever what an entry holds changes. 4: the compiled findings (messages, actor,
+# deadline facts of each rule: ``backends.messages``) beside the compiled conditions.
+_LAYOUT = "egovrules-pack-cache-4"
 
 
 def cache_dir() -> Path | None:
@@ -74,29 +76,40 @@ def entry_key(raw: bytes, name: str, weekday_fallback: bool) -> str:
     return h.hexdigest()
 
 
-def read_entry(key: str) -> tuple[RuleSet, dict[str, CompiledKind]] | None:
-    """The rule set and compiled functions kept under ``key``; ``None`` when there is no
-    whole, readable entry."""
+def read_entry(
+    key: str,
+) -> tuple[RuleSet, dict[str, CompiledKind], dict[str, CompiledKind]] | None:
+    """The rule set, its compiled conditions and its compiled findings kept under ``key``;
+    ``None`` when there is no whole, readable entry."""
     folder = cache_dir()
     if folder is None:
         return None
     try:
         blob = (folder / f"{key}.pickle").read_bytes()
         entry: Any = pickle.loads(blob)  # our own entry: see the module docstring
-        layout, stored_key, ruleset, compiled = entry
+        layout, stored_key, ruleset, compiled, messages = entry
     except Exception:  # absent, unreadable, truncated or from another layout: rebuild
         return None
     if layout != _LAYOUT or stored_key != key or not isinstance(ruleset, RuleSet):
         return None
-    return ruleset, compiled
+    return ruleset, compiled, messages
 
 
-def write_entry(key: str, ruleset: RuleSet, compiled: dict[str, CompiledKind]) -> None:
-    """Keep an entry; a cache that cannot be written is skipped, never an error."""
+def write_entry(
+    key: str,
+    ruleset: RuleSet,
+    compiled: dict[str, CompiledKind],
+    messages: dict[str, CompiledKind],
+) -> None:
+    """Keep an entry: the rule set, its compiled conditions (``PythonBackend.parts``) and its
+    compiled findings (``MessageBackend.parts``); a cache that cannot be written is skipped,
+    never an error."""
     folder = cache_dir()
     if folder is None:
         return
-    blob = pickle.dumps((_LAYOUT, key, ruleset, compiled), protocol=pickle.HIGHEST_PROTOCOL)
+    blob = pickle.dumps(
+        (_LAYOUT, key, ruleset, compiled, messages), protocol=pickle.HIGHEST_PROTOCOL
+    )
     import tempfile  # noqa: PLC0415 - only a first load writes: not imported at every start
 
     with contextlib.suppress(OSError):

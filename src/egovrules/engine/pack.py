@@ -19,15 +19,17 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from egovrules.backends.base import rules_for
+from egovrules.backends.messages import MessageBackend
 from egovrules.backends.python import PythonBackend
 from egovrules.engine import findings
 from egovrules.engine.cache import cache_dir, entry_key, read_entry, write_entry
 from egovrules.engine.findings import (
     apply_waivers,
+    compiled_upcoming,
+    compiled_violation,
     counts_working_days,
     scope_findings,
     scopes_hold,
-    violation,
 )
 from egovrules.ir.nodes import RuleIR, RuleSet
 from egovrules.law.calendar import CHINA, WorkCalendar
@@ -124,8 +126,13 @@ def _load_file(path: Path, weekday_fallback: bool, calendar: WorkCalendar = CHIN
     key = entry_key(raw, str(path), weekday_fallback) if cached else None
     kept = read_entry(key) if key is not None else None
     if kept is not None:
-        ruleset, compiled = kept
-        return Pack(ruleset, backend=PythonBackend(ruleset, compiled), path=path)
+        ruleset, compiled, messages = kept
+        return Pack(
+            ruleset,
+            backend=PythonBackend(ruleset, compiled),
+            messages=MessageBackend(ruleset, messages),
+            path=path,
+        )
     # Reading, validating and compiling a pack text is imported only when a pack is compiled.
     from egovrules.ir.compile import compile_document  # noqa: PLC0415
 
@@ -133,7 +140,7 @@ def _load_file(path: Path, weekday_fallback: bool, calendar: WorkCalendar = CHIN
     ruleset = compile_document(doc, model, weekday_fallback=weekday_fallback, calendar=calendar)
     pack = Pack(ruleset, model, doc)
     if key is not None:
-        write_entry(key, pack.ruleset, pack._backend.parts())
+        write_entry(key, pack.ruleset, pack._backend.parts(), pack._messages.parts())
     return pack
 
 
@@ -164,13 +171,15 @@ class Pack:
         document: Document | None = None,
         *,
         backend: PythonBackend | None = None,
+        messages: MessageBackend | None = None,
         path: Path | None = None,
     ) -> None:
-        """``backend``: the rule set already compiled (from the pack cache); ``path``: the
-        file the rule set came from, read again for ``model``, ``document`` and ``tests``
-        when they are first asked for."""
+        """``backend`` and ``messages``: the rule set's conditions and findings already
+        compiled (from the pack cache); ``path``: the file the rule set came from, read again
+        for ``model``, ``document`` and ``tests`` when they are first asked for."""
         self.ruleset = ruleset
         self._backend = backend if backend is not None else PythonBackend(ruleset)
+        self._messages = messages if messages is not None else MessageBackend(ruleset)
         self._rules = {k: rules_for(ruleset, k) for k in SUBJECT_KINDS}
         # Per kind: what its reports share, and its compiled rules (subject, as_of) -> codes.
         self._kinds = {
@@ -202,6 +211,8 @@ class Pack:
             k: tuple({r.scope.name: r.scope for _, r in scoped if r.scope}.values())
             for k, scoped in self._scoped.items()
         }
+        # Per kind: its scoped rules, all in force (as on most reports).
+        self._scoped_rules = {k: tuple(r for _, r in scoped) for k, scoped in self._scoped.items()}
         self._model = model
         self._document = document
         self._path = path if model is None else None
@@ -339,19 +350,20 @@ class Pack:
         violations: list[Violation] = []
         upcoming: list[Upcoming] = []
         undetermined: list[Undetermined] = []
-        for rule, code in zip(self._rules[kind], codes, strict=True):
+        rules = self._rules[kind]
+        compiled = self._messages.functions(kind)  # messages, actor, facts: compiled
+        for i, code in enumerate(codes):
             if code == Outcome.VIOLATED:
-                violations.append(violation(rule, subject, when))
+                violations.append(compiled_violation(rules[i], compiled[i], subject, when))
             elif code == Outcome.PENDING:
-                upcoming.append(findings.upcoming(rule, subject, when))
+                upcoming.append(compiled_upcoming(rules[i], compiled[i], subject, when))
             elif code == Outcome.UNDETERMINED:
-                undetermined.append(findings.undetermined(rule, subject, when))
+                undetermined.append(findings.undetermined(rules[i], subject, when))
         standing, waived, expired = apply_waivers(violations, subject.waivers, when)
-        excluded, presumed = scope_findings(
-            tuple(r for i, r in self._scoped[kind] if codes[i] != Outcome.NOT_IN_FORCE),
-            subject,
-            when,
-        )
+        scoped = self._scoped_rules[kind]
+        if Outcome.NOT_IN_FORCE in codes:
+            scoped = tuple(r for i, r in self._scoped[kind] if codes[i] != Outcome.NOT_IN_FORCE)
+        excluded, presumed = scope_findings(scoped, subject, when)
         notes = self._notes(codes) + presumed + self._calendar_notes(subject, kind, when, codes)
         return Findings(
             standing,
