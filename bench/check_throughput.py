@@ -1,6 +1,7 @@
 """Throughput of the compiled evaluator on the full Wuhan pack, beside hand-written Python.
 
 Run:  python bench/check_throughput.py [--n 20000] [--repeat 5]
+      python bench/check_throughput.py --against OTHER/src [--rounds 5] [--n 5000]
 
 Prints, for 20,000 generated subjects (a mix of the four kinds):
   * ``pack.check`` on pre-validated models and on raw dicts (pydantic validation included),
@@ -9,6 +10,15 @@ Prints, for 20,000 generated subjects (a mix of the four kinds):
     website rules against the same 20 rules written by hand, in microseconds per record,
     and their ratio (the target is compiled ≤ 2× hand-written).
 All figures come from one process and one run, so the ratio compares like with like.
+
+``--against`` measures what reading a report costs beside the check, on this checkout's code
+and on another checkout's ``src`` (put first on ``PYTHONPATH``: an earlier commit in the same
+run): the full Wuhan pack over the generated subjects, ``pack.check`` alone, then its
+violations read (every finding built: messages in every language, actor, upcoming
+deadlines), then ``to_dict()`` (the JSON document's entry). Each round runs one process of
+each code, one after the other; each process times the three interleaved (CPU time) and
+reports medians; each figure is the median over the rounds, and each ratio the median of the
+per-round ratios.
 """
 
 from __future__ import annotations
@@ -16,11 +26,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import json
 import os
 import random
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import egovrules
@@ -324,11 +338,82 @@ def speed_ratio(times: dict[str, list[float]], name: str, base: str) -> float:
     return statistics.median(b / t for b, t in zip(times[base], times[name], strict=True))
 
 
+READING = {
+    "check": "pack.check (the report, its codes)",
+    "violations": "pack.check, then its violations read",
+    "to_dict": "pack.check, then to_dict() (JSON entry)",
+}
+
+
+def reading(n: int, repeat: int) -> dict[str, float]:
+    """Per row of ``READING``: the median over ``repeat`` interleaved repetitions of its CPU
+    time per subject (µs), the full Wuhan pack over ``n`` generated subjects."""
+    pack = egovrules.load_pack("wuhan")
+    models = [parse_subject(d) for d in generate(n)]
+    for s in models:  # warm: each kind's compiled functions built, caches filled
+        pack.check(s, as_of=AS_OF).to_dict()
+    times = interleaved(
+        {
+            "check": lambda: [pack.check(s, as_of=AS_OF) for s in models],
+            "violations": lambda: [pack.check(s, as_of=AS_OF).violations for s in models],
+            "to_dict": lambda: [pack.check(s, as_of=AS_OF).to_dict() for s in models],
+        },
+        repeat,
+    )
+    return {k: statistics.median(v) / n * 1e6 for k, v in times.items()}
+
+
+def compare_reading(other: str, n: int, repeat: int, rounds: int) -> None:
+    """``reading`` in a process of this checkout's code and one of ``other``'s, ``rounds``
+    times in turn; the medians and the ratios of the two."""
+    print(_load())
+    argv = [sys.executable, __file__, "--reading", "--n", str(n), "--repeat", str(repeat)]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    codes = {"this": env, "other": env | {"PYTHONPATH": str(Path(other).resolve())}}
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in codes}
+    for _ in range(rounds):
+        for name, code_env in codes.items():
+            out = subprocess.run(argv, env=code_env, capture_output=True, text=True, check=True)
+            runs[name].append(json.loads(out.stdout))
+
+    def med(name: str, row: str) -> float:
+        return statistics.median(r[row] for r in runs[name])
+
+    def ratio(num: tuple[str, str], den: tuple[str, str]) -> float:
+        pairs = zip(runs[num[0]], runs[den[0]], strict=True)
+        return statistics.median(a[num[1]] / b[den[1]] for a, b in pairs)
+
+    print(
+        f"Wuhan pack, {n} generated subjects, {rounds} rounds of one process each, "
+        f"{repeat} interleaved repetitions in each (CPU time); other = {other}"
+    )
+    print(f"  {'':<42}{'µs, this':>10}{'µs, other':>11}{'× check':>9}{'× other':>9}{'speed':>7}")
+    for row, label in READING.items():
+        print(
+            f"  {label:<42}{med('this', row):>10.1f}{med('other', row):>11.1f}"
+            f"{ratio(('this', row), ('this', 'check')):>9.2f}"
+            f"{ratio(('other', row), ('other', 'check')):>9.2f}"
+            f"{ratio(('other', row), ('this', row)):>6.2f}×"
+        )
+    print("  × check: the row's time over pack.check's, in the same process; speed: other's")
+    print("  time over this code's (above 1: this code is faster)")
+    print(_load())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=20_000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--against", help="another checkout's src: reading reports, before/after")
+    ap.add_argument("--rounds", type=int, default=5, help="processes of each code (--against)")
+    ap.add_argument("--reading", action="store_true", help=argparse.SUPPRESS)  # one process
     args = ap.parse_args()
+    if args.reading:
+        print(json.dumps(reading(args.n, args.repeat)))
+        return
+    if args.against is not None:
+        compare_reading(args.against, args.n, args.repeat, args.rounds)
+        return
     print(_load())
 
     pack = egovrules.load_pack("wuhan")
@@ -366,6 +451,7 @@ def main() -> None:
             "compiled": lambda: [compiled("website", s, AS_OF) for s in sites],
             "check": lambda: [sample_pack.check(s, as_of=AS_OF) for s in sites],
             "check_read": lambda: [sample_pack.check(s, as_of=AS_OF).violations for s in sites],
+            "check_dict": lambda: [sample_pack.check(s, as_of=AS_OF).to_dict() for s in sites],
             "check_raw": lambda: [sample_pack.check(d, as_of=AS_OF) for d in raw_sites],
             # The same, each report dropped at once: what keeping 10,000 validated subjects
             # costs the garbage collector is the difference.
@@ -400,6 +486,7 @@ def main() -> None:
         ("compiled", "compiled function alone"),
         ("check", "pack.check, models (the Report)"),
         ("check_read", "pack.check, models, violations read"),
+        ("check_dict", "pack.check, models, then to_dict()"),
         ("check_raw", "pack.check, raw dicts (validated)"),
         ("check_raw_dropped", "the same, each report dropped"),
         ("validate", "parse_subject alone"),

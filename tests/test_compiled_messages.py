@@ -22,6 +22,8 @@ from egovrules.authoring.testing import _case_subject
 from egovrules.engine import findings
 from egovrules.engine.inputs import read_subjects
 from egovrules.engine.pack import Pack
+from egovrules.ir.interpret import date_that_matters
+from egovrules.ir.message_values import failing, missing
 from egovrules.ir.nodes import Deadline
 from egovrules.subjects import SUBJECT_MODELS, parse_subject
 from tests.conftest import ROOT
@@ -110,19 +112,28 @@ def test_every_example_reads_the_same_compiled(name: str) -> None:
 
 
 def test_the_cases_reach_every_kind_of_placeholder() -> None:
-    """The cases above read every kind of placeholder the packs write: a subject's field, a
-    parameter, each fact of a deadline, {@missing} and {@failing}, a field's fallback."""
+    """The cases above read every kind of placeholder the packs write (a subject's field, a
+    parameter, each fact of a deadline, {@missing} and {@failing}, a fallback), and name
+    something missing and some failing item in both languages, so that the lists those two
+    write are compared, not only their fallbacks."""
     seen: set[str] = set()
+    named: set[tuple[str | None, str]] = set()
     for name in PACKS:
-        for rule in egovrules.load_pack(name).rules:
-            for _, parts in rule.messages:
-                for part in parts:
-                    if isinstance(part, str):
-                        continue
-                    seen.add(part.fact or type(part.expr).__name__)
-                    if part.fallback is not None:
-                        seen.add("fallback")
-    assert {"Field", "due", "elapsed", "late", "missing", "failing", "fallback"} <= seen
+        for pack, subject, as_of in _case_subjects(name):
+            for rule in pack._rules[subject.kind]:
+                on = date_that_matters(rule, subject, as_of)
+                for lang, parts in rule.messages:
+                    for part in parts:
+                        if isinstance(part, str):
+                            continue
+                        seen.add(part.fact or type(part.expr).__name__)
+                        if part.fallback is not None:
+                            seen.add("fallback")
+                        find = {"missing": missing, "failing": failing}.get(part.fact or "")
+                        if find is not None and find(part, subject, as_of, on, lang):
+                            named.add((part.fact, lang))
+    assert {"Field", "Param", "due", "elapsed", "late", "missing", "failing", "fallback"} <= seen
+    assert named == {(fact, lang) for fact in ("missing", "failing") for lang in ("en", "zh")}
 
 
 def test_a_broken_placeholder_is_seen(monkeypatch: pytest.MonkeyPatch) -> None:

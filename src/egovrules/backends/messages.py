@@ -27,16 +27,20 @@ from egovrules.backends.base import rules_for
 from egovrules.backends.python import _HELPERS, CompiledKind, _Generator
 from egovrules.ir.conditions import kind_of
 from egovrules.ir.interpret import DeadlineFacts, deadline_facts
-from egovrules.ir.message_values import failing, format_value, missing
+from egovrules.ir.message_values import format_value
 from egovrules.ir.nodes import (
     Awaiting,
     Const,
     Deadline,
+    Expr,
     Field,
     Param,
     Placeholder,
     RuleIR,
     RuleSet,
+    Some,
+    asked_values,
+    walk,
 )
 from egovrules.law.calendar import CalendarGap
 from egovrules.law.verdict import Outcome
@@ -61,8 +65,6 @@ MessageFunctions: TypeAlias = tuple[RuleFunctions, ...]
 HELPERS: dict[str, Any] = {
     **_HELPERS,
     "_fmt": format_value,
-    "_missing": missing,
-    "_failing": failing,
     "_facts": deadline_facts,
     "_DF": DeadlineFacts,
     "_Gap": CalendarGap,
@@ -89,6 +91,10 @@ _WRITTEN = frozenset({"date", "datetime", "bool", "str"})
 class _Messages(_Generator):
     """The generator of the conditions, binding also constants that are not hashable."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.helpers: list[str] = []  # functions the finder being generated calls
+
     def bind(self, value: Any) -> str:
         """A constant bound under a name of its own (a dict of words, a node)."""
         name = f"_k{len(self.constants)}"
@@ -99,7 +105,9 @@ class _Messages(_Generator):
         """The source of every rule's finder (and awaiting function) of one kind."""
         out: list[str] = []
         for i, rule in enumerate(rules):
-            out += self.finder(rule, f"_f{i}")
+            finder = self.finder(rule, f"_f{i}")
+            out += self.helpers + finder  # what {@missing} and {@failing} call, first
+            self.helpers = []
             if rule.pending and not isinstance(rule.requires, Deadline):
                 out += self.awaiting(rule, f"_w{i}")
         return "".join(f"{line}\n" for line in out)
@@ -188,14 +196,20 @@ class _Messages(_Generator):
             return _Known(part)
         fb = self.bind(part.fallback)
         lg = self.const(lang)
-        if part.fact == "missing":
-            return f"_fmt(_missing({self.bind(part)}, s, as_of, _on, {lg}), {fb}, {lg})"
-        if part.fact == "failing":
-            return f"_fmt(_failing({self.bind(part)}, s, as_of, _on, {lg}), {fb}, {lg})"
+        if part.fact in ("missing", "failing"):
+            name = f"_p{self.tmp()}"
+            body = self.missing(part, lang) if part.fact == "missing" else self.failing(part, lang)
+            body = _unhoisted(body, self)
+            self.helpers += [f"def {name}(s, as_of, _on):", *(f"    {b}" for b in body)]
+            return f"_fmt({name}(s, as_of, _on), {fb}, {lg})"
         if part.fact is not None:
             if not deadline:  # no facts: the fallback, or "none"
                 return _Known(format_value(None, part.fallback, lang))
             shown = f"_fmt(_f.{part.fact}, {fb}, {lg})"
+            if part.fact != "due":  # a count of days, or None: written as format_value would
+                none = self.bind(format_value(None, part.fallback, lang))
+                t = self.tmp()
+                shown = f"({none} if ({t} := _f.{part.fact}) is None else str({t}))"
             unknown = self.bind(_NOT_KNOWN.get(lang, _NOT_KNOWN_EN))
             if part.fact == "due":
                 return f"({unknown} if _f.bounded else {shown})"
@@ -229,6 +243,83 @@ class _Messages(_Generator):
             return shown
         none = self.bind(format_value(None, part.fallback, lang))
         return f"({none} if {code} is None else {shown})"
+
+    def missing(self, part: Placeholder, lang: str) -> list[str]:
+        """The statements of a function returning what ``{@missing}`` names, as
+        ``ir.message_values.missing`` finds it: each value a ``contains`` or
+        ``contains_all`` requires and the subject's list or set lacks (a set of values in
+        sorted order), and for each ``some`` no item meets, the values it asks of an item,
+        each once; ``None`` when nothing is missing."""
+        words = dict(part.words)
+        wb = self.bind(words) if words else "None"
+        lg = self.const(lang)
+        body = ["_out = []"]
+        for c in part.lacks:
+            if isinstance(c, Some):
+                asked = [
+                    self.named(a.left, a.right, lang, part)
+                    for a in asked_values(c)
+                    if isinstance(a.left, Field)
+                ]
+                body += [f"if not {self.cond(c)}:"]
+                for x in asked:
+                    body += [f"    _x = {x}", "    if _x not in _out:", "        _out.append(_x)"]
+                body += ["    pass"]
+                continue
+            have, _ = self.expr(c.left)
+            wanted, _ = self.expr(c.right)
+            values = "(_w or ())" if c.op == "contains_all" else "(_w,)"
+            body += [
+                f"_h = {have} or ()",
+                f"_w = {wanted}",
+                f"_vs = {values}",
+                "if isinstance(_vs, (frozenset, set)):",
+                "    _vs = sorted(_vs, key=str)",
+                "for _v in _vs:",
+                f"    _x = _fmt(_v, None, {lg}, {wb})",
+                "    if _v is not None and _v not in _h and _x not in _out:",
+                "        _out.append(_x)",
+            ]
+        return [*body, "return _out or None"]
+
+    def failing(self, part: Placeholder, lang: str) -> list[str]:
+        """The statements of a function returning what ``{@failing}`` names, as
+        ``ir.message_values.failing`` finds it: each item an ``every`` selects and that
+        breaks its requirement, by its position (from 1) and the values of the item the rule
+        reads; ``None`` when no item fails."""
+        body = ["_out = []"]
+        for e in part.items:
+            read = tuple(
+                dict.fromkeys(
+                    n for n in walk(e) if isinstance(n, Field) and n.scope == e.item_scope
+                )
+            )
+            item = f"_it{e.item_scope}"
+            before, after = ("第", "项") if lang == "zh" else ("#", "")
+            label = f"{self.bind(before)} + str(_i) + {self.bind(after)}"
+            body += [f"for _i, {item} in enumerate({self.iterable(e.field)}, 1):"]
+            if e.where is not None:
+                body += [f"    if not {self.cond(e.where)}:", "        continue"]
+            body += [f"    if {self.cond(e.require)}:", "        continue"]
+            if read:
+                values = " + ', ' + ".join(self.named(f, f, lang, part) for f in read)
+                label = f"{label} + ' (' + {values} + ')'"
+            body += [f"    _out.append({label})"]
+        return [*body, "return _out or None"]
+
+    def named(self, field: Field, value: Expr, lang: str, part: Placeholder) -> str:
+        """The code of a field and its value as ``{@missing}`` and ``{@failing}`` name them
+        (``ir.message_values._named``): ``to municipal_finance_department``; in a Chinese
+        message by the words of the field and its ids (``报送对象为市财政部门``)."""
+        path = ".".join(field.path)
+        nouns = dict(part.nouns)
+        words = dict(part.words)
+        prefix = f"{nouns[path]}为" if path in nouns else f"{path} "
+        if isinstance(value, Const) or (isinstance(value, Param) and not value.versions):
+            return self.bind(prefix + format_value(value.value, None, lang, words))
+        code, _ = self.expr(value)
+        wb = self.bind(words) if words else "None"
+        return f"{self.bind(prefix)} + _fmt({code}, None, {self.const(lang)}, {wb})"
 
     def awaiting(self, rule: RuleIR, name: str) -> list[str]:
         """Who must act while a duty without a last day is open: the first ``pending`` case

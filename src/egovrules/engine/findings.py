@@ -243,69 +243,92 @@ def scopes_hold(scopes: tuple[ScopeIR, ...], subject: SubjectBase, as_of: dt.dat
 
 
 def scope_findings(
-    rules: tuple[RuleIR, ...], subject: SubjectBase, as_of: dt.date
+    rules: tuple[RuleIR, ...],
+    subject: SubjectBase,
+    as_of: dt.date,
+    presumptions: dict[tuple[str, int], Note] | None = None,
 ) -> tuple[tuple[NotApplicable, ...], tuple[Note, ...]]:
-    """What the scopes of ``rules`` (the scoped rules in force) say of ``subject``: each rule
-    whose article does not bind the subject, with the words that name whom it binds; and, for
-    each scope whose field the subject leaves empty, a note that its rules were applied on the
-    presumption that the subject is inside it (so that no verdict rests on an unstated fact)."""
+    """What the scopes of ``rules`` (the scoped rules in force, of one kind of subject) say of
+    ``subject``: each rule whose article does not bind the subject, with the words that name
+    whom it binds; and, for each scope whose field the subject leaves empty, a note that its
+    rules were applied on the presumption that the subject is inside it (so that no verdict
+    rests on an unstated fact). ``presumptions`` keeps those notes, which are immutable, by
+    scope name and number of rules, for the next subject of the same kind."""
     excluded: list[NotApplicable] = []
     presumed: dict[str, tuple[ScopeIR, int]] = {}
     values: dict[str, Any] = {}  # one reading of a scope's field for all its rules
+    reasons: dict[str, tuple[tuple[str, str], ...]] = {}  # and one text of why it excludes
     for rule in rules:
         scope = rule.scope
         if scope is None:
             continue
-        if scope.name not in values:
-            values[scope.name] = eval_expr(scope.field, (subject,), as_of)
-        value = values[scope.name]
+        name = scope.name
+        if name not in values:
+            values[name] = eval_expr(scope.field, (subject,), as_of)
+        value = values[name]
         if value is None:
-            presumed[scope.name] = (scope, presumed.get(scope.name, (scope, 0))[1] + 1)
+            presumed[name] = (scope, presumed.get(name, (scope, 0))[1] + 1)
         elif value not in scope.values:
-            field = ".".join(scope.field.path)
+            why = reasons.get(name)
+            if why is None:
+                why = reasons[name] = _excluded(scope, value)
             excluded.append(
                 NotApplicable(
                     rule_id=rule.id,
                     concept=rule.concept,
                     severity=rule.severity,
-                    scope=scope.name,
-                    reasons=(
-                        (
-                            "en",
-                            f"{field} is {value}: {scope.citation} binds {scope.label_in('en')}",
-                        ),
-                        (
-                            "zh",
-                            f"{scope.noun or field}为"
-                            f"{format_value(value, None, 'zh', dict(scope.words))}:"
-                            f"{scope.citation.label}所约束的是"
-                            f"{scope.label_in('zh')}",
-                        ),
-                    ),
+                    scope=name,
+                    reasons=why,
                     citation=scope.citation,
                 )
             )
-    notes = tuple(
-        Note(
-            (
-                (
-                    "en",
-                    f"{path} not given: {n} rule(s) of {scope.citation}, "
-                    f"which binds {scope.label_in('en')}, applied on the presumption that the "
-                    "subject is one of them",
-                ),
-                (
-                    "zh",
-                    f"未载明{scope.noun or path}:"
-                    f"{scope.citation.cite_in('zh')}所约束的是{scope.label_in('zh')},"
-                    f"其{n}条规则按该对象属于其中之一的推定适用",
-                ),
-            )
-        )
-        for scope, n in presumed.values()
-        for path in (".".join(scope.field.path),)
+    if presumptions is None:
+        presumptions = {}
+    notes = []
+    for scope, n in presumed.values():
+        note = presumptions.get((scope.name, n))
+        if note is None:
+            note = presumptions[(scope.name, n)] = _presumed(scope, n)
+        notes.append(note)
+    return tuple(excluded), tuple(notes)
+
+
+def _excluded(scope: ScopeIR, value: Any) -> tuple[tuple[str, str], ...]:
+    """Why a subject whose field holds ``value`` is outside ``scope``, in English and
+    Chinese."""
+    field = ".".join(scope.field.path)
+    return (
+        ("en", f"{field} is {value}: {scope.citation} binds {scope.label_in('en')}"),
+        (
+            "zh",
+            f"{scope.noun or field}为"
+            f"{format_value(value, None, 'zh', dict(scope.words))}:"
+            f"{scope.citation.label}所约束的是"
+            f"{scope.label_in('zh')}",
+        ),
     )
-    return tuple(excluded), notes
+
+
+def _presumed(scope: ScopeIR, n: int) -> Note:
+    """The note that ``n`` rules of ``scope`` were applied on the presumption that the
+    subject, silent on its field, is inside it."""
+    path = ".".join(scope.field.path)
+    return Note(
+        (
+            (
+                "en",
+                f"{path} not given: {n} rule(s) of {scope.citation}, "
+                f"which binds {scope.label_in('en')}, applied on the presumption that the "
+                "subject is one of them",
+            ),
+            (
+                "zh",
+                f"未载明{scope.noun or path}:"
+                f"{scope.citation.cite_in('zh')}所约束的是{scope.label_in('zh')},"
+                f"其{n}条规则按该对象属于其中之一的推定适用",
+            ),
+        )
+    )
 
 
 def not_in_force_note(skipped: int, city: tuple[str, str], effective: dt.date | None) -> Note:

@@ -38,6 +38,7 @@ from egovrules.packdata.bundled import available_packs, bundled_dir
 from egovrules.report.model import (
     NO_FINDINGS,
     Findings,
+    NotApplicable,
     Note,
     Report,
     ReportHead,
@@ -211,6 +212,8 @@ class Pack:
             k: tuple({r.scope.name: r.scope for _, r in scoped if r.scope}.values())
             for k, scoped in self._scoped.items()
         }
+        # Per kind: the notes of a subject presumed inside a scope, by scope and count.
+        self._presumptions: dict[str, dict[tuple[str, int], Note]] = {k: {} for k in self._rules}
         # Per kind: its scoped rules, all in force (as on most reports).
         self._scoped_rules = {k: tuple(r for _, r in scoped) for k, scoped in self._scoped.items()}
         self._model = model
@@ -340,11 +343,12 @@ class Pack:
         # a waiver may be expired; a kind whose rules name a scope reports the rules it
         # excludes (or that it presumed the subject inside); a working-day deadline may need
         # a note on its calendar. Else the report has none.
+        held = scopes_hold(self._scopes[kind], subject, when)
         if (
             _FINDING_CODES.isdisjoint(codes)
             and not subject.waivers
             and kind not in self._noted
-            and scopes_hold(self._scopes[kind], subject, when)
+            and held
         ):
             return NO_FINDINGS
         violations: list[Violation] = []
@@ -353,17 +357,24 @@ class Pack:
         rules = self._rules[kind]
         compiled = self._messages.functions(kind)  # messages, actor, facts: compiled
         for i, code in enumerate(codes):
-            if code == Outcome.VIOLATED:
+            if code < _VIOLATED:  # not applicable, satisfied: nothing to say
+                continue
+            if code == _VIOLATED:
                 violations.append(compiled_violation(rules[i], compiled[i], subject, when))
-            elif code == Outcome.PENDING:
+            elif code == _PENDING:
                 upcoming.append(compiled_upcoming(rules[i], compiled[i], subject, when))
-            elif code == Outcome.UNDETERMINED:
+            elif code == _UNDETERMINED:
                 undetermined.append(findings.undetermined(rules[i], subject, when))
         standing, waived, expired = apply_waivers(violations, subject.waivers, when)
-        scoped = self._scoped_rules[kind]
-        if Outcome.NOT_IN_FORCE in codes:
-            scoped = tuple(r for i, r in self._scoped[kind] if codes[i] != Outcome.NOT_IN_FORCE)
-        excluded, presumed = scope_findings(scoped, subject, when)
+        # A subject inside every scope of its kind is neither excluded nor presumed inside.
+        excluded: tuple[NotApplicable, ...] = ()
+        presumed: tuple[Note, ...] = ()
+        if not held:
+            scoped = self._scoped_rules[kind]
+            if _NOT_IN_FORCE in codes:
+                scoped = tuple(r for i, r in self._scoped[kind] if codes[i] != _NOT_IN_FORCE)
+            presumptions = self._presumptions[kind]
+            excluded, presumed = scope_findings(scoped, subject, when, presumptions)
         notes = self._notes(codes) + presumed + self._calendar_notes(subject, kind, when, codes)
         return Findings(
             standing,
@@ -427,6 +438,10 @@ class Pack:
 
 _deferred = Report.deferred
 Evaluate = Callable[[Any, dt.date], tuple[int, ...]]
+# The codes as plain ints: compared once per rule of a report, faster than the enum's members.
+_VIOLATED, _PENDING, _UNDETERMINED, _NOT_IN_FORCE = (
+    int(o) for o in (Outcome.VIOLATED, Outcome.PENDING, Outcome.UNDETERMINED, Outcome.NOT_IN_FORCE)
+)
 # A set test is the cheapest scan of a tuple of small ints (max() compares each pair).
 _FINDING_CODES = frozenset(
     {Outcome.VIOLATED, Outcome.PENDING, Outcome.UNDETERMINED, Outcome.NOT_IN_FORCE}
