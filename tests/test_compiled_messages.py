@@ -1,6 +1,7 @@
 """The compiled findings (``egovrules.backends.messages``) say what the reference interpreter
 says, byte for byte: every rule's message in every language, its actor, the facts of its
-deadline (last day, days left, possible last days) and who must act while it is open.
+deadline (last day, days left, possible last days), who must act while it is open, and the
+note on the calendar that decided a working-day deadline.
 
 The comparison is made for every rule of the subject's kind, whatever its outcome (a message
 is written the same way for a satisfied rule as for a violated one), on every subject of every
@@ -61,6 +62,13 @@ def _disagreements(pack: Pack, subject: Any, as_of: dt.date) -> list[str]:
                 (
                     _outcome(findings.compiled_upcoming, rule, functions, subject, as_of),
                     _outcome(findings.upcoming, rule, subject, as_of),
+                )
+            )
+        if findings.counts_working_days(rule):
+            pairs.append(
+                (
+                    _outcome(findings.compiled_calendar_note, rule, functions, subject, as_of),
+                    _outcome(findings.calendar_note, rule, subject, as_of),
                 )
             )
         out += [f"{rule.id}: {fast!r} != {slow!r}" for fast, slow in pairs if fast != slow]

@@ -41,6 +41,7 @@ __all__ = [
     "actor_of",
     "apply_waivers",
     "calendar_note",
+    "compiled_calendar_note",
     "compiled_upcoming",
     "compiled_violation",
     "counts_working_days",
@@ -69,7 +70,7 @@ def compiled_violation(
 ) -> Violation:
     """``violation``, its messages and actor from the rule's compiled functions (``finder``,
     from ``egovrules.backends.messages.MessageBackend.functions``)."""
-    messages, actor, _ = finder[0](subject, as_of)
+    messages, actor, _ = finder.find(subject, as_of)
     return _violation(rule, messages, actor)
 
 
@@ -108,9 +109,8 @@ def compiled_upcoming(
     rule: RuleIR, finder: RuleFunctions, subject: SubjectBase, as_of: dt.date
 ) -> Upcoming:
     """``upcoming``, from the rule's compiled functions (``finder``)."""
-    find, awaits = finder
-    messages, actor, facts = find(subject, as_of)
-    awaiting = awaits(subject, as_of) if awaits is not None else None
+    messages, actor, facts = finder.find(subject, as_of)
+    awaiting = finder.awaiting(subject, as_of) if finder.awaiting is not None else None
     return _upcoming(rule, messages, actor, facts, as_of, awaiting=awaiting)
 
 
@@ -181,10 +181,29 @@ def calendar_note(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Note | 
     d = rule.requires
     assert isinstance(d, Deadline) and isinstance(d.due, Shift)
     on = date_that_matters(rule, subject, as_of)
-    last_covered = d.due.calendar.package_years[1]
-    # The common case first, cheaply: a last day in the package's years (or none).
     start = eval_expr(d.due.date, (subject,), as_of, on)
     n = eval_expr(d.due.amount, (subject,), as_of, on)
+    return _calendar_note(rule, subject, as_of, (start, n, on))
+
+
+def compiled_calendar_note(
+    rule: RuleIR, finder: RuleFunctions, subject: SubjectBase, as_of: dt.date
+) -> Note | None:
+    """``calendar_note``, what the deadline counts read by the rule's compiled function."""
+    assert finder.counted is not None
+    return _calendar_note(rule, subject, as_of, finder.counted(subject, as_of))
+
+
+def _calendar_note(
+    rule: RuleIR, subject: SubjectBase, as_of: dt.date, counted: tuple[Any, Any, dt.date]
+) -> Note | None:
+    """The note of ``calendar_note``, from what the deadline counts: its first day, its
+    number of working days and the date that matters."""
+    d = rule.requires
+    assert isinstance(d, Deadline) and isinstance(d.due, Shift)
+    start, n, on = counted
+    last_covered = d.due.calendar.package_years[1]
+    # The common case first, cheaply: a last day in the package's years (or none).
     if start is None or n is None:
         return None
     package = CHINA if d.due.calendar.until is None else WorkCalendar(until=d.due.calendar.until)

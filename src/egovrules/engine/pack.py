@@ -418,10 +418,11 @@ class Pack:
         """Which calendar decided each working-day deadline that reached past the package's
         years: a supplied notice, or the working days known alone."""
         rules = self._rules[kind]
+        compiled = self._messages.functions(kind)
         out = []
         for i in self._calendar_rules[kind]:
-            if codes[i] in (Outcome.SATISFIED, Outcome.VIOLATED, Outcome.PENDING):
-                note = findings.calendar_note(rules[i], subject, when)
+            if codes[i] in _DECIDED:  # satisfied, violated or pending: a last day counted
+                note = findings.compiled_calendar_note(rules[i], compiled[i], subject, when)
                 if note is not None:
                     out.append(note)
         return tuple(out)
@@ -442,6 +443,7 @@ Evaluate = Callable[[Any, dt.date], tuple[int, ...]]
 _VIOLATED, _PENDING, _UNDETERMINED, _NOT_IN_FORCE = (
     int(o) for o in (Outcome.VIOLATED, Outcome.PENDING, Outcome.UNDETERMINED, Outcome.NOT_IN_FORCE)
 )
+_DECIDED = frozenset(int(o) for o in (Outcome.SATISFIED, Outcome.VIOLATED, Outcome.PENDING))
 # A set test is the cheapest scan of a tuple of small ints (max() compares each pair).
 _FINDING_CODES = frozenset(
     {Outcome.VIOLATED, Outcome.PENDING, Outcome.UNDETERMINED, Outcome.NOT_IN_FORCE}
