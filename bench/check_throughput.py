@@ -15,7 +15,9 @@ All figures come from one process and one run, so the ratio compares like with l
 and on another checkout's ``src`` (put first on ``PYTHONPATH``: an earlier commit in the same
 run): the full Wuhan pack over the generated subjects, ``pack.check`` alone, then its
 violations read (every finding built: messages in every language, actor, upcoming
-deadlines), then ``to_dict()`` (the JSON document's entry). Each round runs one process of
+deadlines), then ``to_dict()`` (the JSON document's entry); and the HTTP service's batch path
+(``bench/serve_throughput.py``: its 1,000 websites read from one body, checked and written as
+the JSON document) beside ``pack.check`` on the same websites. Each round runs one process of
 each code, one after the other; each process times the three interleaved (CPU time) and
 reports medians; each figure is the median over the rounds, and each ratio the median of the
 per-round ratios.
@@ -343,6 +345,11 @@ READING = {
     "violations": "pack.check, then its violations read",
     "to_dict": "pack.check, then to_dict() (JSON entry)",
 }
+# The HTTP service's batch path (bench/serve_throughput.py) on its 1,000 websites, in process.
+BATCH = {
+    "batch_check": "pack.check alone, the batch's 1,000 websites",
+    "batch": "the batch: body read, checked, JSON written",
+}
 
 
 def reading(n: int, repeat: int) -> dict[str, float]:
@@ -352,15 +359,33 @@ def reading(n: int, repeat: int) -> dict[str, float]:
     models = [parse_subject(d) for d in generate(n)]
     for s in models:  # warm: each kind's compiled functions built, caches filled
         pack.check(s, as_of=AS_OF).to_dict()
+    from serve_throughput import _batch  # the service's own batch, beside this script
+
+    from egovrules.engine.run import RunOptions, check_loaded
+    from egovrules.report.render.json import render_json
+    from egovrules.service.body import subjects_of_body
+
+    websites = _batch(1000)
+    sites = [parse_subject(d) for d in websites]
+    body = json.dumps(websites).encode()
+    options = RunOptions(city="wuhan", as_of=AS_OF)
+
+    def batch() -> None:
+        loaded = subjects_of_body(pack, body, fast=True)
+        render_json([check_loaded(s, options, {"wuhan": pack}) for s in loaded], "en", indent=None)
+
     times = interleaved(
         {
             "check": lambda: [pack.check(s, as_of=AS_OF) for s in models],
             "violations": lambda: [pack.check(s, as_of=AS_OF).violations for s in models],
             "to_dict": lambda: [pack.check(s, as_of=AS_OF).to_dict() for s in models],
+            "batch_check": lambda: [pack.check(s, as_of=AS_OF) for s in sites],
+            "batch": batch,
         },
         repeat,
     )
-    return {k: statistics.median(v) / n * 1e6 for k, v in times.items()}
+    size = {"batch_check": len(sites), "batch": len(sites)}
+    return {k: statistics.median(v) / size.get(k, n) * 1e6 for k, v in times.items()}
 
 
 def compare_reading(other: str, n: int, repeat: int, rounds: int) -> None:
@@ -387,16 +412,17 @@ def compare_reading(other: str, n: int, repeat: int, rounds: int) -> None:
         f"Wuhan pack, {n} generated subjects, {rounds} rounds of one process each, "
         f"{repeat} interleaved repetitions in each (CPU time); other = {other}"
     )
-    print(f"  {'':<42}{'µs, this':>10}{'µs, other':>11}{'× check':>9}{'× other':>9}{'speed':>7}")
-    for row, label in READING.items():
-        print(
-            f"  {label:<42}{med('this', row):>10.1f}{med('other', row):>11.1f}"
-            f"{ratio(('this', row), ('this', 'check')):>9.2f}"
-            f"{ratio(('other', row), ('other', 'check')):>9.2f}"
-            f"{ratio(('other', row), ('this', row)):>6.2f}×"
-        )
-    print("  × check: the row's time over pack.check's, in the same process; speed: other's")
-    print("  time over this code's (above 1: this code is faster)")
+    print(f"  {'':<46}{'µs, this':>10}{'µs, other':>11}{'× check':>9}{'× other':>9}{'speed':>7}")
+    for rows, base in ((READING, "check"), (BATCH, "batch_check")):
+        for row, label in rows.items():
+            print(
+                f"  {label:<46}{med('this', row):>10.1f}{med('other', row):>11.1f}"
+                f"{ratio(('this', row), ('this', base)):>9.2f}"
+                f"{ratio(('other', row), ('other', base)):>9.2f}"
+                f"{ratio(('other', row), ('this', row)):>6.2f}×"
+            )
+    print("  × check: the row's time over pack.check's on the same subjects, in the same process;")
+    print("  speed: other's time over this code's (above 1: this code is faster)")
     print(_load())
 
 

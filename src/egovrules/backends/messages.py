@@ -220,7 +220,11 @@ class _Messages(_Generator):
             body = self.missing(part, lang) if part.fact == "missing" else self.failing(part, lang)
             body = _unhoisted(body, self)
             self.helpers += [f"def {name}(s, as_of, _on):", *(f"    {b}" for b in body)]
-            return f"_fmt({name}(s, as_of, _on), {fb}, {lg})"
+            # A list of the texts named, or None: written as format_value writes a list.
+            none = self.bind(format_value(None, part.fallback, lang))
+            sep = self.bind(format_value(["", ""], None, lang))
+            t = self.tmp()
+            return f"({none} if ({t} := {name}(s, as_of, _on)) is None else {sep}.join({t}))"
         if part.fact is not None:
             if not deadline:  # no facts: the fallback, or "none"
                 return _Known(format_value(None, part.fallback, lang))
@@ -240,9 +244,13 @@ class _Messages(_Generator):
         words = dict(part.words)
         if isinstance(e, Const) or (isinstance(e, Param) and not e.versions):
             return _Known(format_value(e.value, part.fallback, lang, words))
+        return self.written(e, part.fallback, lang, words)
+
+    def written(self, e: Expr, fallback: str | None, lang: str, words: dict[str, str]) -> str:
+        """The code of ``format_value`` of the value of ``e``. A subject's field whose kind
+        the model fixes (a date, a yes or no, a text) is written without format_value's tests:
+        its value is what the kind says, or None (the fallback, or "none")."""
         code, nullable = self.expr(e)
-        # A subject's field whose kind the model fixes is written without format_value's
-        # tests: its value is what the kind says, or None (the fallback, or "none").
         kind = kind_of(e) if isinstance(e, Field) else None
         value = code
         if nullable and kind in _WRITTEN:
@@ -257,10 +265,10 @@ class _Messages(_Generator):
             shown = f"str({self.bind(words)}.get({value}, {value}))" if words else f"str({value})"
         else:
             wb = self.bind(words) if words else "None"
-            return f"_fmt({code}, {fb}, {lg}, {wb})"
+            return f"_fmt({code}, {self.bind(fallback)}, {self.const(lang)}, {wb})"
         if not nullable:
             return shown
-        none = self.bind(format_value(None, part.fallback, lang))
+        none = self.bind(format_value(None, fallback, lang))
         return f"({none} if {code} is None else {shown})"
 
     def missing(self, part: Placeholder, lang: str) -> list[str]:
@@ -336,9 +344,7 @@ class _Messages(_Generator):
         prefix = f"{nouns[path]}为" if path in nouns else f"{path} "
         if isinstance(value, Const) or (isinstance(value, Param) and not value.versions):
             return self.bind(prefix + format_value(value.value, None, lang, words))
-        code, _ = self.expr(value)
-        wb = self.bind(words) if words else "None"
-        return f"{self.bind(prefix)} + _fmt({code}, None, {self.const(lang)}, {wb})"
+        return f"{self.bind(prefix)} + {self.written(value, None, lang, words)}"
 
     def counted(self, rule: RuleIR, d: Deadline, name: str) -> list[str]:
         """What a working-day deadline counts from, and how many days, on the date that
