@@ -377,39 +377,44 @@ def _unhoisted(lines: list[str], gen: _Generator) -> list[str]:
 class MessageBackend:
     """The compiled findings of a rule set, one module per subject kind.
 
-    The source is generated and compiled when the backend is built (``compiled``, from
-    ``parts()`` of a backend of the same rule set as the pack cache keeps it, skips that);
-    a kind's module is executed when its findings are first asked for."""
+    A kind's source is generated and compiled when its findings are first asked for, or when
+    ``parts()`` is (for the pack cache); ``compiled`` (from ``parts()`` of a backend of the same
+    rule set, as the pack cache keeps it) skips that. A kind's module is executed when its
+    findings are first asked for."""
 
     def __init__(self, ruleset: RuleSet, compiled: dict[str, CompiledKind] | None = None) -> None:
+        self._pack_id = ruleset.pack_id
         self._rules = {k: rules_for(ruleset, k) for k in {r.subject for r in ruleset.rules}}
-        if compiled is None:
-            compiled = {}
-            for kind in sorted(self._rules):
-                gen = _Messages()
-                source = gen.module(self._rules[kind])
-                code = compile(source, f"<egovrules {ruleset.pack_id}:{kind} findings>", "exec")
-                compiled[kind] = (source, marshal.dumps(code), gen.constants)
-        self._parts = compiled
+        self._parts: dict[str, CompiledKind] = dict(compiled or {})
         self._functions: dict[str, MessageFunctions] = {}
+
+    def _part(self, kind: str) -> CompiledKind:
+        """The generated module of ``kind``, generated and compiled when first asked for (the
+        same for every thread that builds it)."""
+        part = self._parts.get(kind)
+        if part is None:
+            gen = _Messages()
+            source = gen.module(self._rules[kind])
+            code = compile(source, f"<egovrules {self._pack_id}:{kind} findings>", "exec")
+            part = self._parts[kind] = (source, marshal.dumps(code), gen.constants)
+        return part
 
     def parts(self) -> dict[str, CompiledKind]:
         """What rebuilds this backend: ``MessageBackend(ruleset, backend.parts())``."""
-        return self._parts
+        return {kind: self._part(kind) for kind in sorted(self._rules)}
 
     @property
     def sources(self) -> dict[str, str]:
         """The generated source of each kind's findings."""
-        return {kind: part[0] for kind, part in self._parts.items()}
+        return {kind: part[0] for kind, part in self.parts().items()}
 
     def functions(self, kind: str) -> MessageFunctions:
-        """Per rule of ``kind`` (in ``rules_for`` order): its finder and its awaiting
-        function (``None`` for a rule without ``pending`` cases)."""
+        """Per rule of ``kind`` (in ``rules_for`` order): its compiled functions."""
         found = self._functions.get(kind)
         if found is None:
-            if kind not in self._parts:  # a kind without rules
+            if kind not in self._rules:  # a kind without rules
                 return ()
-            _, code_bytes, constants = self._parts[kind]
+            _, code_bytes, constants = self._part(kind)
             namespace: dict[str, Any] = {**HELPERS, **constants}
             exec(marshal.loads(code_bytes), namespace)
             found = tuple(
