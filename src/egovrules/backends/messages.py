@@ -102,7 +102,7 @@ class _Known(NamedTuple):
 
 
 # The kinds of a subject's field written without format_value (``_Messages.piece``).
-_WRITTEN = frozenset({"date", "datetime", "bool", "str"})
+_WRITTEN = frozenset({"date", "datetime", "bool", "str", "set"})
 
 
 class _Messages(_Generator):
@@ -248,8 +248,9 @@ class _Messages(_Generator):
 
     def written(self, e: Expr, fallback: str | None, lang: str, words: dict[str, str]) -> str:
         """The code of ``format_value`` of the value of ``e``. A subject's field whose kind
-        the model fixes (a date, a yes or no, a text) is written without format_value's tests:
-        its value is what the kind says, or None (the fallback, or "none")."""
+        the model fixes (a date, a yes or no, a text, a set of texts) is written without
+        format_value's tests: its value is what the kind says, or None (the fallback, or
+        "none")."""
         code, nullable = self.expr(e)
         kind = kind_of(e) if isinstance(e, Field) else None
         value = code
@@ -263,6 +264,14 @@ class _Messages(_Generator):
             shown = f"({self.bind(yes)} if {value} else {self.bind(no)})"
         elif kind == "str":
             shown = f"str({self.bind(words)}.get({value}, {value}))" if words else f"str({value})"
+        elif kind == "set" and isinstance(e, Field) and e.type.item and e.type.item.kind == "str":
+            # A set of texts: each in its words, sorted; an empty set is "none" (not the
+            # fallback, which is for a field not given).
+            if words:
+                value = f"{{{self.bind(words)}.get(_x, _x) for _x in {value}}}"
+            sep = self.bind(format_value(["", ""], None, lang))
+            empty = self.bind(format_value(set(), None, lang))
+            shown = f"({sep}.join(sorted(map(str, {value}))) or {empty})"
         else:
             wb = self.bind(words) if words else "None"
             return f"_fmt({code}, {self.bind(fallback)}, {self.const(lang)}, {wb})"
