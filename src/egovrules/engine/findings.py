@@ -4,7 +4,11 @@ and the split of violations by waivers.
 
 ``Pack.check`` and the event monitor (``egovrules.monitoring.monitor``) both build their
 findings here, so a violation found by either carries the same message, citations, actor and
-authority.
+authority. ``violation``, ``upcoming``, ``render_messages``, ``actor_of`` and
+``calendar_note`` read the subject through the reference interpreter (the monitor's way);
+their ``compiled_*`` twins, which ``Pack.check``'s reports use, read it through the rule's
+compiled functions (``egovrules.backends.messages``) and build the same finding from what
+those return (tests/test_compiled_messages.py holds the two to the same text).
 """
 
 from __future__ import annotations
