@@ -203,3 +203,18 @@ def test_pack_texts_are_never_spliced_into_the_generated_code(name: str) -> None
         for _, parts in rule.messages:
             texts = [p if isinstance(p, str) else (p.fallback or "") for p in parts]
             assert [t for t in texts if len(t) >= 12 and t in source] == [], rule.id
+
+
+def test_a_kind_s_findings_are_generated_when_first_read() -> None:
+    """A pack built without the cache generates no finding's code until a report's findings
+    are read, and then only its subject's kind's; the pack cache asks for them all."""
+    ruleset = egovrules.load_pack("wuhan").ruleset
+    pack = Pack(ruleset)
+    (loaded,), _ = read_subjects(
+        str(ROOT / "examples" / "wuhan" / "website-late-police-filing.yaml")
+    )
+    report = pack.check(loaded.subject, as_of=dt.date(2026, 3, 22))
+    assert pack._messages._parts == {}
+    assert report.violations
+    assert set(pack._messages._parts) == {"website"}
+    assert set(pack._messages.parts()) == {"department", "network", "project", "website"}
