@@ -137,6 +137,9 @@ class _Messages(_Generator):
         return ["_on = as_of", *self.date_that_matters(rule)]
 
     def finder(self, rule: RuleIR, name: str) -> list[str]:
+        """The function returning the rule's messages (in the order of ``rule.messages``),
+        its actor and its deadline's facts, read as ``render_messages``, ``actor_of`` and
+        ``deadline_facts`` read them (each on the date they read it on)."""
         body = self.on(rule)
         actor = "None"
         if rule.actor is not None:
