@@ -117,14 +117,42 @@ def read_json(raw: bytes, name: str) -> JsonDocument | None:
     if " " * 60 in text and _SPACES_BEFORE_COLON.search(text) is not None:
         return None
     try:
-        data = _DECODER.decode(text)
+        data, items = _decode(text, _skip(text, 0))
     except (ValueError, _NotPlain, RecursionError):
         return None
     if _SURROGATE_ESCAPE.search(text) is not None and lone_surrogate(data) is not None:
         return None
     if not _bounded(data):
         return None
-    return JsonDocument(name, text, data)
+    document = JsonDocument(name, text, data)
+    if items is not None:
+        document._index.entries[document._index.root] = items
+    return document
+
+
+def _decode(text: str, start: int) -> tuple[Any, dict[Hashable, _Step] | None]:
+    """The value of ``text``, whose first token is at ``start`` (``JSONDecoder.decode``), and
+    when it is a list, where each of its items stands: read item by item (a batch of
+    subjects), so that looking up a position in an item need not step over the items before
+    it again (``_Index``). ``ValueError`` where ``decode`` raises it."""
+    if not text.startswith("[", start):
+        return _DECODER.decode(text), None
+    items: list[Any] = []
+    steps: dict[Hashable, _Step] = {}
+    at = _skip(text, start + 1)
+    if not text.startswith("]", at):  # an empty list has no item
+        while True:
+            value, end = _DECODER.raw_decode(text, at)
+            container = type(value) is dict or type(value) is list
+            steps[len(items)] = (None, at, end if container else -1)
+            items.append(value)
+            at = _skip(text, end)
+            if not text.startswith(",", at):
+                break
+            at = _skip(text, at + 1)  # an item must follow: raw_decode refuses a "]"
+    if not text.startswith("]", at) or _skip(text, at + 1) != len(text):
+        raise ValueError("not one JSON list")
+    return items, steps
 
 
 def _bounded(data: Any) -> bool:
