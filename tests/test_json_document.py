@@ -194,3 +194,38 @@ def test_positions_are_lines_and_columns_of_the_text() -> None:
     # a path that is not there: its nearest present ancestor, its key when asked for
     assert doc.span((1, "d", "z"), key=True) == doc.span((1, "d"), key=True)
     assert doc.span((1, "d", "z")) == doc.span((1, "d"))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'[{"a": 1},]',  # a comma after the last item
+        b'[{"a": 1},\r\n]',
+        b'[,{"a": 1}]',  # before the first
+        b'[{"a": 1},,{"b": 2}]',  # two
+        b'[{"a": 1} {"b": 2}]',  # none between two items
+        b'[{"a": 1}, {"b": 2}',  # no closing bracket
+        b'[{"a": 1}] [2]',  # a second value after the list
+        b"[1]x",
+        b'[{"a": 1, "a": 2}]',  # a duplicate key inside an item
+    ],
+)
+def test_a_list_read_item_by_item_is_refused_where_json_refuses_it(raw: bytes) -> None:
+    """A top-level list (a batch) is read one item at a time, each item's offsets kept for
+    its positions; what ``json.loads`` refuses as a whole, that reading declines too."""
+    assert read_json(raw, "request") is None
+
+
+def test_a_list_read_item_by_item_has_each_items_position() -> None:
+    raw = b'[ {"a": 1} ,\n  [2, 3],"x" , 4,{"b": {"c": []}}\r\n]\n'
+    doc = read_json(raw, "request")
+    assert doc is not None
+    assert doc.data == [{"a": 1}, [2, 3], "x", 4, {"b": {"c": []}}]
+    _same(doc, parse_document(raw, "request"))
+    assert [(doc.span((i,)).line, doc.span((i,)).col) for i in range(5)] == [
+        (1, 3),
+        (2, 3),
+        (2, 10),
+        (2, 16),
+        (2, 18),
+    ]
