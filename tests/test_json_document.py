@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from egovrules.source.document import (
     MAX_BYTES,
     MAX_DEPTH,
+    MAX_NODES,
     Document,
     DocumentError,
     parse_document,
@@ -229,3 +230,22 @@ def test_a_list_read_item_by_item_has_each_items_position() -> None:
         (2, 16),
         (2, 18),
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "answered"),
+    [
+        # Nodes: more values than the reader holds (E004), though each item is shallow:
+        # the text's length sends it to the walk. MAX_NODES + 1 values, or 10,000 items of
+        # 101 values each (1,010,001 values in 2,020,001 characters).
+        (b"[" + b"0," * (MAX_NODES - 1) + b"0]", False),
+        (b"[" + b",".join([b"[" + b",".join([b"0"] * 100) + b"]"] * 10_000) + b"]", False),
+        # Depth: brackets inside a string open no container; the items are walked.
+        (b'[{"a": "' + b"[{" * MAX_DEPTH + b'"}]', True),
+        (b"[[" + b"[" * MAX_DEPTH + b"]" * MAX_DEPTH + b"]]", False),
+    ],
+)
+def test_a_batchs_bounds_hold_without_visiting_its_values(raw: bytes, answered: bool) -> None:
+    """A list whose size and brackets prove it within the reader's bounds is not walked;
+    one they do not is walked, and declined where the bounds are passed."""
+    assert (read_json(raw, "request") is not None) is answered

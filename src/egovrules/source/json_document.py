@@ -96,6 +96,7 @@ _DECODER = json.JSONDecoder(
     object_pairs_hook=_mapping, parse_float=_float, parse_constant=_constant
 )
 _SCAN = json.JSONDecoder().raw_decode  # steps over one value, from its first character
+_MOST_ITEMS = 10_000  # a list read item by item (ten batches of the service's default limit)
 
 
 def read_json(raw: bytes, name: str) -> JsonDocument | None:
@@ -122,7 +123,7 @@ def read_json(raw: bytes, name: str) -> JsonDocument | None:
         return None
     if _SURROGATE_ESCAPE.search(text) is not None and lone_surrogate(data) is not None:
         return None
-    if not _bounded(data):
+    if not (_shallow(text, items) or _bounded(data)):
         return None
     document = JsonDocument(name, text, data)
     if items is not None:
@@ -132,9 +133,11 @@ def read_json(raw: bytes, name: str) -> JsonDocument | None:
 
 def _decode(text: str, start: int) -> tuple[Any, dict[Hashable, _Step] | None]:
     """The value of ``text``, whose first token is at ``start`` (``JSONDecoder.decode``), and
-    when it is a list, where each of its items stands: read item by item (a batch of
-    subjects), so that looking up a position in an item need not step over the items before
-    it again (``_Index``). ``ValueError`` where ``decode`` raises it."""
+    when it is a list of mappings and lists, where each of its items stands: read item by
+    item (a batch of subjects), so that looking up a position in an item need not step over
+    the items before it again (``_Index``). A list holding a scalar, or more than
+    ``_MOST_ITEMS`` items, is read whole: a ``raw_decode`` call for each of millions of small
+    items would cost seconds (``[[],[],...]``). ``ValueError`` where ``decode`` raises it."""
     if not text.startswith("[", start):
         return _DECODER.decode(text), None
     items: list[Any] = []
@@ -143,8 +146,9 @@ def _decode(text: str, start: int) -> tuple[Any, dict[Hashable, _Step] | None]:
     if not text.startswith("]", at):  # an empty list has no item
         while True:
             value, end = _DECODER.raw_decode(text, at)
-            container = type(value) is dict or type(value) is list
-            steps[len(items)] = (None, at, end if container else -1)
+            if len(items) == _MOST_ITEMS or (type(value) is not dict and type(value) is not list):
+                return _DECODER.decode(text), None
+            steps[len(items)] = (None, at, end)
             items.append(value)
             at = _skip(text, end)
             if not text.startswith(",", at):
@@ -153,6 +157,20 @@ def _decode(text: str, start: int) -> tuple[Any, dict[Hashable, _Step] | None]:
     if not text.startswith("]", at) or _skip(text, at + 1) != len(text):
         raise ValueError("not one JSON list")
     return items, steps
+
+
+def _shallow(text: str, items: dict[Hashable, _Step] | None) -> bool:
+    """Within ``_bounded``'s bounds, as seen without visiting the values: a list whose text is
+    shorter than ``2 * (MAX_NODES - 1)`` characters holds at most ``MAX_NODES`` values and
+    keys (each but the first stands after a separator of its own: ``[``, ``{``, ``,`` or
+    ``:``), and an item whose text opens fewer than ``MAX_DEPTH`` brackets (in strings too)
+    holds no container as deep as ``MAX_DEPTH``. False: ``_bounded`` decides."""
+    if items is None or len(text) >= 2 * (MAX_NODES - 1):
+        return False
+    return all(
+        text.count("{", at, end) + text.count("[", at, end) < MAX_DEPTH
+        for _, at, end in items.values()
+    )
 
 
 def _bounded(data: Any) -> bool:
