@@ -19,12 +19,13 @@ Starts ``egovrules serve --packs wuhan`` on a free loopback port (one worker) an
     as the server did before its JSON fast path (the baseline of that change, in the same run),
     for the batch and for the single subject. The repetitions of the batch interleave the
     request and each in-process measure; each is given in wall time (best of the repetitions)
-    and in CPU time (the server's, from /proc, for the request; this process's for the rest),
-    and each ratio in both; the request's time ends when its whole answer is received (the
-    client parses it after). ``--batch-only`` leaves out the single-subject levels.
-To compare two checkouts in one run, run it twice, e.g. ``PYTHONPATH=/work/main/src python
-bench/serve_throughput.py --batch-only`` then without PYTHONPATH (the server is started with
-the same environment, so it runs the same code).
+    and in CPU time (their mean: the server's from /proc, counted in clock ticks of 10 ms, for
+    the request; this process's for the rest), and each ratio in both; the request's time
+    ends when its whole answer is received (the client parses it after). ``--batch-only``
+    leaves out the single-subject levels.
+To compare two checkouts, run it for each in turn, twice or more, e.g. ``PYTHONPATH=/work/main/src
+python bench/serve_throughput.py --batch-only`` and the same without PYTHONPATH (the server is
+started with the same environment, so it runs the same code).
 The clients are Python threads with one keep-alive connection each, in this process: at 64 the
 client's own work competes with the server for a 2-core machine's CPU, and the figures say so.
 All figures come from one run; ratios compare figures of that run.
@@ -259,7 +260,7 @@ def main() -> None:
                 same_path.append(parts)
                 before.append(server_path(fast=False))
         wall = {k: min(w for w, _ in v) for k, v in times.items()}
-        cpu = {k: min(c for _, c in v) for k, v in times.items()}
+        cpu = {k: statistics.fmean(c for _, c in v) for k, v in times.items()}
         path, old = min(same_path, key=sum), min(before, key=sum)
         n = args.batch
 
@@ -269,7 +270,10 @@ def main() -> None:
                 f" {wall[key] * 1000:6.1f} ms wall, {cpu[key] * 1000:6.1f} ms CPU"
             )
 
-        print(f"batch of {n} subjects, {len(batch_body):,} bytes (best of {args.repeat}):")
+        print(
+            f"batch of {n} subjects, {len(batch_body):,} bytes"
+            f" (wall: best of {args.repeat}; CPU: their mean):"
+        )
         print(line("POST one batch request:", "served") + " (the server's CPU)")
         print(line("pack.check in-process (mappings):", "check"))
         print(line("the same, each report.to_dict():", "document"))
