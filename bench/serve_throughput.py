@@ -192,7 +192,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="per concurrency level")
     parser.add_argument("--seconds", type=float, default=20.0, help="per concurrency level")
     parser.add_argument("--batch", type=int, default=1000, help="subjects in the batch request")
-    parser.add_argument("--repeat", type=int, default=3, help="batch timings (best kept)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="batch repetitions (wall: best; CPU: mean)"
+    )
     parser.add_argument("--batch-only", action="store_true", help="no single-subject levels")
     args = parser.parse_args()
 
