@@ -5,6 +5,7 @@ every pack test case and every example, explained or not, in each language."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 from typing import Any
 
@@ -113,6 +114,34 @@ def test_orjson_writes_plain_values_as_json_dumps(value: Any) -> None:
 def test_where_orjson_differs_json_dumps_writes(value: Any, written: bytes | str) -> None:
     expected = written.encode() if isinstance(written, str) else written
     assert compact_json(value) == expected
+
+
+class _Name(str):
+    """A subclass of str: ``json.dumps`` writes it as its str."""
+
+
+class _Colour(enum.Enum):
+    RED = "red"
+
+
+@pytest.mark.parametrize(
+    ("value", "vouched_alike"),
+    [
+        ({"name": _Name("汉阳")}, True),  # json.dumps writes a str subclass as its str
+        ([_Name("a"), {"b": _Name("c")}], True),
+        ({"when": dt.date(2026, 3, 22)}, True),  # json.dumps refuses a date: TypeError
+        ({"colour": _Colour.RED}, False),  # json.dumps refuses an Enum; orjson writes "red"
+    ],
+)
+def test_what_orjson_writes_only_by_default_is_left_to_json_dumps(
+    value: Any, vouched_alike: bool
+) -> None:
+    """Searched (not vouched for as plain), each is written, or refused, as ``json.dumps``
+    did. Vouched for, a subclass or a date still reaches ``json.dumps`` (orjson hands it to
+    ``default``), an Enum does not: a document that may hold one must not be vouched for (a
+    check document holds none, ``test_every_real_document_is_plain_and_answered_as_before``)."""
+    assert _now(value) == _before(value)
+    assert (_now(value, plain=True) == _before(value)) is vouched_alike
 
 
 def _assert_plain(value: Any, where: str = "$") -> None:
