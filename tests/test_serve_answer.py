@@ -145,14 +145,14 @@ def test_what_orjson_writes_only_by_default_is_left_to_json_dumps(
 
 
 def _assert_plain(value: Any, where: str = "$") -> None:
-    """Only dicts with str keys, lists, str, int within 64 bits, bool and None: the domain
-    where orjson writes json.dumps' bytes (no float, no subclass, no enum)."""
+    """Only dicts with str keys, lists or tuples, str, int within 64 bits, bool and None: the
+    domain where orjson writes json.dumps' bytes (no float, no subclass, no enum)."""
     kind = type(value)
     if kind is dict:
         for key, item in value.items():
             assert type(key) is str, f"{where}: key {key!r}"
             _assert_plain(item, f"{where}.{key}")
-    elif kind is list:
+    elif kind is list or kind is tuple:
         for i, item in enumerate(value):
             _assert_plain(item, f"{where}[{i}]")
     else:
