@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from egovrules.source.document import (
     MAX_BYTES,
     MAX_DEPTH,
+    MAX_NODES,
     Document,
     DocumentError,
     parse_document,
@@ -194,3 +195,57 @@ def test_positions_are_lines_and_columns_of_the_text() -> None:
     # a path that is not there: its nearest present ancestor, its key when asked for
     assert doc.span((1, "d", "z"), key=True) == doc.span((1, "d"), key=True)
     assert doc.span((1, "d", "z")) == doc.span((1, "d"))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'[{"a": 1},]',  # a comma after the last item
+        b'[{"a": 1},\r\n]',
+        b'[,{"a": 1}]',  # before the first
+        b'[{"a": 1},,{"b": 2}]',  # two
+        b'[{"a": 1} {"b": 2}]',  # none between two items
+        b'[{"a": 1}, {"b": 2}',  # no closing bracket
+        b'[{"a": 1}] [2]',  # a second value after the list
+        b"[1]x",
+        b'[{"a": 1, "a": 2}]',  # a duplicate key inside an item
+    ],
+)
+def test_a_list_read_item_by_item_is_refused_where_json_refuses_it(raw: bytes) -> None:
+    """A top-level list (a batch) is read one item at a time, each item's offsets kept for
+    its positions; what ``json.loads`` refuses as a whole, that reading declines too."""
+    assert read_json(raw, "request") is None
+
+
+def test_a_list_read_item_by_item_has_each_items_position() -> None:
+    raw = b'[ {"a": 1} ,\n  [2, 3],"x" , 4,{"b": {"c": []}}\r\n]\n'
+    doc = read_json(raw, "request")
+    assert doc is not None
+    assert doc.data == [{"a": 1}, [2, 3], "x", 4, {"b": {"c": []}}]
+    _same(doc, parse_document(raw, "request"))
+    assert [(doc.span((i,)).line, doc.span((i,)).col) for i in range(5)] == [
+        (1, 3),
+        (2, 3),
+        (2, 10),
+        (2, 16),
+        (2, 18),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "answered"),
+    [
+        # Nodes: more values than the reader holds (E004), though each item is shallow:
+        # the text's length sends it to the walk. MAX_NODES + 1 values, or 10,000 items of
+        # 101 values each (1,010,001 values in 2,020,001 characters).
+        (b"[" + b"0," * (MAX_NODES - 1) + b"0]", False),
+        (b"[" + b",".join([b"[" + b",".join([b"0"] * 100) + b"]"] * 10_000) + b"]", False),
+        # Depth: brackets inside a string open no container; the items are walked.
+        (b'[{"a": "' + b"[{" * MAX_DEPTH + b'"}]', True),
+        (b"[[" + b"[" * MAX_DEPTH + b"]" * MAX_DEPTH + b"]]", False),
+    ],
+)
+def test_a_batchs_bounds_hold_without_visiting_its_values(raw: bytes, answered: bool) -> None:
+    """A list whose size and brackets prove it within the reader's bounds is not walked;
+    one they do not is walked, and declined where the bounds are passed."""
+    assert (read_json(raw, "request") is not None) is answered

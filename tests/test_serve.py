@@ -5,6 +5,7 @@ tests that need a server of their own (a planted bug, a shutdown) start one."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import shutil
@@ -773,6 +774,23 @@ def test_not_ready_until_the_packs_are_compiled(faulty: Server) -> None:
     _error(packs, 503, "E705")
     assert healthz.json() == {"status": "ok"}
     assert httpx.get(f"{faulty.url}/readyz").json() == {"status": "ready", "packs": ["wuhan"]}
+
+
+def test_the_compiled_packs_are_out_of_the_collectors_reach() -> None:
+    """Once compiled, what a server holds for its lifetime is frozen (``gc.freeze``): a full
+    collection, which the findings of a large batch set off, does not walk the packs (what it
+    saves is in docs/benchmarks.md)."""
+    from egovrules.service.loading import LoadedPacks
+
+    gc.unfreeze()
+    try:
+        packs = LoadedPacks(("wuhan",))
+        packs.load()
+        pack = packs.get("wuhan")
+        assert gc.is_tracked(pack)
+        assert not any(o is pack for o in gc.get_objects())
+    finally:
+        gc.unfreeze()  # this test process's objects back within reach
 
 
 def test_an_internal_error_is_a_500_with_an_id_in_the_log(faulty: Server) -> None:

@@ -83,6 +83,7 @@ def _stopped(signum: int, frame: object) -> None:
 
 def _run(args: argparse.Namespace) -> ExitCode:
     require("fastapi", "serve", "egovrules serve")
+    require("orjson", "serve", "egovrules serve")
     uvicorn = require("uvicorn", "serve", "egovrules serve")
     from egovrules.service.config import (  # noqa: PLC0415
         ENVIRONMENT,

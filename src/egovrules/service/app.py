@@ -3,9 +3,9 @@
 Every endpoint calls the code the command line calls: a check body is read as
 ``egovrules check`` reads a file (``service.body``: plain JSON at ``json.loads``' speed, any
 other body, or any error, by the positioned reader), each subject is checked by
-``engine.run.check_loaded`` and the answer is the document ``report.render.json`` writes for
-``egovrules check --format json``, without its indentation; explain and diff are the
-commands' code too.
+``engine.run.check_loaded`` and the answer is the document ``report.render.json`` builds for
+``egovrules check --format json``, without its indentation (written by orjson:
+``service.answer``); explain and diff are the commands' code too.
 CPU work runs in the thread pool, so that the event loop keeps answering (and timing out).
 """
 
@@ -31,7 +31,7 @@ from egovrules.diffing.witness import DEFAULT_MAX_CANDIDATES
 from egovrules.engine.explaining import explain_rules, rules_named
 from egovrules.engine.pack import Pack, today_in_china
 from egovrules.engine.run import RunOptions, check_loaded
-from egovrules.report.render.json import render_json
+from egovrules.service.answer import check_answer
 from egovrules.service.body import BODY_NAME, subjects_of_body
 from egovrules.service.catalog import pack_detail, pack_summary
 from egovrules.service.config import ServiceConfig, read_calendar, read_token
@@ -275,7 +275,7 @@ def _pack_routes(app: FastAPI, packs: LoadedPacks, config: ServiceConfig) -> Non
         return Explanations(explanations=traces)
 
 
-def _check(pack: Pack, body: bytes, options: RunOptions, lang: str, max_batch: int) -> str:
+def _check(pack: Pack, body: bytes, options: RunOptions, lang: str, max_batch: int) -> bytes:
     subjects = subjects_of_body(pack, body)
     if len(subjects) > max_batch:
         raise ServiceError(
@@ -285,7 +285,7 @@ def _check(pack: Pack, body: bytes, options: RunOptions, lang: str, max_batch: i
         )
     packs = {pack.id: pack}
     checked = [check_loaded(loaded, options, packs) for loaded in subjects]
-    return render_json(checked, lang, indent=None)
+    return check_answer(checked, lang)
 
 
 def _explain(pack: Pack, body: bytes, rule: str, as_of: dt.date | None) -> list[dict[str, Any]]:

@@ -3,10 +3,16 @@ answers at once and ``/readyz`` says ready only when every pack asked for is com
 
 Only bundled packs are loaded, by id (``load_bundled_pack``): no request ever names a file.
 The holiday notices are the operator's (``--holidays``), read once at start.
+
+Once compiled, what the process holds for its lifetime (the packs, FastAPI's and pydantic's
+models) is moved out of the collector's reach (``gc.freeze``): a full collection, which a
+batch's thousands of findings set off, no longer walks it. A 1,000-subject batch costs the
+server about 15 ms of CPU less (116-120 ms against 130-135 ms; docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Sequence
@@ -39,6 +45,8 @@ class LoadedPacks:
         except Exception:  # a bug in a bundled pack: the server stays not ready, and says why
             LOG.exception("packs not loaded", extra={"event": "packs_failed"})
             return
+        gc.collect()  # the compilation's garbage, not to be frozen
+        gc.freeze()
         self._ready.set()
         LOG.info(
             "packs loaded",

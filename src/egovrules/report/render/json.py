@@ -14,7 +14,7 @@ from egovrules._version import __version__
 from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked, citation_to_dict
 
-__all__ = ["SCHEMA_VERSION", "citation_to_dict", "render_json", "report_to_dict"]
+__all__ = ["SCHEMA_VERSION", "citation_to_dict", "json_document", "render_json", "report_to_dict"]
 
 SCHEMA_VERSION = 1
 
@@ -25,19 +25,15 @@ def report_to_dict(checked: Checked, language: str = "en") -> dict[str, Any]:
     return checked.to_dict(language)
 
 
-def render_json(
-    checked: Sequence[Checked],
-    language: str = "en",
-    failures: Sequence[InputFailure] = (),
-    *,
-    indent: int | None = 2,
-) -> str:
-    """The whole run as one JSON document; ``failures`` are the inputs it could not judge
-    (the ``errors`` array). ``indent=None``: the same document on one line, without a space
-    after a separator (what ``egovrules serve`` answers: a quarter fewer bytes, written by
-    the C encoder, which an indented document cannot use)."""
+def json_document(
+    checked: Sequence[Checked], language: str = "en", failures: Sequence[InputFailure] = ()
+) -> dict[str, Any]:
+    """The whole run as the data of one JSON document; ``failures`` are the inputs it could
+    not judge (the ``errors`` array). Its values are dicts, lists, strings, ints, booleans and
+    None only, with string keys: no float (``egovrules serve`` writes it with orjson, which
+    writes floats otherwise than ``json.dumps``; ``service.answer``)."""
     reports = [c.report for c in checked]
-    doc = {
+    return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "egovrules", "version": __version__},
         "summary": {
@@ -53,6 +49,19 @@ def render_json(
         "reports": [report_to_dict(c, language) for c in checked],
         "errors": [f.to_dict() for f in failures],
     }
+
+
+def render_json(
+    checked: Sequence[Checked],
+    language: str = "en",
+    failures: Sequence[InputFailure] = (),
+    *,
+    indent: int | None = 2,
+) -> str:
+    """``json_document`` as text. ``indent=None``: the same document on one line, without a
+    space after a separator (the bytes ``egovrules serve`` answers, there written by orjson:
+    ``service.answer``)."""
+    doc = json_document(checked, language, failures)
     if indent is None:
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
     return json.dumps(doc, ensure_ascii=False, indent=indent) + "\n"
