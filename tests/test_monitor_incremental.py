@@ -16,7 +16,7 @@ import egovrules
 from egovrules.backends import durable
 from egovrules.backends.durable import compile_durable
 from egovrules.ir.nodes import Deadline
-from egovrules.monitoring.monitor import _reads_as_of
+from egovrules.monitoring.clock import reads_as_of
 from egovrules.subjects import SUBJECT_MODELS, parse_subject
 from tests.conftest import FIXTURES
 from tests.strategies import DATES, pack_strings, subject_data
@@ -147,7 +147,7 @@ def test_only_a_group_with_a_deadline_or_the_date_in_a_condition_reads_the_date(
             rules = [program.durable_rules[i] for i in group]
             dated = any(
                 isinstance(program.rules[r.index].requires, Deadline)
-                or _reads_as_of(program.rules[r.index])
+                or reads_as_of(program.rules[r.index])
                 for r in rules
             )
             assert "asof" not in keys or dated, [r.name for r in rules]
