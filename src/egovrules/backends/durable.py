@@ -54,7 +54,7 @@ import sys
 import threading
 import uuid
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, assert_never
 
@@ -110,6 +110,8 @@ MAX_EXPRESSIONS = 31  # MAX_SEQUENCE_EXPRESSIONS is 32; the 32nd is refused
 MAX_BRANCHES = 56  # MAX_STACK_SIZE is 64
 MAX_KEYS = 240  # MAX_OBJECT_PROPERTIES is 255
 TAG = "_t"  # every rule tests it, so durable-rules' own state record never matches
+_TAGGED = {TAG: 1}
+_ABSENT = object()  # a key a fact leaves out (it holds no None)
 
 _NATIVE_KINDS = ("bool", "int", "str", "date")
 _DURABLE_OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
@@ -790,6 +792,9 @@ class Firing:
     """Days after which an undetermined verdict may change by itself (see ``DurableRule``)."""
 
 
+_NOTHING = Firing(frozenset(), ())
+
+
 class DurableSession:
     """The durable-rules rulesets of one kind for one monitor, under unique names.
 
@@ -804,8 +809,15 @@ class DurableSession:
         self._program = program
         self._rules = {r.name: r for r in program.durable_rules}
         self._handles: list[int] = []
-        # subject id -> per group: its part of the fact (JSON), the fact asserted, what fired
-        self._last: dict[str, list[tuple[str, str, Firing]]] = {}
+        # each group's keys, in order, and for each key of the fact the groups that read it
+        self._group_keys = [tuple(sorted(keys)) for keys in program.group_keys]
+        self._readers: dict[str, tuple[int, ...]] = {}
+        for g, keys in enumerate(self._group_keys):
+            for key in keys:
+                self._readers[key] = (*self._readers.get(key, ()), g)
+        # subject id -> its last fact, per group the text asserted and what fired on it, and
+        # all that fired
+        self._last: dict[str, tuple[dict[str, Any], list[tuple[str, Firing]], Firing]] = {}
         self._seq = 0
         self._closed = False
         tag = uuid.uuid4().hex
@@ -820,33 +832,61 @@ class DurableSession:
         self._finalizer = weakref.finalize(self, _delete, self._engine, list(self._handles))
 
     def evaluate(self, subject_id: str, fact: dict[str, Any]) -> Firing:
-        """Replace the subject's fact with ``fact``; return which rules fired on it. A group
-        whose part of the fact is what it was is not asserted again: its rules fire as they
-        did (they match one fact each)."""
+        """Replace the subject's fact with ``fact``; return which rules fired on it.
+
+        Only the groups that read a key whose value changed since the subject's previous
+        fact are asserted again: the others' rules fire as they did (they match one fact
+        each, and that group's part of the fact is what it was)."""
         if self._closed:
             raise DurableError("the monitor is closed")
+        previous = self._last.get(subject_id)
+        if previous is None:
+            groups: Iterable[int] = range(len(self._handles))
+            asserted: list[tuple[str, Firing]] = []
+        else:
+            old, asserted, firing = previous
+            readers = self._readers
+            touched: set[int] = set()
+            for key, value in fact.items():
+                if old.get(key, _ABSENT) != value and key in readers:
+                    touched.update(readers[key])
+            for key in old.keys() - fact.keys():
+                touched.update(readers.get(key, ()))
+            if not touched:
+                self._last[subject_id] = (fact, asserted, firing)
+                return firing
+            groups = sorted(touched)
+            asserted = list(asserted)
         self._seq += 1
         fact_id = f"{subject_id}#{self._seq}"
-        previous = self._last.get(subject_id)
-        asserted: list[tuple[str, str, Firing]] = []
+        ident = f', "sid": "0", "id": {json.dumps(fact_id)}}}'
         try:
-            for g, handle in enumerate(self._handles):
-                keys = self._program.group_keys[g]
-                body = json.dumps({k: v for k, v in fact.items() if k in keys or k == TAG})
-                if previous is not None and previous[g][0] == body:
-                    asserted.append(previous[g])  # the same inputs: the same firings
-                    continue
-                if previous is not None:
-                    self._engine.retract_fact(handle, previous[g][1])
-                text = body[:-1] + f', "sid": "0", "id": {json.dumps(fact_id)}}}'
-                asserted.append((body, text, self._assert(handle, text, fact_id, subject_id)))
-        except self._engine.error as exc:
+            for g in groups:
+                handle = self._handles[g]
+                body = json.dumps({k: fact[k] for k in self._group_keys[g] if k in fact} | _TAGGED)
+                text = body[:-1] + ident
+                if previous is None:
+                    asserted.append((text, _NOTHING))
+                else:
+                    self._engine.retract_fact(handle, asserted[g][0])
+                    asserted[g] = (text, _NOTHING)
+                asserted[g] = (text, self._assert(handle, text, fact_id, subject_id))
+        except (self._engine.error, DurableError) as exc:
+            # what durable-rules holds of the subject is not known: retract what may be left,
+            # and the subject's next fact is asserted afresh
+            self._last.pop(subject_id, None)
+            for g, (text, _) in enumerate(asserted):
+                with contextlib.suppress(self._engine.error):
+                    self._engine.retract_fact(self._handles[g], text)
+            if isinstance(exc, DurableError):
+                raise
             raise DurableError(f"durable-rules failed on {subject_id!r}: {exc}") from None
-        self._last[subject_id] = asserted
-        violated = frozenset(i for _, _, f in asserted for i in f.violated)
-        pending = sorted(p for _, _, f in asserted for p in f.pending)
-        rechecks = sorted(d for _, _, f in asserted for d in f.rechecks)
-        return Firing(violated, tuple(pending), tuple(rechecks))
+        violated = frozenset(i for _, f in asserted for i in f.violated)
+        pending = sorted(p for _, f in asserted for p in f.pending)
+        rechecks = sorted(d for _, f in asserted for d in f.rechecks)
+        firing = Firing(violated, tuple(pending), tuple(rechecks))
+        self._last[subject_id] = (fact, asserted, firing)
+        return firing
 
     def _assert(self, handle: int, text: str, fact_id: str, subject_id: str) -> Firing:
         """Assert one group's fact; what fired on it."""
@@ -855,7 +895,7 @@ class DurableSession:
         rechecks: list[Day] = []
         code, state = self._engine.assert_fact(handle, text)
         if code == 1:  # no rule's first test matched: nothing fires
-            return Firing(frozenset(), ())
+            return _NOTHING
         if code not in (0, 3):
             raise DurableError(f"durable-rules returned {code} for {subject_id!r}")
         for name, matched in self._drain(handle, state):
