@@ -23,6 +23,12 @@ rule then tests:
 * the last day in time of every deadline (``egovrules.law.calendar`` computes it);
 * a whole ``when`` or ``requires`` whose compiled form would exceed durable-rules' limits
   (at most 31 expressions per rule: ``ERR_EXPRESSION_LIMIT_EXCEEDED``).
+* a rule's scope (whom its article binds, ``RuleIR.scope``), shared by most rules of a kind:
+  one flag of the fact, interpreted once for all of them. Spelt out, its disjunction (the
+  standing not recorded, or one of the bodies named) multiplies the alpha nodes durable-rules
+  may stack for everything after it, and the stack limit below then splits the kind's rules
+  into many small groups, each asserted on its own (Wuhan's websites: 19 groups, 6 with the
+  flag).
 
 Null semantics are the IR's, written out: durable-rules treats a comparison with a missing
 field on its right-hand side as *true*, so every field a comparison reads is guarded by an
@@ -567,6 +573,8 @@ class _KindCompiler:
 
     def tf(self, c: Cond, rule: RuleIR) -> tuple[Formula, Formula, bool]:
         """When ``c`` is true, when it is false; neither holds when it is undetermined."""
+        if rule.scope is not None and c == rule.scope.test:
+            return self.lowered_tf(c, rule)  # one flag for every rule of the scope
         match c:
             case All(items=items):
                 parts = [self.tf(i, rule) for i in items]
