@@ -56,12 +56,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import operator
 import sys
 import threading
 import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, assert_never
 
 from egovrules.backends.base import rules_for
@@ -135,6 +136,11 @@ class _Leaf:
     text: str  # the JSON of the test, canonical so that equal tests compare equal
     keys: tuple[str, ...]
     refs: int  # 1 when the leaf compares two fields (durable-rules counts it as an expression)
+    dates: DateTest | None = None  # how it compares the evaluation date, when it does
+
+
+DateTest = tuple[str, str | None, Any]
+"""A comparison of the evaluation date: ``asof op`` the fact's key, or (key None) a constant."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +181,10 @@ def _or(*items: Formula) -> Formula:
     return FALSE if not out else out[0] if len(out) == 1 else _Op("or", tuple(dict.fromkeys(out)))
 
 
-def _leaf(body: dict[str, Any], keys: tuple[str, ...], refs: int) -> _Leaf:
-    return _Leaf(json.dumps(body, sort_keys=True), keys, refs)
+def _leaf(
+    body: dict[str, Any], keys: tuple[str, ...], refs: int, dates: DateTest | None = None
+) -> _Leaf:
+    return _Leaf(json.dumps(body, sort_keys=True), keys, refs, dates)
 
 
 def _exists(key: str) -> _Leaf:
@@ -190,14 +198,19 @@ def _missing(key: str) -> _Leaf:
 def _cmp(key: str, op: str, value: Any) -> _Leaf:
     """``key op value`` for a JSON constant."""
     body = {key: value} if op == "eq" else {_DURABLE_OPS[op]: {key: value}}
-    return _leaf(body, (key,), 0)
+    return _leaf(body, (key,), 0, (op, None, value) if key == "asof" else None)
 
 
 def _cmp_ref(key: str, op: str, other: str) -> _Leaf:
     """``key op other`` for two keys of the same fact."""
     ref = {"$m": other}
     body = {key: ref} if op == "eq" else {_DURABLE_OPS[op]: {key: ref}}
-    return _leaf(body, (key, other), 1)
+    dates: DateTest | None = None
+    if key == "asof" and other != "asof":
+        dates = (op, other, None)
+    elif other == "asof" and key != "asof":
+        dates = (FLIP[op], key, None)
+    return _leaf(body, (key, other), 1, dates)
 
 
 def _to_json(f: Formula) -> dict[str, Any]:
@@ -242,6 +255,36 @@ def _keys(f: Formula) -> set[str]:
     if isinstance(f, _Op):
         return set().union(*(_keys(i) for i in f.items))
     return set()
+
+
+def _leaves(f: Formula) -> Iterator[_Leaf]:
+    if isinstance(f, _Leaf):
+        yield f
+    elif isinstance(f, _Op):
+        for item in f.items:
+            yield from _leaves(item)
+
+
+def _date_tests(formulas: Iterable[Formula]) -> tuple[DateTest, ...] | None:
+    """Every comparison of the evaluation date in ``formulas`` (None: one reads it some
+    other way)."""
+    tests: dict[DateTest, None] = {}
+    for leaf in (leaf for f in formulas for leaf in _leaves(f)):
+        if "asof" in leaf.keys:
+            if leaf.dates is None:
+                return None
+            tests[leaf.dates] = None
+    return tuple(tests)
+
+
+_HOLDS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
 
 
 # ---- slots: what a fact holds ---------------------------------------------------------------
@@ -300,6 +343,17 @@ class KindProgram:
     in_force_from: tuple[int, ...] = ()
     """The days (ordinals) rules come into force on, each a flag of the fact (``_in_force``):
     a group without a deadline reads no date that changes every day."""
+    date_tests: tuple[tuple[DateTest, ...] | None, ...] = ()
+    """Per group, its comparisons of the evaluation date (``date_moved``)."""
+    _access: tuple[tuple[str, tuple[str, ...], str], ...] = field(
+        init=False, repr=False, compare=False
+    )  # (key, path, kind) of each field slot
+    _lowered_reads: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_access", tuple((f.key, f.path, f.kind) for f in self.fields))
+        reads = frozenset(name for s in self.lowered for name in s.reads)
+        object.__setattr__(self, "_lowered_reads", reads)
 
     def definitions(self) -> list[dict[str, Any]]:
         """The durable-rules ruleset definitions (JSON-able), one per group."""
@@ -323,33 +377,29 @@ class KindProgram:
         fact: dict[str, Any] = {TAG: 1, "asof": day}
         for start in self.in_force_from:
             fact[_in_force(start)] = int(day >= start)
-        kept: frozenset[str] = frozenset()
+        for key, path, kind in self._access:
+            value = subject
+            for name in path:
+                value = getattr(value, name)
+                if value is None:
+                    break
+            else:
+                fact[key] = (
+                    value.toordinal() if kind == "date" else True if kind == "record" else value
+                )
+        lowered = self.lowered
         if before is not None:
             old, old_as_of, old_fact = before
-            same = frozenset(
-                name for name in self.lowered_reads if getattr(subject, name) == getattr(old, name)
-            )
-            kept = frozenset(
-                s.key
-                for s in self.lowered
-                if s.reads <= same and not (s.clocked and as_of != old_as_of)
-            )
-        for f in self.fields:
-            value = path_value(subject, f.path)
-            if value is None:
-                continue
-            if f.kind == "date":
-                fact[f.key] = value.toordinal()
-            elif f.kind == "record":
-                fact[f.key] = True
-            else:
-                fact[f.key] = value
-        on_cache: dict[Expr | None, dt.date] = {}
-        for s in self.lowered:
-            if s.key in kept:
-                if s.key in old_fact:
+            changed = {n for n in self._lowered_reads if getattr(subject, n) != getattr(old, n)}
+            redo = []
+            for s in lowered:
+                if (s.clocked and as_of != old_as_of) or not s.reads.isdisjoint(changed):
+                    redo.append(s)
+                elif s.key in old_fact:
                     fact[s.key] = old_fact[s.key]
-                continue
+            lowered = tuple(redo)
+        on_cache: dict[Expr | None, dt.date] = {}
+        for s in lowered:
             on = on_cache.get(s.dated_by)
             if on is None:
                 on = on_cache[s.dated_by] = _on(s.dated_by, subject, as_of)
@@ -364,10 +414,29 @@ class KindProgram:
                 continue  # undetermined: neither true nor false
         return fact
 
+    def date_moved(self, group: int, before: dict[str, Any], fact: dict[str, Any]) -> bool:
+        """Whether the group's rules may fire otherwise on ``fact`` than on ``before`` because
+        the evaluation date moved, all else equal: true when one of its comparisons of the date
+        holds on one date and not on the other (a key it compares the date with and that
+        either fact leaves out is false both ways). A deadline's rules read the date only so,
+        and a day that crosses none of their days changes none of their verdicts."""
+        tests = self.date_tests[group]
+        if tests is None:
+            return True
+        then, now = before["asof"], fact["asof"]
+        for op, key, const in tests:
+            value = const if key is None else fact.get(key)
+            if value is None or (key is not None and before.get(key) != value):
+                continue  # the same test on both dates, or the key's own change asserts it
+            holds = _HOLDS[op]
+            if holds(then, value) != holds(now, value):
+                return True
+        return False
+
     @property
     def lowered_reads(self) -> frozenset[str]:
         """Every subject field some lowered slot reads."""
-        return frozenset(name for s in self.lowered for name in s.reads)
+        return self._lowered_reads
 
     @property
     def native_share(self) -> float:
@@ -437,6 +506,7 @@ class _KindCompiler:
             groups,
             keys,
             tuple(sorted(self.starts)),
+            tuple(_date_tests(durable[i].formula for i in group) for group in groups),
         )
 
     def groups(
@@ -856,18 +926,25 @@ class DurableSession:
             readers = self._readers
             touched: set[int] = set()
             for key, value in fact.items():
-                if old.get(key, _ABSENT) != value and key in readers:
+                if old.get(key, _ABSENT) != value and key in readers and key != "asof":
                     touched.update(readers[key])
             for key in old.keys() - fact.keys():
                 touched.update(readers.get(key, ()))
+            if old["asof"] != fact["asof"]:  # a group only the date changed for, if it matters
+                program = self._program
+                touched.update(
+                    g
+                    for g in readers.get("asof", ())
+                    if g not in touched and program.date_moved(g, old, fact)
+                )
             if not touched:
                 self._last[subject_id] = (fact, asserted, firing)
                 return firing
             groups = sorted(touched)
             asserted = list(asserted)
         self._seq += 1
-        fact_id = f"{subject_id}#{self._seq}"
-        ident = f', "sid": "0", "id": {json.dumps(fact_id)}}}'
+        fact_id = str(self._seq)  # unique in the session, whatever the subject
+        ident = f', "sid": "0", "id": "{fact_id}"}}'
         try:
             for g in groups:
                 handle = self._handles[g]
@@ -906,13 +983,15 @@ class DurableSession:
             return _NOTHING
         if code not in (0, 3):
             raise DurableError(f"durable-rules returned {code} for {subject_id!r}")
-        for name, matched in self._drain(handle, state):
-            if matched.get("id") != fact_id:
-                continue
+        matched: dict[str, Any] | None = None  # the fact, read when a last day is wanted
+        for name in self._drain(handle, state, text, fact_id):
             rule = self._rules[name]
             if rule.fires_when == "violated":
                 violated.add(rule.index)
-            elif rule.fires_when == "recheck":
+                continue
+            if matched is None:
+                matched = json.loads(text)
+            if rule.fires_when == "recheck":
                 assert rule.due_key is not None
                 rechecks.append(on_ordinal(matched[rule.due_key]))
             elif rule.due_key is not None:
@@ -921,12 +1000,22 @@ class DurableSession:
                 pending[rule.index] = None
         return Firing(frozenset(violated), tuple(sorted(pending.items())), tuple(rechecks))
 
-    def _drain(self, handle: int, state: int) -> Iterator[tuple[str, dict[str, Any]]]:
+    def _drain(self, handle: int, state: int, text: str, fact_id: str) -> Iterator[str]:
+        """The names of the rules that fired on the fact ``text`` (whose id is ``fact_id``).
+
+        durable-rules writes each action as ``{"<rule>":{"m":<the fact as asserted>}}``: the
+        rule's name is read off that text, without parsing the fact back; an action in any
+        other layout is parsed, and only its frames of this fact are taken."""
+        tail = f':{{"m":{text}}}}}'
         result = self._engine.start_action_for_state(handle, state)
         while result:
-            message = json.loads(result[1])
-            for name, frames in message.items():
-                yield name, frames["m"]
+            message = result[1]
+            if message.startswith('{"') and message.endswith(tail):
+                yield message[2 : -len(tail) - 1]
+            else:
+                for name, frames in json.loads(message).items():
+                    if frames["m"].get("id") == fact_id:
+                        yield name
             following = self._engine.complete_and_start_action(handle, state)
             result = (result[0], following) if following else None
 
