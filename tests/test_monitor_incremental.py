@@ -13,13 +13,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 import egovrules
 from egovrules.backends import durable
 from egovrules.backends.durable import compile_durable
 from egovrules.ir.nodes import Deadline
 from egovrules.monitoring.clock import reads_as_of
-from egovrules.subjects import SUBJECT_MODELS, parse_subject
+from egovrules.subjects import SUBJECT_MODELS, Subject, parse_subject
 from tests.conftest import FIXTURES
 from tests.strategies import DATES, pack_strings, subject_data
 
@@ -35,6 +36,28 @@ PAIRS = [
 ]
 
 
+Event = tuple[Subject, Subject, dt.date, dt.date]
+
+
+@st.composite
+def _an_event(
+    draw: st.DrawFn, model: type[BaseModel], strings: list[str], later: tuple[int, ...]
+) -> Event | None:
+    """A subject before and after an event that keeps some fields and changes others, and the
+    days it is evaluated on before and after (the same or ``later`` days on); None when the
+    mix is not a valid subject (a cross-field check)."""
+    before = draw(subject_data(model, strings))
+    after = draw(subject_data(model, strings))
+    changed = draw(st.sets(st.sampled_from(sorted(model.model_fields))))
+    day = draw(DATES)
+    then = day + dt.timedelta(days=draw(st.sampled_from(later)))
+    try:
+        new = parse_subject({**before, **{k: v for k, v in after.items() if k in changed}})
+    except ValueError:
+        return None
+    return parse_subject(before), new, day, then
+
+
 @pytest.mark.parametrize(
     ("pack_ref", "kind"), PAIRS, ids=[f"{str(p).rsplit('/', 1)[-1]}-{k}" for p, k in PAIRS]
 )
@@ -47,23 +70,11 @@ def test_fact_from_the_previous_one_equals_the_fact_from_scratch(pack_ref: Any, 
     model = SUBJECT_MODELS[kind]
 
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(
-        before=subject_data(model, strings),
-        after=subject_data(model, strings),
-        changed=st.sets(st.sampled_from(sorted(model.model_fields))),
-        day=DATES,
-        later=st.sampled_from([0, 0, 1, 30]),
-    )
-    def agree(
-        before: dict[str, Any], after: dict[str, Any], changed: set[str], day: dt.date, later: int
-    ) -> None:
-        old = parse_subject(before)
-        merged = {**before, **{k: v for k, v in after.items() if k in changed}}
-        try:
-            new = parse_subject(merged)
-        except ValueError:  # the mix is not a valid subject (a cross-field check)
+    @given(event=_an_event(model, strings, (0, 0, 1, 30)))
+    def agree(event: Event | None) -> None:
+        if event is None:
             return
-        then = day + dt.timedelta(days=later)
+        old, new, day, then = event
         previous = (old, day, program.fact(old, day))
         assert program.fact(new, then, previous) == program.fact(new, then)
 
@@ -175,23 +186,11 @@ def test_a_session_fed_the_subject_after_an_event_fires_as_a_fresh_one(
     ids = iter(range(10**9))
 
     @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(
-        before=subject_data(model, strings),
-        after=subject_data(model, strings),
-        changed=st.sets(st.sampled_from(sorted(model.model_fields))),
-        day=DATES,
-        later=st.sampled_from([0, 0, 1, 30, 400]),
-    )
-    def agree(
-        before: dict[str, Any], after: dict[str, Any], changed: set[str], day: dt.date, later: int
-    ) -> None:
-        old = parse_subject(before)
-        merged = {**before, **{k: v for k, v in after.items() if k in changed}}
-        try:
-            new = parse_subject(merged)
-        except ValueError:  # the mix is not a valid subject (a cross-field check)
+    @given(event=_an_event(model, strings, (0, 0, 1, 30, 400)))
+    def agree(event: Event | None) -> None:
+        if event is None:
             return
-        then = day + dt.timedelta(days=later)
+        old, new, day, then = event
         n = next(ids)
         first = program.fact(old, day)
         session.evaluate(f"s{n}", first)
