@@ -118,7 +118,6 @@ MAX_BRANCHES = 56  # MAX_STACK_SIZE is 64
 MAX_KEYS = 240  # MAX_OBJECT_PROPERTIES is 255
 TAG = "_t"  # every rule tests it, so durable-rules' own state record never matches
 _TAGGED = {TAG: 1}
-_ABSENT = object()  # a key a fact leaves out (it holds no None)
 
 _NATIVE_KINDS = ("bool", "int", "str", "date")
 _DURABLE_OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
@@ -924,11 +923,11 @@ class DurableSession:
         else:
             old, asserted, firing = previous
             readers = self._readers
+            changed = {key for key, _ in fact.items() - old.items()}  # its values are scalars
+            changed.update(old.keys() - fact.keys())
+            changed.discard("asof")
             touched: set[int] = set()
-            for key, value in fact.items():
-                if old.get(key, _ABSENT) != value and key in readers and key != "asof":
-                    touched.update(readers[key])
-            for key in old.keys() - fact.keys():
+            for key in changed:
                 touched.update(readers.get(key, ()))
             if old["asof"] != fact["asof"]:  # a group only the date changed for, if it matters
                 program = self._program
