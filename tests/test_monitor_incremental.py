@@ -8,6 +8,7 @@ what fires is what fires on the subject evaluated afresh."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -306,3 +307,87 @@ def test_a_day_that_crosses_no_deadline_day_asserts_no_group_again(
         # the 17th: past the 15 days (the timer wakes the site that day)
         late = monitor.feed(_site("2026-03-17", "updated", set={"name": "17"}))
         assert asserted and [a.rule_id for a in late if a.rule_id == filing] == [filing]
+
+
+class _Engine:
+    """durable-rules' engine, with one of its calls replaced."""
+
+    def __init__(self, engine: Any, **calls: Any) -> None:
+        self._real = engine
+        self.__dict__.update(calls)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def _website_facts(
+    wuhan: egovrules.Pack,
+) -> tuple[durable.KindProgram, dict[str, Any], dict[str, Any]]:
+    """The Wuhan website program, and the facts of a site before and after it goes online."""
+    program = compile_durable(wuhan.ruleset).kinds["website"]
+    day = dt.date(2026, 3, 1)
+    site = egovrules.Website(id="s", has_interactive_columns=True)
+    online = egovrules.Website(id="s", has_interactive_columns=True, network_access_date=day)
+    return program, program.fact(site, day), program.fact(online, day)
+
+
+def test_a_failed_assert_leaves_nothing_behind(wuhan: egovrules.Pack) -> None:
+    """durable-rules failing in the middle of an evaluation is a DurableError; what the subject
+    had asserted is retracted, and its next evaluation asserts every group afresh and fires as
+    on a fresh subject (not as if the groups held what they held before the failure)."""
+    program, before, after = _website_facts(wuhan)
+    session = durable.DurableSession(program, "test")
+    try:
+        session.evaluate("s", before)
+        engine = session._engine
+        calls = iter(range(10))
+
+        def failing(handle: int, text: str) -> Any:
+            if next(calls) == 1:  # the second group's assert
+                raise engine.error("refused")
+            return engine.assert_fact(handle, text)
+
+        session._engine = _Engine(engine, assert_fact=failing)
+        with pytest.raises(durable.DurableError, match="refused"):
+            session.evaluate("s", after)
+        asserted: list[int] = []
+
+        def counting(handle: int, text: str) -> Any:
+            asserted.append(handle)
+            return engine.assert_fact(handle, text)
+
+        session._engine = _Engine(engine, assert_fact=counting)
+        fired = session.evaluate("s", after)
+        assert sorted(asserted) == sorted(session._handles)
+        assert fired == session.evaluate("fresh", after)
+    finally:
+        session.close()
+
+
+def test_an_action_written_otherwise_is_read_all_the_same(wuhan: egovrules.Pack) -> None:
+    """The rules fired are read off durable-rules' action text when it is the rule's name
+    before the fact as asserted; an action written any other way is parsed, and fires the
+    same rules."""
+    program, before, _ = _website_facts(wuhan)
+    session = durable.DurableSession(program, "test")
+    try:
+        expected = session.evaluate("plain", before)
+        engine = session._engine
+
+        def respaced(text: str | None) -> str | None:
+            return None if text is None else json.dumps(json.loads(text), indent=1)
+
+        def start(handle: int, state: int) -> Any:
+            found = engine.start_action_for_state(handle, state)
+            return found and (found[0], respaced(found[1]))
+
+        def following(handle: int, state: int) -> Any:
+            return respaced(engine.complete_and_start_action(handle, state))
+
+        session._engine = _Engine(
+            engine, start_action_for_state=start, complete_and_start_action=following
+        )
+        fired = session.evaluate("respaced", before)
+        assert fired == expected and fired.violated
+    finally:
+        session.close()
