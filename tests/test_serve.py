@@ -459,7 +459,7 @@ def test_the_fast_path_answers_what_the_positioned_reader_answers(
         b'{"kind": "department", "id": "d", "special_funds": [{"year": 2025, "amount": 1e6}]}',
         b'{"kind": "website", "id": "s", "has_interactive_columns": true,'
         b' "network_access_date": "2026-03-01", "city": "wuhan"}',
-        b'{\t"kind": "website", "id": "s"}',  # a tab: a YAML syntax error, as for a file
+        b'{\t"kind": "website", "id": "s"}',  # a tab: read as JSON, as a .json file is
         b'{"kind": "website", "id": "s", "name": "\\ud800"}',  # a lone surrogate: E013
         b"[" + b", ".join([b'{"kind": "website", "id": "s"}'] * (MAX_BATCH + 1)) + b"]",
         b"[]",
@@ -470,6 +470,40 @@ def test_the_fast_path_refuses_what_the_positioned_reader_refuses(body: bytes) -
     """Each body answers or is refused the same, status, code, message, JSON path, line and
     column, whether the fast path is tried first or not."""
     assert _document(body, fast=True) == _document(body, fast=False)
+
+
+def test_a_tab_indented_json_body_is_read_as_json(client: httpx.Client) -> None:
+    """JSON allows a tab between tokens (RFC 8259, section 2: ``ws`` includes %x09) and YAML
+    does not: a Go client's ``json.MarshalIndent(v, "", "\t")`` body was refused as a YAML
+    syntax error (E003). It is read as ``egovrules check`` reads a ``.json`` file, and
+    answers what the same subjects indented with spaces answer."""
+    subjects = [
+        {
+            "kind": "website",
+            "id": "a",
+            "has_interactive_columns": True,
+            "network_access_date": "2026-01-02",
+        },
+        {"kind": "website", "id": "b"},
+    ]
+    url = "/v1/packs/wuhan/check?as_of=2026-03-22"
+    tabs = client.post(url, content=json.dumps(subjects, indent="\t").encode())
+    spaces = client.post(url, content=json.dumps(subjects, indent=2).encode())
+    assert tabs.status_code == spaces.status_code == 200, tabs.text
+
+    def verdicts(answer: httpx.Response) -> list[tuple[str, list[str]]]:
+        return [
+            (r["subject"]["id"], [v["rule_id"] for v in r["violations"]])
+            for r in answer.json()["reports"]
+        ]
+
+    assert verdicts(tabs) == verdicts(spaces)
+    assert "wuhan.website.police_filing_15_days" in verdicts(tabs)[0][1]
+    assert tabs.json()["summary"] == spaces.json()["summary"]
+    # A subject that does not validate is still refused at its JSON path.
+    bad = json.dumps([subjects[1], {"kind": "website", "id": "c", "colour": 1}], indent="\t")
+    refusal = _error(client.post(url, content=bad.encode()), 422, "E300")
+    assert refusal["diagnostics"][0]["location"] == "$[1].colour"
 
 
 def test_every_bad_subject_of_a_batch_is_listed(client: httpx.Client) -> None:

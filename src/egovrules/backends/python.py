@@ -227,15 +227,35 @@ class _Generator:
             for i in members:
                 lines += ["    " + b for b in self.rule(rules[i], f"c{i}", _within(rules[i])[1])]
             lines += ["else:", "    " + " = ".join(f"c{i}" for i in members) + " = 0"]
+        # The rules judged on one date of their own (``dated_by``) under one ``effective``
+        # gate bind that date and test the gate once, for all of them.
+        dated: dict[tuple[Expr, dt.date], list[int]] = {}
+        for i in indices:
+            rule = rules[i]
+            if i not in grouped and rule.dated_by is not None and rule.in_force_from is not None:
+                dated.setdefault((rule.dated_by, rule.in_force_from), []).append(i)
+        for members in dated.values():
+            if len(members) < 2:
+                continue
+            grouped.update(members)
+            first = rules[members[0]]
+            assert first.in_force_from is not None
+            lines += self.date_that_matters(first)
+            lines += [f"if _on < {self.const(first.in_force_from)}:"]
+            lines += ["    " + " = ".join(f"c{i}" for i in members) + " = 5", "else:"]
+            for i in members:
+                body = self.rule(rules[i], f"c{i}", rules[i].when, dated=False)
+                lines += ["    " + b for b in body]
         for i in indices:
             if i not in grouped:
                 lines += self.rule(rules[i], f"c{i}", rules[i].when)
         return lines
 
-    def rule(self, rule: RuleIR, c: str, when: Cond | None) -> list[str]:
+    def rule(self, rule: RuleIR, c: str, when: Cond | None, *, dated: bool = True) -> list[str]:
         """The statements setting ``c`` to the rule's outcome code when ``when`` holds (the
         rule's ``when``, or what remains of it inside its scope's test), else 0 (the pack's
-        ``effective`` gate included only when the rule has its own ``dated_by``)."""
+        ``effective`` gate included only when the rule has its own ``dated_by``). With
+        ``dated=False`` the caller has bound ``_on`` and tested the gate."""
         body = self.requirement(rule, c)
         if when is not None:
             body = [
@@ -247,6 +267,8 @@ class _Generator:
         if _uses_working_days(rule):
             # A year the holiday calendar does not know makes the rule undetermined.
             body = ["try:", *("    " + b for b in body), "except _Gap:", f"    {c} = 4"]
+        if not dated:
+            return [f"# {rule.id}", *body]
         if rule.in_force_from is not None and rule.dated_by is not None:
             effective = self.const(rule.in_force_from)
             body = [f"if _on < {effective}:", f"    {c} = 5", "else:", *("    " + b for b in body)]
@@ -317,14 +339,16 @@ class _Generator:
             case Present(expr=e):
                 code, nullable = self.expr(e)
                 if kind_of(e) in ("str", "set", "list"):
-                    return f"bool({code})"
+                    # A condition is only ever read for its truth (``if``, ``and``, ``any``):
+                    # the value itself is tested, with no call to ``bool``.
+                    return f"({code})"
                 return f"({code} is not None)" if nullable else "True"
             case Compare():
                 return self.compare(c)
             case Some(field=f, item_scope=n, where=where):
                 source = self.iterable(f)
                 if where is None:
-                    return f"bool({source})"
+                    return source
                 return f"any({self.cond(where)} for _it{n} in {source})"
             case Every(field=f, item_scope=n, where=where, require=require):
                 source = self.iterable(f)
@@ -377,7 +401,10 @@ class _Generator:
             case "contains":
                 test = f"{right} in {left}"
             case "contains_all":
-                test = f"{right}.issubset({left})"
+                # A set field is compared by the operator; a list by the method, which takes
+                # any iterable.
+                is_set = kind_of(c.left) == "set"
+                test = f"{right} <= {left}" if is_set else f"{right}.issubset({left})"
             case "eq" | "ne" | "lt" | "le" | "gt" | "ge" as op:
                 test = f"{left} {CODE[op]} {right}"
             case _:

@@ -126,13 +126,18 @@ def read_subjects(
 
 
 def subjects_in(
-    raw: bytes, display: str, kind: str | None = None, *, skipped: list[str] | None = None
+    raw: bytes,
+    display: str,
+    kind: str | None = None,
+    *,
+    skipped: list[str] | None = None,
+    json_text: bool = False,
 ) -> tuple[list[LoadedSubject], list[SubjectError]]:
     """Every subject in one YAML or JSON document already read (a file's bytes, a request's
     body): a mapping, or a list of them; an error for each part that is not a subject.
-    ``skipped``: as for ``read_subjects``."""
+    ``skipped``: as for ``read_subjects``; ``json_text``: as for ``parse_document``."""
     try:
-        doc = parse_document(raw, display)
+        doc = parse_document(raw, display, json_text=json_text)
     except DocumentError as exc:
         return [], [SubjectError(exc.diagnostics, exc.text)]
     if skipped is not None and kind is None and not _has_kind(doc.data):

@@ -6,7 +6,8 @@ subject: pydantic's ``model_validate`` on the parsed values) gives the very subj
 positions the positioned reader gives, its positions looked up only for the findings a report
 locates. When it cannot answer (a body that is not plain JSON, a subject that does not
 validate, a subject of another pack), the body is read again by the positioned reader
-(``engine.inputs.subjects_in``), whose errors are the answer: the same codes, messages, JSON
+(``engine.inputs.subjects_in``, as a ``.json`` file is: a text YAML refuses, such as one
+indented with tabs, is read as JSON), whose errors are the answer: the same codes, messages, JSON
 paths, lines and columns whichever path was tried first. The caller refuses a batch of more
 valid subjects than ``--max-batch`` (413) once it is read; one holding an invalid subject is
 refused 422 whatever its length, as before.
@@ -37,7 +38,7 @@ def subjects_of_body(pack: Pack, body: bytes, *, fast: bool = True) -> list[Load
     plain = _plain_subjects(pack, body) if fast else None
     if plain is not None:
         return plain
-    subjects, errors = subjects_in(body, BODY_NAME)
+    subjects, errors = subjects_in(body, BODY_NAME, json_text=True)
     for loaded in subjects:
         try:
             pack_for(loaded, pack.id, {pack.id: pack})

@@ -116,9 +116,13 @@ def read_bounded(source: Path | BinaryIO, name: str, limit: int = MAX_BYTES) -> 
     return raw
 
 
-def parse_document(raw: bytes, name: str, line_offset: int = 0) -> Document:
+def parse_document(
+    raw: bytes, name: str, line_offset: int = 0, *, json_text: bool = False
+) -> Document:
     """Parse bytes already read (see ``read_document``); ``line_offset`` shifts the reported
-    lines, for a piece of a larger file (one line of a JSON Lines file)."""
+    lines, for a piece of a larger file (one line of a JSON Lines file). A text YAML refuses
+    is read as JSON when ``name`` ends in ``.json`` or ``json_text`` says it is JSON (the
+    HTTP service's body): a tab between tokens, which JSON allows and YAML does not."""
     if len(raw) > MAX_BYTES:
         raise DocumentError(
             [
@@ -146,13 +150,16 @@ def parse_document(raw: bytes, name: str, line_offset: int = 0) -> Document:
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    return _Builder(name, text, line_offset).build()
+    return _Builder(name, text, line_offset, json_text=json_text).build()
 
 
 class _Builder:
-    def __init__(self, name: str, text: str, line_offset: int = 0) -> None:
+    def __init__(
+        self, name: str, text: str, line_offset: int = 0, *, json_text: bool = False
+    ) -> None:
         self.line_offset = line_offset
         self.name = name
+        self.json_text = json_text or name.endswith(".json")
         self.text = text
         self.nodes = 0
         self.value_marks: dict[PathKey, Span] = {}
@@ -167,7 +174,7 @@ class _Builder:
         try:
             return self._build(fast=True)
         except DocumentError:
-            again = _Builder(self.name, self.text, self.line_offset)
+            again = _Builder(self.name, self.text, self.line_offset, json_text=self.json_text)
             return again._build(fast=False)
 
     def _build(self, *, fast: bool) -> Document:
@@ -205,7 +212,7 @@ class _Builder:
                     self.text,
                 ) from None
             except yaml.MarkedYAMLError as exc:
-                if self.name.endswith(".json"):
+                if self.json_text:
                     return self._from_json()
                 mark = exc.problem_mark or exc.context_mark
                 span = self._span(mark) if mark else Span(self.name, 1, 1)
