@@ -323,11 +323,18 @@ class _Engine:
 def _website_facts(
     wuhan: egovrules.Pack,
 ) -> tuple[durable.KindProgram, dict[str, Any], dict[str, Any]]:
-    """The Wuhan website program, and the facts of a site before and after it goes online."""
+    """The Wuhan website program, and the facts of a site before and after it goes online and
+    its owner is recorded as a district government's department (outside 政府各部门: every
+    group reads one or the other)."""
     program = compile_durable(wuhan.ruleset).kinds["website"]
     day = dt.date(2026, 3, 1)
     site = egovrules.Website(id="s", has_interactive_columns=True)
-    online = egovrules.Website(id="s", has_interactive_columns=True, network_access_date=day)
+    online = egovrules.Website(
+        id="s",
+        has_interactive_columns=True,
+        network_access_date=day,
+        owner_type="district_department",
+    )
     return program, program.fact(site, day), program.fact(online, day)
 
 
@@ -391,3 +398,32 @@ def test_an_action_written_otherwise_is_read_all_the_same(wuhan: egovrules.Pack)
         assert fired == expected and fired.violated
     finally:
         session.close()
+
+
+@pytest.mark.parametrize(
+    ("online", "late"),
+    [
+        # an act of 31 July 2004: before 本办法自2004年8月1日起施行, not judged by the Measures
+        ("2004-07-31", None),
+        # an act of 1 August 2004: the day the Measures take effect, judged by them; 15 days
+        # from the network access, the access day not counted: late on 17 August
+        ("2004-08-01", dt.date(2004, 8, 17)),
+    ],
+)
+def test_a_rule_dated_by_a_field_is_in_force_from_that_fields_date(
+    wuhan: egovrules.Pack, online: str, late: dt.date | None
+) -> None:
+    """Wuhan 第二十四条 "本办法自2004年8月1日起施行": the police filing (第十五条第二款) is judged
+    by the law in force on the day of network access (its dated_by), a flag of the fact
+    computed with it. A site online the day before never files: no violation, even months
+    later; online that day: late on 17 August. As pack.check says on each day."""
+    filing = "wuhan.website.police_filing_15_days"
+    with egovrules.Monitor(wuhan) as monitor:
+        monitor.feed(_site(online, "interactive_column_opened"))
+        monitor.feed(_site(online, "online"))
+        alerts = monitor.advance_to(dt.date(2004, 12, 31))
+        assert [a.at for a in alerts if a.rule_id == filing] == ([late] if late else [])
+        subject = monitor.subject("s")
+        assert subject is not None
+        check = wuhan.check(subject, dt.date(2004, 12, 31))
+        assert monitor.violations("s") == check.violations

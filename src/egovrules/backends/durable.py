@@ -344,6 +344,9 @@ class KindProgram:
     a group without a deadline reads no date that changes every day."""
     date_tests: tuple[tuple[DateTest, ...] | None, ...] = ()
     """Per group, its comparisons of the evaluation date (``date_moved``)."""
+    dated_in_force: tuple[tuple[int, str], ...] = ()
+    """(day, key): rules dated by the fact's ``key`` come into force on that day, each a flag
+    of the fact (``_dated_in_force``) that the date that matters is on or after it."""
     _access: tuple[tuple[str, tuple[str, ...], str], ...] = field(
         init=False, repr=False, compare=False
     )  # (key, path, kind) of each field slot
@@ -411,6 +414,8 @@ class KindProgram:
                         fact[s.key] = value.toordinal()
             except CalendarGap:
                 continue  # undetermined: neither true nor false
+        for start, key in self.dated_in_force:  # the evaluation date where the fact has none
+            fact[_dated_in_force(start, key)] = int(fact.get(key, day) >= start)
         return fact
 
     def date_moved(self, group: int, before: dict[str, Any], fact: dict[str, Any]) -> bool:
@@ -465,6 +470,12 @@ def _in_force(start: int) -> str:
     return f"in{start}"
 
 
+def _dated_in_force(start: int, key: str) -> str:
+    """The fact's key saying whether its ``key`` (or, without one, the evaluation date) is on
+    or after day ``start``."""
+    return f"in{start}{key}"
+
+
 def path_value(subject: Any, path: tuple[str, ...]) -> Any:
     """The value at ``path`` of ``subject`` (``None`` past a null)."""
     value = subject
@@ -490,6 +501,7 @@ class _KindCompiler:
         self.lowered: dict[tuple[Any, Expr | None, bool], LoweredSlot] = {}
         self._versioned = self._gaps = True
         self.starts: set[int] = set()
+        self.dated_starts: set[tuple[int, str]] = set()
 
     def program(self) -> KindProgram:
         durable: list[DurableRule] = []
@@ -506,6 +518,7 @@ class _KindCompiler:
             keys,
             tuple(sorted(self.starts)),
             tuple(_date_tests(durable[i].formula for i in group) for group in groups),
+            tuple(sorted(self.dated_starts)),
         )
 
     def groups(
@@ -629,14 +642,18 @@ class _KindCompiler:
             )
             if not nullable:
                 return dated
-            return _or(dated, _and(_missing(key), on_or_after))
+            return self.dated_in_force(start, key)
         # A computed date that matters; null falls back to the evaluation date, as in the
         # reference. (No pack dates a rule by a working-day sum, whose gap this would not see.)
-        on = self.slot(rule.dated_by, None, is_condition=False)
-        return _or(
-            _and(_exists(on), _cmp(on, "ge", start)),
-            _and(_missing(on), on_or_after),
-        )
+        return self.dated_in_force(start, self.slot(rule.dated_by, None, is_condition=False))
+
+    def dated_in_force(self, start: int, key: str) -> Formula:
+        """The date that matters (the fact's ``key``, or the evaluation date where the fact
+        leaves it out) on or after day ``start``: one flag of the fact (``KindProgram.fact``),
+        where spelt out it would be two branches (``key`` present and on or after the start,
+        or absent and the evaluation date on or after it) multiplying the rule's others."""
+        self.dated_starts.add((start, key))
+        return _cmp(_dated_in_force(start, key), "eq", 1)
 
     # -- conditions: (true, false, gap-free) ------------------------------------------------
 
