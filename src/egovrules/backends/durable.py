@@ -421,9 +421,10 @@ class KindProgram:
     def date_moved(self, group: int, before: dict[str, Any], fact: dict[str, Any]) -> bool:
         """Whether the group's rules may fire otherwise on ``fact`` than on ``before`` because
         the evaluation date moved, all else equal: true when one of its comparisons of the date
-        holds on one date and not on the other (a key it compares the date with and that
-        either fact leaves out is false both ways). A deadline's rules read the date only so,
-        and a day that crosses none of their days changes none of their verdicts."""
+        holds on one date and not on the other (a comparison with a key the fact leaves out
+        does not read the date: durable-rules decides it alike on both). A deadline's rules
+        read the date only so, and a day that crosses none of their days changes none of their
+        verdicts."""
         tests = self.date_tests[group]
         if tests is None:
             return True
