@@ -1,7 +1,7 @@
 """Throughput of the durable-rules event monitor beside the snapshot evaluator, and of the
 compiled durable-rules rules beside the same rules written by hand for durable-rules.
 
-Run:  python bench/monitor_throughput.py [--n 2000] [--repeat 3]
+Run:  python bench/monitor_throughput.py [--n 2000] [--repeat 7]
 
 On the subjects bench/check_throughput.py generates (Wuhan pack; a mix of the four kinds),
 turned into event histories (a website is registered, goes online, files with the police; a
@@ -19,7 +19,10 @@ project is registered, procured, accepted, put into operation, paid), it prints:
 
 Every figure comes from one process and one run; the monitor's final violations are checked
 against ``pack.check`` and the hand-written durable rules against the compiled outcomes, so
-the comparisons are of programs that give the same answers.
+the comparisons are of programs that give the same answers. The programs compared are timed
+interleaved (one repetition of each in turn, CPU time), and each ratio is the median over the
+repetitions of the ratio within one repetition, with its spread (lowest-highest) and the load
+average before and after: other processes share the cores.
 """
 
 from __future__ import annotations
@@ -28,11 +31,12 @@ import argparse
 import contextlib
 import dataclasses
 import datetime as dt
+import statistics
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-from check_throughput import BASE, SAMPLE, SECURITY, best, generate
+from check_throughput import BASE, SAMPLE, SECURITY, _load, generate, interleaved
 
 import egovrules
 from egovrules.backends.durable import DurableSession, compile_durable
@@ -167,7 +171,7 @@ def hand_fact(s: Any, as_of: dt.date) -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=2000)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
 
     pack = egovrules.load_pack("wuhan")
@@ -207,9 +211,15 @@ def main() -> None:
     monitor.close()
 
     models = list(subjects.values())
-    t_check = best(lambda: [pack.check(s, as_of=last) for s in models], args.repeat)
-    t_fold = best(fold_and_check, args.repeat)
-    t_mon = best(lambda: monitor_run().close(), args.repeat)
+    load_before = _load()
+    times = interleaved(
+        {
+            "check": lambda: [pack.check(s, as_of=last) for s in models],
+            "fold": fold_and_check,
+            "monitor": lambda: monitor_run().close(),
+        },
+        args.repeat,
+    )
 
     # The 20 website rules: compiled into durable-rules, and written by hand for it.
     sites = [s for s in models if s.kind == "website"]
@@ -256,8 +266,11 @@ def main() -> None:
             f"disagreement on the 20 rules: compiled {len(compiled ^ expected)}, "
             f"hand-written {len(hand ^ expected)} (site, rule) pairs"
         )
-    t_comp = best(compiled_run, args.repeat)
-    t_hand = best(hand_run, args.repeat)
+    times |= interleaved({"compiled": compiled_run, "hand": hand_run}, args.repeat)
+    load_after = _load()
+    t_check, t_fold, t_mon, t_comp, t_hand = (
+        statistics.median(times[k]) for k in ("check", "fold", "monitor", "compiled", "hand")
+    )
 
     n, ne, ns = len(models), len(events), len(sites)
     groups = sum(len(k.groups) for k in compile_durable(pack.ruleset).kinds.values())
@@ -273,11 +286,21 @@ def main() -> None:
     print(f"snapshot pack.check, final subjects : {n / t_check:>10,.0f} subjects/s")
     print(f"snapshot fold + check per event     : {ne / t_fold:>10,.0f} events/s")
     print(f"monitor feed + advance_to            : {ne / t_mon:>10,.0f} events/s")
-    print(f"monitor / (fold + check) time        : {t_mon / t_fold:>10.2f}×")
+    print(f"monitor / (fold + check) time        : {ratio(times, 'monitor', 'fold')}")
     print(f"20 website rules, durable hand-written: {t_hand / ns * 1e6:>9.1f} µs/website")
     print(f"20 website rules, durable compiled    : {t_comp / ns * 1e6:>9.1f} µs/website")
-    print(f"compiled / hand-written durable time  : {t_comp / t_hand:>9.2f}×")
-    print(f"(each figure is the best of {args.repeat} runs in this one process)")
+    print(f"compiled / hand-written durable time  : {ratio(times, 'compiled', 'hand')}")
+    print(
+        f"(medians of {args.repeat} interleaved repetitions in this one process, CPU time; "
+        f"{load_before} before, {load_after} after)"
+    )
+
+
+def ratio(times: dict[str, list[float]], name: str, base: str) -> str:
+    """The median over repetitions of name's time ÷ base's in the same repetition, and the
+    spread of that ratio."""
+    each = sorted(t / b for t, b in zip(times[name], times[base], strict=True))
+    return f"{statistics.median(each):>9.2f}× (spread {each[0]:.2f}-{each[-1]:.2f}×)"
 
 
 if __name__ == "__main__":

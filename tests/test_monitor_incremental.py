@@ -1,23 +1,27 @@
 """The monitor re-evaluates only the rules whose inputs an event changed: a subject's fact is
 built from the previous one, interpreting again only the lowered conditions whose fields (or,
 for those that read it, the date) changed, and a durable-rules group whose inputs are the same
-is not asserted again. Whatever is reused, the fact is the one built from scratch."""
+is not asserted again, nor is one for which only the date moved without crossing a day its
+rules compare the date with. Whatever is reused, the fact is the one built from scratch and
+what fires is what fires on the subject evaluated afresh."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 import egovrules
 from egovrules.backends import durable
 from egovrules.backends.durable import compile_durable
 from egovrules.ir.nodes import Deadline
-from egovrules.monitoring.monitor import _reads_as_of
-from egovrules.subjects import SUBJECT_MODELS, parse_subject
+from egovrules.monitoring.clock import reads_as_of
+from egovrules.subjects import SUBJECT_MODELS, Subject, parse_subject
 from tests.conftest import FIXTURES
 from tests.strategies import DATES, pack_strings, subject_data
 
@@ -33,6 +37,28 @@ PAIRS = [
 ]
 
 
+Event = tuple[Subject, Subject, dt.date, dt.date]
+
+
+@st.composite
+def _an_event(
+    draw: st.DrawFn, model: type[BaseModel], strings: list[str], later: tuple[int, ...]
+) -> Event | None:
+    """A subject before and after an event that keeps some fields and changes others, and the
+    days it is evaluated on before and after (the same or ``later`` days on); None when the
+    mix is not a valid subject (a cross-field check)."""
+    before = draw(subject_data(model, strings))
+    after = draw(subject_data(model, strings))
+    changed = draw(st.sets(st.sampled_from(sorted(model.model_fields))))
+    day = draw(DATES)
+    then = day + dt.timedelta(days=draw(st.sampled_from(later)))
+    try:
+        new = parse_subject({**before, **{k: v for k, v in after.items() if k in changed}})
+    except ValueError:
+        return None
+    return parse_subject(before), new, day, then
+
+
 @pytest.mark.parametrize(
     ("pack_ref", "kind"), PAIRS, ids=[f"{str(p).rsplit('/', 1)[-1]}-{k}" for p, k in PAIRS]
 )
@@ -45,23 +71,11 @@ def test_fact_from_the_previous_one_equals_the_fact_from_scratch(pack_ref: Any, 
     model = SUBJECT_MODELS[kind]
 
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(
-        before=subject_data(model, strings),
-        after=subject_data(model, strings),
-        changed=st.sets(st.sampled_from(sorted(model.model_fields))),
-        day=DATES,
-        later=st.sampled_from([0, 0, 1, 30]),
-    )
-    def agree(
-        before: dict[str, Any], after: dict[str, Any], changed: set[str], day: dt.date, later: int
-    ) -> None:
-        old = parse_subject(before)
-        merged = {**before, **{k: v for k, v in after.items() if k in changed}}
-        try:
-            new = parse_subject(merged)
-        except ValueError:  # the mix is not a valid subject (a cross-field check)
+    @given(event=_an_event(model, strings, (0, 0, 1, 30)))
+    def agree(event: Event | None) -> None:
+        if event is None:
             return
-        then = day + dt.timedelta(days=later)
+        old, new, day, then = event
         previous = (old, day, program.fact(old, day))
         assert program.fact(new, then, previous) == program.fact(new, then)
 
@@ -147,7 +161,269 @@ def test_only_a_group_with_a_deadline_or_the_date_in_a_condition_reads_the_date(
             rules = [program.durable_rules[i] for i in group]
             dated = any(
                 isinstance(program.rules[r.index].requires, Deadline)
-                or _reads_as_of(program.rules[r.index])
+                or reads_as_of(program.rules[r.index])
                 for r in rules
             )
             assert "asof" not in keys or dated, [r.name for r in rules]
+
+
+@pytest.mark.parametrize(
+    ("pack_ref", "kind"), PAIRS, ids=[f"{str(p).rsplit('/', 1)[-1]}-{k}" for p, k in PAIRS]
+)
+def test_a_session_fed_the_subject_after_an_event_fires_as_a_fresh_one(
+    pack_ref: Any, kind: str
+) -> None:
+    """A subject evaluated before and after an event that changes some of its fields (and
+    maybe the date): what fires on the second evaluation, where only the groups reading a
+    changed key are asserted again, is what fires on the subject after the event evaluated
+    afresh. A rule whose read field changed and that was not evaluated again would fire as
+    before the event; one evaluated again for nothing would not make them differ, and the
+    next test counts those."""
+    pack = egovrules.load_pack(pack_ref)
+    program = compile_durable(pack.ruleset).kinds[kind]
+    strings = pack_strings(pack.ruleset)
+    model = SUBJECT_MODELS[kind]
+    session = durable.DurableSession(program, "test")
+    ids = iter(range(10**9))
+
+    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(event=_an_event(model, strings, (0, 0, 1, 30, 400)))
+    def agree(event: Event | None) -> None:
+        if event is None:
+            return
+        old, new, day, then = event
+        n = next(ids)
+        first = program.fact(old, day)
+        session.evaluate(f"s{n}", first)
+        fired = session.evaluate(f"s{n}", program.fact(new, then, (old, day, first)))
+        assert fired == session.evaluate(f"fresh{n}", program.fact(new, then))
+
+    try:
+        agree()
+    finally:
+        session.close()
+
+
+def _counting_asserts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The handles of the durable-rules groups asserted from now on."""
+    asserted: list[int] = []
+    real = durable.DurableSession._assert
+
+    def counting(self: Any, handle: int, text: str, fact_id: str, subject_id: str) -> Any:
+        asserted.append(self._handles.index(handle))
+        return real(self, handle, text, fact_id, subject_id)
+
+    monkeypatch.setattr(durable.DurableSession, "_assert", counting)
+    return asserted
+
+
+def _site(at: str, etype: str, **payload: Any) -> dict[str, Any]:
+    return {
+        "subject_id": "s",
+        "subject_kind": "website",
+        "type": etype,
+        "at": at,
+        "payload": payload,
+    }
+
+
+FEE = "wuhan.website.disclosure_free_of_charge"
+
+
+def test_an_event_on_a_field_a_rule_reads_evaluates_that_rule_again(
+    wuhan: egovrules.Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wuhan 第十条: government information is disclosed "便民、利民、无偿" (free of charge). A
+    municipal department's site that starts charging a fee violates it at once; when it stops,
+    the violation no longer stands. The groups asserted again are exactly those whose rules
+    read the fee (the rule among them): were the rule not evaluated again, its verdict would
+    stay what it was before each event."""
+    program = compile_durable(wuhan.ruleset).kinds["website"]
+    key = next(f.key for f in program.fields if f.path == ("disclosure_fee_charged",))
+    reading = [g for g, keys in enumerate(program.group_keys) if key in keys]
+    rule = next(i for i, r in enumerate(program.rules) if r.id == FEE)
+    assert any(rule == program.durable_rules[i].index for g in reading for i in program.groups[g])
+    asserted = _counting_asserts(monkeypatch)
+    attributes = {"city": "wuhan", "owner_type": "municipal_department"}
+    with egovrules.Monitor(wuhan) as monitor:
+        monitor.feed(_site("2026-03-01", "registered", attributes=attributes))
+        assert FEE not in {v.rule_id for v in monitor.violations("s")}
+        asserted.clear()
+        # 收取费用: not 无偿, a violation
+        alerts = monitor.feed(_site("2026-03-01", "updated", set={"disclosure_fee_charged": True}))
+        assert [a.rule_id for a in alerts] == [FEE]
+        assert sorted(asserted) == reading
+        asserted.clear()
+        # 无偿 again: the violation no longer stands
+        assert (
+            monitor.feed(_site("2026-03-01", "updated", set={"disclosure_fee_charged": False}))
+            == ()
+        )
+        assert sorted(asserted) == reading
+        assert FEE not in {v.rule_id for v in monitor.violations("s")}
+
+
+def test_a_change_no_rule_of_a_group_reads_leaves_its_verdicts_untouched(
+    wuhan: egovrules.Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same site charging a fee: no group but the fee's readers is asserted again, and
+    every other rule's verdict is what it was (and what pack.check says after the event)."""
+    program = compile_durable(wuhan.ruleset).kinds["website"]
+    key = next(f.key for f in program.fields if f.path == ("disclosure_fee_charged",))
+    others = {g for g, keys in enumerate(program.group_keys) if key not in keys}
+    assert others
+    asserted = _counting_asserts(monkeypatch)
+    attributes = {"city": "wuhan", "owner_type": "municipal_department"}
+    with egovrules.Monitor(wuhan) as monitor:
+        monitor.feed(_site("2026-03-01", "registered", attributes=attributes))
+        before = {v.rule_id for v in monitor.violations("s")}
+        asserted.clear()
+        monitor.feed(_site("2026-03-01", "updated", set={"disclosure_fee_charged": True}))
+        assert others.isdisjoint(asserted)
+        after = {v.rule_id for v in monitor.violations("s")}
+        assert after - {FEE} == before and FEE in after
+        subject = monitor.subject("s")
+        assert subject is not None
+        assert after == {v.rule_id for v in wuhan.check(subject, dt.date(2026, 3, 1)).violations}
+
+
+def test_a_day_that_crosses_no_deadline_day_asserts_no_group_again(
+    wuhan: egovrules.Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wuhan 第十五条第二款: a site with interactive columns "必须在网络接入之日起15日内到市公安
+    部门备案". Online on 1 March, its last day is 16 March. Events about a field no rule reads
+    on 10 and 16 March (still within the 15 days) assert no group again, though the date moved:
+    no day a rule compares the date with was crossed. On 17 March (past the 15 days) the
+    deadline's groups are asserted again and the filing is late."""
+    filing = "wuhan.website.police_filing_15_days"
+    asserted = _counting_asserts(monkeypatch)
+    with egovrules.Monitor(wuhan) as monitor:
+        monitor.feed(_site("2026-03-01", "interactive_column_opened"))
+        monitor.feed(_site("2026-03-01", "online"))
+        asserted.clear()
+        for day in ("2026-03-10", "2026-03-16"):  # within 网络接入之日起15日内
+            assert monitor.feed(_site(day, "updated", set={"name": day})) == ()
+        assert asserted == []
+        # the 17th: past the 15 days (the timer wakes the site that day)
+        late = monitor.feed(_site("2026-03-17", "updated", set={"name": "17"}))
+        assert asserted and [a.rule_id for a in late if a.rule_id == filing] == [filing]
+
+
+class _Engine:
+    """durable-rules' engine, with one of its calls replaced."""
+
+    def __init__(self, engine: Any, **calls: Any) -> None:
+        self._real = engine
+        self.__dict__.update(calls)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def _website_facts(
+    wuhan: egovrules.Pack,
+) -> tuple[durable.KindProgram, dict[str, Any], dict[str, Any]]:
+    """The Wuhan website program, and the facts of a site before and after it goes online and
+    its owner is recorded as a district government's department (outside 政府各部门: every
+    group reads one or the other)."""
+    program = compile_durable(wuhan.ruleset).kinds["website"]
+    day = dt.date(2026, 3, 1)
+    site = egovrules.Website(id="s", has_interactive_columns=True)
+    online = egovrules.Website(
+        id="s",
+        has_interactive_columns=True,
+        network_access_date=day,
+        owner_type="district_department",
+    )
+    return program, program.fact(site, day), program.fact(online, day)
+
+
+def test_a_failed_assert_leaves_nothing_behind(wuhan: egovrules.Pack) -> None:
+    """durable-rules failing in the middle of an evaluation is a DurableError; what the subject
+    had asserted is retracted, and its next evaluation asserts every group afresh and fires as
+    on a fresh subject (not as if the groups held what they held before the failure)."""
+    program, before, after = _website_facts(wuhan)
+    session = durable.DurableSession(program, "test")
+    try:
+        session.evaluate("s", before)
+        engine = session._engine
+        calls = iter(range(10))
+
+        def failing(handle: int, text: str) -> Any:
+            if next(calls) == 1:  # the second group's assert
+                raise engine.error("refused")
+            return engine.assert_fact(handle, text)
+
+        session._engine = _Engine(engine, assert_fact=failing)
+        with pytest.raises(durable.DurableError, match="refused"):
+            session.evaluate("s", after)
+        asserted: list[int] = []
+
+        def counting(handle: int, text: str) -> Any:
+            asserted.append(handle)
+            return engine.assert_fact(handle, text)
+
+        session._engine = _Engine(engine, assert_fact=counting)
+        fired = session.evaluate("s", after)
+        assert sorted(asserted) == sorted(session._handles)
+        assert fired == session.evaluate("fresh", after)
+    finally:
+        session.close()
+
+
+def test_an_action_written_otherwise_is_read_all_the_same(wuhan: egovrules.Pack) -> None:
+    """The rules fired are read off durable-rules' action text when it is the rule's name
+    before the fact as asserted; an action written any other way is parsed, and fires the
+    same rules."""
+    program, before, _ = _website_facts(wuhan)
+    session = durable.DurableSession(program, "test")
+    try:
+        expected = session.evaluate("plain", before)
+        engine = session._engine
+
+        def respaced(text: str | None) -> str | None:
+            return None if text is None else json.dumps(json.loads(text), indent=1)
+
+        def start(handle: int, state: int) -> Any:
+            found = engine.start_action_for_state(handle, state)
+            return found and (found[0], respaced(found[1]))
+
+        def following(handle: int, state: int) -> Any:
+            return respaced(engine.complete_and_start_action(handle, state))
+
+        session._engine = _Engine(
+            engine, start_action_for_state=start, complete_and_start_action=following
+        )
+        fired = session.evaluate("respaced", before)
+        assert fired == expected and fired.violated
+    finally:
+        session.close()
+
+
+@pytest.mark.parametrize(
+    ("online", "late"),
+    [
+        # an act of 31 July 2004: before 本办法自2004年8月1日起施行, not judged by the Measures
+        ("2004-07-31", None),
+        # an act of 1 August 2004: the day the Measures take effect, judged by them; 15 days
+        # from the network access, the access day not counted: late on 17 August
+        ("2004-08-01", dt.date(2004, 8, 17)),
+    ],
+)
+def test_a_rule_dated_by_a_field_is_in_force_from_that_fields_date(
+    wuhan: egovrules.Pack, online: str, late: dt.date | None
+) -> None:
+    """Wuhan 第二十四条 "本办法自2004年8月1日起施行": the police filing (第十五条第二款) is judged
+    by the law in force on the day of network access (its dated_by), a flag of the fact
+    computed with it. A site online the day before never files: no violation, even months
+    later; online that day: late on 17 August. As pack.check says on each day."""
+    filing = "wuhan.website.police_filing_15_days"
+    with egovrules.Monitor(wuhan) as monitor:
+        monitor.feed(_site(online, "interactive_column_opened"))
+        monitor.feed(_site(online, "online"))
+        alerts = monitor.advance_to(dt.date(2004, 12, 31))
+        assert [a.at for a in alerts if a.rule_id == filing] == ([late] if late else [])
+        subject = monitor.subject("s")
+        assert subject is not None
+        check = wuhan.check(subject, dt.date(2004, 12, 31))
+        assert monitor.violations("s") == check.violations

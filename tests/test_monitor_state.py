@@ -11,6 +11,7 @@ hold the same subjects, violations and state.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from typing import Any
@@ -120,6 +121,27 @@ def test_the_deadline_fires_after_a_restore(wuhan: egovrules.Pack) -> None:
     with Monitor(wuhan, state) as restored:
         alerts = [a for a in restored.advance_to(D(2026, 3, 22)) if a.rule_id == FILING]
     assert [(a.at, a.cause) for a in alerts] == [(D(2026, 3, 17), "deadline")]
+
+
+def test_a_restored_monitor_wakes_on_the_clock_as_the_original(wuhan: egovrules.Pack) -> None:
+    """Wuhan 第十五条: "违法案件24小时报告". A case found at 09:00 on 1 May and not reported is
+    no violation on 2 May, the day its 24 hours end, and one on 3 May. Snapshotted on 1 May and
+    restored, the monitor raises it as the clock reaches 3 May, as the original does, though no
+    event about the site arrives after the restore: a restored subject the clock can wake is
+    woken by the first advance."""
+    rule = "wuhan.website.illegal_case_reported_24h"
+    found = {**_site_events()[-1], "type": "incident_detected", "at": "2026-05-01T09:00:00"}
+    raised = []
+    for restore in (False, True):
+        with Monitor(wuhan) as monitor:
+            monitor.feed_all([*_site_events(), found])
+            state = _through_json(monitor.snapshot())
+            with Monitor(wuhan, state) if restore else contextlib.nullcontext(monitor) as m:
+                assert rule not in {a.rule_id for a in m.advance_to(D(2026, 5, 2))}
+                raised.append(
+                    [(a.at, a.cause) for a in m.advance_to(D(2026, 5, 3)) if a.rule_id == rule]
+                )
+    assert raised == [[(D(2026, 5, 3), "clock")]] * 2
 
 
 def test_a_state_of_another_pack_is_refused(wuhan: egovrules.Pack, mini: egovrules.Pack) -> None:

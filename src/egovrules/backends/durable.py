@@ -23,6 +23,12 @@ rule then tests:
 * the last day in time of every deadline (``egovrules.law.calendar`` computes it);
 * a whole ``when`` or ``requires`` whose compiled form would exceed durable-rules' limits
   (at most 31 expressions per rule: ``ERR_EXPRESSION_LIMIT_EXCEEDED``).
+* a rule's scope (whom its article binds, ``RuleIR.scope``), shared by most rules of a kind:
+  one flag of the fact, interpreted once for all of them. Spelt out, its disjunction (the
+  standing not recorded, or one of the bodies named) multiplies the alpha nodes durable-rules
+  may stack for everything after it, and the stack limit below then splits the kind's rules
+  into many small groups, each asserted on its own (Wuhan's websites: 19 groups, 6 with the
+  flag).
 
 Null semantics are the IR's, written out: durable-rules treats a comparison with a missing
 field on its right-hand side as *true*, so every field a comparison reads is guarded by an
@@ -50,12 +56,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import operator
 import sys
 import threading
 import uuid
 import weakref
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, Literal, assert_never
 
 from egovrules.backends.base import rules_for
@@ -110,6 +117,7 @@ MAX_EXPRESSIONS = 31  # MAX_SEQUENCE_EXPRESSIONS is 32; the 32nd is refused
 MAX_BRANCHES = 56  # MAX_STACK_SIZE is 64
 MAX_KEYS = 240  # MAX_OBJECT_PROPERTIES is 255
 TAG = "_t"  # every rule tests it, so durable-rules' own state record never matches
+_TAGGED = {TAG: 1}
 
 _NATIVE_KINDS = ("bool", "int", "str", "date")
 _DURABLE_OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
@@ -127,6 +135,11 @@ class _Leaf:
     text: str  # the JSON of the test, canonical so that equal tests compare equal
     keys: tuple[str, ...]
     refs: int  # 1 when the leaf compares two fields (durable-rules counts it as an expression)
+    dates: DateTest | None = None  # how it compares the evaluation date, when it does
+
+
+DateTest = tuple[str, str | None, Any]
+"""A comparison of the evaluation date: ``asof op`` the fact's key, or (key None) a constant."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +180,10 @@ def _or(*items: Formula) -> Formula:
     return FALSE if not out else out[0] if len(out) == 1 else _Op("or", tuple(dict.fromkeys(out)))
 
 
-def _leaf(body: dict[str, Any], keys: tuple[str, ...], refs: int) -> _Leaf:
-    return _Leaf(json.dumps(body, sort_keys=True), keys, refs)
+def _leaf(
+    body: dict[str, Any], keys: tuple[str, ...], refs: int, dates: DateTest | None = None
+) -> _Leaf:
+    return _Leaf(json.dumps(body, sort_keys=True), keys, refs, dates)
 
 
 def _exists(key: str) -> _Leaf:
@@ -182,14 +197,19 @@ def _missing(key: str) -> _Leaf:
 def _cmp(key: str, op: str, value: Any) -> _Leaf:
     """``key op value`` for a JSON constant."""
     body = {key: value} if op == "eq" else {_DURABLE_OPS[op]: {key: value}}
-    return _leaf(body, (key,), 0)
+    return _leaf(body, (key,), 0, (op, None, value) if key == "asof" else None)
 
 
 def _cmp_ref(key: str, op: str, other: str) -> _Leaf:
     """``key op other`` for two keys of the same fact."""
     ref = {"$m": other}
     body = {key: ref} if op == "eq" else {_DURABLE_OPS[op]: {key: ref}}
-    return _leaf(body, (key, other), 1)
+    dates: DateTest | None = None
+    if key == "asof" and other != "asof":
+        dates = (op, other, None)
+    elif other == "asof" and key != "asof":
+        dates = (FLIP[op], key, None)
+    return _leaf(body, (key, other), 1, dates)
 
 
 def _to_json(f: Formula) -> dict[str, Any]:
@@ -234,6 +254,36 @@ def _keys(f: Formula) -> set[str]:
     if isinstance(f, _Op):
         return set().union(*(_keys(i) for i in f.items))
     return set()
+
+
+def _leaves(f: Formula) -> Iterator[_Leaf]:
+    if isinstance(f, _Leaf):
+        yield f
+    elif isinstance(f, _Op):
+        for item in f.items:
+            yield from _leaves(item)
+
+
+def _date_tests(formulas: Iterable[Formula]) -> tuple[DateTest, ...] | None:
+    """Every comparison of the evaluation date in ``formulas`` (None: one reads it some
+    other way)."""
+    tests: dict[DateTest, None] = {}
+    for leaf in (leaf for f in formulas for leaf in _leaves(f)):
+        if "asof" in leaf.keys:
+            if leaf.dates is None:
+                return None
+            tests[leaf.dates] = None
+    return tuple(tests)
+
+
+_HOLDS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
 
 
 # ---- slots: what a fact holds ---------------------------------------------------------------
@@ -292,6 +342,20 @@ class KindProgram:
     in_force_from: tuple[int, ...] = ()
     """The days (ordinals) rules come into force on, each a flag of the fact (``_in_force``):
     a group without a deadline reads no date that changes every day."""
+    date_tests: tuple[tuple[DateTest, ...] | None, ...] = ()
+    """Per group, its comparisons of the evaluation date (``date_moved``)."""
+    dated_in_force: tuple[tuple[int, str], ...] = ()
+    """(day, key): rules dated by the fact's ``key`` come into force on that day, each a flag
+    of the fact (``_dated_in_force``) that the date that matters is on or after it."""
+    _access: tuple[tuple[str, tuple[str, ...], str], ...] = field(
+        init=False, repr=False, compare=False
+    )  # (key, path, kind) of each field slot
+    _lowered_reads: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_access", tuple((f.key, f.path, f.kind) for f in self.fields))
+        reads = frozenset(name for s in self.lowered for name in s.reads)
+        object.__setattr__(self, "_lowered_reads", reads)
 
     def definitions(self) -> list[dict[str, Any]]:
         """The durable-rules ruleset definitions (JSON-able), one per group."""
@@ -315,33 +379,29 @@ class KindProgram:
         fact: dict[str, Any] = {TAG: 1, "asof": day}
         for start in self.in_force_from:
             fact[_in_force(start)] = int(day >= start)
-        kept: frozenset[str] = frozenset()
+        for key, path, kind in self._access:
+            value = subject
+            for name in path:
+                value = getattr(value, name)
+                if value is None:
+                    break
+            else:
+                fact[key] = (
+                    value.toordinal() if kind == "date" else True if kind == "record" else value
+                )
+        lowered = self.lowered
         if before is not None:
             old, old_as_of, old_fact = before
-            same = frozenset(
-                name for name in self.lowered_reads if getattr(subject, name) == getattr(old, name)
-            )
-            kept = frozenset(
-                s.key
-                for s in self.lowered
-                if s.reads <= same and not (s.clocked and as_of != old_as_of)
-            )
-        for f in self.fields:
-            value = path_value(subject, f.path)
-            if value is None:
-                continue
-            if f.kind == "date":
-                fact[f.key] = value.toordinal()
-            elif f.kind == "record":
-                fact[f.key] = True
-            else:
-                fact[f.key] = value
-        on_cache: dict[Expr | None, dt.date] = {}
-        for s in self.lowered:
-            if s.key in kept:
-                if s.key in old_fact:
+            changed = {n for n in self._lowered_reads if getattr(subject, n) != getattr(old, n)}
+            redo = []
+            for s in lowered:
+                if (s.clocked and as_of != old_as_of) or not s.reads.isdisjoint(changed):
+                    redo.append(s)
+                elif s.key in old_fact:
                     fact[s.key] = old_fact[s.key]
-                continue
+            lowered = tuple(redo)
+        on_cache: dict[Expr | None, dt.date] = {}
+        for s in lowered:
             on = on_cache.get(s.dated_by)
             if on is None:
                 on = on_cache[s.dated_by] = _on(s.dated_by, subject, as_of)
@@ -354,12 +414,34 @@ class KindProgram:
                         fact[s.key] = value.toordinal()
             except CalendarGap:
                 continue  # undetermined: neither true nor false
+        for start, key in self.dated_in_force:  # the evaluation date where the fact has none
+            fact[_dated_in_force(start, key)] = int(fact.get(key, day) >= start)
         return fact
+
+    def date_moved(self, group: int, before: dict[str, Any], fact: dict[str, Any]) -> bool:
+        """Whether the group's rules may fire otherwise on ``fact`` than on ``before`` because
+        the evaluation date moved, all else equal: true when one of its comparisons of the date
+        holds on one date and not on the other (a comparison with a key the fact leaves out
+        does not read the date: durable-rules decides it alike on both). A deadline's rules
+        read the date only so, and a day that crosses none of their days changes none of their
+        verdicts."""
+        tests = self.date_tests[group]
+        if tests is None:
+            return True
+        then, now = before["asof"], fact["asof"]
+        for op, key, const in tests:
+            value = const if key is None else fact.get(key)
+            if value is None or (key is not None and before.get(key) != value):
+                continue  # the same test on both dates, or the key's own change asserts it
+            holds = _HOLDS[op]
+            if holds(then, value) != holds(now, value):
+                return True
+        return False
 
     @property
     def lowered_reads(self) -> frozenset[str]:
         """Every subject field some lowered slot reads."""
-        return frozenset(name for s in self.lowered for name in s.reads)
+        return self._lowered_reads
 
     @property
     def native_share(self) -> float:
@@ -389,6 +471,12 @@ def _in_force(start: int) -> str:
     return f"in{start}"
 
 
+def _dated_in_force(start: int, key: str) -> str:
+    """The fact's key saying whether its ``key`` (or, without one, the evaluation date) is on
+    or after day ``start``."""
+    return f"in{start}{key}"
+
+
 def path_value(subject: Any, path: tuple[str, ...]) -> Any:
     """The value at ``path`` of ``subject`` (``None`` past a null)."""
     value = subject
@@ -414,6 +502,7 @@ class _KindCompiler:
         self.lowered: dict[tuple[Any, Expr | None, bool], LoweredSlot] = {}
         self._versioned = self._gaps = True
         self.starts: set[int] = set()
+        self.dated_starts: set[tuple[int, str]] = set()
 
     def program(self) -> KindProgram:
         durable: list[DurableRule] = []
@@ -429,6 +518,8 @@ class _KindCompiler:
             groups,
             keys,
             tuple(sorted(self.starts)),
+            tuple(_date_tests(durable[i].formula for i in group) for group in groups),
+            tuple(sorted(self.dated_starts)),
         )
 
     def groups(
@@ -552,19 +643,25 @@ class _KindCompiler:
             )
             if not nullable:
                 return dated
-            return _or(dated, _and(_missing(key), on_or_after))
+            return self.dated_in_force(start, key)
         # A computed date that matters; null falls back to the evaluation date, as in the
         # reference. (No pack dates a rule by a working-day sum, whose gap this would not see.)
-        on = self.slot(rule.dated_by, None, is_condition=False)
-        return _or(
-            _and(_exists(on), _cmp(on, "ge", start)),
-            _and(_missing(on), on_or_after),
-        )
+        return self.dated_in_force(start, self.slot(rule.dated_by, None, is_condition=False))
+
+    def dated_in_force(self, start: int, key: str) -> Formula:
+        """The date that matters (the fact's ``key``, or the evaluation date where the fact
+        leaves it out) on or after day ``start``: one flag of the fact (``KindProgram.fact``),
+        where spelt out it would be two branches (``key`` present and on or after the start,
+        or absent and the evaluation date on or after it) multiplying the rule's others."""
+        self.dated_starts.add((start, key))
+        return _cmp(_dated_in_force(start, key), "eq", 1)
 
     # -- conditions: (true, false, gap-free) ------------------------------------------------
 
     def tf(self, c: Cond, rule: RuleIR) -> tuple[Formula, Formula, bool]:
         """When ``c`` is true, when it is false; neither holds when it is undetermined."""
+        if rule.scope is not None and c == rule.scope.test:
+            return self.lowered_tf(c, rule)  # one flag for every rule of the scope
         match c:
             case All(items=items):
                 parts = [self.tf(i, rule) for i in items]
@@ -790,6 +887,9 @@ class Firing:
     """Days after which an undetermined verdict may change by itself (see ``DurableRule``)."""
 
 
+_NOTHING = Firing(frozenset(), ())
+
+
 class DurableSession:
     """The durable-rules rulesets of one kind for one monitor, under unique names.
 
@@ -804,8 +904,15 @@ class DurableSession:
         self._program = program
         self._rules = {r.name: r for r in program.durable_rules}
         self._handles: list[int] = []
-        # subject id -> per group: its part of the fact (JSON), the fact asserted, what fired
-        self._last: dict[str, list[tuple[str, str, Firing]]] = {}
+        # each group's keys, in order, and for each key of the fact the groups that read it
+        self._group_keys = [tuple(sorted(keys)) for keys in program.group_keys]
+        self._readers: dict[str, tuple[int, ...]] = {}
+        for g, keys in enumerate(self._group_keys):
+            for key in keys:
+                self._readers[key] = (*self._readers.get(key, ()), g)
+        # subject id -> its last fact, per group the text asserted and what fired on it, and
+        # all that fired
+        self._last: dict[str, tuple[dict[str, Any], list[tuple[str, Firing]], Firing]] = {}
         self._seq = 0
         self._closed = False
         tag = uuid.uuid4().hex
@@ -820,33 +927,68 @@ class DurableSession:
         self._finalizer = weakref.finalize(self, _delete, self._engine, list(self._handles))
 
     def evaluate(self, subject_id: str, fact: dict[str, Any]) -> Firing:
-        """Replace the subject's fact with ``fact``; return which rules fired on it. A group
-        whose part of the fact is what it was is not asserted again: its rules fire as they
-        did (they match one fact each)."""
+        """Replace the subject's fact with ``fact``; return which rules fired on it.
+
+        Only the groups that read a key whose value changed since the subject's previous
+        fact are asserted again: the others' rules fire as they did (they match one fact
+        each, and that group's part of the fact is what it was)."""
         if self._closed:
             raise DurableError("the monitor is closed")
-        self._seq += 1
-        fact_id = f"{subject_id}#{self._seq}"
         previous = self._last.get(subject_id)
-        asserted: list[tuple[str, str, Firing]] = []
+        if previous is None:
+            groups: Iterable[int] = range(len(self._handles))
+            asserted: list[tuple[str, Firing]] = []
+        else:
+            old, asserted, firing = previous
+            readers = self._readers
+            changed = {key for key, _ in fact.items() - old.items()}  # its values are scalars
+            changed.update(old.keys() - fact.keys())
+            changed.discard("asof")
+            touched: set[int] = set()
+            for key in changed:
+                touched.update(readers.get(key, ()))
+            if old["asof"] != fact["asof"]:  # a group only the date changed for, if it matters
+                program = self._program
+                touched.update(
+                    g
+                    for g in readers.get("asof", ())
+                    if g not in touched and program.date_moved(g, old, fact)
+                )
+            if not touched:
+                self._last[subject_id] = (fact, asserted, firing)
+                return firing
+            groups = sorted(touched)
+            asserted = list(asserted)
+        self._seq += 1
+        fact_id = str(self._seq)  # unique in the session, whatever the subject
+        ident = f', "sid": "0", "id": "{fact_id}"}}'
         try:
-            for g, handle in enumerate(self._handles):
-                keys = self._program.group_keys[g]
-                body = json.dumps({k: v for k, v in fact.items() if k in keys or k == TAG})
-                if previous is not None and previous[g][0] == body:
-                    asserted.append(previous[g])  # the same inputs: the same firings
-                    continue
-                if previous is not None:
-                    self._engine.retract_fact(handle, previous[g][1])
-                text = body[:-1] + f', "sid": "0", "id": {json.dumps(fact_id)}}}'
-                asserted.append((body, text, self._assert(handle, text, fact_id, subject_id)))
-        except self._engine.error as exc:
+            for g in groups:
+                handle = self._handles[g]
+                body = json.dumps({k: fact[k] for k in self._group_keys[g] if k in fact} | _TAGGED)
+                text = body[:-1] + ident
+                if previous is None:
+                    asserted.append((text, _NOTHING))
+                else:
+                    self._engine.retract_fact(handle, asserted[g][0])
+                    asserted[g] = (text, _NOTHING)
+                asserted[g] = (text, self._assert(handle, text, fact_id, subject_id))
+        except (self._engine.error, DurableError) as exc:
+            # what durable-rules holds of the subject is not known: retract what may be left,
+            # and the subject's next fact is asserted afresh
+            self._last.pop(subject_id, None)
+            for g, (text, _) in enumerate(asserted):
+                with contextlib.suppress(self._engine.error):
+                    self._engine.retract_fact(self._handles[g], text)
+            if isinstance(exc, DurableError):
+                raise
             raise DurableError(f"durable-rules failed on {subject_id!r}: {exc}") from None
-        self._last[subject_id] = asserted
-        violated = frozenset(i for _, _, f in asserted for i in f.violated)
-        pending = sorted(p for _, _, f in asserted for p in f.pending)
-        rechecks = sorted(d for _, _, f in asserted for d in f.rechecks)
-        return Firing(violated, tuple(pending), tuple(rechecks))
+        violated = frozenset(i for _, f in asserted for i in f.violated)
+        pending = sorted(p for _, f in asserted for p in f.pending)
+        rechecks = sorted(d for _, f in asserted for d in f.rechecks)
+        firing = Firing(violated, tuple(pending), tuple(rechecks))
+        self._last[subject_id] = (fact, asserted, firing)
+        return firing
 
     def _assert(self, handle: int, text: str, fact_id: str, subject_id: str) -> Firing:
         """Assert one group's fact; what fired on it."""
@@ -855,16 +997,18 @@ class DurableSession:
         rechecks: list[Day] = []
         code, state = self._engine.assert_fact(handle, text)
         if code == 1:  # no rule's first test matched: nothing fires
-            return Firing(frozenset(), ())
+            return _NOTHING
         if code not in (0, 3):
             raise DurableError(f"durable-rules returned {code} for {subject_id!r}")
-        for name, matched in self._drain(handle, state):
-            if matched.get("id") != fact_id:
-                continue
+        matched: dict[str, Any] | None = None  # the fact, read when a last day is wanted
+        for name in self._drain(handle, state, text, fact_id):
             rule = self._rules[name]
             if rule.fires_when == "violated":
                 violated.add(rule.index)
-            elif rule.fires_when == "recheck":
+                continue
+            if matched is None:
+                matched = json.loads(text)
+            if rule.fires_when == "recheck":
                 assert rule.due_key is not None
                 rechecks.append(on_ordinal(matched[rule.due_key]))
             elif rule.due_key is not None:
@@ -873,12 +1017,22 @@ class DurableSession:
                 pending[rule.index] = None
         return Firing(frozenset(violated), tuple(sorted(pending.items())), tuple(rechecks))
 
-    def _drain(self, handle: int, state: int) -> Iterator[tuple[str, dict[str, Any]]]:
+    def _drain(self, handle: int, state: int, text: str, fact_id: str) -> Iterator[str]:
+        """The names of the rules that fired on the fact ``text`` (whose id is ``fact_id``).
+
+        durable-rules writes each action as ``{"<rule>":{"m":<the fact as asserted>}}``: the
+        rule's name is read off that text, without parsing the fact back; an action in any
+        other layout is parsed, and only its frames of this fact are taken."""
+        tail = f':{{"m":{text}}}}}'
         result = self._engine.start_action_for_state(handle, state)
         while result:
-            message = json.loads(result[1])
-            for name, frames in message.items():
-                yield name, frames["m"]
+            message = result[1]
+            if message.startswith('{"') and message.endswith(tail):
+                yield message[2 : -len(tail) - 1]
+            else:
+                for name, frames in json.loads(message).items():
+                    if frames["m"].get("id") == fact_id:
+                        yield name
             following = self._engine.complete_and_start_action(handle, state)
             result = (result[0], following) if following else None
 

@@ -17,9 +17,9 @@ last year's violations, on the days they arose. An event dated before the clock 
 arrival) is applied and judged on the clock's date; the clock never goes back.
 
 Other ways a verdict can change with time alone are handled too: on the dates a rule comes
-into force or a parameter takes a new value, every subject is evaluated again; rules whose
-conditions read the evaluation date itself (``@as_of``) are evaluated again for every subject
-of their kind on each ``advance_to``.
+into force or a parameter takes a new value, every subject is evaluated again; a clock
+advance evaluates again the subjects whose verdict under a rule reading the evaluation date
+itself (``@as_of``) the new date can change (``egovrules.monitoring.clock``).
 
 **Snapshots.** ``snapshot()`` returns the monitor's state as JSON-able data (format in
 ``egovrules.monitoring.state``) and ``Monitor(pack, ...)`` rebuilds a monitor from it that
@@ -41,26 +41,15 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal
 
-from egovrules.backends.durable import DurableSession, compile_durable, path_value, walk_ir
+from egovrules.backends.durable import DurableSession, compile_durable, walk_ir
 
 # Violations are built and waivers applied as in a snapshot check: the same functions, so the
 # two cannot drift apart.
 from egovrules.engine.findings import apply_waivers, violation
 from egovrules.engine.pack import Pack, register_monitor
-from egovrules.ir.conditions import kind_of
-from egovrules.ir.nodes import (
-    AsOf,
-    Compare,
-    Every,
-    Extremum,
-    Field,
-    Node,
-    Param,
-    RuleIR,
-    Some,
-    children,
-)
+from egovrules.ir.nodes import Param, RuleIR
 from egovrules.law.calendar import Day
+from egovrules.monitoring.clock import Wakes
 from egovrules.monitoring.events.fold import apply_event
 from egovrules.monitoring.events.model import Event, event_date, parse_event
 from egovrules.monitoring.state import STATE_FORMAT, pack_identity, read_state, unknown_rule
@@ -109,13 +98,10 @@ class Monitor:
         self._timer_set: set[tuple[dt.date, str]] = set()
         self._clock: dt.date | None = None
         self._milestones = sorted(_milestones(pack.rules))
-        self._clock_kinds = frozenset(r.subject for r in pack.rules if _reads_as_of(r))
-        # Per kind, what its rules read the date against: a new date re-evaluates a subject
-        # only when the date can change a verdict of one of them (``_clock_moves``).
-        self._clock_uses = {
-            kind: [_clock_use(r) for r in pack.rules if r.subject == kind and _reads_as_of(r)]
-            for kind in self._clock_kinds
-        }
+        # What a new date re-evaluates: the subjects whose verdict under a rule reading the
+        # date it can change, in the order of their first event (``_rank``).
+        self._wakes = Wakes(pack.rules)
+        self._rank: dict[str, int] = {}
         if state is not None:
             self._restore(state)
 
@@ -138,6 +124,7 @@ class Monitor:
         subject = apply_event(self._subjects.get(event.subject_id), event)  # may refuse it
         alerts = self._advance(event.day)
         self._subjects[event.subject_id] = subject
+        self._rank.setdefault(event.subject_id, len(self._rank))
         alerts.extend(self._evaluate(subject, "event"))
         return tuple(alerts)
 
@@ -230,6 +217,8 @@ class Monitor:
             if unknown:
                 raise unknown_rule(subject, unknown[0])
             self._subjects[subject.id] = subject
+            self._rank.setdefault(subject.id, len(self._rank))
+            self._wakes.unevaluated(subject)
             self._violated[subject.id] = frozenset(index[r] for r in entry.violated)
             self._standing[subject.id] = entry.standing
         for timer in restored.timers:
@@ -265,32 +254,9 @@ class Monitor:
             for sid, cause in woken.items():
                 alerts.extend(self._evaluate(self._subjects[sid], cause))
         self._clock = when
-        if self._clock_kinds:
-            for subject in self._subjects.values():
-                if subject.kind in self._clock_kinds and self._clock_moves(subject, when):
-                    alerts.extend(self._evaluate(subject, "clock"))
+        for sid in sorted(self._wakes.due(when), key=self._rank.__getitem__):
+            alerts.extend(self._evaluate(self._subjects[sid], "clock"))
         return alerts
-
-    def _clock_moves(self, subject: Subject, when: dt.date) -> bool:
-        """Whether moving the clock to ``when`` can change the verdict of a rule of the
-        subject's kind that reads the date: one whose date sits inside a list the subject has
-        items in, or compared with a date of the subject that the clock has reached (or passed
-        by a day) since the subject's last evaluation; any other reading of the date, always."""
-        last = self._facts.get(subject.id)
-        if last is None:
-            return True
-        since = last[1]
-        for use in self._clock_uses[subject.kind]:
-            if use is None:
-                return True
-            lists, dates = use
-            if any(path_value(subject, path) for path in lists):
-                return True
-            for path in dates:
-                day = path_value(subject, path)
-                if isinstance(day, dt.date) and since <= day <= when:
-                    return True
-        return False
 
     def _next_milestone(self) -> dt.date | None:
         assert self._clock is not None
@@ -309,6 +275,7 @@ class Monitor:
             session = self._sessions[subject.kind] = DurableSession(program, self._pack.id)
         fact = program.fact(subject, self._clock, self._facts.get(subject.id))
         self._facts[subject.id] = (subject, self._clock, fact)
+        self._wakes.evaluated(subject, self._clock)
         firing = session.evaluate(subject.id, fact)
         for _, due in firing.pending:
             if due is not None:
@@ -375,47 +342,6 @@ def _milestones(rules: tuple[RuleIR, ...]) -> frozenset[dt.date]:
     for rule in rules:
         walk_ir((rule.when, rule.requires, rule.open_while, rule.dated_by), versions)
     return frozenset(days)
-
-
-ClockUse = tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]] | None
-
-
-def _clock_use(rule: RuleIR) -> ClockUse:
-    """Where the rule reads ``@as_of``: the subject's lists inside whose items it does, and
-    the subject's dates it compares the date with (``None``: somewhere else)."""
-    lists: set[tuple[str, ...]] = set()
-    dates: set[tuple[str, ...]] = set()
-
-    def visit(node: Node, within: tuple[str, ...] | None) -> bool:
-        """False when ``node`` reads the date some other way."""
-        if isinstance(node, (Some, Every, Extremum)) and node.field.scope == 0 and within is None:
-            within = node.field.path
-        if isinstance(node, AsOf):
-            if within is None:
-                return False
-            lists.add(within)
-            return True
-        if isinstance(node, Compare) and within is None:
-            sides = (node.left, node.right)
-            other = sides[1] if isinstance(sides[0], AsOf) else sides[0]
-            if any(isinstance(x, AsOf) for x in sides) and not isinstance(other, AsOf):
-                if isinstance(other, Field) and other.scope == 0 and kind_of(other) == "date":
-                    dates.add(other.path)
-                    return True
-                return False
-        return all(visit(child, within) for child in children(node))
-
-    roots = (rule.when, rule.requires, rule.open_while, rule.dated_by)
-    if not all(visit(root, None) for root in roots if root is not None):
-        return None
-    return tuple(sorted(lists)), tuple(sorted(dates))
-
-
-def _reads_as_of(rule: RuleIR) -> bool:
-    """True when the rule's conditions (beyond a deadline's own clock) read ``@as_of``."""
-    return walk_ir(
-        (rule.when, rule.requires, rule.open_while, rule.dated_by), lambda n: isinstance(n, AsOf)
-    )
 
 
 register_monitor(Monitor)
