@@ -67,6 +67,26 @@ def test_syntax_error_position() -> None:
     assert (code, line) == ("E003", 2)
 
 
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        # A tab between tokens: YAML refuses the text, and it is read as JSON (a .json file,
+        # the HTTP service's body); the YAML reader's bounds hold for it all the same.
+        (b'{\t"a": ' + b"[" * 100 + b"]" * 100 + b"}", "E005"),
+        (b'{\t"a": [' + b",".join([b"0"] * (document.MAX_NODES + 1)) + b"]}", "E004"),
+    ],
+    ids=["deeper-than-64", "more-than-a-million-values"],
+)
+def test_json_read_past_yaml_keeps_the_bounds(raw: bytes, code: str) -> None:
+    with pytest.raises(DocumentError) as info:
+        parse_document(raw, "x.json")
+    assert [(d.code, d.span.line, d.span.col) for d in info.value.diagnostics if d.span] == [
+        (code, 1, 1)
+    ]
+    # Within the bounds, the same text is read.
+    assert parse_document(b'{\t"a": [[0]]}', "x.json").data == {"a": [[0]]}
+
+
 def test_merge_keys_are_refused() -> None:
     """'<<' merges are not supported: the keys must be written out."""
     assert [c for c, _, _ in _codes(b"a: &a {x: 1}\nb:\n  <<: *a\n")] == ["E008"]

@@ -36,6 +36,7 @@ __all__ = [
     "MAX_NODES",
     "Document",
     "DocumentError",
+    "beyond_bounds",
     "data_diagnostics",
     "lone_surrogate",
     "read_bounded",
@@ -352,6 +353,16 @@ class _Builder:
                 ],
                 self.text,
             ) from None
+        beyond = beyond_bounds(data)
+        if beyond is not None:
+            # The YAML reader's bounds hold for the JSON it refuses too, at the top (the JSON
+            # parser keeps no positions).
+            message = (
+                f"nesting deeper than {MAX_DEPTH} levels"
+                if beyond == "E005"
+                else f"more than {MAX_NODES} values"
+            )
+            raise DocumentError([Diagnostic(beyond, message, self._span0())], self.text)
         lone = lone_surrogate(data)
         if lone is not None:
             where, char = lone
@@ -531,6 +542,26 @@ def lone_surrogate(data: Any) -> tuple[str, str] | None:
         if found:
             return ".".join(map(str, path)) or "(top level)", found.group()
     return None
+
+
+def beyond_bounds(data: Any) -> str | None:
+    """The code of the bound JSON data breaks, or None: a value nesting deeper than
+    ``MAX_DEPTH`` (E005), more than ``MAX_NODES`` values and keys (E004), the bounds the YAML
+    reader holds a document to. Only containers are visited."""
+    if type(data) is not dict and type(data) is not list:
+        return None
+    nodes = 1
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if not value:
+            continue
+        if depth >= MAX_DEPTH:
+            return "E005"
+        children = value.values() if type(value) is dict else value
+        nodes += len(value) * (2 if type(value) is dict else 1)
+        stack.extend((c, depth + 1) for c in children if type(c) is dict or type(c) is list)
+    return "E004" if nodes > MAX_NODES else None
 
 
 # PyYAML's composer recurses once per level of nesting (RecursionError far down), libyaml's

@@ -35,6 +35,7 @@ from egovrules.source.document import (
     MAX_NODES,
     Document,
     PathKey,
+    beyond_bounds,
     lone_surrogate,
 )
 from egovrules.source.span import Span
@@ -124,7 +125,7 @@ def read_json(raw: bytes, name: str) -> JsonDocument | None:
         return None
     if _SURROGATE_ESCAPE.search(text) is not None and lone_surrogate(data) is not None:
         return None
-    if not (_shallow(text, items) or _bounded(data)):
+    if not (_shallow(text, items) or beyond_bounds(data) is None):
         return None
     document = JsonDocument(name, text, data)
     if items is not None:
@@ -161,36 +162,17 @@ def _decode(text: str, start: int) -> tuple[Any, dict[Hashable, _Step] | None]:
 
 
 def _shallow(text: str, items: dict[Hashable, _Step] | None) -> bool:
-    """Within ``_bounded``'s bounds, as seen without visiting the values: a list whose text is
+    """Within ``beyond_bounds``' bounds, as seen without visiting the values: a list whose text is
     shorter than ``2 * (MAX_NODES - 1)`` characters holds at most ``MAX_NODES`` values and
     keys (each but the first stands after a separator of its own: ``[``, ``{``, ``,`` or
     ``:``), and an item whose text opens fewer than ``MAX_DEPTH`` brackets (in strings too)
-    holds no container as deep as ``MAX_DEPTH``. False: ``_bounded`` decides."""
+    holds no container as deep as ``MAX_DEPTH``. False: ``beyond_bounds`` decides."""
     if items is None or len(text) >= 2 * (MAX_NODES - 1):
         return False
     return all(
         text.count("{", at, end) + text.count("[", at, end) < MAX_DEPTH
         for _, at, end in items.values()
     )
-
-
-def _bounded(data: Any) -> bool:
-    """No value nests deeper than ``MAX_DEPTH``, and there are at most ``MAX_NODES`` values
-    and keys: the positioned reader's own bounds (E004, E005). Only containers are visited."""
-    if type(data) is not dict and type(data) is not list:
-        return True
-    nodes = 1
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    while stack:
-        value, depth = stack.pop()
-        if not value:
-            continue
-        if depth >= MAX_DEPTH:
-            return False
-        children = value.values() if type(value) is dict else value
-        nodes += len(value) * (2 if type(value) is dict else 1)
-        stack.extend((c, depth + 1) for c in children if type(c) is dict or type(c) is list)
-    return nodes <= MAX_NODES
 
 
 @dataclass(frozen=True)
