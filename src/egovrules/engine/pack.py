@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -385,6 +385,17 @@ class Pack:
             expired,
             excluded,
         )
+
+    def violations_of(
+        self, subject: SubjectBase, indices: Iterable[int], as_of: dt.date
+    ) -> list[Violation]:
+        """The violations of the rules at ``indices`` of the subject's kind (in
+        ``backends.base.rules_for`` order), written as a report writes them (the compiled
+        findings): what the monitor builds for the rules that fired."""
+        kind = subject.kind
+        rules = self._rules[kind]
+        compiled = self._messages.functions(kind)
+        return [compiled_violation(rules[i], compiled[i], subject, as_of) for i in indices]
 
     def explain(
         self,

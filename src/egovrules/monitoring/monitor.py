@@ -45,7 +45,7 @@ from egovrules.backends.durable import DurableSession, compile_durable, walk_ir
 
 # Violations are built and waivers applied as in a snapshot check: the same functions, so the
 # two cannot drift apart.
-from egovrules.engine.findings import apply_waivers, violation
+from egovrules.engine.findings import apply_waivers
 from egovrules.engine.pack import Pack, register_monitor
 from egovrules.ir.nodes import Param, RuleIR
 from egovrules.law.calendar import Day
@@ -294,11 +294,11 @@ class Monitor:
         else:  # no waiver: build only the violations that are new
             rules = program.rules
             self._standing[subject.id] = frozenset(rules[i].id for i in firing.violated)
-            new = [
-                violation(rules[i], subject, self._clock)
-                for i in sorted(firing.violated)
-                if rules[i].id not in before
-            ]
+            new = self._pack.violations_of(
+                subject,
+                (i for i in sorted(firing.violated) if rules[i].id not in before),
+                self._clock,
+            )
         return [Alert(subject.id, subject.kind, self._clock, cause, v) for v in new]
 
     def _violations(self, subject: Subject, violated: frozenset[int]) -> tuple[Violation, ...]:
@@ -308,7 +308,7 @@ class Monitor:
         program = self._program.kinds.get(subject.kind)
         if program is None or not violated:
             return ()
-        found = [violation(program.rules[i], subject, self._clock) for i in sorted(violated)]
+        found = self._pack.violations_of(subject, sorted(violated), self._clock)
         return apply_waivers(found, subject.waivers, self._clock)[0]
 
     def _set_timer_after(self, day: Day, subject_id: str) -> None:
