@@ -87,6 +87,44 @@ def test_json_read_past_yaml_keeps_the_bounds(raw: bytes, code: str) -> None:
     assert parse_document(b'{\t"a": [[0]]}', "x.json").data == {"a": [[0]]}
 
 
+@pytest.mark.parametrize(
+    "spaced",
+    [
+        b'{ "kind": "website", "id": "a", "id": "b"}',  # a duplicate key: E010, not the last
+        b'{ "kind": "department", "id": "d", "x": NaN, "y": -Infinity}',  # strings to YAML
+        b'{ "kind": "department", "id": "d", "y": 1e5, "z": 1.5, "w": 1.5e+3, "v": 2E-1}',
+        b'[ {"a": [1, 2.0, "3"]}, {"b": {"c": null, "d": true}} ]',
+    ],
+    ids=["duplicate-key", "constants", "numbers", "nested"],
+)
+def test_json_with_a_tab_reads_as_json_with_a_space(spaced: bytes) -> None:
+    """A tab where a space was (JSON allows both, YAML only the space) changes nothing: the
+    values (a number YAML reads as a string stays one), or the refusal's code (review: a tab
+    let a duplicate key through, the last one winning)."""
+
+    def read(raw: bytes) -> Any:
+        try:
+            return parse_document(raw, "request", json_text=True).data
+        except DocumentError as exc:
+            return [d.code for d in exc.diagnostics]
+
+    tabbed = spaced.replace(b"{ ", b"{\t", 1).replace(b"[ ", b"[\t", 1)
+    assert b"\t" in tabbed
+    assert read(tabbed) == read(spaced)
+
+
+def test_a_yaml_body_keeps_yaml_s_error() -> None:
+    """A text that does not open as JSON is not read as JSON when YAML refuses it: the error is
+    YAML's, at its place (review: it was "JSON syntax error: Expecting value" at 1:1)."""
+    with pytest.raises(DocumentError) as info:
+        parse_document(
+            b"kind: website\nid: s\nname: [unclosed\nother: 1\n", "request", json_text=True
+        )
+    (found,) = info.value.diagnostics
+    assert found.code == "E003" and found.message.startswith("YAML syntax error")
+    assert found.span is not None and found.span.line == 4
+
+
 def test_merge_keys_are_refused() -> None:
     """'<<' merges are not supported: the keys must be written out."""
     assert [c for c, _, _ in _codes(b"a: &a {x: 1}\nb:\n  <<: *a\n")] == ["E008"]

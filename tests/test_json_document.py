@@ -13,12 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from egovrules.source import json_document
 from egovrules.source.document import (
     MAX_BYTES,
     MAX_DEPTH,
     MAX_NODES,
     Document,
     DocumentError,
+    beyond_bounds,
     parse_document,
 )
 from egovrules.source.json_document import JsonDocument, read_json
@@ -249,3 +251,27 @@ def test_a_batchs_bounds_hold_without_visiting_its_values(raw: bytes, answered: 
     """A list whose size and brackets prove it within the reader's bounds is not walked;
     one they do not is walked, and declined where the bounds are passed."""
     assert (read_json(raw, "request") is not None) is answered
+
+
+def _nested(value: Any, depth: int) -> Any:
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.builds(_nested, _VALUES, st.integers(0, MAX_DEPTH + 4)), min_size=1, max_size=4))
+def test_a_batch_proved_shallow_is_within_the_bounds(batch: list[Any]) -> None:
+    """``_shallow`` lets a batch skip the bounds walk only when the walk would pass (review: no
+    test held it to that); items nest to either side of ``MAX_DEPTH``."""
+    text = json.dumps(batch)
+    items = json_document._decode(text, json_document._skip(text, 0))[1]
+    if json_document._shallow(text, items):
+        assert beyond_bounds(batch) is None

@@ -427,3 +427,28 @@ def test_a_rule_dated_by_a_field_is_in_force_from_that_fields_date(
         assert subject is not None
         check = wuhan.check(subject, dt.date(2004, 12, 31))
         assert monitor.violations("s") == check.violations
+
+
+def test_the_clock_filing_stays_bounded_however_many_events(wuhan: egovrules.Pack) -> None:
+    """Each evaluation files a subject under the first day the clock can change its verdict;
+    a subject evaluated again on the same day was pushed again, and a long-running monitor's
+    memory grew with its events (2,001 entries for one project after 2,000 updates; review)."""
+
+    def event(etype: str, **payload: Any) -> dict[str, Any]:
+        return {
+            "subject_id": "p",
+            "subject_kind": "project",
+            "type": etype,
+            "at": "2026-03-01",
+            "payload": payload,
+        }
+
+    with egovrules.Monitor(wuhan) as monitor:
+        monitor.feed(
+            event("registered", attributes={"city": "wuhan", "completion_date": "2030-01-01"})
+        )
+        for i in range(2_000):
+            monitor.feed(event("updated", set={"name": f"n{i}"}))
+        wakes = monitor._wakes
+        assert len(wakes._on) == 1
+        assert len(wakes._heap) <= 2 * len(wakes._on) + 64

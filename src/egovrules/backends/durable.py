@@ -439,11 +439,6 @@ class KindProgram:
         return False
 
     @property
-    def lowered_reads(self) -> frozenset[str]:
-        """Every subject field some lowered slot reads."""
-        return self._lowered_reads
-
-    @property
     def native_share(self) -> float:
         """Share of the fact's rule inputs durable-rules compares itself (fields vs lowered)."""
         total = len(self.fields) + len(self.lowered)
@@ -1021,14 +1016,21 @@ class DurableSession:
         """The names of the rules that fired on the fact ``text`` (whose id is ``fact_id``).
 
         durable-rules writes each action as ``{"<rule>":{"m":<the fact as asserted>}}``: the
-        rule's name is read off that text, without parsing the fact back; an action in any
-        other layout is parsed, and only its frames of this fact are taken."""
+        rule's name is read off that text, without parsing the fact back, when it is the name
+        of one of the session's rules; an action in any other layout is parsed, and only its
+        frames of this fact are taken."""
         tail = f':{{"m":{text}}}}}'
         result = self._engine.start_action_for_state(handle, state)
         while result:
             message = result[1]
-            if message.startswith('{"') and message.endswith(tail):
-                yield message[2 : -len(tail) - 1]
+            name = message[2 : -len(tail) - 1]
+            if (
+                message.startswith('{"')
+                and message.endswith(tail)
+                and '"' not in name
+                and name in self._rules
+            ):
+                yield name
             else:
                 for name, frames in json.loads(message).items():
                     if frames["m"].get("id") == fact_id:

@@ -104,7 +104,7 @@ class Wakes:
         kind, sid = subject.kind, subject.id
         if kind not in self.kinds:
             return
-        self._on.pop(sid, None)
+        previous = self._on.pop(sid, None)
         if kind in self._every or any(path_value(subject, p) for p in self._lists[kind]):
             self._always[sid] = None
             return
@@ -116,7 +116,13 @@ class Wakes:
         ]
         if days:
             first = self._on[sid] = min(days)
-            heapq.heappush(self._heap, (first, sid))
+            if first != previous:  # else its entry is in the heap already
+                heapq.heappush(self._heap, (first, sid))
+                if len(self._heap) > 2 * len(self._on) + 64:
+                    # Entries a later evaluation moved are dropped only when their day comes:
+                    # a heap of subjects whose dates keep moving is rebuilt from the filing.
+                    self._heap = [(day, key) for key, day in self._on.items()]
+                    heapq.heapify(self._heap)
 
     def due(self, when: dt.date) -> Sequence[str]:
         """The ids an advance of the clock to ``when`` wakes (a later date than every

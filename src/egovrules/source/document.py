@@ -160,7 +160,11 @@ class _Builder:
     ) -> None:
         self.line_offset = line_offset
         self.name = name
-        self.json_text = json_text or name.endswith(".json")
+        # A .json file, or a JSON text (the service's body: one that opens as JSON does), is
+        # read as JSON when YAML refuses it; any other text keeps YAML's own error.
+        self.json_text = name.endswith(".json") or (
+            json_text and _OPENS_AS_JSON.match(text) is not None
+        )
         self.text = text
         self.nodes = 0
         self.value_marks: dict[PathKey, Span] = {}
@@ -335,8 +339,19 @@ class _Builder:
         return Document(name, self.text, data, value_marks, key_marks)
 
     def _from_json(self) -> Document:
+        """The text read as JSON, its values as YAML reads them where the two differ (a
+        number YAML reads as a string, ``1e5``, and ``NaN``: the strings), a duplicate key
+        refused (E010) as YAML refuses it."""
         try:
-            data = json.loads(self.text)
+            data = json.loads(
+                self.text,
+                object_pairs_hook=_json_mapping,
+                parse_float=_json_float,
+                parse_constant=str,
+            )
+        except _DuplicateKey as dup:
+            message = f"duplicate key {dup.args[0]!r}"
+            raise DocumentError([Diagnostic("E010", message, self._span0())], self.text) from None
         except RecursionError:
             raise DocumentError(
                 [Diagnostic("E005", f"nesting deeper than {MAX_DEPTH} levels", self._span0())],
@@ -542,6 +557,31 @@ def lone_surrogate(data: Any) -> tuple[str, str] | None:
         if found:
             return ".".join(map(str, path)) or "(top level)", found.group()
     return None
+
+
+_OPENS_AS_JSON = re.compile(r"[ \t\r\n]*[\[{]")
+# The JSON numbers YAML 1.1 reads as floats: a point, and a signed exponent if any (``1e5`` and
+# ``1.5E3`` are strings to it).
+YAML_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?")
+
+
+class _DuplicateKey(Exception):
+    """A JSON object names a key twice (its first argument)."""
+
+
+def _json_mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return out
+
+
+def _json_float(literal: str) -> float | str:
+    return float(literal) if YAML_FLOAT.fullmatch(literal) else literal
 
 
 def beyond_bounds(data: Any) -> str | None:

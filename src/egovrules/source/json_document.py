@@ -33,6 +33,7 @@ from egovrules.source.document import (
     MAX_BYTES,
     MAX_DEPTH,
     MAX_NODES,
+    YAML_FLOAT,
     Document,
     PathKey,
     beyond_bounds,
@@ -63,7 +64,6 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 # 962), and up to 60 spaces before the colon, stay within it.
 _LONGEST_KEY = 160
 _SPACES_BEFORE_COLON = re.compile(" {60,}:")
-_YAML_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?")
 _NAME = re.compile(r"[A-Za-z0-9_]+")
 _BREAK = re.compile(r"\r\n|\r|\n")
 _NEWLINE = re.compile("\n")
@@ -78,7 +78,7 @@ _PAST = re.compile(_THEN)
 
 
 def _float(literal: str) -> float:
-    if _YAML_FLOAT.fullmatch(literal) is None:
+    if YAML_FLOAT.fullmatch(literal) is None:
         raise _NotPlain
     return float(literal)
 
