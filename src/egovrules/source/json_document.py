@@ -2,10 +2,11 @@
 
 ``read_json`` is the fast path of a body that is plain JSON (the HTTP service's check body): the
 values come from the C parser, and a value's line and column are looked up only when a caller
-asks (``Document.span``), from the root along its path (``json_spans.JsonDocument``; a batch, a list, is read
-item by item and each item's place kept, ``_decode``). A 1.47 MB batch of 1,000 subjects is
-read in about 14 ms of CPU (``json.loads`` alone: 5 ms), where composing it through the YAML
-reader with every position recorded (``document.parse_document``) takes 320 ms.
+asks (``Document.span``), from the root along its path (``json_spans.JsonDocument``; a batch,
+a list, is read item by item and each item's place kept, ``_decode``). A 1.47 MB batch of
+1,000 subjects is read in about 14 ms of CPU (``json.loads`` alone: 5 ms), where composing it
+through the YAML reader with every position recorded (``document.parse_document``) takes
+320 ms.
 
 It answers only for the texts the positioned reader reads alike, values and spans, and returns
 None for any other, so that the caller reads it with ``parse_document`` and reports what that
