@@ -340,13 +340,13 @@ class KindProgram:
     groups: tuple[tuple[int, ...], ...]  # indexes into durable_rules, one durable ruleset each
     group_keys: tuple[frozenset[str], ...]
     in_force_from: tuple[int, ...] = ()
-    """The days (ordinals) rules come into force on, each a flag of the fact (``_in_force``):
+    """The days (ordinals) rules come into force on, each a flag of the fact (``in_force_key``):
     a group without a deadline reads no date that changes every day."""
     date_tests: tuple[tuple[DateTest, ...] | None, ...] = ()
     """Per group, its comparisons of the evaluation date (``date_moved``)."""
     dated_in_force: tuple[tuple[int, str], ...] = ()
     """(day, key): rules dated by the fact's ``key`` come into force on that day, each a flag
-    of the fact (``_dated_in_force``) that the date that matters is on or after it."""
+    of the fact (``dated_in_force_key``) that the date that matters is on or after it."""
     _access: tuple[tuple[str, tuple[str, ...], str], ...] = field(
         init=False, repr=False, compare=False
     )  # (key, path, kind) of each field slot
@@ -378,7 +378,7 @@ class KindProgram:
         day = as_of.toordinal()
         fact: dict[str, Any] = {TAG: 1, "asof": day}
         for start in self.in_force_from:
-            fact[_in_force(start)] = int(day >= start)
+            fact[in_force_key(start)] = int(day >= start)
         for key, path, kind in self._access:
             value = subject
             for name in path:
@@ -415,7 +415,7 @@ class KindProgram:
             except CalendarGap:
                 continue  # undetermined: neither true nor false
         for start, key in self.dated_in_force:  # the evaluation date where the fact has none
-            fact[_dated_in_force(start, key)] = int(fact.get(key, day) >= start)
+            fact[dated_in_force_key(start, key)] = int(fact.get(key, day) >= start)
         return fact
 
     def date_moved(self, group: int, before: dict[str, Any], fact: dict[str, Any]) -> bool:
@@ -461,12 +461,12 @@ def compile_durable(ruleset: RuleSet) -> DurableProgram:
     return DurableProgram(ruleset.pack_id, kinds)
 
 
-def _in_force(start: int) -> str:
+def in_force_key(start: int) -> str:
     """The fact's key saying whether the evaluation date is on or after day ``start``."""
     return f"in{start}"
 
 
-def _dated_in_force(start: int, key: str) -> str:
+def dated_in_force_key(start: int, key: str) -> str:
     """The fact's key saying whether its ``key`` (or, without one, the evaluation date) is on
     or after day ``start``."""
     return f"in{start}{key}"
@@ -626,8 +626,8 @@ class _KindCompiler:
             return TRUE
         start = rule.in_force_from.toordinal()
         self.starts.add(start)
-        # The evaluation date on or after the start: a flag of the fact (``_in_force``).
-        on_or_after = _cmp(_in_force(start), "eq", 1)
+        # The evaluation date on or after the start: a flag of the fact (``in_force_key``).
+        on_or_after = _cmp(in_force_key(start), "eq", 1)
         if rule.dated_by is None:
             return on_or_after
         op = self.operand(rule.dated_by)
@@ -649,7 +649,7 @@ class _KindCompiler:
         where spelt out it would be two branches (``key`` present and on or after the start,
         or absent and the evaluation date on or after it) multiplying the rule's others."""
         self.dated_starts.add((start, key))
-        return _cmp(_dated_in_force(start, key), "eq", 1)
+        return _cmp(dated_in_force_key(start, key), "eq", 1)
 
     # -- conditions: (true, false, gap-free) ------------------------------------------------
 

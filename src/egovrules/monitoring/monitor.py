@@ -36,12 +36,14 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import heapq
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal
 
-from egovrules.backends.durable import DurableSession, compile_durable, walk_ir
+from egovrules.backends.durable import DurableProgram, DurableSession, compile_durable, walk_ir
+from egovrules.backends.durable_slots import CompiledFacts
 
 # Violations are built and waivers applied as in a snapshot check: the same functions, so the
 # two cannot drift apart.
@@ -85,15 +87,12 @@ class Monitor:
 
     def __init__(self, pack: Pack, state: Mapping[str, Any] | None = None) -> None:
         self._pack = pack
-        self._program = compile_durable(pack.ruleset)
+        self._program, self._compiled = _compiled(pack)
         self._sessions: dict[str, DurableSession] = {}
         self._subjects: dict[str, Subject] = {}
         self._violated: dict[str, frozenset[int]] = {}  # rule indexes durable-rules fired
         self._standing: dict[str, frozenset[str]] = {}  # those no waiver covers, by rule id
         self._closed = False
-        # subject id -> the subject, date and fact of its last evaluation: what the next one
-        # need not interpret again (the rules whose inputs did not change)
-        self._facts: dict[str, tuple[Subject, dt.date, dict[str, Any]]] = {}
         self._timers: list[tuple[dt.date, str]] = []
         self._timer_set: set[tuple[dt.date, str]] = set()
         self._clock: dt.date | None = None
@@ -273,8 +272,7 @@ class Monitor:
         session = self._sessions.get(subject.kind)
         if session is None:
             session = self._sessions[subject.kind] = DurableSession(program, self._pack.id)
-        fact = program.fact(subject, self._clock, self._facts.get(subject.id))
-        self._facts[subject.id] = (subject, self._clock, fact)
+        fact = self._compiled.of(subject.kind)(subject, self._clock)
         self._wakes.evaluated(subject, self._clock)
         firing = session.evaluate(subject.id, fact)
         for _, due in firing.pending:
@@ -327,6 +325,21 @@ class Monitor:
     def _check_open(self) -> None:
         if self._closed:
             raise UsageError("the monitor is closed")
+
+
+# Each pack's rules compiled for durable-rules, and their facts compiled to Python: built for
+# the first monitor of the pack, shared by the others (they hold no state of a monitor).
+_COMPILED: weakref.WeakKeyDictionary[Pack, tuple[DurableProgram, CompiledFacts]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _compiled(pack: Pack) -> tuple[DurableProgram, CompiledFacts]:
+    found = _COMPILED.get(pack)
+    if found is None:
+        program = compile_durable(pack.ruleset)
+        found = _COMPILED[pack] = (program, CompiledFacts(program))
+    return found
 
 
 def _milestones(rules: tuple[RuleIR, ...]) -> frozenset[dt.date]:
