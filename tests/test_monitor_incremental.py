@@ -1,9 +1,7 @@
-"""The monitor re-evaluates only the rules whose inputs an event changed: a subject's fact is
-built from the previous one, interpreting again only the lowered conditions whose fields (or,
-for those that read it, the date) changed, and a durable-rules group whose inputs are the same
-is not asserted again, nor is one for which only the date moved without crossing a day its
-rules compare the date with. Whatever is reused, the fact is the one built from scratch and
-what fires is what fires on the subject evaluated afresh."""
+"""The monitor re-evaluates only the rules whose inputs an event changed: a durable-rules group
+whose part of the subject's fact is the same is not asserted again, nor is one for which only
+the date moved without crossing a day its rules compare the date with. Whatever is not
+asserted again, what fires is what fires on the subject evaluated afresh."""
 
 from __future__ import annotations
 
@@ -59,65 +57,6 @@ def _an_event(
     return parse_subject(before), new, day, then
 
 
-@pytest.mark.parametrize(
-    ("pack_ref", "kind"), PAIRS, ids=[f"{str(p).rsplit('/', 1)[-1]}-{k}" for p, k in PAIRS]
-)
-def test_fact_from_the_previous_one_equals_the_fact_from_scratch(pack_ref: Any, kind: str) -> None:
-    """The subject after an event keeps some fields and changes others; on the same day or a
-    later one, its fact built from the previous evaluation is the fact built from scratch."""
-    pack = egovrules.load_pack(pack_ref)
-    program = compile_durable(pack.ruleset).kinds[kind]
-    strings = pack_strings(pack.ruleset)
-    model = SUBJECT_MODELS[kind]
-
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(event=_an_event(model, strings, (0, 0, 1, 30)))
-    def agree(event: Event | None) -> None:
-        if event is None:
-            return
-        old, new, day, then = event
-        previous = (old, day, program.fact(old, day))
-        assert program.fact(new, then, previous) == program.fact(new, then)
-
-    agree()
-
-
-def test_an_event_on_one_field_interprets_only_what_reads_it(
-    wuhan: egovrules.Pack, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A website that starts disclosing its service matters: of the conditions lowered to
-    Python, only the three reading ``disclosure_items`` are interpreted again."""
-    program = compile_durable(wuhan.ruleset).kinds["website"]
-    calls: list[object] = []
-    real_cond, real_expr = durable.eval_cond, durable.eval_expr
-
-    def count_cond(node: Any, *args: Any) -> Any:
-        calls.append(node)
-        return real_cond(node, *args)
-
-    def count_expr(node: Any, *args: Any) -> Any:
-        calls.append(node)
-        return real_expr(node, *args)
-
-    monkeypatch.setattr(durable, "eval_cond", count_cond)
-    monkeypatch.setattr(durable, "eval_expr", count_expr)
-    day = dt.date(2026, 3, 1)
-    site = egovrules.Website(id="s", has_interactive_columns=True, network_access_date=day)
-    first = program.fact(site, day)
-    everything = len(calls)
-    disclosing = egovrules.Website(
-        id="s",
-        has_interactive_columns=True,
-        network_access_date=day,
-        disclosure_items=["service_matters"],
-    )
-    calls.clear()
-    fact = program.fact(disclosing, day, (site, day, first))
-    reading = {s.node for s in program.lowered if s.reads == {"disclosure_items"}}
-    assert len(reading) == 3 and set(calls) == reading and len(calls) < everything
-    assert fact == program.fact(disclosing, day) != first
-
-
 def test_monitor_asserts_again_only_the_groups_whose_inputs_changed(
     wuhan: egovrules.Pack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -126,9 +65,9 @@ def test_monitor_asserts_again_only_the_groups_whose_inputs_changed(
     asserted: list[str] = []
     real = durable.DurableSession._assert
 
-    def counting(self: Any, handle: int, text: str, fact_id: str, subject_id: str) -> Any:
+    def counting(self: Any, handle: int, text: str, *rest: Any) -> Any:
         asserted.append(text)
-        return real(self, handle, text, fact_id, subject_id)
+        return real(self, handle, text, *rest)
 
     monkeypatch.setattr(durable.DurableSession, "_assert", counting)
     event = {
@@ -193,9 +132,8 @@ def test_a_session_fed_the_subject_after_an_event_fires_as_a_fresh_one(
             return
         old, new, day, then = event
         n = next(ids)
-        first = program.fact(old, day)
-        session.evaluate(f"s{n}", first)
-        fired = session.evaluate(f"s{n}", program.fact(new, then, (old, day, first)))
+        session.evaluate(f"s{n}", program.fact(old, day))
+        fired = session.evaluate(f"s{n}", program.fact(new, then))
         assert fired == session.evaluate(f"fresh{n}", program.fact(new, then))
 
     try:
@@ -209,9 +147,9 @@ def _counting_asserts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     asserted: list[int] = []
     real = durable.DurableSession._assert
 
-    def counting(self: Any, handle: int, text: str, fact_id: str, subject_id: str) -> Any:
+    def counting(self: Any, handle: int, text: str, *rest: Any) -> Any:
         asserted.append(self._handles.index(handle))
-        return real(self, handle, text, fact_id, subject_id)
+        return real(self, handle, text, *rest)
 
     monkeypatch.setattr(durable.DurableSession, "_assert", counting)
     return asserted
@@ -452,3 +390,45 @@ def test_the_clock_filing_stays_bounded_however_many_events(wuhan: egovrules.Pac
         wakes = monitor._wakes
         assert len(wakes._on) == 1
         assert len(wakes._heap) <= 2 * len(wakes._on) + 64
+
+
+@pytest.mark.parametrize(
+    ("pack_ref", "kind"), PAIRS, ids=[f"{str(p).rsplit('/', 1)[-1]}-{k}" for p, k in PAIRS]
+)
+def test_each_group_is_asserted_the_json_of_its_part_of_the_fact(
+    pack_ref: Any, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text asserted into a group, written without ``json.dumps``, is the JSON of the
+    group's keys of the fact (each value of its JSON type: ``true`` is not ``1``), tagged and
+    with the fact's id; a key the fact leaves out is left out."""
+    pack = egovrules.load_pack(pack_ref)
+    program = compile_durable(pack.ruleset).kinds[kind]
+    strings = pack_strings(pack.ruleset)
+    texts: list[tuple[int, str]] = []
+    real = durable.DurableSession._assert
+
+    def keeping(self: Any, handle: int, text: str, *rest: Any) -> Any:
+        texts.append((self._handles.index(handle), text))
+        return real(self, handle, text, *rest)
+
+    monkeypatch.setattr(durable.DurableSession, "_assert", keeping)
+    session = durable.DurableSession(program, "test")
+    ids = iter(range(10**9))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(data=subject_data(SUBJECT_MODELS[kind], strings), day=DATES)
+    def written(data: dict[str, Any], day: dt.date) -> None:
+        fact = program.fact(parse_subject(data), day)
+        texts.clear()
+        session.evaluate(f"s{next(ids)}", fact)
+        assert sorted(g for g, _ in texts) == list(range(len(program.groups)))
+        for g, text in texts:
+            parsed = json.loads(text)
+            part = {k: fact[k] for k in program.group_keys[g] if k in fact}
+            expected = part | {"_t": 1, "sid": "0", "id": parsed["id"]}
+            assert json.dumps(parsed, sort_keys=True) == json.dumps(expected, sort_keys=True)
+
+    try:
+        written()
+    finally:
+        session.close()

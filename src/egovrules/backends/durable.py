@@ -307,8 +307,6 @@ class LoweredSlot:
     node: Cond | Expr
     dated_by: Expr | None
     is_condition: bool
-    reads: frozenset[str] = frozenset()  # the subject's fields it reads (top level)
-    clocked: bool = True  # its value may change with the evaluation date alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,10 +320,6 @@ class DurableRule:
     the subject again (a working-day deadline between its possible last days)."""
     due_key: str | None
     formula: Formula
-
-
-Evaluated = tuple[Any, dt.date, dict[str, Any]]
-"""A subject, the date it was evaluated on and its fact then (``KindProgram.fact``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,12 +344,9 @@ class KindProgram:
     _access: tuple[tuple[str, tuple[str, ...], str], ...] = field(
         init=False, repr=False, compare=False
     )  # (key, path, kind) of each field slot
-    _lowered_reads: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_access", tuple((f.key, f.path, f.kind) for f in self.fields))
-        reads = frozenset(name for s in self.lowered for name in s.reads)
-        object.__setattr__(self, "_lowered_reads", reads)
 
     def definitions(self) -> list[dict[str, Any]]:
         """The durable-rules ruleset definitions (JSON-able), one per group."""
@@ -369,12 +360,9 @@ class KindProgram:
             out.append(rules)
         return out
 
-    def fact(self, subject: Any, as_of: dt.date, before: Evaluated | None = None) -> dict[str, Any]:
-        """The fact of ``subject`` evaluated on ``as_of`` (without ids).
-
-        ``before``, the subject, date and fact of this subject's previous evaluation: a
-        lowered slot none of whose fields has changed since, and which does not read the date
-        (or the date is the same), keeps its value instead of being interpreted again."""
+    def fact(self, subject: Any, as_of: dt.date) -> dict[str, Any]:
+        """The fact of ``subject`` evaluated on ``as_of`` (without ids), its lowered slots
+        interpreted: the reference of the compiled fact (``backends.durable_slots``)."""
         day = as_of.toordinal()
         fact: dict[str, Any] = {TAG: 1, "asof": day}
         for start in self.in_force_from:
@@ -389,19 +377,8 @@ class KindProgram:
                 fact[key] = (
                     value.toordinal() if kind == "date" else True if kind == "record" else value
                 )
-        lowered = self.lowered
-        if before is not None:
-            old, old_as_of, old_fact = before
-            changed = {n for n in self._lowered_reads if getattr(subject, n) != getattr(old, n)}
-            redo = []
-            for s in lowered:
-                if (s.clocked and as_of != old_as_of) or not s.reads.isdisjoint(changed):
-                    redo.append(s)
-                elif s.key in old_fact:
-                    fact[s.key] = old_fact[s.key]
-            lowered = tuple(redo)
         on_cache: dict[Expr | None, dt.date] = {}
-        for s in lowered:
+        for s in self.lowered:
             on = on_cache.get(s.dated_by)
             if on is None:
                 on = on_cache[s.dated_by] = _on(s.dated_by, subject, as_of)
@@ -812,16 +789,8 @@ class _KindCompiler:
         key = (node, dated_by, is_condition)
         found = self.lowered.get(key)
         if found is None:
-            roots = [node] if dated_by is None else [node, dated_by]
-            nodes = [n for root in roots for n in walk(root)]
-            found = LoweredSlot(
-                f"{'a' if is_condition else 'v'}{len(self.lowered)}",
-                node,
-                dated_by,
-                is_condition,
-                reads=frozenset(n.path[0] for n in nodes if isinstance(n, Field) and n.scope == 0),
-                clocked=any(isinstance(n, AsOf) or _is_versioned(n) for n in nodes),
-            )
+            key_name = f"{'a' if is_condition else 'v'}{len(self.lowered)}"
+            found = LoweredSlot(key_name, node, dated_by, is_condition)
             self.lowered[key] = found
         return found.key
 
@@ -884,6 +853,27 @@ class Firing:
 
 _NOTHING = Firing(frozenset(), ())
 
+# A subject's last fact, per group its values, the text asserted and what fired on it, and
+# all that fired (``DurableSession.evaluate``).
+_Asserted = tuple[dict[str, Any], list[tuple[Any, ...]], list[str | None], list[Firing], Firing]
+
+
+class _Members(dict[tuple[str, Any, type], str]):
+    """The JSON member of each (key, value, type of the value) of a fact met so far, as
+    ``json.dumps`` writes it, with the separator after it (a value None, left out: none).
+    The type is part of the entry: ``True == 1``, but one is written ``true``, the other
+    ``1``. At most ``_MEMBERS`` entries are kept (texts of the subjects are not bounded)."""
+
+    def __missing__(self, entry: tuple[str, Any, type]) -> str:
+        key, value, _ = entry
+        member = "" if value is None else f"{json.dumps(key)}: {json.dumps(value)}, "
+        if len(self) < _MEMBERS:
+            self[entry] = member
+        return member
+
+
+_MEMBERS = 100_000
+
 
 class DurableSession:
     """The durable-rules rulesets of one kind for one monitor, under unique names.
@@ -899,15 +889,13 @@ class DurableSession:
         self._program = program
         self._rules = {r.name: r for r in program.durable_rules}
         self._handles: list[int] = []
-        # each group's keys, in order, and for each key of the fact the groups that read it
-        self._group_keys = [tuple(sorted(keys)) for keys in program.group_keys]
-        self._readers: dict[str, tuple[int, ...]] = {}
-        for g, keys in enumerate(self._group_keys):
-            for key in keys:
-                self._readers[key] = (*self._readers.get(key, ()), g)
-        # subject id -> its last fact, per group the text asserted and what fired on it, and
-        # all that fired
-        self._last: dict[str, tuple[dict[str, Any], list[tuple[str, Firing]], Firing]] = {}
+        # each group's keys but the date, in order, and whether it reads the date
+        self._keys = [tuple(sorted(keys - {"asof"})) for keys in program.group_keys]
+        self._dated = [("asof" in keys) for keys in program.group_keys]
+        self._members = _Members()
+        # subject id -> its last fact, per group its values (of ``_keys``), the text asserted
+        # (None: not asserted) and what fired on it, and all that fired
+        self._last: dict[str, _Asserted] = {}
         self._seq = 0
         self._closed = False
         tag = uuid.uuid4().hex
@@ -924,119 +912,123 @@ class DurableSession:
     def evaluate(self, subject_id: str, fact: dict[str, Any]) -> Firing:
         """Replace the subject's fact with ``fact``; return which rules fired on it.
 
-        Only the groups that read a key whose value changed since the subject's previous
+        Only the groups one of whose keys has another value than in the subject's previous
         fact are asserted again: the others' rules fire as they did (they match one fact
-        each, and that group's part of the fact is what it was)."""
+        each, and that group's part of the fact is what it was). A group the date alone
+        changed for is asserted again only when that may change what fires (``date_moved``)."""
         if self._closed:
             raise DurableError("the monitor is closed")
+        get = fact.get  # no value of a fact is None: a key left out reads as None
+        values = [tuple(map(get, keys)) for keys in self._keys]
         previous = self._last.get(subject_id)
         if previous is None:
             groups: Iterable[int] = range(len(self._handles))
-            asserted: list[tuple[str, Firing]] = []
+            texts: list[str | None] = [None] * len(self._handles)
+            firings = [_NOTHING] * len(self._handles)
         else:
-            old, asserted, firing = previous
-            readers = self._readers
-            changed = {key for key, _ in fact.items() - old.items()}  # its values are scalars
-            changed.update(old.keys() - fact.keys())
-            changed.discard("asof")
-            touched: set[int] = set()
-            for key in changed:
-                touched.update(readers.get(key, ()))
-            if old["asof"] != fact["asof"]:  # a group only the date changed for, if it matters
-                program = self._program
-                touched.update(
+            old, old_values, texts, firings, firing = previous
+            if old["asof"] == fact["asof"]:
+                groups = [g for g, v in enumerate(values) if v != old_values[g]]
+            else:
+                moved, dated = self._program.date_moved, self._dated
+                groups = [
                     g
-                    for g in readers.get("asof", ())
-                    if g not in touched and program.date_moved(g, old, fact)
-                )
-            if not touched:
-                self._last[subject_id] = (fact, asserted, firing)
+                    for g, v in enumerate(values)
+                    if v != old_values[g] or (dated[g] and moved(g, old, fact))
+                ]
+            if not groups:
+                self._last[subject_id] = (fact, values, texts, firings, firing)
                 return firing
-            groups = sorted(touched)
-            asserted = list(asserted)
+            texts, firings = list(texts), list(firings)
         self._seq += 1
         fact_id = str(self._seq)  # unique in the session, whatever the subject
-        ident = f', "sid": "0", "id": "{fact_id}"}}'
+        ident = f'"{TAG}": 1, "sid": "0", "id": "{fact_id}"}}'
+        dated_start = f'{{"asof": {fact["asof"]}, '
+        member = self._members.__getitem__
         try:
             for g in groups:
                 handle = self._handles[g]
-                body = json.dumps({k: fact[k] for k in self._group_keys[g] if k in fact} | _TAGGED)
-                text = body[:-1] + ident
-                if previous is None:
-                    asserted.append((text, _NOTHING))
-                else:
-                    self._engine.retract_fact(handle, asserted[g][0])
-                    asserted[g] = (text, _NOTHING)
-                asserted[g] = (text, self._assert(handle, text, fact_id, subject_id))
+                group = values[g]
+                entries = zip(self._keys[g], group, map(type, group), strict=True)
+                members = "".join(map(member, entries))
+                text = (dated_start if self._dated[g] else "{") + members + ident
+                old_text = texts[g]
+                if old_text is not None:
+                    texts[g] = None
+                    self._engine.retract_fact(handle, old_text)
+                texts[g] = text
+                firings[g] = self._assert(handle, text, fact_id, subject_id, fact)
         except (self._engine.error, DurableError) as exc:
             # what durable-rules holds of the subject is not known: retract what may be left,
             # and the subject's next fact is asserted afresh
             self._last.pop(subject_id, None)
-            for g, (text, _) in enumerate(asserted):
-                with contextlib.suppress(self._engine.error):
-                    self._engine.retract_fact(self._handles[g], text)
+            for g, left in enumerate(texts):
+                if left is not None:
+                    with contextlib.suppress(self._engine.error):
+                        self._engine.retract_fact(self._handles[g], left)
             if isinstance(exc, DurableError):
                 raise
             raise DurableError(f"durable-rules failed on {subject_id!r}: {exc}") from None
-        violated = frozenset(i for _, f in asserted for i in f.violated)
-        pending = sorted(p for _, f in asserted for p in f.pending)
-        rechecks = sorted(d for _, f in asserted for d in f.rechecks)
-        firing = Firing(violated, tuple(pending), tuple(rechecks))
-        self._last[subject_id] = (fact, asserted, firing)
+        fired = [f for f in firings if f is not _NOTHING]
+        if len(fired) <= 1:
+            firing = fired[0] if fired else _NOTHING
+        else:
+            firing = Firing(
+                frozenset().union(*(f.violated for f in fired)),
+                tuple(sorted(p for f in fired for p in f.pending)),
+                tuple(sorted(d for f in fired for d in f.rechecks)),
+            )
+        self._last[subject_id] = (fact, values, texts, firings, firing)
         return firing
 
-    def _assert(self, handle: int, text: str, fact_id: str, subject_id: str) -> Firing:
-        """Assert one group's fact; what fired on it."""
-        violated: set[int] = set()
-        pending: dict[int, Day | None] = {}
-        rechecks: list[Day] = []
+    def _assert(
+        self, handle: int, text: str, fact_id: str, subject_id: str, fact: dict[str, Any]
+    ) -> Firing:
+        """Assert one group's fact (``text``, from ``fact``); what fired on it."""
         code, state = self._engine.assert_fact(handle, text)
         if code == 1:  # no rule's first test matched: nothing fires
             return _NOTHING
         if code not in (0, 3):
             raise DurableError(f"durable-rules returned {code} for {subject_id!r}")
-        matched: dict[str, Any] | None = None  # the fact, read when a last day is wanted
-        for name in self._drain(handle, state, text, fact_id):
+        violated: set[int] = set()
+        pending: dict[int, Day | None] = {}
+        rechecks: list[Day] = []
+        for name in self._fired(handle, state, text, fact_id):
             rule = self._rules[name]
             if rule.fires_when == "violated":
                 violated.add(rule.index)
-                continue
-            if matched is None:
-                matched = json.loads(text)
-            if rule.fires_when == "recheck":
-                assert rule.due_key is not None
-                rechecks.append(on_ordinal(matched[rule.due_key]))
-            elif rule.due_key is not None:
-                pending[rule.index] = on_ordinal(matched[rule.due_key])
-            else:  # an open obligation with no last day: no timer to set
+            elif rule.due_key is None:  # an open obligation with no last day: no timer to set
                 pending[rule.index] = None
-        return Firing(frozenset(violated), tuple(sorted(pending.items())), tuple(rechecks))
+            elif rule.fires_when == "recheck":
+                rechecks.append(on_ordinal(fact[rule.due_key]))
+            else:
+                pending[rule.index] = on_ordinal(fact[rule.due_key])
+        if not (violated or pending or rechecks):
+            return _NOTHING
+        return Firing(frozenset(violated), tuple(sorted(pending.items())), tuple(sorted(rechecks)))
 
-    def _drain(self, handle: int, state: int, text: str, fact_id: str) -> Iterator[str]:
+    def _fired(self, handle: int, state: int, text: str, fact_id: str) -> list[str]:
         """The names of the rules that fired on the fact ``text`` (whose id is ``fact_id``).
 
         durable-rules writes each action as ``{"<rule>":{"m":<the fact as asserted>}}``: the
         rule's name is read off that text, without parsing the fact back, when it is the name
         of one of the session's rules; an action in any other layout is parsed, and only its
         frames of this fact are taken."""
+        engine, rules, names = self._engine, self._rules, []
         tail = f':{{"m":{text}}}}}'
-        result = self._engine.start_action_for_state(handle, state)
-        while result:
-            message = result[1]
-            name = message[2 : -len(tail) - 1]
-            if (
-                message.startswith('{"')
-                and message.endswith(tail)
-                and '"' not in name
-                and name in self._rules
-            ):
-                yield name
+        end = -len(tail) - 1
+        found = engine.start_action_for_state(handle, state)
+        message = found[1] if found else None
+        while message:
+            name = message[2:end]
+            if name in rules and message.endswith(tail) and message.startswith('{"'):
+                names.append(name)  # a rule's name holds no '"'
             else:
                 for name, frames in json.loads(message).items():
                     if frames["m"].get("id") == fact_id:
-                        yield name
-            following = self._engine.complete_and_start_action(handle, state)
-            result = (result[0], following) if following else None
+                        names.append(name)
+            message = engine.complete_and_start_action(handle, state)
+        return names
 
     def close(self) -> None:
         """Delete the durable-rules rulesets; the session cannot be used afterwards."""
