@@ -853,9 +853,17 @@ class Firing:
 
 _NOTHING = Firing(frozenset(), ())
 
-# A subject's last fact, per group its values, the text asserted and what fired on it, and
-# all that fired (``DurableSession.evaluate``).
-_Asserted = tuple[dict[str, Any], list[tuple[Any, ...]], list[str | None], list[Firing], Firing]
+
+@dataclass(slots=True)
+class _Asserted:
+    """A subject's last fact, per group its values, the text asserted (None: none) and what
+    fired on it, and all that fired (``DurableSession.evaluate``), updated in place."""
+
+    fact: dict[str, Any]
+    values: list[tuple[Any, ...]]
+    texts: list[str | None]
+    firings: list[Firing]
+    firing: Firing
 
 
 class _Members(dict[tuple[str, Any, type], str]):
@@ -920,13 +928,14 @@ class DurableSession:
             raise DurableError("the monitor is closed")
         get = fact.get  # no value of a fact is None: a key left out reads as None
         values = [tuple(map(get, keys)) for keys in self._keys]
-        previous = self._last.get(subject_id)
-        if previous is None:
-            groups: Iterable[int] = range(len(self._handles))
-            texts: list[str | None] = [None] * len(self._handles)
-            firings = [_NOTHING] * len(self._handles)
+        last = self._last.get(subject_id)
+        if last is None:
+            n = len(self._handles)
+            last = _Asserted(fact, values, [None] * n, [_NOTHING] * n, _NOTHING)
+            groups: Iterable[int] = range(n)
         else:
-            old, old_values, texts, firings, firing = previous
+            old, old_values = last.fact, last.values
+            last.fact, last.values = fact, values
             if old["asof"] == fact["asof"]:
                 groups = [g for g, v in enumerate(values) if v != old_values[g]]
             else:
@@ -937,9 +946,8 @@ class DurableSession:
                     if v != old_values[g] or (dated[g] and moved(g, old, fact))
                 ]
             if not groups:
-                self._last[subject_id] = (fact, values, texts, firings, firing)
-                return firing
-            texts, firings = list(texts), list(firings)
+                return last.firing
+        texts, firings = last.texts, last.firings
         self._seq += 1
         fact_id = str(self._seq)  # unique in the session, whatever the subject
         ident = f'"{TAG}": 1, "sid": "0", "id": "{fact_id}"}}'
@@ -971,15 +979,15 @@ class DurableSession:
             raise DurableError(f"durable-rules failed on {subject_id!r}: {exc}") from None
         fired = [f for f in firings if f is not _NOTHING]
         if len(fired) <= 1:
-            firing = fired[0] if fired else _NOTHING
+            last.firing = fired[0] if fired else _NOTHING
         else:
-            firing = Firing(
+            last.firing = Firing(
                 frozenset().union(*(f.violated for f in fired)),
                 tuple(sorted(p for f in fired for p in f.pending)),
                 tuple(sorted(d for f in fired for d in f.rechecks)),
             )
-        self._last[subject_id] = (fact, values, texts, firings, firing)
-        return firing
+        self._last[subject_id] = last
+        return last.firing
 
     def _assert(
         self, handle: int, text: str, fact_id: str, subject_id: str, fact: dict[str, Any]
