@@ -953,6 +953,7 @@ class DurableSession:
         ident = f'"{TAG}": 1, "sid": "0", "id": "{fact_id}"}}'
         dated_start = f'{{"asof": {fact["asof"]}, '
         member = self._members.__getitem__
+        changed = False  # whether a group asserted again fired otherwise than before
         try:
             for g in groups:
                 handle = self._handles[g]
@@ -965,7 +966,9 @@ class DurableSession:
                     texts[g] = None
                     self._engine.retract_fact(handle, old_text)
                 texts[g] = text
-                firings[g] = self._assert(handle, text, fact_id, subject_id, fact)
+                firing = self._assert(handle, text, fact_id, subject_id, fact)
+                changed = changed or (firing is not firings[g] and firing != firings[g])
+                firings[g] = firing
         except (self._engine.error, DurableError) as exc:
             # what durable-rules holds of the subject is not known: retract what may be left,
             # and the subject's next fact is asserted afresh
@@ -977,15 +980,16 @@ class DurableSession:
             if isinstance(exc, DurableError):
                 raise
             raise DurableError(f"durable-rules failed on {subject_id!r}: {exc}") from None
-        fired = [f for f in firings if f is not _NOTHING]
-        if len(fired) <= 1:
-            last.firing = fired[0] if fired else _NOTHING
-        else:
-            last.firing = Firing(
-                frozenset().union(*(f.violated for f in fired)),
-                tuple(sorted(p for f in fired for p in f.pending)),
-                tuple(sorted(d for f in fired for d in f.rechecks)),
-            )
+        if changed:  # else all that fired is what fired before
+            fired = [f for f in firings if f is not _NOTHING]
+            if len(fired) <= 1:
+                last.firing = fired[0] if fired else _NOTHING
+            else:
+                last.firing = Firing(
+                    frozenset().union(*(f.violated for f in fired)),
+                    tuple(sorted(p for f in fired for p in f.pending)),
+                    tuple(sorted(d for f in fired for d in f.rechecks)),
+                )
         self._last[subject_id] = last
         return last.firing
 
