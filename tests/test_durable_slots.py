@@ -150,3 +150,12 @@ def test_a_slot_written_otherwise_is_seen(monkeypatch: pytest.MonkeyPatch) -> No
                 wrong.append(_disagreement(program, subject, as_of))
     gaps = [w for w in wrong if w is not None]
     assert gaps and all("CalendarGap" in w for w in gaps)
+
+
+def test_a_list_s_earliest_value_is_computed_once_per_fact() -> None:
+    """Wuhan 第八条's project slots read the date of the first review by the development and
+    reform commission four times, once of them inside each review: the compiled fact computes
+    it once (and the earliest approval once), not once per reading."""
+    program = _programs(egovrules.load_pack("wuhan"))["project"]
+    source, _ = durable_slots.fact_source(program)
+    assert source.count("_earliest(") == 2

@@ -29,7 +29,24 @@ from egovrules.backends.durable import (
     in_force_key,
 )
 from egovrules.backends.python import _HELPERS, _Generator
-from egovrules.ir.nodes import Cond, Expr
+from egovrules.ir.nodes import (
+    All,
+    AnyOf,
+    AsOf,
+    Compare,
+    Cond,
+    Const,
+    Every,
+    Expr,
+    Extremum,
+    Field,
+    Len,
+    Not,
+    Param,
+    Present,
+    Some,
+    walk,
+)
 
 __all__ = ["CompiledFacts", "FactFunction", "compile_fact", "fact_source"]
 
@@ -38,6 +55,7 @@ __all__ = ["CompiledFacts", "FactFunction", "compile_fact", "fact_source"]
 FactFunction: TypeAlias = Callable[[Any, dt.date], dict[str, Any]]
 
 _KEY = re.compile(r"[A-Za-z0-9_]+")
+_ITEM = re.compile(r"\b_it(\d+)\b")  # the variable of an item (``_Generator``)
 
 
 def _key(key: str) -> str:
@@ -48,7 +66,27 @@ def _key(key: str) -> str:
 
 
 class _Fact(_Generator):
-    """The conditions' generator, writing the statements that build a fact."""
+    """The conditions' generator, writing the statements that build a fact. The earliest or
+    latest value of a list of the subject that no enclosing item changes, and whose
+    computation cannot fail (``_shared``), is computed once, before the slots, for every slot
+    that reads it (the project's first review by the development and reform commission, read
+    by four slots, one of them once for each review)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shared: dict[str, str] = {}  # the code of a value computed once -> its local
+
+    def expr(self, e: Expr) -> tuple[str, bool]:
+        if not isinstance(e, Extremum) or not _shareable(e):
+            return super().expr(e)
+        code, _ = super().expr(e)
+        # the same computation under another item's number (a list read inside another's
+        # items and on its own) is the same code, its items renumbered from 0
+        code = _ITEM.sub(lambda m: f"_i{int(m.group(1)) - e.item_scope}", code)
+        local = self._shared.get(code)
+        if local is None:
+            local = self._shared[code] = f"_sh{len(self._shared)}"
+        return local, True
 
     def function(self, program: KindProgram) -> str:  # type: ignore[override]
         lines = [
@@ -63,11 +101,14 @@ class _Fact(_Generator):
         by_date: dict[Expr | None, list[int]] = {}
         for i, s in enumerate(program.lowered):
             by_date.setdefault(s.dated_by, []).append(i)
+        slots: list[str] = []
         for dated_by, members in by_date.items():
-            lines += self.on(dated_by)
+            slots += self.on(dated_by)
             for i in members:
                 s = program.lowered[i]
-                lines += self.lowered(s.key, s.node, is_condition=s.is_condition)
+                slots += self.lowered(s.key, s.node, is_condition=s.is_condition)
+        lines += [f"{local} = {code}" for code, local in self._shared.items()]
+        lines += slots
         for start, key in program.dated_in_force:
             flag = _key(dated_in_force_key(start, key))
             lines.append(
@@ -118,6 +159,25 @@ class _Fact(_Generator):
             if not nullable:
                 body = [f"_f[{_key(key)}] = ({code}).toordinal()"]
         return ["try:", *(f"    {b}" for b in body), "except _Gap:", "    pass"]
+
+
+# What an expression computed once per fact may hold: nothing that can raise (a calendar's gap,
+# an arithmetic error) and nothing read on a rule's own date (a versioned parameter).
+_PURE = (All, AnyOf, Not, Present, Compare, Some, Every, Field, Const, AsOf, Extremum, Len)
+
+
+def _shareable(e: Extremum) -> bool:
+    """Whether ``e`` can be computed once per fact: only pure nodes, and only fields of the
+    subject or of its own items (no enclosing item's)."""
+    for node in walk(e):
+        if isinstance(node, Param):
+            if node.versions:
+                return False
+        elif not isinstance(node, _PURE) or (
+            isinstance(node, Field) and 0 < node.scope < e.item_scope
+        ):
+            return False
+    return True
 
 
 def fact_source(program: KindProgram) -> tuple[str, dict[str, Any]]:
