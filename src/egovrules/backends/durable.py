@@ -12,9 +12,10 @@ time so that the monitor can set a timer.
 **What durable-rules evaluates, and what it does not.** Comparisons of a scalar field (bool,
 int, str, date) with a constant or another such field, presence tests, ``in``/``not_in`` over
 constants, the evaluation date, and every ``all``/``any``/``not`` above them are compiled into
-durable-rules' condition language. The rest is *lowered*: evaluated by the reference
-interpreter (``egovrules.ir.interpret``) and asserted as a value on the fact, which the durable
-rule then tests:
+durable-rules' condition language. The rest is *lowered*: computed in Python and asserted as
+a value on the fact, which the durable rule then tests (``KindProgram.fact`` computes the fact
+with the reference interpreter, ``egovrules.ir.interpret``; the monitor with the same fact
+compiled to Python, ``egovrules.backends.durable_slots``):
 
 * conditions over lists and sets (``some``, ``every``, ``contains``, the ``earliest`` or
   ``latest`` date of a list), decimals (durable-rules compares floats, and 10 % must not
@@ -63,7 +64,7 @@ import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal, assert_never
+from typing import Any, Literal, NamedTuple, assert_never
 
 from egovrules.backends.base import rules_for
 from egovrules.ir.conditions import UNKNOWN_PATH
@@ -840,10 +841,10 @@ def _engine() -> Any:
     return durable_rules_engine
 
 
-@dataclass(frozen=True, slots=True)
-class Firing:
+class Firing(NamedTuple):
     """What durable-rules said of one fact: rule indexes violated, and pending with due day
-    (the day after which the monitor evaluates the subject again)."""
+    (the day after which the monitor evaluates the subject again). A named tuple: one is
+    built for each group asserted that fires."""
 
     violated: frozenset[int]
     pending: tuple[tuple[int, Day | None], ...]  # None: an open obligation with no last day
