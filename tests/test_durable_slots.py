@@ -159,3 +159,27 @@ def test_a_list_s_earliest_value_is_computed_once_per_fact() -> None:
     program = _programs(egovrules.load_pack("wuhan"))["project"]
     source, _ = durable_slots.fact_source(program)
     assert source.count("_earliest(") == 2
+
+
+@pytest.mark.parametrize("pack_ref", FEATURE_PACKS, ids=lambda p: str(p).rsplit("/", 1)[-1])
+@pytest.mark.parametrize("kind", sorted(SUBJECT_MODELS))
+def test_each_key_of_a_fact_holds_one_type(pack_ref: Any, kind: str) -> None:
+    """A key of a fact always holds the same type (a yes or no as a bool, a flag or a lowered
+    condition as 0 or 1, a number or a date as an int, a text as a str): the durable session
+    remembers what fired on a group's values, and ``True == 1`` would otherwise make a part
+    holding ``true`` pass for one holding ``1``."""
+    pack = egovrules.load_pack(pack_ref)
+    program = _programs(pack).get(kind)
+    if program is None:
+        return
+    strings = pack_strings(pack.ruleset)
+    seen: dict[str, set[type]] = {}
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(data=subject_data(SUBJECT_MODELS[kind], strings), as_of=DATES)
+    def typed(data: dict[str, Any], as_of: dt.date) -> None:
+        for key, value in program.fact(parse_subject(data), as_of).items():
+            seen.setdefault(key, set()).add(type(value))
+
+    typed()
+    assert seen and {k: t for k, t in seen.items() if len(t) > 1} == {}

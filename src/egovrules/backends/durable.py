@@ -43,7 +43,10 @@ durable-rules walks a fact through its alpha network with a fixed stack of 64 no
 (``ERR_MAX_STACK_SIZE`` when more branches match at once: the reported failures of rulesets
 with many rules) and accepts at most 255 properties per fact. The rules of a kind are
 therefore split into groups whose worst-case branching and key count stay under those limits,
-one durable ruleset per group; a subject's fact is asserted into each.
+one durable ruleset per group; a subject's fact is asserted into each (each group's part of
+it), what fired is read, and the fact is retracted. A rule matches one fact, so what a group's
+rules fire is a function of its part of the fact: a session remembers it for the parts it has
+met (``DurableSession._fire``).
 
 This module compiles and runs; its only module-level state is a lock around durable-rules'
 process-wide handle table. ``DurableProgram`` is the compiled,
@@ -856,13 +859,12 @@ _NOTHING = Firing(frozenset(), ())
 
 
 @dataclass(slots=True)
-class _Asserted:
-    """A subject's last fact, per group its values, the text asserted (None: none) and what
-    fired on it, and all that fired (``DurableSession.evaluate``), updated in place."""
+class _Evaluated:
+    """A subject's last fact, per group its values and what fired on them, and all that
+    fired (``DurableSession.evaluate``), updated in place."""
 
     fact: dict[str, Any]
     values: list[tuple[Any, ...]]
-    texts: list[str | None]
     firings: list[Firing]
     firing: Firing
 
@@ -893,7 +895,9 @@ class DurableSession:
     actions on their own. Here every action runs in the calling thread, inside ``assert_fact``.
     """
 
-    def __init__(self, program: KindProgram, pack_id: str) -> None:
+    def __init__(self, program: KindProgram, pack_id: str, memo: int = 50_000) -> None:
+        """``memo``: how many parts of a fact each group remembers what fired on (0: none,
+        every part evaluated is asserted)."""
         self._engine = _engine()
         self._program = program
         self._rules = {r.name: r for r in program.durable_rules}
@@ -902,9 +906,13 @@ class DurableSession:
         self._keys = [tuple(sorted(keys - {"asof"})) for keys in program.group_keys]
         self._dated = [("asof" in keys) for keys in program.group_keys]
         self._members = _Members()
-        # subject id -> its last fact, per group its values (of ``_keys``), the text asserted
-        # (None: not asserted) and what fired on it, and all that fired
-        self._last: dict[str, _Asserted] = {}
+        # per group, what fired on each part of a fact met (at most ``memo`` parts, then
+        # forgotten all at once)
+        self._memo: list[dict[Any, Firing]] = [{} for _ in program.group_keys]
+        self._memo_size = memo
+        # subject id -> its last fact, per group its values (of ``_keys``) and what fired on
+        # them, and all that fired
+        self._last: dict[str, _Evaluated] = {}
         self._seq = 0
         self._closed = False
         tag = uuid.uuid4().hex
@@ -919,12 +927,13 @@ class DurableSession:
         self._finalizer = weakref.finalize(self, _delete, self._engine, list(self._handles))
 
     def evaluate(self, subject_id: str, fact: dict[str, Any]) -> Firing:
-        """Replace the subject's fact with ``fact``; return which rules fired on it.
+        """The subject's fact is now ``fact``; return which rules fire on it.
 
         Only the groups one of whose keys has another value than in the subject's previous
-        fact are asserted again: the others' rules fire as they did (they match one fact
-        each, and that group's part of the fact is what it was). A group the date alone
-        changed for is asserted again only when that may change what fires (``date_moved``)."""
+        fact are evaluated again (``_fire``): the others' rules fire as they did (they match
+        one fact each, and that group's part of the fact is what it was). A group the date
+        alone changed for is evaluated again only when that may change what fires
+        (``date_moved``)."""
         if self._closed:
             raise DurableError("the monitor is closed")
         get = fact.get  # no value of a fact is None: a key left out reads as None
@@ -932,7 +941,7 @@ class DurableSession:
         last = self._last.get(subject_id)
         if last is None:
             n = len(self._handles)
-            last = _Asserted(fact, values, [None] * n, [_NOTHING] * n, _NOTHING)
+            last = _Evaluated(fact, values, [_NOTHING] * n, _NOTHING)
             groups: Iterable[int] = range(n)
         else:
             old, old_values = last.fact, last.values
@@ -948,36 +957,15 @@ class DurableSession:
                 ]
             if not groups:
                 return last.firing
-        texts, firings = last.texts, last.firings
-        self._seq += 1
-        fact_id = str(self._seq)  # unique in the session, whatever the subject
-        ident = f'"{TAG}": 1, "sid": "0", "id": "{fact_id}"}}'
-        dated_start = f'{{"asof": {fact["asof"]}, '
-        member = self._members.__getitem__
-        changed = False  # whether a group asserted again fired otherwise than before
+        firings, asof = last.firings, fact["asof"]
+        changed = False  # whether a group evaluated again fired otherwise than before
         try:
             for g in groups:
-                handle = self._handles[g]
-                group = values[g]
-                entries = zip(self._keys[g], group, map(type, group), strict=True)
-                members = "".join(map(member, entries))
-                text = (dated_start if self._dated[g] else "{") + members + ident
-                old_text = texts[g]
-                if old_text is not None:
-                    texts[g] = None
-                    self._engine.retract_fact(handle, old_text)
-                texts[g] = text
-                firing = self._assert(handle, text, fact_id, subject_id, fact)
+                firing = self._fire(g, values[g], asof, fact)
                 changed = changed or (firing is not firings[g] and firing != firings[g])
                 firings[g] = firing
         except (self._engine.error, DurableError) as exc:
-            # what durable-rules holds of the subject is not known: retract what may be left,
-            # and the subject's next fact is asserted afresh
-            self._last.pop(subject_id, None)
-            for g, left in enumerate(texts):
-                if left is not None:
-                    with contextlib.suppress(self._engine.error):
-                        self._engine.retract_fact(self._handles[g], left)
+            self._last.pop(subject_id, None)  # the subject's next fact is evaluated afresh
             if isinstance(exc, DurableError):
                 raise
             raise DurableError(f"durable-rules failed on {subject_id!r}: {exc}") from None
@@ -994,15 +982,42 @@ class DurableSession:
         self._last[subject_id] = last
         return last.firing
 
-    def _assert(
-        self, handle: int, text: str, fact_id: str, subject_id: str, fact: dict[str, Any]
-    ) -> Firing:
+    def _fire(self, g: int, values: tuple[Any, ...], asof: int, fact: dict[str, Any]) -> Firing:
+        """What the rules of group ``g`` fire on its part of ``fact`` (``values``, and the
+        date ``asof`` when they read it). Each rule matches one fact, so that is a function of
+        the part: a part met before fires what it fired then; another is asserted into
+        durable-rules, what fires is read, and it is retracted."""
+        dated = self._dated[g]
+        key = (asof, values) if dated else values
+        memo = self._memo[g]
+        found = memo.get(key)
+        if found is not None:
+            return found
+        self._seq += 1
+        fact_id = str(self._seq)  # unique in the session
+        entries = zip(self._keys[g], values, map(type, values), strict=True)
+        members = "".join(map(self._members.__getitem__, entries))
+        start = f'{{"asof": {asof}, ' if dated else "{"
+        text = f'{start}{members}"{TAG}": 1, "sid": "0", "id": "{fact_id}"}}'
+        handle = self._handles[g]
+        try:
+            firing = self._assert(handle, text, fact_id, fact)
+        finally:
+            with contextlib.suppress(self._engine.error):  # not asserted if it failed
+                self._engine.retract_fact(handle, text)
+        if len(memo) >= self._memo_size:
+            memo.clear()
+        if self._memo_size:
+            memo[key] = firing
+        return firing
+
+    def _assert(self, handle: int, text: str, fact_id: str, fact: dict[str, Any]) -> Firing:
         """Assert one group's fact (``text``, from ``fact``); what fired on it."""
         code, state = self._engine.assert_fact(handle, text)
         if code == 1:  # no rule's first test matched: nothing fires
             return _NOTHING
         if code not in (0, 3):
-            raise DurableError(f"durable-rules returned {code} for {subject_id!r}")
+            raise DurableError(f"durable-rules returned {code} for fact {fact_id}")
         violated: set[int] = set()
         pending: dict[int, Day | None] = {}
         rechecks: list[Day] = []
