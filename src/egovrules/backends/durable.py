@@ -883,7 +883,7 @@ class _Members(dict[tuple[str, Any, type], str]):
         return member
 
 
-_MEMBERS = 100_000
+_MEMBERS = 20_000
 
 
 class DurableSession:
@@ -895,9 +895,10 @@ class DurableSession:
     actions on their own. Here every action runs in the calling thread, inside ``assert_fact``.
     """
 
-    def __init__(self, program: KindProgram, pack_id: str, memo: int = 50_000) -> None:
+    def __init__(self, program: KindProgram, pack_id: str, memo: int = 10_000) -> None:
         """``memo``: how many parts of a fact each group remembers what fired on (0: none,
-        every part evaluated is asserted)."""
+        every part evaluated is asserted): at most ``memo`` tuples of a group's values are
+        kept, then all are forgotten at once."""
         self._engine = _engine()
         self._program = program
         self._rules = {r.name: r for r in program.durable_rules}
