@@ -146,6 +146,12 @@ def test_what_the_fast_path_answers_the_positioned_reader_reads_alike(
         '{"a": "x\u2028y", "b": 1}'.encode(),  # LINE SEPARATOR: a line break to YAML
         b'{"a": "x\x7fy"}',  # DEL: a character YAML does not allow
         '{"a": "x\x9by"}'.encode(),  # a C1 control
+        '{"a": "x\x80y"}'.encode(),  # the first and last C1 controls (UTF-8 C2 80, C2 9F)
+        '{"a": "x\x9fy"}'.encode(),
+        '{"a": "x\u2029y", "b": 1}'.encode(),  # PARAGRAPH SEPARATOR: a line break to YAML
+        '{"a": "x\ufffey"}'.encode(),  # noncharacters YAML does not allow
+        '{"a": "x\uffffy"}'.encode(),
+        '["武汉", {"a": "x\x85y"}]'.encode(),  # a C1 control after other non-ASCII text
         b"[" * (MAX_DEPTH + 1) + b"1" + b"]" * (MAX_DEPTH + 1),  # nesting past MAX_DEPTH: E005
         b"1" + b" " * MAX_BYTES,  # past the reader's size limit: E001
         b'{"a": 1',  # not JSON

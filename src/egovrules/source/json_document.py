@@ -53,9 +53,11 @@ class _NotPlain(Exception):
 _NOT_PLAIN_CHAR = re.compile(
     "[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
-# The bytes that may begin such a character in UTF-8 (an ASCII text can only hold the first
-# two): only a text holding one is searched.
-_SUSPECT_BYTES = (b"\t", b"\x7f", b"\xc2", b"\xe2\x80\xa8", b"\xe2\x80\xa9", b"\xef\xbf")
+# Such characters outside U+0080-U+009F, each looked for on its own (a search for one
+# character is many times faster than the class's); a text holding a character of that range
+# (its UTF-8 begins with the byte C2) is searched with the class. (A decoded text holds no
+# surrogate; any other C0 control the JSON reader refuses itself.)
+_NOT_PLAIN_ALONE = ("\t", "\x7f", "\u2028", "\u2029", "\ufffe", "\uffff")
 # In JSON a raw line break stands between tokens, and only a key comes before a colon.
 _KEY_BEFORE_BREAK = re.compile(r"[\r\n][ \r\n]*:")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
@@ -68,6 +70,7 @@ _NAME = re.compile(r"[A-Za-z0-9_]+")
 _BREAK = re.compile(r"\r\n|\r|\n")
 _NEWLINE = re.compile("\n")
 _SPACE = re.compile(r"[ \r\n]*")
+_WHITESPACE = (" ", "\r", "\n")
 _STRING_BODY = r'[^"\\]*(?:\\.[^"\\]*)*'  # between the quotes of a JSON string
 _THEN = r"[ \r\n]*(?:,[ \r\n]*)?"  # past a value: to the next one, or the end
 _SCALAR_THEN = rf'(?:"{_STRING_BODY}"|[^\s,\]}}{{\[]+){_THEN}'
@@ -112,8 +115,9 @@ def read_json(raw: bytes, name: str) -> JsonDocument | None:
         return None
     text = text.removeprefix("\ufeff")
     body = raw.removeprefix(b"\xef\xbb\xbf")
-    suspects = _SUSPECT_BYTES[:2] if body.isascii() else _SUSPECT_BYTES
-    if any(b in body for b in suspects) and _NOT_PLAIN_CHAR.search(text) is not None:
+    if any(c in text for c in _NOT_PLAIN_ALONE) or (
+        b"\xc2" in body and _NOT_PLAIN_CHAR.search(text) is not None
+    ):
         return None
     if ("\n" in text or "\r" in text) and _KEY_BEFORE_BREAK.search(text) is not None:
         return None
@@ -293,5 +297,7 @@ class _Index:
 
 def _skip(text: str, at: int) -> int:
     """The offset of the first character at or after ``at`` that is not JSON whitespace."""
+    if text[at : at + 1] not in _WHITESPACE:  # most often: no whitespace to step over
+        return at
     found = _SPACE.match(text, at)
     return at if found is None else found.end()
