@@ -50,8 +50,7 @@ from egovrules.ir.nodes import (
 
 __all__ = ["CompiledFacts", "FactFunction", "compile_fact", "fact_source"]
 
-#: A kind's compiled fact: ``(subject, as_of) -> fact`` (``KindProgram.fact`` without
-#: ``before``).
+#: A kind's compiled fact: ``(subject, as_of) -> fact``, what ``KindProgram.fact`` returns.
 FactFunction: TypeAlias = Callable[[Any, dt.date], dict[str, Any]]
 
 _KEY = re.compile(r"[A-Za-z0-9_]+")
