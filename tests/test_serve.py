@@ -501,6 +501,20 @@ def test_a_tab_indented_json_body_is_read_as_json(client: httpx.Client) -> None:
     assert verdicts(tabs) == verdicts(spaces)
     assert "wuhan.website.police_filing_15_days" in verdicts(tabs)[0][1]
     assert tabs.json()["summary"] == spaces.json()["summary"]
+
+    # Each subject and finding located where it stands in the tabbed text, on the line the
+    # spaced text has it on (review: all were at 1:1): the filing not made, at its subject
+    # (which holds no police_filing), line 2; the second subject from line 8.
+    def located(answer: httpx.Response) -> list[tuple[str, str, int]]:
+        return [
+            (r["subject"]["source"], v["rule_id"], v["location"]["line"])
+            for r in answer.json()["reports"]
+            for v in r["violations"]
+        ]
+
+    assert located(tabs) == located(spaces)
+    assert ("request:2", "wuhan.website.police_filing_15_days", 2) in located(tabs)
+    assert [r["subject"]["source"] for r in tabs.json()["reports"]] == ["request:2", "request:8"]
     # A subject that does not validate is still refused at its JSON path.
     bad = json.dumps([subjects[1], {"kind": "website", "id": "c", "colour": 1}], indent="\t")
     refusal = _error(client.post(url, content=bad.encode()), 422, "E300")

@@ -20,13 +20,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import yaml
 
 from egovrules.source.errors import Diagnostic
+from egovrules.source.json_spans import JsonDocument
+from egovrules.source.located import Document, PathKey
 from egovrules.source.span import Span
 
 __all__ = [
@@ -50,33 +51,10 @@ MAX_DEPTH = 64
 MAX_NODES = 1_000_000
 MAX_LINES_BYTES = 64 * MAX_BYTES  # a JSON Lines file: each line is a document of its own
 
-PathKey = tuple[Hashable, ...]
-
 _CORE_TAGS = frozenset(
     "tag:yaml.org,2002:" + t
     for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 )
-
-
-@dataclass(frozen=True)
-class Document:
-    """The values of one file, with the span of every value and key."""
-
-    file: str
-    text: str
-    data: Any
-    value_marks: dict[PathKey, Span] = field(default_factory=dict)
-    key_marks: dict[PathKey, Span] = field(default_factory=dict)
-
-    def span(self, path: PathKey, *, key: bool = False) -> Span:
-        """The span of the value (or key) at ``path``, or of its nearest recorded ancestor."""
-        for n in range(len(path), -1, -1):
-            found = (self.key_marks.get(path[:n]) if key else None) or self.value_marks.get(
-                path[:n]
-            )
-            if found is not None:
-                return found
-        return Span(self.file, 1, 1)
 
 
 class DocumentError(Exception):
@@ -341,7 +319,7 @@ class _Builder:
     def _from_json(self) -> Document:
         """The text read as JSON, its values as YAML reads them where the two differ (a
         number YAML reads as a string, ``1e5``, and ``NaN``: the strings), a duplicate key
-        refused (E010) as YAML refuses it."""
+        refused (E010) as YAML refuses it; its values and keys located (``JsonDocument``)."""
         try:
             data = json.loads(
                 self.text,
@@ -392,7 +370,10 @@ class _Builder:
                 ],
                 self.text,
             )
-        return Document(self.name, self.text, data, {(): Span(self.name, 1, 1)}, {})
+        # Each value and key located when asked, as YAML's marks would have placed it (the
+        # text is a .json file's or the service's body, never a line of a JSON Lines file:
+        # there is no line offset to add).
+        return JsonDocument(self.name, self.text, data)
 
     def _reader_error(self, exc: yaml.reader.ReaderError) -> Diagnostic:
         before = self.text[: exc.position]

@@ -2,7 +2,7 @@
 
 ``read_json`` is the fast path of a body that is plain JSON (the HTTP service's check body): the
 values come from the C parser, and a value's line and column are looked up only when a caller
-asks (``Document.span``), from the root along its path (``_Index``; a batch, a list, is read
+asks (``Document.span``), from the root along its path (``json_spans.JsonDocument``; a batch, a list, is read
 item by item and each item's place kept, ``_decode``). A 1.47 MB batch of 1,000 subjects is
 read in about 14 ms of CPU (``json.loads`` alone: 5 ms), where composing it through the YAML
 reader with every position recorded (``document.parse_document``) takes 320 ms.
@@ -22,11 +22,9 @@ more than ``MAX_NODES`` values.
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from collections.abc import Hashable
-from dataclasses import dataclass, field
 from typing import Any
 
 from egovrules.source.document import (
@@ -34,12 +32,10 @@ from egovrules.source.document import (
     MAX_DEPTH,
     MAX_NODES,
     YAML_FLOAT,
-    Document,
-    PathKey,
     beyond_bounds,
     lone_surrogate,
 )
-from egovrules.source.span import Span
+from egovrules.source.json_spans import JsonDocument, Step, skip_space
 
 __all__ = ["JsonDocument", "read_json"]
 
@@ -66,18 +62,6 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 # 962), and up to 60 spaces before the colon, stay within it.
 _LONGEST_KEY = 160
 _SPACES_BEFORE_COLON = re.compile(" {60,}:")
-_NAME = re.compile(r"[A-Za-z0-9_]+")
-_BREAK = re.compile(r"\r\n|\r|\n")
-_NEWLINE = re.compile("\n")
-_SPACE = re.compile(r"[ \r\n]*")
-_WHITESPACE = (" ", "\r", "\n")
-_STRING_BODY = r'[^"\\]*(?:\\.[^"\\]*)*'  # between the quotes of a JSON string
-_THEN = r"[ \r\n]*(?:,[ \r\n]*)?"  # past a value: to the next one, or the end
-_SCALAR_THEN = rf'(?:"{_STRING_BODY}"|[^\s,\]}}{{\[]+){_THEN}'
-# A mapping's entry: its key, to its value, and past the value when it is a scalar.
-_ENTRY = re.compile(rf'"({_STRING_BODY})"[ \r\n]*:[ \r\n]*({_SCALAR_THEN})?')
-_ITEM = re.compile(_SCALAR_THEN)  # past a scalar item of a list
-_PAST = re.compile(_THEN)
 
 
 def _float(literal: str) -> float:
@@ -100,7 +84,6 @@ def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 _DECODER = json.JSONDecoder(
     object_pairs_hook=_mapping, parse_float=_float, parse_constant=_constant
 )
-_SCAN = json.JSONDecoder().raw_decode  # steps over one value, from its first character
 _MOST_ITEMS = 10_000  # a list read item by item (ten batches of the service's default limit)
 
 
@@ -124,7 +107,7 @@ def read_json(raw: bytes, name: str) -> JsonDocument | None:
     if " " * 60 in text and _SPACES_BEFORE_COLON.search(text) is not None:
         return None
     try:
-        data, items = _decode(text, _skip(text, 0))
+        data, items = _decode(text, skip_space(text, 0))
     except (ValueError, _NotPlain, RecursionError):
         return None
     if _SURROGATE_ESCAPE.search(text) is not None and lone_surrogate(data) is not None:
@@ -133,22 +116,22 @@ def read_json(raw: bytes, name: str) -> JsonDocument | None:
         return None
     document = JsonDocument(name, text, data)
     if items is not None:
-        document._index.entries[document._index.root] = items
+        document.keep_items(items)
     return document
 
 
-def _decode(text: str, start: int) -> tuple[Any, dict[Hashable, _Step] | None]:
+def _decode(text: str, start: int) -> tuple[Any, dict[Hashable, Step] | None]:
     """The value of ``text``, whose first token is at ``start`` (``JSONDecoder.decode``), and
     when it is a list of mappings and lists, where each of its items stands: read item by
     item (a batch of subjects), so that looking up a position in an item need not step over
-    the items before it again (``_Index``). A list holding a scalar, or more than
+    the items before it again (``json_spans``). A list holding a scalar, or more than
     ``_MOST_ITEMS`` items, is read whole: a ``raw_decode`` call for each of millions of small
     items would cost seconds (``[[],[],...]``). ``ValueError`` where ``decode`` raises it."""
     if not text.startswith("[", start):
         return _DECODER.decode(text), None
     items: list[Any] = []
-    steps: dict[Hashable, _Step] = {}
-    at = _skip(text, start + 1)
+    steps: dict[Hashable, Step] = {}
+    at = skip_space(text, start + 1)
     if not text.startswith("]", at):  # an empty list has no item
         while True:
             value, end = _DECODER.raw_decode(text, at)
@@ -156,16 +139,16 @@ def _decode(text: str, start: int) -> tuple[Any, dict[Hashable, _Step] | None]:
                 return _DECODER.decode(text), None
             steps[len(items)] = (None, at, end)
             items.append(value)
-            at = _skip(text, end)
+            at = skip_space(text, end)
             if not text.startswith(",", at):
                 break
-            at = _skip(text, at + 1)  # an item must follow: raw_decode refuses a "]"
-    if not text.startswith("]", at) or _skip(text, at + 1) != len(text):
+            at = skip_space(text, at + 1)  # an item must follow: raw_decode refuses a "]"
+    if not text.startswith("]", at) or skip_space(text, at + 1) != len(text):
         raise ValueError("not one JSON list")
     return items, steps
 
 
-def _shallow(text: str, items: dict[Hashable, _Step] | None) -> bool:
+def _shallow(text: str, items: dict[Hashable, Step] | None) -> bool:
     """Within ``beyond_bounds``' bounds, as seen without visiting the values: a list whose text is
     shorter than ``2 * (MAX_NODES - 1)`` characters holds at most ``MAX_NODES`` values and
     keys (each but the first stands after a separator of its own: ``[``, ``{``, ``,`` or
@@ -177,127 +160,3 @@ def _shallow(text: str, items: dict[Hashable, _Step] | None) -> bool:
         text.count("{", at, end) + text.count("[", at, end) < MAX_DEPTH
         for _, at, end in items.values()
     )
-
-
-@dataclass(frozen=True)
-class JsonDocument(Document):
-    """A ``Document`` of plain JSON: ``value_marks`` and ``key_marks`` stay empty; ``span``
-    finds a position when asked, as ``Document.span`` would have found it recorded."""
-
-    _index: _Index = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_index", _Index(self.text, self.data))
-
-    def span(self, path: PathKey, *, key: bool = False) -> Span:
-        """The span of the value (or key) at ``path``, or of its nearest present ancestor."""
-        key_at, value_at = self._index.walk(path)
-        offset = key_at if key and key_at is not None else value_at
-        line = bisect.bisect_right(self._index.lines, offset)
-        return Span(self.file, line, offset - self._index.lines[line - 1] + 1)
-
-
-_Step = tuple[int | None, int, int]  # key offset (None in a list), value offset, value end
-
-
-class _Index:
-    """Where the values and keys of a JSON text stand, found when asked.
-
-    The parsed data says which step of a path exists. A key that is a name of ASCII letters,
-    digits and underscores is found by searching it, quoted, in the text of its mapping: when
-    that text has no ``\\u00`` escape (the only escape that writes such a character, so the key
-    is written as it reads) and the quoted name occurs there once, that occurrence is the key:
-    any other string equal to it, or ending in it after an escaped quote, would be a second.
-    Otherwise, and for the items of a list, the container's entries are stepped through once
-    (``_entries``) and kept."""
-
-    def __init__(self, text: str, data: Any) -> None:
-        self.text = text
-        self.data = data
-        self.root = _skip(text, 0)
-        breaks = _BREAK if "\r" in text else _NEWLINE
-        self.lines = [0, *(m.end() for m in breaks.finditer(text))]
-        self.entries: dict[int, dict[Hashable, _Step]] = {}
-
-    def walk(self, path: PathKey) -> tuple[int | None, int]:
-        """The key and value offsets of the deepest step of ``path`` that exists."""
-        text = self.text
-        key_at: int | None = None
-        node, at, end = self.data, self.root, len(text)
-        for part in path:
-            if type(node) is dict:
-                if part not in node:
-                    break
-                key_at, at, value_end = self._key(at, end, part)
-            elif type(node) is list:
-                if not isinstance(part, int) or not 0 <= part < len(node):
-                    break
-                key_at, at, value_end = self._entries_of(at)[part]
-            else:
-                break
-            node = node[part]
-            end = value_end
-            if end < 0 and (type(node) is dict or type(node) is list):
-                end = _SCAN(text, at)[1]
-        return key_at, at
-
-    def _key(self, start: int, end: int, key: Hashable) -> _Step:
-        text = self.text
-        if isinstance(key, str) and _NAME.fullmatch(key) and text.find("\\u00", start, end) < 0:
-            quoted = f'"{key}"'
-            at = text.find(quoted, start, end)
-            if text.find(quoted, at + 1, end) < 0:
-                return at, _skip(text, _skip(text, at + len(quoted)) + 1), -1
-        return self._entries_of(start)[key]
-
-    def _entries_of(self, start: int) -> dict[Hashable, _Step]:
-        entries = self.entries.get(start)
-        if entries is None:
-            entries = self.entries[start] = self._entries(start)
-        return entries
-
-    def _entries(self, start: int) -> dict[Hashable, _Step]:
-        """The key and value offsets of each entry of the container at ``start``, and the
-        end of each value that is a container (-1 for a scalar)."""
-        text = self.text
-        out: dict[Hashable, _Step] = {}
-        mapping = text[start] == "{"
-        closing = "}" if mapping else "]"
-        at = _skip(text, start + 1)
-        index = 0
-        while text[at] != closing:
-            key: Hashable = index
-            key_at: int | None = None
-            if mapping:
-                entry = _ENTRY.match(text, at)
-                assert entry is not None  # the text is JSON that json.loads read
-                key, key_at = entry.group(1), at
-                if "\\" in key:
-                    key = json.loads(f'"{key}"')
-                if entry.group(2) is not None:  # a scalar, stepped over
-                    out[key] = (key_at, entry.start(2), -1)
-                    at = entry.end()
-                    continue
-                at = entry.end()
-            else:
-                index += 1
-                if text[at] not in "{[":
-                    item = _ITEM.match(text, at)
-                    assert item is not None
-                    out[key] = (None, at, -1)
-                    at = item.end()
-                    continue
-            _, end = _SCAN(text, at)
-            out[key] = (key_at, at, end)
-            past = _PAST.match(text, end)
-            assert past is not None
-            at = past.end()
-        return out
-
-
-def _skip(text: str, at: int) -> int:
-    """The offset of the first character at or after ``at`` that is not JSON whitespace."""
-    if text[at : at + 1] not in _WHITESPACE:  # most often: no whitespace to step over
-        return at
-    found = _SPACE.match(text, at)
-    return at if found is None else found.end()
