@@ -108,15 +108,23 @@ def test_every_example_reads_the_same_compiled(name: str) -> None:
     """Every rule on every example of examples/<city>, before, on and after the dates the
     examples are written for."""
     pack = egovrules.load_pack(name)
+    wrong = []
+    for subject in example_subjects(name):
+        for as_of in EXAMPLE_DATES:
+            wrong += _disagreements(pack, subject, as_of)
+    assert wrong == []
+
+
+def example_subjects(name: str) -> list[Any]:
+    """The subject of each example of examples/<name>."""
     files = sorted((ROOT / "examples" / name).glob("*.yaml"))
     assert files
-    wrong = []
+    out = []
     for path in files:
         (loaded,), errors = read_subjects(str(path))
         assert errors == []
-        for as_of in EXAMPLE_DATES:
-            wrong += _disagreements(pack, loaded.subject, as_of)
-    assert wrong == []
+        out.append(loaded.subject)
+    return out
 
 
 def test_the_cases_reach_every_kind_of_placeholder() -> None:

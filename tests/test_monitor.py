@@ -118,7 +118,7 @@ def test_unreported_case_is_late_the_day_after_its_24_hours_end(wuhan: egovrules
 
 
 def test_the_clock_wakes_only_the_subjects_whose_verdict_it_can_change(
-    wuhan: egovrules.Pack,
+    wuhan: egovrules.Pack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Wuhan 第十五条's 24 hours are read against the date for each case found: as the clock
     moves, a site with no case is not evaluated again, a site with one is. 第八条's acceptance
@@ -127,6 +127,14 @@ def test_the_clock_wakes_only_the_subjects_whose_verdict_it_can_change(
     Every verdict stays what a snapshot check of the same day says."""
     rule = "wuhan.project.acceptance_by_planning_dept"
     with Monitor(wuhan) as monitor:
+        evaluated: dict[str, dt.date | None] = {}  # subject id -> the day it was last evaluated
+        evaluate = monitor._evaluate
+
+        def spy(subject: Any, cause: Any) -> Any:
+            evaluated[subject.id] = monitor.clock
+            return evaluate(subject, cause)
+
+        monkeypatch.setattr(monitor, "_evaluate", spy)
         monitor.feed_all([*site_online("quiet"), *site_online("found")])
         monitor.feed(ev("website", "found", "incident_detected", "2026-03-01T09:00:00"))
         monitor.feed(ev("project", "p", "registered", "2026-03-01"))
@@ -134,12 +142,12 @@ def test_the_clock_wakes_only_the_subjects_whose_verdict_it_can_change(
             ev("project", "p", "updated", "2026-03-01", set={"completion_date": "2026-03-10"})
         )
         monitor.advance_to(D(2026, 3, 5))
-        assert monitor._facts["quiet"][1] == D(2026, 3, 1)
-        assert monitor._facts["found"][1] == D(2026, 3, 5)
-        assert monitor._facts["p"][1] == D(2026, 3, 1)
+        assert evaluated["quiet"] == D(2026, 3, 1)
+        assert evaluated["found"] == D(2026, 3, 5)
+        assert evaluated["p"] == D(2026, 3, 1)
         assert rule not in {v.rule_id for v in monitor.violations("p")}
         monitor.advance_to(D(2026, 3, 12))
-        assert monitor._facts["p"][1] == D(2026, 3, 12)
+        assert evaluated["p"] == D(2026, 3, 12)
         for sid in ("quiet", "found", "p"):
             subject = monitor.subject(sid)
             assert subject is not None

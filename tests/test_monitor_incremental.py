@@ -1,9 +1,9 @@
-"""The monitor re-evaluates only the rules whose inputs an event changed: a subject's fact is
-built from the previous one, interpreting again only the lowered conditions whose fields (or,
-for those that read it, the date) changed, and a durable-rules group whose inputs are the same
-is not asserted again, nor is one for which only the date moved without crossing a day its
-rules compare the date with. Whatever is reused, the fact is the one built from scratch and
-what fires is what fires on the subject evaluated afresh."""
+"""The monitor re-evaluates only the rules whose inputs an event changed: a durable-rules group
+whose part of the subject's fact is the same is not evaluated again, nor is one for which only
+the date moved without crossing a day its rules compare the date with; a part of a fact a
+group has met before (for any subject) is not asserted again. Whatever is not evaluated or not
+asserted again, what fires is what fires on the subject evaluated afresh, every part
+asserted."""
 
 from __future__ import annotations
 
@@ -59,78 +59,12 @@ def _an_event(
     return parse_subject(before), new, day, then
 
 
-@pytest.mark.parametrize(
-    ("pack_ref", "kind"), PAIRS, ids=[f"{str(p).rsplit('/', 1)[-1]}-{k}" for p, k in PAIRS]
-)
-def test_fact_from_the_previous_one_equals_the_fact_from_scratch(pack_ref: Any, kind: str) -> None:
-    """The subject after an event keeps some fields and changes others; on the same day or a
-    later one, its fact built from the previous evaluation is the fact built from scratch."""
-    pack = egovrules.load_pack(pack_ref)
-    program = compile_durable(pack.ruleset).kinds[kind]
-    strings = pack_strings(pack.ruleset)
-    model = SUBJECT_MODELS[kind]
-
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(event=_an_event(model, strings, (0, 0, 1, 30)))
-    def agree(event: Event | None) -> None:
-        if event is None:
-            return
-        old, new, day, then = event
-        previous = (old, day, program.fact(old, day))
-        assert program.fact(new, then, previous) == program.fact(new, then)
-
-    agree()
-
-
-def test_an_event_on_one_field_interprets_only_what_reads_it(
-    wuhan: egovrules.Pack, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A website that starts disclosing its service matters: of the conditions lowered to
-    Python, only the three reading ``disclosure_items`` are interpreted again."""
-    program = compile_durable(wuhan.ruleset).kinds["website"]
-    calls: list[object] = []
-    real_cond, real_expr = durable.eval_cond, durable.eval_expr
-
-    def count_cond(node: Any, *args: Any) -> Any:
-        calls.append(node)
-        return real_cond(node, *args)
-
-    def count_expr(node: Any, *args: Any) -> Any:
-        calls.append(node)
-        return real_expr(node, *args)
-
-    monkeypatch.setattr(durable, "eval_cond", count_cond)
-    monkeypatch.setattr(durable, "eval_expr", count_expr)
-    day = dt.date(2026, 3, 1)
-    site = egovrules.Website(id="s", has_interactive_columns=True, network_access_date=day)
-    first = program.fact(site, day)
-    everything = len(calls)
-    disclosing = egovrules.Website(
-        id="s",
-        has_interactive_columns=True,
-        network_access_date=day,
-        disclosure_items=["service_matters"],
-    )
-    calls.clear()
-    fact = program.fact(disclosing, day, (site, day, first))
-    reading = {s.node for s in program.lowered if s.reads == {"disclosure_items"}}
-    assert len(reading) == 3 and set(calls) == reading and len(calls) < everything
-    assert fact == program.fact(disclosing, day) != first
-
-
-def test_monitor_asserts_again_only_the_groups_whose_inputs_changed(
+def test_monitor_evaluates_again_only_the_groups_whose_inputs_changed(
     wuhan: egovrules.Pack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A website renamed on the day it was registered: no rule reads the name, so no group is
-    asserted again; the monitor's violations are still those of pack.check."""
-    asserted: list[str] = []
-    real = durable.DurableSession._assert
-
-    def counting(self: Any, handle: int, text: str, fact_id: str, subject_id: str) -> Any:
-        asserted.append(text)
-        return real(self, handle, text, fact_id, subject_id)
-
-    monkeypatch.setattr(durable.DurableSession, "_assert", counting)
+    evaluated again; the monitor's violations are still those of pack.check."""
+    evaluated = _counting_groups(monkeypatch)
     event = {
         "subject_id": "s",
         "subject_kind": "website",
@@ -140,9 +74,9 @@ def test_monitor_asserts_again_only_the_groups_whose_inputs_changed(
     }
     with egovrules.Monitor(wuhan) as monitor:
         monitor.feed(event)
-        groups = len(asserted)
+        groups = len(evaluated)
         monitor.feed({**event, "type": "updated", "payload": {"set": {"name": "站"}}})
-        assert groups > 0 and len(asserted) == groups
+        assert groups > 0 and len(evaluated) == groups
         subject = monitor.subject("s")
         assert subject is not None
         check = wuhan.check(subject, dt.date(2026, 3, 1))
@@ -155,7 +89,7 @@ def test_only_a_group_with_a_deadline_or_the_date_in_a_condition_reads_the_date(
 ) -> None:
     """A rule's coming into force is a flag of the fact that changes on its first day only: a
     durable-rules group whose rules have no deadline and no ``@as_of`` in a condition is not
-    asserted again because a day passed."""
+    evaluated again because a day passed."""
     for program in compile_durable(egovrules.load_pack(pack_id).ruleset).kinds.values():
         for group, keys in zip(program.groups, program.group_keys, strict=True):
             rules = [program.durable_rules[i] for i in group]
@@ -175,15 +109,17 @@ def test_a_session_fed_the_subject_after_an_event_fires_as_a_fresh_one(
 ) -> None:
     """A subject evaluated before and after an event that changes some of its fields (and
     maybe the date): what fires on the second evaluation, where only the groups reading a
-    changed key are asserted again, is what fires on the subject after the event evaluated
-    afresh. A rule whose read field changed and that was not evaluated again would fire as
-    before the event; one evaluated again for nothing would not make them differ, and the
-    next test counts those."""
+    changed key are evaluated again (each part met before not asserted again), is what fires
+    on the subject after the event evaluated afresh by a session that asserts every part. A
+    rule whose read field changed and that was not evaluated again would fire as before the
+    event; one evaluated again for nothing would not make them differ, and the next test
+    counts those."""
     pack = egovrules.load_pack(pack_ref)
     program = compile_durable(pack.ruleset).kinds[kind]
     strings = pack_strings(pack.ruleset)
     model = SUBJECT_MODELS[kind]
     session = durable.DurableSession(program, "test")
+    reference = durable.DurableSession(program, "test", memo=0)  # every part asserted
     ids = iter(range(10**9))
 
     @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -193,28 +129,29 @@ def test_a_session_fed_the_subject_after_an_event_fires_as_a_fresh_one(
             return
         old, new, day, then = event
         n = next(ids)
-        first = program.fact(old, day)
-        session.evaluate(f"s{n}", first)
-        fired = session.evaluate(f"s{n}", program.fact(new, then, (old, day, first)))
-        assert fired == session.evaluate(f"fresh{n}", program.fact(new, then))
+        session.evaluate(f"s{n}", program.fact(old, day))
+        fired = session.evaluate(f"s{n}", program.fact(new, then))
+        assert fired == reference.evaluate(f"fresh{n}", program.fact(new, then))
 
     try:
         agree()
     finally:
         session.close()
+        reference.close()
 
 
-def _counting_asserts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The handles of the durable-rules groups asserted from now on."""
-    asserted: list[int] = []
-    real = durable.DurableSession._assert
+def _counting_groups(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The durable-rules groups evaluated again from now on (asserted, or found in the
+    session's memo of the parts it has met)."""
+    evaluated: list[int] = []
+    real = durable.DurableSession._fire
 
-    def counting(self: Any, handle: int, text: str, fact_id: str, subject_id: str) -> Any:
-        asserted.append(self._handles.index(handle))
-        return real(self, handle, text, fact_id, subject_id)
+    def counting(self: Any, g: int, *rest: Any) -> Any:
+        evaluated.append(g)
+        return real(self, g, *rest)
 
-    monkeypatch.setattr(durable.DurableSession, "_assert", counting)
-    return asserted
+    monkeypatch.setattr(durable.DurableSession, "_fire", counting)
+    return evaluated
 
 
 def _site(at: str, etype: str, **payload: Any) -> dict[str, Any]:
@@ -235,7 +172,7 @@ def test_an_event_on_a_field_a_rule_reads_evaluates_that_rule_again(
 ) -> None:
     """Wuhan 第十条: government information is disclosed "便民、利民、无偿" (free of charge). A
     municipal department's site that starts charging a fee violates it at once; when it stops,
-    the violation no longer stands. The groups asserted again are exactly those whose rules
+    the violation no longer stands. The groups evaluated again are exactly those whose rules
     read the fee (the rule among them): were the rule not evaluated again, its verdict would
     stay what it was before each event."""
     program = compile_durable(wuhan.ruleset).kinds["website"]
@@ -243,43 +180,43 @@ def test_an_event_on_a_field_a_rule_reads_evaluates_that_rule_again(
     reading = [g for g, keys in enumerate(program.group_keys) if key in keys]
     rule = next(i for i, r in enumerate(program.rules) if r.id == FEE)
     assert any(rule == program.durable_rules[i].index for g in reading for i in program.groups[g])
-    asserted = _counting_asserts(monkeypatch)
+    evaluated = _counting_groups(monkeypatch)
     attributes = {"city": "wuhan", "owner_type": "municipal_department"}
     with egovrules.Monitor(wuhan) as monitor:
         monitor.feed(_site("2026-03-01", "registered", attributes=attributes))
         assert FEE not in {v.rule_id for v in monitor.violations("s")}
-        asserted.clear()
+        evaluated.clear()
         # 收取费用: not 无偿, a violation
         alerts = monitor.feed(_site("2026-03-01", "updated", set={"disclosure_fee_charged": True}))
         assert [a.rule_id for a in alerts] == [FEE]
-        assert sorted(asserted) == reading
-        asserted.clear()
+        assert sorted(evaluated) == reading
+        evaluated.clear()
         # 无偿 again: the violation no longer stands
         assert (
             monitor.feed(_site("2026-03-01", "updated", set={"disclosure_fee_charged": False}))
             == ()
         )
-        assert sorted(asserted) == reading
+        assert sorted(evaluated) == reading
         assert FEE not in {v.rule_id for v in monitor.violations("s")}
 
 
 def test_a_change_no_rule_of_a_group_reads_leaves_its_verdicts_untouched(
     wuhan: egovrules.Pack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The same site charging a fee: no group but the fee's readers is asserted again, and
+    """The same site charging a fee: no group but the fee's readers is evaluated again, and
     every other rule's verdict is what it was (and what pack.check says after the event)."""
     program = compile_durable(wuhan.ruleset).kinds["website"]
     key = next(f.key for f in program.fields if f.path == ("disclosure_fee_charged",))
     others = {g for g, keys in enumerate(program.group_keys) if key not in keys}
     assert others
-    asserted = _counting_asserts(monkeypatch)
+    evaluated = _counting_groups(monkeypatch)
     attributes = {"city": "wuhan", "owner_type": "municipal_department"}
     with egovrules.Monitor(wuhan) as monitor:
         monitor.feed(_site("2026-03-01", "registered", attributes=attributes))
         before = {v.rule_id for v in monitor.violations("s")}
-        asserted.clear()
+        evaluated.clear()
         monitor.feed(_site("2026-03-01", "updated", set={"disclosure_fee_charged": True}))
-        assert others.isdisjoint(asserted)
+        assert others.isdisjoint(evaluated)
         after = {v.rule_id for v in monitor.violations("s")}
         assert after - {FEE} == before and FEE in after
         subject = monitor.subject("s")
@@ -287,26 +224,26 @@ def test_a_change_no_rule_of_a_group_reads_leaves_its_verdicts_untouched(
         assert after == {v.rule_id for v in wuhan.check(subject, dt.date(2026, 3, 1)).violations}
 
 
-def test_a_day_that_crosses_no_deadline_day_asserts_no_group_again(
+def test_a_day_that_crosses_no_deadline_day_evaluates_no_group_again(
     wuhan: egovrules.Pack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Wuhan 第十五条第二款: a site with interactive columns "必须在网络接入之日起15日内到市公安
     部门备案". Online on 1 March, its last day is 16 March. Events about a field no rule reads
     on 10 and 16 March (still within the 15 days) assert no group again, though the date moved:
     no day a rule compares the date with was crossed. On 17 March (past the 15 days) the
-    deadline's groups are asserted again and the filing is late."""
+    deadline's groups are evaluated again and the filing is late."""
     filing = "wuhan.website.police_filing_15_days"
-    asserted = _counting_asserts(monkeypatch)
+    evaluated = _counting_groups(monkeypatch)
     with egovrules.Monitor(wuhan) as monitor:
         monitor.feed(_site("2026-03-01", "interactive_column_opened"))
         monitor.feed(_site("2026-03-01", "online"))
-        asserted.clear()
+        evaluated.clear()
         for day in ("2026-03-10", "2026-03-16"):  # within 网络接入之日起15日内
             assert monitor.feed(_site(day, "updated", set={"name": day})) == ()
-        assert asserted == []
+        assert evaluated == []
         # the 17th: past the 15 days (the timer wakes the site that day)
         late = monitor.feed(_site("2026-03-17", "updated", set={"name": "17"}))
-        assert asserted and [a.rule_id for a in late if a.rule_id == filing] == [filing]
+        assert evaluated and [a.rule_id for a in late if a.rule_id == filing] == [filing]
 
 
 class _Engine:
@@ -338,35 +275,44 @@ def _website_facts(
     return program, program.fact(site, day), program.fact(online, day)
 
 
-def test_a_failed_assert_leaves_nothing_behind(wuhan: egovrules.Pack) -> None:
-    """durable-rules failing in the middle of an evaluation is a DurableError; what the subject
-    had asserted is retracted, and its next evaluation asserts every group afresh and fires as
-    on a fresh subject (not as if the groups held what they held before the failure)."""
+def test_a_failed_assert_leaves_nothing_behind(
+    wuhan: egovrules.Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """durable-rules failing in the middle of an evaluation is a DurableError; durable-rules
+    holds no fact afterwards (each is retracted once what fired is read, a failed one too),
+    and the subject's next evaluation evaluates every group afresh and fires as on a fresh
+    subject (not as if the groups held what they held before the failure)."""
     program, before, after = _website_facts(wuhan)
     session = durable.DurableSession(program, "test")
     try:
         session.evaluate("s", before)
         engine = session._engine
         calls = iter(range(10))
+        held: set[str] = set()
 
         def failing(handle: int, text: str) -> Any:
             if next(calls) == 1:  # the second group's assert
                 raise engine.error("refused")
+            held.add(text)
             return engine.assert_fact(handle, text)
 
-        session._engine = _Engine(engine, assert_fact=failing)
+        def retracting(handle: int, text: str) -> Any:
+            held.discard(text)
+            return engine.retract_fact(handle, text)
+
+        session._engine = _Engine(engine, assert_fact=failing, retract_fact=retracting)
         with pytest.raises(durable.DurableError, match="refused"):
             session.evaluate("s", after)
-        asserted: list[int] = []
-
-        def counting(handle: int, text: str) -> Any:
-            asserted.append(handle)
-            return engine.assert_fact(handle, text)
-
-        session._engine = _Engine(engine, assert_fact=counting)
+        assert held == set()
+        session._engine = engine
+        evaluated = _counting_groups(monkeypatch)
         fired = session.evaluate("s", after)
-        assert sorted(asserted) == sorted(session._handles)
-        assert fired == session.evaluate("fresh", after)
+        assert sorted(evaluated) == list(range(len(session._handles)))
+        fresh = durable.DurableSession(program, "test", memo=0)
+        try:
+            assert fired == fresh.evaluate("fresh", after)
+        finally:
+            fresh.close()
     finally:
         session.close()
 
@@ -391,10 +337,14 @@ def test_an_action_written_otherwise_is_read_all_the_same(wuhan: egovrules.Pack)
         def following(handle: int, state: int) -> Any:
             return respaced(engine.complete_and_start_action(handle, state))
 
-        session._engine = _Engine(
+        respaced_session = durable.DurableSession(program, "test", memo=0)
+        respaced_session._engine = _Engine(
             engine, start_action_for_state=start, complete_and_start_action=following
         )
-        fired = session.evaluate("respaced", before)
+        try:
+            fired = respaced_session.evaluate("respaced", before)
+        finally:
+            respaced_session.close()
         assert fired == expected and fired.violated
     finally:
         session.close()
@@ -452,3 +402,77 @@ def test_the_clock_filing_stays_bounded_however_many_events(wuhan: egovrules.Pac
         wakes = monitor._wakes
         assert len(wakes._on) == 1
         assert len(wakes._heap) <= 2 * len(wakes._on) + 64
+
+
+@pytest.mark.parametrize(
+    ("pack_ref", "kind"), PAIRS, ids=[f"{str(p).rsplit('/', 1)[-1]}-{k}" for p, k in PAIRS]
+)
+def test_each_group_is_asserted_the_json_of_its_part_of_the_fact(
+    pack_ref: Any, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text asserted into a group, written without ``json.dumps``, is the JSON of the
+    group's keys of the fact (each value of its JSON type: ``true`` is not ``1``), tagged and
+    with the fact's id; a key the fact leaves out is left out."""
+    pack = egovrules.load_pack(pack_ref)
+    program = compile_durable(pack.ruleset).kinds[kind]
+    strings = pack_strings(pack.ruleset)
+    texts: list[tuple[int, str]] = []
+    real = durable.DurableSession._assert
+
+    def keeping(self: Any, handle: int, text: str, *rest: Any) -> Any:
+        texts.append((self._handles.index(handle), text))
+        return real(self, handle, text, *rest)
+
+    monkeypatch.setattr(durable.DurableSession, "_assert", keeping)
+    session = durable.DurableSession(program, "test", memo=0)  # every group's part asserted
+    ids = iter(range(10**9))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(data=subject_data(SUBJECT_MODELS[kind], strings), day=DATES)
+    def written(data: dict[str, Any], day: dt.date) -> None:
+        fact = program.fact(parse_subject(data), day)
+        texts.clear()
+        session.evaluate(f"s{next(ids)}", fact)
+        assert sorted(g for g, _ in texts) == list(range(len(program.groups)))
+        for g, text in texts:
+            parsed = json.loads(text)
+            part = {k: fact[k] for k in program.group_keys[g] if k in fact}
+            expected = part | {"_t": 1, "sid": "0", "id": parsed["id"]}
+            assert json.dumps(parsed, sort_keys=True) == json.dumps(expected, sort_keys=True)
+
+    try:
+        written()
+    finally:
+        session.close()
+
+
+def test_a_part_met_before_is_not_asserted_again(
+    wuhan: egovrules.Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two sites whose facts are the same: the second's groups are found in the session's
+    memo, none asserted, and fire what the first's fired; a session that remembers nothing
+    (``memo=0``) asserts them all again, and a full memo forgets what it held (one part
+    remembered: the other site's, where its part differs)."""
+    program, before, after = _website_facts(wuhan)
+    groups = len(program.groups)
+    asserted: list[str] = []
+    real = durable.DurableSession._assert
+
+    def counting(self: Any, handle: int, text: str, *rest: Any) -> Any:
+        asserted.append(text)
+        return real(self, handle, text, *rest)
+
+    monkeypatch.setattr(durable.DurableSession, "_assert", counting)
+    differ = sum(any(before.get(k) != after.get(k) for k in keys) for keys in program.group_keys)
+    assert 0 < differ < groups
+    for memo, again in ((10_000, 0), (0, groups), (1, differ)):
+        session = durable.DurableSession(program, "test", memo=memo)
+        try:
+            first = session.evaluate("a", before)
+            if memo == 1:  # the other site's parts replace before's where they differ
+                session.evaluate("other", after)
+            asserted.clear()
+            assert session.evaluate("b", before) == first
+            assert len(asserted) == again, memo
+        finally:
+            session.close()

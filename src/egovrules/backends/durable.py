@@ -12,9 +12,10 @@ time so that the monitor can set a timer.
 **What durable-rules evaluates, and what it does not.** Comparisons of a scalar field (bool,
 int, str, date) with a constant or another such field, presence tests, ``in``/``not_in`` over
 constants, the evaluation date, and every ``all``/``any``/``not`` above them are compiled into
-durable-rules' condition language. The rest is *lowered*: evaluated by the reference
-interpreter (``egovrules.ir.interpret``) and asserted as a value on the fact, which the durable
-rule then tests:
+durable-rules' condition language. The rest is *lowered*: computed in Python and asserted as
+a value on the fact, which the durable rule then tests (``KindProgram.fact`` computes the fact
+with the reference interpreter, ``egovrules.ir.interpret``; the monitor with the same fact
+compiled to Python, ``egovrules.backends.durable_slots``):
 
 * conditions over lists and sets (``some``, ``every``, ``contains``, the ``earliest`` or
   ``latest`` date of a list), decimals (durable-rules compares floats, and 10 % must not
@@ -42,7 +43,10 @@ durable-rules walks a fact through its alpha network with a fixed stack of 64 no
 (``ERR_MAX_STACK_SIZE`` when more branches match at once: the reported failures of rulesets
 with many rules) and accepts at most 255 properties per fact. The rules of a kind are
 therefore split into groups whose worst-case branching and key count stay under those limits,
-one durable ruleset per group; a subject's fact is asserted into each.
+one durable ruleset per group; a subject's fact is asserted into each (each group's part of
+it), what fired is read, and the fact is retracted. A rule matches one fact, so what a group's
+rules fire is a function of its part of the fact: a session remembers it for the parts it has
+met (``DurableSession._fire``).
 
 This module compiles and runs; its only module-level state is a lock around durable-rules'
 process-wide handle table. ``DurableProgram`` is the compiled,
@@ -63,7 +67,7 @@ import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal, assert_never
+from typing import Any, Literal, NamedTuple, assert_never
 
 from egovrules.backends.base import rules_for
 from egovrules.ir.conditions import UNKNOWN_PATH
@@ -307,8 +311,6 @@ class LoweredSlot:
     node: Cond | Expr
     dated_by: Expr | None
     is_condition: bool
-    reads: frozenset[str] = frozenset()  # the subject's fields it reads (top level)
-    clocked: bool = True  # its value may change with the evaluation date alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,10 +326,6 @@ class DurableRule:
     formula: Formula
 
 
-Evaluated = tuple[Any, dt.date, dict[str, Any]]
-"""A subject, the date it was evaluated on and its fact then (``KindProgram.fact``)."""
-
-
 @dataclass(frozen=True, slots=True)
 class KindProgram:
     """The compiled rules of one subject kind."""
@@ -340,22 +338,19 @@ class KindProgram:
     groups: tuple[tuple[int, ...], ...]  # indexes into durable_rules, one durable ruleset each
     group_keys: tuple[frozenset[str], ...]
     in_force_from: tuple[int, ...] = ()
-    """The days (ordinals) rules come into force on, each a flag of the fact (``_in_force``):
+    """The days (ordinals) rules come into force on, each a flag of the fact (``in_force_key``):
     a group without a deadline reads no date that changes every day."""
     date_tests: tuple[tuple[DateTest, ...] | None, ...] = ()
     """Per group, its comparisons of the evaluation date (``date_moved``)."""
     dated_in_force: tuple[tuple[int, str], ...] = ()
     """(day, key): rules dated by the fact's ``key`` come into force on that day, each a flag
-    of the fact (``_dated_in_force``) that the date that matters is on or after it."""
+    of the fact (``dated_in_force_key``) that the date that matters is on or after it."""
     _access: tuple[tuple[str, tuple[str, ...], str], ...] = field(
         init=False, repr=False, compare=False
     )  # (key, path, kind) of each field slot
-    _lowered_reads: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_access", tuple((f.key, f.path, f.kind) for f in self.fields))
-        reads = frozenset(name for s in self.lowered for name in s.reads)
-        object.__setattr__(self, "_lowered_reads", reads)
 
     def definitions(self) -> list[dict[str, Any]]:
         """The durable-rules ruleset definitions (JSON-able), one per group."""
@@ -369,16 +364,13 @@ class KindProgram:
             out.append(rules)
         return out
 
-    def fact(self, subject: Any, as_of: dt.date, before: Evaluated | None = None) -> dict[str, Any]:
-        """The fact of ``subject`` evaluated on ``as_of`` (without ids).
-
-        ``before``, the subject, date and fact of this subject's previous evaluation: a
-        lowered slot none of whose fields has changed since, and which does not read the date
-        (or the date is the same), keeps its value instead of being interpreted again."""
+    def fact(self, subject: Any, as_of: dt.date) -> dict[str, Any]:
+        """The fact of ``subject`` evaluated on ``as_of`` (without ids), its lowered slots
+        interpreted: the reference of the compiled fact (``backends.durable_slots``)."""
         day = as_of.toordinal()
         fact: dict[str, Any] = {TAG: 1, "asof": day}
         for start in self.in_force_from:
-            fact[_in_force(start)] = int(day >= start)
+            fact[in_force_key(start)] = int(day >= start)
         for key, path, kind in self._access:
             value = subject
             for name in path:
@@ -389,19 +381,8 @@ class KindProgram:
                 fact[key] = (
                     value.toordinal() if kind == "date" else True if kind == "record" else value
                 )
-        lowered = self.lowered
-        if before is not None:
-            old, old_as_of, old_fact = before
-            changed = {n for n in self._lowered_reads if getattr(subject, n) != getattr(old, n)}
-            redo = []
-            for s in lowered:
-                if (s.clocked and as_of != old_as_of) or not s.reads.isdisjoint(changed):
-                    redo.append(s)
-                elif s.key in old_fact:
-                    fact[s.key] = old_fact[s.key]
-            lowered = tuple(redo)
         on_cache: dict[Expr | None, dt.date] = {}
-        for s in lowered:
+        for s in self.lowered:
             on = on_cache.get(s.dated_by)
             if on is None:
                 on = on_cache[s.dated_by] = _on(s.dated_by, subject, as_of)
@@ -415,7 +396,7 @@ class KindProgram:
             except CalendarGap:
                 continue  # undetermined: neither true nor false
         for start, key in self.dated_in_force:  # the evaluation date where the fact has none
-            fact[_dated_in_force(start, key)] = int(fact.get(key, day) >= start)
+            fact[dated_in_force_key(start, key)] = int(fact.get(key, day) >= start)
         return fact
 
     def date_moved(self, group: int, before: dict[str, Any], fact: dict[str, Any]) -> bool:
@@ -461,12 +442,12 @@ def compile_durable(ruleset: RuleSet) -> DurableProgram:
     return DurableProgram(ruleset.pack_id, kinds)
 
 
-def _in_force(start: int) -> str:
+def in_force_key(start: int) -> str:
     """The fact's key saying whether the evaluation date is on or after day ``start``."""
     return f"in{start}"
 
 
-def _dated_in_force(start: int, key: str) -> str:
+def dated_in_force_key(start: int, key: str) -> str:
     """The fact's key saying whether its ``key`` (or, without one, the evaluation date) is on
     or after day ``start``."""
     return f"in{start}{key}"
@@ -626,8 +607,8 @@ class _KindCompiler:
             return TRUE
         start = rule.in_force_from.toordinal()
         self.starts.add(start)
-        # The evaluation date on or after the start: a flag of the fact (``_in_force``).
-        on_or_after = _cmp(_in_force(start), "eq", 1)
+        # The evaluation date on or after the start: a flag of the fact (``in_force_key``).
+        on_or_after = _cmp(in_force_key(start), "eq", 1)
         if rule.dated_by is None:
             return on_or_after
         op = self.operand(rule.dated_by)
@@ -649,7 +630,7 @@ class _KindCompiler:
         where spelt out it would be two branches (``key`` present and on or after the start,
         or absent and the evaluation date on or after it) multiplying the rule's others."""
         self.dated_starts.add((start, key))
-        return _cmp(_dated_in_force(start, key), "eq", 1)
+        return _cmp(dated_in_force_key(start, key), "eq", 1)
 
     # -- conditions: (true, false, gap-free) ------------------------------------------------
 
@@ -812,16 +793,8 @@ class _KindCompiler:
         key = (node, dated_by, is_condition)
         found = self.lowered.get(key)
         if found is None:
-            roots = [node] if dated_by is None else [node, dated_by]
-            nodes = [n for root in roots for n in walk(root)]
-            found = LoweredSlot(
-                f"{'a' if is_condition else 'v'}{len(self.lowered)}",
-                node,
-                dated_by,
-                is_condition,
-                reads=frozenset(n.path[0] for n in nodes if isinstance(n, Field) and n.scope == 0),
-                clocked=any(isinstance(n, AsOf) or _is_versioned(n) for n in nodes),
-            )
+            key_name = f"{'a' if is_condition else 'v'}{len(self.lowered)}"
+            found = LoweredSlot(key_name, node, dated_by, is_condition)
             self.lowered[key] = found
         return found.key
 
@@ -871,10 +844,10 @@ def _engine() -> Any:
     return durable_rules_engine
 
 
-@dataclass(frozen=True, slots=True)
-class Firing:
+class Firing(NamedTuple):
     """What durable-rules said of one fact: rule indexes violated, and pending with due day
-    (the day after which the monitor evaluates the subject again)."""
+    (the day after which the monitor evaluates the subject again). A named tuple: one is
+    built for each group asserted that fires."""
 
     violated: frozenset[int]
     pending: tuple[tuple[int, Day | None], ...]  # None: an open obligation with no last day
@@ -883,6 +856,34 @@ class Firing:
 
 
 _NOTHING = Firing(frozenset(), ())
+
+
+@dataclass(slots=True)
+class _Evaluated:
+    """A subject's last fact, per group its values and what fired on them, and all that
+    fired (``DurableSession.evaluate``), updated in place."""
+
+    fact: dict[str, Any]
+    values: list[tuple[Any, ...]]
+    firings: list[Firing]
+    firing: Firing
+
+
+class _Members(dict[tuple[str, Any, type], str]):
+    """The JSON member of each (key, value, type of the value) of a fact met so far, as
+    ``json.dumps`` writes it, with the separator after it (a value None, left out: none).
+    The type is part of the entry: ``True == 1``, but one is written ``true``, the other
+    ``1``. At most ``_MEMBERS`` entries are kept (texts of the subjects are not bounded)."""
+
+    def __missing__(self, entry: tuple[str, Any, type]) -> str:
+        key, value, _ = entry
+        member = "" if value is None else f"{json.dumps(key)}: {json.dumps(value)}, "
+        if len(self) < _MEMBERS:
+            self[entry] = member
+        return member
+
+
+_MEMBERS = 20_000
 
 
 class DurableSession:
@@ -894,20 +895,25 @@ class DurableSession:
     actions on their own. Here every action runs in the calling thread, inside ``assert_fact``.
     """
 
-    def __init__(self, program: KindProgram, pack_id: str) -> None:
+    def __init__(self, program: KindProgram, pack_id: str, memo: int = 10_000) -> None:
+        """``memo``: how many parts of a fact each group remembers what fired on (0: none,
+        every part evaluated is asserted): at most ``memo`` tuples of a group's values are
+        kept, then all are forgotten at once."""
         self._engine = _engine()
         self._program = program
         self._rules = {r.name: r for r in program.durable_rules}
         self._handles: list[int] = []
-        # each group's keys, in order, and for each key of the fact the groups that read it
-        self._group_keys = [tuple(sorted(keys)) for keys in program.group_keys]
-        self._readers: dict[str, tuple[int, ...]] = {}
-        for g, keys in enumerate(self._group_keys):
-            for key in keys:
-                self._readers[key] = (*self._readers.get(key, ()), g)
-        # subject id -> its last fact, per group the text asserted and what fired on it, and
-        # all that fired
-        self._last: dict[str, tuple[dict[str, Any], list[tuple[str, Firing]], Firing]] = {}
+        # each group's keys but the date, in order, and whether it reads the date
+        self._keys = [tuple(sorted(keys - {"asof"})) for keys in program.group_keys]
+        self._dated = [("asof" in keys) for keys in program.group_keys]
+        self._members = _Members()
+        # per group, what fired on each part of a fact met (at most ``memo`` parts, then
+        # forgotten all at once)
+        self._memo: list[dict[Any, Firing]] = [{} for _ in program.group_keys]
+        self._memo_size = memo
+        # subject id -> its last fact, per group its values (of ``_keys``) and what fired on
+        # them, and all that fired
+        self._last: dict[str, _Evaluated] = {}
         self._seq = 0
         self._closed = False
         tag = uuid.uuid4().hex
@@ -922,121 +928,136 @@ class DurableSession:
         self._finalizer = weakref.finalize(self, _delete, self._engine, list(self._handles))
 
     def evaluate(self, subject_id: str, fact: dict[str, Any]) -> Firing:
-        """Replace the subject's fact with ``fact``; return which rules fired on it.
+        """The subject's fact is now ``fact``; return which rules fire on it.
 
-        Only the groups that read a key whose value changed since the subject's previous
-        fact are asserted again: the others' rules fire as they did (they match one fact
-        each, and that group's part of the fact is what it was)."""
+        Only the groups one of whose keys has another value than in the subject's previous
+        fact are evaluated again (``_fire``): the others' rules fire as they did (they match
+        one fact each, and that group's part of the fact is what it was). A group the date
+        alone changed for is evaluated again only when that may change what fires
+        (``date_moved``)."""
         if self._closed:
             raise DurableError("the monitor is closed")
-        previous = self._last.get(subject_id)
-        if previous is None:
-            groups: Iterable[int] = range(len(self._handles))
-            asserted: list[tuple[str, Firing]] = []
+        get = fact.get  # no value of a fact is None: a key left out reads as None
+        values = [tuple(map(get, keys)) for keys in self._keys]
+        last = self._last.get(subject_id)
+        if last is None:
+            n = len(self._handles)
+            last = _Evaluated(fact, values, [_NOTHING] * n, _NOTHING)
+            groups: Iterable[int] = range(n)
         else:
-            old, asserted, firing = previous
-            readers = self._readers
-            changed = {key for key, _ in fact.items() - old.items()}  # its values are scalars
-            changed.update(old.keys() - fact.keys())
-            changed.discard("asof")
-            touched: set[int] = set()
-            for key in changed:
-                touched.update(readers.get(key, ()))
-            if old["asof"] != fact["asof"]:  # a group only the date changed for, if it matters
-                program = self._program
-                touched.update(
+            old, old_values = last.fact, last.values
+            last.fact, last.values = fact, values
+            if old["asof"] == fact["asof"]:
+                groups = [g for g, v in enumerate(values) if v != old_values[g]]
+            else:
+                moved, dated = self._program.date_moved, self._dated
+                groups = [
                     g
-                    for g in readers.get("asof", ())
-                    if g not in touched and program.date_moved(g, old, fact)
-                )
-            if not touched:
-                self._last[subject_id] = (fact, asserted, firing)
-                return firing
-            groups = sorted(touched)
-            asserted = list(asserted)
-        self._seq += 1
-        fact_id = str(self._seq)  # unique in the session, whatever the subject
-        ident = f', "sid": "0", "id": "{fact_id}"}}'
+                    for g, v in enumerate(values)
+                    if v != old_values[g] or (dated[g] and moved(g, old, fact))
+                ]
+            if not groups:
+                return last.firing
+        firings, asof = last.firings, fact["asof"]
+        changed = False  # whether a group evaluated again fired otherwise than before
         try:
             for g in groups:
-                handle = self._handles[g]
-                body = json.dumps({k: fact[k] for k in self._group_keys[g] if k in fact} | _TAGGED)
-                text = body[:-1] + ident
-                if previous is None:
-                    asserted.append((text, _NOTHING))
-                else:
-                    self._engine.retract_fact(handle, asserted[g][0])
-                    asserted[g] = (text, _NOTHING)
-                asserted[g] = (text, self._assert(handle, text, fact_id, subject_id))
+                firing = self._fire(g, values[g], asof, fact)
+                changed = changed or (firing is not firings[g] and firing != firings[g])
+                firings[g] = firing
         except (self._engine.error, DurableError) as exc:
-            # what durable-rules holds of the subject is not known: retract what may be left,
-            # and the subject's next fact is asserted afresh
-            self._last.pop(subject_id, None)
-            for g, (text, _) in enumerate(asserted):
-                with contextlib.suppress(self._engine.error):
-                    self._engine.retract_fact(self._handles[g], text)
+            self._last.pop(subject_id, None)  # the subject's next fact is evaluated afresh
             if isinstance(exc, DurableError):
                 raise
             raise DurableError(f"durable-rules failed on {subject_id!r}: {exc}") from None
-        violated = frozenset(i for _, f in asserted for i in f.violated)
-        pending = sorted(p for _, f in asserted for p in f.pending)
-        rechecks = sorted(d for _, f in asserted for d in f.rechecks)
-        firing = Firing(violated, tuple(pending), tuple(rechecks))
-        self._last[subject_id] = (fact, asserted, firing)
+        if changed:  # else all that fired is what fired before
+            fired = [f for f in firings if f is not _NOTHING]
+            if len(fired) <= 1:
+                last.firing = fired[0] if fired else _NOTHING
+            else:
+                last.firing = Firing(
+                    frozenset().union(*(f.violated for f in fired)),
+                    tuple(sorted(p for f in fired for p in f.pending)),
+                    tuple(sorted(d for f in fired for d in f.rechecks)),
+                )
+        self._last[subject_id] = last
+        return last.firing
+
+    def _fire(self, g: int, values: tuple[Any, ...], asof: int, fact: dict[str, Any]) -> Firing:
+        """What the rules of group ``g`` fire on its part of ``fact`` (``values``, and the
+        date ``asof`` when they read it). Each rule matches one fact, so that is a function of
+        the part: a part met before fires what it fired then; another is asserted into
+        durable-rules, what fires is read, and it is retracted."""
+        dated = self._dated[g]
+        key = (asof, values) if dated else values
+        memo = self._memo[g]
+        found = memo.get(key)
+        if found is not None:
+            return found
+        self._seq += 1
+        fact_id = str(self._seq)  # unique in the session
+        entries = zip(self._keys[g], values, map(type, values), strict=True)
+        members = "".join(map(self._members.__getitem__, entries))
+        start = f'{{"asof": {asof}, ' if dated else "{"
+        text = f'{start}{members}"{TAG}": 1, "sid": "0", "id": "{fact_id}"}}'
+        handle = self._handles[g]
+        try:
+            firing = self._assert(handle, text, fact_id, fact)
+        finally:
+            with contextlib.suppress(self._engine.error):  # not asserted if it failed
+                self._engine.retract_fact(handle, text)
+        if len(memo) >= self._memo_size:
+            memo.clear()
+        if self._memo_size:
+            memo[key] = firing
         return firing
 
-    def _assert(self, handle: int, text: str, fact_id: str, subject_id: str) -> Firing:
-        """Assert one group's fact; what fired on it."""
-        violated: set[int] = set()
-        pending: dict[int, Day | None] = {}
-        rechecks: list[Day] = []
+    def _assert(self, handle: int, text: str, fact_id: str, fact: dict[str, Any]) -> Firing:
+        """Assert one group's fact (``text``, from ``fact``); what fired on it."""
         code, state = self._engine.assert_fact(handle, text)
         if code == 1:  # no rule's first test matched: nothing fires
             return _NOTHING
         if code not in (0, 3):
-            raise DurableError(f"durable-rules returned {code} for {subject_id!r}")
-        matched: dict[str, Any] | None = None  # the fact, read when a last day is wanted
-        for name in self._drain(handle, state, text, fact_id):
+            raise DurableError(f"durable-rules returned {code} for fact {fact_id}")
+        violated: set[int] = set()
+        pending: dict[int, Day | None] = {}
+        rechecks: list[Day] = []
+        for name in self._fired(handle, state, text, fact_id):
             rule = self._rules[name]
             if rule.fires_when == "violated":
                 violated.add(rule.index)
-                continue
-            if matched is None:
-                matched = json.loads(text)
-            if rule.fires_when == "recheck":
-                assert rule.due_key is not None
-                rechecks.append(on_ordinal(matched[rule.due_key]))
-            elif rule.due_key is not None:
-                pending[rule.index] = on_ordinal(matched[rule.due_key])
-            else:  # an open obligation with no last day: no timer to set
+            elif rule.due_key is None:  # an open obligation with no last day: no timer to set
                 pending[rule.index] = None
-        return Firing(frozenset(violated), tuple(sorted(pending.items())), tuple(rechecks))
+            elif rule.fires_when == "recheck":
+                rechecks.append(on_ordinal(fact[rule.due_key]))
+            else:
+                pending[rule.index] = on_ordinal(fact[rule.due_key])
+        if not (violated or pending or rechecks):
+            return _NOTHING
+        return Firing(frozenset(violated), tuple(sorted(pending.items())), tuple(sorted(rechecks)))
 
-    def _drain(self, handle: int, state: int, text: str, fact_id: str) -> Iterator[str]:
+    def _fired(self, handle: int, state: int, text: str, fact_id: str) -> list[str]:
         """The names of the rules that fired on the fact ``text`` (whose id is ``fact_id``).
 
         durable-rules writes each action as ``{"<rule>":{"m":<the fact as asserted>}}``: the
         rule's name is read off that text, without parsing the fact back, when it is the name
         of one of the session's rules; an action in any other layout is parsed, and only its
         frames of this fact are taken."""
+        engine, rules, names = self._engine, self._rules, []
         tail = f':{{"m":{text}}}}}'
-        result = self._engine.start_action_for_state(handle, state)
-        while result:
-            message = result[1]
-            name = message[2 : -len(tail) - 1]
-            if (
-                message.startswith('{"')
-                and message.endswith(tail)
-                and '"' not in name
-                and name in self._rules
-            ):
-                yield name
+        end = -len(tail) - 1
+        found = engine.start_action_for_state(handle, state)
+        message = found[1] if found else None
+        while message:
+            name = message[2:end]
+            if name in rules and message.endswith(tail) and message.startswith('{"'):
+                names.append(name)  # a rule's name holds no '"'
             else:
                 for name, frames in json.loads(message).items():
                     if frames["m"].get("id") == fact_id:
-                        yield name
-            following = self._engine.complete_and_start_action(handle, state)
-            result = (result[0], following) if following else None
+                        names.append(name)
+            message = engine.complete_and_start_action(handle, state)
+        return names
 
     def close(self) -> None:
         """Delete the durable-rules rulesets; the session cannot be used afterwards."""

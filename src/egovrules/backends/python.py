@@ -193,8 +193,12 @@ class _Generator:
         lines += self.block(rules, [i for i in range(len(rules)) if i not in inside])
         names = [f"c{i}" for i in range(len(rules))]
         lines.append(f"return ({', '.join(names)}{',' if len(names) == 1 else ''})")
-        # A field read by more than one rule is read into a local once, at the top; a field
-        # read once is read where it is used.
+        return "def _check(s, as_of):\n" + self.hoist(lines)
+
+    def hoist(self, lines: list[str]) -> str:
+        """The body of a function of ``s`` made of ``lines``, indented: a field read more than
+        once is read into a local once, at the top; a field read once is read where it is
+        used."""
         body = "".join(f"    {b}\n" for b in lines)
         hoisted = []
         for name, local in self._hoisted.items():
@@ -203,7 +207,7 @@ class _Generator:
                 hoisted.append(f"    {local} = s.{name}\n")
             else:
                 body = pattern.sub(f"s.{name}", body)
-        return "def _check(s, as_of):\n" + "".join(hoisted) + body
+        return "".join(hoisted) + body
 
     def block(self, rules: tuple[RuleIR, ...], indices: list[int]) -> list[str]:
         """The statements of ``rules[i]`` for each of ``indices``. A scope's test (its one

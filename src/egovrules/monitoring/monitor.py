@@ -36,12 +36,20 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import heapq
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal
 
-from egovrules.backends.durable import DurableSession, compile_durable, walk_ir
+from egovrules.backends.durable import (
+    DurableProgram,
+    DurableSession,
+    KindProgram,
+    compile_durable,
+    walk_ir,
+)
+from egovrules.backends.durable_slots import CompiledFacts, FactFunction
 
 # Violations are built and waivers applied as in a snapshot check: the same functions, so the
 # two cannot drift apart.
@@ -85,15 +93,15 @@ class Monitor:
 
     def __init__(self, pack: Pack, state: Mapping[str, Any] | None = None) -> None:
         self._pack = pack
-        self._program = compile_durable(pack.ruleset)
+        self._program, self._compiled = _compiled(pack)
         self._sessions: dict[str, DurableSession] = {}
+        # per kind with rules, once a subject of it is evaluated: its program, its session,
+        # its compiled fact
+        self._kinds: dict[str, tuple[KindProgram, DurableSession, FactFunction]] = {}
         self._subjects: dict[str, Subject] = {}
         self._violated: dict[str, frozenset[int]] = {}  # rule indexes durable-rules fired
         self._standing: dict[str, frozenset[str]] = {}  # those no waiver covers, by rule id
         self._closed = False
-        # subject id -> the subject, date and fact of its last evaluation: what the next one
-        # need not interpret again (the rules whose inputs did not change)
-        self._facts: dict[str, tuple[Subject, dt.date, dict[str, Any]]] = {}
         self._timers: list[tuple[dt.date, str]] = []
         self._timer_set: set[tuple[dt.date, str]] = set()
         self._clock: dt.date | None = None
@@ -189,6 +197,7 @@ class Monitor:
         for session in self._sessions.values():
             session.close()
         self._sessions.clear()
+        self._kinds.clear()
 
     def __enter__(self) -> Monitor:
         return self
@@ -266,40 +275,44 @@ class Monitor:
     # -- evaluation ------------------------------------------------------------------------
 
     def _evaluate(self, subject: Subject, cause: Cause) -> list[Alert]:
-        assert self._clock is not None
-        program = self._program.kinds.get(subject.kind)
-        if program is None:  # the pack has no rule for this kind
-            return []
-        session = self._sessions.get(subject.kind)
-        if session is None:
+        clock = self._clock
+        assert clock is not None
+        found = self._kinds.get(subject.kind)
+        if found is None:
+            program = self._program.kinds.get(subject.kind)
+            if program is None:  # the pack has no rule for this kind
+                return []
             session = self._sessions[subject.kind] = DurableSession(program, self._pack.id)
-        fact = program.fact(subject, self._clock, self._facts.get(subject.id))
-        self._facts[subject.id] = (subject, self._clock, fact)
-        self._wakes.evaluated(subject, self._clock)
-        firing = session.evaluate(subject.id, fact)
+            found = self._kinds[subject.kind] = (program, session, self._compiled.of(program.kind))
+        program, session, fact_of = found
+        sid = subject.id
+        self._wakes.evaluated(subject, clock)
+        firing = session.evaluate(sid, fact_of(subject, clock))
         for _, due in firing.pending:
             if due is not None:
-                self._set_timer_after(due, subject.id)
+                self._set_timer_after(due, sid)
         for day in firing.rechecks:  # a last day not known: late after its latest possible
-            self._set_timer_after(day, subject.id)
+            self._set_timer_after(day, sid)
         for waiver in subject.waivers:  # the violations it covers stand again after it
-            if waiver.expires >= self._clock:
-                self._set_timer_after(waiver.expires, subject.id)
-        self._violated[subject.id] = firing.violated
-        before = self._standing.get(subject.id, frozenset())
+            if waiver.expires >= clock:
+                self._set_timer_after(waiver.expires, sid)
+        violated = self._violated[sid] = firing.violated
+        before = self._standing.get(sid, frozenset())
         if subject.waivers:
-            found = self._violations(subject, firing.violated)
-            self._standing[subject.id] = frozenset(v.rule_id for v in found)
-            new = [v for v in found if v.rule_id not in before]
+            standing = self._violations(subject, violated)
+            self._standing[sid] = frozenset(v.rule_id for v in standing)
+            new = [v for v in standing if v.rule_id not in before]
+        elif not violated:
+            self._standing[sid] = frozenset()
+            return []
         else:  # no waiver: build only the violations that are new
             rules = program.rules
-            self._standing[subject.id] = frozenset(rules[i].id for i in firing.violated)
-            new = self._pack.violations_of(
-                subject,
-                (i for i in sorted(firing.violated) if rules[i].id not in before),
-                self._clock,
-            )
-        return [Alert(subject.id, subject.kind, self._clock, cause, v) for v in new]
+            self._standing[sid] = frozenset([rules[i].id for i in violated])
+            arisen = [i for i in sorted(violated) if rules[i].id not in before]
+            if not arisen:
+                return []
+            new = self._pack.violations_of(subject, arisen, clock)
+        return [Alert(sid, subject.kind, clock, cause, v) for v in new]
 
     def _violations(self, subject: Subject, violated: frozenset[int]) -> tuple[Violation, ...]:
         """The violations of the rules fired, built as ``Pack.check`` builds them, less those
@@ -327,6 +340,21 @@ class Monitor:
     def _check_open(self) -> None:
         if self._closed:
             raise UsageError("the monitor is closed")
+
+
+# Each pack's rules compiled for durable-rules, and their facts compiled to Python: built for
+# the first monitor of the pack, shared by the others (they hold no state of a monitor).
+_COMPILED: weakref.WeakKeyDictionary[Pack, tuple[DurableProgram, CompiledFacts]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _compiled(pack: Pack) -> tuple[DurableProgram, CompiledFacts]:
+    found = _COMPILED.get(pack)
+    if found is None:
+        program = compile_durable(pack.ruleset)
+        found = _COMPILED[pack] = (program, CompiledFacts(program))
+    return found
 
 
 def _milestones(rules: tuple[RuleIR, ...]) -> frozenset[dt.date]:
