@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 import egovrules
 from egovrules.backends.base import InterpretingBackend, rules_for
+from egovrules.law.verdict import Outcome
 from egovrules.subjects import SUBJECT_MODELS, parse_subject
 from tests import calendar_cases
 from tests.conftest import FIXTURES
@@ -81,3 +83,34 @@ def test_a_last_day_not_known_agrees() -> None:
             assert fast == reference.outcomes("project", subject, as_of), (subject.id, as_of)
             seen.add(fast[i])
     assert seen == {1, 2, 3, 4}
+
+
+_SQL_FEATURES = FIXTURES / "packs" / "sql_features.yaml"
+_WORKING_DAYS_IN_ANY = "sql_features.project.working_days_in_any"
+
+
+@pytest.mark.parametrize(
+    ("completed", "outcome"),
+    [
+        # requires any of: is_major; completion_date <= add_working_days(start, $review):
+        # with no completion date the comparison is false whatever the start's working days
+        # are, even in 2027, which the calendar lacks: violated (review: the interpreter
+        # computed the working days first, and said undetermined where the compiled code
+        # said violated; the monitor's fact followed the interpreter).
+        (None, Outcome.VIOLATED),
+        # With a completion date the working days decide, and 2027's are not known.
+        ("2027-03-02", Outcome.UNDETERMINED),
+    ],
+)
+def test_a_null_operand_decides_before_working_days_no_calendar_knows(
+    completed: str | None, outcome: Outcome
+) -> None:
+    pack = egovrules.load_pack(_SQL_FEATURES)
+    data: dict[str, Any] = {"kind": "project", "id": "p", "construction_start_date": "2027-03-01"}
+    if completed is not None:
+        data["completion_date"] = completed
+    subject, as_of = parse_subject(data), dt.date(2026, 3, 1)
+    i = [r.id for r in rules_for(pack.ruleset, "project")].index(_WORKING_DAYS_IN_ANY)
+    compiled = pack._backend.outcomes("project", subject, as_of)
+    assert compiled == InterpretingBackend(pack.ruleset).outcomes("project", subject, as_of)
+    assert compiled[i] == outcome

@@ -26,6 +26,7 @@ from egovrules.engine.pack import Pack
 from egovrules.ir.interpret import eval_cond, eval_expr
 from egovrules.law.calendar import CalendarGap
 from egovrules.subjects import SUBJECT_MODELS, parse_subject
+from tests.conftest import FIXTURES
 from tests.strategies import DATES, pack_strings, subject_data
 from tests.test_backend_agreement import PACKS as FEATURE_PACKS
 from tests.test_compiled_messages import EXAMPLE_DATES, _case_subjects, example_subjects
@@ -183,3 +184,18 @@ def test_each_key_of_a_fact_holds_one_type(pack_ref: Any, kind: str) -> None:
 
     typed()
     assert seen and {k: t for k, t in seen.items() if len(t) > 1} == {}
+
+
+def test_a_null_operand_decides_the_slot_before_working_days_no_calendar_knows() -> None:
+    """Review: "completion_date <= add_working_days(construction_start_date, …)" with no
+    completion date is false whatever the start's working days are: the compiled fact said 0,
+    the reference left the slot out for 2027's unknown working days (and main's monitor
+    missed the violation pack.check reports). With a completion date the slot is left out."""
+    pack = egovrules.load_pack(FIXTURES / "packs" / "sql_features.yaml")
+    program = _programs(pack)["project"]
+    as_of = dt.date(2026, 3, 1)
+    for completed in (None, "2027-03-02"):
+        data = {"kind": "project", "id": "p", "construction_start_date": "2027-03-01"}
+        if completed is not None:
+            data["completion_date"] = completed
+        assert _disagreement(program, parse_subject(data), as_of) is None

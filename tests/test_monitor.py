@@ -391,3 +391,20 @@ def test_pack_monitor_is_a_deprecated_shim_for_one_release(wuhan: egovrules.Pack
     with monitor:
         assert isinstance(monitor, egovrules.Monitor)
         assert monitor.feed_all([]) == ()
+
+
+def test_a_null_decides_before_working_days_no_calendar_knows() -> None:
+    """Review: "completion_date <= add_working_days(construction_start_date, …)" fails for a
+    project with no completion date whatever the start's working days are, even in 2027,
+    which the calendar lacks: the monitor reports the violation ``pack.check`` reports (it
+    took the reference interpreter's "undetermined" for the slot, and missed it)."""
+    pack = egovrules.load_pack(FIXTURES / "packs" / "sql_features.yaml")
+    rule = "sql_features.project.working_days_in_any"
+    start = {"construction_start_date": "2027-03-01"}
+    with Monitor(pack) as monitor:
+        monitor.feed(ev("project", "p", "registered", "2026-03-01", attributes=start))
+        subject = monitor.subject("p")
+        assert subject is not None
+        found = {v.rule_id for v in monitor.violations("p")}
+    assert found == {v.rule_id for v in pack.check(subject, as_of=dt.date(2026, 3, 1)).violations}
+    assert rule in found

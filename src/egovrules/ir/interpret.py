@@ -110,10 +110,15 @@ _Binary: TypeAlias = Arith | DaysBetween | HoursBetween | Shift | Annual
 
 
 def _binary(e: _Binary, scopes: Scopes, as_of: dt.date, on: dt.date | None) -> Any:
-    """An expression of two operands: null when either is."""
+    """An expression of two operands: null when either is. A null first operand decides
+    without the second being evaluated, as the compiled code decides: the answer is null
+    whatever the second holds, even a day in a year the holiday calendar lacks."""
     x, y = _operands(e)
-    a, b = eval_expr(x, scopes, as_of, on), eval_expr(y, scopes, as_of, on)
-    if a is None or b is None:
+    a = eval_expr(x, scopes, as_of, on)
+    if a is None:
+        return None
+    b = eval_expr(y, scopes, as_of, on)
+    if b is None:
         return None
     match e:
         case Arith(op=op):
@@ -197,10 +202,16 @@ def eval_cond(c: Cond, scopes: Scopes, as_of: dt.date, on: dt.date | None = None
 
 def _compare(c: Compare, scopes: Scopes, as_of: dt.date, on: dt.date | None) -> bool:
     left = eval_expr(c.left, scopes, as_of, on)
-    right = eval_expr(c.right, scopes, as_of, on)
     if isinstance(c.right, Const) and c.right.value is None:
         return (left is None) if c.op == "eq" else (left is not None)
-    if left is None or right is None:
+    if left is None:
+        # A null compares with nothing: false whatever the right side holds, so it is not
+        # evaluated (as the compiled code does not): "completed within two working days of
+        # the start" fails for a project with no completion date even when the start's
+        # working days are in a year the calendar lacks.
+        return False
+    right = eval_expr(c.right, scopes, as_of, on)
+    if right is None:
         return False
     match c.op:
         case "eq":
