@@ -19,6 +19,7 @@ from pydantic import BaseModel
 import egovrules
 from egovrules.backends import durable
 from egovrules.backends.durable import compile_durable
+from egovrules.backends.durable_slots import compile_fact
 from egovrules.ir.nodes import Deadline
 from egovrules.monitoring.clock import reads_as_of
 from egovrules.subjects import SUBJECT_MODELS, Subject, parse_subject
@@ -476,3 +477,35 @@ def test_a_part_met_before_is_not_asserted_again(
             assert len(asserted) == again, memo
         finally:
             session.close()
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        # 第二十四条 本办法自2004年8月1日起施行 (Wuhan): a department
+        # that holds nothing violates none of its rules the day before,
+        dt.date(2004, 7, 31),
+        # and three of them on the day and after.
+        dt.date(2004, 8, 1),
+        dt.date(2026, 3, 22),
+    ],
+)
+def test_a_part_remembered_before_the_rules_were_in_force_is_not_served_after(
+    wuhan: egovrules.Pack, day: dt.date
+) -> None:
+    """Review: the memo's key holds the in-force flags (they are keys of the groups' facts),
+    so a part met before 2004-08-01 is not served for the same values on a later day: a
+    session that met the department on 2004-07-31 answers on ``day`` what ``pack.check``
+    answers (with the flags left out of the key it answered nothing, as on the 31st)."""
+    program = compile_durable(wuhan.ruleset).kinds["department"]
+    fact = compile_fact(program)
+    department = parse_subject({"kind": "department", "id": "d"})
+    session = durable.DurableSession(program, "test")
+    try:
+        session.evaluate("earlier", fact(department, dt.date(2004, 7, 31)))
+        fired = session.evaluate("d", fact(department, day)).violated
+    finally:
+        session.close()
+    expected = {v.rule_id for v in wuhan.check(department, as_of=day).violations}
+    assert {program.rules[i].id for i in fired} == expected
+    assert len(expected) == (0 if day < dt.date(2004, 8, 1) else 3)
