@@ -509,3 +509,17 @@ def test_a_part_remembered_before_the_rules_were_in_force_is_not_served_after(
     expected = {v.rule_id for v in wuhan.check(department, as_of=day).violations}
     assert {program.rules[i].id for i in fired} == expected
     assert len(expected) == (0 if day < dt.date(2004, 8, 1) else 3)
+
+
+def test_the_json_members_stay_bounded_and_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache of a fact's JSON members holds at most ``_MEMBERS`` entries: full, it is
+    emptied and filled again (review: it stopped caching, for good, once full), and every
+    member is written as ``json.dumps`` writes it, ``true`` not ``1``."""
+    monkeypatch.setattr(durable, "_MEMBERS", 2)
+    members = durable._Members()
+    entries = [("a", 1, int), ("b", True, bool), ("c", "武汉", str), ("a", 1, int)]
+    written = [members[e] for e in entries]
+    assert written == ['"a": 1, ', '"b": true, ', '"c": "\\u6b66\\u6c49", ', '"a": 1, ']
+    assert len(members) <= 2
+    assert ("c", "武汉", str) in members  # met after the cache was full: kept all the same
+    assert members[("d", None, type(None))] == ""  # a value left out of the fact

@@ -121,7 +121,6 @@ MAX_EXPRESSIONS = 31  # MAX_SEQUENCE_EXPRESSIONS is 32; the 32nd is refused
 MAX_BRANCHES = 56  # MAX_STACK_SIZE is 64
 MAX_KEYS = 240  # MAX_OBJECT_PROPERTIES is 255
 TAG = "_t"  # every rule tests it, so durable-rules' own state record never matches
-_TAGGED = {TAG: 1}
 
 _NATIVE_KINDS = ("bool", "int", "str", "date")
 _DURABLE_OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
@@ -304,8 +303,9 @@ class FieldSlot:
 
 @dataclass(frozen=True, slots=True)
 class LoweredSlot:
-    """A condition (1 true, 0 false) or a date (an ordinal) the reference interpreter
-    computes for the fact; left off the fact when null or undetermined."""
+    """A condition (1 true, 0 false) or a date (an ordinal) computed in Python for the fact
+    (by the generated code of ``durable_slots``; ``KindProgram.fact``, the reference, by the
+    interpreter); left off the fact when null or undetermined."""
 
     key: str
     node: Cond | Expr
@@ -873,13 +873,15 @@ class _Members(dict[tuple[str, Any, type], str]):
     """The JSON member of each (key, value, type of the value) of a fact met so far, as
     ``json.dumps`` writes it, with the separator after it (a value None, left out: none).
     The type is part of the entry: ``True == 1``, but one is written ``true``, the other
-    ``1``. At most ``_MEMBERS`` entries are kept (texts of the subjects are not bounded)."""
+    ``1``. At most ``_MEMBERS`` entries are kept (texts of the subjects are not bounded): when
+    full, it is emptied and filled again."""
 
     def __missing__(self, entry: tuple[str, Any, type]) -> str:
         key, value, _ = entry
         member = "" if value is None else f"{json.dumps(key)}: {json.dumps(value)}, "
-        if len(self) < _MEMBERS:
-            self[entry] = member
+        if len(self) >= _MEMBERS:  # full: forgotten, as a ruleset's memo is
+            self.clear()
+        self[entry] = member
         return member
 
 
@@ -1026,10 +1028,11 @@ class DurableSession:
             rule = self._rules[name]
             if rule.fires_when == "violated":
                 violated.add(rule.index)
+            elif rule.fires_when == "recheck":
+                assert rule.due_key is not None  # a recheck is set for a day, always
+                rechecks.append(on_ordinal(fact[rule.due_key]))
             elif rule.due_key is None:  # an open obligation with no last day: no timer to set
                 pending[rule.index] = None
-            elif rule.fires_when == "recheck":
-                rechecks.append(on_ordinal(fact[rule.due_key]))
             else:
                 pending[rule.index] = on_ordinal(fact[rule.due_key])
         if not (violated or pending or rechecks):

@@ -36,6 +36,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import heapq
+import threading
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -286,8 +287,9 @@ class Monitor:
             found = self._kinds[subject.kind] = (program, session, self._compiled.of(program.kind))
         program, session, fact_of = found
         sid = subject.id
+        fact = fact_of(subject, clock)  # may raise: the clock's filing is left as it was
         self._wakes.evaluated(subject, clock)
-        firing = session.evaluate(sid, fact_of(subject, clock))
+        firing = session.evaluate(sid, fact)
         for _, due in firing.pending:
             if due is not None:
                 self._set_timer_after(due, sid)
@@ -349,11 +351,15 @@ _COMPILED: weakref.WeakKeyDictionary[Pack, tuple[DurableProgram, CompiledFacts]]
 )
 
 
+_COMPILING = threading.Lock()  # monitors of one pack may be built on several threads
+
+
 def _compiled(pack: Pack) -> tuple[DurableProgram, CompiledFacts]:
-    found = _COMPILED.get(pack)
-    if found is None:
-        program = compile_durable(pack.ruleset)
-        found = _COMPILED[pack] = (program, CompiledFacts(program))
+    with _COMPILING:
+        found = _COMPILED.get(pack)
+        if found is None:
+            program = compile_durable(pack.ruleset)
+            found = _COMPILED[pack] = (program, CompiledFacts(program))
     return found
 
 
