@@ -19,7 +19,7 @@ from typing import Any, Literal, get_args, get_origin
 import pytest
 
 from egovrules.backends import durable
-from egovrules.backends.python import _Generator as PythonGenerator
+from egovrules.backends.python import CodeGenerator as PythonGenerator
 from egovrules.backends.sql import compile as sql
 from egovrules.backends.sql.dialect import DUCKDB
 from egovrules.diffing import implication, witness

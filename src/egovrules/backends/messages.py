@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple, TypeAlias
 
 from egovrules.backends.base import rules_for
-from egovrules.backends.python import _HELPERS, CompiledKind, _Generator
+from egovrules.backends.python import HELPERS, CodeGenerator, CompiledKind
 from egovrules.ir.conditions import kind_of
 from egovrules.ir.interpret import DeadlineFacts, deadline_facts
 from egovrules.ir.message_values import format_value
@@ -79,8 +79,8 @@ MessageFunctions: TypeAlias = tuple[RuleFunctions, ...]
 
 # What the generated message functions may call, besides their constants: what the
 # conditions' expressions call, and the writing of values and facts.
-HELPERS: dict[str, Any] = {
-    **_HELPERS,
+_MESSAGE_HELPERS: dict[str, Any] = {
+    **HELPERS,
     "_fmt": format_value,
     "_facts": deadline_facts,
     "_DF": DeadlineFacts,
@@ -105,7 +105,7 @@ class _Known(NamedTuple):
 _WRITTEN = frozenset({"date", "datetime", "bool", "str", "set"})
 
 
-class _Messages(_Generator):
+class _Messages(CodeGenerator):
     """The generator of the conditions, binding also constants that are not hashable."""
 
     def __init__(self) -> None:
@@ -377,7 +377,7 @@ class _Messages(_Generator):
         return [f"def {name}(s, as_of):", *(f"    {b}" for b in _unhoisted(body, self))]
 
 
-def _unhoisted(lines: list[str], gen: _Generator) -> list[str]:
+def _unhoisted(lines: list[str], gen: CodeGenerator) -> list[str]:
     """``lines`` reading each subject field where it is used (the conditions' generator names
     the fields it reads once at the top of its function; a finder reads each once anyway)."""
     text = "\n".join(lines)
@@ -427,7 +427,7 @@ class MessageBackend:
             if kind not in self._rules:  # a kind without rules
                 return ()
             _, code_bytes, constants = self._part(kind)
-            namespace: dict[str, Any] = {**HELPERS, **constants}
+            namespace: dict[str, Any] = {**_MESSAGE_HELPERS, **constants}
             exec(marshal.loads(code_bytes), namespace)
             found = tuple(
                 RuleFunctions(namespace[f"_f{i}"], namespace.get(f"_w{i}"), namespace.get(f"_c{i}"))

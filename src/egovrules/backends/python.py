@@ -54,7 +54,7 @@ from egovrules.ir.nodes import (
 from egovrules.law import calendar
 from egovrules.packdata.operators import CODE
 
-__all__ = ["CompiledKind", "PythonBackend"]
+__all__ = ["HELPERS", "CodeGenerator", "CompiledKind", "PythonBackend"]
 
 _SHIFT_TEMPLATES = {
     "days": "_add_days({a}, {b})",
@@ -90,7 +90,7 @@ def _get(base: Any, names: tuple[str, ...]) -> Any:
 
 
 # What every generated function may call, besides its own constants.
-_HELPERS: dict[str, Any] = {
+HELPERS: dict[str, Any] = {
     "Decimal": Decimal,
     "_td": dt.timedelta,
     "_div": _div,
@@ -125,12 +125,12 @@ class PythonBackend:
         if compiled is None:
             compiled = {}
             for kind in sorted({r.subject for r in ruleset.rules}):
-                gen = _Generator()
+                gen = CodeGenerator()
                 source = gen.function(rules_for(ruleset, kind))
                 code = compile(source, f"<egovrules {ruleset.pack_id}:{kind}>", "exec")
                 compiled[kind] = (source, marshal.dumps(code), gen.constants)
         for kind, (source, code_bytes, constants) in compiled.items():
-            namespace: dict[str, Any] = {**_HELPERS, **constants}
+            namespace: dict[str, Any] = {**HELPERS, **constants}
             exec(marshal.loads(code_bytes), namespace)
             self.sources[kind] = source
             self.functions[kind] = namespace["_check"]
@@ -147,7 +147,12 @@ class PythonBackend:
         return () if fn is None else fn(subject, as_of)
 
 
-class _Generator:
+class CodeGenerator:
+    """Python source of the IR's conditions and expressions over a subject ``s`` (``cond``,
+    ``expr``), each constant bound as a global (``constants``): the checks' function
+    (``function``), and the bases of the findings' (``backends.messages``) and the monitor's
+    facts (``backends.durable_slots``)."""
+
     def __init__(self) -> None:
         self.constants: dict[str, Any] = {}
         self._by_value: dict[tuple[type, Any], str] = {}
