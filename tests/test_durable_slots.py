@@ -199,3 +199,48 @@ def test_a_null_operand_decides_the_slot_before_working_days_no_calendar_knows()
         if completed is not None:
             data["completion_date"] = completed
         assert _disagreement(program, parse_subject(data), as_of) is None
+
+
+def _hohhot_earliest() -> Any:
+    """Hohhot's "the earliest leader approval by $leader_approver" (a list's earliest value
+    read inside an item of another list), as the pack compiles it."""
+    from egovrules.ir.nodes import Extremum, walk
+
+    pack = egovrules.load_pack("hohhot")
+    roots = [x for r in pack.rules for x in (r.when, r.requires, r.open_while) if x is not None]
+    return next(n for root in roots for n in walk(root) if isinstance(n, Extremum))
+
+
+def test_only_a_list_value_that_cannot_change_within_a_fact_is_computed_once() -> None:
+    """Review: no pack reaches the exclusions of ``_shareable`` (replacing it with ``True``
+    left every generated source as it was). A list's earliest value is computed once per fact
+    only when nothing in it can raise (a working-day count), nothing reads the rule's own date
+    (a versioned parameter) and nothing reads an enclosing item (whose value changes from one
+    item to the next)."""
+    import dataclasses
+
+    from egovrules.backends.durable_slots import _shareable
+    from egovrules.ir.nodes import All, Compare, Const, Param, Shift
+
+    earliest = _hohhot_earliest()
+    assert earliest.item_scope == 2 and _shareable(earliest)
+    where = earliest.where
+    assert isinstance(where, All)
+    kind, approver = where.items
+    assert isinstance(approver, Compare) and isinstance(approver.right, Param)
+    versioned = dataclasses.replace(
+        approver.right, versions=((dt.date(2020, 1, 1), "municipal_leaders"),)
+    )
+    enclosing = dataclasses.replace(kind.left, scope=1)  # the enclosing item's field
+    variants = {
+        "a versioned parameter": dataclasses.replace(
+            earliest, where=All((kind, dataclasses.replace(approver, right=versioned)))
+        ),
+        "a working-day count": dataclasses.replace(
+            earliest, of=Shift(earliest.of, Const(2), "working_days")
+        ),
+        "an enclosing item's field": dataclasses.replace(
+            earliest, where=All((dataclasses.replace(kind, left=enclosing), approver))
+        ),
+    }
+    assert {name for name, e in variants.items() if _shareable(e)} == set()
