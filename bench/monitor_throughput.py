@@ -39,7 +39,8 @@ from typing import Any
 from check_throughput import BASE, SAMPLE, SECURITY, _load, generate, interleaved
 
 import egovrules
-from egovrules.backends.durable import DurableSession, compile_durable
+from egovrules.backends.durable import compile_durable
+from egovrules.backends.durable_session import DurableSession
 from egovrules.backends.durable_slots import compile_fact
 from egovrules.backends.python import PythonBackend
 from egovrules.monitoring.events import apply_event, parse_event

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 import egovrules
-from egovrules.backends.durable import DurableSession, compile_durable
+from egovrules.backends.durable import compile_durable
+from egovrules.backends.durable_session import DurableSession
 from egovrules.monitoring.events import EventError
 from egovrules.monitoring.monitor import Monitor
 from egovrules.source.errors import EgovrulesError, UsageError

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 import egovrules
-from egovrules.backends import durable
+from egovrules.backends import durable, durable_session
 from egovrules.backends.durable import compile_durable
 from egovrules.backends.durable_slots import compile_fact
 from egovrules.ir.nodes import Deadline
@@ -119,8 +119,8 @@ def test_a_session_fed_the_subject_after_an_event_fires_as_a_fresh_one(
     program = compile_durable(pack.ruleset).kinds[kind]
     strings = pack_strings(pack.ruleset)
     model = SUBJECT_MODELS[kind]
-    session = durable.DurableSession(program, "test")
-    reference = durable.DurableSession(program, "test", memo=0)  # every part asserted
+    session = durable_session.DurableSession(program, "test")
+    reference = durable_session.DurableSession(program, "test", memo=0)  # every part asserted
     ids = iter(range(10**9))
 
     @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -145,13 +145,13 @@ def _counting_groups(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The durable-rules groups evaluated again from now on (asserted, or found in the
     session's memo of the parts it has met)."""
     evaluated: list[int] = []
-    real = durable.DurableSession._fire
+    real = durable_session.DurableSession._fire
 
     def counting(self: Any, g: int, *rest: Any) -> Any:
         evaluated.append(g)
         return real(self, g, *rest)
 
-    monkeypatch.setattr(durable.DurableSession, "_fire", counting)
+    monkeypatch.setattr(durable_session.DurableSession, "_fire", counting)
     return evaluated
 
 
@@ -284,7 +284,7 @@ def test_a_failed_assert_leaves_nothing_behind(
     and the subject's next evaluation evaluates every group afresh and fires as on a fresh
     subject (not as if the groups held what they held before the failure)."""
     program, before, after = _website_facts(wuhan)
-    session = durable.DurableSession(program, "test")
+    session = durable_session.DurableSession(program, "test")
     try:
         session.evaluate("s", before)
         engine = session._engine
@@ -309,7 +309,7 @@ def test_a_failed_assert_leaves_nothing_behind(
         evaluated = _counting_groups(monkeypatch)
         fired = session.evaluate("s", after)
         assert sorted(evaluated) == list(range(len(session._handles)))
-        fresh = durable.DurableSession(program, "test", memo=0)
+        fresh = durable_session.DurableSession(program, "test", memo=0)
         try:
             assert fired == fresh.evaluate("fresh", after)
         finally:
@@ -323,7 +323,7 @@ def test_an_action_written_otherwise_is_read_all_the_same(wuhan: egovrules.Pack)
     before the fact as asserted; an action written any other way is parsed, and fires the
     same rules."""
     program, before, _ = _website_facts(wuhan)
-    session = durable.DurableSession(program, "test")
+    session = durable_session.DurableSession(program, "test")
     try:
         expected = session.evaluate("plain", before)
         engine = session._engine
@@ -338,7 +338,7 @@ def test_an_action_written_otherwise_is_read_all_the_same(wuhan: egovrules.Pack)
         def following(handle: int, state: int) -> Any:
             return respaced(engine.complete_and_start_action(handle, state))
 
-        respaced_session = durable.DurableSession(program, "test", memo=0)
+        respaced_session = durable_session.DurableSession(program, "test", memo=0)
         respaced_session._engine = _Engine(
             engine, start_action_for_state=start, complete_and_start_action=following
         )
@@ -418,14 +418,14 @@ def test_each_group_is_asserted_the_json_of_its_part_of_the_fact(
     program = compile_durable(pack.ruleset).kinds[kind]
     strings = pack_strings(pack.ruleset)
     texts: list[tuple[int, str]] = []
-    real = durable.DurableSession._assert
+    real = durable_session.DurableSession._assert
 
     def keeping(self: Any, handle: int, text: str, *rest: Any) -> Any:
         texts.append((self._handles.index(handle), text))
         return real(self, handle, text, *rest)
 
-    monkeypatch.setattr(durable.DurableSession, "_assert", keeping)
-    session = durable.DurableSession(program, "test", memo=0)  # every group's part asserted
+    monkeypatch.setattr(durable_session.DurableSession, "_assert", keeping)
+    session = durable_session.DurableSession(program, "test", memo=0)  # every group's part asserted
     ids = iter(range(10**9))
 
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -457,17 +457,17 @@ def test_a_part_met_before_is_not_asserted_again(
     program, before, after = _website_facts(wuhan)
     groups = len(program.groups)
     asserted: list[str] = []
-    real = durable.DurableSession._assert
+    real = durable_session.DurableSession._assert
 
     def counting(self: Any, handle: int, text: str, *rest: Any) -> Any:
         asserted.append(text)
         return real(self, handle, text, *rest)
 
-    monkeypatch.setattr(durable.DurableSession, "_assert", counting)
+    monkeypatch.setattr(durable_session.DurableSession, "_assert", counting)
     differ = sum(any(before.get(k) != after.get(k) for k in keys) for keys in program.group_keys)
     assert 0 < differ < groups
     for memo, again in ((10_000, 0), (0, groups), (1, differ)):
-        session = durable.DurableSession(program, "test", memo=memo)
+        session = durable_session.DurableSession(program, "test", memo=memo)
         try:
             first = session.evaluate("a", before)
             if memo == 1:  # the other site's parts replace before's where they differ
@@ -500,7 +500,7 @@ def test_a_part_remembered_before_the_rules_were_in_force_is_not_served_after(
     program = compile_durable(wuhan.ruleset).kinds["department"]
     fact = compile_fact(program)
     department = parse_subject({"kind": "department", "id": "d"})
-    session = durable.DurableSession(program, "test")
+    session = durable_session.DurableSession(program, "test")
     try:
         session.evaluate("earlier", fact(department, dt.date(2004, 7, 31)))
         fired = session.evaluate("d", fact(department, day)).violated
@@ -515,8 +515,8 @@ def test_the_json_members_stay_bounded_and_right(monkeypatch: pytest.MonkeyPatch
     """The cache of a fact's JSON members holds at most ``_MEMBERS`` entries: full, it is
     emptied and filled again (review: it stopped caching, for good, once full), and every
     member is written as ``json.dumps`` writes it, ``true`` not ``1``."""
-    monkeypatch.setattr(durable, "_MEMBERS", 2)
-    members = durable._Members()
+    monkeypatch.setattr(durable_session, "_MEMBERS", 2)
+    members = durable_session._Members()
     entries = [("a", 1, int), ("b", True, bool), ("c", "武汉", str), ("a", 1, int)]
     written = [members[e] for e in entries]
     assert written == ['"a": 1, ', '"b": true, ', '"c": "\\u6b66\\u6c49", ', '"a": 1, ']

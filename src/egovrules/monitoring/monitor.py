@@ -43,13 +43,8 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal
 
-from egovrules.backends.durable import (
-    DurableProgram,
-    DurableSession,
-    KindProgram,
-    compile_durable,
-    walk_ir,
-)
+from egovrules.backends.durable import DurableProgram, KindProgram, compile_durable, walk_ir
+from egovrules.backends.durable_session import DurableSession
 from egovrules.backends.durable_slots import CompiledFacts, FactFunction
 
 # Violations are built and waivers applied as in a snapshot check: the same functions, so the
