@@ -271,3 +271,30 @@ def test_a_last_day_not_known_agrees_in_sql(duck: DuckDBEngine) -> None:
             assert sql[s.id] == reference.outcomes("project", s, as_of), (s.id, as_of)
             seen.add(sql[s.id][i])
     assert seen == {1, 2, 3, 4}
+
+
+@pytest.mark.parametrize(
+    ("completed", "outcome"),
+    [
+        # requires any of: is_major; completion_date <= add_working_days(start, $review):
+        # with no completion date the comparison is false whatever the start's working days
+        # are, even in 2027, which the calendar lacks: violated (2), as Python decides it
+        # (review: the reference computed the working days first; once it no longer did, the
+        # SQL, written to follow its order, still said undetermined).
+        (None, 2),
+        # With a completion date the working days decide, and 2027's are not known (4).
+        ("2027-03-02", 4),
+    ],
+)
+def test_a_null_operand_decides_before_working_days_no_calendar_knows(
+    completed: str | None, outcome: int, duck: DuckDBEngine
+) -> None:
+    pack = egovrules.load_pack(FIXTURES / "packs" / "sql_features.yaml")
+    data: dict[str, Any] = {"kind": "project", "id": "p", "construction_start_date": "2027-03-01"}
+    if completed is not None:
+        data["completion_date"] = completed
+    subject, as_of = parse_subject(data), dt.date(2026, 3, 1)
+    sql = _sql_codes(pack, [subject], "project", as_of, duck)["p"]
+    assert sql == InterpretingBackend(pack.ruleset).outcomes("project", subject, as_of)
+    rules = [r.id for r in pack.rules if r.subject == "project"]
+    assert sql[rules.index("sql_features.project.working_days_in_any")] == outcome

@@ -467,7 +467,7 @@ class _Generator:
                     raise _Unsupported(f"'contains' on a {left.kind}")
                 test = self.d.contains.format(list=left.sql, value=right.sql)
                 nullable = left.nullable or right.nullable
-                gap = _or(left.gap, right.gap)
+                gap = _or(left.gap, self.after(left, right.gap))
                 return _C(f"COALESCE({test}, FALSE)" if nullable else test, gap)
             case "eq" | "ne" | "lt" | "le" | "gt" | "ge" as op:
                 return self.order(c, op, left, self.expr(c.right, ctx))
@@ -476,7 +476,7 @@ class _Generator:
 
     def order(self, c: Compare, op: OrderOp, left: _V, right: _V) -> _C:
         """A comparison of equality or order."""
-        gap = _or(left.gap, right.gap)
+        gap = _or(left.gap, self.after(left, right.gap))
         if left.kind in ("set", "list", "record") or right.kind in ("set", "list", "record"):
             raise _Unsupported(f"'{op}' between a {left.kind} and a {right.kind}")
         if left.den is not None or right.den is not None:
@@ -536,6 +536,15 @@ class _Generator:
             f"WHEN {sign} THEN {straight} ELSE {flipped} END)"
         )
 
+    def after(self, first: _V, gap: str | None) -> str | None:
+        """The gap of an operand evaluated only when ``first`` is not null, as Python
+        evaluates the second operand of a comparison or of a two-operand expression: a null
+        first operand decides (false, or null) whatever the second would raise."""
+        null = self.is_null(first)
+        if gap is None or null == "FALSE":
+            return gap
+        return f"((NOT {null}) AND {gap})"
+
     def is_null(self, v: _V) -> str:
         if v.kind == "record":
             return f"(NOT {v.sql})"
@@ -582,7 +591,9 @@ class _Generator:
             case DaysBetween(start=a, end=b):
                 x, y = self.expr(a, ctx), self.expr(b, ctx)
                 sql = self.d.days_between.format(start=x.sql, end=y.sql)
-                return _V(sql, "int", x.nullable or y.nullable, gap=_or(x.gap, y.gap))
+                return _V(
+                    sql, "int", x.nullable or y.nullable, gap=_or(x.gap, self.after(x, y.gap))
+                )
             case HoursBetween(start=a, end=b):
                 x, y = self.expr(a, ctx), self.expr(b, ctx)
                 us = f"({self.d.epoch_us.format(ts=y.sql)} - {self.d.epoch_us.format(ts=x.sql)})"
@@ -594,7 +605,7 @@ class _Generator:
                     x.nullable or y.nullable,
                     den=str(_US_PER_HOUR),
                     den_positive=True,
-                    gap=_or(x.gap, y.gap),
+                    gap=_or(x.gap, self.after(x, y.gap)),
                 )
             case Shift():
                 return self.shift(e, ctx)
@@ -640,7 +651,7 @@ class _Generator:
     def arith(self, e: Arith, ctx: _Context) -> _V:
         a, b = self.expr(e.left, ctx), self.expr(e.right, ctx)
         nullable = a.nullable or b.nullable
-        gap = _or(a.gap, b.gap)
+        gap = _or(a.gap, self.after(a, b.gap))
         if e.op != "div" and a.kind == b.kind == "int":
             op = {"add": "+", "sub": "-", "mul": "*"}[e.op]
             return _V(f"({a.sql} {op} {b.sql})", "int", nullable, gap=gap)
@@ -668,7 +679,7 @@ class _Generator:
     def shift(self, e: Shift, ctx: _Context) -> _V:
         a, n = self.expr(e.date, ctx), self.expr(e.amount, ctx)
         nullable = a.nullable or n.nullable
-        gap = _or(a.gap, n.gap)
+        gap = _or(a.gap, self.after(a, n.gap))
         match e.unit:
             case "days":
                 return _V(self.d.add_days.format(date=a.sql, n=n.sql), "date", nullable, gap=gap)
