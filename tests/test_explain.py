@@ -161,3 +161,22 @@ def test_working_days_outside_the_calendar_are_undetermined() -> None:
     assert trace["requires"]["holds"] == "undetermined"
     assert "2031" in trace["requires"]["reason"]
     assert "[undetermined]" in render_explanation(trace)
+
+
+def test_a_trace_shows_an_operand_no_calendar_can_count_as_undetermined() -> None:
+    """Review (found while fixing the interpreter's order): the trace of
+    "completion_date <= add_working_days(construction_start_date, …)" for a project that
+    starts in 2027, which the calendar lacks, raised CalendarGap (``explain``, and the SARIF
+    fingerprints of a violated rule, failed as an internal error). The comparison fails on
+    the null completion date whatever those days are; the trace shows that operand as
+    undetermined."""
+    from egovrules.subjects import parse_subject
+    from tests.conftest import FIXTURES
+
+    pack = egovrules.load_pack(FIXTURES / "packs" / "sql_features.yaml")
+    rule = next(r for r in pack.rules if r.id == "sql_features.project.working_days_in_any")
+    subject = parse_subject({"kind": "project", "id": "p", "construction_start_date": "2027-03-01"})
+    trace = explain_rule(rule, subject, dt.date(2026, 3, 1))
+    comparison = trace["requires"]["parts"][1]
+    assert comparison["holds"] is False
+    assert sorted(map(str, comparison["values"].values())) == ["None", "undetermined"]

@@ -90,6 +90,16 @@ def explain_rule(rule: RuleIR, subject: Any, as_of: dt.date) -> dict[str, Any]:
     return out
 
 
+def _value(e: Expr, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date) -> Any:
+    """An operand's value as the trace shows it; "undetermined" for one that counts working
+    days in a year the calendar lacks (a trace never fails on it: the rule's verdict may not
+    depend on it, when another operand decides)."""
+    try:
+        return _show(eval_expr(e, scopes, as_of, on))
+    except CalendarGap:
+        return "undetermined"
+
+
 def _truth(c: Cond, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date) -> bool | str:
     try:
         return eval_cond(c, scopes, as_of, on)
@@ -106,13 +116,13 @@ def _node(c: Cond, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date) -> dict
             node["parts"] = [_node(item, scopes, as_of, on)]
         case Compare(left=left, right=right):
             node["values"] = {
-                describe_expr(e): _show(eval_expr(e, scopes, as_of, on))
+                describe_expr(e): _value(e, scopes, as_of, on)
                 for e in (left, right)
                 if not isinstance(e, Const)
             }
             _among(node, (left, right), scopes, as_of, on)
         case Present(expr=e):
-            node["values"] = {describe_expr(e): _show(eval_expr(e, scopes, as_of, on))}
+            node["values"] = {describe_expr(e): _value(e, scopes, as_of, on)}
             _among(node, (e,), scopes, as_of, on)
         case Some(field=f, where=where) | Every(field=f, where=where):
             items = eval_expr(f, scopes, as_of, on) or ()
@@ -149,7 +159,7 @@ def _among(
             entry: dict[str, Any] = {"item": i}
             if x.where is not None:
                 entry["selected"] = _node(x.where, inner, as_of, on)
-            entry["values"] = {describe_expr(x.of): _show(eval_expr(x.of, inner, as_of, on))}
+            entry["values"] = {describe_expr(x.of): _value(x.of, inner, as_of, on)}
             entries.append(entry)
         traces.append({"expression": describe_expr(x), "items": entries})
     if traces:
