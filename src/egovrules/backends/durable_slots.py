@@ -142,10 +142,7 @@ class _Fact(CodeGenerator):
     def on(self, dated_by: Expr | None) -> list[str]:
         """Statements binding ``_on``, the date the next slots are judged on (the evaluation
         date where ``dated_by`` is null)."""
-        if dated_by is None:
-            return ["_on = as_of"]
-        code, nullable = self.expr(dated_by)
-        return [f"_on = {code}", *(["if _on is None:", "    _on = as_of"] if nullable else [])]
+        return ["_on = as_of"] if dated_by is None else self.date_on(dated_by)
 
     def lowered(self, key: str, node: Cond | Expr, *, is_condition: bool) -> list[str]:
         """Statements putting a lowered slot's value under ``key``: left out when null, or

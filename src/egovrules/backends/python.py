@@ -287,7 +287,11 @@ class CodeGenerator:
         """Statements binding ``_on``, the date the rule judges the subject on."""
         if rule.dated_by is None:
             return ["_on = as_of"] if _walk(rule, _is_versioned) else []
-        code, nullable = self.expr(rule.dated_by)
+        return self.date_on(rule.dated_by)
+
+    def date_on(self, dated_by: Expr) -> list[str]:
+        """Statements binding ``_on`` to ``dated_by``, the evaluation date where it is null."""
+        code, nullable = self.expr(dated_by)
         if not nullable:
             return [f"_on = {code}"]
         return [f"_on = {code}", "if _on is None:", "    _on = as_of"]
