@@ -24,6 +24,7 @@ from egovrules.source.document import (
     parse_document,
 )
 from egovrules.source.json_document import JsonDocument, read_json
+from egovrules.source.span import Span
 
 # Floats as YAML 1.1 reads them too: with a point (Python writes an exponent with its sign).
 _FLOATS = st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: "." in repr(f))
@@ -301,3 +302,61 @@ def test_a_batch_proved_shallow_is_within_the_bounds(batch: list[Any]) -> None:
     items = json_document._decode(text, json_document.skip_space(text, 0))[1]
     if json_document._shallow(text, items):
         assert beyond_bounds(batch) is None
+
+
+# Documents that may name a key twice and hold lone surrogates: a mapping is a list of pairs.
+_KEYS = st.sampled_from(["a", "id", "\ud83d\ude00", "\ud800", "k\udc00"])
+_TEXT = st.sampled_from(["x", "é", "\ud83d\ude00", "\udfff", "a\ud800b"])
+_FAULTY = st.recursive(
+    st.none() | st.booleans() | st.integers(-9, 9) | _TEXT,
+    lambda inner: (
+        st.builds(list, st.lists(inner, max_size=4))
+        | st.builds(tuple, st.lists(st.tuples(_KEYS, inner), max_size=4))
+    ),
+    max_leaves=20,
+)
+
+
+def _dump(node: Any, indent: str, level: int = 1) -> str:
+    """``node`` as JSON indented with ``indent`` a level: a tuple of pairs is a mapping, which
+    may name a key twice; strings in ASCII escapes (a lone surrogate as ``\\udXXX``)."""
+    if not isinstance(node, (list, tuple)):
+        return json.dumps(node)
+    if not node:
+        return "{}" if isinstance(node, tuple) else "[]"
+    pad = "\n" + indent * level
+    if isinstance(node, tuple):
+        parts = [f"{json.dumps(k)}: {_dump(v, indent, level + 1)}" for k, v in node]
+        return "{" + pad + ("," + pad).join(parts) + "\n" + indent * (level - 1) + "}"
+    parts = [_dump(v, indent, level + 1) for v in node]
+    return "[" + pad + ("," + pad).join(parts) + "\n" + indent * (level - 1) + "]"
+
+
+def _refusal(raw: bytes, *, json_text: bool) -> list[tuple[Any, ...]] | None:
+    try:
+        parse_document(raw, "request", json_text=json_text)
+    except DocumentError as exc:
+        return [(d.code, d.message, d.span, d.hint) for d in exc.diagnostics]
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(node=_FAULTY, crlf=st.booleans())
+def test_json_indented_with_tabs_is_refused_as_with_spaces(node: Any, crlf: bool) -> None:
+    """A tab-indented JSON text naming a key twice or holding a lone surrogate (``\\ud800``) is
+    refused with the diagnostics of the same text indented with one space a level, which YAML
+    reads: each duplicate key at its place, "(first defined at line N)", a duplicate's value
+    not read; the first lone surrogate at its string (review: the JSON reader put the first
+    duplicate, or the surrogate, at 1:1, without the first key's line)."""
+    tabbed, spaced = _dump(node, "\t"), _dump(node, " ")
+    if crlf:
+        tabbed, spaced = tabbed.replace("\n", "\r\n"), spaced.replace("\n", "\r\n")
+    assert _refusal(tabbed.encode(), json_text=True) == _refusal(spaced.encode(), json_text=False)
+
+
+def test_a_tab_indented_duplicate_key_is_refused_at_its_place() -> None:
+    """The two readers' example: the second ``"id"`` of a tab-indented text, line 4 column 2."""
+    raw = b'{\n\t"kind": "website",\n\t"id": "a",\n\t"id": "b"\n}\n'
+    assert _refusal(raw, json_text=True) == [
+        ("E010", "duplicate key 'id' (first defined at line 3)", Span("request", 4, 2), None)
+    ]

@@ -514,6 +514,15 @@ def test_a_tab_indented_json_body_is_read_as_json(client: httpx.Client) -> None:
 
     assert located(tabs) == located(spaces)
     assert ("request:2", "wuhan.website.police_filing_15_days", 2) in located(tabs)
+
+    # A key named twice is refused at the second, as in the spaced text (review: the tabbed
+    # body's E010 was at line 1, column 1, without the first key's line).
+    twice = b'{\n\t"kind": "website",\n\t"id": "a",\n\t"id": "b"\n}\n'
+    refused = client.post(url, content=twice)
+    assert refused.status_code == 400, refused.text
+    [problem] = refused.json()["diagnostics"]
+    assert (problem["code"], problem["line"], problem["column"]) == ("E010", 4, 2)
+    assert problem["message"] == "duplicate key 'id' (first defined at line 3)"
     assert [r["subject"]["source"] for r in tabs.json()["reports"]] == ["request:2", "request:8"]
     # A subject that does not validate is still refused at its JSON path.
     bad = json.dumps([subjects[1], {"kind": "website", "id": "c", "colour": 1}], indent="\t")

@@ -26,6 +26,7 @@ from typing import Any, BinaryIO
 import yaml
 
 from egovrules.source.errors import Diagnostic
+from egovrules.source.json_faults import DuplicateKey, json_faults
 from egovrules.source.json_spans import JsonDocument
 from egovrules.source.located import Document, PathKey
 from egovrules.source.span import Span
@@ -327,9 +328,8 @@ class _Builder:
                 parse_float=_json_float,
                 parse_constant=str,
             )
-        except _DuplicateKey as dup:
-            message = f"duplicate key {dup.args[0]!r}"
-            raise DocumentError([Diagnostic("E010", message, self._span0())], self.text) from None
+        except _DuplicateKey:
+            raise DocumentError(self._json_faults(), self.text) from None
         except RecursionError:
             raise DocumentError(
                 [Diagnostic("E005", f"nesting deeper than {MAX_DEPTH} levels", self._span0())],
@@ -356,24 +356,32 @@ class _Builder:
                 else f"more than {MAX_NODES} values"
             )
             raise DocumentError([Diagnostic(beyond, message, self._span0())], self.text)
-        lone = lone_surrogate(data)
-        if lone is not None:
-            where, char = lone
-            raise DocumentError(
-                [
-                    Diagnostic(
-                        "E013",
-                        f"{where}: {surrogate_message(char)}",
-                        self._span0(),
-                        _SURROGATE_HINT,
-                    )
-                ],
-                self.text,
-            )
+        if lone_surrogate(data) is not None:
+            raise DocumentError(self._json_faults(), self.text)
         # Each value and key located when asked, as YAML's marks would have placed it (the
         # text is a .json file's or the service's body, never a line of a JSON Lines file:
         # there is no line offset to add).
         return JsonDocument(self.name, self.text, data)
+
+    def _json_faults(self) -> list[Diagnostic]:
+        """The duplicate keys and the lone surrogate of a JSON text, each where and as the YAML
+        reader reports it in the same text indented with spaces."""
+        out: list[Diagnostic] = []
+        for fault in json_faults(self.text):
+            if isinstance(fault, DuplicateKey):
+                first = self._offset_span(fault.first_at)
+                message = f"duplicate key {fault.key!r} (first defined at line {first.line})"
+                out.append(Diagnostic("E010", message, self._offset_span(fault.at)))
+            else:
+                message = surrogate_message(fault.char)
+                span = self._offset_span(fault.at)
+                out.append(Diagnostic("E013", message, span, _SURROGATE_HINT))
+        return out
+
+    def _offset_span(self, offset: int) -> Span:
+        breaks = list(_LINE_BREAK.finditer(self.text, 0, offset))
+        start = breaks[-1].end() if breaks else 0
+        return Span(self.name, len(breaks) + 1 + self.line_offset, offset - start + 1)
 
     def _reader_error(self, exc: yaml.reader.ReaderError) -> Diagnostic:
         before = self.text[: exc.position]
@@ -492,6 +500,7 @@ class _Builder:
 
 
 _FAILED: Any = object()
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as YAML's marks count lines
 
 # A lone UTF-16 surrogate ("\ud800", valid as a JSON or YAML escape) is not a character: no
 # output could be written with it, so it is refused where it is read.
