@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from egovrules.source import document
@@ -275,6 +275,8 @@ _NOISE = st.sampled_from([*":-?#&*!|>'\"{}[],%@`\t\n ", "  ", "\n  ", "- ", ": "
     st.sampled_from([None, True, False]),
     st.lists(st.tuples(st.integers(0, 10_000), _NOISE), max_size=3),
 )
+# CI's example on PyYAML 6.0 (lowest-direct), whose libyaml refuses it after a wrong event:
+@example([[], []], True, [(2, "?")])
 def test_libyaml_and_python_agree_on_generated_documents(
     data: Any, flow: bool | None, edits: list[tuple[int, str]]
 ) -> None:
@@ -317,3 +319,25 @@ def _without_null_marks(data: Any, values: dict[Any, Any], keys: dict[Any, Any])
         {p: s for p, s in values.items() if value_at(p) is not None},
         {p: s for p, s in keys.items() if p[-1] is not None},
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[a, {b: }, &x 1, *x]\n",  # an alias: libyaml's one pass stops at the anchor
+        "- {a: , b: }\n- &x 1\n- *x\n",
+        "{a: , b: 1, a: 2}\n",  # a duplicate key, which the pure-Python path refuses
+    ],
+)
+def test_a_document_composed_again_keeps_none_of_the_first_passs_marks(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When libyaml's one pass stops (an alias, a duplicate key) and libyaml's composer fails
+    too, the pure-Python path composes the document, and its marks are the document's. Before,
+    the marks the first pass had recorded were kept over its own: an empty value in a flow
+    mapping one column further on, and, with the libyaml PyYAML 6.0 builds against, a mark for
+    an item that does not exist (the lowest-direct CI run: ``[[?], []]``, which that libyaml
+    refuses after a wrong event). Its composer failing is simulated here."""
+    pure = _outcomes(text)[2]
+    monkeypatch.setattr(document, "_compose_fast", lambda _: document._FAILED)
+    assert _outcomes(text)[1] == pure

@@ -179,7 +179,10 @@ class _Builder:
             try:
                 return self._values_from_events()
             except (yaml.YAMLError, _Fault):
-                pass  # composed below, by the path that reports what is amiss
+                # Composed below, by the path that reports what is amiss, from no marks: the
+                # ones this attempt recorded would be kept over that path's own (setdefault).
+                self.value_marks.clear()
+                self.key_marks.clear()
         try:
             try:
                 root = _compose_fast(self.text) if fast else _FAILED
