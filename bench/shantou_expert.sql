@@ -105,6 +105,8 @@ p AS (
         -- the one list pass each rule needs, comparing items with values of the row
         coalesce(list_bool_or(list_transform(i.approvals,
             lambda a: a.kind = 'project_establishment')), false) AS established,
+        list_min(list_transform(list_filter(i.approvals,
+            lambda a: a.kind = 'project_establishment'), lambda a: a.date)) AS first_established,
         coalesce(list_bool_or(list_transform(i.approvals,
             lambda a: a.kind = 'project_establishment'
                  AND a.date <= least(i.construction_start_date, i.procurement__date))), false)
@@ -174,7 +176,8 @@ SELECT
     CASE WHEN NOT (scope AND d_sub IS NOT NULL AND d_incomplete) THEN 0
          WHEN d_notice IS NOT NULL
               AND ((d_corrected IS NOT NULL AND coalesce(d_status = 'accepted', false))
-                   OR (NOT eo AND NOT established)) THEN 1
+                   OR (NOT coalesce(d_status = 'accepted', false) AND NOT eo AND NOT established))
+              THEN 1
          ELSE 2 END AS r4,
     -- special_declaration_grounds
     CASE WHEN NOT (scope AND late_special) THEN 0 WHEN ground_ok THEN 1 ELSE 2 END AS r5,
@@ -183,21 +186,25 @@ SELECT
     -- pre_review_passed
     CASE WHEN NOT (scope AND (eo OR established)) THEN 0
          WHEN coalesce(list_bool_or(list_transform(reviews,
-                  lambda r: r.kind = 'preliminary_review' AND r.result = 'passed')), false) THEN 1
+                  lambda r: r.kind = 'preliminary_review' AND r.result = 'passed'
+                       AND r.date IS NOT NULL
+                       AND (eo_date IS NULL OR r.date <= eo_date)
+                       AND (first_established IS NULL OR r.date <= first_established))), false)
+             THEN 1
          ELSE 2 END AS r7,
     -- third_party_review (not for a special declaration with a ground, after the period)
     CASE WHEN NOT (scope AND decl AND NOT (late_special AND ground_ok) AND eo_date IS NOT NULL)
              THEN 0
          WHEN coalesce(list_bool_or(list_transform(reviews,
                   lambda r: r.kind = 'third_party_review' AND r.selection = 'open_competition'
-                       AND r.date IS NOT NULL)), false) THEN 1
+                       AND r.date IS NOT NULL AND r.date <= eo_date)), false) THEN 1
          ELSE 2 END AS r8,
     -- expert_evaluation
     CASE WHEN NOT (scope AND decl AND NOT (late_special AND ground_ok) AND eo_date IS NOT NULL)
              THEN 0
          WHEN coalesce(list_bool_or(list_transform(reviews,
                   lambda r: r.kind = 'expert_review' AND r.date IS NOT NULL
-                       AND r.organised_by = authority)), false) THEN 1
+                       AND r.date <= eo_date AND r.organised_by = authority)), false) THEN 1
          ELSE 2 END AS r9,
     -- evaluation_opinion_issued
     CASE WHEN NOT (scope AND established) THEN 0
