@@ -164,12 +164,13 @@ def test_what_the_fast_path_answers_the_positioned_reader_reads_alike(
         b'{"a"' + b" " * 1100 + b": 1}",
         b'{"a": "\\ud800"}',  # a lone surrogate: E013
         '{"a": "x\x85y"}'.encode(),  # NEL: a line break to YAML, folded into a space
-        '{"a": "x\u2028y", "b": 1}'.encode(),  # LINE SEPARATOR: a line break to YAML
+        # LINE SEPARATOR: a line break to YAML, which drops the spaces that follow it
+        '{"a": "x\u2028 y", "b": 1}'.encode(),
         b'{"a": "x\x7fy"}',  # DEL: a character YAML does not allow
         '{"a": "x\x9by"}'.encode(),  # a C1 control
         '{"a": "x\x80y"}'.encode(),  # the first and last C1 controls (UTF-8 C2 80, C2 9F)
         '{"a": "x\x9fy"}'.encode(),
-        '{"a": "x\u2029y", "b": 1}'.encode(),  # PARAGRAPH SEPARATOR: a line break to YAML
+        '{"a": "x\u2029 y", "b": 1}'.encode(),  # PARAGRAPH SEPARATOR, likewise
         '{"a": "x\ufffey"}'.encode(),  # noncharacters YAML does not allow
         '{"a": "x\uffffy"}'.encode(),
         '["武汉", {"a": "x\x85y"}]'.encode(),  # a C1 control after other non-ASCII text
@@ -305,8 +306,22 @@ def test_a_batch_proved_shallow_is_within_the_bounds(batch: list[Any]) -> None:
 
 
 # Documents that may name a key twice and hold lone surrogates: a mapping is a list of pairs.
-_KEYS = st.sampled_from(["a", "id", "\ud83d\ude00", "\ud800", "k\udc00"])
-_TEXT = st.sampled_from(["x", "é", "\ud83d\ude00", "\udfff", "a\ud800b"])
+# Strings are written raw (U+2028, U+0085 and a lone CR break lines in YAML's marks) or, when
+# they hold a surrogate, escaped; a pair beside a lone half names the half.
+_KEYS = st.sampled_from(["a", "id", "é", "\ud83d\ude00", "\ud800", "k\udc00"])
+_TEXT = st.sampled_from(
+    [
+        "x",
+        "é",
+        "a\u2028b",
+        "\x85",
+        "\u2029",
+        "\ud83d\ude00",
+        "\udfff",
+        "a\ud800b",
+        "\ud83d\ude00\ude00",
+    ]
+)
 _FAULTY = st.recursive(
     st.none() | st.booleans() | st.integers(-9, 9) | _TEXT,
     lambda inner: (
@@ -317,16 +332,23 @@ _FAULTY = st.recursive(
 )
 
 
+def _string(value: str) -> str:
+    surrogate = any("\ud800" <= c <= "\udfff" for c in value)
+    return json.dumps(value, ensure_ascii=surrogate)
+
+
 def _dump(node: Any, indent: str, level: int = 1) -> str:
     """``node`` as JSON indented with ``indent`` a level: a tuple of pairs is a mapping, which
-    may name a key twice; strings in ASCII escapes (a lone surrogate as ``\\udXXX``)."""
+    may name a key twice; a string raw, or in ASCII escapes when it holds a surrogate."""
+    if isinstance(node, str):
+        return _string(node)
     if not isinstance(node, (list, tuple)):
         return json.dumps(node)
     if not node:
         return "{}" if isinstance(node, tuple) else "[]"
     pad = "\n" + indent * level
     if isinstance(node, tuple):
-        parts = [f"{json.dumps(k)}: {_dump(v, indent, level + 1)}" for k, v in node]
+        parts = [f"{_string(k)}: {_dump(v, indent, level + 1)}" for k, v in node]
         return "{" + pad + ("," + pad).join(parts) + "\n" + indent * (level - 1) + "}"
     parts = [_dump(v, indent, level + 1) for v in node]
     return "[" + pad + ("," + pad).join(parts) + "\n" + indent * (level - 1) + "]"
@@ -341,17 +363,32 @@ def _refusal(raw: bytes, *, json_text: bool) -> list[tuple[Any, ...]] | None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(node=_FAULTY, crlf=st.booleans())
-def test_json_indented_with_tabs_is_refused_as_with_spaces(node: Any, crlf: bool) -> None:
+@given(node=_FAULTY, newline=st.sampled_from(["\n", "\r\n", "\r"]))
+def test_json_indented_with_tabs_is_refused_as_with_spaces(node: Any, newline: str) -> None:
     """A tab-indented JSON text naming a key twice or holding a lone surrogate (``\\ud800``) is
     refused with the diagnostics of the same text indented with one space a level, which YAML
     reads: each duplicate key at its place, "(first defined at line N)", a duplicate's value
-    not read; the first lone surrogate at its string (review: the JSON reader put the first
-    duplicate, or the surrogate, at 1:1, without the first key's line)."""
+    not read; the first lone surrogate at its string, named (not half of a pair beside it);
+    lines counted at CR, LF, CRLF and the breaks a string may hold raw (U+0085, U+2028,
+    U+2029), as YAML counts them (review: the JSON reader put the first duplicate, or the
+    surrogate, at 1:1, without the first key's line)."""
     tabbed, spaced = _dump(node, "\t"), _dump(node, " ")
-    if crlf:
-        tabbed, spaced = tabbed.replace("\n", "\r\n"), spaced.replace("\n", "\r\n")
+    tabbed, spaced = tabbed.replace("\n", newline), spaced.replace("\n", newline)
     assert _refusal(tabbed.encode(), json_text=True) == _refusal(spaced.encode(), json_text=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(node=_FAULTY, tail=st.sampled_from(["}", "]", ",", ' "x', "{", "[1,", '\n"a\n"']))
+def test_a_duplicate_key_before_a_syntax_error_is_a_syntax_error(node: Any, tail: str) -> None:
+    """The parser stops at the first duplicate key, before the rest of the text: a text that is
+    not JSON after it is refused as not JSON (E003), as YAML refuses the same text indented
+    with spaces, never an internal error (review: the walk over the text raised IndexError,
+    AssertionError or JSONDecodeError on 19 % of random tails after a duplicate)."""
+    tabbed = _dump((("a", node), ("a", node)), "\t") + tail
+    refusal = _refusal(tabbed.encode(), json_text=True)
+    assert refusal is not None and [code for code, *_ in refusal] == ["E003"], refusal
+    spaced = _refusal(tabbed.replace("\t", " ").encode(), json_text=False)
+    assert spaced is not None and [code for code, *_ in spaced] == ["E003"], spaced
 
 
 def test_a_tab_indented_duplicate_key_is_refused_at_its_place() -> None:
@@ -360,3 +397,17 @@ def test_a_tab_indented_duplicate_key_is_refused_at_its_place() -> None:
     assert _refusal(raw, json_text=True) == [
         ("E010", "duplicate key 'id' (first defined at line 3)", Span("request", 4, 2), None)
     ]
+
+
+@pytest.mark.parametrize("indent", ["\t", " "])
+def test_the_lone_half_beside_a_pair_is_the_one_named(indent: str) -> None:
+    """``"\\ud83d\\ude00\\ude00"`` is 😀 and a lone low half: E013 names U+DE00, the half that
+    stands alone, in the YAML reader (spaces) and the JSON reader (tabs) alike (review: the
+    YAML reader named U+D83D, half of the pair)."""
+    raw = ("{\n" + indent + '"a": "\\ud83d\\ude00\\ude00"\n}\n').encode()
+    [(code, message, span, _)] = _refusal(raw, json_text=True) or []
+    assert (code, message, span) == (
+        "E013",
+        "a lone surrogate (U+DE00) is not a character",
+        Span("request", 2, 7),
+    )

@@ -17,6 +17,7 @@ line of any value they reject.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Callable, Hashable, Iterator
@@ -27,7 +28,7 @@ import yaml
 
 from egovrules.source.errors import Diagnostic
 from egovrules.source.json_faults import DuplicateKey, json_faults
-from egovrules.source.json_spans import JsonDocument
+from egovrules.source.json_spans import LINE_BREAK, JsonDocument
 from egovrules.source.located import Document, PathKey
 from egovrules.source.span import Span
 
@@ -332,6 +333,10 @@ class _Builder:
                 parse_constant=str,
             )
         except _DuplicateKey:
+            # The parser stops at the first duplicate: the rest of the text is read (and any
+            # fault in it refused, as YAML refuses it before any duplicate) before the faults
+            # are located by stepping over it.
+            self._json_syntax(object_pairs_hook=list, parse_constant=str)
             raise DocumentError(self._json_faults(), self.text) from None
         except RecursionError:
             raise DocumentError(
@@ -339,16 +344,7 @@ class _Builder:
                 self.text,
             ) from None
         except json.JSONDecodeError as exc:
-            raise DocumentError(
-                [
-                    Diagnostic(
-                        "E003",
-                        f"JSON syntax error: {exc.msg}",
-                        Span(self.name, exc.lineno + self.line_offset, exc.colno),
-                    )
-                ],
-                self.text,
-            ) from None
+            raise self._json_error(exc) from None
         beyond = beyond_bounds(data)
         if beyond is not None:
             # The YAML reader's bounds hold for the JSON it refuses too, at the top (the JSON
@@ -366,25 +362,42 @@ class _Builder:
         # there is no line offset to add).
         return JsonDocument(self.name, self.text, data)
 
+    def _json_syntax(self, **hooks: Any) -> None:
+        """Refuse the text as ``_from_json`` does when it is not JSON (E003) or nests too deep
+        for the parser (E005)."""
+        try:
+            json.loads(self.text, **hooks)
+        except json.JSONDecodeError as exc:
+            raise self._json_error(exc) from None
+        except RecursionError:
+            raise DocumentError(
+                [Diagnostic("E005", f"nesting deeper than {MAX_DEPTH} levels", self._span0())],
+                self.text,
+            ) from None
+
+    def _json_error(self, exc: json.JSONDecodeError) -> DocumentError:
+        span = Span(self.name, exc.lineno + self.line_offset, exc.colno)
+        return DocumentError([Diagnostic("E003", f"JSON syntax error: {exc.msg}", span)], self.text)
+
     def _json_faults(self) -> list[Diagnostic]:
         """The duplicate keys and the lone surrogate of a JSON text, each where and as the YAML
         reader reports it in the same text indented with spaces."""
+        lines = [0, *(m.end() for m in LINE_BREAK.finditer(self.text))]
+
+        def span(offset: int) -> Span:
+            line = bisect.bisect_right(lines, offset)
+            return Span(self.name, line + self.line_offset, offset - lines[line - 1] + 1)
+
         out: list[Diagnostic] = []
         for fault in json_faults(self.text):
             if isinstance(fault, DuplicateKey):
-                first = self._offset_span(fault.first_at)
-                message = f"duplicate key {fault.key!r} (first defined at line {first.line})"
-                out.append(Diagnostic("E010", message, self._offset_span(fault.at)))
+                message = f"duplicate key {fault.key!r} (first defined at line "
+                message += f"{span(fault.first_at).line})"
+                out.append(Diagnostic("E010", message, span(fault.at)))
             else:
                 message = surrogate_message(fault.char)
-                span = self._offset_span(fault.at)
-                out.append(Diagnostic("E013", message, span, _SURROGATE_HINT))
+                out.append(Diagnostic("E013", message, span(fault.at), _SURROGATE_HINT))
         return out
-
-    def _offset_span(self, offset: int) -> Span:
-        breaks = list(_LINE_BREAK.finditer(self.text, 0, offset))
-        start = breaks[-1].end() if breaks else 0
-        return Span(self.name, len(breaks) + 1 + self.line_offset, offset - start + 1)
 
     def _reader_error(self, exc: yaml.reader.ReaderError) -> Diagnostic:
         before = self.text[: exc.position]
@@ -468,10 +481,11 @@ class _Builder:
                 self._fail("E007", f"invalid {node.tag.rsplit(':', 1)[-1]} value: {exc}", node)
             except Exception:
                 self._fail("E007", f"invalid {node.tag.rsplit(':', 1)[-1]} value", node)
-            if isinstance(value, str) and (lone := _SURROGATE.search(value)):
+            if isinstance(value, str) and _SURROGATE.search(value):
                 joined = _join_surrogates(value)
                 if joined is None:
-                    self._fail("E013", surrogate_message(lone.group()), node, _SURROGATE_HINT)
+                    lone = lone_half(value)
+                    self._fail("E013", surrogate_message(lone), node, _SURROGATE_HINT)
                 value = joined
             return value
         if isinstance(node, yaml.SequenceNode):
@@ -503,7 +517,6 @@ class _Builder:
 
 
 _FAILED: Any = object()
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as YAML's marks count lines
 
 # A lone UTF-16 surrogate ("\ud800", valid as a JSON or YAML escape) is not a character: no
 # output could be written with it, so it is refused where it is read.
@@ -519,6 +532,14 @@ def _join_surrogates(value: str) -> str | None:
         return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
     except UnicodeDecodeError:
         return None
+
+
+def lone_half(value: str) -> str:
+    """The first surrogate of ``value`` that is not half of a pair (``value`` has one)."""
+    joined = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    found = _SURROGATE.search(joined)
+    assert found is not None
+    return found.group()
 
 
 def surrogate_message(char: str) -> str:

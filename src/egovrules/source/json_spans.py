@@ -21,10 +21,11 @@ from typing import Any
 from egovrules.source.located import Document, PathKey
 from egovrules.source.span import Span
 
-__all__ = ["JsonDocument", "Step", "skip_space"]
+__all__ = ["LINE_BREAK", "JsonDocument", "Step", "skip_space"]
 
 _NAME = re.compile(r"[A-Za-z0-9_]+")
-_BREAK = re.compile(r"\r\n|\r|\n")
+# The line breaks YAML's marks count (a JSON string may hold the last three raw).
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _NEWLINE = re.compile("\n")
 _SPACE = re.compile(r"[ \t\r\n]*")
 _WHITESPACE = (" ", "\t", "\r", "\n")
@@ -79,7 +80,8 @@ class _Index:
         self.text = text
         self.data = data
         self.root = skip_space(text, 0)
-        breaks = _BREAK if "\r" in text else _NEWLINE
+        plain = "\r" not in text and not any(c in text for c in "\x85\u2028\u2029")
+        breaks = _NEWLINE if plain else LINE_BREAK
         self.lines = [0, *(m.end() for m in breaks.finditer(text))]
         self.entries: dict[int, dict[Hashable, Step]] = {}
 
