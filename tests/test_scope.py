@@ -169,6 +169,28 @@ def test_network_and_department_scopes(tmp_path: Path) -> None:
     }
 
 
+def test_tianjin_scopes_cite_the_definition_of_administrative_organs() -> None:
+    """Tianjin Art. 13-14 (websites) and 11 ¶2, 12 ¶3 (bodies) bind administrative organs, which
+    Art. 3 ¶2 defines: governments and their departments, and organisations authorised or
+    entrusted by law to manage public affairs. A site or body recorded as other is presumed
+    outside (the model has no value for an authorised organisation): the report cites the
+    definition, not a duty article, and its label says the presumption."""
+    pack = egovrules.load_pack("tianjin")
+    site = pack.check({"kind": "website", "id": "s", "owner_type": "other"}, as_of=AS_OF)
+    body = pack.check({"kind": "department", "id": "d", "type": "other"}, as_of=AS_OF)
+    for report in (site, body):
+        assert report.violations == ()
+        assert report.not_applicable
+        for n in report.not_applicable:
+            assert (n.citation.article, n.citation.paragraph) == (3, 2), n.rule_id
+            assert n.citation.quote.startswith('The term "administrative organs"')
+            assert "authorised by law or entrusted" in n.reason
+            assert "presumed" in n.reason
+    unrecorded = pack.check({"kind": "website", "id": "s"}, as_of=AS_OF)
+    (note,) = unrecorded.notes
+    assert "第三条" in note
+
+
 def test_a_free_text_owner_type_is_an_input_error(tmp_path: Path) -> None:
     """owner_type is typed now: a value the texts do not know is a positioned input error
     (exit 2), never a site silently judged as a department's or silently let off."""

@@ -71,3 +71,43 @@ def test_library_report_carries_the_reason() -> None:
     by_id = {v.rule_id: v for v in report.violations}
     assert by_id["hohhot.website.basic_functions"].severity_reason == "vague_criteria"
     assert by_id["hohhot.website.security_management_system"].severity_reason is None
+
+
+def test_tianjin_disclosures_owed_on_unrecorded_facts_are_not_errors() -> None:
+    """Tianjin Art. 14 ¶1 item 9 ('other government information decided by the Municipal
+    People's government') is owed only if the government decided some, and item 7 (major
+    epidemics, disasters and emergencies) only if such events occurred: the subject model records
+    neither, so a site that lists the other seven kinds and not these two is told so, but item 9
+    as an advisory and item 7 as a warning, each saying why it is not an error; item 1 stays an
+    error."""
+    site = {
+        "kind": "website",
+        "id": "s",
+        "owner_type": "municipal_department",
+        "disclosure_items": [
+            "functions_contacts",
+            "normative_documents",
+            "service_matters",
+            "plans",
+            "budget_procurement",
+            "social_programs",
+            "civil_service_recruitment",
+        ],
+        "disclosure_catalogue_published_on_portal": True,
+        "online_services": [{"item": "x", "online_acceptance": True}],
+    }
+    report = egovrules.load_pack("tianjin").check(site, as_of=dt.date(2026, 3, 1))
+    by_id = {v.rule_id: v for v in report.violations}
+    assert set(by_id) == {
+        "tianjin.website.disclose_emergencies",
+        "tianjin.website.disclose_other_designated",
+    }
+    designated = by_id["tianjin.website.disclose_other_designated"]
+    assert designated.severity is Severity.ADVISORY
+    assert designated.severity_reason == "low_confidence"
+    assert "which the pack cannot know" in designated.message
+    emergencies = by_id["tianjin.website.disclose_emergencies"]
+    assert emergencies.severity is Severity.WARNING
+    assert emergencies.severity_reason == "low_confidence"
+    rules = {r.id: r for r in egovrules.load_pack("tianjin").rules}
+    assert rules["tianjin.website.disclose_functions_contacts"].severity is Severity.ERROR

@@ -111,11 +111,11 @@ def test_city_page_marks_translations() -> None:
     assert f"- en: 「{HOHHOT_EN}" in page
 
 
-def test_tianjin_disclosure_rules_quote_the_words_that_bind() -> None:
-    """Tianjin Art. 14 ¶1's English chapeau says 'thinks should be disclosed voluntarily' (a
-    mistranslation of 应当主动公开): the nine disclosure rules quote the binding words instead
-    (Spanish source: 'debe divulgarse por iniciativa propia') and their message says why the
-    list binds."""
+def test_tianjin_disclosure_rules_quote_the_whole_chapeau_and_say_the_reading() -> None:
+    """Tianjin Art. 14 ¶1's chapeau says the organ 'thinks should be disclosed voluntarily' (es
+    'creen que debe divulgarse por iniciativa propia'): the nine disclosure rules quote it whole,
+    qualifier included (not cut to 'should be disclosed'), and their message gives the words as
+    the sources have them and the pack's mandatory reading of them."""
     pack = egovrules.load_pack("tianjin")
     rules = [r for r in pack.rules if r.id.startswith("tianjin.website.disclose_")]
     assert len(rules) == 9
@@ -124,9 +124,18 @@ def test_tianjin_disclosure_rules_quote_the_words_that_bind() -> None:
     messages = {v.rule_id: v for v in report.violations}
     for rule in rules:
         quotes = [text for c in rule.citations for _, text in c.quotes]
-        assert not any("voluntarily" in q for q in quotes), rule.id
-        assert "debe divulgarse por iniciativa propia" in quotes, rule.id
-        assert "must disclose on its own initiative" in messages[rule.id].message
+        assert (
+            "the following information belongs to the government information that the "
+            "administrative organ thinks should be disclosed voluntarily" in quotes
+        ), rule.id
+        assert (
+            "La siguiente información es información gubernamental que las agencias "
+            "administrativas creen que debe divulgarse por iniciativa propia" in quotes
+        ), rule.id
+        message = messages[rule.id].message
+        assert "'creen que debe divulgarse por iniciativa propia'" in message, rule.id
+        assert "thinks should be disclosed voluntarily" in message, rule.id
+        assert "must disclose on its own initiative" in message, rule.id
         assert "应当主动公开" in messages[rule.id].message_in("zh")
 
 
