@@ -29,9 +29,10 @@ p AS (
     SELECT
         i.id AS subject_id,
         coalesce(i.waivers, []) AS waivers,
-        -- every rule's scope: government-funded, not arranged above, not classified
+        -- every rule's scope: government-funded (no funding source recorded: presumed so, as
+        -- the pack's scope funded_projects presumes), not arranged above, not classified
         coalesce(i.funding_source IN ('franchise', 'government_financed', 'government_full',
-                                      'government_partial', 'ppp'), false)
+                                      'government_partial', 'ppp'), true)
             AND NOT coalesce(i.national_provincial_arranged, false)
             AND NOT coalesce(i.is_classified, false) AS scope,
         coalesce(i.level IN ('county', 'district'), false) AS district,

@@ -214,12 +214,21 @@ def test_rules_not_in_force_on_the_date_that_matters() -> None:
     assert (got["old"][rule], got["new"][rule]) == (5, 2)
 
 
-def test_a_project_without_funding_source_is_out_of_shantou_scope() -> None:
-    """A comparison with null is false: with no funding source recorded the scope gate of
-    every Shantou project rule fails, so nothing applies (shantou meta.notes SCOPE)."""
+def test_a_project_without_funding_source_is_presumed_in_shantou_scope() -> None:
+    """Shantou's scope funded_projects (第二条) presumes a project that records no funding
+    source inside, as every scope does: it gets the outcomes of the same project funded under
+    第二条, while a non-government project is outside every project rule."""
     pack = egovrules.load_pack("shantou")
-    project = {**pack.tests.fixtures["project_ok"], "id": "p", "funding_source": None}
-    assert set(_codes(pack, [project], dt.date(2026, 3, 22))["p"].values()) == {0}
+    fixture = pack.tests.fixtures["project_ok"]
+    projects = [
+        {**fixture, "id": "none", "funding_source": None, "conforms_to_overall_plan": False},
+        {**fixture, "id": "full", "conforms_to_overall_plan": False},
+        {**fixture, "id": "nongov", "funding_source": "non_government"},
+    ]
+    got = _codes(pack, projects, dt.date(2026, 3, 22))
+    assert got["none"] == got["full"]
+    assert got["none"]["shantou.project.plan_conformance"] == 2
+    assert set(got["nongov"].values()) == {0}
 
 
 def test_waived_violations_are_flagged_until_the_waiver_expires() -> None:

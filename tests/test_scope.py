@@ -78,6 +78,33 @@ def test_standing_not_recorded_is_presumed_inside_and_said(tmp_path: Path) -> No
     assert "presumption" in note
 
 
+def test_a_shantou_project_with_no_funding_source_is_presumed_under_article_2() -> None:
+    """Shantou 第二条 names the projects the Measures govern by their funding (scope
+    funded_projects on funding_source): a project that records none is judged as one of them,
+    and the note says so; a non-government project is outside every project rule, each listed
+    with 第二条."""
+    pack = egovrules.load_pack("shantou")
+    fixture = pack.tests.fixtures["project_ok"]
+    silent = egovrules.Project.model_validate(
+        {**fixture, "funding_source": None, "conforms_to_overall_plan": False}
+    )
+    report = pack.check(silent, as_of=AS_OF)
+    assert [v.rule_id for v in report.violations] == ["shantou.project.plan_conformance"]
+    assert report.not_applicable == ()
+    (note,) = report.notes
+    assert note.startswith("funding_source not given: 30 rule(s) of Shantou 第二条")
+    assert "presumption" in note
+    outside = egovrules.Project.model_validate(
+        {**fixture, "funding_source": "non_government", "conforms_to_overall_plan": False}
+    )
+    report = pack.check(outside, as_of=AS_OF)
+    assert report.violations == ()
+    assert len(report.not_applicable) == 30
+    assert {n.citation.article for n in report.not_applicable} == {2}
+    assert report.not_applicable[0].reason.startswith("funding_source is non_government")
+    assert not report.notes
+
+
 def test_json_lists_not_applicable_rules_with_their_scope(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

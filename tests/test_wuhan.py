@@ -248,10 +248,12 @@ def test_progress_reporting_message_names_each_department_without_a_dated_report
     wuhan: egovrules.Pack,
 ) -> None:
     """第八条 「应当按规定向市计划、信息产业、财政部门报送项目的进展情况和统计报表」: the
-    violation names the departments that have no dated report, not the one that has."""
+    violation names the departments that have no dated report, not the one that has (the
+    project is completed: under construction the unmet duty is open, not yet violated)."""
     project = egovrules.Project(
         id="p",
         construction_start_date=D(2024, 1, 1),
+        completion_date=D(2024, 5, 1),
         progress_reports=[
             {"to": "municipal_planning_department", "date": D(2024, 2, 1)},
             {"to": "municipal_finance_department"},
