@@ -28,7 +28,7 @@ import yaml
 
 from egovrules.source.errors import Diagnostic
 from egovrules.source.json_faults import DuplicateKey, json_faults
-from egovrules.source.json_spans import LINE_BREAK, JsonDocument
+from egovrules.source.json_spans import LINE_BREAK, SURROGATE, JsonDocument
 from egovrules.source.located import Document, PathKey
 from egovrules.source.span import Span
 
@@ -284,7 +284,7 @@ class _Builder:
                         value = constructors[tag](loader, node)
                     except Exception:
                         raise _Fault from None
-                if isinstance(value, str) and _SURROGATE.search(value):
+                if isinstance(value, str) and SURROGATE.search(value):
                     value = _join_surrogates(value)
                     if value is None:
                         raise _Fault
@@ -481,7 +481,7 @@ class _Builder:
                 self._fail("E007", f"invalid {node.tag.rsplit(':', 1)[-1]} value: {exc}", node)
             except Exception:
                 self._fail("E007", f"invalid {node.tag.rsplit(':', 1)[-1]} value", node)
-            if isinstance(value, str) and _SURROGATE.search(value):
+            if isinstance(value, str) and SURROGATE.search(value):
                 joined = _join_surrogates(value)
                 if joined is None:
                     lone = lone_half(value)
@@ -520,7 +520,6 @@ _FAILED: Any = object()
 
 # A lone UTF-16 surrogate ("\ud800", valid as a JSON or YAML escape) is not a character: no
 # output could be written with it, so it is refused where it is read.
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_HINT = "escape a character outside the BMP as one \\U escape, not two \\u halves"
 
 
@@ -537,7 +536,7 @@ def _join_surrogates(value: str) -> str | None:
 def lone_half(value: str) -> str:
     """The first surrogate of ``value`` that is not half of a pair (``value`` has one)."""
     joined = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-    found = _SURROGATE.search(joined)
+    found = SURROGATE.search(joined)
     assert found is not None
     return found.group()
 
@@ -567,7 +566,7 @@ def strings_in(data: Any) -> Iterator[tuple[PathKey, str, bool]]:
 def lone_surrogate(data: Any) -> tuple[str, str] | None:
     """The dotted path and the character of the first lone surrogate in JSON data, or None."""
     for path, text, _ in strings_in(data):
-        found = _SURROGATE.search(text)
+        found = SURROGATE.search(text)
         if found:
             return ".".join(map(str, path)) or "(top level)", found.group()
     return None

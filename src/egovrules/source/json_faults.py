@@ -17,13 +17,12 @@ import json
 import re
 from dataclasses import dataclass
 
-from egovrules.source.json_spans import skip_space
+from egovrules.source.json_spans import STRING_BODY, SURROGATE, skip_space
 
 __all__ = ["DuplicateKey", "LoneSurrogate", "json_faults"]
 
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_STRING = re.compile(f'"{STRING_BODY}"')
 _LITERAL = re.compile(r'[^ \t\r\n,:\]}{\["]+')  # a number, true, false or null
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def json_faults(text: str) -> list[DuplicateKey | LoneSurrogate]:
             value: str = json.loads(found.group())
             key, expect_key = expect_key, False
             if skip_from is None:
-                lone = _SURROGATE.search(value) if "\\" in found.group() else None
+                lone = SURROGATE.search(value) if "\\" in found.group() else None
                 if lone is not None:
                     faults.append(LoneSurrogate(lone.group(), at))
                     return faults

@@ -21,7 +21,7 @@ from typing import Any
 from egovrules.source.located import Document, PathKey
 from egovrules.source.span import Span
 
-__all__ = ["LINE_BREAK", "JsonDocument", "Step", "skip_space"]
+__all__ = ["LINE_BREAK", "STRING_BODY", "SURROGATE", "JsonDocument", "Step", "skip_space"]
 
 _NAME = re.compile(r"[A-Za-z0-9_]+")
 # The line breaks YAML's marks count (a JSON string may hold the last three raw).
@@ -29,11 +29,12 @@ LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _NEWLINE = re.compile("\n")
 _SPACE = re.compile(r"[ \t\r\n]*")
 _WHITESPACE = (" ", "\t", "\r", "\n")
-_STRING_BODY = r'[^"\\]*(?:\\.[^"\\]*)*'  # between the quotes of a JSON string
+STRING_BODY = r'[^"\\]*(?:\\.[^"\\]*)*'  # between the quotes of a JSON string
+SURROGATE = re.compile("[\ud800-\udfff]")  # a UTF-16 half, paired or not
 _THEN = r"[ \t\r\n]*(?:,[ \t\r\n]*)?"  # past a value: to the next one, or the end
-_SCALAR_THEN = rf'(?:"{_STRING_BODY}"|[^\s,\]}}{{\[]+){_THEN}'
+_SCALAR_THEN = rf'(?:"{STRING_BODY}"|[^\s,\]}}{{\[]+){_THEN}'
 # A mapping's entry: its key, to its value, and past the value when it is a scalar.
-_ENTRY = re.compile(rf'"({_STRING_BODY})"[ \t\r\n]*:[ \t\r\n]*({_SCALAR_THEN})?')
+_ENTRY = re.compile(rf'"({STRING_BODY})"[ \t\r\n]*:[ \t\r\n]*({_SCALAR_THEN})?')
 _ITEM = re.compile(_SCALAR_THEN)  # past a scalar item of a list
 _PAST = re.compile(_THEN)
 _SCAN = json.JSONDecoder().raw_decode  # steps over one value, from its first character
