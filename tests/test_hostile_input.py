@@ -191,6 +191,33 @@ def test_control_characters_are_positioned_errors() -> None:
     assert (d.code, d.span and (d.span.line, d.span.col)) == ("E012", (2, 5))
 
 
+@pytest.mark.parametrize(
+    ("text", "where", "shown"),
+    [
+        # Old Mac line ends: YAML breaks a line at a lone CR, so the NUL is on line 3. The
+        # position used to count "\n" alone and said 1:13.
+        (b"a: 1\rb: 2\rc: x\x00y\r", (3, 5), "    3 | c: xy"),
+        (b"a: 1\r\nb: x\x00y\r\n", (2, 5), "    2 | b: xy"),
+        # U+0085 (NEL) breaks a YAML line too: the NUL after it begins line 3.
+        ('a: 1\nb: "x\x85\x00y"\n'.encode(), (3, 1), '    3 | y"'),
+    ],
+)
+def test_control_characters_are_placed_on_yamls_lines(
+    text: bytes, where: tuple[int, int], shown: str
+) -> None:
+    """A character the reader refuses is placed, and shown under its caret, on the line YAML
+    counts, whatever breaks the file's lines."""
+    from egovrules.source.span import render_caret
+
+    with pytest.raises(DocumentError) as info:
+        parse_document(text, "cr.yaml")
+    (d,) = info.value.diagnostics
+    assert d.code == "E012"
+    assert d.span is not None
+    assert (d.span.line, d.span.col) == where
+    assert render_caret(d.span, text.decode()).splitlines()[0].replace("\x00", "") == shown
+
+
 # ---- determinism -------------------------------------------------------------------------
 
 INPUTS = [

@@ -17,7 +17,6 @@ line of any value they reject.
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from collections.abc import Callable, Hashable, Iterator
@@ -28,7 +27,8 @@ import yaml
 
 from egovrules.source.errors import Diagnostic
 from egovrules.source.json_faults import DuplicateKey, json_faults
-from egovrules.source.json_spans import LINE_BREAK, SURROGATE, JsonDocument
+from egovrules.source.json_spans import SURROGATE, JsonDocument
+from egovrules.source.lines import line_starts, position
 from egovrules.source.located import Document, PathKey
 from egovrules.source.span import Span
 
@@ -382,11 +382,11 @@ class _Builder:
     def _json_faults(self) -> list[Diagnostic]:
         """The duplicate keys and the lone surrogate of a JSON text, each where and as the YAML
         reader reports it in the same text indented with spaces."""
-        lines = [0, *(m.end() for m in LINE_BREAK.finditer(self.text))]
+        starts = line_starts(self.text)
 
         def span(offset: int) -> Span:
-            line = bisect.bisect_right(lines, offset)
-            return Span(self.name, line + self.line_offset, offset - lines[line - 1] + 1)
+            line, col = position(starts, offset)
+            return Span(self.name, line + self.line_offset, col)
 
         out: list[Diagnostic] = []
         for fault in json_faults(self.text):
@@ -400,9 +400,7 @@ class _Builder:
         return out
 
     def _reader_error(self, exc: yaml.reader.ReaderError) -> Diagnostic:
-        before = self.text[: exc.position]
-        line = before.count("\n") + 1
-        col = exc.position - (before.rfind("\n") + 1) + 1
+        line, col = position(line_starts(self.text), exc.position)
         return Diagnostic(
             "E012",
             f"character U+{exc.character:04X} is not allowed in YAML"

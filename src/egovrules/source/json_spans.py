@@ -11,22 +11,19 @@ tokens: space, tab, line feed and carriage return.
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
+from egovrules.source.lines import line_starts, position
 from egovrules.source.located import Document, PathKey
 from egovrules.source.span import Span
 
-__all__ = ["LINE_BREAK", "STRING_BODY", "SURROGATE", "JsonDocument", "Step", "skip_space"]
+__all__ = ["STRING_BODY", "SURROGATE", "JsonDocument", "Step", "skip_space"]
 
 _NAME = re.compile(r"[A-Za-z0-9_]+")
-# The line breaks YAML's marks count (a JSON string may hold the last three raw).
-LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-_NEWLINE = re.compile("\n")
 _SPACE = re.compile(r"[ \t\r\n]*")
 _WHITESPACE = (" ", "\t", "\r", "\n")
 STRING_BODY = r'[^"\\]*(?:\\.[^"\\]*)*'  # between the quotes of a JSON string
@@ -59,8 +56,7 @@ class JsonDocument(Document):
         """The span of the value (or key) at ``path``, or of its nearest present ancestor."""
         key_at, value_at = self._index.walk(path)
         offset = key_at if key and key_at is not None else value_at
-        line = bisect.bisect_right(self._index.lines, offset)
-        return Span(self.file, line, offset - self._index.lines[line - 1] + 1)
+        return Span(self.file, *position(self._index.lines, offset))
 
 
 Step = tuple[int | None, int, int]  # key offset (None in a list), value offset, value end
@@ -81,9 +77,7 @@ class _Index:
         self.text = text
         self.data = data
         self.root = skip_space(text, 0)
-        plain = "\r" not in text and not any(c in text for c in "\x85\u2028\u2029")
-        breaks = _NEWLINE if plain else LINE_BREAK
-        self.lines = [0, *(m.end() for m in breaks.finditer(text))]
+        self.lines = line_starts(text)
         self.entries: dict[int, dict[Hashable, Step]] = {}
 
     def walk(self, path: PathKey) -> tuple[int | None, int]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from egovrules.source.lines import split_lines
+
 __all__ = ["Span", "render_caret"]
 
 
@@ -31,7 +33,7 @@ def render_caret(span: Span, text: str | None) -> str:
     """Return the source line of ``span`` with a caret under its column (empty if unknown)."""
     if text is None:
         return ""
-    lines = text.splitlines()
+    lines = split_lines(text)
     if not 1 <= span.line <= len(lines):
         return ""
     line = lines[span.line - 1]
