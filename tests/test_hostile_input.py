@@ -313,3 +313,15 @@ def test_process_pool_agrees_with_sequential() -> None:
     with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pool:
         pooled = [line for part in pool.map(_check_in_process, chunks) for line in part]
     assert pooled == _check_in_process(raw)
+
+
+def test_a_json_syntax_error_is_placed_on_yamls_lines() -> None:
+    """JSON's parser counts lines by "\\n" alone: in a file whose lines end in a lone CR it put
+    the error on line 1 (1:14 here). It is placed on the line YAML counts, as every other
+    position is."""
+    with pytest.raises(DocumentError) as info:
+        parse_document(b'{"a": 1,\r"b": ]}\r', "cr.json")
+    (d,) = info.value.diagnostics
+    assert d.code == "E003"
+    assert d.span is not None
+    assert (d.span.line, d.span.col) == (2, 6)

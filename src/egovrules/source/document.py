@@ -51,6 +51,7 @@ __all__ = [
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 MAX_LINES_BYTES = 64 * MAX_BYTES  # a JSON Lines file: each line is a document of its own
 
 _CORE_TAGS = frozenset(
@@ -192,13 +193,10 @@ class _Builder:
                     # guard is refused from its event stream before the composer sees it.
                     deep = _too_deep(self.text)
                     if deep is not None:
-                        self._fail_at("E005", f"nesting deeper than {MAX_DEPTH} levels", deep)
+                        self._fail_at("E005", _TOO_DEEP, deep)
                     root = self.loader.get_single_node()
             except RecursionError:  # only without libyaml: its parser bounds the scan above
-                raise DocumentError(
-                    [Diagnostic("E005", f"nesting deeper than {MAX_DEPTH} levels", self._span0())],
-                    self.text,
-                ) from None
+                raise self._at_top("E005") from None
             except yaml.MarkedYAMLError as exc:
                 if self.json_text:
                     return self._from_json()
@@ -339,22 +337,14 @@ class _Builder:
             self._json_syntax(object_pairs_hook=list, parse_constant=str)
             raise DocumentError(self._json_faults(), self.text) from None
         except RecursionError:
-            raise DocumentError(
-                [Diagnostic("E005", f"nesting deeper than {MAX_DEPTH} levels", self._span0())],
-                self.text,
-            ) from None
+            raise self._at_top("E005") from None
         except json.JSONDecodeError as exc:
             raise self._json_error(exc) from None
         beyond = beyond_bounds(data)
         if beyond is not None:
             # The YAML reader's bounds hold for the JSON it refuses too, at the top (the JSON
             # parser keeps no positions).
-            message = (
-                f"nesting deeper than {MAX_DEPTH} levels"
-                if beyond == "E005"
-                else f"more than {MAX_NODES} values"
-            )
-            raise DocumentError([Diagnostic(beyond, message, self._span0())], self.text)
+            raise self._at_top(beyond)
         if lone_surrogate(data) is not None:
             raise DocumentError(self._json_faults(), self.text)
         # Each value and key located when asked, as YAML's marks would have placed it (the
@@ -370,13 +360,12 @@ class _Builder:
         except json.JSONDecodeError as exc:
             raise self._json_error(exc) from None
         except RecursionError:
-            raise DocumentError(
-                [Diagnostic("E005", f"nesting deeper than {MAX_DEPTH} levels", self._span0())],
-                self.text,
-            ) from None
+            raise self._at_top("E005") from None
 
     def _json_error(self, exc: json.JSONDecodeError) -> DocumentError:
-        span = Span(self.name, exc.lineno + self.line_offset, exc.colno)
+        # Placed on the lines YAML counts (the parser counts "\n" alone).
+        line, col = position(line_starts(self.text), exc.pos)
+        span = Span(self.name, line + self.line_offset, col)
         return DocumentError([Diagnostic("E003", f"JSON syntax error: {exc.msg}", span)], self.text)
 
     def _json_faults(self) -> list[Diagnostic]:
@@ -415,6 +404,12 @@ class _Builder:
 
     def _span0(self) -> Span:
         return Span(self.name, 1 + self.line_offset, 1)
+
+    def _at_top(self, code: str) -> DocumentError:
+        """A bound of the reader (E004, E005) broken where the parser keeps no position: the
+        error is placed at the top of the text."""
+        message = _TOO_DEEP if code == "E005" else f"more than {MAX_NODES} values"
+        return DocumentError([Diagnostic(code, message, self._span0())], self.text)
 
     def _fail(self, code: str, message: str, node: yaml.Node, hint: str | None = None) -> None:
         self._fail_at(code, message, node.start_mark, hint)
@@ -462,7 +457,7 @@ class _Builder:
                 "aliases expand exponentially here (a 'billion laughs' file?)",
             )
         if depth > MAX_DEPTH:
-            self._fail("E005", f"nesting deeper than {MAX_DEPTH} levels", node)
+            self._fail("E005", _TOO_DEEP, node)
         if node.tag not in _CORE_TAGS:
             self._fail(
                 "E006",
