@@ -8,6 +8,7 @@ from pathlib import Path
 
 from egovrules.analysis import LEVELS, analyze_packs
 from egovrules.analysis.render import RENDERERS
+from egovrules.cli.common import positive_int
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.pack import load_pack
 from egovrules.engine.waivers import read_waivers
@@ -39,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     p.add_argument(
         "--timeout-ms",
-        type=int,
+        type=positive_int,
         default=None,
         metavar="MS",
         help="the solver's limit per query (default: 5000); a query past it is not proved",

@@ -22,6 +22,7 @@ from egovrules.cli.common import (
     add_weekday_fallback,
     calendar_of,
     display_width,
+    positive_int,
 )
 from egovrules.cli.terminal import percent_bar
 from egovrules.engine.exitcodes import ExitCode
@@ -58,7 +59,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--spark-master",
         help="Spark master URL, e.g. spark://host:7077 (default: the session's own, or local[*])",
     )
-    p.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
+    p.add_argument(
+        "--threads", type=positive_int, help="DuckDB threads (default: all cores)"
+    )
     add_weekday_fallback(p)
     add_holidays_option(p)
     p.add_argument(

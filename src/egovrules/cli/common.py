@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import unicodedata
 
 from egovrules.law.calendar import CHINA, WorkCalendar
@@ -30,12 +31,29 @@ def default_language() -> str:
     return "en"
 
 
+_YYYY_MM_DD = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def iso_date(text: str) -> dt.date:
-    """An argparse ``type``: a date written YYYY-MM-DD."""
+    """An argparse ``type``: a date written YYYY-MM-DD (and only so: Python's own reader also
+    takes ``20260301`` and week dates such as ``2026-W10-1``)."""
     try:
+        if not _YYYY_MM_DD.fullmatch(text):
+            raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def positive_int(text: str) -> int:
+    """An argparse ``type``: a whole number of at least 1 (a count of threads, workers)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {text!r}")
+    return value
 
 
 def add_as_of(parser: argparse.ArgumentParser) -> None:

@@ -126,6 +126,15 @@ def filter_report(
         return not _matches(skip, rule_id, concept)
 
     known = concepts or {}
+
+    def keep_waiver(named: str) -> bool:
+        # A waiver names a rule id or a concept: it is kept when a rule it covers is (an
+        # expired waiver of a checked rule is a finding whatever name it was given by).
+        covered = [rid for rid in report.rule_ids if named in (rid, known.get(rid))]
+        if not covered:
+            return keep(named, named)
+        return any(keep(rid, known.get(rid, "")) for rid in covered)
+
     kept = [
         (rid, code)
         for rid, code in zip(report.rule_ids, report.codes, strict=True)
@@ -136,7 +145,7 @@ def filter_report(
         upcoming=tuple(u for u in report.upcoming if keep(u.rule_id, u.concept)),
         undetermined=tuple(u for u in report.undetermined if keep(u.rule_id, u.concept)),
         waived=tuple((v, w) for v, w in report.waived if keep(v.rule_id, v.concept)),
-        expired_waivers=tuple(w for w in report.expired_waivers if keep(w.rule, w.rule)),
+        expired_waivers=tuple(w for w in report.expired_waivers if keep_waiver(w.rule)),
         not_applicable=tuple(n for n in report.not_applicable if keep(n.rule_id, n.concept)),
         rule_ids=tuple(rid for rid, _ in kept),
         codes=tuple(code for _, code in kept),

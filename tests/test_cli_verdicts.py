@@ -1,0 +1,110 @@
+"""The exit code is the verdict, whatever happens around it: a reader that stops reading, an
+option that narrows the check, an option value out of range (found by an outside test of the
+command line, each failing before its fix)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from egovrules.cli import main
+from tests.conftest import ROOT
+
+LATE = str(ROOT / "examples" / "wuhan" / "website-late-police-filing.yaml")
+COMPLIANT = str(ROOT / "examples" / "wuhan" / "website-compliant.yaml")
+
+
+def _closed_reader(*args: str) -> subprocess.CompletedProcess[bytes]:
+    """Run the command line with its standard output a pipe nobody reads (`... | head` once
+    head has exited)."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "egovrules", *args],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            check=False,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["check", "--as-of", "2026-03-22", LATE], 1),  # violations found (was 0)
+        (["check", "--as-of", "2026-03-22", "--format", "json", LATE], 1),
+        (["check", "/nonexistent/subject.yaml"], 2),  # bad input (was 0)
+        (["check", "--as-of", "2026-03-22", COMPLIANT], 0),
+    ],
+)
+def test_a_reader_that_stops_reading_does_not_change_the_exit_code(
+    args: list[str], code: int
+) -> None:
+    done = _closed_reader(*args)
+    assert done.returncode == code
+    assert b"Traceback" not in done.stderr
+    assert b"BrokenPipeError" not in done.stderr
+
+
+def _waived(tmp_path: Path, rule: str) -> str:
+    """The compliant site, with a waiver of ``rule`` that expired before the as-of date."""
+    text = Path(COMPLIANT).read_text(encoding="utf-8")
+    text += f"waivers:\n  - rule: {rule}\n    reason: bureau moved\n    expires: 2026-03-10\n"
+    path = tmp_path / "waived.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("waiver", "only", "code"),
+    [
+        # An expired waiver of a checked rule is a finding, by whichever name it was given:
+        # the concept while --only names the rule (was 0) ...
+        ("website.police_filing", "wuhan.website.police_filing_15_days", 1),
+        # ... the rule while --only names the concept (was 0) ...
+        ("wuhan.website.police_filing_15_days", "website.police_filing", 1),
+        ("website.police_filing", "website.police_filing", 1),
+        # ... and not one of a rule the check leaves out.
+        ("website.police_filing", "website.consultation", 0),
+    ],
+)
+def test_only_keeps_the_expired_waivers_of_the_rules_it_checks(
+    tmp_path: Path, waiver: str, only: str, code: int
+) -> None:
+    subject = _waived(tmp_path, waiver)
+    assert main(["check", "--as-of", "2026-03-22", "--only", only, subject]) == code
+
+
+def test_skip_drops_the_expired_waivers_of_the_rules_it_skips(tmp_path: Path) -> None:
+    subject = _waived(tmp_path, "wuhan.website.police_filing_15_days")
+    assert main(["check", "--as-of", "2026-03-22", subject]) == 1
+    assert main(["check", "--as-of", "2026-03-22", "--skip", "website.police*", subject]) == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        # DuckDB refused 0 threads with an internal error (exit 3).
+        ["audit", "--city", "shantou", "--threads", "0", "rows.jsonl"],
+        ["audit", "--city", "shantou", "--threads", "-1", "rows.jsonl"],
+        # The solver took 0 ms as no limit.
+        ["analyze", "--timeout-ms", "0", "wuhan"],
+        # Only YYYY-MM-DD is a date: Python also reads 20260322 and the week date 2026-W12-7.
+        ["check", "--as-of", "20260322", COMPLIANT],
+        ["check", "--as-of", "2026-W12-7", COMPLIANT],
+    ],
+)
+def test_an_option_value_out_of_range_is_a_usage_error(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2
+    assert "error: argument" in capsys.readouterr().err
