@@ -59,9 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--spark-master",
         help="Spark master URL, e.g. spark://host:7077 (default: the session's own, or local[*])",
     )
-    p.add_argument(
-        "--threads", type=positive_int, help="DuckDB threads (default: all cores)"
-    )
+    p.add_argument("--threads", type=positive_int, help="DuckDB threads (default: all cores)")
     add_weekday_fallback(p)
     add_holidays_option(p)
     p.add_argument(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import glob
+import itertools
 import sys
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
@@ -74,7 +75,9 @@ def find_inputs(arguments: Sequence[str], exclude: Sequence[str] = ()) -> list[t
             out.setdefault(STDIN, False)
         elif Path(arg).is_dir():
             found = sorted(
-                str(p) for p in Path(arg).rglob("*") if p.suffix in SUFFIXES and p.is_file()
+                str(p)
+                for p in Path(arg).rglob("*")
+                if p.suffix in SUFFIXES and p.is_file() and not _through_link(p, Path(arg))
             )
             for name in found:
                 out.setdefault(name, True)
@@ -83,11 +86,32 @@ def find_inputs(arguments: Sequence[str], exclude: Sequence[str] = ()) -> list[t
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
                 raise UsageError(f"{arg}: no file matches this pattern")
+            root = _literal_root(arg)
             for name in matches:
-                out.setdefault(name, True)
+                if not _through_link(Path(name), root):
+                    out.setdefault(name, True)
         else:
             out.setdefault(arg, False)
     return [(name, walked) for name, walked in out.items() if not excluded(name, exclude)]
+
+
+def _through_link(path: Path, root: Path) -> bool:
+    """True when ``path``, found below ``root`` by a walk or a pattern, is a symbolic link or
+    lies in a linked directory. A walk reads only what is in the tree it was given: a link
+    in a checked-out tree (to ``../.git/config``, ``/proc/self/environ``) would otherwise put
+    another file's lines in the report. A link named as a file is read: the caller chose it."""
+    while path not in (root, path.parent):
+        if path.is_symlink():
+            return True
+        path = path.parent
+    return False
+
+
+def _literal_root(pattern: str) -> Path:
+    """The directory a glob pattern searches below: its leading parts without ``*?[``."""
+    parts = PurePath(pattern).parts
+    lead = list(itertools.takewhile(lambda p: not any(c in p for c in "*?["), parts))
+    return Path(*lead) if lead else Path()
 
 
 def expand_inputs(arguments: Sequence[str], exclude: Sequence[str] = ()) -> list[str]:

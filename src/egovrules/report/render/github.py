@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from egovrules.law.verdict import Severity
 from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked
+from egovrules.report.render.controls import visible
 
 __all__ = ["render_github"]
 
@@ -14,7 +15,8 @@ _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.ADVIS
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # GitHub's own escapes for "%", CR and LF; any other control character shown escaped.
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _prop(text: str) -> str:

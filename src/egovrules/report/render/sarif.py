@@ -6,11 +6,12 @@ judged every input (``executionSuccessful``); each input it could not judge is a
 
 from __future__ import annotations
 
-import contextlib
 import json
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from egovrules._version import __version__
 from egovrules.ir.nodes import RuleIR
@@ -75,16 +76,23 @@ _EXPIRED_RULE = {
 }
 
 
+_STDIN = "<stdin>"  # the name standard input's subjects are read under (engine.inputs)
+
+
 def artifact_uri(path: str) -> str:
-    """A file as SARIF names it: relative to the working directory when it lies inside."""
-    p = Path(path)
-    with contextlib.suppress(ValueError):  # outside the working directory: keep it as given
-        p = p.resolve().relative_to(Path.cwd().resolve())
-    return p.as_posix()
+    """A file as SARIF names it (§3.10.2: a URI reference): relative to the working directory
+    when its path lies inside, percent-encoded (a space, ``#`` or ``%`` in a name, non-ASCII
+    names as UTF-8), else a ``file:`` URI. The path is the one named: a symbolic link is not
+    followed, so a report never names where a link points."""
+    p = Path(os.path.abspath(path))
+    try:
+        return quote(p.relative_to(os.path.abspath(os.getcwd())).as_posix())
+    except ValueError:  # outside the working directory
+        return p.as_uri()
 
 
 def _location(span: Span | None, file: str | None) -> list[dict[str, Any]]:
-    if file is None:
+    if file is None or file == _STDIN:  # standard input is no artifact a viewer can open
         return []
     physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(file)}}
     if span is not None:
@@ -120,7 +128,7 @@ def _notification(f: InputFailure) -> dict[str, Any]:
         "message": {"text": f.message + (f" (hint: {f.hint})" if f.hint else "")},
         "descriptor": {"id": f.code},
     }
-    if f.file is not None:
+    if f.file is not None and f.file != _STDIN:
         physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(f.file)}}
         if f.line is not None:
             physical["region"] = {"startLine": f.line, "startColumn": f.column or 1}

@@ -11,6 +11,7 @@ from egovrules.law.citation import Citation
 from egovrules.law.verdict import severity_reason_in
 from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked, NotApplicable
+from egovrules.report.render.controls import visible
 
 __all__ = ["render_text"]
 
@@ -66,7 +67,7 @@ _WORDS = {
 }
 
 
-def _cite(c: Citation, language: str) -> str:
+def _cite(c: Citation, language: str) -> list[str]:
     """The citation, its quote in the reader's language, then the source's own words (or, for
     a reader of the source language, the English): a translation is marked, never in 「」."""
     w = _WORDS[language]
@@ -79,7 +80,7 @@ def _cite(c: Citation, language: str) -> str:
         lines.extend(
             textwrap.wrap(other, 88, initial_indent="         ", subsequent_indent="          ")
         )
-    return "\n".join(lines)
+    return lines
 
 
 def _pad(label: str, width: int) -> str:
@@ -123,7 +124,7 @@ def render_text(
             if why:
                 out.append(f"    ({why})")
             out.append(f"    {v.message_in(lang)}")
-            out.append(_cite(v.citation, lang))
+            out.extend(_cite(v.citation, lang))
         if quiet:
             out.extend(f"  {w['expired']} {x.rule}: {x.reason}" for x in r.expired_waivers)
             out.append("")
@@ -152,7 +153,7 @@ def render_text(
             if awaiting:
                 out.append(f"    {w['awaiting']}: {awaiting}")
             out.append(f"    {u.message_in(lang)}")
-            out.append(_cite(u.citation, lang))
+            out.extend(_cite(u.citation, lang))
         for note in r.notes_in(lang):
             out.append(f"  {w['note']} {note}")
         # One block per scope: its rules share the reason and the words that name whom it binds.
@@ -162,10 +163,10 @@ def render_text(
         for group in by_scope.values():
             out.append(f"  {w['not_applicable']} {group[0].reason_in(lang)}")
             out.extend(f"    {n.rule_id}" for n in group)
-            out.append(_cite(group[0].citation, lang))
+            out.extend(_cite(group[0].citation, lang))
         for d in r.undetermined:
             out.append(f"  {w['undetermined']} {d.rule_id}: {d.reason_in(lang)}")
-            out.append(_cite(d.citation, lang))
+            out.extend(_cite(d.citation, lang))
         out.append("")
     total = sum(len(r.violations) for r in reports)
     ok = sum(1 for r in reports if r.compliant)
@@ -175,4 +176,6 @@ def render_text(
     if skipped:
         summary += w["skipped"].format(n=skipped)
     out.append(summary)
-    return "\n".join(out) + "\n"
+    # Each entry is one line: a line break (or any control character) a subject's text holds
+    # is shown escaped, never obeyed.
+    return "\n".join(map(visible, out)) + "\n"

@@ -1,0 +1,108 @@
+"""Nothing a file under review holds can make the check read another file, forge a line of the
+CI log or name a file wrongly (found by an outside test of the command line, each case failing
+before its fix)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from egovrules.report.render.controls import visible
+from tests.conftest import ROOT
+
+COMPLIANT = ROOT / "examples" / "wuhan" / "website-compliant.yaml"
+LATE = ROOT / "examples" / "wuhan" / "website-late-police-filing.yaml"
+SECRET = "https://x-access-token:ghp_SECRET123@github.com"
+
+
+def _run(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "egovrules", "check", "--as-of", "2026-03-22", *args],
+        cwd=cwd,
+        input=None if stdin is None else stdin.decode(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A tree under review holding a subject, a link to a file outside it and a link to a
+    directory outside it."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "creds").write_text(SECRET + "\n", encoding="utf-8")
+    (outside / "other.yaml").write_text(LATE.read_text(encoding="utf-8"), encoding="utf-8")
+    review = tmp_path / "tree"
+    (review / "sub").mkdir(parents=True)
+    (review / "ok.yaml").write_text(COMPLIANT.read_text(encoding="utf-8"), encoding="utf-8")
+    (review / "x.yaml").symlink_to("../outside/creds")
+    (review / "sub" / "linked").symlink_to("../../outside")
+    return tmp_path
+
+
+@pytest.mark.parametrize("argument", ["tree", "tree/**/*.yaml", "tree/*.yaml"])
+def test_a_walk_follows_no_link_out_of_the_tree(tree: Path, argument: str) -> None:
+    """The link's target (a credential) was read as a subject file and its line printed under
+    the error's caret; a linked directory's subjects were checked."""
+    done = _run(tree, argument)
+    assert SECRET not in done.stdout + done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 subject(s) checked, 1 compliant" in done.stdout
+
+
+def test_a_link_named_as_an_argument_is_read(tree: Path) -> None:
+    """The pipeline chose it: it is read (and, not a subject file, refused)."""
+    done = _run(tree, "tree/x.yaml")
+    assert done.returncode == 2
+
+
+def test_sarif_names_a_file_by_a_uri_reference(tmp_path: Path) -> None:
+    """A space, '#' and '%' in a file's name were written raw, which no URI holds."""
+    folder = tmp_path / "a dir"
+    folder.mkdir()
+    (folder / "site #1 100%.yaml").write_text(LATE.read_text(encoding="utf-8"), encoding="utf-8")
+    done = _run(tmp_path, "--format", "sarif", "a dir")
+    assert done.returncode == 1
+    (result,) = json.loads(done.stdout)["runs"][0]["results"]
+    uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "a%20dir/site%20%231%20100%25.yaml"
+
+
+def test_sarif_gives_standard_input_no_location() -> None:
+    """'<stdin>' was written as a file's URI."""
+    done = _run(ROOT, "--format", "sarif", "-", stdin=LATE.read_bytes())
+    assert done.returncode == 1
+    (result,) = json.loads(done.stdout)["runs"][0]["results"]
+    assert result["locations"] == []
+
+
+FORGED = "x\n::error file=README.md,line=1::forged annotation\n\x1b[2J\u202e"
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_a_subjects_text_is_shown_not_obeyed(tmp_path: Path, fmt: str) -> None:
+    """An id holding a line break began a line of its own on stdout, which GitHub reads as a
+    workflow command; an escape sequence reached the terminal."""
+    text = LATE.read_text(encoding="utf-8").replace("id: ", f"id: {json.dumps(FORGED)}\n#: ", 1)
+    subject = tmp_path / "inject.yaml"
+    subject.write_text(text, encoding="utf-8")
+    done = _run(tmp_path, "--format", fmt, str(subject))
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert not any(line.startswith("::error file=README.md") for line in lines)
+    assert "\x1b" not in done.stdout and "\u202e" not in done.stdout
+    assert "\\x1b[2J\\u202e" in done.stdout
+
+
+def test_visible_escapes_what_a_terminal_obeys_and_keeps_the_rest() -> None:
+    assert visible("a\tb 汉字") == "a\tb 汉字"
+    assert visible("a\r\nb\x00\x7f\x85\u2028\u2066") == "a\\r\\nb\\x00\\x7f\\x85\\u2028\\u2066"
+    assert os.linesep not in visible("one" + os.linesep + "two")
