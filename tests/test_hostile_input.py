@@ -325,3 +325,45 @@ def test_a_json_syntax_error_is_placed_on_yamls_lines() -> None:
     assert d.code == "E003"
     assert d.span is not None
     assert (d.span.line, d.span.col) == (2, 6)
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "offset", "where"),
+    [
+        # Counted "\n" alone, in bytes: 1:19 here, for the third line's seventh character.
+        ('a: 1\rb: 2\rid: "汉'.encode() + b'\xff"\r', "cr.yaml", 0, (3, 7)),
+        # One line of a JSON Lines file: its own line number (the offset was left out).
+        (b'{"id": "\xff"}', "lines.jsonl", 2, (3, 9)),
+    ],
+)
+def test_bytes_that_are_not_utf8_are_placed_in_characters_on_yamls_lines(
+    raw: bytes, name: str, offset: int, where: tuple[int, int]
+) -> None:
+    with pytest.raises(DocumentError) as info:
+        parse_document(raw, name, line_offset=offset)
+    (d,) = info.value.diagnostics
+    assert d.code == "E002"
+    assert d.span is not None
+    assert (d.span.line, d.span.col) == where
+
+
+TAB_JSON = '{\n\t"kind":\t"website",\n\t"id":\t"a",\n\t"city":\t"wuhan"\n}\n'
+
+
+def test_json_lines_may_hold_tabs_between_tokens(tmp_path: Any) -> None:
+    """JSON allows a tab where YAML does not: a JSON Lines file of them was refused (E003)."""
+    lines = tmp_path / "tabs.jsonl"
+    lines.write_text('{"kind":\t"website", "id": "a"}\n{"kind":\t"website", "id": "b"}\n')
+    subjects, errors = read_subjects(str(lines))
+    assert errors == []
+    assert [s.subject.id for s in subjects] == ["a", "b"]
+
+
+def test_json_on_standard_input_may_hold_tabs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`jq --tab ... | egovrules check -`: refused at 2:1 before (stdin has no .json name)."""
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TAB_JSON.encode())))
+    subjects, errors = read_subjects("-")
+    assert errors == []
+    assert [s.subject.id for s in subjects] == ["a"]

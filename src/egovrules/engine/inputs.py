@@ -146,7 +146,10 @@ def read_subjects(
         return [], [SubjectError(exc.diagnostics, exc.text)]
     if name.endswith(".jsonl") or (name == STDIN and _looks_like_json_lines(raw)):
         return _read_lines(raw, display, kind)
-    return subjects_in(raw, display, kind, skipped=skipped)
+    # Standard input has no name to tell JSON by: a text opening a mapping or a list is read
+    # as JSON where YAML refuses it (a tab between tokens, as `jq --tab` writes).
+    json_text = name == STDIN and raw.lstrip(b" \t\r\n\xef\xbb\xbf")[:1] in (b"{", b"[")
+    return subjects_in(raw, display, kind, skipped=skipped, json_text=json_text)
 
 
 def subjects_in(
@@ -194,7 +197,7 @@ def _read_lines(
         if not line.strip():
             continue
         try:
-            doc = parse_document(line, display, line_offset=number)
+            doc = parse_document(line, display, line_offset=number, json_text=True)
         except DocumentError as exc:
             errors.append(SubjectError(exc.diagnostics, text))
             continue

@@ -117,14 +117,15 @@ def parse_document(
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        # Placed in characters, on the lines YAML counts, like every other position.
+        before = raw[: exc.start].decode("utf-8")
+        line, col = position(line_starts(before), len(before))
         raise DocumentError(
             [
                 Diagnostic(
                     "E002",
                     f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
-                    Span(name, line, col),
+                    Span(name, line + line_offset, col),
                     "save the file as UTF-8",
                 )
             ],
