@@ -272,3 +272,44 @@ def test_no_input_and_no_include_is_a_usage_error(
     """`egovrules check` with nothing named and no include says what to do."""
     code, out, err = _run(capsys, "check")
     assert (code, out) == (2, "") and "no input" in err and "include" in err
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        '[ tool.egovrules ]\nfail-on = "never"\n',
+        '[tool."egovrules"]\nfail-on = "never"\n',
+        '[tool]\negovrules = { fail-on = "never" }\n',
+    ],
+)
+def test_the_pyproject_table_is_found_however_toml_writes_it(
+    repo: Path, capsys: pytest.CaptureFixture[str], table: str
+) -> None:
+    """A text search for "[tool.egovrules]" passed over these (the late site then exited 1)."""
+    _write(repo / "pyproject.toml", '[project]\nname = "x"\n\n' + table)
+    code, _, err = _run(capsys, "check", "--as-of", "2026-03-22", "compliance/late.yaml")
+    assert (code, err) == (0, "")
+
+
+def test_a_pyproject_that_only_mentions_the_table_is_no_config(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Words in a string that look like the table's header were taken for a second config."""
+    _write(repo / ".egovrules.yaml", "fail-on: never\n")
+    _write(
+        repo / "pyproject.toml",
+        '[project]\nname = "x"\n'
+        'description = """\n[tool.egovrules] lives in .egovrules.yaml\n"""\n',
+    )
+    code, _, err = _run(capsys, "check", "--as-of", "2026-03-22", "compliance/late.yaml")
+    assert (code, err) == (0, "")
+
+
+def test_a_toml_config_without_the_table_is_an_error(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--config naming a TOML file with no [tool.egovrules] ran with no settings at all."""
+    _write(repo / "other.toml", "[tool.black]\nline-length = 100\n")
+    code, out, err = _run(capsys, "check", "--config", "other.toml", "compliance/good.yaml")
+    assert (code, out) == (2, "")
+    assert err.startswith("other.toml:1:1: error[E901]: no [tool.egovrules] table")

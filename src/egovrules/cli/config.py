@@ -124,6 +124,20 @@ class ProjectConfig:
         return relative if base == "." else os.path.join(base, relative)
 
 
+def _has_table(text: str) -> bool:
+    """Whether a pyproject.toml holds ``[tool.egovrules]``, however TOML writes it (``[ tool.
+    egovrules ]``, ``[tool."egovrules"]``, ``egovrules = {...}`` under ``[tool]``) and not in a
+    string that only looks like it. A text that is not TOML is one when a line opens the
+    table, so that its error is reported rather than the config passed over."""
+    if "egovrules" not in text:
+        return False  # most pyproject.toml files: not parsed at all
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except tomllib.TOMLDecodeError:
+        return _TABLE.search(text) is not None
+    return isinstance(tool, dict) and "egovrules" in tool
+
+
 def find_config(start: Path | None = None) -> Path | None:
     """The nearest ``.egovrules.yaml`` or ``pyproject.toml`` with ``[tool.egovrules]``, from
     ``start`` (the working directory) up to the repository root."""
@@ -131,7 +145,7 @@ def find_config(start: Path | None = None) -> Path | None:
     for folder in (here, *here.parents):
         candidates = [folder / CONFIG_FILE] if (folder / CONFIG_FILE).is_file() else []
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _TABLE.search(
+        if pyproject.is_file() and _has_table(
             pyproject.read_text(encoding="utf-8", errors="replace")
         ):
             candidates.append(pyproject)
@@ -213,7 +227,14 @@ def _read_toml(file: Path, name: str) -> tuple[Any, str, Any]:
         header = _header_line(lines, "tool.egovrules")
         return Span(name, header or 1, 1)
 
-    return table.get("tool", {}).get("egovrules", {}), text, at
+    tool = table.get("tool")
+    if not (isinstance(tool, dict) and isinstance(tool.get("egovrules"), dict)):
+        # A file named with --config that holds no such table configures nothing: say so
+        # rather than run with no settings.
+        raise ConfigError(
+            [Diagnostic(_CODE, "no [tool.egovrules] table in this file", Span(name, 1, 1))], text
+        )
+    return tool["egovrules"], text, at
 
 
 def _header_line(lines: list[str], table: str) -> int | None:
