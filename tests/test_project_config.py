@@ -275,34 +275,30 @@ def test_no_input_and_no_include_is_a_usage_error(
 
 
 @pytest.mark.parametrize(
-    "table",
+    ("files", "why"),
     [
-        '[ tool.egovrules ]\nfail-on = "never"\n',
-        '[tool."egovrules"]\nfail-on = "never"\n',
-        '[tool]\negovrules = { fail-on = "never" }\n',
+        ({"pyproject.toml": '[ tool.egovrules ]\nfail-on = "never"\n'}, "spaced header"),
+        ({"pyproject.toml": '[tool."egovrules"]\nfail-on = "never"\n'}, "quoted key"),
+        ({"pyproject.toml": '[tool]\negovrules = { fail-on = "never" }\n'}, "inline table"),
+        # Words in a string that look like the header were taken for a second config.
+        (
+            {
+                ".egovrules.yaml": "fail-on: never\n",
+                "pyproject.toml": 'description = """\n[tool.egovrules] is elsewhere\n"""\n',
+            },
+            "header in a string",
+        ),
     ],
 )
-def test_the_pyproject_table_is_found_however_toml_writes_it(
-    repo: Path, capsys: pytest.CaptureFixture[str], table: str
+def test_the_pyproject_table_is_read_as_toml(
+    repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], why: str
 ) -> None:
-    """A text search for "[tool.egovrules]" passed over these (the late site then exited 1)."""
-    _write(repo / "pyproject.toml", '[project]\nname = "x"\n\n' + table)
+    """A text search for "[tool.egovrules]" passed over the first three (the late site then
+    exited 1) and refused the last as two configs (exit 2): the config says fail-on never."""
+    for name, text in files.items():
+        _write(repo / name, text)
     code, _, err = _run(capsys, "check", "--as-of", "2026-03-22", "compliance/late.yaml")
-    assert (code, err) == (0, "")
-
-
-def test_a_pyproject_that_only_mentions_the_table_is_no_config(
-    repo: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Words in a string that look like the table's header were taken for a second config."""
-    _write(repo / ".egovrules.yaml", "fail-on: never\n")
-    _write(
-        repo / "pyproject.toml",
-        '[project]\nname = "x"\n'
-        'description = """\n[tool.egovrules] lives in .egovrules.yaml\n"""\n',
-    )
-    code, _, err = _run(capsys, "check", "--as-of", "2026-03-22", "compliance/late.yaml")
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, ""), why
 
 
 def test_a_toml_config_without_the_table_is_an_error(
