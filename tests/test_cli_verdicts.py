@@ -108,3 +108,13 @@ def test_an_option_value_out_of_range_is_a_usage_error(
         main(args)
     assert exited.value.code == 2
     assert "error: argument" in capsys.readouterr().err
+
+
+def test_a_missing_sources_folder_is_a_usage_error_not_a_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """lint reported it as L001 on the pack, exit 1: as if the pack, not the command, were
+    wrong."""
+    assert main(["lint", "--sources", str(tmp_path / "nowhere"), "wuhan"]) == 2
+    err = capsys.readouterr().err
+    assert "no such folder" in err and "L001" not in err

@@ -11,6 +11,7 @@ from egovrules.cli.common import display_width
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.pack import load_pack
 from egovrules.packdata.bundled import available_packs
+from egovrules.source.errors import UsageError
 
 __all__ = ["register"]
 
@@ -44,6 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _run_lint(args: argparse.Namespace) -> ExitCode:
+    if args.sources is not None and not args.sources.is_dir():
+        # A folder that is not there is a mistake in the command, not a finding of the pack.
+        raise UsageError(f"--sources {args.sources}: no such folder")
     findings = 0
     for name in args.packs or available_packs():
         pack = load_pack(name)
