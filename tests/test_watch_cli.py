@@ -88,6 +88,30 @@ def test_bad_lines_are_reported_and_skipped(
     assert "Traceback" not in err
 
 
+def test_an_invalid_event_is_placed_at_its_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every E500 was at column 1, the date twice (once per branch of its union), named by
+    pydantic's validator tags (``at.function-after[_to_china_time(), datetime]``)."""
+    head = '{"subject_id": "s", "subject_kind": "website", "type": "online", '
+    bad_day = head + '"at": "2026-02-30"}'
+    extra = head + '"at": "2026-03-01", "x": 1}'
+    events = tmp_path / "events.jsonl"
+    events.write_text(bad_day + "\n" + extra + "\n", encoding="utf-8")
+    code = main(["watch", "--city", "wuhan", "--as-of", "2026-03-22", str(events)])
+    err = capsys.readouterr().err
+    assert code == 2
+    lines = [line for line in err.splitlines() if "error[E500]" in line]
+    day_at = bad_day.index('"2026-02-30"') + 1
+    key_at = extra.index('"x"') + 1
+    assert lines == [
+        f"{events}:1:{day_at}: error[E500]: at: Input should be a valid date or datetime, "
+        "day value is outside expected range",
+        f"{events}:2:{key_at}: error[E500]: unknown key 'x'",
+    ]
+    assert "function-after" not in err
+
+
 def test_a_quiet_stream_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Events that break no rule print nothing and exit 0."""
     events = _write(

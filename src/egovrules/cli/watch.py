@@ -36,6 +36,7 @@ be used.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import os
@@ -59,6 +60,7 @@ from egovrules.monitoring.state import StateError
 from egovrules.report.render.json import citation_to_dict
 from egovrules.source.document import MAX_BYTES, lone_surrogate, surrogate_message
 from egovrules.source.errors import Diagnostic, EgovrulesError, UsageError
+from egovrules.source.json_spans import JsonDocument
 from egovrules.source.span import Span
 
 __all__ = ["alert_to_dict", "register"]
@@ -181,14 +183,17 @@ class _Watch:
         a line that cannot be used is reported and skipped. Then the line counts as processed,
         and the checkpoint is written if ``--checkpoint-every`` lines have been since."""
         number = self.position.line + 1
+        line, data = "", None
         try:
             line = _decode(raw, self._name, number).strip()
             if line:
-                alerts = self.monitor.feed(_parse(line, self._name, number))
+                data = _parse(line, self._name, number)
+                alerts = self.monitor.feed(data)
                 self.raised += _emit(alerts, self._lang, number)
         except EgovrulesError as exc:
             self.bad += 1
-            print(_positioned(exc, self._name, number), file=sys.stderr)
+            where = JsonDocument(self._name, line, data) if data is not None else None
+            print(_positioned(exc, self._name, number, where), file=sys.stderr)
         self.position.advance(raw)
         self.unsaved += 1
         if self.unsaved >= self._every:
@@ -293,16 +298,24 @@ class _LineError(EgovrulesError):
         super().__init__(diagnostic.render())
 
 
-def _positioned(exc: EgovrulesError, name: str, number: int) -> str:
-    """The error with the file and line of the event it is about."""
+def _positioned(
+    exc: EgovrulesError, name: str, number: int, line: JsonDocument | None = None
+) -> str:
+    """The error with the file, line and column of the event it is about: the column of the
+    value (or unknown key) in the line when the error names one."""
     if isinstance(exc, _LineError):
         return exc.diagnostic.render()
     diagnostics = getattr(exc, "diagnostics", None)
     if not diagnostics:
         return f"{name}:{number}:1: {exc}"
-    return "\n".join(
-        Diagnostic(d.code, d.message, Span(name, number, 1), d.hint).render() for d in diagnostics
-    )
+
+    def span(d: Diagnostic) -> Span:
+        if line is None or d.path is None:
+            return Span(name, number, 1)
+        unknown = d.message.startswith("unknown key")
+        return dataclasses.replace(line.span(d.path, key=unknown), line=number)
+
+    return "\n".join(Diagnostic(d.code, d.message, span(d), d.hint).render() for d in diagnostics)
 
 
 def _check_checkpoint_path(file: str, path: Path) -> None:

@@ -789,10 +789,15 @@ def data_diagnostics(
 
     out: list[Diagnostic] = []
     errors = exc.errors(include_url=False)
+    refused: set[PathKey] = set()  # a value each branch of a union refused: said once
     for err in errors:
         if _shadowed_union_branch(err["loc"], errors):
             continue
         path = _data_path(data, (*prefix, *err["loc"]))
+        if err["type"] != "missing":  # (a missing key's path is its parent's: one each)
+            if path in refused:
+                continue
+            refused.add(path)
         loc = tuple(p for p in path[len(prefix) :] if isinstance(p, str | int))
         dotted = ".".join(str(p) for p in path[len(prefix) :]) or "(top level)"
         if err["type"] == "extra_forbidden":

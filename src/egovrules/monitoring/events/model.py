@@ -11,6 +11,7 @@ This module only describes events. It never folds them and never evaluates a rul
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
@@ -25,7 +26,8 @@ from pydantic import (
     model_validator,
 )
 
-from egovrules.source.errors import Diagnostic, InputError
+from egovrules.source.document import data_diagnostics
+from egovrules.source.errors import InputError
 from egovrules.subjects.base import ChinaDateTime
 from egovrules.subjects.department import Plan
 from egovrules.subjects.project import DeclarationMaterials
@@ -532,13 +534,12 @@ def parse_event(data: Any, where: str | None = None) -> Event:
     try:
         return Event.model_validate(data)
     except ValidationError as exc:
+        # Each problem named by its place in the event's data (``path``: where a reader of the
+        # line finds it), not by pydantic's validator tags.
+        lead = f"{where}: " if where else ""
         raise EventError(
             [
-                Diagnostic(
-                    "E500",
-                    f"{where + ': ' if where else ''}"
-                    f"{'.'.join(map(str, e['loc'])) or 'event'}: {e['msg']}",
-                )
-                for e in exc.errors(include_url=False)
+                dataclasses.replace(d, message=lead + d.message)
+                for d in data_diagnostics(exc, data, "E500")
             ]
         ) from None
