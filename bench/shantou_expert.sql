@@ -166,8 +166,10 @@ SELECT
     -- annual_declaration_deadline: 31 August of the year before the plan year
     CASE WHEN NOT (scope AND decl AND NOT late_special) THEN 0
          WHEN d_due IS NULL THEN 1
-         WHEN d_sub IS NOT NULL THEN CASE WHEN d_sub > d_due THEN 2 ELSE 1 END
-         WHEN {as_of} > d_due THEN 2 ELSE 3 END AS r1,
+         -- late only once the last day has passed: not submitted by it (a submission dated
+         -- after the audit date has not happened yet)
+         WHEN {as_of} > d_due THEN CASE WHEN d_sub IS NULL OR d_sub > d_due THEN 2 ELSE 1 END
+         WHEN d_sub <= {as_of} THEN 1 ELSE 3 END AS r1,
     -- declaration_materials
     CASE WHEN NOT (scope AND decl) THEN 0 WHEN materials THEN 1 ELSE 2 END AS r2,
     -- declaration_recipient
@@ -235,14 +237,19 @@ SELECT
     -- approval_within_7_working_days
     CASE WHEN NOT (scope AND NOT buildings AND aa_complete) THEN 0
          WHEN aa_received IS NOT NULL AND aa_due IS NULL THEN
-             CASE WHEN latest_due IS NOT NULL AND coalesce(aa_decision, {as_of}) > latest_due
+             CASE WHEN aa_received > {as_of} THEN 1
+                  WHEN {as_of} > latest_due AND (aa_decision IS NULL OR aa_decision > latest_due)
                       THEN 2
-                  WHEN aa_decision IS NOT NULL AND aa_decision <= earliest_due THEN 1
-                  WHEN aa_decision IS NULL AND {as_of} <= earliest_due THEN 3
+                  WHEN aa_decision <= {as_of} AND aa_decision <= earliest_due THEN 1
+                  WHEN {as_of} <= earliest_due AND (aa_decision IS NULL OR aa_decision > {as_of})
+                      THEN 3
                   ELSE 4 END
          WHEN aa_due IS NULL THEN 1
-         WHEN aa_decision IS NOT NULL THEN CASE WHEN aa_decision > aa_due THEN 2 ELSE 1 END
-         WHEN {as_of} > aa_due THEN 2 ELSE 3 END AS r16,
+         WHEN {as_of} > aa_due
+             THEN CASE WHEN aa_decision IS NULL OR aa_decision > aa_due THEN 2 ELSE 1 END
+         -- received after the audit date: the seven days have not begun; decided after it:
+         -- not decided yet
+         WHEN aa_received > {as_of} OR aa_decision <= {as_of} THEN 1 ELSE 3 END AS r16,
     -- evaluation_validity_1_year
     CASE WHEN NOT (scope AND eo_date IS NOT NULL AND aa_sub IS NOT NULL) THEN 0
          WHEN aa_sub <= CAST(eo_date + INTERVAL 1 YEAR AS DATE) THEN 1 ELSE 2 END AS r17,

@@ -79,7 +79,9 @@ def _application(received: str, decided: str | None) -> dict[str, Any]:
 def test_seven_working_days_follow_the_official_calendar(received: str, last_day: str) -> None:
     """Shantou art. 16: the approval is due on the seventh working day after receipt, holidays
     skipped and adjusted weekend workdays counted: on the last day it is in time, the next day
-    late, and undecided it is pending until then."""
+    late, and undecided it is pending until then. A decision recorded for the next day has not
+    been made on the last day: pending then, late the day after (an act dated after the as-of
+    date has not happened on it)."""
     pack = egovrules.load_pack("shantou")
     due = dt.date.fromisoformat(last_day)
     later = (due + dt.timedelta(days=1)).isoformat()
@@ -90,9 +92,11 @@ def test_seven_working_days_follow_the_official_calendar(received: str, last_day
     ]
     on_due = _codes(pack, subjects, due)
     assert on_due["on-time"][APPROVAL] == 1
-    assert on_due["late"][APPROVAL] == 2
+    assert on_due["late"][APPROVAL] == 3
     assert on_due["undecided"][APPROVAL] == 3
-    assert _codes(pack, subjects, due + dt.timedelta(days=1))["undecided"][APPROVAL] == 2
+    after = _codes(pack, subjects, due + dt.timedelta(days=1))
+    assert (after["on-time"][APPROVAL], after["late"][APPROVAL]) == (1, 2)
+    assert after["undecided"][APPROVAL] == 2
 
 
 def test_working_days_past_the_calendar_are_undetermined_not_violated() -> None:

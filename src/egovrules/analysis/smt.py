@@ -228,10 +228,16 @@ class Encoder:
     ) -> z3.BoolRef:
         due = self.expr(d.due, scopes, on)
         done = self.expr(d.done, scopes, on)
+        # An act dated after the evaluation date is not done yet (ir.interpret.act_by).
+        done_by = z3.And(done.present, done.term <= self.as_of)
         if met:
-            return z3.Or(z3.Not(due.present), z3.And(done.present, done.term <= due.term))
-        late_done = z3.And(done.present, done.term > due.term)
-        late_open = z3.And(z3.Not(done.present), self.as_of > due.term)
+            met_by = [z3.Not(due.present), z3.And(done_by, done.term <= due.term)]
+            if d.start is not None:  # a period from an act after the as-of date: not begun
+                start = self.expr(d.start, scopes, on)
+                met_by.append(z3.And(start.present, start.term > self.as_of))
+            return z3.Or(*met_by)
+        late_done = z3.And(done_by, done.term > due.term)
+        late_open = z3.And(z3.Not(done_by), self.as_of > due.term)
         return z3.And(due.present, z3.Or(late_done, late_open))
 
     def _on(self, rule: RuleIR) -> z3.ArithRef:

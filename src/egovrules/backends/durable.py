@@ -535,34 +535,38 @@ class _KindCompiler:
         req = rule.requires
         if isinstance(req, Deadline):
             due = self.value(req.due, rule)
-            done_op = self.operand(req.done)
-            if done_op is not None and done_op[0] == "field" and done_op[2] == "date":
-                done, done_nullable = done_op[1], done_op[3]
-            else:
-                done, done_nullable = self.value(req.done, rule), True
-            late = _and(_exists(done), _cmp_ref(done, "gt", due))
-            if done_nullable:
-                late = _or(late, _and(_missing(done), _cmp_ref("asof", "gt", due)))
-            late = _and(_exists(due), late)
+            done = self.date_key(req.done, rule)
+            done_nullable = self.nullable_date(req.done)
+
+            # An act dated after the evaluation date is not done yet (ir.interpret.act_by),
+            # so a deadline is late only once its last day has passed: the evaluation date
+            # after it, and no act or an act after it.
+            def late_after(day: str) -> Formula:
+                not_in_time: Formula = _cmp_ref(done, "gt", day)
+                if done_nullable:
+                    not_in_time = _or(_missing(done), not_in_time)
+                return _and(_exists(day), _cmp_ref("asof", "gt", day), not_in_time)
+
+            late = late_after(due)
             bounds = deadline_bounds(req)
             if bounds is not None:
                 # A last day the calendar cannot tell (no ``due``): late all the same after
                 # its latest possible day (ir.interpret.deadline_facts); where ``due`` is
                 # known the latest possible day is that day.
-                latest = self.value(bounds[1], rule)
-                after = _and(_exists(done), _cmp_ref(done, "gt", latest))
-                if done_nullable:
-                    after = _or(after, _and(_missing(done), _cmp_ref("asof", "gt", latest)))
-                late = _or(late, _and(_exists(latest), after))
+                late = _or(late, late_after(self.value(bounds[1], rule)))
             violated = _and(in_force, when, late)
             yield DurableRule(f"v{index}", index, "violated", None, violated)
+            not_done: Formula = _cmp_ref(done, "gt", "asof")
             if done_nullable:
-                pending = _and(
-                    in_force, when, _exists(due), _missing(done), _cmp_ref("asof", "le", due)
-                )
-                yield DurableRule(f"p{index}", index, "pending", due, pending)
-            if done_nullable and bounds is not None:
-                guard = _and(in_force, when, _missing(due), _missing(done))
+                not_done = _or(_missing(done), not_done)
+            if req.start is not None:
+                # A period counted from an act dated after the evaluation date has not
+                # begun (its last day is later still, so it is never late).
+                not_done = _and(_cmp_ref(self.date_key(req.start, rule), "le", "asof"), not_done)
+            pending = _and(in_force, when, _exists(due), _cmp_ref("asof", "le", due), not_done)
+            yield DurableRule(f"p{index}", index, "pending", due, pending)
+            if bounds is not None:
+                guard = _and(in_force, when, _missing(due), not_done)
                 yield from self.unknown_last_day(index, rule, guard)
             return
         fails = self.lowered_tf(req, rule)[1] if "requires" in lower else self.tf(req, rule)[1]
@@ -776,6 +780,18 @@ class _KindCompiler:
             case _:
                 assert_never(e)
         return None
+
+    def date_key(self, e: Expr, rule: RuleIR) -> str:
+        """The fact's key of a date: the field's own, or a value lowered to Python."""
+        op = self.operand(e)
+        if op is not None and op[0] == "field" and op[2] == "date":
+            return str(op[1])
+        return self.value(e, rule)
+
+    def nullable_date(self, e: Expr) -> bool:
+        """Whether the fact may leave the date of ``date_key`` out."""
+        op = self.operand(e)
+        return not (op is not None and op[0] == "field" and op[2] == "date") or op[3]
 
     def value(self, e: Expr, rule: RuleIR) -> str:
         dated_by = rule.dated_by if self._versioned and walk_ir(e, _is_versioned) else None

@@ -165,24 +165,34 @@ class _Messages(CodeGenerator):
         bounds or raises the gap."""
         due, _ = self.expr(d.due)
         done, _ = self.expr(d.done)
-        elapsed = ["_el = None"]
+        first: list[str] = []
+        elapsed = "_el = None"
+        begun = ""
         if d.start is not None:
             start, nullable = self.expr(d.start)
-            elapsed = [f"_st = {start}", "_el = None if _st is None else (_end - _st).days"]
-            if not nullable:
-                elapsed = [f"_el = (_end - {start}).days"]
+            first = [f"_st = {start}"]
+            # A period counted from an act dated after the as-of date has not begun.
+            if nullable:
+                elapsed = "_el = None if _st is None else (_end - _st).days"
+                begun = " or (_st is not None and _st > as_of)"
+            else:
+                elapsed = "_el = (_end - _st).days"
+                begun = " or _st > as_of"
         return [
             "try:",
             f"    _due = {due}",
             "except _Gap:",
             f"    _f = _facts({self.bind(d)}, (s,), as_of, _on)",
             "else:",
-            "    if _due is None:",
+            *(f"    {line}" for line in first),
+            f"    if _due is None{begun}:",
             "        _f = _DF(None, None, None, _SATISFIED)",
             "    else:",
             f"        _dn = {done}",
+            "        if _dn is not None and _dn > as_of:",  # not done yet (ir.interpret.act_by)
+            "            _dn = None",
             "        _end = _dn if _dn is not None else as_of",
-            *(f"        {line}" for line in elapsed),
+            f"        {elapsed}",
             "        if _dn is not None:",
             "            _o = _VIOLATED if _dn > _due else _SATISFIED",
             "        else:",

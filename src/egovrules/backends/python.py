@@ -304,6 +304,13 @@ class CodeGenerator:
             return [f"{c} = 1 if {self.cond(req)} else 3 if {self.cond(rule.open_while)} else 2"]
         due, _ = self.expr(req.due)
         done, _ = self.expr(req.done)
+        # A period counted from an act dated after the as-of date has not begun: met, as one
+        # whose act is not recorded (ir.interpret.deadline_facts). Its last day falls after
+        # its start, so only a deadline still running can be one not begun.
+        begun = "True"
+        if req.start is not None:
+            start, nullable = self.expr(req.start)
+            begun = f"(_st := {start}) is None or _st <= as_of" if nullable else f"{start} <= as_of"
         bounds = deadline_bounds(req)
         if bounds is None:
             head = [f"_due = {due}", "if _due is None:"]
@@ -319,11 +326,13 @@ class CodeGenerator:
                 "    _due = _Gap",
                 "if _due is _Gap:",
                 f"    _dn = {done}",
+                "    if _dn is not None and _dn > as_of:",  # not done yet (ir.interpret.act_by)
+                "        _dn = None",
                 f"    _hi = {hi}",
                 "    if _hi is not None and (as_of if _dn is None else _dn) > _hi:",
                 f"        {c} = 2",
                 f"    elif (_lo := {lo}) is not None and (as_of if _dn is None else _dn) <= _lo:",
-                f"        {c} = 1 if _dn is not None else 3",
+                f"        {c} = 1 if _dn is not None or not ({begun}) else 3",
                 "    else:",
                 "        raise _Gap(as_of)",
                 "elif _due is None:",
@@ -333,10 +342,10 @@ class CodeGenerator:
             f"    {c} = 1",
             "else:",
             f"    _dn = {done}",
-            "    if _dn is not None:",
+            "    if _dn is not None and _dn <= as_of:",
             f"        {c} = 2 if _dn > _due else 1",
             "    else:",
-            f"        {c} = 2 if as_of > _due else 3",
+            f"        {c} = 2 if as_of > _due else 3 if {begun} else 1",
         ]
 
     # -- conditions --------------------------------------------------------------------------

@@ -181,7 +181,7 @@ def _deadline(d: Deadline, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date)
         return {"condition": describe(d), "holds": "undetermined", "reason": str(gap)}
     values: dict[str, Any] = {
         "last day in time": _show(facts.due),
-        describe_expr(d.done): _show(eval_expr(d.done, scopes, as_of, on)),
+        describe_expr(d.done): _act(eval_expr(d.done, scopes, as_of, on), as_of),
         "days elapsed": facts.elapsed,
         "days late": facts.late,
     }
@@ -192,6 +192,14 @@ def _deadline(d: Deadline, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date)
         values["earliest possible last day"] = _show(eval_expr(bounds[0], scopes, as_of, on))
         values["latest possible last day"] = _show(eval_expr(bounds[1], scopes, as_of, on))
     return {"condition": describe(d), "holds": facts.outcome.label, "values": values}
+
+
+def _act(done: Any, as_of: dt.date) -> Any:
+    """A deadline's act as the trace shows it: one dated after the as-of date is said to be
+    not done yet on it (``ir.interpret.act_by``)."""
+    if isinstance(done, dt.date) and done > as_of:
+        return f"{_show(done)} (after the as-of date: not done yet)"
+    return _show(done)
 
 
 def render_explanation(trace: dict[str, Any]) -> str:

@@ -276,6 +276,15 @@ class DeadlineFacts:
         self.latest = latest
 
 
+def act_by(done: dt.date | None, as_of: dt.date) -> dt.date | None:
+    """A deadline's act as it stands on ``as_of``: one dated after it has not been done yet
+    (``None``), whether the date records a plan or the record is read as of an earlier day.
+    So a deadline is late only once its last day has passed: before, an act dated after the
+    last day is one still to come, and the deadline runs (pending). Likewise a period
+    counted from an act dated after ``as_of`` has not begun (``deadline_facts``)."""
+    return done if done is not None and done <= as_of else None
+
+
 def deadline_facts(
     d: Deadline, scopes: Scopes, as_of: dt.date, on: dt.date | None = None
 ) -> DeadlineFacts:
@@ -293,9 +302,11 @@ def deadline_facts(
         return _bounded_facts(d, scopes, as_of, on, gap)
     if due is None:  # the period has not begun (a last day past 9999-12-31 is a FarDate)
         return DeadlineFacts(None, None, None, Outcome.SATISFIED)
-    done = eval_expr(d.done, scopes, as_of, on)
-    end = done if done is not None else as_of
     start = eval_expr(d.start, scopes, as_of, on) if d.start is not None else None
+    if start is not None and start > as_of:  # the act it runs from has not happened yet
+        return DeadlineFacts(None, None, None, Outcome.SATISFIED)
+    done = act_by(eval_expr(d.done, scopes, as_of, on), as_of)
+    end = done if done is not None else as_of
     elapsed = (end - start).days if start is not None else None
     late = max((end - due).days, 0)
     if done is not None:
@@ -311,8 +322,10 @@ def _bounded_facts(
     bounds = deadline_bounds(d)
     if bounds is None:
         raise gap
-    done = eval_expr(d.done, scopes, as_of, on)
     start = eval_expr(d.start, scopes, as_of, on) if d.start is not None else None
+    if start is not None and start > as_of:  # the act it runs from has not happened yet
+        return DeadlineFacts(None, None, None, Outcome.SATISFIED)
+    done = act_by(eval_expr(d.done, scopes, as_of, on), as_of)
     earliest, latest = (eval_expr(b, scopes, as_of, on) for b in bounds)
     end = done if done is not None else as_of
     elapsed = (end - start).days if start is not None else None

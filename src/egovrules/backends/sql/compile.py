@@ -324,47 +324,45 @@ class _Generator:
     def deadline(self, d: Deadline, ctx: _Context) -> list[str]:
         due = self.expr(d.due, ctx, many=True)
         done = self.expr(d.done, ctx)
+        # An act dated after the as-of date is not done yet (ir.interpret.act_by).
+        done = replace(done, sql=f"(CASE WHEN {done.sql} <= {self.as_of_sql} THEN {done.sql} END)")
+        start = self.expr(d.start, ctx) if d.start is not None else None
+        # A period counted from an act dated after the as-of date has not begun: met. Its
+        # last day falls after its start, so only a deadline still running is one not begun.
+        not_begun = f"WHEN {start.sql} > {self.as_of_sql} THEN 1 " if start is not None else ""
         out = []
         bounds = deadline_bounds(d)
         if due.gap and bounds is not None:
             # The last day is unknown: decided from its earliest and latest possible days
             # when the answer does not depend on the unknown ones (ir.interpret).
             lo, hi = (self.expr(b, ctx) for b in bounds)
-            end = f"COALESCE({done.sql}, {self.as_of_sql})" if done.nullable else done.sql
-            known_done = f"{done.sql} IS NOT NULL AND " if done.nullable else ""
+            end = f"COALESCE({done.sql}, {self.as_of_sql})"
             # no act yet, on or before the earliest possible last day: still running
             running = (
                 f"WHEN {done.sql} IS NULL AND {lo.sql} IS NOT NULL AND {self.as_of_sql} <= "
                 f"{lo.sql} THEN 3 "
-                if done.nullable
-                else ""
             )
             out.append(
-                f"WHEN {due.gap} THEN CASE WHEN {hi.sql} IS NOT NULL AND {end} > {hi.sql} "
-                f"THEN 2 WHEN {known_done}{lo.sql} IS NOT NULL AND {done.sql} <= {lo.sql} "
-                f"THEN 1 {running}ELSE 4 END"
+                f"WHEN {due.gap} THEN CASE {not_begun}WHEN {hi.sql} IS NOT NULL AND "
+                f"{end} > {hi.sql} THEN 2 WHEN {done.sql} IS NOT NULL AND {lo.sql} IS NOT NULL AND "
+                f"{done.sql} <= {lo.sql} THEN 1 {running}ELSE 4 END"
             )
         elif due.gap:
             out.append(f"WHEN {due.gap} THEN 4")
         if due.nullable:
             out.append(f"WHEN {due.sql} IS NULL THEN 1")
         later = [done.gap] if done.gap else []
-        if d.start is not None:
-            start = self.expr(d.start, ctx)
-            if start.gap:
-                later.append(start.gap)
+        if start is not None and start.gap:
+            later.append(start.gap)
         if later:
             out.append(f"WHEN {' OR '.join(later)} THEN 4")
-        if done.nullable:
-            out.append(
-                f"WHEN {done.sql} IS NOT NULL THEN CASE WHEN {done.sql} > {due.sql} "
-                "THEN 2 ELSE 1 END"
-            )
-            out.append(f"WHEN {self.as_of_sql} > {due.sql} THEN 2")
-            out.append("ELSE 3")
-        else:
-            out.append(f"WHEN {done.sql} > {due.sql} THEN 2")
-            out.append("ELSE 1")
+        out.append(
+            f"WHEN {done.sql} IS NOT NULL THEN CASE WHEN {done.sql} > {due.sql} THEN 2 ELSE 1 END"
+        )
+        out.append(f"WHEN {self.as_of_sql} > {due.sql} THEN 2")
+        if not_begun:
+            out.append(not_begun.strip())
+        out.append("ELSE 3")
         return out
 
     # -- conditions --------------------------------------------------------------------------
