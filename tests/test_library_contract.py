@@ -158,3 +158,31 @@ def test_a_file_diagnostic_has_both_its_position_and_its_path(tmp_path: Path) ->
     (d,) = error.diagnostics
     assert (d.code, d.loc) == ("E300", ("police_filing", "date"))
     assert d.span is not None and (d.span.file, d.span.line, d.span.col) == (str(bad), 4, 9)
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:00:00-12:00"])
+def test_a_date_time_beyond_the_calendar_in_china_time_is_a_subject_error(at: str) -> None:
+    """Converted to China time it falls outside years 1-9999: a bare OverflowError (exit 3
+    from the command line) before."""
+    data = {"kind": "website", "id": "x", "incidents": [{"detected_at": at}]}
+    with pytest.raises(egovrules.SubjectError) as info:
+        egovrules.parse_subject(data)
+    assert [d.loc for d in info.value.diagnostics] == [("incidents", 0, "detected_at")]
+
+
+def test_as_of_a_datetime_is_its_day_in_china_and_anything_else_is_refused() -> None:
+    """A datetime (a date subclass) made Wuhan's rules raise TypeError comparing it with
+    dates, and the other packs wrote it as the report's as-of date."""
+    pack = egovrules.load_pack("wuhan")
+    site = {"kind": "website", "id": "s", "has_interactive_columns": True}
+    site["network_access_date"] = "2026-03-01"
+    # 20:00 UTC on 16 March is 04:00 on 17 March in China: the day after the last day.
+    late = dt.datetime(2026, 3, 16, 20, 0, tzinfo=dt.UTC)
+    assert pack.check(site, as_of=late).as_of == dt.date(2026, 3, 17)
+    assert (
+        pack.check(site, as_of=late).outcomes
+        == pack.check(site, as_of=dt.date(2026, 3, 17)).outcomes
+    )
+    assert pack.check(site, as_of=dt.datetime(2026, 3, 16, 23, 0)).as_of == dt.date(2026, 3, 16)
+    with pytest.raises(TypeError, match=r"as_of must be a datetime\.date, not str"):
+        pack.check(site, as_of="2026-03-17")  # type: ignore[arg-type]

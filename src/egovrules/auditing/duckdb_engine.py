@@ -65,17 +65,29 @@ class DuckDBEngine:
         # a scan or join.
         self._con.execute("SET disabled_optimizers = 'filter_pushdown'")
         self._relations: list[Any] = []
+        self._links = 0
 
     def read_file(self, name: str, path: Path, fmt: str) -> dict[str, InType]:
-        """Expose a Parquet, CSV (every column read as text) or JSON Lines file."""
+        """Expose a Parquet, CSV (every column read as text) or JSON Lines file: that file,
+        whatever its name holds (DuckDB's readers take ``*``, ``?``, ``[`` and ``{`` as a
+        pattern: such a file is read through a link of a plain name)."""
+        source = str(path)
+        if any(c in source for c in "*?[{"):
+            self._links += 1
+            link = Path(self._spill) / f"input-{self._links}{path.suffix}"
+            link.symlink_to(path.resolve())
+            source = str(link)
         try:
             match fmt:
                 case "parquet":
-                    rel = self._con.read_parquet(str(path))
+                    rel = self._con.read_parquet(source)
                 case "csv":
-                    rel = self._con.read_csv(str(path), header=True, all_varchar=True)
+                    rel = self._con.read_csv(source, header=True, all_varchar=True)
                 case _:
-                    rel = self._con.read_json(str(path), format="newline_delimited")
+                    rel = self._con.read_json(source, format="newline_delimited")
+            # An engine used for an earlier audit may hold a table registered under the same
+            # name, which would shadow this view: the earlier subjects audited again.
+            self._con.unregister(name)
             rel.create_view(name, replace=True)
             self._relations.append(rel)
             return arrow_intypes(rel.limit(0).to_arrow_table().schema)

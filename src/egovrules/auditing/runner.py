@@ -31,7 +31,7 @@ from egovrules.backends.sql.compile import KindQuery, SqlUnsupported, compile_ki
 from egovrules.backends.sql.dialect import DIALECTS
 from egovrules.backends.sql.layout import InType, Layout, layout_of, subjects_to_arrow
 from egovrules.backends.sql.workdays import calendar_tables
-from egovrules.engine.pack import Pack, load_pack, today_in_china
+from egovrules.engine.pack import Pack, as_of_date, load_pack
 from egovrules.law.verdict import Outcome
 from egovrules.source.errors import Diagnostic, InputError, SubjectError, UsageError, require
 from egovrules.subjects import SUBJECT_KINDS, SubjectBase, validate_subject
@@ -164,7 +164,7 @@ def audit_outcomes(
     """The outcome code (``Outcome``) of every rule on every subject, as a ``pyarrow.Table``:
     ``subject_id``, then one column per rule of the kind, named by rule id."""
     the_pack = _pack(pack)
-    when = as_of if as_of is not None else today_in_china()
+    when = as_of_date(as_of)
     eng = open_engine(engine) if isinstance(engine, str) else engine
     try:
         session = _Session(eng, the_pack, when)
@@ -187,7 +187,7 @@ def audit_sql(
         raise UsageError(f"unknown engine {engine!r}; engines: {', '.join(DIALECTS)}")
     if kind not in SUBJECT_KINDS:
         raise UsageError(f"unknown subject kind {kind!r}; kinds: {', '.join(SUBJECT_KINDS)}")
-    return _compile(_pack(pack), kind, as_of, DIALECTS[engine]).sql
+    return _compile(_pack(pack), kind, as_of_date(as_of), DIALECTS[engine]).sql
 
 
 def run_audit(
@@ -205,7 +205,7 @@ def run_audit(
     the result when ``collect``."""
     started = time.perf_counter()
     the_pack = _pack(pack)
-    when = as_of if as_of is not None else today_in_china()
+    when = as_of_date(as_of)
     eng = open_engine(engine) if isinstance(engine, str) else engine
     try:
         session = _Session(eng, the_pack, when)
@@ -292,6 +292,11 @@ class _Session:
             if len(kinds) > 1:
                 raise UsageError(
                     f"the subjects are of several kinds ({', '.join(sorted(kinds))}); "
+                    "audit one kind at a time"
+                )
+            if kind is not None and kinds and kinds != {kind}:
+                raise UsageError(
+                    f"kind={kind!r}, but the subjects are of kind {kinds.pop()!r}; "
                     "audit one kind at a time"
                 )
             kind = kind or (kinds.pop() if kinds else "project")

@@ -9,6 +9,7 @@ Spark never shifts them.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -52,16 +53,19 @@ class SparkEngine:
         self._cached: list[str] = []
 
     def read_file(self, name: str, path: Path, fmt: str) -> dict[str, InType]:
-        """Expose a Parquet, CSV (every column read as text) or JSON Lines file."""
+        """Expose a Parquet, CSV (every column read as text) or JSON Lines file: that file,
+        its name's glob characters escaped (Spark reads ``*``, ``?``, ``[`` and ``{`` as a
+        pattern)."""
         reader = self.spark.read
+        source = re.sub(r"([*?\[\]{}\\])", r"\\\1", str(path))
         try:
             match fmt:
                 case "parquet":
-                    df = reader.parquet(str(path))
+                    df = reader.parquet(source)
                 case "csv":
-                    df = reader.option("header", "true").csv(str(path))
+                    df = reader.option("header", "true").csv(source)
                 case _:
-                    df = reader.json(str(path))
+                    df = reader.json(source)
         except Exception as exc:  # Spark raises its own exception classes from the JVM
             raise InputError([Diagnostic("E603", f"{path}: cannot read as {fmt}: {exc}")]) from None
         return self._view(name, df)

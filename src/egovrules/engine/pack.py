@@ -75,6 +75,19 @@ def today_in_china() -> dt.date:
     return dt.datetime.now(_SHANGHAI).date()
 
 
+def as_of_date(value: object) -> dt.date:
+    """The evaluation date a caller gave: a ``date``; a ``datetime`` (a ``date`` too, which a
+    rule cannot compare with its dates) is its day in China Standard Time (a naive one is
+    read as China time); ``None`` is today there. Anything else is a ``TypeError`` naming it."""
+    if value is None:
+        return today_in_china()
+    if isinstance(value, dt.datetime):
+        return (value.astimezone(_SHANGHAI) if value.tzinfo else value).date()
+    if isinstance(value, dt.date):
+        return value
+    raise TypeError(f"as_of must be a datetime.date, not {type(value).__name__}: {value!r}")
+
+
 def load_pack(
     name_or_path: str | Path,
     *,
@@ -331,8 +344,8 @@ class Pack:
             if subject.__class__ is SUBJECT_MODELS[subject.kind]:
                 self._by_class[subject.__class__] = entry
         head, evaluate = entry
-        if as_of is None:
-            as_of = today_in_china()
+        if type(as_of) is not dt.date:  # (the common case: one test)
+            as_of = as_of_date(as_of)
         return _deferred(head, subject, as_of, evaluate(subject, as_of), None)
 
     def _findings(
@@ -421,7 +434,7 @@ class Pack:
             )
         from egovrules.ir.explain import explain_rule  # noqa: PLC0415 - only when asked
 
-        return explain_rule(rule, subject, as_of if as_of is not None else today_in_china())
+        return explain_rule(rule, subject, as_of_date(as_of))
 
     def _calendar_notes(
         self, subject: SubjectBase, kind: str, when: dt.date, codes: tuple[int, ...]

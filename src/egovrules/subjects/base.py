@@ -41,7 +41,10 @@ def _to_china_time(value: dt.datetime) -> dt.datetime:
     input is converted to Asia/Shanghai and dropped, so mixed inputs compare correctly."""
     if value.tzinfo is None:
         return value
-    return value.astimezone(_SHANGHAI).replace(tzinfo=None)
+    try:
+        return value.astimezone(_SHANGHAI).replace(tzinfo=None)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is a day before the calendar's first
+        raise ValueError("in China Standard Time this is outside years 1 to 9999") from None
 
 
 ChinaDateTime = Annotated[dt.datetime, AfterValidator(_to_china_time)]

@@ -76,6 +76,8 @@ class Dialect:
     ident_quote: str
     backslash_escapes: bool
     """Whether the engine reads ``\\`` in a string literal as an escape."""
+    fail: str
+    """Stop the statement with the text ``{message}`` (a value the input may not hold)."""
 
     def ident(self, name: str) -> str:
         """``name`` as a quoted identifier (field names such as ``to`` and ``by`` are
@@ -136,6 +138,7 @@ DUCKDB = Dialect(
     create_table="CREATE OR REPLACE TEMP TABLE {name} AS {query}",
     ident_quote='"',
     backslash_escapes=False,
+    fail="error({message})",
 )
 
 SPARK = Dialect(
@@ -172,6 +175,7 @@ SPARK = Dialect(
     create_table="CACHE TABLE {name} AS {query}",
     ident_quote="`",
     backslash_escapes=True,
+    fail="raise_error({message})",
 )
 
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (DUCKDB, SPARK)}

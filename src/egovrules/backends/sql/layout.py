@@ -75,6 +75,8 @@ class ValueType:
     kind: TypeKind
     item: ValueType | None = None
     members: tuple[Member, ...] = ()
+    choices: tuple[str, ...] | None = None
+    """The texts a ``str`` field may hold (a ``Literal``), else ``None``: any."""
 
     def sql(self, d: Dialect) -> str:
         """The type's name in dialect ``d``."""
@@ -147,12 +149,17 @@ class Layout:
     # -- normalizing an input table ------------------------------------------------------------
 
     def unknown_columns(self, schema: Mapping[str, InType]) -> list[tuple[str, str | None]]:
-        """Input columns (and struct fields) the model has no field for, each with the nearest
-        known name."""
+        """Input columns (and struct fields, of a record or of a list's records) the model has
+        no field for, each with the nearest known name."""
         known = {c.name for c in self.columns}
         records = _record_models(self.model)
         bad: list[tuple[str, str | None]] = []
         for name, intype in schema.items():
+            if name in known and intype.kind == "list" and intype.item is not None:
+                item = resolve_path(self.model, self._by_name()[name].path)[0].model
+                if item is not None and intype.item.kind == "struct":
+                    bad.extend(_unknown_in_struct(f"{name}[]", intype.item, item))
+                continue
             if name in known and not (intype.kind == "struct" and name in records):
                 continue
             if name in records and intype.kind == "struct":
@@ -162,12 +169,18 @@ class Layout:
         return bad
 
     def missing_required(self, schema: Mapping[str, InType]) -> list[str]:
-        """Required columns (fields without a default) the input does not have."""
-        return [
+        """Required columns (fields without a default) the input does not have, and required
+        fields of the records a list column holds (``approvals[].kind``)."""
+        missing = [
             c.name
             for c in self.columns
             if c.default is PydanticUndefined and _locate(schema, c.path) is None
         ]
+        for c in self.columns:
+            found = _locate(schema, c.path) if c.type.kind == "list" else None
+            if found is not None and found[1].kind == "list" and c.type.item is not None:
+                missing.extend(_missing_in_items(c.name, found[1], c.type))
+        return missing
 
     def normalize_sql(self, schema: Mapping[str, InType], d: Dialect, source: str) -> str:
         """A SELECT over ``source AS i`` yielding exactly this layout."""
@@ -181,7 +194,11 @@ class Layout:
         if c.role == "marker":
             return " AND ".join([*guards, self._presence_sql(c, schema, d)])
         found = _locate(schema, c.path)
-        value = None if found is None else _cast(_ref(found[0], d), found[1], c.type, d)
+        value = None
+        if found is not None:
+            what = ".".join(c.path)
+            value = _cast(_ref(found[0], d), found[1], c.type, d, what)
+            value = _checked(value, what, c.type, c.default is PydanticUndefined, d)
         if c.default is not None and c.default is not PydanticUndefined:
             default = literal(c.default, c.type, d)
             value = default if value is None else _or_default(value, default, c.type)
@@ -254,7 +271,7 @@ def value_type(ftype: FieldType) -> ValueType:
         assert ftype.model is not None
         return ValueType("struct", members=_members(ftype.model))
     scalar: TypeKind = ftype.kind  # type: ignore[assignment]  # sets and lists are above
-    return ValueType(scalar)
+    return ValueType(scalar, choices=ftype.choices if scalar == "str" else None)
 
 
 @cache
@@ -334,15 +351,56 @@ def _ref(names: list[str], d: Dialect) -> str:
     return "i." + ".".join(d.ident(n) for n in names)
 
 
-def _cast(ref: str, intype: InType, target: ValueType, d: Dialect) -> str:
-    """The input value at ``ref`` as a value of the layout type ``target``."""
+def _checked(value: str, what: str, vt: ValueType, required: bool, d: Dialect) -> str:
+    """``value``, and the statement stopped (E604, naming ``what``) where a subject model
+    refuses what the input holds: nothing in a required field, a text outside a field's
+    choices (an enumeration misspelt would put a subject outside a rule's scope, and the
+    audit would judge what ``pack.check`` refuses)."""
+    tests: list[tuple[str, str]] = []
+    if required:
+        tests.append((f"{value} IS NULL", d.string(f"{what}: no value, and one is required")))
+    item = vt.item if vt.kind == "list" else None
+    choices = vt.choices if item is None else item.choices
+    if choices:
+        allowed = ", ".join(d.string(c) for c in choices)
+        if item is None:
+            bad = f"{value} NOT IN ({allowed})"
+        else:
+            every = d.every.format(list=value, var="egr_c", pred=f"egr_c IN ({allowed})")
+            bad = f"NOT COALESCE({every}, TRUE)"
+        shown = f"CAST({value} AS {d.string_type})"
+        listed = ", ".join(choices)
+        message = f"{d.string(what + ': ' + chr(39))} || {shown} || "
+        message += d.string(f"' is not one of {listed}")
+        tests.append((bad, message))
+    if not tests:
+        return value
+    whens = " ".join(f"WHEN {test} THEN {d.fail.format(message=m)}" for test, m in tests)
+    return f"CASE {whens} ELSE {value} END"
+
+
+def _missing_in_items(where: str, intype: InType, target: ValueType) -> list[str]:
+    """Required fields of a list's records that the input's records do not have."""
+    item, inner = target.item, intype.item
+    if item is None or inner is None or item.kind != "struct" or inner.kind != "struct":
+        return []
+    return [
+        f"{where}[].{m.name}"
+        for m in item.members
+        if m.default is PydanticUndefined and m.name not in inner.fields
+    ]
+
+
+def _cast(ref: str, intype: InType, target: ValueType, d: Dialect, what: str = "value") -> str:
+    """The input value at ``ref`` as a value of the layout type ``target`` (``what`` names
+    it in an error)."""
     sql = ref
     if target.kind == "datetime":
         return d.china_time.format(value=sql)
     if target.kind in ("list", "struct") and intype.kind == "text" and _has_datetime(target):
         # JSON text: its date-times are read as text first, then each one as China time
         as_text = _datetimes_as_text(target)
-        return _cast(d.parse_json(sql, as_text.sql(d)), _intype_of(as_text), target, d)
+        return _cast(d.parse_json(sql, as_text.sql(d)), _intype_of(as_text), target, d, what)
     if target.kind == "list":
         if intype.kind == "text":
             return d.parse_json(sql, target.sql(d))
@@ -357,11 +415,11 @@ def _cast(ref: str, intype: InType, target: ValueType, d: Dialect) -> str:
                 list(inner.fields) != [m.name for m in item.members] or _needs_rebuild(inner, item)
             )
         ):
-            return _rebuild_list(sql, inner, item, d, 1)
+            return _rebuild_list(sql, inner, item, d, 1, what=what + "[]")
         return f"CAST({sql} AS {target.sql(d)})"
     if target.kind == "struct":
         if intype.kind == "struct":
-            return _rebuild_struct(sql, intype, target, d, 1)
+            return _rebuild_struct(sql, intype, target, d, 1, what=what)
         if intype.kind == "text":
             return d.parse_json(sql, target.sql(d))
     return f"CAST({sql} AS {target.sql(d)})"
@@ -403,11 +461,18 @@ def _intype_of(vt: ValueType) -> InType:
 
 
 def _needs_rebuild(intype: InType, target: ValueType) -> bool:
-    """True when a STRUCT read from the input differs in shape from the layout's, or holds a
-    date-time (read as China time one by one)."""
+    """True when a STRUCT read from the input differs in shape from the layout's, holds a
+    date-time (read as China time one by one) or a field a model refuses some values of (a
+    required field, an enumeration: ``_checked``)."""
     for m in target.members:
         sub = intype.fields.get(m.name)
         if sub is None or m.type.kind == "datetime":
+            return True
+        if (
+            m.default is PydanticUndefined
+            or m.type.choices
+            or (m.type.item is not None and m.type.item.choices)
+        ):
             return True
         if m.type.kind == "struct" and (
             sub.kind != "struct"
@@ -418,34 +483,42 @@ def _needs_rebuild(intype: InType, target: ValueType) -> bool:
     return False
 
 
-def _rebuild_list(sql: str, item_in: InType, item: ValueType, d: Dialect, depth: int) -> str:
+def _rebuild_list(
+    sql: str, item_in: InType, item: ValueType, d: Dialect, depth: int, *, what: str
+) -> str:
     var = f"egr_n{depth}"
-    body = _rebuild_struct(var, item_in, item, d, depth + 1)
+    body = _rebuild_struct(var, item_in, item, d, depth + 1, what=what)
     return d.transform.format(list=sql, var=var, body=body)
 
 
-def _rebuild_struct(sql: str, intype: InType, target: ValueType, d: Dialect, depth: int) -> str:
-    """A STRUCT of the layout's shape from an input STRUCT with other or fewer fields."""
+def _rebuild_struct(
+    sql: str, intype: InType, target: ValueType, d: Dialect, depth: int, *, what: str
+) -> str:
+    """A STRUCT of the layout's shape from an input STRUCT with other or fewer fields, each
+    field refused where the subject model refuses it (``_checked``)."""
     fields = []
     for m in target.members:
         sub = intype.fields.get(m.name)
         ref = f"{sql}.{d.ident(m.name)}"
+        named = f"{what}.{m.name}"
         if sub is None and m.type.kind == "struct" and not m.nullable:
-            value = _rebuild_struct("NULL", InType("struct"), m.type, d, depth)
+            value = _rebuild_struct("NULL", InType("struct"), m.type, d, depth, what=named)
         elif sub is None:
             value = "NULL"
         elif m.type.kind == "struct" and sub.kind == "struct":
-            value = _rebuild_struct(ref, sub, m.type, d, depth)
+            value = _rebuild_struct(ref, sub, m.type, d, depth, what=named)
             if m.nullable:
                 value = f"CASE WHEN {ref} IS NOT NULL THEN {value} END"
         elif m.type.kind == "list" and sub.kind == "list" and m.type.item is not None:
             item = m.type.item
             if item.kind == "struct" and sub.item is not None and sub.item.kind == "struct":
-                value = _rebuild_list(ref, sub.item, item, d, depth)
+                value = _rebuild_list(ref, sub.item, item, d, depth, what=named + "[]")
             else:
                 value = f"CAST({ref} AS {m.type.sql(d)})"
         else:
-            value = _cast(ref, sub, m.type, d)
+            value = _cast(ref, sub, m.type, d, named)
+        if sub is not None:
+            value = _checked(value, named, m.type, m.default is PydanticUndefined, d)
         if m.default is not None and m.default is not PydanticUndefined:
             value = _or_default(value, literal(m.default, m.type, d), m.type)
         elif value == "NULL":

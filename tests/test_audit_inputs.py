@@ -1,0 +1,108 @@
+"""The audit reads what it is given and nothing else, and refuses what ``pack.check`` refuses
+(found by an outside test of the library, each case failing before its fix)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import egovrules
+from egovrules.auditing import audit_outcomes, run_audit
+from egovrules.auditing.duckdb_engine import DuckDBEngine
+from egovrules.source.errors import InputError, UsageError
+
+AS_OF = dt.date(2026, 3, 22)
+HEAD = "id,has_interactive_columns,network_access_date\n"
+
+
+def _ids(result: object) -> list[str]:
+    return sorted(set(result.violations.column("subject_id").to_pylist()))  # type: ignore[attr-defined]
+
+
+def test_an_engine_used_again_audits_the_new_file(tmp_path: Path) -> None:
+    """The table of an earlier in-memory audit shadowed the file's view: the old subjects were
+    judged again (docs/audit.md passes one engine to several audits)."""
+    engine = DuckDBEngine(memory_limit="512MB")
+    try:
+        old = {"kind": "website", "id": "OLD", "has_interactive_columns": True}
+        old["network_access_date"] = "2026-03-01"
+        audit_outcomes("wuhan", [old], as_of=AS_OF, engine=engine)
+        new = tmp_path / "new.csv"
+        new.write_text(HEAD + "NEW,true,2026-03-01\n", encoding="utf-8")
+        assert _ids(run_audit("wuhan", new, as_of=AS_OF, kind="website", engine=engine)) == ["NEW"]
+    finally:
+        engine.close()
+
+
+@pytest.mark.parametrize("name", ["site[1].csv", "all*.csv", "a?.csv", "{x}.csv"])
+def test_a_file_whose_name_looks_like_a_pattern_is_that_file(tmp_path: Path, name: str) -> None:
+    """DuckDB read the name as a glob: site[1].csv audited site1.csv."""
+    (tmp_path / name).write_text(HEAD + "ASKED,true,2026-03-01\n", encoding="utf-8")
+    for other in ("site1.csv", "allx.csv", "ab.csv", "x.csv"):
+        (tmp_path / other).write_text(HEAD + "OTHER,true,2026-03-01\n", encoding="utf-8")
+    result = run_audit("wuhan", tmp_path / name, as_of=AS_OF, kind="website")
+    assert _ids(result) == ["ASKED"]
+
+
+def _table(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _refused(tmp_path: Path, name: str, text: str, kind: str) -> str:
+    with pytest.raises(InputError) as info:
+        run_audit("wuhan", _table(tmp_path, name, text), as_of=AS_OF, kind=kind)
+    return str(info.value)
+
+
+def test_a_value_outside_a_fields_choices_is_refused(tmp_path: Path) -> None:
+    """A misspelt owner_type put the site outside 第十四条's scope: 1 violation, not 16."""
+    text = "id,owner_type,has_interactive_columns\ntypo,district_govt,true\n"
+    message = _refused(tmp_path, "enum.csv", text, "website")
+    assert "E604" in message and "owner_type: 'district_govt' is not one of" in message
+
+
+def test_a_subject_without_an_id_is_refused(tmp_path: Path) -> None:
+    """16 violations were written for subject None."""
+    message = _refused(tmp_path, "null-id.csv", HEAD + ",true,2026-03-01\n", "website")
+    assert "E604" in message and "id: no value" in message
+
+
+def test_a_list_records_misspelt_or_missing_key_is_refused(tmp_path: Path) -> None:
+    """Unknown keys of a list's records were dropped and required ones not asked for."""
+    row = '{"kind": "project", "id": "a", "approvals": [{"kind": "leader", "dat": "2025-03-14"}]}'
+    message = _refused(tmp_path, "typo.jsonl", row + "\n", "project")
+    assert "E601" in message and "approvals[].dat" in message and "approvals[].date" in message
+    row = '{"kind": "project", "id": "a", "approvals": [{"approver": "x", "date": "2025-03-14"}]}'
+    message = _refused(tmp_path, "missing.jsonl", row + "\n", "project")
+    assert "E602" in message and "approvals[].kind" in message
+
+
+def test_a_list_records_value_outside_its_choices_is_refused(tmp_path: Path) -> None:
+    row = '{"kind": "project", "id": "a", "approvals": [{"kind": "leadr", "date": "2025-03-14"}]}'
+    message = _refused(tmp_path, "enum.jsonl", row + "\n", "project")
+    assert "E604" in message and "approvals[].kind: 'leadr' is not one of" in message
+
+
+def test_the_valid_rows_of_those_tables_are_audited_as_before(tmp_path: Path) -> None:
+    """The other side: the same tables with the values spelt right."""
+    text = "id,owner_type,has_interactive_columns,network_access_date\n"
+    text += "good,district_government,true,2026-03-01\n"
+    result = run_audit("wuhan", _table(tmp_path, "good.csv", text), as_of=AS_OF, kind="website")
+    site = egovrules.Website(
+        id="good",
+        owner_type="district_government",
+        has_interactive_columns=True,
+        network_access_date=dt.date(2026, 3, 1),
+    )
+    expected = {v.rule_id for v in egovrules.load_pack("wuhan").check(site, as_of=AS_OF).violations}
+    assert set(result.violations.column("rule_id").to_pylist()) == expected
+
+
+def test_a_kind_the_subjects_are_not_of_is_a_usage_error() -> None:
+    """An AttributeError from deep in the layout."""
+    with pytest.raises(UsageError, match="subjects are of kind 'website'"):
+        egovrules.audit("wuhan", [egovrules.Website(id="w1")], as_of=AS_OF, kind="project")
