@@ -693,11 +693,23 @@ def _scalar_date(value: Any) -> bool:
 def _relative_dates(
     node: Any, lists: tuple[tuple[str, ...], ...], base: _Base, subject: SubjectBase
 ) -> Iterator[tuple[Path, Any]]:
-    """A date field compared with another date expression: the day before, on and after it."""
+    """A date field compared with another date expression: the day before, on and after it;
+    compared with the evaluation date (an act done by then: ``present`` of a date), also the
+    evaluation date moved to the act's day and the day after."""
     if not isinstance(node, Compare) or node.op not in ("lt", "le", "gt", "ge", "eq", "ne"):
         return
     for mine, other in ((node.left, node.right), (node.right, node.left)):
         if not isinstance(mine, Field) or mine.type.kind != "date":
+            continue
+        if isinstance(other, AsOf):
+            # Both packs read an act dated after the evaluation date as not yet done: what
+            # tells them apart is the act on either side of that date, reached by moving the
+            # evaluation date to the act's day and the day after (the act's own date moved
+            # around the evaluation date would only multiply the candidates).
+            act = _get_attr(subject, mine.path) if mine.scope == 0 else None
+            if isinstance(act, dt.date) and not isinstance(act, dt.datetime):
+                for k in (0, 1):
+                    yield ("@as_of",), act + dt.timedelta(days=k)
             continue
         if _bound_value(other) is not _MISSING:
             continue

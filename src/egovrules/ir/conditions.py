@@ -213,7 +213,8 @@ class ConditionParser:
         if op in ("present", "absent"):
             self._only(raw, {op}, path)
             expr = self._path_or_expr(raw[op], (*path, op), scopes)
-            return Present(expr) if op == "present" else Not(Present(expr))
+            test = happened(expr)
+            return test if op == "present" else Not(test)
         if op in ("some", "every"):
             allowed = {"some", "where"} if op == "some" else {"every", "where", "require"}
             self._only(raw, allowed, path)
@@ -583,6 +584,20 @@ class ConditionParser:
             f"did you mean ${guess}?" if guess is not None else "declare it under 'parameters'",
         )
         return unknown_expr()
+
+
+def happened(expr: Expr) -> Cond:
+    """``present`` of ``expr``. A field's recorded date (or date-time) is an act's, and an
+    act dated after the evaluation date has not happened on it: a present date is one on or
+    before ``@as_of`` (``date <= @as_of``, false when null), so a record holding a date still
+    to come (a planned start, an entry made ahead, a record read as of an earlier day) is
+    judged as it stands on the as-of day, in every backend alike (docs/pack-format.md)."""
+    if isinstance(expr, Field):
+        if expr.type.kind == "date":
+            return Compare("le", expr, AsOf())
+        if expr.type.kind == "datetime":
+            return Compare("le", DayOf(expr), AsOf())
+    return Present(expr)
 
 
 def unknown_expr() -> Field:

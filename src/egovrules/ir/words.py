@@ -539,6 +539,12 @@ class _Speaker:
                 return self.cond(inner)
             case Present(expr=e):
                 return self.present(e, yes=False)
+            case Compare(op="le", left=left, right=AsOf()) if _temporal(left):
+                # An act not yet done on the date of the check (``present`` of a date): not
+                # on record, or dated after it; not "is not on or before", a double negation.
+                (en, zh), _ = _ORDER_WORDS["gt"]
+                absent, day = self.present(left, yes=False), self.expr(c.right)
+                return self.pick(f"{absent} or is {en} {day}", f"{absent}或{zh}{day}")
             case Compare(op=op) if op in NEGATE and not (
                 isinstance(c.right, Const) and isinstance(c.right.value, bool)
             ):
