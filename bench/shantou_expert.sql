@@ -15,7 +15,9 @@
 -- the row (the compiler splits a list condition on such values, one lambda per branch); the
 -- input's columns are read as they are, the subject model's defaults applied only to those the
 -- rules read. Like the compiler: one lookup of the calendar, the bounds of a deadline past the
--- known years by arithmetic on it.
+-- known years by arithmetic on it. An act dated after the audit date has not happened on it
+-- (docs/pack-format.md): where a rule asks whether an act is on record, the expert asks
+-- whether its date is on or before {as_of}.
 WITH
 cal AS (
     -- The calendar's known days: first, last, how many working days, the first seven.
@@ -104,20 +106,28 @@ p AS (
         coalesce(i.uses_shared_government_online, false) AS shared_online,
         coalesce(i.separate_app_system, false) AS separate_app,
         -- the one list pass each rule needs, comparing items with values of the row
+        -- an approval given by the audit date (an act dated after it has not happened yet)
         coalesce(list_bool_or(list_transform(i.approvals,
-            lambda a: a.kind = 'project_establishment')), false) AS established,
+            lambda a: a.kind = 'project_establishment' AND a.date <= {as_of})), false)
+            AS established,
         list_min(list_transform(list_filter(i.approvals,
             lambda a: a.kind = 'project_establishment'), lambda a: a.date)) AS first_established,
         coalesce(list_bool_or(list_transform(i.approvals,
-            lambda a: a.kind = 'project_establishment'
-                 AND a.date <= least(i.construction_start_date, i.procurement__date))), false)
+            lambda a: a.kind = 'project_establishment' AND a.date <= {as_of}
+                 AND (NOT coalesce(i.construction_start_date <= {as_of}, false)
+                      OR a.date <= i.construction_start_date)
+                 AND (NOT coalesce(i.procurement__date <= {as_of}, false)
+                      OR a.date <= i.procurement__date))), false)
             AS approved_before,
         coalesce(list_bool_or(list_transform(i.approvals,
             lambda a: a.kind = 'app_system' AND a.approver = 'municipal_egov_authority'
-                 AND a.date <= coalesce(i.construction_start_date, a.date))), false)
+                 AND a.date <= {as_of}
+                 AND (NOT coalesce(i.construction_start_date <= {as_of}, false)
+                      OR a.date <= i.construction_start_date))), false)
             AS app_approved,
-        coalesce(list_bool_or(list_transform(i.payments, lambda x: x.kind = 'followup')), false)
-            AS followup_paid,
+        coalesce(i.construction_start_date <= {as_of}, false) AS built,
+        coalesce(list_bool_or(list_transform(i.payments,
+            lambda x: x.kind = 'followup' AND x.date <= {as_of})), false) AS followup_paid,
         CASE WHEN coalesce(i.level IN ('county', 'district'), false)
              THEN CASE WHEN coalesce(i.includes_buildings_or_municipal_engineering, false)
                        THEN 'district_development_and_reform_department'
@@ -173,12 +183,12 @@ SELECT
     -- declaration_materials
     CASE WHEN NOT (scope AND decl) THEN 0 WHEN materials THEN 1 ELSE 2 END AS r2,
     -- declaration_recipient
-    CASE WHEN NOT (scope AND d_sub IS NOT NULL) THEN 0
+    CASE WHEN NOT (scope AND coalesce(d_sub <= {as_of}, false)) THEN 0
          WHEN coalesce(d_to = authority, false) THEN 1 ELSE 2 END AS r3,
     -- incomplete_declaration_handling
-    CASE WHEN NOT (scope AND d_sub IS NOT NULL AND d_incomplete) THEN 0
-         WHEN d_notice IS NOT NULL
-              AND ((d_corrected IS NOT NULL AND coalesce(d_status = 'accepted', false))
+    CASE WHEN NOT (scope AND coalesce(d_sub <= {as_of}, false) AND d_incomplete) THEN 0
+         WHEN d_notice <= {as_of}
+              AND ((d_corrected <= {as_of} AND coalesce(d_status = 'accepted', false))
                    OR (NOT coalesce(d_status = 'accepted', false) AND NOT eo AND NOT established))
               THEN 1
          ELSE 2 END AS r4,
@@ -187,34 +197,34 @@ SELECT
     -- plan_conformance
     CASE WHEN NOT (scope AND decl) THEN 0 WHEN plan_ok THEN 1 ELSE 2 END AS r6,
     -- pre_review_passed
-    CASE WHEN NOT (scope AND (eo OR established)) THEN 0
+    CASE WHEN NOT (scope AND (coalesce(eo_date <= {as_of}, false) OR established)) THEN 0
          WHEN coalesce(list_bool_or(list_transform(reviews,
                   lambda r: r.kind = 'preliminary_review' AND r.result = 'passed'
-                       AND r.date IS NOT NULL
-                       AND (eo_date IS NULL OR r.date <= eo_date)
+                       AND r.date <= {as_of}
+                       AND (NOT coalesce(eo_date <= {as_of}, false) OR r.date <= eo_date)
                        AND (first_established IS NULL OR r.date <= first_established))), false)
              THEN 1
          ELSE 2 END AS r7,
     -- third_party_review (not for a special declaration with a ground, after the period)
-    CASE WHEN NOT (scope AND decl AND NOT (late_special AND ground_ok) AND eo_date IS NOT NULL)
+    CASE WHEN NOT (scope AND decl AND NOT (late_special AND ground_ok) AND coalesce(eo_date <= {as_of}, false))
              THEN 0
          WHEN coalesce(list_bool_or(list_transform(reviews,
                   lambda r: r.kind = 'third_party_review' AND r.selection = 'open_competition'
-                       AND r.date IS NOT NULL AND r.date <= eo_date)), false) THEN 1
+                       AND r.date <= {as_of} AND r.date <= eo_date)), false) THEN 1
          ELSE 2 END AS r8,
     -- expert_evaluation
-    CASE WHEN NOT (scope AND decl AND NOT (late_special AND ground_ok) AND eo_date IS NOT NULL)
+    CASE WHEN NOT (scope AND decl AND NOT (late_special AND ground_ok) AND coalesce(eo_date <= {as_of}, false))
              THEN 0
          WHEN coalesce(list_bool_or(list_transform(reviews,
-                  lambda r: r.kind = 'expert_review' AND r.date IS NOT NULL
+                  lambda r: r.kind = 'expert_review' AND r.date <= {as_of}
                        AND r.date <= eo_date AND r.organised_by = authority)), false) THEN 1
          ELSE 2 END AS r9,
     -- evaluation_opinion_issued
     CASE WHEN NOT (scope AND established) THEN 0
-         WHEN eo_date IS NOT NULL AND coalesce(eo_by = authority, false) THEN 1
+         WHEN eo_date <= {as_of} AND coalesce(eo_by = authority, false) THEN 1
          ELSE 2 END AS r10,
     -- approval_before_implementation
-    CASE WHEN NOT (scope AND (started IS NOT NULL OR procured IS NOT NULL)) THEN 0
+    CASE WHEN NOT (scope AND (coalesce(started <= {as_of}, false) OR coalesce(procured <= {as_of}, false))) THEN 0
          WHEN approved_before THEN 1 ELSE 2 END AS r11,
     -- approval_authority_routing
     CASE WHEN NOT (scope AND established) THEN 0
@@ -223,16 +233,16 @@ SELECT
               )), true) THEN 1
          ELSE 2 END AS r12,
     -- evaluation_basis_for_approval
-    CASE WHEN NOT (scope AND established AND eo_date IS NOT NULL) THEN 0
+    CASE WHEN NOT (scope AND established AND coalesce(eo_date <= {as_of}, false)) THEN 0
          WHEN coalesce(list_bool_and(list_transform(approvals,
                   lambda a: a.kind <> 'project_establishment' OR coalesce(a.date >= eo_date, false)
               )), true) THEN 1
          ELSE 2 END AS r13,
     -- approval_application_documents
-    CASE WHEN NOT (scope AND NOT buildings AND aa_sub IS NOT NULL) THEN 0
+    CASE WHEN NOT (scope AND NOT buildings AND coalesce(aa_sub <= {as_of}, false)) THEN 0
          WHEN aa_documents AND coalesce(aa_to = authority, false) THEN 1 ELSE 2 END AS r14,
     -- approval_copied_to_finance
-    CASE WHEN NOT (scope AND NOT buildings AND aa_complete AND aa_decision IS NOT NULL) THEN 0
+    CASE WHEN NOT (scope AND NOT buildings AND aa_complete AND coalesce(aa_decision <= {as_of}, false)) THEN 0
          WHEN coalesce(aa_copied <= aa_decision, false) THEN 1 ELSE 2 END AS r15,
     -- approval_within_7_working_days
     CASE WHEN NOT (scope AND NOT buildings AND aa_complete) THEN 0
@@ -251,35 +261,37 @@ SELECT
          -- not decided yet
          WHEN aa_received > {as_of} OR aa_decision <= {as_of} THEN 1 ELSE 3 END AS r16,
     -- evaluation_validity_1_year
-    CASE WHEN NOT (scope AND eo_date IS NOT NULL AND aa_sub IS NOT NULL) THEN 0
+    CASE WHEN NOT (scope AND coalesce(eo_date <= {as_of}, false) AND coalesce(aa_sub <= {as_of}, false)) THEN 0
          WHEN aa_sub <= CAST(eo_date + INTERVAL 1 YEAR AS DATE) THEN 1 ELSE 2 END AS r17,
     -- contract_management
-    CASE WHEN NOT (scope AND started IS NOT NULL) THEN 0
-         WHEN contracted IS NOT NULL THEN 1 ELSE 2 END AS r18,
+    CASE WHEN NOT (scope AND coalesce(started <= {as_of}, false)) THEN 0
+         WHEN contracted <= {as_of} THEN 1 ELSE 2 END AS r18,
     -- implement_per_approved_programme
-    CASE WHEN NOT (scope AND started IS NOT NULL) THEN 0
+    CASE WHEN NOT (scope AND coalesce(started <= {as_of}, false)) THEN 0
          WHEN programme_ok THEN 1 ELSE 2 END AS r19,
     -- tender_procurement
-    CASE WHEN NOT (scope AND (contracted IS NOT NULL OR started IS NOT NULL)) THEN 0
+    CASE WHEN NOT (scope AND (coalesce(contracted <= {as_of}, false) OR coalesce(started <= {as_of}, false))) THEN 0
          WHEN coalesce(proc_method IN ('government_procurement', 'public_tender'), false)
               AND ((NOT engineering AND NOT buildings) OR supervisor) THEN 1
          ELSE 2 END AS r20,
     -- acceptance_after_trial_operation (pending while no acceptance is held)
-    CASE WHEN NOT (scope AND (acc_date IS NOT NULL OR coalesce(trial_end <= {as_of}, false)))
+    CASE WHEN NOT (scope AND (coalesce(acc_date <= {as_of}, false) OR coalesce(trial_end <= {as_of}, false)))
              THEN 0
-         WHEN acc_by_owner AND coalesce(trial_end <= acc_date, false) THEN 1
-         WHEN acc_date IS NULL THEN 3 ELSE 2 END AS r21,
+         WHEN acc_by_owner AND coalesce(trial_end <= {as_of}, false) AND coalesce(trial_end <= acc_date, false)
+             THEN 1
+         WHEN NOT coalesce(acc_date <= {as_of}, false) THEN 3 ELSE 2 END AS r21,
     -- no_followup_funds_without_acceptance
     CASE WHEN NOT (scope AND followup_paid) THEN 0
          WHEN acc_passed AND coalesce(list_bool_and(list_transform(payments,
-                  lambda x: x.kind <> 'followup' OR coalesce(acc_date <= x.date, false))), true)
+                  lambda x: x.kind <> 'followup' OR NOT coalesce(x.date <= {as_of}, false)
+                       OR coalesce(acc_date <= x.date, false))), true)
              THEN 1
          ELSE 2 END AS r22,
     -- no_operation_without_acceptance
-    CASE WHEN NOT (scope AND operating IS NOT NULL) THEN 0
+    CASE WHEN NOT (scope AND coalesce(operating <= {as_of}, false)) THEN 0
          WHEN acc_passed AND coalesce(acc_date <= operating, false) THEN 1 ELSE 2 END AS r23,
     -- budget_variance_reapproval: an increase of more than 10 %, exactly (no rounding)
-    CASE WHEN NOT (scope AND increased IS NOT NULL
+    CASE WHEN NOT (scope AND coalesce(increased <= {as_of}, false)
                    AND coalesce(CASE WHEN approved > 0 THEN current - approved > 0.1 * approved
                                      WHEN approved < 0 THEN current - approved < 0.1 * approved
                                 END, false)) THEN 0
@@ -288,7 +300,7 @@ SELECT
                        AND a.approver = route)), false) THEN 1
          ELSE 2 END AS r24,
     -- major_programme_change_reapproval
-    CASE WHEN NOT (scope AND changed IS NOT NULL) THEN 0
+    CASE WHEN NOT (scope AND coalesce(changed <= {as_of}, false)) THEN 0
          WHEN coalesce(list_bool_or(list_transform(approvals,
                   lambda a: a.kind = 're_approval' AND a.date <= changed
                        AND a.approver = route)), false) THEN 1
@@ -298,9 +310,10 @@ SELECT
          WHEN shared_online OR separate_app THEN 1 ELSE 2 END AS r26,
     -- separate_app_system_approval
     CASE WHEN NOT (scope AND separate_app) THEN 0
-         WHEN app_approved AND standards_ok THEN 1 ELSE 2 END AS r27,
+         WHEN app_approved AND standards_ok THEN 1
+         WHEN NOT built THEN 3 ELSE 2 END AS r27,
     -- licensed_software_certified_products
-    CASE WHEN NOT (scope AND started IS NOT NULL) THEN 0 WHEN licensed THEN 1 ELSE 2 END AS r28,
+    CASE WHEN NOT (scope AND coalesce(started <= {as_of}, false)) THEN 0 WHEN licensed THEN 1 ELSE 2 END AS r28,
     -- security_standards
-    CASE WHEN NOT (scope AND started IS NOT NULL) THEN 0 WHEN security_ok THEN 1 ELSE 2 END AS r29
+    CASE WHEN NOT (scope AND coalesce(started <= {as_of}, false)) THEN 0 WHEN security_ok THEN 1 ELSE 2 END AS r29
 FROM q
