@@ -83,3 +83,10 @@ def start(
         time.sleep(0.05)
     server.stop()
     raise RuntimeError(f"the server was not ready in {STARTUP_SECONDS} s:\n{server.log_text()}")
+
+
+def token_client(server: Server, token: str) -> httpx.Client:
+    """A client of ``server`` that sends the bearer ``token`` (close it: ``with``)."""
+    return httpx.Client(
+        base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=60
+    )

@@ -37,7 +37,7 @@ from egovrules.source.json_document import JsonDocument
 from egovrules.subjects import SUBJECT_MODELS, parse_subject
 from tests import calendar_cases
 from tests.conftest import FIXTURES, ROOT
-from tests.serving import Server, start
+from tests.serving import Server, start, token_client
 from tests.strategies import pack_strings, subject_data
 
 TOKEN = "s3cret-token-for-tests"
@@ -73,9 +73,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def client(server: Server) -> Iterator[httpx.Client]:
     """A client that sends the token."""
-    with httpx.Client(
-        base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30
-    ) as c:
+    with token_client(server, TOKEN) as c:
         yield c
 
 

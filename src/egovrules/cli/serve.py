@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import socket
+import sys
 
 from egovrules.cli.common import add_holidays_option
 from egovrules.engine.exitcodes import ExitCode
@@ -75,10 +77,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _stopped(signum: int, frame: object) -> None:
-    """A stop asked for (SIGTERM, SIGINT): uvicorn catches it, finishes the requests in flight,
-    restores this handler and raises the signal again; the command then ends with status 0
-    (and Python's exit handlers run), not killed by the signal."""
-    raise SystemExit(int(ExitCode.OK))
+    """A stop asked for (SIGTERM, SIGINT): uvicorn catches it, finishes the requests in flight
+    (for up to ``--timeout`` seconds), restores this handler and raises the signal again; the
+    command then ends with status 0, its logs flushed, not killed by the signal. It does not
+    wait for a computation still running in a worker thread past that time (a request already
+    answered 503): Python cannot stop a thread, and its exit would wait for it."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(int(ExitCode.OK))
 
 
 def _run(args: argparse.Namespace) -> ExitCode:

@@ -12,6 +12,7 @@ CPU work runs in the thread pool, so that the event loop keeps answering (and ti
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
@@ -20,6 +21,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
+from pydantic import BeforeValidator
 from pydantic.json_schema import models_json_schema
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -32,12 +34,11 @@ from egovrules.engine.explaining import explain_rules, rules_named
 from egovrules.engine.pack import Pack, today_in_china
 from egovrules.engine.run import RunOptions, check_loaded
 from egovrules.service.answer import check_answer
-from egovrules.service.body import BODY_NAME, subjects_of_body
+from egovrules.service.body import BODY_NAME, batch_too_large, subjects_of_body
 from egovrules.service.catalog import pack_detail, pack_summary
 from egovrules.service.config import ServiceConfig, read_calendar, read_token
 from egovrules.service.errors import (
     BAD_PARAMETER,
-    BATCH_TOO_LARGE,
     NO_ROUTE,
     NOT_APPLICABLE,
     UNKNOWN_RULE,
@@ -110,6 +111,9 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         yield
 
     app = FastAPI(
+        # A path with a trailing slash is no endpoint (404, as data): not a redirect built
+        # from the request's Host header.
+        redirect_slashes=False,
         title="egovrules",
         version=__version__,
         description="Chinese municipal e-government regulations as executable, citable "
@@ -236,7 +240,7 @@ def _pack_routes(app: FastAPI, packs: LoadedPacks, config: ServiceConfig) -> Non
         request: Request,
         *,
         as_of: Annotated[
-            dt.date | None, Query(description="evaluation date (default: today in Shanghai)")
+            _AsOf | None, Query(description="evaluation date (default: today in Shanghai)")
         ] = None,
         lang: Annotated[_Language, Query(description="language of each message")] = "en",
         only: Annotated[
@@ -267,7 +271,7 @@ def _pack_routes(app: FastAPI, packs: LoadedPacks, config: ServiceConfig) -> Non
         pack: str,
         request: Request,
         rule: Annotated[str, Query(min_length=1, description="a rule id or a concept")],
-        as_of: Annotated[dt.date | None, Query(description="evaluation date")] = None,
+        as_of: Annotated[_AsOf | None, Query(description="evaluation date")] = None,
     ) -> Explanations:
         compiled = packs.get(pack)
         body = await request.body()
@@ -275,14 +279,22 @@ def _pack_routes(app: FastAPI, packs: LoadedPacks, config: ServiceConfig) -> Non
         return Explanations(explanations=traces)
 
 
+def _written_as_a_date(value: object) -> object:
+    # The date as YYYY-MM-DD only, as the command line takes it: pydantic alone also reads a
+    # number as a Unix time (as_of=0 is 1970-01-01) and a date-time as its date.
+    if isinstance(value, str) and _YYYY_MM_DD.fullmatch(value):
+        return value
+    raise ValueError("not a date (YYYY-MM-DD)")
+
+
+_YYYY_MM_DD = re.compile(r"\d{4}-\d{2}-\d{2}")
+_AsOf = Annotated[dt.date, BeforeValidator(_written_as_a_date)]
+
+
 def _check(pack: Pack, body: bytes, options: RunOptions, lang: str, max_batch: int) -> bytes:
-    subjects = subjects_of_body(pack, body)
+    subjects = subjects_of_body(pack, body, most=max_batch)
     if len(subjects) > max_batch:
-        raise ServiceError(
-            413,
-            BATCH_TOO_LARGE,
-            f"{len(subjects)} subjects; a request holds at most {max_batch} (--max-batch)",
-        )
+        raise batch_too_large(len(subjects), max_batch)
     packs = {pack.id: pack}
     checked = [check_loaded(loaded, options, packs) for loaded in subjects]
     return check_answer(checked, lang)

@@ -8,9 +8,10 @@ locates. When it cannot answer (a body that is not plain JSON, a subject that do
 validate, a subject of another pack), the body is read again by the positioned reader
 (``engine.inputs.subjects_in``, as a ``.json`` file is: a text YAML refuses, such as one
 indented with tabs, is read as JSON), whose errors are the answer: the same codes, messages, JSON
-paths, lines and columns whichever path was tried first. The caller refuses a batch of more
-valid subjects than ``--max-batch`` (413) once it is read; one holding an invalid subject is
-refused 422 whatever its length, as before.
+paths, lines and columns whichever path was tried first. A JSON list of more subjects than
+``--max-batch`` is refused (413) as soon as it is parsed, and a text of more values than the
+reader's bound (E004) without being read again; a body the fast path cannot read is read
+whole, and one of more valid subjects than ``--max-batch`` is refused (413) then.
 """
 
 from __future__ import annotations
@@ -20,22 +21,31 @@ from pydantic import ValidationError
 from egovrules.engine.inputs import LoadedSubject, subjects_in
 from egovrules.engine.pack import Pack
 from egovrules.engine.run import pack_for
-from egovrules.service.errors import from_input_error
+from egovrules.service.errors import BATCH_TOO_LARGE, ServiceError, from_input_error
+from egovrules.source.document import DocumentError
 from egovrules.source.errors import SubjectError
-from egovrules.source.json_document import read_json
+from egovrules.source.json_document import TooManyItems, read_json
 from egovrules.subjects import validate_subject
 
-__all__ = ["BODY_NAME", "subjects_of_body"]
+__all__ = ["BODY_NAME", "batch_too_large", "subjects_of_body"]
 
 BODY_NAME = "request"
 """The file name a body is read under: a finding's ``location.file``, a report's source."""
 
 
-def subjects_of_body(pack: Pack, body: bytes, *, fast: bool = True) -> list[LoadedSubject]:
+def subjects_of_body(
+    pack: Pack, body: bytes, *, fast: bool = True, most: int | None = None
+) -> list[LoadedSubject]:
     """The subjects of a body, each for ``pack``; ``ServiceError`` 400, 413 or 422 for a bad
-    body. ``fast=False``: by the positioned reader only (the reference the tests hold the fast
-    path to)."""
-    plain = _plain_subjects(pack, body) if fast else None
+    body. ``most``: the most subjects the body may hold; a JSON list of more is refused (413)
+    as soon as it is parsed, before a subject is validated. ``fast=False``: by the positioned
+    reader only (the reference the tests hold the fast path to)."""
+    try:
+        plain = _plain_subjects(pack, body, most) if fast else None
+    except TooManyItems as exc:
+        raise batch_too_large(exc.count, most or 0) from None
+    except DocumentError as exc:
+        raise from_input_error([SubjectError(exc.diagnostics, exc.text)]) from None
     if plain is not None:
         return plain
     subjects, errors = subjects_in(body, BODY_NAME, json_text=True)
@@ -49,9 +59,15 @@ def subjects_of_body(pack: Pack, body: bytes, *, fast: bool = True) -> list[Load
     return subjects
 
 
-def _plain_subjects(pack: Pack, body: bytes) -> list[LoadedSubject] | None:
+def batch_too_large(count: int, most: int) -> ServiceError:
+    """413 for a batch of ``count`` subjects where a request holds at most ``most``."""
+    message = f"{count} subjects; a request holds at most {most} (--max-batch)"
+    return ServiceError(413, BATCH_TOO_LARGE, message)
+
+
+def _plain_subjects(pack: Pack, body: bytes, most: int | None) -> list[LoadedSubject] | None:
     """The subjects of a plain JSON body of valid subjects of ``pack``, or None."""
-    document = read_json(body, BODY_NAME)
+    document = read_json(body, BODY_NAME, most_items=most)
     if document is None:
         return None
     data = document.data

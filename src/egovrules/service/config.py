@@ -74,14 +74,19 @@ class ServiceConfig:
 
 
 def read_token(path: str) -> str:
-    """The token in ``path`` (surrounding whitespace dropped); ``UsageError`` when the file
-    cannot be read or is empty."""
+    """The token in ``path`` (surrounding whitespace and a byte-order mark dropped);
+    ``UsageError`` when the file cannot be read, is empty or holds a token no client could
+    send (a line break or a control character inside it)."""
     try:
-        token = Path(path).read_text(encoding="utf-8").strip()
+        token = Path(path).read_text(encoding="utf-8-sig").strip()
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--token-file {path}: cannot read: {exc}") from None
     if not token:
         raise UsageError(f"--token-file {path}: the file is empty")
+    if not token.isprintable() or not token.isascii():
+        raise UsageError(
+            f"--token-file {path}: the token must be one line of printable ASCII characters"
+        )
     return token
 
 

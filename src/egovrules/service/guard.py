@@ -24,6 +24,8 @@ import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.requests import ClientDisconnect
+
 from egovrules.service.config import ServiceConfig
 from egovrules.service.errors import (
     INTERNAL,
@@ -57,7 +59,7 @@ class Guard:
     def __init__(self, app: ASGIApp, config: ServiceConfig, token: str | None) -> None:
         self.app = app
         self.config = config
-        self.expected = None if token is None else f"Bearer {token}".encode()
+        self.expected = None if token is None else token.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -100,6 +102,9 @@ class Guard:
             if not seen["started"]:
                 message = f"no answer within {self.config.timeout_seconds:g} s (--timeout)"
                 await _answer(send_with_id, ServiceError(503, TIMEOUT, message), request_id)
+        except ClientDisconnect:
+            # The client went away before its body was read: nobody to answer, and no bug.
+            seen["status"] = 499  # "client closed request", as the access logs of proxies say
         except Exception:
             LOG.exception("internal error", extra={"request_id": request_id})
             if not seen["started"]:
@@ -126,8 +131,9 @@ class Guard:
 
     def _refusal(self, path: str, headers: dict[str, bytes]) -> ServiceError | None:
         if self.expected is not None and path not in HEALTH_PATHS:
-            given = headers.get("authorization", b"")
-            if not hmac.compare_digest(given, self.expected):
+            # RFC 7235: the scheme is case-insensitive ("bearer" as well as "Bearer").
+            scheme, _, given = headers.get("authorization", b"").partition(b" ")
+            if scheme.lower() != b"bearer" or not hmac.compare_digest(given.strip(), self.expected):
                 return ServiceError(
                     401,
                     UNAUTHORIZED,

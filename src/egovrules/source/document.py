@@ -407,10 +407,7 @@ class _Builder:
         return Span(self.name, 1 + self.line_offset, 1)
 
     def _at_top(self, code: str) -> DocumentError:
-        """A bound of the reader (E004, E005) broken where the parser keeps no position: the
-        error is placed at the top of the text."""
-        message = _TOO_DEEP if code == "E005" else f"more than {MAX_NODES} values"
-        return DocumentError([Diagnostic(code, message, self._span0())], self.text)
+        return bounds_error(code, self._span0(), self.text)
 
     def _fail(self, code: str, message: str, node: yaml.Node, hint: str | None = None) -> None:
         self._fail_at(code, message, node.start_mark, hint)
@@ -589,6 +586,13 @@ def _json_mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _json_float(literal: str) -> float | str:
     return float(literal) if YAML_FLOAT.fullmatch(literal) else literal
+
+
+def bounds_error(code: str, top: Span, text: str) -> DocumentError:
+    """A bound of the reader (E004, E005) broken where the parser keeps no position: the
+    error is placed at the top of the text (``top``)."""
+    message = _TOO_DEEP if code == "E005" else f"more than {MAX_NODES} values"
+    return DocumentError([Diagnostic(code, message, top)], text)
 
 
 def beyond_bounds(data: Any) -> str | None:

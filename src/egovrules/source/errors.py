@@ -118,7 +118,15 @@ class InputError(EgovrulesError):
     def __init__(self, diagnostics: list[Diagnostic], text: str | None = None) -> None:
         self.diagnostics: tuple[Diagnostic, ...] = tuple(sorted(diagnostics, key=_position_key))
         self.text = text
-        super().__init__(self.render())
+        self._rendered: str | None = None
+        # Rendered when first read: a reader that keeps only the codes and paths (the HTTP
+        # service) never pays for the carets, drawn from the whole text once per diagnostic.
+        super().__init__()
+
+    def __str__(self) -> str:
+        if self._rendered is None:
+            self._rendered = self.render()
+        return self._rendered
 
     def render(self) -> str:
         """All diagnostics, in file order, each with its caret."""

@@ -34,11 +34,13 @@ from egovrules.source.document import (
     MAX_NODES,
     YAML_FLOAT,
     beyond_bounds,
+    bounds_error,
     lone_surrogate,
 )
 from egovrules.source.json_spans import JsonDocument, Step, skip_space
+from egovrules.source.span import Span
 
-__all__ = ["JsonDocument", "read_json"]
+__all__ = ["JsonDocument", "TooManyItems", "read_json"]
 
 
 class _NotPlain(Exception):
@@ -88,9 +90,20 @@ _DECODER = json.JSONDecoder(
 _MOST_ITEMS = 10_000  # a list read item by item (ten batches of the service's default limit)
 
 
-def read_json(raw: bytes, name: str) -> JsonDocument | None:
+class TooManyItems(Exception):
+    """A list of more items than the caller takes (``read_json``'s ``most_items``)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(count)
+        self.count = count
+
+
+def read_json(raw: bytes, name: str, *, most_items: int | None = None) -> JsonDocument | None:
     """The document of ``raw`` when it is plain JSON the positioned reader reads alike (see
-    the module's docstring), else None: read it with ``document.parse_document``."""
+    the module's docstring), else None: read it with ``document.parse_document``. A text of
+    more than ``MAX_NODES`` values is refused here (``DocumentError`` E004, as that reader
+    would refuse it), and a list of more than ``most_items`` items (``TooManyItems``), once
+    parsed and before anything else is done with it."""
     if len(raw) > MAX_BYTES:
         return None
     try:
@@ -113,7 +126,13 @@ def read_json(raw: bytes, name: str) -> JsonDocument | None:
         return None
     if _SURROGATE_ESCAPE.search(text) is not None and lone_surrogate(data) is not None:
         return None
-    if not (_shallow(text, items) or beyond_bounds(data) is None):
+    if most_items is not None and type(data) is list and len(data) > most_items:
+        raise TooManyItems(len(data))
+    if not _shallow(text, items) and (beyond := beyond_bounds(data)) is not None:
+        if beyond == "E004":
+            # Too many values: the positioned reader would build every one of them before
+            # refusing the text (tens of seconds for a few megabytes), with this very code.
+            raise bounds_error(beyond, Span(name, 1, 1), text)
         return None
     document = JsonDocument(name, text, data)
     if items is not None:

@@ -6,6 +6,7 @@ source line with a caret under the column, the format every egovrules error shar
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -33,7 +34,7 @@ def render_caret(span: Span, text: str | None) -> str:
     """Return the source line of ``span`` with a caret under its column (empty if unknown)."""
     if text is None:
         return ""
-    lines = split_lines(text)
+    lines = _lines_of(text)
     if not 1 <= span.line <= len(lines):
         return ""
     line = lines[span.line - 1]
@@ -51,6 +52,13 @@ def render_caret(span: Span, text: str | None) -> str:
     prefix = line[:col]
     width = sum(2 if _is_wide(ch) else 1 for ch in prefix)
     return f"{gutter}{line}\n{pad}{' ' * width}^"
+
+
+@functools.lru_cache(maxsize=2)
+def _lines_of(text: str) -> list[str]:
+    # The lines of the text the last diagnostics were drawn from: a file with many errors is
+    # split once, not once per caret. (Never mutated by the callers.)
+    return split_lines(text)
 
 
 def _is_wide(ch: str) -> bool:
