@@ -120,15 +120,21 @@ def handwritten(s: Any, as_of: dt.date) -> tuple[int, ...]:
     if not triggered:
         out += [0, 0]
     else:
-        if s.network_access_date is None:
+        # an act dated after the as-of date has not happened on it: connected later, the 15
+        # days have not begun; filed later, not filed yet
+        filed = filing.date if filing is not None else None
+        if filed is not None and filed > as_of:
+            filed = None
+        access = s.network_access_date
+        if access is None or access > as_of:
             out.append(1)
         else:
-            due = s.network_access_date + FIFTEEN_DAYS
-            if filing is not None and filing.date is not None:
-                out.append(2 if filing.date > due else 1)
+            due = access + FIFTEEN_DAYS
+            if filed is not None:
+                out.append(2 if filed > due else 1)
             else:
                 out.append(2 if as_of > due else 3)
-        if filing is not None and filing.date is not None:
+        if filed is not None:
             out.append(1 if filing.authority == "municipal_public_security_department" else 2)
         else:
             out.append(0)

@@ -117,10 +117,13 @@ def handwritten_durable(name: str, hits: list[tuple[str, int]]) -> None:
         (m.m_designated == False) | (m.m_kind != "agency"),  # noqa: E712
         (m.m_outsourced == True) & (m.m_supervised == False),  # noqa: E712
         m.security_all == False,  # noqa: E712
+        # late only once the 15 days have passed (a filing dated after the as-of date is
+        # not made yet on it); the authority judged once the filing is made
         triggered
         & (+m.access)
-        & (((+m.filed) & (m.filed > m.access + 15)) | ((-m.filed) & (m.as_of > m.access + 15))),
-        triggered & (+m.filed) & (m.authority != WUHAN_POLICE),
+        & (m.as_of > m.access + 15)
+        & ((-m.filed) | (m.filed > m.access + 15)),
+        triggered & (+m.filed) & (m.filed <= m.as_of) & (m.authority != WUHAN_POLICE),
     ]
     with ruleset(name):
         for n, condition in enumerate(conditions):

@@ -53,6 +53,18 @@ def _site(access: str, filed: str | None) -> dict[str, Any]:
     return site
 
 
+def _registered(raw: dict[str, Any], at: str) -> dict[str, Any]:
+    """The event that registers the site ``raw`` with the monitor on ``at``."""
+    attributes = {k: v for k, v in raw.items() if k not in ("id", "kind")}
+    return {
+        "subject_id": "site",
+        "subject_kind": "website",
+        "type": "registered",
+        "at": at,
+        "payload": {"attributes": attributes},
+    }
+
+
 @pytest.mark.parametrize(("access", "filed", "as_of", "code"), CASES)
 def test_every_backend_reads_a_later_act_as_not_yet_done(
     access: str, filed: str | None, as_of: str, code: int
@@ -73,16 +85,8 @@ def test_every_backend_reads_a_later_act_as_not_yet_done(
     assert (FILING in {u.rule_id for u in report.upcoming}) == (code == PENDING)
 
     # durable-rules: the site registered on the as-of date, as the monitor holds it.
-    attributes = {k: v for k, v in raw.items() if k not in ("id", "kind")}
     with Monitor(pack) as monitor:
-        event = {
-            "subject_id": "site",
-            "subject_kind": "website",
-            "type": "registered",
-            "at": as_of,
-            "payload": {"attributes": attributes},
-        }
-        monitor.feed(event)
+        monitor.feed(_registered(raw, as_of))
         held = {v.rule_id for v in monitor.violations("site")}
     assert (FILING in held) == (code == VIOLATED)
 
@@ -106,3 +110,39 @@ def test_the_solver_reads_a_later_act_as_not_yet_done(
         solver = z3.Solver()
         solver.add(formula, *enc.finish(), *_pin(enc, subject, D(as_of)))
         assert (solver.check() == z3.sat) == (outcome == code), outcome
+
+
+def test_the_monitor_raises_a_deadline_whose_start_was_still_to_come() -> None:
+    """A site registered on 14 February that will be connected on the 24th: the 15 days begin
+    then and end on 10 March, so the violation arises on 11 March. The monitor set no timer
+    while the start was to come and woke nothing on its day: it never raised it (a review of
+    the change found it)."""
+    pack = egovrules.load_pack("wuhan")
+    raw = {**_site("2024-02-24", None), "incidents": []}
+    with Monitor(pack) as monitor:
+        assert FILING not in {a.rule_id for a in monitor.feed(_registered(raw, "2024-02-14"))}
+        alerts = monitor.advance_to(D("2024-05-01"))
+    raised = [(a.at, a.cause) for a in alerts if a.rule_id == FILING]
+    assert raised == [(D("2024-03-11"), "deadline")]
+
+
+def test_a_working_day_period_beginning_past_the_calendar_has_not_begun() -> None:
+    """Shantou 第十六条 "自受理之日起七个工作日内": an application received in 2300, past every
+    year the calendar bounds, has not been received on 2025-01-01: met in every backend
+    (pack.check raised the calendar's gap, the interpreter and SQL said met)."""
+    pack = egovrules.load_pack("shantou")
+    rule = "shantou.project.approval_within_7_working_days"
+    raw = dict(pack.tests.fixtures["project_ok"])
+    raw["approval_application"] = {
+        **raw["approval_application"],
+        "received_date": "2300-01-05",
+        "decision_date": None,
+        "copied_to_finance_date": None,
+    }
+    raw["id"] = "p"
+    subject = parse_subject(raw)
+    when = D("2025-01-01")
+    index = pack.check(subject, as_of=when).rule_ids.index(rule)
+    assert pack._backend.outcomes("project", subject, when)[index] == SATISFIED
+    assert InterpretingBackend(pack.ruleset).outcomes("project", subject, when)[index] == SATISFIED
+    assert audit_outcomes(pack, [raw], as_of=when).to_pylist()[0][rule] == SATISFIED

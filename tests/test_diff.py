@@ -251,3 +251,20 @@ def test_matrix_grid_of_all_packs(packs: dict[str, egovrules.Pack]) -> None:
     operation = {c.pack: c.status for c in rows["project.acceptance_before_operation"].cells}
     assert operation["wuhan"] is CellStatus.STRICTER
     assert operation["shantou"] is CellStatus.LOOSER
+
+
+def test_the_witness_search_moves_no_date_past_the_calendar() -> None:
+    """A subject's date of 9999-12-31 (or 0001-01-01) moved a day on: OverflowError, and
+    `egovrules diff` exited 3 (a review of the change found it)."""
+    import datetime as dt
+
+    from egovrules.diffing.witness import _around_value
+
+    assert list(_around_value(dt.date.max, "date")) == [
+        dt.date.max - dt.timedelta(days=1),
+        dt.date.max,
+    ]
+    assert list(_around_value(dt.date.min, "date")) == [
+        dt.date.min,
+        dt.date.min + dt.timedelta(days=1),
+    ]

@@ -176,3 +176,50 @@ def test_follow_reads_lines_appended_later(tmp_path: Path) -> None:
     assert proc.returncode == 1, err
     filing = [a for a in _alerts(out) if a["rule_id"] == FILING]
     assert [(a["at"], a["cause"]) for a in filing] == [("2026-03-17", "deadline")]
+
+
+def test_a_reader_that_stops_reading_stops_the_watch_before_its_checkpoint(
+    tmp_path: Path,
+) -> None:
+    """With standard output closed the alerts were dropped and the checkpoint written all the
+    same: a restart from it delivered none of them (a review of the change found it). Now the
+    watch stops (exit 2) and a restart from its checkpoint delivers every alert."""
+    import os
+
+    sites = [
+        {**event, "subject_id": f"site-{n}", "at": f"2026-03-{n:02d}"}
+        for n in range(1, 5)
+        for event in ONLINE
+    ]
+    later = {"subject_id": "other", "subject_kind": "website", "type": "registered"}
+    events = _write(tmp_path / "events.jsonl", [*sites, {**later, "at": "2026-04-30"}])
+    state = tmp_path / "watch.json"
+    alone = [sys.executable, "-m", "egovrules", "watch", "--city", "wuhan", str(events)]
+    command = [*alone[:-1], "--checkpoint", str(state), "--checkpoint-every", "1", str(events)]
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        cut = subprocess.run(
+            command, check=False, stdout=write, stderr=subprocess.PIPE, timeout=120
+        )
+    finally:
+        os.close(write)
+    assert cut.returncode == 2
+    assert b"standard output was closed" in cut.stderr
+    again = subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
+    fresh = subprocess.run(alone, check=False, capture_output=True, text=True, timeout=120)
+    late = {a["subject"]["id"] for a in _alerts(fresh.stdout) if a["rule_id"] == FILING}
+    assert late == {"site-1", "site-2", "site-3", "site-4"}
+    assert {a["subject"]["id"] for a in _alerts(again.stdout) if a["rule_id"] == FILING} == late
+
+
+def test_an_indented_event_is_placed_at_its_value_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The column was counted from the line with its leading spaces stripped: 3 short."""
+    line = '   {"subject_id": "s", "subject_kind": "website", "type": "online", "at": "2026-02-30"}'
+    events = tmp_path / "events.jsonl"
+    events.write_text(line + "\n", encoding="utf-8")
+    assert main(["watch", "--city", "wuhan", str(events)]) == 2
+    column = line.index('"2026-02-30"') + 1
+    assert f"{events}:1:{column}: error[E500]: at:" in capsys.readouterr().err

@@ -324,7 +324,10 @@ class CodeGenerator:
                 f"    _due = {due}",
                 "except _Gap:",
                 "    _due = _Gap",
-                "if _due is _Gap:",
+                # a period not begun is met, whatever its last day (ir.interpret)
+                f"if _due is _Gap and not ({begun}):",
+                f"    {c} = 1",
+                "elif _due is _Gap:",
                 f"    _dn = {done}",
                 "    if _dn is not None and _dn > as_of:",  # not done yet (ir.interpret.act_by)
                 "        _dn = None",
@@ -332,7 +335,7 @@ class CodeGenerator:
                 "    if _hi is not None and (as_of if _dn is None else _dn) > _hi:",
                 f"        {c} = 2",
                 f"    elif (_lo := {lo}) is not None and (as_of if _dn is None else _dn) <= _lo:",
-                f"        {c} = 1 if _dn is not None or not ({begun}) else 3",
+                f"        {c} = 1 if _dn is not None else 3",
                 "    else:",
                 "        raise _Gap(as_of)",
                 "elif _due is None:",

@@ -183,16 +183,19 @@ class _Watch:
         a line that cannot be used is reported and skipped. Then the line counts as processed,
         and the checkpoint is written if ``--checkpoint-every`` lines have been since."""
         number = self.position.line + 1
-        line, data = "", None
+        text, data = "", None
         try:
-            line = _decode(raw, self._name, number).strip()
+            text = _decode(raw, self._name, number)
+            line = text.strip()
             if line:
                 data = _parse(line, self._name, number)
                 alerts = self.monitor.feed(data)
                 self.raised += _emit(alerts, self._lang, number)
+        except OutputClosed:
+            raise
         except EgovrulesError as exc:
             self.bad += 1
-            where = JsonDocument(self._name, line, data) if data is not None else None
+            where = JsonDocument(self._name, text, data) if data is not None else None
             print(_positioned(exc, self._name, number, where), file=sys.stderr)
         self.position.advance(raw)
         self.unsaved += 1
@@ -239,11 +242,22 @@ def alert_to_dict(alert: Alert, language: str = "en", line: int | None = None) -
     }
 
 
+class OutputClosed(UsageError):
+    """Standard output was closed by its reader: the alerts written from then on reach no one,
+    so watching stops, before a checkpoint could say they were delivered."""
+
+
 def _emit(alerts: tuple[Alert, ...], language: str, line: int | None) -> int:
     for alert in alerts:
         data = alert_to_dict(alert, language, line)
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
     sys.stdout.flush()
+    if getattr(sys.stdout, "cut", False):  # the command line's stream (cli.app._Stdout)
+        raise OutputClosed(
+            "standard output was closed: watching stopped"
+            + (f" at line {line}" if line is not None else "")
+            + "; a checkpoint covers only the alerts written before"
+        )
     return len(alerts)
 
 

@@ -661,7 +661,8 @@ def _around_value(bound: Any, kind: str) -> Iterator[Any]:
         yield bound
     elif isinstance(bound, dt.date) and not isinstance(bound, dt.datetime):
         for k in (-1, 0, 1):
-            yield bound + dt.timedelta(days=k)
+            if (moved := _moved(bound, k)) is not None:
+                yield moved
     elif isinstance(bound, (int, Decimal)):
         if kind == "int":
             for k in (-1, 0, 1):
@@ -684,6 +685,15 @@ def _get(data: Any, path: Sequence[str | int]) -> Any:
                 return None
             node = node.get(part)
     return node
+
+
+def _moved(day: Any, days: int) -> Any:
+    """``day`` moved by ``days`` (a date, a date-time or a number), or None past the ends of
+    the calendar (a candidate no subject can hold)."""
+    try:
+        return day + (dt.timedelta(days=days) if isinstance(day, dt.date) else days)
+    except OverflowError:
+        return None
 
 
 def _scalar_date(value: Any) -> bool:
@@ -709,7 +719,8 @@ def _relative_dates(
             act = _get_attr(subject, mine.path) if mine.scope == 0 else None
             if isinstance(act, dt.date) and not isinstance(act, dt.datetime):
                 for k in (0, 1):
-                    yield ("@as_of",), act + dt.timedelta(days=k)
+                    if (moved := _moved(act, k)) is not None:
+                        yield ("@as_of",), moved
             continue
         if _bound_value(other) is not _MISSING:
             continue
@@ -722,7 +733,8 @@ def _relative_dates(
                 continue
             path = mine.path if mine.scope == 0 else (*prefix, *mine.path)
             for k in (-1, 0, 1):
-                yield path, day + dt.timedelta(days=k)
+                if (moved := _moved(day, k)) is not None:
+                    yield path, moved
 
 
 def _scope_choices(
@@ -762,10 +774,12 @@ def _deadline_moves(rule: RuleIR, base: _Base, subject: SubjectBase) -> Iterator
     done = deadline.done
     if isinstance(done, Field) and done.scope == 0:
         for k in (-1, 0, 1):
-            yield done.path, due + dt.timedelta(days=k)
+            if (moved := _moved(due, k)) is not None:
+                yield done.path, moved
         yield done.path, None
     for k in (0, 1):
-        yield ("@as_of",), due + dt.timedelta(days=k)
+        if (moved := _moved(due, k)) is not None:
+            yield ("@as_of",), moved
 
 
 def _secant(node: Any, base: _Base, subject: SubjectBase) -> Iterator[tuple[Path, Any]]:

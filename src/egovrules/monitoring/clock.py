@@ -18,20 +18,40 @@ from collections.abc import Iterable, Sequence
 
 from egovrules.backends.durable import path_value, walk_ir
 from egovrules.ir.conditions import kind_of
-from egovrules.ir.nodes import AsOf, Compare, Every, Extremum, Field, Node, RuleIR, Some, children
+from egovrules.ir.nodes import (
+    AsOf,
+    Compare,
+    DayOf,
+    Deadline,
+    Every,
+    Extremum,
+    Field,
+    Node,
+    RuleIR,
+    Some,
+    children,
+)
+from egovrules.packdata.operators import FLIP
 from egovrules.subjects import Subject
 
 __all__ = ["ClockUse", "Wakes", "clock_use", "reads_as_of"]
 
 Path = tuple[str, ...]
-ClockUse = tuple[tuple[Path, ...], tuple[Path, ...]] | None
+ClockUse = tuple[tuple[Path, ...], tuple[tuple[Path, int], ...]] | None
 """Where a rule reads ``@as_of``: inside the items of these lists of the subject, compared
-with these dates of the subject; ``None``: somewhere else."""
+with these dates of the subject; ``None``: somewhere else. A date of a list's items compared
+with it (an approval given by the as-of date: ``present`` of the item's date) is a date of
+the subject too, written ``(list, "[]", field...)``: each item's day counts."""
+
+ITEMS = "[]"  # in a path of ``ClockUse``'s dates: each item of the list before it
 
 
 def reads_as_of(rule: RuleIR) -> bool:
-    """True when the rule's conditions (beyond a deadline's own clock) read ``@as_of``."""
-    return walk_ir(
+    """True when the rule's conditions read ``@as_of``, or it is a deadline: its act and the
+    act it runs from count from their days on (an act dated after the evaluation date has not
+    happened on it), so a subject whose start is still to come is woken on that day, when its
+    period begins and its timer can be set."""
+    return isinstance(rule.requires, Deadline) or walk_ir(
         (rule.when, rule.requires, rule.open_while, rule.dated_by), lambda n: isinstance(n, AsOf)
     )
 
@@ -40,31 +60,83 @@ def clock_use(rule: RuleIR) -> ClockUse:
     """Where the rule reads ``@as_of``: the subject's lists inside whose items it does, and
     the subject's dates it compares the date with (``None``: somewhere else)."""
     lists: set[Path] = set()
-    dates: set[Path] = set()
+    dates: set[tuple[Path, int]] = set()  # (path, days after its day that the verdict turns)
 
-    def visit(node: Node, within: Path | None) -> bool:
+    def visit(node: Node, within: tuple[Path, int] | None) -> bool:
         """False when ``node`` reads the date some other way."""
-        if isinstance(node, (Some, Every, Extremum)) and node.field.scope == 0 and within is None:
-            within = node.field.path
+        if isinstance(node, (Some, Every)) and node.field.scope == 0 and within is None:
+            within = (node.field.path, node.item_scope)
+        elif isinstance(node, Extremum) and node.field.scope == 0 and within is None:
+            within = (node.field.path, -1)  # no field of its items is read as one item's
         if isinstance(node, AsOf):
             if within is None:
                 return False
-            lists.add(within)
+            lists.add(within[0])
             return True
-        if isinstance(node, Compare) and within is None:
+        if isinstance(node, Compare):
             sides = (node.left, node.right)
             other = sides[1] if isinstance(sides[0], AsOf) else sides[0]
             if any(isinstance(x, AsOf) for x in sides) and not isinstance(other, AsOf):
-                if isinstance(other, Field) and other.scope == 0 and kind_of(other) == "date":
-                    dates.add(other.path)
+                day = _day_field(other)
+                op = node.op if isinstance(node.right, AsOf) else FLIP.get(node.op, node.op)
+                turns = _TURNS.get(op, (0, 1))
+                if day is not None and day.scope == 0:
+                    dates.update((day.path, k) for k in turns)
                     return True
-                return False
+                if day is not None and within is not None and day.scope == within[1]:
+                    path = (*within[0], ITEMS, *day.path)  # each item's own day
+                    dates.update((path, k) for k in turns)
+                    return True
+                if within is None:
+                    return False
         return all(visit(child, within) for child in children(node))
 
     roots = (rule.when, rule.requires, rule.open_while, rule.dated_by)
     if not all(visit(root, None) for root in roots if root is not None):
         return None
+    if isinstance(rule.requires, Deadline):
+        for act in (rule.requires.start, rule.requires.done):
+            day = None if act is None else _day_field(act)
+            if act is not None and (day is None or day.scope != 0):
+                return None  # an act computed from others: every subject of the kind
+            if day is not None:
+                dates.add((day.path, 0))  # done or begun from its day on
     return tuple(sorted(lists)), tuple(sorted(dates))
+
+
+# For ``date OP @as_of``: how many days after the date the comparison turns (on the day itself
+# for ``le`` and ``gt``, the day after for ``lt`` and ``ge``, both for ``eq`` and ``ne``).
+_TURNS: dict[str, tuple[int, ...]] = {"le": (0,), "gt": (0,), "lt": (1,), "ge": (1,)}
+
+
+def _plus(day: dt.date, days: int) -> dt.date | None:
+    """``day`` and ``days`` more (None past the calendar's last day)."""
+    return day + dt.timedelta(days=days) if days == 0 or day < dt.date.max else None
+
+
+def _day_field(e: Node) -> Field | None:
+    """The field whose day ``e`` is: a date field, or the day of a date-time field (what
+    ``present`` of a date or date-time compares with the as-of date)."""
+    if isinstance(e, DayOf):
+        e = e.moment
+    if isinstance(e, Field) and kind_of(e) in ("date", "datetime"):
+        return e
+    return None
+
+
+def _days(subject: Subject, path: Path) -> Iterable[dt.date]:
+    """The days at ``path`` of ``subject``: one, or one per item past an ``ITEMS`` step; a
+    date-time's day is its own (China time, as every date-time is held)."""
+    if ITEMS in path:
+        cut = path.index(ITEMS)
+        for item in path_value(subject, path[:cut]) or ():
+            yield from _days(item, path[cut + 1 :])
+        return
+    value = path_value(subject, path)
+    if isinstance(value, dt.datetime):
+        yield value.date()
+    elif isinstance(value, dt.date):
+        yield value
 
 
 class Wakes:
@@ -109,10 +181,13 @@ class Wakes:
             self._always[sid] = None
             return
         self._always.pop(sid, None)
+        # The next day the verdict can change: the day a comparison of a date of the subject
+        # with the evaluation date turns, after the day of this evaluation.
         days = [
-            day
-            for path in self._dates[kind]
-            if isinstance(day := path_value(subject, path), dt.date) and day >= on
+            turn
+            for path, shift in self._dates[kind]
+            for day in _days(subject, path)
+            if day >= on and (turn := _plus(day, shift)) is not None and turn > on
         ]
         if days:
             first = self._on[sid] = min(days)
@@ -124,14 +199,27 @@ class Wakes:
                     self._heap = [(day, key) for key, day in self._on.items()]
                     heapq.heapify(self._heap)
 
-    def due(self, when: dt.date) -> Sequence[str]:
-        """The ids an advance of the clock to ``when`` wakes (a later date than every
-        evaluation's), in no particular order; those filed by date are unfiled."""
-        woken = list(self._always)
+    def next_day(self) -> dt.date | None:
+        """The earliest day a subject filed by date is woken on (None: none is)."""
         heap = self._heap
-        while heap and heap[0][0] <= when:
-            day, sid = heapq.heappop(heap)
-            if self._on.get(sid) == day:
+        while heap and self._on.get(heap[0][1]) != heap[0][0]:
+            heapq.heappop(heap)  # moved by a later evaluation
+        return heap[0][0] if heap else None
+
+    def due_by_date(self, day: dt.date) -> list[str]:
+        """The ids filed for ``day`` or before, unfiled: a clock moving past several days
+        evaluates each subject on the day its verdict can change (a deadline's period begins,
+        its timer is set), not on the day the clock stops."""
+        woken = []
+        heap = self._heap
+        while heap and heap[0][0] <= day:
+            filed, sid = heapq.heappop(heap)
+            if self._on.get(sid) == filed:
                 del self._on[sid]
                 woken.append(sid)
         return woken
+
+    def due(self, when: dt.date) -> Sequence[str]:
+        """The ids an advance of the clock to ``when`` wakes (a later date than every
+        evaluation's), in no particular order; those filed by date are unfiled."""
+        return [*self._always, *self.due_by_date(when)]

@@ -242,7 +242,11 @@ class Monitor:
         while True:
             due = [
                 d
-                for d in (self._timers[0][0] if self._timers else None, self._next_milestone())
+                for d in (
+                    self._timers[0][0] if self._timers else None,
+                    self._next_milestone(),
+                    self._wakes.next_day(),
+                )
                 if d is not None and d <= when
             ]
             if not due:
@@ -256,6 +260,8 @@ class Monitor:
                 woken[entry[1]] = "deadline"
             if day in self._milestones:
                 woken.update((sid, "clock") for sid in self._subjects if sid not in woken)
+            for sid in self._wakes.due_by_date(day):
+                woken.setdefault(sid, "clock")
             for sid, cause in woken.items():
                 alerts.extend(self._evaluate(self._subjects[sid], cause))
         self._clock = when
