@@ -106,3 +106,26 @@ def test_a_kind_the_subjects_are_not_of_is_a_usage_error() -> None:
     """An AttributeError from deep in the layout."""
     with pytest.raises(UsageError, match="subjects are of kind 'website'"):
         egovrules.audit("wuhan", [egovrules.Website(id="w1")], as_of=AS_OF, kind="project")
+
+
+def test_a_record_of_the_layouts_own_shape_is_checked_too() -> None:
+    """A table of the layout's shape (nested Parquet written from it, an Arrow table) is not
+    rebuilt record by record, and its records are refused all the same (a record's kind
+    outside its choices, a required field with no value)."""
+    import pyarrow as pa
+
+    from egovrules.backends.sql.layout import layout_of, subjects_to_arrow
+    from egovrules.subjects import parse_subject
+
+    pack = egovrules.load_pack("shantou")
+    project = parse_subject({**pack.tests.fixtures["project_ok"], "id": "p"})
+    table = subjects_to_arrow(layout_of("project"), [project])
+    assert run_audit(pack, table, as_of=AS_OF, kind="project").rules  # read as it is
+    rows = table.to_pylist()
+    rows[0]["approvals"][0]["kind"] = "leadr"
+    with pytest.raises(InputError) as info:
+        run_audit(pack, pa.Table.from_pylist(rows, schema=table.schema), as_of=AS_OF)
+    assert "E604" in str(info.value) and "approvals[]: a record holds" in str(info.value)
+    rows[0]["approvals"][0]["kind"] = None
+    with pytest.raises(InputError):
+        run_audit(pack, pa.Table.from_pylist(rows, schema=table.schema), as_of=AS_OF)
