@@ -6,10 +6,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import unicodedata
 
 from egovrules.law.calendar import CHINA, WorkCalendar
+from egovrules.law.dates import written_date
 
 __all__ = [
     "add_as_of",
@@ -31,16 +31,10 @@ def default_language() -> str:
     return "en"
 
 
-_YYYY_MM_DD = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def iso_date(text: str) -> dt.date:
-    """An argparse ``type``: a date written YYYY-MM-DD (and only so: Python's own reader also
-    takes ``20260301`` and week dates such as ``2026-W10-1``)."""
+    """An argparse ``type``: a date written YYYY-MM-DD (``law.dates.written_date``)."""
     try:
-        if not _YYYY_MM_DD.fullmatch(text):
-            raise ValueError(text)
-        return dt.date.fromisoformat(text)
+        return written_date(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 

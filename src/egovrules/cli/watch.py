@@ -252,7 +252,7 @@ def _emit(alerts: tuple[Alert, ...], language: str, line: int | None) -> int:
         data = alert_to_dict(alert, language, line)
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
     sys.stdout.flush()
-    if getattr(sys.stdout, "cut", False):  # the command line's stream (cli.app._Stdout)
+    if getattr(sys.stdout, "cut", False):  # the command line's stream (cli.stdout.CutStdout)
         raise OutputClosed(
             "standard output was closed: watching stopped"
             + (f" at line {line}" if line is not None else "")

@@ -12,7 +12,6 @@ CPU work runs in the thread pool, so that the event loop keeps answering (and ti
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
@@ -33,6 +32,7 @@ from egovrules.diffing.witness import DEFAULT_MAX_CANDIDATES
 from egovrules.engine.explaining import explain_rules, rules_named
 from egovrules.engine.pack import Pack, today_in_china
 from egovrules.engine.run import RunOptions, check_loaded
+from egovrules.law.dates import written_date
 from egovrules.service.answer import check_answer
 from egovrules.service.body import BODY_NAME, batch_too_large, subjects_of_body
 from egovrules.service.catalog import pack_detail, pack_summary
@@ -279,16 +279,8 @@ def _pack_routes(app: FastAPI, packs: LoadedPacks, config: ServiceConfig) -> Non
         return Explanations(explanations=traces)
 
 
-def _written_as_a_date(value: object) -> object:
-    # The date as YYYY-MM-DD only, as the command line takes it: pydantic alone also reads a
-    # number as a Unix time (as_of=0 is 1970-01-01) and a date-time as its date.
-    if isinstance(value, str) and _YYYY_MM_DD.fullmatch(value):
-        return value
-    raise ValueError("not a date (YYYY-MM-DD)")
-
-
-_YYYY_MM_DD = re.compile(r"\d{4}-\d{2}-\d{2}")
-_AsOf = Annotated[dt.date, BeforeValidator(_written_as_a_date)]
+# The date as YYYY-MM-DD only, as the command line takes it (``law.dates.written_date``).
+_AsOf = Annotated[dt.date, BeforeValidator(written_date)]
 
 
 def _check(pack: Pack, body: bytes, options: RunOptions, lang: str, max_batch: int) -> bytes:

@@ -362,7 +362,7 @@ def _checked(value: str, what: str, vt: ValueType, required: bool, d: Dialect) -
     item = vt.item if vt.kind == "list" else None
     choices = vt.choices if item is None else item.choices
     if choices:
-        allowed = ", ".join(d.string(c) for c in choices)
+        allowed = _listed(choices, d)
         if item is None:
             bad = f"{value} NOT IN ({allowed})"
         else:
@@ -373,10 +373,20 @@ def _checked(value: str, what: str, vt: ValueType, required: bool, d: Dialect) -
         message = f"{d.string(what + ': ' + chr(39))} || {shown} || "
         message += d.string(f"' is not one of {listed}")
         tests.append((bad, message))
+    return _stopped(value, tests, d)
+
+
+def _stopped(value: str, tests: list[tuple[str, str]], d: Dialect) -> str:
+    """``value``, and the statement stopped with the message of the first (test, message) that
+    holds (E604)."""
     if not tests:
         return value
     whens = " ".join(f"WHEN {test} THEN {d.fail.format(message=m)}" for test, m in tests)
     return f"CASE {whens} ELSE {value} END"
+
+
+def _listed(choices: tuple[str, ...], d: Dialect) -> str:
+    return ", ".join(d.string(c) for c in choices)
 
 
 def _records_checked(value: str, item: ValueType, d: Dialect, what: str) -> str:
@@ -388,8 +398,7 @@ def _records_checked(value: str, item: ValueType, d: Dialect, what: str) -> str:
         if m.default is PydanticUndefined:
             tests.append(f"{ref} IS NOT NULL")
         if m.type.choices:
-            allowed = ", ".join(d.string(c) for c in m.type.choices)
-            tests.append(f"({ref} IS NULL OR {ref} IN ({allowed}))")
+            tests.append(f"({ref} IS NULL OR {ref} IN ({_listed(m.type.choices, d)}))")
     if not tests:
         return value
     every = d.every.format(list=value, var="egr_r", pred=" AND ".join(tests))
@@ -401,8 +410,7 @@ def _records_checked(value: str, item: ValueType, d: Dialect, what: str) -> str:
         if m.default is PydanticUndefined or m.type.choices
     )
     message = d.string(f"{what}: a record holds what the model refuses: {fields}")
-    refused = d.fail.format(message=message)
-    return f"CASE WHEN NOT COALESCE({every}, TRUE) THEN {refused} ELSE {value} END"
+    return _stopped(value, [(f"NOT COALESCE({every}, TRUE)", message)], d)
 
 
 def _missing_in_items(where: str, intype: InType, target: ValueType) -> list[str]:
