@@ -76,3 +76,56 @@ def test_a_bad_waivers_file_is_an_error_at_its_position(
     err = capsys.readouterr().err
     assert code == 2
     assert "waivers.yaml:3:11: error[E920]" in err and "waivers.yaml:5:3: error[E920]" in err
+
+
+def _waive_in_file(repo: Path, expires: str = "2026-03-31") -> None:
+    """compliance/late.yaml waives its own late filing."""
+    late = repo / "compliance" / "late.yaml"
+    late.write_text(
+        late.read_text(encoding="utf-8")
+        + "waivers:\n"
+        + "  - rule: website.police_filing\n"
+        + "    reason: we say so ourselves\n"
+        + f"    expires: {expires}\n",
+        encoding="utf-8",
+    )
+
+
+def test_no_inline_waivers_leaves_a_file_unable_to_waive_its_own_violation(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A waiver written in the checked file waives its violation (exit 0); with
+    --no-inline-waivers it is ignored: the violation stands and fails the run (exit 1)."""
+    _waive_in_file(repo)
+    code, doc = _json(capsys, "--as-of", "2026-03-22")
+    (report,) = doc["reports"]  # type: ignore[index]
+    assert code == 0 and report["violations"] == [] and len(report["waived"]) == 1
+    code, doc = _json(capsys, "--no-inline-waivers", "--as-of", "2026-03-22")
+    (report,) = doc["reports"]  # type: ignore[index]
+    assert code == 1 and report["waived"] == []
+    assert [v["rule_id"] for v in report["violations"]] == ["wuhan.website.police_filing_15_days"]
+
+
+def test_no_inline_waivers_keeps_the_waivers_file_and_drops_an_expired_inline_waiver(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The waivers file's entry still waives (exit 0), and an expired waiver written in the
+    file, ignored, is no error (an expired waiver fails a run, exit 1, when read)."""
+    _waive_in_file(repo, expires="2026-03-01")
+    assert _json(capsys, "--waivers", "waivers.yaml", "--as-of", "2026-03-22")[0] == 1
+    code, doc = _json(
+        capsys, "--no-inline-waivers", "--waivers", "waivers.yaml", "--as-of", "2026-03-22"
+    )
+    (report,) = doc["reports"]  # type: ignore[index]
+    assert code == 0 and report["expired_waivers"] == [] and len(report["waived"]) == 1
+
+
+def test_the_config_turns_inline_waivers_off(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`inline-waivers: false` in .egovrules.yaml is --no-inline-waivers; `true` is the default."""
+    _waive_in_file(repo)
+    (repo / ".egovrules.yaml").write_text("inline-waivers: true\n", encoding="utf-8")
+    assert _json(capsys, "--as-of", "2026-03-22")[0] == 0
+    (repo / ".egovrules.yaml").write_text("inline-waivers: false\n", encoding="utf-8")
+    assert _json(capsys, "--as-of", "2026-03-22")[0] == 1

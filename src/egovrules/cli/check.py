@@ -123,6 +123,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "as if written in their files",
     )
     check.add_argument(
+        "--no-inline-waivers",
+        action="store_true",
+        help="ignore the waivers written in the subject files (only the waivers file's hold: "
+        "a checked file cannot waive its own violations)",
+    )
+    check.add_argument(
         "--baseline",
         type=Path,
         metavar="FILE",
@@ -199,6 +205,7 @@ def _run(args: argparse.Namespace) -> ExitCode:
         skip_without_kind=args.skip_without_kind,
         fingerprints=bool(baseline or args.write_baseline),
         waivers=_waivers(Path(waivers)) if waivers else (),
+        inline_waivers=not (args.no_inline_waivers or s.inline_waivers is False),
     )
     bar = progress_bar()
     result = run_check(files, options, bar.files if bar else None, bar.rows if bar else None)

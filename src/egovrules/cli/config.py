@@ -18,6 +18,7 @@ holds the options a team would otherwise repeat in every CI job and hook::
     output: {sarif: egovrules.sarif, junit: egovrules-junit.xml}   # --output FORMAT=FILE
     baseline: egovrules-baseline.json   # --baseline
     waivers: compliance/waivers.yaml    # --waivers
+    inline-waivers: false       # --no-inline-waivers
 
 Paths (``include``, ``output``, ``baseline``, ``waivers``) are relative to the config file's
 folder. A flag on the command line overrides the config (``exclude`` and ``output`` add to it).
@@ -82,6 +83,7 @@ class Settings(BaseModel):
     output: dict[str, str] = {}
     baseline: str | None = None
     waivers: str | None = None
+    inline_waivers: bool | None = None
 
     @field_validator("kind")
     @classmethod

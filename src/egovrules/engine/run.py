@@ -55,7 +55,9 @@ class RunOptions:
     directory or a glob found them; ``fingerprints``: give each violation its identity
     (``engine.baseline.fingerprint``, for baselines; it costs a trace per violation);
     ``waivers``: the entries of a waivers file (``engine.waivers``), added to the waivers of
-    the subjects they match."""
+    the subjects they match; ``inline_waivers=False``: the waivers written in a subject's own
+    data are ignored (only the waivers file's hold: a checked file cannot waive its own
+    violations)."""
 
     city: str | None = None
     kind: str | None = None
@@ -70,6 +72,7 @@ class RunOptions:
     skip_without_kind: bool = False
     fingerprints: bool = False
     waivers: tuple[SharedWaiver, ...] = ()
+    inline_waivers: bool = True
 
 
 @dataclass
@@ -197,6 +200,8 @@ def check_loaded(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pa
     filtered by ``only``/``skip``, each finding located in its document (and explained when
     ``options.explain``). ``SubjectError`` when the subject names another pack."""
     subject = loaded.subject
+    if not options.inline_waivers and subject.waivers:
+        subject = subject.model_copy(update={"waivers": ()})
     if options.waivers:  # a waivers file read (its model is defined only then)
         from egovrules.engine.waivers import with_waivers  # noqa: PLC0415
 
