@@ -101,6 +101,75 @@ def test_a_completed_project_not_yet_accepted_awaits_the_planning_department() -
     assert wuhan.check(project, as_of=D(2024, 3, 30)).outcomes[rule] == Outcome.NOT_APPLICABLE
 
 
+# An application dated after the as-of date has not been made on it: until its day the unit
+# must still apply, and the authority has nothing to decide. (pack, rule, request, approver)
+APPLICATIONS = [
+    # Shantou 第二十四条 ¶1 「应当向市电子政务主管部门书面提出」
+    ("shantou", RULE, "platform_access", "municipal_egov_authority"),
+    # Shantou 第二十四条 ¶2 「报电子政务主管部门批准后方可实施」
+    (
+        "shantou",
+        "shantou.network.separate_business_network_approval",
+        "separate_business_network",
+        "municipal_egov_authority",
+    ),
+    # Hohhot Art. 20 ¶1 「should apply to the municipal information department」
+    (
+        "hohhot",
+        "hohhot.network.separate_internet_access_approval",
+        "separate_internet_egress",
+        "municipal_information_department",
+    ),
+    # Tianjin Art. 9 ¶2 「Without the approval of the municipal information department」
+    (
+        "tianjin",
+        "tianjin.network.independent_physical_network_approval",
+        "independent_physical_network",
+        "municipal_information_department",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", APPLICATIONS, ids=[c[1] for c in APPLICATIONS])
+@pytest.mark.parametrize(
+    ("as_of", "awaiting"), [(D(2025, 3, 31), "actor"), (D(2025, 4, 1), "authority")]
+)
+def test_an_application_dated_after_the_as_of_date_is_not_made_yet(
+    case: tuple[str, str, str, str], as_of: dt.date, awaiting: str
+) -> None:
+    """An application recorded for 2025-04-01: on 2025-03-31 the unit must still apply (it was
+    awaiting the authority), and from 2025-04-01 the authority must decide."""
+    city, rule, request_type, approver = case
+    request = _request(
+        city=city,
+        request_type=request_type,
+        application={"written": True, "submitted_to": approver, "date": "2025-04-01"},
+    )
+    report = egovrules.load_pack(city).check(request, as_of=as_of)
+    (up,) = [u for u in report.upcoming if u.rule_id == rule]
+    assert up.awaiting == awaiting
+
+
+@pytest.mark.parametrize(
+    ("as_of", "outcome"), [(D(2025, 3, 31), Outcome.PENDING), (D(2025, 4, 1), Outcome.VIOLATED)]
+)
+def test_an_application_elsewhere_dated_after_the_as_of_date_leaves_the_duty_open(
+    as_of: dt.date, outcome: Outcome
+) -> None:
+    """Shantou 第二十四条 ¶1 「应当向市电子政务主管部门书面提出」: an application to another body
+    recorded for 2025-04-01 has not been made on 2025-03-31, when nothing is applied for and
+    nothing connected (open, awaiting the unit; it was violated), and from 2025-04-01 it is the
+    wrong application (violated, as the pack reads an application elsewhere)."""
+    request = _request(
+        application={
+            "written": True,
+            "submitted_to": "municipal_people_government",
+            "date": "2025-04-01",
+        }
+    )
+    assert SHANTOU.check(request, as_of=as_of).outcomes[RULE] == outcome
+
+
 def test_explain_shows_the_pending_cases() -> None:
     """The trace of an open request shows the failed requirement and the pending case that
     holds, so a reader sees why it is open and not broken."""

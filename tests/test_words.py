@@ -177,6 +177,19 @@ def test_rules_read_as_the_law(case: dict[str, str]) -> None:
     assert rule_statement(rule, "zh") == case["zh"]
 
 
+def test_a_department_that_must_act_itself_is_named_as_the_department() -> None:
+    """Hohhot Art. 17 ¶1 binds the department itself (「provide, maintain and update the
+    government information of the department」): its actor is the department's own name, and
+    the open case awaits the department, not "the name of the department"."""
+    rule = next(
+        r
+        for r in egovrules.load_pack("hohhot").rules
+        if r.id == "hohhot.department.resource_catalogue_maintained"
+    )
+    assert rule_statement(rule, "en").endswith("it is not yet broken: it awaits the department.")
+    assert rule_statement(rule, "zh").endswith("尚不构成违反，有待部门行事。")
+
+
 def test_a_negated_condition_reads_naturally() -> None:
     """No "NOT": a negated yes-or-no field takes its negative statement, a negated list "no"."""
     rule = next(r for r in _rules() if r.id == "wuhan.website.online_service_information")

@@ -191,7 +191,7 @@ class _Speaker:
             if named is not None:
                 return self.pick(f"the {named}", named)
             return self.pick("the competent authority", "主管部门")
-        if rule.actor is not None:
+        if rule.actor is not None and not _names_the_subject(rule.actor):
             return self.expr(rule.actor)
         return self.pick(f"the {self.subject()}", self.subject())
 
@@ -604,6 +604,12 @@ def _unsaid(items: tuple[Cond, ...]) -> tuple[Cond, ...]:
     }
     kept = tuple(c for c in items if not (isinstance(c, Present) and c.expr in compared))
     return kept or items
+
+
+def _names_the_subject(actor: Expr) -> bool:
+    """Whether the actor is the subject's own ``name``: the body that must act is the subject
+    itself (a department), said as the subject, not as the field that holds its name."""
+    return isinstance(actor, Field) and actor.scope == 0 and actor.path == ("name",)
 
 
 def _compound(c: Cond) -> bool:
