@@ -407,6 +407,20 @@ def test_explain_command(in_root: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "outcome: violated" in out
 
 
+def test_explain_shows_one_day_late_and_none_as_numbers(
+    in_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """第十五条 ¶2 (网络接入之日起15日内): the site went online 2026-03-01, its last day 2026-03-16.
+    On the 17th the filing is 1 day late, on the 16th 0: the trace printed "days late = true"
+    and "days late = false" (1 == True and 0 == False as keys of a dict)."""
+    file = "examples/wuhan/website-late-police-filing.yaml"
+    rule = "wuhan.website.police_filing_15_days"
+    code, out, _ = _run(capsys, "explain", "--as-of", "2026-03-17", file, rule)
+    assert code == 0 and "days late = 1\n" in out and "days elapsed = 16\n" in out
+    code, out, _ = _run(capsys, "explain", "--as-of", "2026-03-16", file, rule)
+    assert code == 0 and "days late = 0\n" in out and "outcome: pending" in out
+
+
 def test_check_explain_adds_traces_to_json(
     in_root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -15,6 +15,7 @@ import pytest
 import egovrules
 from egovrules.cli import main
 from egovrules.diffing.render.csv import render_diff_csv
+from tests.conftest import ROOT
 
 TWO = ["--concept", "website.police_filing", "--concept", "project.approval_processing_time_limit"]
 
@@ -74,6 +75,23 @@ def test_matrix_csv(tmp_path: Path) -> None:
     police = next(r for r in rows if r[0] == "website.police_filing")
     assert police[3::3] == ["absent", "absent", "absent", "present"]  # hohhot … wuhan
     assert police[-1] == "第十五条 ¶2"
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_written_as_text(tmp_path: Path) -> None:
+    # An authority's name is a pack's free text and stands first in a matrix cell: "=HYPERLINK"
+    # there was a live formula in Excel (CSV injection). It is kept, after an apostrophe.
+    evil = '=HYPERLINK("http://evil.example","click")'
+    text = (ROOT / "rules" / "tianjin.yaml").read_text(encoding="utf-8")
+    plain = "en: municipal information department, es"
+    assert plain in text
+    pack = tmp_path / "tianjin.yaml"
+    pack.write_text(text.replace(plain, f"en: '{evil}', es", 1), encoding="utf-8")
+    out = tmp_path / "matrix.csv"
+    assert main(["matrix", str(pack), "--format", "csv", "--out", str(out)]) == 0
+    _, *rows = _rows(out.read_bytes())
+    network = next(r for r in rows if r[0] == "network.independent_network")
+    assert network[4] == "'" + evil
+    assert not [c for r in rows for c in r if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
 
 
 def _chromium_or_fail() -> None:

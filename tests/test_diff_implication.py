@@ -97,6 +97,40 @@ def test_null_tests_relate_only_to_themselves() -> None:
     assert not implies(null, Compare("ne", KIND, Const("agency")))
 
 
+def test_a_strict_order_of_two_dates_implies_the_loose_one() -> None:
+    """acceptance < operation ⇒ acceptance ≤ operation (and operation > acceptance, operation ≥
+    acceptance, acceptance ≠ operation); not the converse: a pack that changed le to lt was
+    reported incomparable, though its witness search found subjects one way only."""
+    acceptance, operation = (
+        _field("acceptance.date", "date"),
+        _field("operation_start_date", "date"),
+    )
+    before = Compare("lt", acceptance, operation)
+    not_after = Compare("le", acceptance, operation)
+    assert implies(before, not_after)
+    assert implies(before, Compare("ge", operation, acceptance))
+    assert implies(before, Compare("ne", acceptance, operation))
+    assert implies(Compare("eq", acceptance, operation), not_after)
+    assert not implies(not_after, before)
+    assert not implies(not_after, Compare("gt", operation, acceptance))
+    assert not implies(before, Compare("le", operation, acceptance))
+    assert not implies(Compare("ne", acceptance, operation), before)
+
+
+def test_a_bound_implies_any_bound_never_nearer() -> None:
+    """submitted ≤ opinion + 1 year ⇒ submitted ≤ opinion + 2 years, not the converse; a loose
+    bound never implies a strict one of the same day; a lower bound the other way round."""
+    submitted, opinion = _field("approval_application.submitted_date", "date"), ACCESS
+    one, two = Shift(opinion, Const(1), "years"), Shift(opinion, Const(2), "years")
+    assert implies(Compare("le", submitted, one), Compare("le", submitted, two))
+    assert implies(Compare("lt", submitted, one), Compare("le", submitted, two))
+    assert not implies(Compare("le", submitted, two), Compare("le", submitted, one))
+    assert not implies(Compare("le", submitted, one), Compare("lt", submitted, two))
+    assert implies(Compare("ge", submitted, two), Compare("ge", submitted, one))
+    assert not implies(Compare("ge", submitted, one), Compare("ge", submitted, two))
+    assert not implies(Compare("le", submitted, one), Compare("ge", submitted, two))
+
+
 def test_calendar_days_end_no_later_than_as_many_working_days() -> None:
     """15 calendar days end no later than 15 working days (each working day is a calendar
     day); 7 working days and 15 calendar days cannot be ordered in general (long holidays)."""
@@ -214,3 +248,23 @@ def test_an_order_against_fewer_acts_is_not_called_stricter(
     assert concept.verdict not in (Verdict.STRICTER_A, Verdict.SAME)
     assert concept.witnesses
     assert all(w.rejected_by == "b" for w in concept.witnesses)
+
+
+def test_acceptance_before_operation_is_stricter_than_on_or_before(
+    tmp_path: Path, packs: dict[str, egovrules.Pack]
+) -> None:
+    """Wuhan 第八条 (验收合格后方可投入使用) read "accepted before the day of operation" (B) against
+    the pack's "on or before" (A): B rejects the project accepted on its first day of operation
+    and accepts nothing A rejects, so B is stricter; it was reported incomparable."""
+    source = (ROOT / "rules" / "wuhan.yaml").read_text(encoding="utf-8")
+    old = "{field: acceptance.date, le: {field: operation_start_date}}"
+    assert source.count(old) == 1
+    (tmp_path / "sources").symlink_to(ROOT / "rules" / "sources")
+    before = tmp_path / "wuhan.yaml"
+    before.write_text(source.replace(old, old.replace(" le: ", " lt: ")), encoding="utf-8")
+    result = egovrules.diff(packs["wuhan"], egovrules.load_pack(before))
+    concept = result.concept("project.acceptance_before_operation")
+    assert concept.verdict is Verdict.STRICTER_B
+    assert [w.rejected_by for w in concept.witnesses] == ["b"]
+    (witness,) = concept.witnesses
+    assert witness.subject["acceptance"]["date"] == witness.subject["operation_start_date"]

@@ -193,6 +193,8 @@ def implies(p: Cond | None, q: Cond | None) -> bool:
             match q:
                 case Compare():
                     a, b = _atom(p), _atom(q)
+                    if a is None and b is None:
+                        return _operands_implies(p, q)
                     return (
                         a is not None
                         and b is not None
@@ -221,6 +223,44 @@ def implies(p: Cond | None, q: Cond | None) -> bool:
             return False
         case _:
             assert_never(p)
+
+
+# x op1 y ⇒ x op2 y for any two values of one order (eq, lt and gt are each a finer relation)
+_FINER: frozenset[tuple[str, str]] = frozenset(
+    {("lt", "le"), ("lt", "ne"), ("gt", "ge"), ("gt", "ne"), ("eq", "le"), ("eq", "ge")}
+)
+
+
+def _operands_implies(p: Compare, q: Compare) -> bool:
+    """``x op1 y ⇒ x op2 y`` for the same two expressions, neither a fixed value (``acceptance
+    date < start ⇒ acceptance date ≤ start``), also written the other way round (``start >
+    acceptance date``). A comparison with a null operand is false, so when ``p`` holds both
+    are values, of one order."""
+    if any(_bound(e) is not _NO_BOUND for e in (p.left, p.right, q.left, q.right)):
+        return False
+    left, right = canon(p.left), canon(p.right)
+    if canon(q.left) == left and right != canon(q.right):
+        return _bounds_implies(p, q)
+    if (canon(q.left), canon(q.right)) == (left, right):
+        op = q.op
+    elif (canon(q.left), canon(q.right)) == (right, left) and q.op in FLIP:
+        op = FLIP[q.op]
+    else:
+        return False
+    return p.op == op or (p.op, op) in _FINER
+
+
+def _bounds_implies(p: Compare, q: Compare) -> bool:
+    """``x ≤ a ⇒ x ≤ b`` when the day ``a`` is never after ``b`` and both are null together
+    (``due_not_later``: ``submitted ≤ opinion + 1 year ⇒ submitted ≤ opinion + 2 years``), and
+    ``x ≥ b ⇒ x ≥ a`` likewise; a strict bound implies the same bound or a loose one, a loose
+    bound never a strict one."""
+    upper, lower = ("lt", "le"), ("gt", "ge")
+    if p.op in upper and q.op in upper and (p.op, q.op) != ("le", "lt"):
+        return due_not_later(p.right, q.right)
+    if p.op in lower and q.op in lower and (p.op, q.op) != ("ge", "gt"):
+        return due_not_later(q.right, p.right)
+    return False
 
 
 _SCALAR_KINDS = ("bool", "int", "decimal", "date", "datetime")

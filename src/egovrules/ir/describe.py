@@ -3,6 +3,7 @@ explanations and diffs. Never parsed back."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import assert_never
 
 from egovrules.ir.nodes import (
@@ -41,7 +42,16 @@ _UNIT_WORDS = {
     "month_day": "each year",
     "ratio": "ratio",
 }
-_UNITS = {"days": "days", "working_days": "working days", "months": "months", "years": "years"}
+
+
+def _unit_words(unit: str, value: object) -> str:
+    """``calendar days``, ``years``; one of them singular (``1 year``, not ``1 years``)."""
+    words = _UNIT_WORDS.get(unit, unit)
+    one = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value == 1
+    return words.removesuffix("s") if one and unit in _PLURAL_UNITS else words
+
+
+_PLURAL_UNITS = ("calendar_days", "working_days", "days", "hours", "months", "years")
 
 
 def describe_expr(e: Expr) -> str:
@@ -51,9 +61,7 @@ def describe_expr(e: Expr) -> str:
             return _value(v)
         case Param(name=name, value=v, unit=unit):
             shown = (
-                _value(v)
-                if unit in ("approver", "text")
-                else f"{_value(v)} {_UNIT_WORDS.get(unit, unit)}"
+                _value(v) if unit in ("approver", "text") else f"{_value(v)} {_unit_words(unit, v)}"
             )
             return f"${name} ({shown})"
         case AsOf():
@@ -69,7 +77,8 @@ def describe_expr(e: Expr) -> str:
         case Shift(date=d, amount=Param() as n):
             return f"{describe_expr(d)} + {describe_expr(n)}"
         case Shift(date=d, amount=n, unit=unit):
-            return f"{describe_expr(d)} + {describe_expr(n)} {_UNITS[unit]}"
+            one = n.value if isinstance(n, Const) else None
+            return f"{describe_expr(d)} + {describe_expr(n)} {_unit_words(unit, one)}"
         case Annual(month_day=md, year=y):
             return f"{describe_expr(md)} of year {describe_expr(y)}"
         case YearOf(date=d):

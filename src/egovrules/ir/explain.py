@@ -236,7 +236,9 @@ def _mark(holds: Any) -> str:
 def _word(value: Any) -> Any:
     if isinstance(value, list):  # a set, shown sorted (``_show``)
         return "{" + ", ".join(map(str, value)) + "}"
-    return {True: "true", False: "false", None: "null"}.get(value, value)
+    if isinstance(value, bool):  # not by a dict: 1 == True and 0 == False (a day late, none)
+        return "true" if value else "false"
+    return "null" if value is None else value
 
 
 def _tree(node: dict[str, Any], depth: int, lines: list[str]) -> None:

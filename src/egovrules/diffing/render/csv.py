@@ -1,6 +1,8 @@
 """A diff or a matrix as CSV for a spreadsheet a lawyer files: RFC 4180 (comma, double quotes
 doubled, CRLF line ends), UTF-8 with a byte-order mark so that Excel opens the Chinese as
-Chinese.
+Chinese. A cell that a spreadsheet would read as a formula (it begins with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return: a pack's text, such as an authority's name, can) is written
+with a leading apostrophe, so that it is shown as text and never run.
 
 The diff has one row per concept × aspect (a concept whose two sides differ in no aspect, or
 that one pack lacks, has one row with what each side requires); every value sits beside the
@@ -22,10 +24,18 @@ __all__ = ["BOM", "render_diff_csv", "render_matrix_csv"]
 BOM = "\ufeff"
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell: str) -> str:
+    """The cell as text a spreadsheet shows and does not run (OWASP "CSV injection")."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
 def _table(rows: Iterable[Sequence[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows([_inert(cell) for cell in row] for row in rows)
     return BOM + out.getvalue()
 
 
