@@ -356,6 +356,36 @@ def test_unknown_endpoint_and_method(client: httpx.Client) -> None:
     _error(client.delete("/v1/packs"), 405, "E707")
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/healthz",
+        "/readyz",
+        "/v1/packs",
+        "/v1/packs/wuhan",
+        "/v1/schemas",
+        "/v1/schemas/website",
+        "/v1/diff?a=wuhan&b=tianjin&witnesses=false&concept=website",
+        "/",
+        "/openapi.json",
+        "/v1/packs/nowhere",  # an error answers HEAD as it answers GET: its status, no body
+    ],
+)
+def test_every_get_endpoint_answers_head(client: httpx.Client, path: str) -> None:
+    """RFC 9110 9.3.2: HEAD where GET is, with GET's status and headers and no body."""
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code, head.text
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-length"] == str(len(got.content))
+    assert "HEAD" in client.get("/openapi.json").json()["info"]["description"]
+
+
+def test_head_of_a_post_endpoint_is_405(client: httpx.Client) -> None:
+    head = client.head("/v1/packs/wuhan/check")
+    assert (head.status_code, head.headers["allow"], head.content) == (405, "POST", b"")
+
+
 # ---- the answer is pack.check's --------------------------------------------------------------
 
 _WUHAN = egovrules.load_pack("wuhan")

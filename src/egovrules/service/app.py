@@ -47,6 +47,7 @@ from egovrules.service.errors import (
     from_input_error,
 )
 from egovrules.service.guard import HEALTH_PATHS, Guard
+from egovrules.service.head import HeadAsGet
 from egovrules.service.loading import LoadedPacks
 from egovrules.service.models import (
     CheckDocument,
@@ -117,12 +118,14 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         title="egovrules",
         version=__version__,
         description="Chinese municipal e-government regulations as executable, citable "
-        "policy: check subjects against a city's rule pack, with citations (docs/serve.md).",
+        "policy: check subjects against a city's rule pack, with citations (docs/serve.md). "
+        "Every GET endpoint answers HEAD too: the same status and headers, no body.",
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
         responses=_ERRORS,
     )
+    app.add_middleware(HeadAsGet)  # inside the guard, whose log line says HEAD
     app.add_middleware(Guard, config=config, token=token)
     _handle_errors(app)
     _health(app, packs)
