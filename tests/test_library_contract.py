@@ -102,6 +102,9 @@ def test_parse_subject_raises_subject_error_with_codes_and_paths() -> None:
     ]
     assert _diagnostics({"kind": "spaceship", "id": "s"}) == [("E303", ("kind",))]
     assert _diagnostics({"id": "s"}) == [("E302", ())]
+    with pytest.raises(egovrules.SubjectError) as raised:  # pack.check takes no --kind
+        egovrules.load_pack("wuhan").check({"id": "s"})
+    assert raised.value.diagnostics[0].message == "no subject kind: add a 'kind' field"
     assert egovrules.parse_subject({"id": "s"}, "website").kind == "website"
 
 

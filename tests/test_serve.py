@@ -317,6 +317,19 @@ def test_bad_bodies_are_data(
     assert (first["code"], first["location"], first["line"]) == (code, location, line)
 
 
+@pytest.mark.parametrize("endpoint", ["check", "explain?rule=WH-WEB-001"])
+@pytest.mark.parametrize("body", [b'{"id": "s"}', b'[{"kind": "website", "id": "a"}, {"id": "b"}]'])
+def test_a_subject_without_a_kind_is_told_the_http_way(
+    client: httpx.Client, endpoint: str, body: bytes
+) -> None:
+    """No ``--kind`` over HTTP (no parameter names a kind): the body's ``kind`` field is the
+    one way, and the only one E302 names."""
+    answer = _error(client.post(f"/v1/packs/wuhan/{endpoint}", content=body), 422, "E302")
+    (problem,) = [p for p in answer["diagnostics"] if p["code"] == "E302"]
+    assert problem["message"] == "no subject kind: add a 'kind' field"
+    assert "--" not in answer["error"]["message"] + str(problem["hint"])
+
+
 @pytest.mark.parametrize(
     ("params", "location"),
     [({"as_of": "2026-02-30"}, "query.as_of"), ({"lang": "fr"}, "query.lang")],
