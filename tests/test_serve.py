@@ -637,6 +637,12 @@ def test_explain_errors(client: httpx.Client) -> None:
     _error(client.post(url, params={"rule": project_rule}, content=body), 422, "E708")
     both = b"[" + body + b"," + body + b"]"
     _error(client.post(url, params={"rule": "x"}, content=both), 422, "E708")
+    # The body is one subject, as the OpenAPI document says: not a list, even of one.
+    for listed in (b"[" + body + b"]", b"[]"):
+        refused = _error(client.post(url, params={"rule": "x"}, content=listed), 422, "E708")
+        assert (
+            refused["error"]["message"] == "explain takes one subject (a JSON object), not a list"
+        )
     _error(client.post(url, content=body), 400, "E702")  # no rule named
 
 

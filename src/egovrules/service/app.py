@@ -267,7 +267,8 @@ def _pack_routes(app: FastAPI, packs: LoadedPacks, config: ServiceConfig) -> Non
         tags=["check"],
         summary="the evaluation trace of a rule on a subject",
         description="The trace `egovrules explain --format json` prints, for the rule whose id "
-        "is `rule` or for every rule of the concept `rule`.",
+        "is `rule` or for every rule of the concept `rule`, on the body's one subject (a JSON "
+        "object; a list, even of one subject, is refused: 422, E708).",
         openapi_extra=_body("one subject", _SUBJECT_REF),
     )
     async def explain_rule(
@@ -297,8 +298,10 @@ def _check(pack: Pack, body: bytes, options: RunOptions, lang: str, max_batch: i
 
 def _explain(pack: Pack, body: bytes, rule: str, as_of: dt.date | None) -> list[dict[str, Any]]:
     subjects = subjects_of_body(pack, body)
-    if len(subjects) != 1:
-        raise ServiceError(422, NOT_APPLICABLE, "explain takes one subject, not a list")
+    if len(subjects) != 1 or subjects[0].path:  # a list, even of one (its path is its index)
+        raise ServiceError(
+            422, NOT_APPLICABLE, "explain takes one subject (a JSON object), not a list"
+        )
     try:
         rules = rules_named(pack, rule)
     except UsageError as exc:
