@@ -108,6 +108,8 @@ def test_bad_subject_is_positioned_error(
     err = capsys.readouterr().err
     assert f"{path}{where}" in err and f"error[{code}]" in err
     assert "Traceback" not in err
+    if code == "E302":  # the command line's own way to name the kind
+        assert "add a 'kind' field or pass --kind" in err
 
 
 def test_unknown_city_is_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

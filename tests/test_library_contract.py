@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,9 @@ def test_parse_subject_raises_subject_error_with_codes_and_paths() -> None:
     ]
     assert _diagnostics({"kind": "spaceship", "id": "s"}) == [("E303", ("kind",))]
     assert _diagnostics({"id": "s"}) == [("E302", ())]
+    with pytest.raises(egovrules.SubjectError) as raised:  # pack.check takes no --kind
+        egovrules.load_pack("wuhan").check({"id": "s"})
+    assert raised.value.diagnostics[0].message == "no subject kind: add a 'kind' field"
     assert egovrules.parse_subject({"id": "s"}, "website").kind == "website"
 
 
@@ -121,6 +125,57 @@ def test_pack_check_of_a_mapping_says_what_parse_subject_says(data: dict[str, An
     with pytest.raises(egovrules.SubjectError) as caught:
         egovrules.load_pack("wuhan").check(data, AS_OF)
     assert [(d.code, d.loc) for d in caught.value.diagnostics] == _diagnostics(data)
+
+
+def _text_fields(model: type[Any]) -> list[tuple[str, bool]]:
+    """The fields of ``model`` holding a str (name, and whether it holds several)."""
+    out = []
+    for name, field in model.model_fields.items():
+        if field.annotation in (str, str | None):
+            out.append((name, False))
+        elif typing.get_args(field.annotation)[:1] == (str,):  # frozenset[str], tuple[str, ...]
+            out.append((name, True))
+    return out
+
+
+@pytest.mark.parametrize("kind", sorted(egovrules.subjects.SUBJECT_MODELS))
+def test_a_lone_surrogate_in_python_data_is_refused_at_its_field(kind: str) -> None:
+    """A str of Python data holding a UTF-16 half ("\\ud800", which the readers refuse in a file:
+    E013) is no text any output could hold: refused where it is validated, at its field, not
+    passed on to break the JSON, SARIF or text report (a UnicodeEncodeError) afterwards."""
+    pack = egovrules.load_pack("wuhan")
+    fields = _text_fields(egovrules.subjects.SUBJECT_MODELS[kind])
+    assert ("id", False) in fields and len(fields) >= 3, fields
+    for name, several in fields:
+        lone = ["ok", "a\udc00b"] if several else "a\ud800b"
+        data = {"kind": kind, "id": "s", name: lone}
+        with pytest.raises(egovrules.SubjectError) as caught:
+            pack.check(data, AS_OF)
+        diagnostics = caught.value.diagnostics  # (a network's request_type is missing too)
+        ((code, loc, message),) = [
+            (d.code, d.loc, d.message) for d in diagnostics if d.loc[0] == name
+        ]
+        half = "DC00" if several else "D800"
+        where = f"{name}.1" if several else name
+        assert (code, loc) == ("E300", (name, 1) if several else (name,)), name
+        assert message == f"{where}: a lone surrogate (U+{half}) is not a character"
+    waiver = {"rule": "x", "reason": "\ud842\udfb7", "expires": "2027-01-01"}  # two halves
+    with pytest.raises(egovrules.SubjectError) as caught:
+        pack.check({"kind": kind, "id": "s", "waivers": [waiver]}, AS_OF)
+    assert ("waivers", 0, "reason") in [d.loc for d in caught.value.diagnostics]
+
+
+def test_a_character_outside_the_bmp_is_text() -> None:
+    """What those two halves encode, written as one character, is checked and written out."""
+    report = egovrules.load_pack("wuhan").check({"kind": "website", "id": "\U00020bb7"}, AS_OF)
+    assert '"id": "\U00020bb7"' in json.dumps(report.to_dict(), ensure_ascii=False)
+
+
+def test_a_lone_surrogate_in_a_model_built_in_python_is_refused() -> None:
+    website = egovrules.subjects.SUBJECT_MODELS["website"]
+    with pytest.raises(ValueError, match="string_unicode") as caught:
+        website(kind="website", id="s", police_filing={"authority": "\udfff"})
+    assert caught.value.errors()[0]["loc"] == ("police_filing", "authority")  # type: ignore[attr-defined]
 
 
 def test_a_record_left_out_is_the_record_of_defaults_shared_and_immutable() -> None:

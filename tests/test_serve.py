@@ -317,6 +317,19 @@ def test_bad_bodies_are_data(
     assert (first["code"], first["location"], first["line"]) == (code, location, line)
 
 
+@pytest.mark.parametrize("endpoint", ["check", "explain?rule=WH-WEB-001"])
+@pytest.mark.parametrize("body", [b'{"id": "s"}', b'[{"kind": "website", "id": "a"}, {"id": "b"}]'])
+def test_a_subject_without_a_kind_is_told_the_http_way(
+    client: httpx.Client, endpoint: str, body: bytes
+) -> None:
+    """No ``--kind`` over HTTP (no parameter names a kind): the body's ``kind`` field is the
+    one way, and the only one E302 names."""
+    answer = _error(client.post(f"/v1/packs/wuhan/{endpoint}", content=body), 422, "E302")
+    (problem,) = [p for p in answer["diagnostics"] if p["code"] == "E302"]
+    assert problem["message"] == "no subject kind: add a 'kind' field"
+    assert "--" not in answer["error"]["message"] + str(problem["hint"])
+
+
 @pytest.mark.parametrize(
     ("params", "location"),
     [({"as_of": "2026-02-30"}, "query.as_of"), ({"lang": "fr"}, "query.lang")],
@@ -354,6 +367,36 @@ def test_a_body_too_large_is_refused_unread(server: Server) -> None:
 def test_unknown_endpoint_and_method(client: httpx.Client) -> None:
     _error(client.get("/v2/packs"), 404, "E707")
     _error(client.delete("/v1/packs"), 405, "E707")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/healthz",
+        "/readyz",
+        "/v1/packs",
+        "/v1/packs/wuhan",
+        "/v1/schemas",
+        "/v1/schemas/website",
+        "/v1/diff?a=wuhan&b=tianjin&witnesses=false&concept=website",
+        "/",
+        "/openapi.json",
+        "/v1/packs/nowhere",  # an error answers HEAD as it answers GET: its status, no body
+    ],
+)
+def test_every_get_endpoint_answers_head(client: httpx.Client, path: str) -> None:
+    """RFC 9110 9.3.2: HEAD where GET is, with GET's status and headers and no body."""
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code, head.text
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-length"] == str(len(got.content))
+    assert "HEAD" in client.get("/openapi.json").json()["info"]["description"]
+
+
+def test_head_of_a_post_endpoint_is_405(client: httpx.Client) -> None:
+    head = client.head("/v1/packs/wuhan/check")
+    assert (head.status_code, head.headers["allow"], head.content) == (405, "POST", b"")
 
 
 # ---- the answer is pack.check's --------------------------------------------------------------
@@ -594,6 +637,12 @@ def test_explain_errors(client: httpx.Client) -> None:
     _error(client.post(url, params={"rule": project_rule}, content=body), 422, "E708")
     both = b"[" + body + b"," + body + b"]"
     _error(client.post(url, params={"rule": "x"}, content=both), 422, "E708")
+    # The body is one subject, as the OpenAPI document says: not a list, even of one.
+    for listed in (b"[" + body + b"]", b"[]"):
+        refused = _error(client.post(url, params={"rule": "x"}, content=listed), 422, "E708")
+        assert (
+            refused["error"]["message"] == "explain takes one subject (a JSON object), not a list"
+        )
     _error(client.post(url, content=body), 400, "E702")  # no rule named
 
 

@@ -87,6 +87,15 @@ def test_as_of_is_a_date_written_yyyy_mm_dd(client: httpx.Client, as_of: str) ->
     assert _code(response, 400) == "E702"
 
 
+@pytest.mark.parametrize("as_of", ["２０２６-03-01", "٢٠٢٦-٠٣-٠١"])
+def test_as_of_in_other_digits_is_told_the_form(client: httpx.Client, as_of: str) -> None:
+    """Digits of other scripts matched ``\\d``: then Python's own reader answered in its words
+    ("Invalid isoformat string"), not the form a date is written in."""
+    response = client.post("/v1/packs/wuhan/check", params={"as_of": as_of}, content=SITE)
+    assert _code(response, 400) == "E702"
+    assert "not a date (YYYY-MM-DD)" in response.json()["error"]["message"]
+
+
 def test_as_of_written_yyyy_mm_dd_is_read(client: httpx.Client) -> None:
     response = client.post("/v1/packs/wuhan/check", params={"as_of": "2026-03-01"}, content=SITE)
     assert response.status_code == 200, response.text

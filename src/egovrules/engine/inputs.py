@@ -41,6 +41,8 @@ __all__ = [
 
 SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 STDIN = "-"
+_KIND_OPTION = "--kind"
+"""How the command line names the kind of a file without one: a subject with none is told."""
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,9 @@ def read_subjects(
     # Standard input has no name to tell JSON by: a text opening a mapping or a list is read
     # as JSON where YAML refuses it (a tab between tokens, as `jq --tab` writes).
     json_text = name == STDIN and raw.lstrip(b" \t\r\n\xef\xbb\xbf")[:1] in (b"{", b"[")
-    return subjects_in(raw, display, kind, skipped=skipped, json_text=json_text)
+    return subjects_in(
+        raw, display, kind, skipped=skipped, json_text=json_text, kind_option=_KIND_OPTION
+    )
 
 
 def subjects_in(
@@ -159,10 +163,13 @@ def subjects_in(
     *,
     skipped: list[str] | None = None,
     json_text: bool = False,
+    kind_option: str | None = None,
 ) -> tuple[list[LoadedSubject], list[SubjectError]]:
     """Every subject in one YAML or JSON document already read (a file's bytes, a request's
     body): a mapping, or a list of them; an error for each part that is not a subject.
-    ``skipped``: as for ``read_subjects``; ``json_text``: as for ``parse_document``."""
+    ``skipped``: as for ``read_subjects``; ``json_text``: as for ``parse_document``;
+    ``kind_option``: as for ``subject_at`` (a request's body has none: its subjects name their
+    kind)."""
     try:
         doc = parse_document(raw, display, json_text=json_text)
     except DocumentError as exc:
@@ -171,8 +178,8 @@ def subjects_in(
         skipped.append(display)
         return [], []
     if isinstance(doc.data, list):
-        return _collect(doc, [((i,), item) for i, item in enumerate(doc.data)], kind)
-    return _collect(doc, [((), doc.data)], kind)
+        return _collect(doc, [((i,), item) for i, item in enumerate(doc.data)], kind, kind_option)
+    return _collect(doc, [((), doc.data)], kind, kind_option)
 
 
 def _has_kind(data: object) -> bool:
@@ -202,20 +209,24 @@ def _read_lines(
             errors.append(SubjectError(exc.diagnostics, text))
             continue
         doc = dataclasses.replace(doc, text=text)
-        found, failed = _collect(doc, [((), doc.data)], kind)
+        found, failed = _collect(doc, [((), doc.data)], kind, _KIND_OPTION)
         subjects.extend(dataclasses.replace(s, whole_file=False) for s in found)
         errors.extend(failed)
     return subjects, errors
 
 
 def _collect(
-    doc: Document, items: list[tuple[tuple[Hashable, ...], object]], kind: str | None
+    doc: Document,
+    items: list[tuple[tuple[Hashable, ...], object]],
+    kind: str | None,
+    kind_option: str | None,
 ) -> tuple[list[LoadedSubject], list[SubjectError]]:
     subjects: list[LoadedSubject] = []
     errors: list[SubjectError] = []
     for path, data in items:
         try:
-            subjects.append(LoadedSubject(subject_at(data, kind, doc, path), doc, path))
+            subject = subject_at(data, kind, doc, path, kind_option=kind_option)
+            subjects.append(LoadedSubject(subject, doc, path))
         except SubjectError as exc:
             errors.append(exc)
     return subjects, errors

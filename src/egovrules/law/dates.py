@@ -7,7 +7,7 @@ import re
 
 __all__ = ["written_date"]
 
-_YYYY_MM_DD = re.compile(r"\d{4}-\d{2}-\d{2}")
+_YYYY_MM_DD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # not \d, which takes any script's digits
 
 
 def written_date(text: object) -> dt.date:

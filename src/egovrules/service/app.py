@@ -47,6 +47,7 @@ from egovrules.service.errors import (
     from_input_error,
 )
 from egovrules.service.guard import HEALTH_PATHS, Guard
+from egovrules.service.head import HeadAsGet
 from egovrules.service.loading import LoadedPacks
 from egovrules.service.models import (
     CheckDocument,
@@ -117,12 +118,14 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         title="egovrules",
         version=__version__,
         description="Chinese municipal e-government regulations as executable, citable "
-        "policy: check subjects against a city's rule pack, with citations (docs/serve.md).",
+        "policy: check subjects against a city's rule pack, with citations (docs/serve.md). "
+        "Every GET endpoint answers HEAD too: the same status and headers, no body.",
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
         responses=_ERRORS,
     )
+    app.add_middleware(HeadAsGet)  # inside the guard, whose log line says HEAD
     app.add_middleware(Guard, config=config, token=token)
     _handle_errors(app)
     _health(app, packs)
@@ -264,7 +267,8 @@ def _pack_routes(app: FastAPI, packs: LoadedPacks, config: ServiceConfig) -> Non
         tags=["check"],
         summary="the evaluation trace of a rule on a subject",
         description="The trace `egovrules explain --format json` prints, for the rule whose id "
-        "is `rule` or for every rule of the concept `rule`.",
+        "is `rule` or for every rule of the concept `rule`, on the body's one subject (a JSON "
+        "object; a list, even of one subject, is refused: 422, E708).",
         openapi_extra=_body("one subject", _SUBJECT_REF),
     )
     async def explain_rule(
@@ -294,8 +298,10 @@ def _check(pack: Pack, body: bytes, options: RunOptions, lang: str, max_batch: i
 
 def _explain(pack: Pack, body: bytes, rule: str, as_of: dt.date | None) -> list[dict[str, Any]]:
     subjects = subjects_of_body(pack, body)
-    if len(subjects) != 1:
-        raise ServiceError(422, NOT_APPLICABLE, "explain takes one subject, not a list")
+    if len(subjects) != 1 or subjects[0].path:  # a list, even of one (its path is its index)
+        raise ServiceError(
+            422, NOT_APPLICABLE, "explain takes one subject (a JSON object), not a list"
+        )
     try:
         rules = rules_named(pack, rule)
     except UsageError as exc:

@@ -811,6 +811,12 @@ def data_diagnostics(
             missing = err["loc"][-1]
             message = f"missing key {missing!r} in {dotted}"
             out.append(Diagnostic(code, message, at(path), path=path, loc=loc))
+        elif err["type"] == "string_unicode" and isinstance(err["input"], str):
+            # A str of Python data holding a UTF-16 half (``"\ud800"``; the readers refuse
+            # one in a file, E013): refused by pydantic-core, which reads each str as text.
+            half = SURROGATE.search(err["input"])
+            message = surrogate_message(half.group()) if half else err["msg"]
+            out.append(Diagnostic(code, f"{dotted}: {message}", at(path), path=path, loc=loc))
         else:
             out.append(Diagnostic(code, f"{dotted}: {err['msg']}", at(path), path=path, loc=loc))
     return out

@@ -99,7 +99,14 @@ class Record(BaseModel):
     """A nested record of a subject: strict keys, immutable once validated."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, use_attribute_docstrings=True, defer_build=True
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        defer_build=True,
+        # No bound (every str is at least 0 long), but a str with a bound is read by
+        # pydantic-core as text, which a lone surrogate ("\ud800") is not: it is refused
+        # (string_unicode) at its field, at pydantic-core's speed, as the readers refuse it (E013).
+        str_min_length=0,
     )
 
 

@@ -158,9 +158,13 @@ def subject_at(
     kind: str | None = None,
     document: Document | None = None,
     path: tuple[Hashable, ...] = (),
+    *,
+    kind_option: str | None = None,
 ) -> Subject:
     """``parse_subject`` of the value at ``path`` of ``document``: the diagnostics are also
-    positioned at its file, line and column."""
+    positioned at its file, line and column. ``kind_option``: the caller's own way to name the
+    kind of data without one (``--kind``), which a subject without a kind is told of (E302);
+    without it (a library call, a request's body) it is told to add a ``kind`` field only."""
 
     def fail(code: str, message: str, where: tuple[str, ...] = (), hint: str | None = None) -> Any:
         span = document.span((*path, *where)) if document is not None else None
@@ -176,7 +180,8 @@ def subject_at(
     if name is None:
         fail(
             "E302",
-            "no subject kind: add a 'kind' field or pass --kind",
+            "no subject kind: add a 'kind' field"
+            + (f" or pass {kind_option}" if kind_option else ""),
             hint=f"kinds: {', '.join(SUBJECT_KINDS)}",
         )
     if not isinstance(name, str) or name not in SUBJECT_MODELS:
