@@ -72,7 +72,7 @@ def _waived(tmp_path: Path, rule: str) -> str:
         ("wuhan.website.police_filing_15_days", "website.police_filing", 1),
         ("website.police_filing", "website.police_filing", 1),
         # ... and not one of a rule the check leaves out.
-        ("website.police_filing", "website.consultation", 0),
+        ("website.police_filing", "website.consultation_column", 0),
     ],
 )
 def test_only_keeps_the_expired_waivers_of_the_rules_it_checks(
@@ -118,3 +118,28 @@ def test_a_missing_sources_folder_is_a_usage_error_not_a_finding(
     assert main(["lint", "--sources", str(tmp_path / "nowhere"), "wuhan"]) == 2
     err = capsys.readouterr().err
     assert "no such folder" in err and "L001" not in err
+
+
+def test_an_only_that_matches_no_rule_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A misspelt --only checked nothing and the subject passed (exit 0, found by an outside
+    test of the service): it is a usage error (exit 2), with the nearest name, and no report."""
+    code = main(["check", "--as-of", "2026-03-22", "--only", "website.polise_filing", LATE])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert "only 'website.polise_filing' matches no rule id or concept of wuhan" in err
+    assert "did you mean 'website.police_filing'?" in err
+    # The same pattern spelt right checks the rule, which the late filing breaks.
+    assert main(["check", "--as-of", "2026-03-22", "--only", "website.police_filing", LATE]) == 1
+
+
+def test_an_only_is_matched_against_every_pack_the_run_used(tmp_path: Path) -> None:
+    """Subjects of two cities: a pattern naming one city's rules is no error (the other
+    city's subject has no rule checked); one naming neither city's is. A --skip that matches
+    nothing leaves out nothing and is no error."""
+    hohhot = str(ROOT / "examples" / "hohhot" / "website-compliant.yaml")
+    args = ["check", "--as-of", "2026-03-22", LATE, hohhot]
+    assert main([*args, "--only", "wuhan.website.police_filing_*"]) == 1
+    assert main([*args, "--only", "tianjin.*"]) == 2
+    assert main([*args, "--skip", "tianjin.*"]) == 1

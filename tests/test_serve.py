@@ -247,6 +247,10 @@ def test_check_only_skip_explain_and_waivers(client: httpx.Client) -> None:
         "wuhan.website.police_filing_15_days",
         "wuhan.website.police_filing_authority",
     }
+    # A pattern that matches no rule would check nothing: refused, not answered "compliant".
+    refused = client.post(url, params={**as_of, "only": "website.polise_*"}, json=data)
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "E702"
+    assert "only 'website.polise_*' matches no rule" in refused.json()["error"]["message"]
     skipped = client.post(url, params={**as_of, "skip": rule}, json=data).json()
     assert skipped["reports"][0]["violations"] == []
     explained = client.post(url, params={**as_of, "explain": "true"}, json=data).json()

@@ -92,7 +92,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="append",
         default=[],
         metavar="RULE",
-        help="check only rules whose id or concept matches (glob; repeatable)",
+        help="check only rules whose id or concept matches (glob; repeatable); a pattern "
+        "that matches no rule of the packs used is an error",
     )
     check.add_argument(
         "--skip",

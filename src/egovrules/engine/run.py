@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -25,7 +25,13 @@ from egovrules.law.verdict import Severity
 from egovrules.packdata.bundled import available_packs
 from egovrules.report.failures import InputFailure, failures_of
 from egovrules.report.model import Checked, Report
-from egovrules.source.errors import Diagnostic, EgovrulesError, InternalError, SubjectError
+from egovrules.source.errors import (
+    Diagnostic,
+    EgovrulesError,
+    InternalError,
+    SubjectError,
+    UsageError,
+)
 from egovrules.source.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -36,6 +42,7 @@ __all__ = [
     "RunOptions",
     "RunResult",
     "check_loaded",
+    "check_only",
     "filter_report",
     "pack_for",
     "run_check",
@@ -112,6 +119,24 @@ def _matches(patterns: Sequence[str], rule_id: str, concept: str) -> bool:
     return any(fnmatch.fnmatchcase(rule_id, p) or fnmatch.fnmatchcase(concept, p) for p in patterns)
 
 
+def check_only(only: Sequence[str], packs: Iterable[Pack]) -> None:
+    """``UsageError`` for the first pattern of ``only`` that matches no rule id or concept of
+    ``packs``: a misspelt ``--only`` would check nothing, and every subject would pass. (A
+    ``--skip`` that matches nothing leaves out nothing, and is no error.)"""
+    packs = list(packs)
+    if not packs:
+        return
+    names = {name for pack in packs for r in pack.rules for name in (r.id, r.concept)}
+    for pattern in only:
+        if not any(fnmatch.fnmatchcase(name, pattern) for name in names):
+            ids = ", ".join(sorted(pack.id for pack in packs))
+            hint = did_you_mean(pattern, names)
+            raise UsageError(
+                f"only {pattern!r} matches no rule id or concept of {ids}: it would check "
+                "nothing" + (f" ({hint})" if hint else "")
+            )
+
+
 def filter_report(
     report: Report,
     only: Sequence[str] = (),
@@ -165,7 +190,8 @@ def run_check(
 
     ``progress(files done, files)`` is called after each file; ``rows(subjects checked,
     subjects read)`` every ``ROWS_EVERY`` subjects and after each file, for the long runs a
-    file of many subjects (JSON Lines) makes."""
+    file of many subjects (JSON Lines) makes. ``UsageError`` when a pattern of ``only``
+    matches no rule of the packs the subjects were checked by (``check_only``)."""
     result = RunResult()
     inputs = find_inputs(arguments, options.exclude)
     checked = read = 0
@@ -192,6 +218,7 @@ def run_check(
             rows(checked, read)
         if progress is not None:
             progress(done, len(inputs))
+    check_only(options.only, result.packs.values())
     return result
 
 

@@ -31,7 +31,7 @@ from egovrules.diffing.render import render as render_diff
 from egovrules.diffing.witness import DEFAULT_MAX_CANDIDATES
 from egovrules.engine.explaining import explain_rules, rules_named
 from egovrules.engine.pack import Pack, today_in_china
-from egovrules.engine.run import RunOptions, check_loaded
+from egovrules.engine.run import RunOptions, check_loaded, check_only
 from egovrules.law.dates import written_date
 from egovrules.service.answer import check_answer
 from egovrules.service.body import BODY_NAME, batch_too_large, subjects_of_body
@@ -255,6 +255,7 @@ def _pack_routes(app: FastAPI, packs: LoadedPacks, config: ServiceConfig) -> Non
         explain: Annotated[bool, Query(description="add each finding's trace")] = False,
     ) -> Response:
         compiled = packs.get(pack)
+        check_only(only, [compiled])  # before the body is read (400, E702)
         body = await request.body()
         options = RunOptions(
             city=compiled.id, as_of=as_of, only=tuple(only), skip=tuple(skip), explain=explain
