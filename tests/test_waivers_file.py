@@ -129,3 +129,19 @@ def test_the_config_turns_inline_waivers_off(
     assert _json(capsys, "--as-of", "2026-03-22")[0] == 0
     (repo / ".egovrules.yaml").write_text("inline-waivers: false\n", encoding="utf-8")
     assert _json(capsys, "--as-of", "2026-03-22")[0] == 1
+
+
+def test_sarif_tells_a_waiver_of_the_file_from_one_of_the_waivers_file(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SARIF 2.1.0 §3.35.3: a suppression is "inSource" when written in the checked file and
+    "external" when kept elsewhere (the waivers file's; all were "inSource")."""
+
+    def kinds(*args: str) -> list[str]:
+        main(["check", "--format", "sarif", "--as-of", "2026-03-22", *args, "compliance/"])
+        results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+        return [s["kind"] for r in results for s in r.get("suppressions", [])]
+
+    assert kinds("--waivers", "waivers.yaml") == ["external"]
+    _waive_in_file(repo)
+    assert kinds() == ["inSource"]

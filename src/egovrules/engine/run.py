@@ -229,6 +229,7 @@ def check_loaded(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pa
     subject = loaded.subject
     if not options.inline_waivers and subject.waivers:
         subject = subject.model_copy(update={"waivers": ()})
+    inline = len(subject.waivers)
     if options.waivers:  # a waivers file read (its model is defined only then)
         from egovrules.engine.waivers import with_waivers  # noqa: PLC0415
 
@@ -263,7 +264,10 @@ def check_loaded(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pa
     fingerprints = tuple(
         (rid, fingerprint(report.subject_id, rid, explained[rid])) for rid in violated
     )
-    return Checked(report, loaded.source, loaded.document.file, locations, traces, fingerprints)
+    external = subject.waivers[inline:]  # added after the subject's own (``with_waivers``)
+    return Checked(
+        report, loaded.source, loaded.document.file, locations, traces, fingerprints, external
+    )
 
 
 _MAPS: weakref.WeakKeyDictionary[Pack, tuple[dict[str, RuleIR], dict[str, str]]] = (

@@ -474,6 +474,9 @@ class Checked:
     traces: tuple[tuple[str, Any], ...] = ()
     fingerprints: tuple[tuple[str, str], ...] = ()
     """Rule id → the identity of its violation (``engine.baseline.fingerprint``)."""
+    external_waivers: tuple[Waiver, ...] = ()
+    """The waivers a waivers file gave the subject, not written in its data (SARIF's
+    ``external`` suppressions; those of the subject's own data are ``inSource``)."""
 
     def location(self, rule_id: str) -> Span | None:
         """The position of the field a finding of ``rule_id`` is about."""

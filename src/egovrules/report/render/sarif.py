@@ -161,7 +161,9 @@ def render_sarif(
         results.extend(_result(v, item, index, language) for v in r.violations)
         for v, waiver in r.waived:
             result = _result(v, item, index, language)
-            result["suppressions"] = [{"kind": "inSource", "justification": waiver.reason}]
+            # A waiver of the subject's own file is "inSource", one of a waivers file "external".
+            kind = "external" if waiver in item.external_waivers else "inSource"
+            result["suppressions"] = [{"kind": kind, "justification": waiver.reason}]
             results.append(result)
         for waiver in r.expired_waivers:
             results.append(
