@@ -4,7 +4,9 @@ command line, each failing before its fix)."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -143,3 +145,31 @@ def test_an_only_is_matched_against_every_pack_the_run_used(tmp_path: Path) -> N
     assert main([*args, "--only", "wuhan.website.police_filing_*"]) == 1
     assert main([*args, "--only", "tianjin.*"]) == 2
     assert main([*args, "--skip", "tianjin.*"]) == 1
+
+
+def test_a_file_name_cannot_start_a_line_of_the_output_of_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file in a checked folder is named by whoever wrote it: a line break in its name
+    printed a line of its own on stderr, a GitHub workflow command (`::error::...`) of the
+    name's choosing. It is shown escaped, in errors and reports alike."""
+    (tmp_path / "a\n::error::forged.yaml").write_text("kind: website\nid: [\n", encoding="utf-8")
+    shutil.copy(LATE, tmp_path / "b\n::warning::forged.yaml")
+    assert main(["check", "--as-of", "2026-03-22", str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    lines = (out + err).splitlines()
+    assert not [line for line in lines if line.startswith("::")]
+    assert "a\\n::error::forged.yaml:3:1: error[E003]" in err
+    assert "b\\n::warning::forged.yaml:40" in out
+
+
+def test_a_file_name_that_is_not_utf8_leaves_the_json_report_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name holding a byte that is not UTF-8 (decoded by Python as a surrogate escape) was
+    written back as that byte: the JSON report was not UTF-8. It is shown as \\xff."""
+    os.makedirs(tmp_path / "in")
+    shutil.copy(COMPLIANT, os.fsencode(tmp_path / "in") + b"/bad\xff.yaml")
+    main(["check", "--as-of", "2026-03-22", "--format", "json", str(tmp_path / "in")])
+    doc = json.loads(capsys.readouterr().out.encode("utf-8"))
+    assert doc["reports"][0]["subject"]["source"].endswith("bad\\xff.yaml")

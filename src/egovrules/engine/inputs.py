@@ -16,6 +16,7 @@ from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from egovrules.report.render.controls import visible
 from egovrules.source.document import (
     MAX_BYTES,
     MAX_LINES_BYTES,
@@ -132,6 +133,20 @@ def excluded(name: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(tail, p.removeprefix("./")) for p in patterns for tail in tails)
 
 
+def shown_name(name: str) -> str:
+    """A file's name as reports and errors show it: a byte that is not UTF-8 (a name Python
+    decoded with surrogate escapes) as ``\\xff``, a control character as its escape
+    (``report.render.controls.visible``). A name is chosen by whoever wrote the files a
+    directory holds: with a line break it would start a line of the run's output of its own (a
+    forged ``::error`` workflow command in a CI log), with a byte that is not UTF-8 it made the
+    JSON report invalid UTF-8."""
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no byte was decoded to (a name given in Python)
+        raw = name.encode("utf-8", "backslashreplace")
+    return visible(raw.decode("utf-8", "backslashreplace"))
+
+
 def read_subjects(
     name: str, kind: str | None = None, *, skipped: list[str] | None = None
 ) -> tuple[list[LoadedSubject], list[SubjectError]]:
@@ -140,7 +155,7 @@ def read_subjects(
     With a ``skipped`` list (and no ``kind``), a YAML or JSON file in which nothing has a
     ``kind`` field (a CI workflow, a tool's config) is no subject file: it is appended to
     ``skipped`` instead of being an error (``E302``)."""
-    display = "<stdin>" if name == STDIN else name
+    display = "<stdin>" if name == STDIN else shown_name(name)
     limit = MAX_LINES_BYTES if name.endswith(".jsonl") or name == STDIN else MAX_BYTES
     try:
         raw = read_bounded(sys.stdin.buffer if name == STDIN else Path(name), display, limit)
