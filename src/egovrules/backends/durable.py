@@ -22,8 +22,9 @@ compiled to Python, ``egovrules.backends.durable_slots``):
   become 10.000000000000002 %), date-times, arithmetic and calendar expressions (working
   days, months, annual dates), versioned parameters;
 * the last day in time of every deadline (``egovrules.law.calendar`` computes it);
-* a whole ``when`` or ``requires`` whose compiled form would exceed durable-rules' limits
-  (at most 31 expressions per rule: ``ERR_EXPRESSION_LIMIT_EXCEEDED``).
+* a whole ``when``, ``requires`` or ``pending`` (``open_while``) whose compiled form would
+  exceed durable-rules' limits (at most 31 expressions per rule:
+  ``ERR_EXPRESSION_LIMIT_EXCEEDED``).
 * a rule's scope (whom its article binds, ``RuleIR.scope``), shared by most rules of a kind:
   one flag of the fact, interpreted once for all of them. Spelt out, its disjunction (the
   standing not recorded, or one of the bodies named) multiplies the alpha nodes durable-rules
@@ -512,7 +513,7 @@ class _KindCompiler:
 
     def rule(self, index: int, rule: RuleIR) -> Iterator[DurableRule]:
         """The durable rules of one IR rule, lowering its parts until they fit the limits."""
-        for lower in ((), ("requires",), ("requires", "when")):
+        for lower in ((), ("requires",), ("requires", "when"), ("requires", "when", "open")):
             made = list(self._rule(index, rule, lower))
             if all(_fits(r.formula) for r in made):
                 yield from made
@@ -574,7 +575,11 @@ class _KindCompiler:
             yield DurableRule(f"v{index}", index, "violated", None, _and(in_force, when, fails))
             return
         # An unmet obligation is open (pending, no last day) while ``pending`` holds.
-        open_, closed, _ = self.tf(rule.open_while, rule)
+        open_, closed, _ = (
+            self.lowered_tf(rule.open_while, rule)
+            if "open" in lower
+            else self.tf(rule.open_while, rule)
+        )
         yield DurableRule(f"v{index}", index, "violated", None, _and(in_force, when, fails, closed))
         yield DurableRule(f"p{index}", index, "pending", None, _and(in_force, when, fails, open_))
 
