@@ -78,6 +78,12 @@ TIMED = {
 }
 
 
+# Histories are slow to draw and large: no deadline, no health check on either.
+SLOW = settings(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+
+
 def _scalar_paths(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     """Field paths an ``updated`` event may set: scalars, sets and nested scalars."""
     out = []
@@ -225,11 +231,7 @@ def _check_all(pack: egovrules.Pack, monitor: Any, subjects: dict[str, Any]) -> 
         assert {v.rule_id for v in held} == reference - set(DIFFERS_BY_DESIGN)
 
 
-@settings(
-    max_examples=500,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(SLOW, max_examples=500)
 @given(history=histories())
 def test_monitor_equals_snapshot_at_every_step(history: Any) -> None:
     """After every event and every clock move, each subject's standing violations are the
@@ -259,11 +261,7 @@ def test_monitor_equals_snapshot_at_every_step(history: Any) -> None:
         _check_all(pack, monitor, subjects)
 
 
-@settings(
-    max_examples=100,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(SLOW, max_examples=100)
 @given(history=histories())
 def test_alerts_are_the_new_violations(history: Any) -> None:
     """Each alert is a violation that was not standing before the step that raised it, and
@@ -292,11 +290,7 @@ def _key(v: egovrules.Violation) -> str:
     return v.rule_id
 
 
-@settings(
-    max_examples=300,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(SLOW, max_examples=300)
 @given(history=histories())
 def test_alerts_are_those_of_a_check_on_each_day(history: Any) -> None:
     """The alert log is what ``pack.check`` of the folded subjects on every day finds: for
