@@ -199,6 +199,18 @@ def test_bad_events_are_event_errors(raw: dict[str, Any], fragment: str) -> None
             ],
             "not about website",
         ),
+        # an update may not rename the subject or change its kind: its later events, which
+        # name it by the old id, would all be refused, and the monitor judged it as another
+        ([ev("website", "x", "updated", "2026-01-01", set={"id": "y"})], "updated id 'y' differs"),
+        ([ev("website", "x", "updated", "2026-01-01", set={"id": None})], "updated id None"),
+        (
+            [ev("website", "x", "updated", "2026-01-01", set={"kind": "project"})],
+            "updated kind 'project' differs",
+        ),
+        (
+            [ev("website", "x", "registered", "2026-01-01", attributes={"id": "y"})],
+            "registered id 'y' differs",
+        ),
     ],
 )
 def test_events_that_cannot_apply(events: list[Event], fragment: str) -> None:

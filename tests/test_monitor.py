@@ -11,6 +11,7 @@ working days and has a rule that reads the evaluation date.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,6 +43,11 @@ def site_online(sid: str = "site-1", day: str = "2026-03-01") -> list[dict[str, 
 @pytest.fixture(scope="module")
 def clock_pack() -> egovrules.Pack:
     return egovrules.load_pack(FIXTURES / "packs" / "clock.yaml")
+
+
+@pytest.fixture(scope="module")
+def hohhot() -> egovrules.Pack:
+    return egovrules.load_pack("hohhot")
 
 
 FILING = "wuhan.website.police_filing_15_days"
@@ -122,7 +128,9 @@ def test_the_clock_wakes_only_the_subjects_whose_verdict_it_can_change(
     wuhan: egovrules.Pack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Wuhan 第十五条's 24 hours are read against the date for each case found: as the clock
-    moves, a site with no case is not evaluated again, a site with one is. 第八条's acceptance
+    moves, a site with no case is not evaluated again, a site with one is, on the day after
+    the day its 24 hours end (the day its verdict turns), not on the day the clock stops.
+    第八条's acceptance
     is owed from completion (``completion_date`` on or before the date): a project recorded
     as completing on 10 March is evaluated again once the clock reaches that day, not before.
     Every verdict stays what a snapshot check of the same day says."""
@@ -144,7 +152,7 @@ def test_the_clock_wakes_only_the_subjects_whose_verdict_it_can_change(
         )
         monitor.advance_to(D(2026, 3, 5))
         assert evaluated["quiet"] == D(2026, 3, 1)
-        assert evaluated["found"] == D(2026, 3, 5)
+        assert evaluated["found"] == D(2026, 3, 3)  # found 1 March 09:00, late from 3 March
         assert evaluated["p"] == D(2026, 3, 1)
         assert rule not in {v.rule_id for v in monitor.violations("p")}
         monitor.advance_to(D(2026, 3, 12))
@@ -293,6 +301,68 @@ def test_rule_reading_the_date_is_checked_when_the_clock_moves(clock_pack: egovr
         assert monitor.advance_to(D(2024, 4, 24)) == ()
         alerts = monitor.advance_to(D(2024, 4, 25))
     assert [(a.rule_id, a.at, a.cause) for a in alerts] == [(rule, D(2024, 4, 25), "clock")]
+
+
+def test_a_clock_passing_the_day_a_verdict_turns_dates_the_alert_on_that_day(
+    wuhan: egovrules.Pack, clock_pack: egovrules.Pack
+) -> None:
+    """An alert of a rule reading the date is dated on the day its verdict turns, as a
+    snapshot check of each day finds it, not on the day a later event or ``advance_to`` moves
+    the clock to: Wuhan 第十五条 (违法案件24小时报告), a case found on 1 March at 09:00 and not
+    reported, is late from 3 March (the next event is on 20 March); the clock pack's 30 days
+    (申报应当在三十日内处理) from 7 March end on 6 April, so the violation is on 7 April."""
+    case = "wuhan.website.illegal_case_reported_24h"
+    with Monitor(wuhan) as monitor:
+        monitor.feed_all(site_online())
+        monitor.feed(ev("website", "site-1", "incident_detected", "2026-03-01T09:00:00"))
+        alerts = monitor.feed(ev("website", "site-1", "updated", "2026-03-20", set={"name": "x"}))
+    assert [(a.at, a.cause) for a in alerts if a.rule_id == case] == [(D(2026, 3, 3), "clock")]
+    handled = "clock.project.declaration_handled"
+    with Monitor(clock_pack) as monitor:
+        monitor.feed(ev("project", "p", "declared", "2024-03-07"))
+        alerts = monitor.advance_to(D(2024, 4, 26))
+    assert [(a.rule_id, a.at) for a in alerts] == [(handled, D(2024, 4, 7))]
+
+
+def test_a_violation_cured_and_arising_again_by_the_year_is_alerted_again(
+    hohhot: egovrules.Pack,
+) -> None:
+    """Hohhot 第四条 (每年…安排…专项资金，并纳入当年财政预算), judged for the last year that
+    has ended: a county with funds for 2025 only is in breach in 2025 (none for 2024), not in
+    2026, and in breach again from 1 January 2027; a clock moving from December 2025 to March
+    2027 raises it again, dated 1 January 2027."""
+    rule = "hohhot.department.county_devzone_annual_special_funds"
+    funds = {"year": 2025, "amount": "100", "in_fiscal_budget": True}
+    with Monitor(hohhot) as monitor:
+        monitor.feed(
+            ev("department", "d", "registered", "2025-06-01", attributes={"type": "county"})
+        )
+        first = monitor.feed(ev("department", "d", "funds_arranged", "2025-06-01", **funds))
+        assert rule in {v.rule_id for v in monitor.violations("d")}
+        assert rule not in {a.rule_id for a in first}  # standing since the registration
+        alerts = monitor.advance_to(D(2027, 3, 1))
+    assert [(a.rule_id, a.at, a.cause) for a in alerts] == [(rule, D(2027, 1, 1), "clock")]
+
+
+def test_a_rule_reading_the_date_another_way_is_judged_on_each_day(tmp_path: Path) -> None:
+    """A rule that reads the date in a way whose turning day the monitor does not work out
+    (days between the declaration and the date, here) is judged on every day the clock
+    passes: the 31st day after a declaration of 7 March is 7 April, not the day the clock
+    stops on."""
+    text = (FIXTURES / "packs" / "clock.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "{add_days: [{field: declaration.submitted_date}, $handling_days]}", "$handling_days"
+    ).replace(
+        'value: "@as_of"', 'value: {days_between: [{field: declaration.submitted_date}, "@as_of"]}'
+    )
+    (tmp_path / "between.yaml").write_text(text, encoding="utf-8")
+    pack = egovrules.load_pack(tmp_path / "between.yaml")
+    with Monitor(pack) as monitor:
+        monitor.feed(ev("project", "p", "declared", "2024-03-07"))
+        alerts = monitor.advance_to(D(2024, 4, 26))
+    assert [(a.rule_id, a.at) for a in alerts] == [
+        ("clock.project.declaration_handled", D(2024, 4, 7))
+    ]
 
 
 def test_a_waiver_holds_until_it_expires(wuhan: egovrules.Pack) -> None:

@@ -14,7 +14,8 @@ every step. What does differ by design is the *alert log* against the end snapsh
 rule alike: a violation that a later event cures (a re-approval after a budget rise, a waiver,
 an attribute corrected) was alerted when it arose and is absent from the end snapshot.
 ``test_alerts_are_the_new_violations`` pins the alert log down instead: the alerts of each step
-are the violations that began to stand in it.
+are the violations that began to stand in it; ``test_alerts_are_those_of_a_check_on_each_day``
+that they are dated on the day a check of every day the clock passes first finds them.
 """
 
 from __future__ import annotations
@@ -75,6 +76,12 @@ TIMED = {
     ],
     "department": ["project_call_issued", "officer_posted", "officer_trained", "waiver_granted"],
 }
+
+
+# Histories are slow to draw and large: no deadline, no health check on either.
+SLOW = settings(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 def _scalar_paths(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -224,11 +231,7 @@ def _check_all(pack: egovrules.Pack, monitor: Any, subjects: dict[str, Any]) -> 
         assert {v.rule_id for v in held} == reference - set(DIFFERS_BY_DESIGN)
 
 
-@settings(
-    max_examples=500,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(SLOW, max_examples=500)
 @given(history=histories())
 def test_monitor_equals_snapshot_at_every_step(history: Any) -> None:
     """After every event and every clock move, each subject's standing violations are the
@@ -258,11 +261,7 @@ def test_monitor_equals_snapshot_at_every_step(history: Any) -> None:
         _check_all(pack, monitor, subjects)
 
 
-@settings(
-    max_examples=100,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(SLOW, max_examples=100)
 @given(history=histories())
 def test_alerts_are_the_new_violations(history: Any) -> None:
     """Each alert is a violation that was not standing before the step that raised it, and
@@ -289,3 +288,53 @@ def test_alerts_are_the_new_violations(history: Any) -> None:
 
 def _key(v: egovrules.Violation) -> str:
     return v.rule_id
+
+
+@settings(SLOW, max_examples=300)
+@given(history=histories())
+def test_alerts_are_those_of_a_check_on_each_day(history: Any) -> None:
+    """The alert log is what ``pack.check`` of the folded subjects on every day finds: for
+    each day the clock passes, each subject is checked, and each violation not standing the
+    day before is an alert dated that day; after each event its subject is checked on the
+    clock's date. A violation that arises between two events is dated on its own day, and
+    one cured and arising again while the clock jumps is alerted again."""
+    name, steps, as_of = history
+    pack = PACKS[name]
+    subjects: dict[str, Any] = {}
+    standing: dict[str, set[str]] = {}
+    expected: list[tuple[str, str, dt.date]] = []
+    clock: dt.date | None = None
+
+    def check(sid: str, day: dt.date) -> None:
+        now = {v.rule_id for v in pack.check(subjects[sid], as_of=day).violations}
+        expected.extend((sid, rule, day) for rule in now - standing.get(sid, set()))
+        standing[sid] = now
+
+    def advance(when: dt.date) -> None:
+        nonlocal clock
+        day = clock
+        while day is not None and day < when:
+            day += dt.timedelta(days=1)
+            for sid in subjects:
+                check(sid, day)
+        clock = when if clock is None else max(clock, when)
+
+    got: list[tuple[str, str, dt.date]] = []
+    with Monitor(pack) as monitor:
+        for step, value in [*steps, ("advance", as_of)]:
+            if step == "advance":
+                advance(value)
+                alerts = monitor.advance_to(value)
+            else:
+                event = parse_event(value)
+                try:
+                    folded = apply_event(subjects.get(event.subject_id), event)
+                except EventError:
+                    continue
+                advance(event.day)
+                subjects[event.subject_id] = folded
+                assert clock is not None
+                check(event.subject_id, clock)
+                alerts = monitor.feed(event)
+            got.extend((a.subject_id, a.rule_id, a.at) for a in alerts)
+    assert sorted(got) == sorted(expected)

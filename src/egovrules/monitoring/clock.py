@@ -1,13 +1,16 @@
 """Which subjects a clock advance wakes: those whose verdict under a rule reading ``@as_of``
 the new date can change (``Wakes``), without looking at the others.
 
-A rule reading the date inside a list's items (Wuhan 第十五条's 24 hours for each case found)
-wakes, on every advance, the subjects with items in that list; a rule comparing the date with
-a date of the subject (第八条's acceptance, owed from completion) wakes a subject once the clock
-reaches (or passes by a day) that date, counted from the subject's last evaluation; a rule
-reading the date any other way wakes every subject of its kind. Each evaluation of a subject
-files it under what can wake it (``Wakes.evaluated``), so an advance reads only the subjects
-filed for it (``Wakes.due``), not every subject of the kind.
+A rule comparing the date with a day of the subject (第八条's acceptance, owed from
+completion), or of each item of a list (Wuhan 第十五条's 24 hours from each case found: a day
+computed from the item's), wakes a subject once the clock reaches (or passes by a day) that day,
+counted from the subject's last evaluation; a rule reading only the year of the date (Hohhot
+第四条's funds of the year that has ended) wakes it on the next 1 January. A rule reading the
+date any other way wakes, on every day the clock passes, every subject of its kind (inside a
+list's items: the subjects with items in it), so that each is judged on the day its verdict
+turns, not on the day the clock stops. Each evaluation of a subject files it under what can
+wake it (``Wakes.evaluated``), so an advance reads only the subjects filed for it
+(``Wakes.due_by_date``), not every subject of the kind.
 """
 
 from __future__ import annotations
@@ -18,32 +21,42 @@ from collections.abc import Iterable, Sequence
 
 from egovrules.backends.durable import path_value, walk_ir
 from egovrules.ir.conditions import kind_of
+from egovrules.ir.interpret import eval_expr
 from egovrules.ir.nodes import (
+    Annual,
     AsOf,
     Compare,
     DayOf,
     Deadline,
     Every,
+    Expr,
     Extremum,
     Field,
     Node,
     RuleIR,
+    Shift,
     Some,
+    YearOf,
     children,
 )
+from egovrules.law.calendar import CalendarGap
 from egovrules.packdata.operators import FLIP
 from egovrules.subjects import Subject
 
 __all__ = ["ClockUse", "Wakes", "clock_use", "reads_as_of"]
 
 Path = tuple[str, ...]
-ClockUse = tuple[tuple[Path, ...], tuple[tuple[Path, int], ...]] | None
-"""Where a rule reads ``@as_of``: inside the items of these lists of the subject, compared
-with these dates of the subject; ``None``: somewhere else. A date of a list's items compared
-with it (an approval given by the as-of date: ``present`` of the item's date) is a date of
-the subject too, written ``(list, "[]", field...)``: each item's day counts."""
+DayUse = tuple[Path, Expr, int, Expr | None]
+"""A day the date is compared with: ``(list, day, shift, dated_by)``, the expression ``day``
+read on the subject (``list`` empty) or on each item of the subject's ``list`` (an approval
+given by the as-of date: ``present`` of the item's date), the verdict turning ``shift`` days
+after it; ``dated_by`` is the rule's, whose day a versioned parameter in ``day`` is read on.
+``NEW_YEAR`` as the expression: the next 1 January (the year of the date read)."""
+ClockUse = tuple[tuple[Path, ...], tuple[DayUse, ...]] | None
+"""Where a rule reads ``@as_of``: inside the items of these lists of the subject (read any
+other way there), compared with these days; ``None``: somewhere else."""
 
-ITEMS = "[]"  # in a path of ``ClockUse``'s dates: each item of the list before it
+NEW_YEAR: Expr = YearOf(AsOf())  # the year of the evaluation date: it turns on 1 January
 
 
 def reads_as_of(rule: RuleIR) -> bool:
@@ -60,7 +73,8 @@ def clock_use(rule: RuleIR) -> ClockUse:
     """Where the rule reads ``@as_of``: the subject's lists inside whose items it does, and
     the subject's dates it compares the date with (``None``: somewhere else)."""
     lists: set[Path] = set()
-    dates: set[tuple[Path, int]] = set()  # (path, days after its day that the verdict turns)
+    dates: set[DayUse] = set()  # (list, day, days after it that the verdict turns, dated_by)
+    dated_by = rule.dated_by
 
     def visit(node: Node, within: tuple[Path, int] | None) -> bool:
         """False when ``node`` reads the date some other way."""
@@ -68,6 +82,9 @@ def clock_use(rule: RuleIR) -> ClockUse:
             within = (node.field.path, node.item_scope)
         elif isinstance(node, Extremum) and node.field.scope == 0 and within is None:
             within = (node.field.path, -1)  # no field of its items is read as one item's
+        if node == NEW_YEAR:
+            dates.add(((), NEW_YEAR, 0, None))
+            return True
         if isinstance(node, AsOf):
             if within is None:
                 return False
@@ -77,15 +94,13 @@ def clock_use(rule: RuleIR) -> ClockUse:
             sides = (node.left, node.right)
             other = sides[1] if isinstance(sides[0], AsOf) else sides[0]
             if any(isinstance(x, AsOf) for x in sides) and not isinstance(other, AsOf):
-                day = _day_field(other)
                 op = node.op if isinstance(node.right, AsOf) else FLIP.get(node.op, node.op)
                 turns = _TURNS.get(op, (0, 1))
-                if day is not None and day.scope == 0:
-                    dates.update((day.path, k) for k in turns)
+                if _is_day(other, (0,)):
+                    dates.update(((), other, k, dated_by) for k in turns)
                     return True
-                if day is not None and within is not None and day.scope == within[1]:
-                    path = (*within[0], ITEMS, *day.path)  # each item's own day
-                    dates.update((path, k) for k in turns)
+                if within is not None and within[1] == 1 and _is_day(other, (0, 1)):
+                    dates.update((within[0], other, k, dated_by) for k in turns)  # each item's
                     return True
                 if within is None:
                     return False
@@ -100,8 +115,8 @@ def clock_use(rule: RuleIR) -> ClockUse:
             if act is not None and (day is None or day.scope != 0):
                 return None  # an act computed from others: every subject of the kind
             if day is not None:
-                dates.add((day.path, 0))  # done or begun from its day on
-    return tuple(sorted(lists)), tuple(sorted(dates))
+                dates.add(((), day, 0, None))  # done or begun from its day on
+    return tuple(sorted(lists)), tuple(dates)
 
 
 # For ``date OP @as_of``: how many days after the date the comparison turns (on the day itself
@@ -124,28 +139,59 @@ def _day_field(e: Node) -> Field | None:
     return None
 
 
-def _days(subject: Subject, path: Path) -> Iterable[dt.date]:
-    """The days at ``path`` of ``subject``: one, or one per item past an ``ITEMS`` step; a
-    date-time's day is its own (China time, as every date-time is held)."""
-    if ITEMS in path:
-        cut = path.index(ITEMS)
-        for item in path_value(subject, path[:cut]) or ():
-            yield from _days(item, path[cut + 1 :])
+def _is_day(e: Expr, scopes: tuple[int, ...]) -> bool:
+    """Whether ``e`` is a day computed from fields of these scopes alone (and constants and
+    parameters): a date field, the day of a date-time, a date moved by an amount, an annual
+    date; so the day a comparison of it with the evaluation date turns is known."""
+    if _day_field(e) is None and not isinstance(e, (Shift, Annual)):
+        return False
+
+    def plain(node: Node) -> bool:
+        if isinstance(node, Field):
+            return node.scope in scopes
+        if isinstance(node, (AsOf, Some, Every, Extremum)):
+            return False
+        return all(plain(child) for child in children(node))
+
+    return plain(e)
+
+
+def _days(subject: Subject, use: DayUse, on: dt.date) -> Iterable[dt.date]:
+    """The days ``use`` reads of ``subject`` evaluated on ``on``: one, or one per item of its
+    list; a date-time's day is its own (China time, as every date-time is held). A day not
+    known (a null field, a working day in a year the calendar does not cover) is none."""
+    path, day, _, dated_by = use
+    if day == NEW_YEAR:
+        if on.year < dt.MAXYEAR:
+            yield dt.date(on.year + 1, 1, 1)
         return
-    value = path_value(subject, path)
-    if isinstance(value, dt.datetime):
-        yield value.date()
-    elif isinstance(value, dt.date):
-        yield value
+    if isinstance(day, Field) and not path:  # the common case, read directly
+        value = path_value(subject, day.path)
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            yield value
+        return
+    matters = on if dated_by is None else eval_expr(dated_by, (subject,), on) or on
+    scopes = [(subject, item) for item in path_value(subject, path) or ()] if path else [(subject,)]
+    for scope in scopes:
+        try:
+            value = eval_expr(day, scope, on, matters)
+        except (CalendarGap, OverflowError):
+            continue
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            yield value
 
 
 class Wakes:
     """The subjects the next clock advances wake, filed as they are evaluated.
 
     A subject is filed when it is evaluated (``evaluated``) and when it is known but not yet
-    evaluated (``unevaluated``: restored from a snapshot), and ``due(when)`` gives the ids of
-    those an advance to ``when`` wakes. Only subjects of a kind some rule of which reads the
-    date are filed: the kinds of ``rules``.
+    evaluated (``unevaluated``: restored from a snapshot); ``next_day`` gives the next day
+    the clock wakes one on, and ``due_by_date(day)`` the ids it wakes then. Only subjects of a
+    kind some rule of which reads the date are filed: the kinds of ``rules``.
     """
 
     def __init__(self, rules: Iterable[RuleIR]) -> None:
@@ -161,12 +207,12 @@ class Wakes:
         self._dates = {
             k: tuple({p for use in u if use is not None for p in use[1]}) for k, u in uses.items()
         }
-        self._always: dict[str, None] = {}  # ids woken by every advance (ordered sets)
+        self._always: dict[str, None] = {}  # ids woken on every day (ordered sets)
         self._on: dict[str, dt.date] = {}  # id -> the day the clock first wakes it on
         self._heap: list[tuple[dt.date, str]] = []  # (day, id), stale entries skipped
 
     def unevaluated(self, subject: Subject) -> None:
-        """File a subject known but never evaluated: the next advance wakes it."""
+        """File a subject known but never evaluated: the next day the clock passes wakes it."""
         if subject.kind in self.kinds:
             self._always[subject.id] = None
             self._on.pop(subject.id, None)
@@ -185,9 +231,9 @@ class Wakes:
         # with the evaluation date turns, after the day of this evaluation.
         days = [
             turn
-            for path, shift in self._dates[kind]
-            for day in _days(subject, path)
-            if day >= on and (turn := _plus(day, shift)) is not None and turn > on
+            for use in self._dates[kind]
+            for day in _days(subject, use, on)
+            if day >= on and (turn := _plus(day, use[2])) is not None and turn > on
         ]
         if days:
             first = self._on[sid] = min(days)
@@ -199,18 +245,23 @@ class Wakes:
                     self._heap = [(day, key) for key, day in self._on.items()]
                     heapq.heapify(self._heap)
 
-    def next_day(self) -> dt.date | None:
-        """The earliest day a subject filed by date is woken on (None: none is)."""
+    def next_day(self, after: dt.date) -> dt.date | None:
+        """The earliest day after ``after`` (the clock) a subject is woken on: the next day
+        when some subject's verdict can change on any day (None: none is woken)."""
+        if self._always:
+            return _plus(after, 1)
         heap = self._heap
         while heap and self._on.get(heap[0][1]) != heap[0][0]:
             heapq.heappop(heap)  # moved by a later evaluation
         return heap[0][0] if heap else None
 
-    def due_by_date(self, day: dt.date) -> list[str]:
-        """The ids filed for ``day`` or before, unfiled: a clock moving past several days
-        evaluates each subject on the day its verdict can change (a deadline's period begins,
-        its timer is set), not on the day the clock stops."""
-        woken = []
+    def due_by_date(self, day: dt.date) -> Sequence[str]:
+        """The ids a clock reaching ``day`` (the next day after the last it reached, or a
+        later one that ``next_day`` gave) wakes, in no particular order: those filed for
+        ``day`` or before, unfiled, and those woken on every day. A clock moving past several
+        days so evaluates each subject on the day its verdict can change (a deadline's period
+        begins, its timer is set, a case's 24 hours are over), not on the day it stops."""
+        woken = [*self._always]
         heap = self._heap
         while heap and heap[0][0] <= day:
             filed, sid = heapq.heappop(heap)
@@ -218,8 +269,3 @@ class Wakes:
                 del self._on[sid]
                 woken.append(sid)
         return woken
-
-    def due(self, when: dt.date) -> Sequence[str]:
-        """The ids an advance of the clock to ``when`` wakes (a later date than every
-        evaluation's), in no particular order; those filed by date are unfiled."""
-        return [*self._always, *self.due_by_date(when)]

@@ -19,7 +19,7 @@ arrival) is applied and judged on the clock's date; the clock never goes back.
 Other ways a verdict can change with time alone are handled too: on the dates a rule comes
 into force or a parameter takes a new value, every subject is evaluated again; a clock
 advance evaluates again the subjects whose verdict under a rule reading the evaluation date
-itself (``@as_of``) the new date can change (``egovrules.monitoring.clock``).
+itself (``@as_of``) can change, each on the day it can (``egovrules.monitoring.clock``).
 
 **Snapshots.** ``snapshot()`` returns the monitor's state as JSON-able data (format in
 ``egovrules.monitoring.state``) and ``Monitor(pack, ...)`` rebuilds a monitor from it that
@@ -245,7 +245,7 @@ class Monitor:
                 for d in (
                     self._timers[0][0] if self._timers else None,
                     self._next_milestone(),
-                    self._wakes.next_day(),
+                    self._wakes.next_day(self._clock),
                 )
                 if d is not None and d <= when
             ]
@@ -260,13 +260,11 @@ class Monitor:
                 woken[entry[1]] = "deadline"
             if day in self._milestones:
                 woken.update((sid, "clock") for sid in self._subjects if sid not in woken)
-            for sid in self._wakes.due_by_date(day):
+            for sid in sorted(self._wakes.due_by_date(day), key=self._rank.__getitem__):
                 woken.setdefault(sid, "clock")
             for sid, cause in woken.items():
                 alerts.extend(self._evaluate(self._subjects[sid], cause))
         self._clock = when
-        for sid in sorted(self._wakes.due(when), key=self._rank.__getitem__):
-            alerts.extend(self._evaluate(self._subjects[sid], "clock"))
         return alerts
 
     def _next_milestone(self) -> dt.date | None:

@@ -85,11 +85,10 @@ def _common(data: Data, event: Event) -> bool:
     """Events every kind shares; True when ``event`` was one."""
     match event.payload:
         case m.Registered(attributes=attributes):
-            for key in ("id", "kind"):
-                if key in attributes and attributes[key] != data[key]:
-                    raise _error(event, f"registered {key} {attributes[key]!r} differs")
+            _keep_identity(data, attributes, event)
             data.update(attributes)
         case m.Updated(set=changes):
+            _keep_identity(data, changes, event)
             for dotted, value in changes.items():
                 _assign(data, dotted.split("."), value, event)
         case m.WaiverGranted() as p:
@@ -97,6 +96,15 @@ def _common(data: Data, event: Event) -> bool:
         case _:
             return False
     return True
+
+
+def _keep_identity(data: Data, fields: dict[str, Any], event: Event) -> None:
+    """Refuse a change of the subject's id or kind: the events of a subject name it by both,
+    so a subject whose id or kind changed could take no further event, and the monitor would
+    file it under one id and judge it under another."""
+    for key in ("id", "kind"):
+        if key in fields and fields[key] != data[key]:
+            raise _error(event, f"{event.type} {key} {fields[key]!r} differs")
 
 
 def _project(d: Data, event: Event) -> None:
