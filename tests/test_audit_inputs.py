@@ -129,3 +129,76 @@ def test_a_record_of_the_layouts_own_shape_is_checked_too() -> None:
     rows[0]["approvals"][0]["kind"] = None
     with pytest.raises(InputError):
         run_audit(pack, pa.Table.from_pylist(rows, schema=table.schema), as_of=AS_OF)
+
+
+def test_a_csv_lists_records_are_read_key_by_key(tmp_path: Path) -> None:
+    """A CSV list column of JSON text: an unknown key, a missing required key, a misspelt kind
+    stopped DuckDB's cast with its own words, or (no datetime in the record) went unchecked;
+    a record leaving out an optional key was refused, which pack.check accepts."""
+    head = "id,has_interactive_columns,online_services,incidents\n"
+
+    def row(services: str, incidents: str = "[]") -> str:
+        quoted = (services.replace('"', '""'), incidents.replace('"', '""'))
+        return head + f'a,true,"{quoted[0]}","{quoted[1]}"\n'
+
+    message = _refused(tmp_path, "key.csv", row('[{"itm": "x"}]'), "website")
+    assert "E604" in message and "online_services[]: keys the model does not have: [itm]" in message
+    assert "key.csv:2:1" in message and "subject id 'a'" in message
+    message = _refused(tmp_path, "req.csv", row('[{"basis": true}]'), "website")
+    assert "online_services[].item: no value, and one is required" in message
+    bad = '[{"kind": "illegal_cas", "detected_at": "2026-03-01T10:00"}]'
+    message = _refused(tmp_path, "enum.csv", row("[]", bad), "website")
+    assert "incidents[].kind: 'illegal_cas' is not one of" in message
+    good = row('[{"item": "x"}]', '[{"detected_at": "2026-03-01T10:00"}]')
+    assert run_audit("wuhan", _table(tmp_path, "ok.csv", good), as_of=AS_OF, kind="website").rules
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "said"),
+    [
+        ("d.csv", "id,network_access_date\na,2026-3-1\n", "'2026-3-1' is not a date written"),
+        ("d.jsonl", '{"id": "a", "network_access_date": "2026-3-1"}\n', "'2026-3-1' is not a"),
+        ("b.jsonl", '{"id": "a", "has_interactive_columns": 0.5}\n', "'0.5' is not true or"),
+        ("b2.jsonl", '{"id": "a", "has_interactive_columns": 2}\n', "'2' is not true or false"),
+        ("b.csv", "id,has_interactive_columns\na,0.5\n", "'0.5' is not true or false"),
+        (
+            "r.jsonl",
+            '{"id": "a", "waivers": [{"rule": "x", "reason": "", "expires": "2027-01-01"}]}\n',
+            "waivers[].reason: empty",
+        ),
+        (
+            "r.csv",
+            'id,waivers\na,"[{""rule"": ""x"", ""reason"": """", ""expires"": ""2027-01-01""}]"\n',
+            "waivers[].reason: empty",
+        ),
+    ],
+)
+def test_a_loose_value_is_refused_with_its_field_and_row(
+    tmp_path: Path, name: str, text: str, said: str
+) -> None:
+    """Each was judged (15 violations) where pack.check refuses the subject."""
+    message = _refused(tmp_path, name, text, "website")
+    line = 2 if name.endswith(".csv") else 1
+    assert "E604" in message and said in message and f"{name}:{line}:1" in message
+    assert "subject id 'a'" in message
+
+
+@pytest.mark.parametrize("value", ["NaN", "inf", "1.1234567"])
+def test_an_amount_the_model_refuses_is_refused(tmp_path: Path, value: str) -> None:
+    """NaN and inf read as no amount, 7 decimal places rounded: judged, not refused."""
+    text = f"id,approved_total_investment,current_total_investment\na,100,{value}\n"
+    pack = egovrules.load_pack("shantou")
+    path = _table(tmp_path, "amount.csv", text)
+    with pytest.raises(InputError) as info:
+        audit_outcomes(pack, path, as_of=AS_OF, kind="project")
+    assert f"current_total_investment: '{value}' is not a finite amount" in str(info.value)
+    assert "amount.csv:2:1" in str(info.value)
+
+
+def test_an_empty_record_is_said_to_be_one_at_its_line(tmp_path: Path) -> None:
+    """`{}` gave E601 for a column 'json' (alone) or an E604 naming no line (among others)."""
+    message = _refused(tmp_path, "only.jsonl", "{}\n", "website")
+    assert "only.jsonl:1:1: error[E602]: an empty record ({})" in message and "E601" not in message
+    text = '{"id": "a", "has_interactive_columns": true}\n{}\n'
+    message = _refused(tmp_path, "among.jsonl", text, "website")
+    assert "among.jsonl:2:1: error[E602]: an empty record ({})" in message

@@ -27,6 +27,9 @@ __all__ = ["MEMORY_LIMIT", "DuckDBEngine"]
 
 _POLL_SECONDS = 0.1
 
+_NO_FORMAT = "(text) %Y"
+"""A date format no value of an input has: JSON text is never guessed to be a date."""
+
 MEMORY_LIMIT = "512MB"
 """The memory DuckDB holds for one audit when the caller sets none: a bound on the process's
 size, for 1.02x the CPU time of no limit on 1M Shantou rows, up to 1.16x on 10M (which spill)."""
@@ -84,7 +87,14 @@ class DuckDBEngine:
                 case "csv":
                     rel = self._con.read_csv(source, header=True, all_varchar=True)
                 case _:
-                    rel = self._con.read_json(source, format="newline_delimited")
+                    # Dates and date-times stay text, read as the subject models read them
+                    # (layout._scalar): DuckDB's own guess took 2026-3-1 for a date.
+                    rel = self._con.read_json(
+                        source,
+                        format="newline_delimited",
+                        date_format=_NO_FORMAT,
+                        timestamp_format=_NO_FORMAT,
+                    )
             # An engine used for an earlier audit may hold a table registered under the same
             # name, which would shadow this view: the earlier subjects audited again.
             self._con.unregister(name)

@@ -90,4 +90,19 @@ def _arrow_intype(t: Any) -> InType:
         return InType("list", item=_arrow_intype(t.value_type))
     if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
         return InType("text")
+    if pa.types.is_decimal(t):
+        return InType("scalar", type=f"decimal({t.precision},{t.scale})")
+    for name, test in _SCALARS:
+        if getattr(pa.types, test)(t):
+            return InType("scalar", type=name)
     return InType("scalar")
+
+
+_SCALARS = (
+    ("bool", "is_boolean"),
+    ("int", "is_integer"),
+    ("float", "is_floating"),
+    ("date", "is_date"),
+    ("datetime", "is_timestamp"),
+)
+"""Scalar input types by the ``pyarrow.types`` test that tells them (``InType.type``)."""

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from egovrules.auditing.engine import Engine, Progress, source_format
 from egovrules.auditing.engines import open_engine
+from egovrules.auditing.locate import empty_records, located
 from egovrules.backends.sql.compile import KindQuery, SqlUnsupported, compile_kind, outcome_column
 from egovrules.backends.sql.dialect import DIALECTS
 from egovrules.backends.sql.layout import InType, Layout, layout_of, subjects_to_arrow
@@ -168,8 +169,11 @@ def audit_outcomes(
     eng = open_engine(engine) if isinstance(engine, str) else engine
     try:
         session = _Session(eng, the_pack, when)
-        query = session.prepare(source, kind)
-        table = eng.to_arrow(query.sql).drop_columns(["waivers"])
+        try:
+            query = session.prepare(source, kind)
+            table = eng.to_arrow(query.sql).drop_columns(["waivers"])
+        except InputError as exc:
+            raise session.located(exc) from None
         names = ["subject_id", *(r.id for r in query.rules)]
         return table.rename_columns(names)
     finally:
@@ -209,8 +213,11 @@ def run_audit(
     eng = open_engine(engine) if isinstance(engine, str) else engine
     try:
         session = _Session(eng, the_pack, when)
-        query = session.prepare(source, kind)
-        session.find(query, progress)
+        try:
+            query = session.prepare(source, kind)
+            session.find(query, progress)
+        except InputError as exc:
+            raise session.located(exc) from None
         counts = session.counts(query)
         subjects, in_violation = session.totals()
         violations = session.violations_sql(query)
@@ -257,7 +264,12 @@ class _Session:
         self.pack = pack
         self.as_of = as_of
         self.label = "input"
+        self.path: Path | None = None
         self.subjects = 0
+
+    def located(self, error: InputError) -> InputError:
+        """``error`` with the line of the row it names, when the input is a file."""
+        return error if self.path is None else located(error, self.path, source_format(self.path))
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -283,7 +295,10 @@ class _Session:
             if not path.exists():
                 raise UsageError(f"{path}: no such file")
             self.label = str(path)
+            self.path = path
             schema = self.engine.read_file(_INPUT, path, source_format(path))
+            if source_format(path) == "jsonl" and list(schema) == ["json"]:
+                raise empty_records(path)  # what DuckDB makes of records with no field
         elif _is_arrow_table(source):
             schema = self.engine.register_arrow(_INPUT, source)
         else:

@@ -137,4 +137,21 @@ def _intype(t: Any) -> InType:
         return InType("list", item=_intype(t.elementType))
     if kind in ("StringType", "VarcharType", "CharType"):
         return InType("text")
-    return InType("scalar")
+    if kind == "DecimalType":
+        return InType("scalar", type=f"decimal({t.precision},{t.scale})")
+    return InType("scalar", type=_SCALARS.get(kind, ""))
+
+
+_SCALARS = {
+    "BooleanType": "bool",
+    "ByteType": "int",
+    "ShortType": "int",
+    "IntegerType": "int",
+    "LongType": "int",
+    "FloatType": "float",
+    "DoubleType": "float",
+    "DateType": "date",
+    "TimestampType": "datetime",
+    "TimestampNTZType": "datetime",
+}
+"""Scalar input types by the name of their Spark type (``InType.type``)."""

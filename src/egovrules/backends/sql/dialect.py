@@ -78,6 +78,13 @@ class Dialect:
     """Whether the engine reads ``\\`` in a string literal as an escape."""
     fail: str
     """Stop the statement with the text ``{message}`` (a value the input may not hold)."""
+    matches: str
+    """True when the whole of the text ``{value}`` matches the regular expression
+    ``{pattern}`` (a string literal)."""
+    try_cast: str
+    """``{value}`` as type ``{type}``, or NULL when it cannot be read as one."""
+    map_type: str
+    """The type name of a map of ``{key}`` to ``{value}``."""
 
     def ident(self, name: str) -> str:
         """``name`` as a quoted identifier (field names such as ``to`` and ``by`` are
@@ -139,6 +146,9 @@ DUCKDB = Dialect(
     ident_quote='"',
     backslash_escapes=False,
     fail="error({message})",
+    matches="regexp_full_match({value}, {pattern})",
+    try_cast="TRY_CAST({value} AS {type})",
+    map_type="MAP({key}, {value})",
 )
 
 SPARK = Dialect(
@@ -176,6 +186,9 @@ SPARK = Dialect(
     ident_quote="`",
     backslash_escapes=True,
     fail="raise_error({message})",
+    matches="({value} RLIKE CONCAT('^(?:', {pattern}, ')$'))",
+    try_cast="try_cast({value} AS {type})",
+    map_type="MAP<{key}, {value}>",
 )
 
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (DUCKDB, SPARK)}

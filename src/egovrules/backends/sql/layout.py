@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from typing import Any, Literal
@@ -77,6 +77,8 @@ class ValueType:
     members: tuple[Member, ...] = ()
     choices: tuple[str, ...] | None = None
     """The texts a ``str`` field may hold (a ``Literal``), else ``None``: any."""
+    nonempty: bool = False
+    """Whether a ``str`` field may not hold the empty text (``min_length=1``)."""
 
     def sql(self, d: Dialect) -> str:
         """The type's name in dialect ``d``."""
@@ -123,6 +125,9 @@ class InType:
     kind: Literal["text", "struct", "list", "scalar"]
     fields: Mapping[str, InType] = field(default_factory=dict)
     item: InType | None = None
+    type: str = ""
+    """Of a scalar: ``bool``, ``int``, ``float``, ``date``, ``datetime`` or
+    ``decimal(P,S)``; empty when another or not known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +264,7 @@ def _flatten(
             _flatten(ftype.model, path, inner, out)
             continue
         nullable = ftype.nullable or bool(guards) or default is PydanticUndefined
-        out.append(Column(flat, path, value_type(ftype), "value", nullable, default, guards))
+        out.append(Column(flat, path, _typed(ftype, info), "value", nullable, default, guards))
 
 
 def value_type(ftype: FieldType) -> ValueType:
@@ -279,8 +284,16 @@ def _members(model: type[BaseModel]) -> tuple[Member, ...]:
     members = []
     for name, info in model.model_fields.items():
         ftype, _ = resolve_path(model, (name,))
-        members.append(Member(name, value_type(ftype), ftype.nullable, _default(info)))
+        members.append(Member(name, _typed(ftype, info), ftype.nullable, _default(info)))
     return tuple(members)
+
+
+def _typed(ftype: FieldType, info: Any) -> ValueType:
+    """The column type of a model field: ``value_type``, and whether its text may be empty."""
+    vt = value_type(ftype)
+    if vt.kind == "str" and any(getattr(m, "min_length", 0) for m in info.metadata):
+        return replace(vt, nonempty=True)
+    return vt
 
 
 def _default(info: Any) -> Any:
@@ -370,18 +383,33 @@ def _checked(value: str, what: str, vt: ValueType, required: bool, d: Dialect) -
             bad = f"NOT COALESCE({every}, TRUE)"
         shown = f"CAST({value} AS {d.string_type})"
         listed = ", ".join(choices)
-        message = f"{d.string(what + ': ' + chr(39))} || {shown} || "
-        message += d.string(f"' is not one of {listed}")
-        tests.append((bad, message))
+        tests.append((bad, _quoted(what, shown, f"is not one of {listed}", d)))
+    if vt.nonempty:
+        tests.append((f"length({value}) = 0", d.string(f"{what}: empty, and it may not be")))
     return _stopped(value, tests, d)
+
+
+def _quoted(what: str, shown: str, problem: str, d: Dialect) -> str:
+    """The message ``what: 'shown' problem`` (``shown``: an SQL text)."""
+    return f"{d.string(what + ': ' + chr(39))} || {shown} || {d.string(chr(39) + ' ' + problem)}"
+
+
+ROW_NOTE = " (the row of subject id "
+"""How a refusal names its row: by the subject's id, quoted, or ``none``; the runner reads it
+back to find the row's line in a file."""
 
 
 def _stopped(value: str, tests: list[tuple[str, str]], d: Dialect) -> str:
     """``value``, and the statement stopped with the message of the first (test, message) that
-    holds (E604)."""
+    holds (E604), naming the row by its subject id (``ROW_NOTE``)."""
     if not tests:
         return value
-    whens = " ".join(f"WHEN {test} THEN {d.fail.format(message=m)}" for test, m in tests)
+    quote = d.string("'")
+    subject = f"CAST(i.{d.ident('id')} AS {d.string_type})"
+    row = f"{d.string(ROW_NOTE)} || COALESCE({quote} || {subject} || {quote}, 'none') || ')'"
+    whens = " ".join(
+        f"WHEN {test} THEN {d.fail.format(message=f'{m} || {row}')}" for test, m in tests
+    )
     return f"CASE {whens} ELSE {value} END"
 
 
@@ -399,18 +427,28 @@ def _records_checked(value: str, item: ValueType, d: Dialect, what: str) -> str:
             tests.append(f"{ref} IS NOT NULL")
         if m.type.choices:
             tests.append(f"({ref} IS NULL OR {ref} IN ({_listed(m.type.choices, d)}))")
+        if m.type.nonempty:
+            tests.append(f"({ref} IS NULL OR length({ref}) > 0)")
     if not tests:
         return value
     every = d.every.format(list=value, var="egr_r", pred=" AND ".join(tests))
     fields = ", ".join(
-        f"{m.name} ({'required' if m.default is PydanticUndefined else 'one of'}"
-        + (f" {', '.join(m.type.choices)}" if m.type.choices else "")
-        + ")"
+        f"{m.name} ({'; '.join(_demands(m))})"
         for m in item.members
-        if m.default is PydanticUndefined or m.type.choices
+        if m.default is PydanticUndefined or m.type.choices or m.type.nonempty
     )
     message = d.string(f"{what}: a record holds what the model refuses: {fields}")
     return _stopped(value, [(f"NOT COALESCE({every}, TRUE)", message)], d)
+
+
+def _demands(m: Member) -> list[str]:
+    """What the model asks of a record's field, in words."""
+    out = ["required"] if m.default is PydanticUndefined else []
+    if m.type.choices:
+        out.append(f"one of {', '.join(m.type.choices)}")
+    if m.type.nonempty:
+        out.append("not empty")
+    return out
 
 
 def _missing_in_items(where: str, intype: InType, target: ValueType) -> list[str]:
@@ -431,6 +469,9 @@ def _cast(ref: str, intype: InType, target: ValueType, d: Dialect, what: str = "
     sql = ref
     if target.kind == "datetime":
         return d.china_time.format(value=sql)
+    item = target.item if target.kind == "list" else None
+    if intype.kind == "text" and item is not None and item.kind == "struct":
+        return _records_from_json(sql, item, d, what + "[]")
     if target.kind in ("list", "struct") and intype.kind == "text" and _has_datetime(target):
         # JSON text: its date-times are read as text first, then each one as China time
         as_text = _datetimes_as_text(target)
@@ -461,7 +502,103 @@ def _cast(ref: str, intype: InType, target: ValueType, d: Dialect, what: str = "
             return _rebuild_struct(sql, intype, target, d, 1, what=what)
         if intype.kind == "text":
             return d.parse_json(sql, target.sql(d))
-    return f"CAST({sql} AS {target.sql(d)})"
+    return _scalar(sql, intype, target, d, what)
+
+
+# What pydantic reads as a boolean (lax mode, any case), and how the rest are read.
+_TRUE = ("1", "on", "t", "true", "y", "yes")
+_FALSE = ("0", "off", "f", "false", "n", "no")
+_WIDE = "DECIMAL(38,20)"
+"""As many digits before the point as an amount may have (18), and more after than it may."""
+
+
+def _scalar(sql: str, intype: InType, target: ValueType, d: Dialect, what: str) -> str:
+    """The input scalar at ``sql`` as a value of the layout type ``target``, and the statement
+    stopped (E604, naming ``what``) where the subject model refuses it: a date not written
+    YYYY-MM-DD (``2026-3-1``), a boolean other than true/false/1/0 and their spellings
+    (``0.5``, ``2``), an amount that is not a finite number of at most 18 digits before the
+    point and 6 after (``NaN``, ``inf``), a whole number with a fraction. An input already of
+    the layout's type is read as it is (no work per row)."""
+    cast = f"CAST({sql} AS {target.sql(d)})"
+    if not _read_strictly(intype, target):
+        return cast
+    source = "text" if intype.kind == "text" else intype.type
+    shown = f"CAST({sql} AS {d.string_type})"
+    wide = d.try_cast.format(value=sql, type=_WIDE)
+    kind = target.kind
+    if kind == "bool" and source == "text":
+        low = f"lower({sql})"
+        value = f"CASE WHEN {low} IN ({_listed(_TRUE, d)}) THEN TRUE "
+        value += f"WHEN {low} IN ({_listed(_FALSE, d)}) THEN FALSE END"
+        bad, problem = f"{sql} IS NOT NULL AND {value} IS NULL", "is not true or false"
+    elif kind == "date":
+        value = d.try_cast.format(value=sql, type="DATE")
+        written = d.matches.format(value=sql, pattern=d.string("[0-9]{4}-[0-9]{2}-[0-9]{2}"))
+        bad, problem = f"NOT {written} OR {value} IS NULL", "is not a date written YYYY-MM-DD"
+    elif kind == "decimal":
+        value = d.try_cast.format(value=wide, type=target.sql(d))
+        bad = f"{sql} IS NOT NULL AND ({value} IS NULL OR {wide} <> {value})"
+        problem = f"is not a finite amount with at most {DECIMAL_SCALE} decimal places"
+    elif kind == "int":
+        value = f"CAST({wide} AS {target.sql(d)})"
+        bad = f"{sql} IS NOT NULL AND ({wide} IS NULL OR {wide} <> floor({wide}))"
+        problem = "is not a whole number"
+    else:  # a boolean written as a number
+        value, bad, problem = cast, f"{sql} NOT IN (0, 1)", "is not true or false"
+    return _stopped(value, [(bad, _quoted(what, shown, problem, d))], d)
+
+
+def _read_strictly(intype: InType, target: ValueType) -> bool:
+    """Whether an input scalar is read by ``_scalar``'s tests: it is not of the layout's type,
+    and a plain ``CAST`` would take what the model refuses."""
+    source = "text" if intype.kind == "text" else intype.type
+    match target.kind:
+        case "bool":
+            return source in ("text", "int", "float")
+        case "date":
+            return source == "text"
+        case "decimal":
+            return source in ("text", "float") or (
+                source.startswith("decimal") and not _fits(source)
+            )
+        case "int":
+            return source in ("text", "float") or source.startswith("decimal")
+    return False
+
+
+def _fits(decimal: str) -> bool:
+    """Whether every value of the input type ``decimal(P,S)`` is an amount the model holds."""
+    precision, scale = (int(x) for x in decimal[len("decimal(") : -1].split(","))
+    return scale <= DECIMAL_SCALE and precision - scale <= DECIMAL_PRECISION - DECIMAL_SCALE
+
+
+def _records_from_json(sql: str, item: ValueType, d: Dialect, what: str) -> str:
+    """A list of records written as JSON text (a CSV column), each read key by key as the
+    subject model reads it: a key it has no field for refused, a required one asked for, each
+    value read as a column of text is (``_scalar``, ``_checked``)."""
+    var = f"egr_j{what.count('[]')}"
+    key = f"{var}k"
+    text = d.string_type
+    maps = d.parse_json(sql, d.list_type.format(item=d.map_type.format(key=text, value=text)))
+    fields = []
+    for m in item.members:
+        named = f"{what}.{m.name}"
+        value = f"{var}[{d.string(m.name)}]"
+        if m.type.kind != "str":
+            value = _cast(value, InType("text"), m.type, d, named)
+        value = _checked(value, named, m.type, m.default is PydanticUndefined, d)
+        if m.default is not None and m.default is not PydanticUndefined:
+            value = _or_default(value, literal(m.default, m.type, d), m.type)
+        fields.append((m.name, value))
+    names = d.list_value.format(items=_listed(tuple(m.name for m in item.members), d))
+    unknown = d.filter.format(
+        list=f"map_keys({var})", var=key, pred=f"NOT {d.contains.format(list=names, value=key)}"
+    )
+    known = ", ".join(m.name for m in item.members)
+    message = f"{d.string(what + ': keys the model does not have: ')} || CAST({unknown} AS {text})"
+    message += f" || {d.string(f' (it has {known})')}"
+    body = _stopped(d.struct(fields), [(f"{d.size.format(list=unknown)} > 0", message)], d)
+    return d.transform.format(list=maps, var=var, body=body)
 
 
 def _has_datetime(vt: ValueType) -> bool:
@@ -504,7 +641,7 @@ def _needs_rebuild(intype: InType, target: ValueType) -> bool:
     date-time (read as China time one by one)."""
     for m in target.members:
         sub = intype.fields.get(m.name)
-        if sub is None or m.type.kind == "datetime":
+        if sub is None or m.type.kind == "datetime" or _read_strictly(sub, m.type):
             return True
         if m.type.item is not None and m.type.item.choices:
             return True  # (a list of choices inside a record: read one by one)
