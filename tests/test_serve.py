@@ -175,7 +175,7 @@ def test_unknown_pack(client: httpx.Client) -> None:
 @pytest.mark.parametrize("name", ["rules/wuhan.yaml", "/etc/passwd", "wuhan@HEAD"])
 def test_no_endpoint_reads_a_path_named_in_a_request(client: httpx.Client, name: str) -> None:
     _error(client.get("/v1/diff", params={"a": name, "b": "wuhan"}), 404, "E700")
-    _error(client.post("/v1/packs/x/check", params={"a": name}, content=b"{}"), 404, "E700")
+    _error(client.post("/v1/packs/x/check", params={"only": name}, content=b"{}"), 404, "E700")
 
 
 # ---- check -----------------------------------------------------------------------------------

@@ -102,6 +102,33 @@ def test_as_of_written_yyyy_mm_dd_is_read(client: httpx.Client) -> None:
     assert response.json()["reports"][0]["as_of"] == "2026-03-01"
 
 
+def test_a_query_parameter_the_endpoint_does_not_take_is_refused(client: httpx.Client) -> None:
+    """``asof`` for ``as_of`` was passed over: the subject was judged as of today (200)."""
+    response = client.post("/v1/packs/wuhan/check?asof=2026-03-01", content=SITE)
+    assert _code(response, 400) == "E702"
+    message = response.json()["error"]["message"]
+    assert "query.asof: the endpoint takes no such parameter" in message
+    assert "did you mean 'as_of'?" in message
+    assert response.json()["diagnostics"][0]["location"] == "query.asof"
+    assert _code(client.get("/v1/packs", params={"lang": "en"}), 400) == "E702"
+
+
+def test_a_single_valued_query_parameter_given_twice_is_refused(client: httpx.Client) -> None:
+    """The last of two ``as_of`` was the one judged, whatever a proxy in front read; a
+    parameter that takes several (``only``) may repeat."""
+    twice = "/v1/packs/wuhan/check?as_of=2026-03-01&as_of=2026-03-22"
+    response = client.post(twice, content=SITE)
+    assert _code(response, 400) == "E702"
+    assert "query.as_of: given 2 times; it takes one value" in response.json()["error"]["message"]
+    only = "as_of=2026-03-22&only=website.police_filing&only=website.consultation_column"
+    assert client.post(f"/v1/packs/wuhan/check?{only}", content=SITE).status_code == 200
+
+
+def test_the_explorer_pages_take_any_query(client: httpx.Client) -> None:
+    """A link to a page may carry a query (a campaign tag): the pages outside /v1 read none."""
+    assert client.get("/?utm_source=mail").status_code == 200
+
+
 @pytest.mark.parametrize(
     "method, path", [("GET", "/v1/packs/"), ("POST", "/v1/packs/wuhan/check/")]
 )

@@ -9,6 +9,7 @@ diff and subject schemas over HTTP under ``/v1``, for the systems that do not sp
     catalog.py  the packs described: the list, one pack's rules, parameters and articles
     loading.py  the packs compiled in the background at start; ready when all are
     head.py     HEAD answered as GET is, without the body
+    query.py    query strings read strictly: no unknown parameter, no single one twice
     guard.py    what every request passes through: its id, the token, the body limit, the
                 timeout, internal errors, the access log
     errors.py   errors as data: the codes, statuses and JSON paths of a refusal

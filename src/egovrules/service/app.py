@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
@@ -60,6 +60,7 @@ from egovrules.service.models import (
     Readiness,
 )
 from egovrules.service.pages import page_routes
+from egovrules.service.query import learn_queries, strict_query
 from egovrules.source.errors import EgovrulesError, InputError, InternalError, UsageError
 from egovrules.subjects import SUBJECT_KINDS, SUBJECT_MODELS
 
@@ -121,6 +122,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         "policy: check subjects against a city's rule pack, with citations (docs/serve.md). "
         "Every GET endpoint answers HEAD too: the same status and headers, no body.",
         lifespan=lifespan,
+        dependencies=[Depends(strict_query)],
         docs_url=None,
         redoc_url=None,
         responses=_ERRORS,
@@ -132,6 +134,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     _pack_routes(app, packs, config)
     _tool_routes(app, packs)
     page_routes(app, packs)
+    learn_queries(app)
     app.openapi = lambda: _openapi(app, config.pack_ids, token is not None)  # type: ignore[method-assign]
     return app
 
