@@ -112,6 +112,26 @@ def test_an_invalid_event_is_placed_at_its_value(
     assert "function-after" not in err
 
 
+def test_a_bad_payload_field_is_placed_at_its_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A payload field of the wrong type was placed at the payload object (its ``{``), and
+    named ``payload: Value error, authority: ...``; an unknown payload key likewise."""
+    head = '{"subject_id": "s", "subject_kind": "website", "type": "police_filed", '
+    wrong = head + '"at": "2026-03-01", "payload": {"authority": 3}}'
+    unknown = head + '"at": "2026-03-01", "payload": {"authority": "x", "bogus": 1}}'
+    events = tmp_path / "events.jsonl"
+    events.write_text(wrong + "\n" + unknown + "\n", encoding="utf-8")
+    assert main(["watch", "--city", "wuhan", str(events)]) == 2
+    lines = [line for line in capsys.readouterr().err.splitlines() if "error[" in line]
+    value_at = wrong.index("3}") + 1
+    key_at = unknown.index('"bogus"') + 1
+    assert lines == [
+        f"{events}:1:{value_at}: error[E500]: payload.authority: Input should be a valid string",
+        f"{events}:2:{key_at}: error[E500]: unknown key 'bogus'",
+    ]
+
+
 def test_a_quiet_stream_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Events that break no rule print nothing and exit 0."""
     events = _write(
