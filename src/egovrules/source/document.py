@@ -806,7 +806,7 @@ def data_diagnostics(
         dotted = ".".join(str(p) for p in path[len(prefix) :]) or "(top level)"
         if err["type"] == "extra_forbidden":
             message = f"unknown key {path[-1]!r}" if path else "unknown key"
-            out.append(Diagnostic(code, message, at(path, key=True), path=path, loc=loc))
+            out.append(Diagnostic(code, message, at(path, key=True), path=path, loc=loc, key=True))
         elif err["type"] == "missing":
             missing = err["loc"][-1]
             message = f"missing key {missing!r} in {dotted}"
