@@ -360,7 +360,8 @@ def _restore(pack: Pack, saved: Checkpoint | None) -> Monitor:
             )
         else:
             hint = f"delete {saved.path} to watch {saved.input} again from its first line"
-        raise saved.error(d.code, d.message, hint) from None
+        where = None if d.path is None else ("monitor", *d.path)
+        raise saved.error(d.code, d.message, hint, where) from None
 
 
 def _is_regular_file(stream: IO[bytes]) -> bool:
