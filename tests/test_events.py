@@ -173,7 +173,7 @@ def test_fold_does_not_change_its_input() -> None:
                 "at": "2026-01-01",
                 "payload": {"kind": "tip"},
             },
-            "payload: Value error, kind: Input should be",
+            "payload.kind: Input should be",
         ),
         ({"subject_id": "s", "subject_kind": "website", "type": "online", "at": "yesterday"}, "at"),
     ],

@@ -315,6 +315,85 @@ def test_a_broken_checkpoint_is_refused(
     assert err.startswith(f"{ckpt}:1:")
 
 
+@pytest.mark.parametrize(
+    ("was", "now"),
+    [
+        ('"id": "wh-site-01"', '"id": "wh-site-01", "id": "wh-site-01"'),  # the same id twice
+        ('"id": "wh-site-01"', '"id": "wh-site-01", "id": "wh-site-99"'),
+        ('"line": 30', '"line": 30, "line": 29'),
+    ],
+    ids=["same-id", "other-id", "line"],
+)
+def test_a_key_written_twice_in_a_checkpoint_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], was: str, now: str
+) -> None:
+    """A checkpoint with a key twice (a subject's id, the line) was read with the later value
+    and the watch carried on from a state no monitor had (exit 0): now exit 2, E510 at the
+    second key, nothing printed, nothing written."""
+    events, ckpt = _checkpointed(tmp_path, capsys, 30)
+    text = ckpt.read_text(encoding="utf-8")
+    assert text.count(was) == 1
+    text = text.replace(was, now)
+    ckpt.write_text(text, encoding="utf-8")
+    code, out, err = _run(capsys, "--checkpoint", str(ckpt), str(events))
+    assert (code, out) == (2, "")
+    second = text.index(now) + len(now) - len(was) + 1
+    key = was.split(":", maxsplit=1)[0]
+    assert err.startswith(f"{ckpt}:1:{second}: error[E510]: not a checkpoint: duplicate key ")
+    assert f"{key[1:-1]!r} (first defined at line 1, column {text.index(now) + 1})" in err
+    assert "Traceback" not in err and ckpt.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize(
+    ("change", "at", "says"),
+    [
+        (
+            lambda c: c["monitor"]["subjects"][3]["violated"].append("no.such"),
+            '"no.such"',
+            "no project rule 'no.such' in the pack",
+        ),
+        (
+            lambda c: c["monitor"]["subjects"][2]["subject"].update(name=5),
+            '"name": 5',
+            "subjects.2: name: Input should be a valid string",
+        ),
+        (
+            lambda c: c["monitor"]["timers"].append(["2026-12-01", "ghost"]),
+            '"ghost"',
+            "for unknown subject 'ghost'",
+        ),
+        (
+            lambda c: c["monitor"].update(clock="March"),
+            '"clock": "March"',
+            "clock: Input should be",
+        ),
+        (lambda c: c.update(offset="12"), '"offset": "12"', "'offset' should be a int"),
+        (lambda c: c.update(line=-1), '"line": -1', "a negative line"),
+    ],
+    ids=["rule", "subject-field", "timer", "clock", "offset", "negative-line"],
+)
+def test_an_error_deep_in_a_checkpoint_is_placed_at_its_value(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    change: Callable[[dict[str, Any]], None],
+    at: str,
+    says: str,
+) -> None:
+    """An E510 about one value of a checkpoint was at 1:1 of its one long line: now at the
+    value's column."""
+    events, ckpt = _checkpointed(tmp_path, capsys, 30)
+    saved = _saved(ckpt)
+    change(saved)
+    text = json.dumps(saved, ensure_ascii=False, sort_keys=True)
+    ckpt.write_text(text, encoding="utf-8")
+    code, out, err = _run(capsys, "--checkpoint", str(ckpt), str(events))
+    assert (code, out) == (2, "")
+    assert text.count(at) == 1
+    column = text.index(at) + 1 + (at.index(": ") + 2 if ": " in at else 0)  # at the value
+    assert err.startswith(f"{ckpt}:1:{column}: error[E510]: "), err
+    assert says in err and "Traceback" not in err
+
+
 def test_a_checkpoint_of_another_input_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

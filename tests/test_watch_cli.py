@@ -112,6 +112,60 @@ def test_an_invalid_event_is_placed_at_its_value(
     assert "function-after" not in err
 
 
+def test_a_bad_payload_field_is_placed_at_its_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A payload field of the wrong type was placed at the payload object (its ``{``), and
+    named ``payload: Value error, authority: ...``; an unknown payload key likewise."""
+    head = '{"subject_id": "s", "subject_kind": "website", "type": "police_filed", '
+    wrong = head + '"at": "2026-03-01", "payload": {"authority": 3}}'
+    unknown = head + '"at": "2026-03-01", "payload": {"authority": "x", "bogus": 1}}'
+    events = tmp_path / "events.jsonl"
+    events.write_text(wrong + "\n" + unknown + "\n", encoding="utf-8")
+    assert main(["watch", "--city", "wuhan", str(events)]) == 2
+    lines = [line for line in capsys.readouterr().err.splitlines() if "error[" in line]
+    value_at = wrong.index("3}") + 1
+    key_at = unknown.index('"bogus"') + 1
+    assert lines == [
+        f"{events}:1:{value_at}: error[E500]: payload.authority: Input should be a valid string",
+        f"{events}:2:{key_at}: error[E500]: unknown key 'bogus'",
+    ]
+
+
+def test_an_event_that_cannot_apply_is_placed_at_what_is_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every E501 (an event its subject cannot take) was at column 1: now at the ``set`` key
+    that cannot be assigned, the value that makes the subject invalid, the ``subject_kind``
+    that differs from the subject's; at the event's first character when no part of it is
+    to blame (an indented line: not column 1)."""
+    site = '{"subject_id": "s", "subject_kind": "website", '
+    lines = [
+        site + '"type": "online", "at": "2026-03-01"}',
+        site + '"type": "updated", "at": "2026-03-02", "payload": {"set": {"id": "t"}}}',
+        site + '"type": "updated", "at": "2026-03-02", "payload": {"set": {"name.x": 1}}}',
+        site + '"type": "updated", "at": "2026-03-02", '
+        '"payload": {"set": {"consultation.column": "maybe"}}}',
+        site + '"type": "updated", "at": "2026-03-02", '
+        '"payload": {"set": {"consultation.column": true, "consultation.column.x": 1}}}',
+        '{"subject_id": "s", "subject_kind": "project", "type": "paid", "at": "2026-03-02", '
+        '"payload": {"kind": "om"}}',
+        '  {"subject_id": "t", "subject_kind": "website", "type": "registered", '
+        '"at": "2026-03-02", "payload": {"attributes": {"name": ["x"]}}}',
+        "  " + site + '"type": "incident_reported", "at": "2026-03-02"}',
+    ]
+    events = _write(tmp_path / "events.jsonl", lines)
+    assert main(["watch", "--city", "wuhan", str(events)]) == 2
+    err = capsys.readouterr().err
+    found = [line.split(": error[E501]")[0] for line in err.splitlines() if "error[E501]" in line]
+    places = [(2, '"id"'), (3, '"name.x"'), (4, '"maybe"'), (5, '"consultation.column.x"')]
+    places += [(6, '"project"'), (7, '["x"]')]
+    assert found == [f"{events}:{n}:{lines[n - 1].index(part) + 1}" for n, part in places] + [
+        f"{events}:8:3"
+    ]
+    assert "cannot set consultation.column.x: consultation.column is not a record" in err
+
+
 def test_a_quiet_stream_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Events that break no rule print nothing and exit 0."""
     events = _write(

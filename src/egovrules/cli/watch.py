@@ -316,7 +316,8 @@ def _positioned(
     exc: EgovrulesError, name: str, number: int, line: JsonDocument | None = None
 ) -> str:
     """The error with the file, line and column of the event it is about: the column of the
-    value (or unknown key) in the line when the error names one."""
+    value (or key) in the line that the error is about when it names one, else of the event's
+    first character."""
     if isinstance(exc, _LineError):
         return exc.diagnostic.render()
     diagnostics = getattr(exc, "diagnostics", None)
@@ -324,10 +325,10 @@ def _positioned(
         return f"{name}:{number}:1: {exc}"
 
     def span(d: Diagnostic) -> Span:
-        if line is None or d.path is None:
+        if line is None:
             return Span(name, number, 1)
-        unknown = d.message.startswith("unknown key")
-        return dataclasses.replace(line.span(d.path, key=unknown), line=number)
+        path = d.path if d.path is not None else ()
+        return dataclasses.replace(line.span(path, key=d.key), line=number)
 
     return "\n".join(Diagnostic(d.code, d.message, span(d), d.hint).render() for d in diagnostics)
 
@@ -359,7 +360,8 @@ def _restore(pack: Pack, saved: Checkpoint | None) -> Monitor:
             )
         else:
             hint = f"delete {saved.path} to watch {saved.input} again from its first line"
-        raise saved.error(d.code, d.message, hint) from None
+        where = None if d.path is None else ("monitor", *d.path)
+        raise saved.error(d.code, d.message, hint, where) from None
 
 
 def _is_regular_file(stream: IO[bytes]) -> bool:

@@ -24,7 +24,10 @@ any moment leaves the previous checkpoint or the new one, whole, never a mixture
 
 Errors are ``CheckpointError`` (an ``InputError``) positioned at the checkpoint file, each with
 a hint saying what to do: ``E510`` a checkpoint that cannot be read or is not one (its monitor
-state included), ``E511`` one taken with another pack, ``E512`` an input that has changed.
+state included), ``E511`` one taken with another pack, ``E512`` an input that has changed. An
+``E510`` about one value is placed at it (``monitor.subjects.3.violated.0``); a key written twice
+is one (a checkpoint is the monitor's memory: ``json.loads`` would keep the later value, and
+the watch carry on from a state no monitor ever had).
 """
 
 from __future__ import annotations
@@ -34,11 +37,15 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from egovrules.source.document import surrogate_message
 from egovrules.source.errors import Diagnostic, InputError
+from egovrules.source.json_faults import DuplicateKey, json_faults
+from egovrules.source.json_spans import JsonDocument
+from egovrules.source.lines import line_starts, position
 from egovrules.source.span import Span
 
 __all__ = [
@@ -90,7 +97,8 @@ class Position:
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
-    """A checkpoint as read from its file (``path``)."""
+    """A checkpoint as read from its file (``path``), and the file's text and data, to place
+    an error about one of its values."""
 
     path: Path
     input: str
@@ -99,6 +107,8 @@ class Checkpoint:
     line: int
     identity: dict[str, Any]
     monitor: dict[str, Any]
+    text: str = field(default="{}", repr=False, compare=False)
+    data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def resume(self, input_path: str, stream: IO[bytes]) -> Position:
         """The position to carry on from in ``stream`` (the input, open in binary), once it is
@@ -134,9 +144,17 @@ class Checkpoint:
         stream.seek(self.offset)
         return Position(self.offset, self.line, head, tail)
 
-    def error(self, code: str, message: str, hint: str | None = None) -> CheckpointError:
-        """An error about this checkpoint, positioned at its file."""
-        return error(self.path, code, message, hint=hint)
+    def error(
+        self,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        where: tuple[Any, ...] | None = None,
+    ) -> CheckpointError:
+        """An error about this checkpoint, positioned at its file, or at the value at ``where``
+        (keys and indexes, ``("monitor", "clock")``) in it."""
+        span = None if where is None else _span(self.path, self.text, self.data, where)
+        return error(self.path, code, message, span, hint)
 
     def _start_over(self) -> str:
         return (
@@ -173,7 +191,11 @@ def load(path: Path) -> Checkpoint | None:
     except OSError as exc:
         raise error(path, "E510", f"cannot read the checkpoint: {exc.strerror}") from None
     try:
-        data = json.loads(text)
+        try:
+            data = json.loads(text, object_pairs_hook=_mapping)
+        except _Duplicate:
+            json.loads(text)  # all of it JSON (else that error, below) before faults are sought
+            raise _fault(path, text, hint) from None
     except json.JSONDecodeError as exc:
         where = Span(str(path), exc.lineno, exc.colno)
         raise error(path, "E510", f"not a checkpoint: {exc.msg}", where, hint) from None
@@ -193,11 +215,16 @@ def load(path: Path) -> Checkpoint | None:
             line=_get(data, "line", int),
             identity=_get(data, "identity", dict),
             monitor=_get(data, "monitor", dict),
+            text=text,
+            data=data,
         )
-    except ValueError as exc:
-        raise error(path, "E510", f"not a valid checkpoint: {exc}", hint=hint) from None
-    if checkpoint.offset < 0 or checkpoint.line < 0:
-        raise error(path, "E510", "not a valid checkpoint: a negative offset or line", hint=hint)
+    except _Wrong as exc:
+        where = _span(path, text, data, (exc.key,))
+        raise error(path, "E510", f"not a valid checkpoint: {exc}", where, hint) from None
+    for key in ("offset", "line"):
+        if data[key] < 0:
+            where = _span(path, text, data, (key,))
+            raise error(path, "E510", f"not a valid checkpoint: a negative {key}", where, hint)
     return checkpoint
 
 
@@ -237,11 +264,52 @@ def _identity(head: bytes, tail: bytes) -> dict[str, Any]:
     }
 
 
+class _Wrong(ValueError):
+    """A key of the checkpoint whose value is missing or of the wrong type."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
 def _get(data: dict[str, Any], key: str, kind: type) -> Any:
     value = data.get(key)
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise ValueError(f"{key!r} should be a {kind.__name__}, not {str(value)[:60]!r}")
+        raise _Wrong(key, f"{key!r} should be a {kind.__name__}, not {str(value)[:60]!r}")
     return value
+
+
+class _Duplicate(ValueError):
+    """A mapping of the checkpoint has a key twice."""
+
+
+def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _Duplicate
+    return out
+
+
+def _fault(path: Path, text: str, hint: str) -> CheckpointError:
+    """The error for the first key written twice in ``text`` (or the lone surrogate before
+    it, which ends ``json_faults``' walk), at its place."""
+    fault = json_faults(text)[0]
+    lines = line_starts(text)
+    where = Span(str(path), *position(lines, fault.at))
+    if isinstance(fault, DuplicateKey):
+        first = Span(str(path), *position(lines, fault.first_at))
+        message = (
+            f"duplicate key {fault.key!r} (first defined at line {first.line}, column "
+            f"{first.col}): a checkpoint that was tampered with or corrupted"
+        )
+    else:
+        message = surrogate_message(fault.char)
+    return error(path, "E510", f"not a checkpoint: {message}", where, hint)
+
+
+def _span(path: Path, text: str, data: dict[str, Any], where: tuple[Any, ...]) -> Span:
+    """The span of the value at ``where`` in the checkpoint (or of its nearest ancestor)."""
+    return JsonDocument(str(path), text, data).span(where)
 
 
 def _sync_directory(directory: Path) -> None:

@@ -214,13 +214,13 @@ class Monitor:
         new monitor: a subject's next evaluation replaces its fact, and nothing else of the
         old sessions could change what fires."""
         restored = read_state(state, self._pack)
-        for entry in restored.subjects:
+        for i, entry in enumerate(restored.subjects):
             subject = entry.subject
             program = self._program.kinds.get(subject.kind)
             index = {r.id: i for i, r in enumerate(program.rules)} if program else {}
             unknown = sorted(entry.violated - index.keys())
             if unknown:
-                raise unknown_rule(subject, unknown[0])
+                raise unknown_rule(state, i, subject, unknown[0])
             self._subjects[subject.id] = subject
             self._rank.setdefault(subject.id, len(self._rank))
             self._wakes.unevaluated(subject)

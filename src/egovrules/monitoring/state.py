@@ -23,7 +23,9 @@ as the old one did. The monitor re-creates them lazily, as a new monitor does.
 
 Every problem with a state is a ``StateError`` (an ``InputError``): ``E510`` for a state that
 is not one (wrong format, a missing key, a subject that does not validate, a rule id the pack
-does not have), ``E511`` for a state taken with other rules.
+does not have), ``E511`` for a state taken with other rules. An ``E510``'s diagnostic has the
+``path`` of the value it is about in the state (``("subjects", 3, "violated", 0)``), so that
+a reader of the state's file can place it.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from egovrules.backends.durable import walk_ir
 from egovrules.engine.pack import Pack
 from egovrules.ir.nodes import Shift
+from egovrules.source.document import data_path
 from egovrules.source.errors import Diagnostic, InputError
 from egovrules.subjects import Subject, validate_subject
 
@@ -130,41 +133,56 @@ def read_state(state: Any, pack: Pack) -> RestoredState:
         raise _malformed(f"a monitor state is a mapping, not {type(state).__name__}")
     if state.get("format") != STATE_FORMAT:
         raise _malformed(
-            f"not a monitor state of format {STATE_FORMAT!r} (format: {state.get('format')!r})"
+            f"not a monitor state of format {STATE_FORMAT!r} (format: {state.get('format')!r})",
+            ("format",),
         )
     try:
         parsed = _State.model_validate(state)
     except ValidationError as exc:
-        raise _malformed(_first_error(exc)) from None
+        raise _malformed(*_first_error(exc, state)) from None
     _check_pack(parsed.pack, pack)
     subjects: list[SubjectState] = []
     seen: set[str] = set()
     for i, entry in enumerate(parsed.subjects):
+        at = ("subjects", i)
         try:
             subject = validate_subject(entry.subject)
         except ValidationError as exc:
-            raise _malformed(f"subjects.{i}: {_first_error(exc)}") from None
+            message, path = _first_error(exc, state, (*at, "subject"))
+            raise _malformed(f"subjects.{i}: {message}", path) from None
         except ValueError as exc:
-            raise _malformed(f"subjects.{i}: {exc}") from None
+            raise _malformed(f"subjects.{i}: {exc}", (*at, "subject")) from None
         if subject.id in seen:
-            raise _malformed(f"subjects.{i}: subject {subject.id!r} appears twice")
+            raise _malformed(
+                f"subjects.{i}: subject {subject.id!r} appears twice", (*at, "subject", "id")
+            )
         seen.add(subject.id)
         standing, violated = frozenset(entry.standing), frozenset(entry.violated)
         if not standing <= violated:
             raise _malformed(
                 f"subjects.{i}: standing rules that are not violated: "
-                f"{', '.join(sorted(standing - violated))}"
+                f"{', '.join(sorted(standing - violated))}",
+                (*at, "standing"),
             )
         subjects.append(SubjectState(subject, violated, standing))
-    for day, sid in parsed.timers:
+    for j, (day, sid) in enumerate(parsed.timers):
         if sid not in seen:
-            raise _malformed(f"a timer on {day.isoformat()} for unknown subject {sid!r}")
+            raise _malformed(
+                f"a timer on {day.isoformat()} for unknown subject {sid!r}", ("timers", j, 1)
+            )
     return RestoredState(parsed.clock, tuple(subjects), parsed.timers)
 
 
-def unknown_rule(subject: Subject, rule_id: str) -> StateError:
-    """The error for a rule id a subject's kind does not have in the pack."""
-    return _malformed(f"subject {subject.id!r}: no {subject.kind} rule {rule_id!r} in the pack")
+def unknown_rule(
+    state: Mapping[str, Any], index: int, subject: Subject, rule_id: str
+) -> StateError:
+    """The error for a rule id a subject's kind does not have in the pack: that of the
+    ``index``-th subject of ``state``."""
+    violated = list(state["subjects"][index]["violated"])
+    return _malformed(
+        f"subject {subject.id!r}: no {subject.kind} rule {rule_id!r} in the pack",
+        ("subjects", index, "violated", violated.index(rule_id)),
+    )
 
 
 def _check_pack(saved: _Pack, pack: Pack) -> None:
@@ -192,11 +210,16 @@ def _check_pack(saved: _Pack, pack: Pack) -> None:
     )
 
 
-def _malformed(message: str) -> StateError:
-    return StateError([Diagnostic("E510", f"not a valid monitor state: {message}")])
+def _malformed(message: str, path: tuple[Any, ...] = ()) -> StateError:
+    """An ``E510`` about the value at ``path`` in the state."""
+    return StateError([Diagnostic("E510", f"not a valid monitor state: {message}", path=path)])
 
 
-def _first_error(exc: ValidationError) -> str:
+def _first_error(
+    exc: ValidationError, state: Mapping[str, Any], prefix: tuple[Any, ...] = ()
+) -> tuple[str, tuple[Any, ...]]:
+    """The first error of ``exc`` (on the state's value at ``prefix``): its message, and the
+    path in the state of the value it is about."""
     first = exc.errors(include_url=False)[0]
     where = ".".join(map(str, first["loc"])) or "state"
-    return f"{where}: {first['msg']}"
+    return f"{where}: {first['msg']}", data_path(state, (*prefix, *first["loc"]))

@@ -41,6 +41,7 @@ __all__ = [
     "DocumentError",
     "beyond_bounds",
     "data_diagnostics",
+    "data_path",
     "lone_surrogate",
     "read_bounded",
     "read_document",
@@ -797,7 +798,7 @@ def data_diagnostics(
     for err in errors:
         if _shadowed_union_branch(err["loc"], errors):
             continue
-        path = _data_path(data, (*prefix, *err["loc"]))
+        path = data_path(data, (*prefix, *err["loc"]))
         if err["type"] != "missing":  # (a missing key's path is its parent's: one each)
             if path in refused:
                 continue
@@ -806,7 +807,7 @@ def data_diagnostics(
         dotted = ".".join(str(p) for p in path[len(prefix) :]) or "(top level)"
         if err["type"] == "extra_forbidden":
             message = f"unknown key {path[-1]!r}" if path else "unknown key"
-            out.append(Diagnostic(code, message, at(path, key=True), path=path, loc=loc))
+            out.append(Diagnostic(code, message, at(path, key=True), path=path, loc=loc, key=True))
         elif err["type"] == "missing":
             missing = err["loc"][-1]
             message = f"missing key {missing!r} in {dotted}"
@@ -822,8 +823,9 @@ def data_diagnostics(
     return out
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
-    """Follow ``loc`` through ``data``, dropping pydantic's union tags that are not data keys."""
+def data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
+    """Follow ``loc`` (a pydantic error's) through ``data``, dropping pydantic's union tags
+    that are not data keys: the keys and indexes of the value it is about."""
     path: list[Hashable] = []
     node = data
     for part in loc:

@@ -52,7 +52,9 @@ class Diagnostic:
     ``path`` is where in the data, when known: the keys and indexes from the document's root
     to the value (the service reports it as a JSON path, where a file has its line). ``loc``
     is the field's path within the subject, keys and list indexes (``("filing", "date")``,
-    ``()`` for the whole subject or when the problem is not about a field)."""
+    ``()`` for the whole subject or when the problem is not about a field). ``key``: the
+    problem is the key at ``path``, not its value (an unknown key, a key that may not be set),
+    so a span found later from ``path`` is the key's."""
 
     code: str
     message: str
@@ -60,6 +62,7 @@ class Diagnostic:
     hint: str | None = None
     path: tuple[Hashable, ...] | None = None
     loc: tuple[str | int, ...] = ()
+    key: bool = False
 
     def render(self, text: str | None = None) -> str:
         """Render as ``file:line:col: error[CODE]: message`` plus caret and hint."""

@@ -45,7 +45,8 @@ def apply_event(subject: Subject | None, event: Event) -> Subject:
     if subject is None:
         data = {**_DEFAULTS[event.subject_kind], "id": event.subject_id, "kind": event.subject_kind}
     elif subject.id != event.subject_id or subject.kind != event.subject_kind:
-        raise _error(event, f"the event is not about {subject.kind} {subject.id!r}")
+        wrong = "subject_id" if subject.id != event.subject_id else "subject_kind"
+        raise _error(event, f"the event is not about {subject.kind} {subject.id!r}", (wrong,))
     else:
         data = subject.model_dump()
     match event.subject_kind:
@@ -62,8 +63,12 @@ def apply_event(subject: Subject | None, event: Event) -> Subject:
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(map(str, first["loc"]))
+        path, key = _written(event, first["loc"])
         raise _error(
-            event, f"the {event.subject_kind} is not valid after it: {where}: {first['msg']}"
+            event,
+            f"the {event.subject_kind} is not valid after it: {where}: {first['msg']}",
+            path,
+            key=key,
         ) from None
 
 
@@ -85,10 +90,10 @@ def _common(data: Data, event: Event) -> bool:
     """Events every kind shares; True when ``event`` was one."""
     match event.payload:
         case m.Registered(attributes=attributes):
-            _keep_identity(data, attributes, event)
+            _keep_identity(data, attributes, event, "attributes")
             data.update(attributes)
         case m.Updated(set=changes):
-            _keep_identity(data, changes, event)
+            _keep_identity(data, changes, event, "set")
             for dotted, value in changes.items():
                 _assign(data, dotted.split("."), value, event)
         case m.WaiverGranted() as p:
@@ -98,13 +103,14 @@ def _common(data: Data, event: Event) -> bool:
     return True
 
 
-def _keep_identity(data: Data, fields: dict[str, Any], event: Event) -> None:
+def _keep_identity(data: Data, fields: dict[str, Any], event: Event, name: str) -> None:
     """Refuse a change of the subject's id or kind: the events of a subject name it by both,
     so a subject whose id or kind changed could take no further event, and the monitor would
     file it under one id and judge it under another."""
     for key in ("id", "kind"):
         if key in fields and fields[key] != data[key]:
-            raise _error(event, f"{event.type} {key} {fields[key]!r} differs")
+            path = ("payload", name, key)
+            raise _error(event, f"{event.type} {key} {fields[key]!r} differs", path, key=True)
 
 
 def _project(d: Data, event: Event) -> None:
@@ -310,8 +316,12 @@ def _assign(data: Data, parts: list[str], value: Any, event: Event) -> None:
         if child is None:
             child = {}
         elif not isinstance(child, dict):
+            dotted = ".".join(parts)
             raise _error(
-                event, f"cannot set {'.'.join(parts)}: {'.'.join(parts[: i + 1])} is not a record"
+                event,
+                f"cannot set {dotted}: {'.'.join(parts[: i + 1])} is not a record",
+                ("payload", "set", dotted),
+                key=True,
             )
         target[part] = child = dict(child)
         target = child
@@ -321,13 +331,37 @@ def _assign(data: Data, parts: list[str], value: Any, event: Event) -> None:
         target[parts[-1]] = value
 
 
-def _error(event: Event, message: str) -> EventError:
+def _written(event: Event, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
+    """Where in the event the subject field at ``loc`` was written, for an error about it:
+    the value an update's ``set`` key or a registration's attribute gave it (or within it),
+    or the key that made a record of a field that is not one (``name.x``, when ``name`` is
+    text); ``()``, the whole event, when the event's own fields wrote it."""
+    match event.payload:
+        case m.Updated(set=changes):
+            for dotted in changes:
+                parts = tuple(dotted.split("."))
+                if loc[: len(parts)] == parts:
+                    return ("payload", "set", dotted, *loc[len(parts) :]), False
+                if loc and parts[: len(loc)] == loc:
+                    return ("payload", "set", dotted), True
+        case m.Registered(attributes=attributes) if loc and loc[0] in attributes:
+            return ("payload", "attributes", *loc), False
+    return (), False
+
+
+def _error(
+    event: Event, message: str, path: tuple[Any, ...] = (), *, key: bool = False
+) -> EventError:
+    """An error about ``event``; ``path`` says where in its data (``()``: the whole event),
+    ``key`` that it is the key at ``path`` that is wrong, not its value."""
     return EventError(
         [
             Diagnostic(
                 "E501",
                 f"{event.subject_kind} {event.subject_id!r}, {event.type} "
                 f"at {event.at.isoformat()}: {message}",
+                path=path,
+                key=key,
             )
         ]
     )

@@ -497,20 +497,14 @@ class Event(BaseModel):
     @classmethod
     def _typed_payload(cls, payload: Any, info: ValidationInfo) -> Any:
         """The payload validated by its event type's model (``subject_kind`` and ``type``
-        are validated first)."""
+        are validated first). Its ``ValidationError`` is left to pydantic, which files each of
+        its errors under ``payload`` at the field's own place (``payload.authority``), so that
+        the error is placed at the bad value, not at the payload."""
         types = EVENT_TYPES.get(info.data.get("subject_kind"))  # type: ignore[arg-type]
         model = types.get(info.data.get("type", "")) if types is not None else None
         if model is None or isinstance(payload, model):
             return payload
-        try:
-            return model.model_validate(payload if payload is not None else {})
-        except ValidationError as exc:
-            raise ValueError(
-                "; ".join(
-                    f"{'.'.join(map(str, e['loc'])) or 'payload'}: {e['msg']}"
-                    for e in exc.errors(include_url=False)
-                )
-            ) from None
+        return model.model_validate(payload if payload is not None else {})
 
     @property
     def day(self) -> dt.date:
