@@ -44,6 +44,18 @@ CANNOT_RUN = {
         "E401",
         "cannot set 'network_access_date.day'",
     ),
+    "remove a field the subject does not have": (
+        "    - {name: removes nothing, subject: site, set: {has_interactiv_columns: null},"
+        " as_of: 2024-06-01, violations: []}\n",
+        "E401",
+        "unknown field 'has_interactiv_columns'",
+    ),
+    "set a field the subject does not have": (
+        "    - {name: sets nothing, subject: site, set: {police_filing.dat: 2024-03-20},"
+        " as_of: 2024-06-01, violations: []}\n",
+        "E401",
+        "unknown field 'police_filing.dat'",
+    ),
     "unknown rule id": (
         "    - {name: bad id, subject: site, as_of: 2024-06-01,"
         " violations: [mini.website.polce_filing]}\n",
@@ -72,6 +84,27 @@ def test_a_case_that_cannot_run_is_a_positioned_error(case: str, tmp_path: Path)
     assert fragment in diagnostic.message
     assert diagnostic.span is not None
     assert diagnostic.span.line == _line_of(path, new.strip()[:30])
+
+
+def test_an_unknown_set_path_is_reported_at_its_key(tmp_path: Path) -> None:
+    """A ``set:`` path the subject model does not have is E401 at the path itself, with the
+    nearest known path: removing it (``null``) would otherwise change nothing and the case
+    would pass whatever it meant to test."""
+    new = (
+        "    - {name: no filing, subject: site, set: {police_filing.dat: null},"
+        " as_of: 2024-06-01, violations: []}\n"
+    )
+    path = _mini(tmp_path, FIRST_CASE, new)
+    with pytest.raises(egovrules.PackError) as info:
+        run_pack_tests(egovrules.load_pack(path))
+    (diagnostic,) = info.value.diagnostics
+    assert diagnostic.code == "E401"
+    assert diagnostic.hint == "did you mean 'police_filing.date'?"
+    assert diagnostic.span is not None
+    assert (diagnostic.span.line, diagnostic.span.col) == (
+        _line_of(path, "no filing"),
+        new.index("police_filing.dat") + 1,
+    )
 
 
 def test_an_invalid_fixture_is_reported_at_its_key(tmp_path: Path) -> None:
