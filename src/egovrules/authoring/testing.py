@@ -158,20 +158,29 @@ def _case_subject(
                 )
             )
         else:
+            first = exc.errors(include_url=False)[0]
+            loc = ".".join(map(str, first["loc"]))
             diagnostics.append(
                 _diag(
                     pack,
                     "E403",
-                    f"the case's subject is invalid: "
-                    f"{exc.errors(include_url=False)[0]['msg']} at "
-                    f"{'.'.join(map(str, exc.errors()[0]['loc']))}",
-                    path,
+                    f"the case's subject is invalid: {first['msg']} at {loc}",
+                    _set_path(case, path, loc),
                 )
             )
         return None
     except ValueError as exc:  # an unknown kind (ValidationError is a ValueError too)
         diagnostics.append(_diag(pack, "E403", str(exc), (*path, "subject")))
         return None
+
+
+def _set_path(case: TestCaseModel, path: tuple[Hashable, ...], loc: str) -> tuple[Hashable, ...]:
+    """Where an invalid value of the case's subject was written: the ``set:`` entry that
+    wrote ``loc`` (or a record holding it), else the case."""
+    for dotted in case.set:
+        if loc == dotted or loc.startswith(dotted + "."):
+            return (*path, "set", dotted)
+    return path
 
 
 def _unknown_path(model: type[BaseModel], parts: list[str]) -> tuple[str, str | None] | None:
