@@ -128,6 +128,36 @@ def test_a_when_made_impossible_is_proved_dead(pack_id: str, tmp_path: Path) -> 
     assert found == {("never-applies", (rule["id"],))}
 
 
+def _plain_condition_rule(data: dict[str, Any]) -> dict[str, Any]:
+    """The first rule with a ``when``, a condition requirement, no ``pending`` cases and no
+    message placeholder that reads its requirement (``{@missing}``, ``{@failing}``)."""
+    for rule in data["rules"]:
+        messages = " ".join(rule["message"].values())
+        plain = rule.get("when") and "deadline" not in rule["requires"] and not rule.get("pending")
+        if plain and "{@missing" not in messages and "{@failing" not in messages:
+            return rule  # type: ignore[no-any-return]
+    raise AssertionError("no such rule")
+
+
+@pytest.mark.parametrize("pack_id", PACKS)
+def test_a_requirement_that_always_holds_is_never_violated(pack_id: str, tmp_path: Path) -> None:
+    """A ``requires`` that holds on every subject (R or not R), or that its own ``when``
+    implies (the ``when`` again), makes a rule that can never report a violation: proved,
+    with a subject it applies to."""
+    data = _data(pack_id)
+    rule = _plain_condition_rule(data)
+    echo = copy.deepcopy(rule)
+    echo["id"] = rule["id"] + "_echo"
+    echo["requires"] = copy.deepcopy(rule["when"])
+    rule["requires"] = {"any": [rule["requires"], {"not": copy.deepcopy(rule["requires"])}]}
+    data["rules"].append(echo)
+    pack = _load(data, tmp_path)
+    findings = [f for f in _run(pack, {rule["id"], echo["id"]}) if f.kind is Kind.NEVER_VIOLATED]
+    assert _keys(findings) == {("never-violated", (rule["id"],)), ("never-violated", (echo["id"],))}
+    for f in findings:
+        _confirm(pack, f, {f.subjects[0]: APPLIES})
+
+
 @pytest.mark.parametrize("pack_id", PACKS)
 def test_a_requirement_inverted_in_a_copy_contradicts_the_rule(
     pack_id: str, tmp_path: Path

@@ -122,6 +122,12 @@ CASES: dict[str, tuple[str, str, str, str]] = {
         "E209",
         "'add' needs numbers",
     ),
+    "arithmetic on a date compared with a date": (
+        WHEN,
+        "    when: {field: network_access_date, gt: {add: [network_access_date, 1]}}\n",
+        "E209",
+        "'add' needs numbers, operand 1 is a date",
+    ),
     "working days counted with a calendar-days parameter": (
         WHEN,
         "    when: {value: {add_working_days: [network_access_date, $police_filing_days]},"

@@ -32,6 +32,14 @@ def _line_of(path: Path, fragment: str) -> int:
     return next(n for n, line in enumerate(lines, 1) if fragment in line)
 
 
+def _only_diagnostic(path: Path) -> tuple[str, str, str | None, tuple[int, int] | None]:
+    """The one error running the pack's cases raises: code, message, hint, (line, col)."""
+    with pytest.raises(egovrules.PackError) as info:
+        run_pack_tests(egovrules.load_pack(path))
+    (d,) = info.value.diagnostics
+    return d.code, d.message, d.hint, (d.span.line, d.span.col) if d.span else None
+
+
 CANNOT_RUN = {
     "unknown fixture": (
         "    - {name: no such fixture, subject: sight, as_of: 2024-06-01, violations: []}\n",
@@ -43,6 +51,18 @@ CANNOT_RUN = {
         " as_of: 2024-06-01, violations: []}\n",
         "E401",
         "cannot set 'network_access_date.day'",
+    ),
+    "remove a field the subject does not have": (
+        "    - {name: removes nothing, subject: site, set: {has_interactiv_columns: null},"
+        " as_of: 2024-06-01, violations: []}\n",
+        "E401",
+        "unknown field 'has_interactiv_columns'",
+    ),
+    "set a field the subject does not have": (
+        "    - {name: sets nothing, subject: site, set: {police_filing.dat: 2024-03-20},"
+        " as_of: 2024-06-01, violations: []}\n",
+        "E401",
+        "unknown field 'police_filing.dat'",
     ),
     "unknown rule id": (
         "    - {name: bad id, subject: site, as_of: 2024-06-01,"
@@ -72,6 +92,40 @@ def test_a_case_that_cannot_run_is_a_positioned_error(case: str, tmp_path: Path)
     assert fragment in diagnostic.message
     assert diagnostic.span is not None
     assert diagnostic.span.line == _line_of(path, new.strip()[:30])
+
+
+def test_an_unknown_set_path_is_reported_at_its_key(tmp_path: Path) -> None:
+    """A ``set:`` path the subject model does not have is E401 at the path itself, with the
+    nearest known path: removing it (``null``) would otherwise change nothing and the case
+    would pass whatever it meant to test."""
+    new = (
+        "    - {name: no filing, subject: site, set: {police_filing.dat: null},"
+        " as_of: 2024-06-01, violations: []}\n"
+    )
+    path = _mini(tmp_path, FIRST_CASE, new)
+    code, message, hint, where = _only_diagnostic(path)
+    assert (code, message) == ("E401", "unknown field 'police_filing.dat' in Website")
+    assert hint == "did you mean 'police_filing.date'?"
+    assert where == (_line_of(path, "no filing"), new.index("police_filing.dat") + 1)
+
+
+def test_an_invalid_set_value_is_reported_at_the_value(tmp_path: Path) -> None:
+    """A ``set:`` value the subject model refuses is E403 at that value (its line and
+    column), not at the first line of a case written over several lines."""
+    new = (
+        "    - name: bad value\n"
+        "      subject: site\n"
+        "      set:\n"
+        "        police_filing.date: 2024-03-19\n"
+        "        has_interactive_columns: often\n"
+        "      as_of: 2024-06-01\n"
+        "      violations: []\n"
+    )
+    path = _mini(tmp_path, FIRST_CASE, new)
+    code, message, _, where = _only_diagnostic(path)
+    assert code == "E403"
+    assert message.endswith("at has_interactive_columns")
+    assert where == (_line_of(path, ": often"), 34)
 
 
 def test_an_invalid_fixture_is_reported_at_its_key(tmp_path: Path) -> None:

@@ -21,6 +21,8 @@ class Kind(StrEnum):
     """The rule's ``when`` can hold, but never on a date the law is in force."""
     NEVER_MET = "never-met"
     """The rule applies to some subject, but no subject it applies to can meet it."""
+    NEVER_VIOLATED = "never-violated"
+    """The rule applies to some subject, and every subject it applies to meets it."""
     CONTRADICTION = "contradiction"
     """Two rules apply together to some subject, and no subject meets both."""
     REDUNDANT = "redundant"
@@ -58,6 +60,7 @@ LEVELS: dict[Kind, str] = {
     Kind.NEVER_APPLIES: "error",
     Kind.NOT_IN_FORCE_EVER: "error",
     Kind.NEVER_MET: "error",
+    Kind.NEVER_VIOLATED: "error",
     Kind.CONTRADICTION: "error",
     Kind.REDUNDANT: "warning",
     Kind.DUPLICATE: "warning",

@@ -93,6 +93,7 @@ _DESCRIPTIONS = {
     Kind.NEVER_APPLIES: "A rule whose conditions no subject on any date satisfies",
     Kind.NOT_IN_FORCE_EVER: "A rule whose conditions hold only before the law is in force",
     Kind.NEVER_MET: "A rule that every subject it applies to violates",
+    Kind.NEVER_VIOLATED: "A rule that every subject it applies to meets",
     Kind.CONTRADICTION: "Two rules no subject they both apply to can meet at once",
     Kind.REDUNDANT: "A rule never violated without another rule of the same severity",
     Kind.DUPLICATE: "Two rules that say exactly the same thing",

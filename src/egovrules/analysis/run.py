@@ -95,6 +95,8 @@ class _Analysis:
             self.add(kind, (rule.id,), f"{rule.id} never applies: {text}", rule)
             return False
         result, _, _ = self.ask([rule], lambda e: [e.satisfied(rule)])
+        if result == z3.sat and q is not None and model is not None:
+            self.never_unmet(rule, q, model)
         if result == z3.unsat and q is not None and model is not None:
             w = q.witness(model, (rule.id,), lambda o: o[rule.id] in _APPLY)
             if w is None:
@@ -109,6 +111,24 @@ class _Analysis:
             )
             return False
         return bool(result == z3.sat)
+
+    def never_unmet(self, rule: RuleIR, q: _Query, model: z3.ModelRef) -> None:
+        """Is the rule met by every subject it applies to? Then it can never report anything
+        (its ``requires`` follows from its ``when``, or always holds)."""
+        result, _, _ = self.ask([rule], lambda e: [e.unmet(rule)])
+        if result != z3.unsat:
+            return
+        w = q.witness(model, (rule.id,), lambda o: o[rule.id] in _APPLY)
+        if w is None:
+            self.undecided.setdefault(rule.id, "no subject found that the rule applies to")
+            return
+        self.add(
+            Kind.NEVER_VIOLATED,
+            (rule.id,),
+            f"{rule.id} can never be violated: every subject it applies to meets it",
+            rule,
+            w,
+        )
 
     def pair(self, a: RuleIR, b: RuleIR) -> None:
         result, _, _ = self.ask([a, b], lambda e: [e.satisfied(a), e.satisfied(b)])

@@ -195,6 +195,15 @@ class Encoder:
         """The rule applies and its requirement is broken (or, negated, not)."""
         return self._outcome(rule, met=False, positive=positive)
 
+    def unmet(self, rule: RuleIR) -> z3.BoolRef:
+        """The rule applies and its requirement is not met: violated, or pending in one of
+        the rule's ``pending`` cases (a deadline is not met once it is late)."""
+        if isinstance(rule.requires, Deadline) or rule.open_while is None:
+            return self.violated(rule)
+        return z3.And(
+            self.applies(rule, True), self.cond(rule.requires, (self.root,), self._on(rule), False)
+        )
+
     def _outcome(self, rule: RuleIR, *, met: bool, positive: bool) -> z3.BoolRef:
         on = self._on(rule)
         scopes = (self.root,)

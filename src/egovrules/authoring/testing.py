@@ -13,7 +13,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from egovrules.engine.pack import Pack
 from egovrules.law.verdict import Outcome
@@ -21,7 +21,9 @@ from egovrules.packdata.model import TestCaseModel
 from egovrules.report.model import Report
 from egovrules.source.document import validation_diagnostics
 from egovrules.source.errors import Diagnostic, PackError
-from egovrules.subjects import validate_subject
+from egovrules.source.suggest import did_you_mean
+from egovrules.subjects import SUBJECT_MODELS, validate_subject
+from egovrules.subjects.paths import PathError, resolve_path
 
 __all__ = ["CaseResult", "run_pack_tests", "uncovered_rules"]
 
@@ -133,7 +135,14 @@ def _case_subject(
         )
         return None
     data = copy.deepcopy(fixture)
+    model = SUBJECT_MODELS.get(data.get("kind", ""))
     for dotted, value in case.set.items():
+        unknown = None if model is None else _unknown_path(model, dotted.split("."))
+        if unknown is not None:
+            message, hint = unknown
+            where = doc.span((*path, "set", dotted), key=True) if (doc := pack.document) else None
+            diagnostics.append(Diagnostic("E401", message, where, hint))
+            return None
         if not _assign(data, dotted.split("."), value):
             diagnostics.append(
                 _diag(pack, "E401", f"cannot set {dotted!r} in the fixture", (*path, "set", dotted))
@@ -149,20 +158,51 @@ def _case_subject(
                 )
             )
         else:
+            first = exc.errors(include_url=False)[0]
+            loc = ".".join(map(str, first["loc"]))
             diagnostics.append(
                 _diag(
                     pack,
                     "E403",
-                    f"the case's subject is invalid: "
-                    f"{exc.errors(include_url=False)[0]['msg']} at "
-                    f"{'.'.join(map(str, exc.errors()[0]['loc']))}",
-                    path,
+                    f"the case's subject is invalid: {first['msg']} at {loc}",
+                    _set_path(case, path, loc),
                 )
             )
         return None
     except ValueError as exc:  # an unknown kind (ValidationError is a ValueError too)
         diagnostics.append(_diag(pack, "E403", str(exc), (*path, "subject")))
         return None
+
+
+def _set_path(case: TestCaseModel, path: tuple[Hashable, ...], loc: str) -> tuple[Hashable, ...]:
+    """Where an invalid value of the case's subject was written: the ``set:`` entry that
+    wrote ``loc`` (or a record holding it), else the case."""
+    for dotted in case.set:
+        if loc == dotted or loc.startswith(dotted + "."):
+            return (*path, "set", dotted)
+    return path
+
+
+def _unknown_path(model: type[BaseModel], parts: list[str]) -> tuple[str, str | None] | None:
+    """Why a ``set:`` path is not one of the subject model (message and hint), or None. An
+    index into a list of records steps into the item model; the path a case could never
+    change (removing a field no subject has) is an error, not a case that passes unchanged."""
+    current: type[BaseModel] | None = model
+    names: list[str] = []
+    for k, part in enumerate(parts):
+        if part.isdigit() and k:
+            continue  # an item of the list before it: its model is already current
+        if current is None:
+            return f"cannot set {'.'.join(parts)!r}: {'.'.join(names)!r} has no fields", None
+        try:
+            ftype, _ = resolve_path(current, (part,))
+        except PathError as exc:
+            known = [".".join((*parts[:k], f)) for f in current.model_fields]
+            hint = did_you_mean(".".join(parts[: k + 1]), known) or exc.hint
+            return f"unknown field {'.'.join(parts[: k + 1])!r} in {model.__name__}", hint
+        names = parts[: k + 1]
+        current = ftype.model
+    return None
 
 
 def _assign(data: Any, parts: list[str], value: Any) -> bool:

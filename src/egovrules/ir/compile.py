@@ -592,11 +592,12 @@ class _Compiler:
             quote = cite.quote.get(lang)
             if not art.text.get(lang) and lang != self.language:
                 continue  # this source lacks the article
-            if not quote:
+            if quote is None or not _has_words(quote):
                 self.error(
                     "E103",
                     f"the citation has no quote in the source language {lang!r}",
                     (*path, "quote"),
+                    _NO_WORDS if quote else None,
                 )
                 continue
             text = art.text.get(lang) or ""
@@ -608,11 +609,13 @@ class _Compiler:
                     "quote the article's words exactly, as the pack's article text has them",
                 )
         for required in _REQUIRED_LANGUAGES:
-            if required not in self.source_languages and not cite.quote.get(required):
+            given = cite.quote.get(required) or ""
+            if required not in self.source_languages and not _has_words(given):
                 self.error(
                     "E107",
                     f"the citation has no {required} quote (every citation is given in zh and en)",
                     (*path, "quote"),
+                    _NO_WORDS if given else None,
                 )
         text = art.text.get(self.language) or ""
         if cite.paragraph is not None:
@@ -761,6 +764,15 @@ def _rule_order(rule: RuleIR) -> tuple[int, int, int, str]:
     if c is None:
         return (0, 0, 0, rule.id)
     return (c.article, c.paragraph or 0, c.item or 0, rule.id)
+
+
+_NO_WORDS = "a quote of spaces or punctuation only quotes nothing: quote the text's words"
+
+
+def _has_words(quote: str) -> bool:
+    """True when the quote holds a word: a letter, digit or ideograph, not only spaces and
+    punctuation (which occur in every paragraph and tie the rule to nothing)."""
+    return any(ch.isalnum() for ch in quote)
 
 
 def _valid_month_day(month: int, day: int) -> bool:

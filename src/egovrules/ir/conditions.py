@@ -58,6 +58,7 @@ UNKNOWN_PATH = ("?",)
 Path = tuple[Hashable, ...]
 
 _ORDERED = ("lt", "le", "gt", "ge")
+_ARITH_KINDS = ("int", "decimal", "any", "null")
 _SHIFTS: dict[str, Literal["days", "working_days", "months", "years"]] = {
     "add_days": "days",
     "add_working_days": "working_days",
@@ -500,10 +501,10 @@ class ConditionParser:
         b = self._path_or_expr(arg[1], (*sub, 1), scopes)
         ka, kb = kind_of(a), kind_of(b)
         if op in ("add", "sub", "mul", "div"):
-            for k, i in ((ka, 0), (kb, 1)):
-                if k not in ("int", "decimal", "any", "null"):
-                    self.error("E209", f"'{op}' needs numbers, operand {i + 1} is a {k}", (*sub, i))
-            return Arith(op, a, b)
+            wrong = [(k, i) for k, i in ((ka, 0), (kb, 1)) if k not in _ARITH_KINDS]
+            for k, i in wrong:
+                self.error("E209", f"'{op}' needs numbers, operand {i + 1} is a {k}", (*sub, i))
+            return unknown_expr() if wrong else Arith(op, a, b)  # one mistake, one error
         if op in _SHIFTS:
             if ka not in ("date", "any") or kb not in ("int", "any"):
                 self.error(
