@@ -504,6 +504,8 @@ class _Speaker:
         match op:
             case "eq" | "in":
                 return self.pick(f"{a} is {b}", f"{a}为{b}")
+            case "not_in" if isinstance(right, Const) and isinstance(right.value, frozenset):
+                return self.none_of(a, right.value, words)
             case "ne" | "not_in":
                 return self.pick(f"{a} is not {b}", f"{a}不是{b}")
             case "contains":
@@ -521,6 +523,18 @@ class _Speaker:
                 return self.pick(f"{a} is {en} {b}", f"{a}{zh}{b}")
             case _:
                 assert_never(op)
+
+    def none_of(self, a: str, values: frozenset[object], words: FieldWords | None) -> str:
+        """``a`` outside a set of values: "is neither x nor y", "is none of x, y and z" (not
+        "is not x or y", which reads as well "is not x, or is y")."""
+        parts = [self.value(x, words) for x in sorted(values, key=str)]
+        if len(parts) == 1:
+            return self.pick(f"{a} is not {parts[0]}", f"{a}不是{parts[0]}")
+        if len(parts) == 2:
+            x, y = parts
+            return self.pick(f"{a} is neither {x} nor {y}", f"{a}既不是{x}也不是{y}")
+        listed = self.pick(", ".join(parts[:-1]) + " and " + parts[-1], "、".join(parts))
+        return self.pick(f"{a} is none of {listed}", f"{a}不是{listed}中的任何一个")
 
     def all_of(self, e: Expr, words: FieldWords | None) -> str:
         v = e.value if isinstance(e, Const) else None
