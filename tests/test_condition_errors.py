@@ -89,7 +89,7 @@ CASES: dict[str, tuple[str, str, str, str]] = {
         WHEN,
         "    when: {field: has_interactive_columns, eq: 3}\n",
         "E223",
-        "cannot compare a bool with a int",
+        "cannot compare a bool with an int",
     ),
     "field path not a name": (
         WHEN,

@@ -94,6 +94,11 @@ _EXPR_OPS = (
 _COND_OPS = ("all", "any", "not", "present", "absent", "some", "every", "deadline")
 
 
+def _a(kind: str) -> str:
+    """A kind's name with its article: "a date", "an int"."""
+    return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
+
+
 def kind_of(expr: Expr) -> str:
     """The kind of value an expression yields: bool, int, decimal, date, datetime, str, set,
     list, record, null or any."""
@@ -225,7 +230,8 @@ class ConditionParser:
             if lst.type.kind != "list" or lst.type.model is None:
                 self.error(
                     "E220",
-                    f"'{op}' needs a list of records, '{'.'.join(lst.path)}' is a {lst.type.kind}",
+                    f"'{op}' needs a list of records, "
+                    f"'{'.'.join(lst.path)}' is {_a(lst.type.kind)}",
                     (*path, op),
                 )
                 return All(())
@@ -302,7 +308,8 @@ class ConditionParser:
         if op == "contains":
             lk = kind_of(left)
             if lk not in ("set", "list", "any"):
-                self.error("E219", f"'contains' needs a set or list on the left, not a {lk}", path)
+                message = f"'contains' needs a set or list on the left, not {_a(lk)}"
+                self.error("E219", message, path)
             item_kind = left.type.item.kind if isinstance(left, Field) and left.type.item else "any"
             self._check_value(left, item_kind, right, right_path)
             return Compare(op, left, right)
@@ -313,7 +320,7 @@ class ConditionParser:
             return Compare(op, left, right)
         lk = kind_of(left)
         if op in _ORDERED and lk in ("bool", "str", "set", "list", "record"):
-            self.error("E222", f"'{op}' needs numbers or dates, the left side is a {lk}", path)
+            self.error("E222", f"'{op}' needs numbers or dates, the left side is {_a(lk)}", path)
             return Compare(op, left, right)
         self._check_value(left, lk, right, right_path)
         return Compare(op, left, right)
@@ -323,7 +330,7 @@ class ConditionParser:
         if rk == "null":
             return
         if not _compatible(lk, rk):
-            self.error("E223", f"cannot compare a {lk} with a {rk}", path)
+            self.error("E223", f"cannot compare {_a(lk)} with {_a(rk)}", path)
             return
         choices = None
         if isinstance(left, Field):
@@ -397,7 +404,7 @@ class ConditionParser:
 
     def _want_date(self, e: Expr, name: str, path: Path) -> None:
         if kind_of(e) not in ("date", "any", "null"):
-            self.error("E232", f"deadline {name!r} must be a date, not a {kind_of(e)}", path)
+            self.error("E232", f"deadline {name!r} must be a date, not {_a(kind_of(e))}", path)
 
     # -- expressions -------------------------------------------------------------------------
 
@@ -471,17 +478,17 @@ class ConditionParser:
         if op == "year":
             d = self._path_or_expr(arg, sub, scopes)
             if kind_of(d) not in ("date", "any"):
-                self.error("E209", f"'year' needs a date, not a {kind_of(d)}", sub)
+                self.error("E209", f"'year' needs a date, not {_a(kind_of(d))}", sub)
             return YearOf(d)
         if op == "date":
             m = self._path_or_expr(arg, sub, scopes)
             if kind_of(m) not in ("datetime", "any"):
-                self.error("E209", f"'date' needs a date-time, not a {kind_of(m)}", sub)
+                self.error("E209", f"'date' needs a date-time, not {_a(kind_of(m))}", sub)
             return DayOf(m)
         if op == "len":
             f = self._field(arg, sub, scopes)
             if f.path != UNKNOWN_PATH and f.type.kind not in ("set", "list"):
-                self.error("E207", f"'len' needs a list or set, not a {f.type.kind}", sub)
+                self.error("E207", f"'len' needs a list or set, not {_a(f.type.kind)}", sub)
             return Len(f)
         if op in ("earliest", "latest"):
             return self._extremum(op, arg, sub, scopes)
@@ -503,7 +510,7 @@ class ConditionParser:
         if op in ("add", "sub", "mul", "div"):
             wrong = [(k, i) for k, i in ((ka, 0), (kb, 1)) if k not in _ARITH_KINDS]
             for k, i in wrong:
-                self.error("E209", f"'{op}' needs numbers, operand {i + 1} is a {k}", (*sub, i))
+                self.error("E209", f"'{op}' needs numbers, operand {i + 1} is {_a(k)}", (*sub, i))
             return unknown_expr() if wrong else Arith(op, a, b)  # one mistake, one error
         if op in _SHIFTS:
             if ka not in ("date", "any") or kb not in ("int", "any"):
@@ -531,7 +538,8 @@ class ConditionParser:
         want = "datetime" if op == "hours_between" else "date"
         for k, i in ((ka, 0), (kb, 1)):
             if k not in (want, "any"):
-                self.error("E209", f"'{op}' needs two {want}s, operand {i + 1} is a {k}", (*sub, i))
+                message = f"'{op}' needs two {want}s, operand {i + 1} is {_a(k)}"
+                self.error("E209", message, (*sub, i))
         return HoursBetween(a, b) if op == "hours_between" else DaysBetween(a, b)
 
     def _extremum(
