@@ -210,3 +210,24 @@ def test_lint_reports_a_concept_outside_the_vocabulary(tmp_path: Path) -> None:
     )
     (d,) = lint_pack(egovrules.load_pack(path), ROOT / "rules" / "sources")
     assert d.code == "L006" and d.hint == "did you mean 'website.police_filing'?"
+
+
+def test_a_pack_file_is_linted_against_the_sources_beside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fifth city's author keeps its texts beside its pack, as rules/sources is beside the
+    bundled packs: `egovrules lint five/pack.yaml` reads five/sources/ (it read the bundled
+    folder, where a new city's texts are not: L001). Without such a folder, the bundled one."""
+    five = tmp_path / "five"
+    five.mkdir()
+    (five / "tianjin.yaml").write_text(
+        (ROOT / "rules" / "tianjin.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    assert main(["lint", str(five / "tianjin.yaml")]) == 0  # the bundled texts
+    (five / "sources").mkdir()
+    for name in ("tianjin.en.txt", "tianjin.es.txt"):
+        text = (ROOT / "rules" / "sources" / name).read_text(encoding="utf-8")
+        (five / "sources" / name).write_text(text.replace("e-government", "e-gov"), "utf-8")
+    capsys.readouterr()
+    assert main(["lint", str(five / "tianjin.yaml")]) == 1  # the texts beside it, changed
+    assert "L00" in capsys.readouterr().out

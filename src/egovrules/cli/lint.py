@@ -30,7 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     lint.add_argument(
         "--sources",
         type=Path,
-        help="folder of regulation texts (default: the bundled rules/sources)",
+        help="folder of regulation texts (default: for a pack file, the sources folder beside "
+        "it when there is one, as rules/sources is beside the bundled packs; else the bundled "
+        "rules/sources)",
     )
     lint.set_defaults(run=_run_lint)
 
@@ -51,7 +53,7 @@ def _run_lint(args: argparse.Namespace) -> ExitCode:
     findings = 0
     for name in args.packs or available_packs():
         pack = load_pack(name)
-        diagnostics = lint_pack(pack, args.sources)
+        diagnostics = lint_pack(pack, args.sources or _sources_beside(name))
         doc = pack.document
         for d in diagnostics:
             print(d.render(doc.text if doc else None))
@@ -62,6 +64,15 @@ def _run_lint(args: argparse.Namespace) -> ExitCode:
             f"{quotes} citations, {len(diagnostics)} finding(s)"
         )
     return ExitCode.VIOLATIONS if findings else ExitCode.OK
+
+
+def _sources_beside(name: str) -> Path | None:
+    """The ``sources`` folder beside a pack file (a bundled id has none: ``lint_pack`` reads
+    the bundled texts)."""
+    if name in available_packs():
+        return None
+    beside = Path(name).parent / "sources"
+    return beside if beside.is_dir() else None
 
 
 def _run_coverage(args: argparse.Namespace) -> ExitCode:
