@@ -202,3 +202,40 @@ def test_an_empty_record_is_said_to_be_one_at_its_line(tmp_path: Path) -> None:
     text = '{"id": "a", "has_interactive_columns": true}\n{}\n'
     message = _refused(tmp_path, "among.jsonl", text, "website")
     assert "among.jsonl:2:1: error[E602]: an empty record ({})" in message
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2026-03-01T00:00:00",
+        "2026-03-01 00:00:00",
+        "2026-03-01T00:00",
+        "2026-03-01T00:00:00Z",
+        "2026-03-01T00:00:00+08:00",
+        "2026-03-01T00:00:00.000",
+    ],
+)
+def test_a_date_time_at_midnight_is_read_as_its_date(tmp_path: Path, written: str) -> None:
+    """pack.check reads a date-time at midnight in a date field as its date (the subject model's
+    ``datetime.date``), as a table exported from a DATETIME column writes it; the audit refused
+    it (E604 'is not a date written YYYY-MM-DD') in a column of text and in a list's records."""
+    website = {"kind": "website", "id": "a", "has_interactive_columns": True}
+    expected = egovrules.load_pack("wuhan").check(
+        {**website, "network_access_date": written}, as_of=AS_OF
+    )
+    assert expected.subject_id == "a"  # pack.check takes it
+    plain = audit_outcomes(
+        "wuhan", _table(tmp_path, "plain.csv", HEAD + "a,true,2026-03-01\n"), as_of=AS_OF
+    )
+    text = HEAD + f"a,true,{written}\n"
+    assert audit_outcomes("wuhan", _table(tmp_path, "t.csv", text), as_of=AS_OF) == plain
+    waiver = f'[{{""rule"": ""x"", ""reason"": ""y"", ""expires"": ""{written}""}}]'
+    text = f'id,waivers\na,"{waiver}"\n'
+    assert run_audit("wuhan", _table(tmp_path, "w.csv", text), as_of=AS_OF, kind="website").rules
+
+
+@pytest.mark.parametrize("written", ["2026-03-01T10:00:00", "2026-03-01T00:00:01", "2026-03-01 "])
+def test_a_date_time_not_at_midnight_is_still_refused(tmp_path: Path, written: str) -> None:
+    """What pack.check refuses in a date field (a time of day, a trailing space)."""
+    message = _refused(tmp_path, "t.csv", HEAD + f"a,true,{written}\n", "website")
+    assert f"'{written}' is not a date written YYYY-MM-DD" in message

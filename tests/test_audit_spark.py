@@ -24,7 +24,7 @@ from egovrules.auditing import audit_outcomes
 from egovrules.backends.base import InterpretingBackend
 from egovrules.backends.sql.layout import layout_of, subjects_to_arrow
 from egovrules.cli import main
-from egovrules.source.errors import SubjectError
+from egovrules.source.errors import InputError, SubjectError
 from egovrules.subjects import SubjectBase, parse_subject
 from tests import calendar_cases
 from tests.conftest import FIXTURES
@@ -257,3 +257,24 @@ def test_spark_reads_utc_adjusted_parquet_timestamps_as_utc_wall_clock(
     }
     table = egovrules.audit("wuhan", path, as_of=as_of, kind="website", engine="spark")
     assert {r["rule_id"] for r in table.to_pylist()} >= {rule}
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("id,network_access_date\na,2026-3-1\n", "'2026-3-1' is not a date written YYYY-MM-DD"),
+        ("id,owner_type\na,district_govt\n", "owner_type: 'district_govt' is not one of"),
+    ],
+)
+def test_a_value_the_model_refuses_is_an_input_error_on_spark(
+    spark: Any, tmp_path: Path, text: str, said: str
+) -> None:
+    """The layout's SQL stops the statement (raise_error) on a value the subject model refuses:
+    Spark's USER_RAISED_EXCEPTION was an internal error (exit 3, 'a bug in egovrules'), not the
+    E604 DuckDB gives (exit 2), at the row's line."""
+    path = tmp_path / "refused.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        audit_outcomes("wuhan", path, as_of=dt.date(2026, 3, 22), kind="website", engine="spark")
+    message = str(info.value)
+    assert "E604" in message and said in message and "refused.csv:2:1" in message

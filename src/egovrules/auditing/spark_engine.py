@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -88,31 +90,18 @@ class SparkEngine:
         self._sql(sql)
 
     def _sql(self, sql: str) -> Any:
-        try:
+        with _input_refused():
             return self.spark.sql(sql)
-        except Exception as exc:
-            if type(exc).__name__ in ("NumberFormatException", "DateTimeException") or (
-                "CAST_INVALID_INPUT" in str(exc)
-            ):
-                raise InputError(
-                    [Diagnostic("E604", f"a value of the input cannot be read: {exc}")]
-                ) from None
-            raise
 
     def to_arrow(self, sql: str) -> Any:
         """Run a query and collect its result as Arrow."""
-        try:
+        with _input_refused():
             return self._sql(sql).toArrow()
-        except Exception as exc:
-            if "CAST_INVALID_INPUT" in str(exc):
-                raise InputError(
-                    [Diagnostic("E604", f"a value of the input cannot be read: {exc}")]
-                ) from None
-            raise
 
     def write_parquet(self, sql: str, path: Path) -> None:
         """Write a query's result as a folder of Parquet part files."""
-        self._sql(sql).write.mode("errorifexists").parquet(str(path))
+        with _input_refused():
+            self._sql(sql).write.mode("errorifexists").parquet(str(path))
 
     def close(self) -> None:
         """Drop this audit's views and cached tables; the session stays for its owner."""
@@ -155,3 +144,21 @@ _SCALARS = {
     "TimestampNTZType": "datetime",
 }
 """Scalar input types by the name of their Spark type (``InType.type``)."""
+
+
+@contextmanager
+def _input_refused() -> Iterator[None]:
+    """A value of the input Spark cannot read, or one the layout's SQL stops the statement on
+    (``raise_error``: a value the subject model refuses), as an ``InputError`` (E604, exit 2),
+    not an internal error."""
+    try:
+        yield
+    except Exception as exc:  # Spark raises its own exception classes from the JVM
+        said = str(exc)
+        if type(exc).__name__ in ("NumberFormatException", "DateTimeException") or any(
+            mark in said for mark in ("CAST_INVALID_INPUT", "USER_RAISED_EXCEPTION")
+        ):
+            raise InputError(
+                [Diagnostic("E604", f"a value of the input cannot be read: {exc}")]
+            ) from None
+        raise

@@ -508,6 +508,13 @@ def _cast(ref: str, intype: InType, target: ValueType, d: Dialect, what: str = "
 # What pydantic reads as a boolean (lax mode, any case), and how the rest are read.
 _TRUE = ("1", "on", "t", "true", "y", "yes")
 _FALSE = ("0", "off", "f", "false", "n", "no")
+_DATE_WRITTEN = (
+    "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    "([Tt _]00:00(:00([.]0+)?)?([Zz]|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?)?"
+)
+"""A date as the subject model reads one from text: YYYY-MM-DD, or a date-time at midnight
+(``2026-03-01T00:00:00``, ``2026-03-01 00:00``, with an offset or ``Z``), as a table exported
+from a DATETIME column writes it; pydantic takes its date, and refuses any other time."""
 _WIDE = "DECIMAL(38,20)"
 """As many digits before the point as an amount may have (18), and more after than it may."""
 
@@ -515,10 +522,11 @@ _WIDE = "DECIMAL(38,20)"
 def _scalar(sql: str, intype: InType, target: ValueType, d: Dialect, what: str) -> str:
     """The input scalar at ``sql`` as a value of the layout type ``target``, and the statement
     stopped (E604, naming ``what``) where the subject model refuses it: a date not written
-    YYYY-MM-DD (``2026-3-1``), a boolean other than true/false/1/0 and their spellings
-    (``0.5``, ``2``), an amount that is not a finite number of at most 18 digits before the
-    point and 6 after (``NaN``, ``inf``), a whole number with a fraction. An input already of
-    the layout's type is read as it is (no work per row)."""
+    YYYY-MM-DD (``2026-3-1``; a date-time at midnight is its date, ``_DATE_WRITTEN``), a
+    boolean other than true/false/1/0 and their spellings (``0.5``, ``2``), an amount that is
+    not a finite number of at most 18 digits before the point and 6 after (``NaN``, ``inf``), a
+    whole number with a fraction. An input already of the layout's type is read as it is (no
+    work per row)."""
     cast = f"CAST({sql} AS {target.sql(d)})"
     if not _read_strictly(intype, target):
         return cast
@@ -532,8 +540,8 @@ def _scalar(sql: str, intype: InType, target: ValueType, d: Dialect, what: str) 
         value += f"WHEN {low} IN ({_listed(_FALSE, d)}) THEN FALSE END"
         bad, problem = f"{sql} IS NOT NULL AND {value} IS NULL", "is not true or false"
     elif kind == "date":
-        value = d.try_cast.format(value=sql, type="DATE")
-        written = d.matches.format(value=sql, pattern=d.string("[0-9]{4}-[0-9]{2}-[0-9]{2}"))
+        value = d.try_cast.format(value=f"substr({sql}, 1, 10)", type="DATE")
+        written = d.matches.format(value=sql, pattern=d.string(_DATE_WRITTEN))
         bad, problem = f"NOT {written} OR {value} IS NULL", "is not a date written YYYY-MM-DD"
     elif kind == "decimal":
         value = d.try_cast.format(value=wide, type=target.sql(d))
