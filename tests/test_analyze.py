@@ -158,6 +158,49 @@ def test_a_requirement_that_always_holds_is_never_violated(pack_id: str, tmp_pat
         _confirm(pack, f, {f.subjects[0]: APPLIES})
 
 
+@pytest.mark.parametrize(("recorded", "never_violated"), [("ne_null", False), ("present", True)])
+def test_a_deadline_that_runs_but_is_never_late_is_not_never_violated(
+    recorded: str, never_violated: bool, tmp_path: Path
+) -> None:
+    """A deadline whose ``when`` puts its act within the period is never late, but its period
+    runs (pending, reported as upcoming) while the act, on record for a later day, has not
+    been done: such a rule reports something, so it is not "never violated: every subject
+    it applies to meets it" (it was: ``unmet`` counted a deadline's lateness alone). With the
+    act done by the as-of date (``present``) nothing runs and the finding stands."""
+    data = yaml.safe_load((ROOT / "tests/fixtures/packs/mini.yaml").read_text(encoding="utf-8"))
+    rule = copy.deepcopy(next(r for r in data["rules"] if r["id"] == "mini.website.police_filing"))
+    rule["id"] = "mini.website.police_filing_within_3_days"
+    on_record = (
+        {"field": "police_filing.date", "ne": None}
+        if recorded == "ne_null"
+        else {"present": "police_filing.date"}
+    )
+    rule["when"] = {
+        "all": [
+            on_record,
+            {
+                "value": {"field": "police_filing.date"},
+                "le": {"add_days": [{"field": "network_access_date"}, 3]},
+            },
+        ]
+    }
+    data["rules"].append(rule)
+    pack = _load(data, tmp_path)
+    site = parse_subject(
+        {
+            "kind": "website",
+            "id": "s1",
+            "has_interactive_columns": True,
+            "network_access_date": "2024-03-04",
+            "police_filing": {"authority": "police", "date": "2024-03-06"},
+        }
+    )
+    outcome = pack.check(site, dt.date(2024, 3, 5)).outcomes[rule["id"]]
+    assert outcome == (Outcome.NOT_APPLICABLE if never_violated else Outcome.PENDING)
+    found = {("never-violated", (rule["id"],))} & _keys(_run(pack, {rule["id"]}))
+    assert bool(found) == never_violated
+
+
 @pytest.mark.parametrize("pack_id", PACKS)
 def test_a_requirement_inverted_in_a_copy_contradicts_the_rule(
     pack_id: str, tmp_path: Path

@@ -166,6 +166,31 @@ def test_an_event_that_cannot_apply_is_placed_at_what_is_wrong(
     assert "cannot set consultation.column.x: consultation.column is not a record" in err
 
 
+def test_a_field_the_subject_has_not_is_placed_at_its_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A field the subject model does not have (pydantic's extra_forbidden) is wrong in its
+    key, as a subject file's unknown key is placed: the ``set`` key ``police_filing.dat``, the
+    key ``dat`` in a record an update or a registration gives, a misspelt attribute. They
+    were placed at the value written (a valid date), unlike ``approvals.0.date`` (at its key)."""
+    site = '{"subject_id": "s", "subject_kind": "website", '
+    lines = [
+        site + '"type": "online", "at": "2026-03-01"}',
+        site + '"type": "updated", "at": "2026-03-02", '
+        '"payload": {"set": {"police_filing.dat": "2026-03-02"}}}',
+        site + '"type": "updated", "at": "2026-03-02", '
+        '"payload": {"set": {"police_filing": {"dat": "2026-03-02"}}}}',
+        '{"subject_id": "t", "subject_kind": "website", "type": "registered", '
+        '"at": "2026-03-02", "payload": {"attributes": {"polic_filing": {"date": "2026-03-02"}}}}',
+    ]
+    events = _write(tmp_path / "events.jsonl", lines)
+    assert main(["watch", "--city", "wuhan", str(events)]) == 2
+    err = capsys.readouterr().err
+    found = [line.split(": error[E501]")[0] for line in err.splitlines() if "error[E501]" in line]
+    places = [(2, '"police_filing.dat"'), (3, '"dat"'), (4, '"polic_filing"')]
+    assert found == [f"{events}:{n}:{lines[n - 1].index(part) + 1}" for n, part in places]
+
+
 def test_a_quiet_stream_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Events that break no rule print nothing and exit 0."""
     events = _write(

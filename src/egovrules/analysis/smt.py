@@ -197,12 +197,15 @@ class Encoder:
 
     def unmet(self, rule: RuleIR) -> z3.BoolRef:
         """The rule applies and its requirement is not met: violated, or pending in one of
-        the rule's ``pending`` cases (a deadline is not met once it is late)."""
-        if isinstance(rule.requires, Deadline) or rule.open_while is None:
+        the rule's ``pending`` cases or with a deadline's period running (its act not done
+        by the as-of date, the last day not passed): what ``pack.check`` reports."""
+        on = self._on(rule)
+        if isinstance(rule.requires, Deadline):
+            met = self._deadline(rule.requires, (self.root,), on, True)
+            return z3.And(self.applies(rule, True), z3.Not(met))
+        if rule.open_while is None:
             return self.violated(rule)
-        return z3.And(
-            self.applies(rule, True), self.cond(rule.requires, (self.root,), self._on(rule), False)
-        )
+        return z3.And(self.applies(rule, True), self.cond(rule.requires, (self.root,), on, False))
 
     def _outcome(self, rule: RuleIR, *, met: bool, positive: bool) -> z3.BoolRef:
         on = self._on(rule)

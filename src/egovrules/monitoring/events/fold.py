@@ -64,6 +64,8 @@ def apply_event(subject: Subject | None, event: Event) -> Subject:
         first = exc.errors(include_url=False)[0]
         where = ".".join(map(str, first["loc"]))
         path, key = _written(event, first["loc"])
+        # a field the model does not have: the key that names it is what is wrong
+        key = key or (first["type"] == "extra_forbidden" and bool(path))
         raise _error(
             event,
             f"the {event.subject_kind} is not valid after it: {where}: {first['msg']}",
