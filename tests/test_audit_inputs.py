@@ -195,6 +195,22 @@ def test_an_amount_the_model_refuses_is_refused(tmp_path: Path, value: str) -> N
     assert "amount.csv:2:1" in str(info.value)
 
 
+@pytest.mark.parametrize("value", ["2300000.0", "0.1", "1234567.123456", "5e-06"])
+def test_an_amount_written_as_a_float_is_read_as_pydantic_reads_it(
+    tmp_path: Path, value: str
+) -> None:
+    """A JSON number read as a binary float was cast to DECIMAL(38,20) as 2300000.00000000005…
+    and refused as an amount of more than 6 decimal places (the bundled audit example,
+    docs/audit.md, exited 2); pydantic reads the float as the shortest decimal writing it."""
+    record = '{"id": "a", "approved_total_investment": 100.0, '
+    record += f'"current_total_investment": {value}, "city": "shantou"}}\n'
+    pack = egovrules.load_pack("shantou")
+    rows = audit_outcomes(
+        pack, _table(tmp_path, "float.jsonl", record), as_of=AS_OF, kind="project"
+    )
+    assert [r["subject_id"] for r in rows.to_pylist()] == ["a"]
+
+
 def test_an_empty_record_is_said_to_be_one_at_its_line(tmp_path: Path) -> None:
     """`{}` gave E601 for a column 'json' (alone) or an E604 naming no line (among others)."""
     message = _refused(tmp_path, "only.jsonl", "{}\n", "website")

@@ -278,3 +278,16 @@ def test_a_value_the_model_refuses_is_an_input_error_on_spark(
         audit_outcomes("wuhan", path, as_of=dt.date(2026, 3, 22), kind="website", engine="spark")
     message = str(info.value)
     assert "E604" in message and said in message and "refused.csv:2:1" in message
+
+
+def test_the_bundled_example_is_audited_on_spark_as_on_duckdb(spark: Any) -> None:
+    """examples/audit/shantou-projects.jsonl (docs/audit.md): Spark reads its dates as text,
+    and an approval without an application date (optional) was refused as a date not written
+    YYYY-MM-DD, with the message NULL ('[USER_RAISED_EXCEPTION] null'): the NULL value was
+    tested as a date text. The same outcomes on both engines."""
+    pack = egovrules.load_pack("shantou")
+    path = Path(__file__).parent.parent / "examples" / "audit" / "shantou-projects.jsonl"
+    as_of = dt.date(2026, 3, 22)
+    on_spark = audit_outcomes(pack, path, as_of=as_of, engine="spark").to_pylist()
+    on_duckdb = audit_outcomes(pack, path, as_of=as_of, engine="duckdb").to_pylist()
+    assert sorted(on_spark, key=str) == sorted(on_duckdb, key=str) and len(on_duckdb) == 5

@@ -532,7 +532,11 @@ def _scalar(sql: str, intype: InType, target: ValueType, d: Dialect, what: str) 
         return cast
     source = "text" if intype.kind == "text" else intype.type
     shown = f"CAST({sql} AS {d.string_type})"
-    wide = d.try_cast.format(value=sql, type=_WIDE)
+    # A binary float is read as the shortest decimal that writes it, as pydantic reads one
+    # (``Decimal(str(2300000.0))``): a cast of the float itself to DECIMAL(38,20) is not exact
+    # (2300000.00000000005804916736 on DuckDB 2.0), and refused 2300000.0 as an amount.
+    exact = shown if source == "float" else sql
+    wide = d.try_cast.format(value=exact, type=_WIDE)
     kind = target.kind
     if kind == "bool" and source == "text":
         low = f"lower({sql})"
@@ -542,7 +546,9 @@ def _scalar(sql: str, intype: InType, target: ValueType, d: Dialect, what: str) 
     elif kind == "date":
         value = d.try_cast.format(value=f"substr({sql}, 1, 10)", type="DATE")
         written = d.matches.format(value=sql, pattern=d.string(_DATE_WRITTEN))
-        bad, problem = f"NOT {written} OR {value} IS NULL", "is not a date written YYYY-MM-DD"
+        # (no value is no date to refuse: a required one is asked for by ``_checked``)
+        bad = f"{sql} IS NOT NULL AND (NOT {written} OR {value} IS NULL)"
+        problem = "is not a date written YYYY-MM-DD"
     elif kind == "decimal":
         value = d.try_cast.format(value=wide, type=target.sql(d))
         bad = f"{sql} IS NOT NULL AND ({value} IS NULL OR {wide} <> {value})"
