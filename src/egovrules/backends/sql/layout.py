@@ -194,6 +194,17 @@ class Layout:
             exprs.append(f"{self._column_sql(c, schema, d)} AS {d.ident(c.name)}")
         return "SELECT\n  " + ",\n  ".join(exprs) + f"\nFROM {source} AS i"
 
+    def checked_columns(self, schema: Mapping[str, InType], d: Dialect) -> list[str]:
+        """The columns of ``normalize_sql`` that stop the statement where the subject model
+        refuses what the input holds (E604): each check runs only where its column is
+        computed, and an engine computes only the columns a statement reads."""
+        stop = d.fail.partition("{")[0]
+        return [
+            c.name
+            for c in self.columns
+            if c.role == "value" and stop in self._column_sql(c, schema, d)
+        ]
+
     def _column_sql(self, c: Column, schema: Mapping[str, InType], d: Dialect) -> str:
         guards = [self._presence_sql(self._by_name()[g], schema, d) for g in c.guards]
         if c.role == "marker":
