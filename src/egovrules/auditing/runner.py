@@ -288,7 +288,7 @@ class _Session:
         self._check_columns(layout, schema)
         normalized = layout.normalize_sql(schema, self.d, _INPUT)
         self.engine.execute(f"CREATE OR REPLACE TEMPORARY VIEW {_SUBJECTS} AS {normalized}")
-        checked = layout.checked_columns(schema, self.d)
+        checked = layout.checked_values(schema, self.d, "s")
         query = _compile(self.pack, kind, self.as_of, self.d, checked)
         for calendar, counting in query.calendars:
             for name, table in calendar_tables(calendar, counting).items():

@@ -103,7 +103,7 @@ class KindQuery:
     calendars: frozenset[tuple[WorkCalendar, Counting]]
     """The calendar tables the query joins (see ``workdays.table_names``)."""
     checks: str | None = None
-    """The column (a ``Dialect.digest`` of the columns named ``checked``) that a statement
+    """The column (a ``Dialect.digest`` of the values ``checked``) that a statement
     reads on every row so that every value the subject model checks is computed, and a value
     it refuses refused, whether or not a rule reads it; ``None`` when none is checked."""
 
@@ -124,8 +124,8 @@ def compile_kind(
 ) -> KindQuery:
     """The SELECT computing the outcome of every rule of ``kind`` on every subject.
 
-    ``extra`` adds (name, SQL over ``s``, the subject row) columns to the result; ``checked``
-    names columns of ``egr_subjects`` the result digests (``KindQuery.checks``)."""
+    ``extra`` adds (name, SQL over ``s``, the subject row) columns to the result; the result
+    digests the values ``checked`` (SQL over ``s``) in a column ``KindQuery.checks``."""
     rules = rules_for(ruleset, kind)
     # A first pass counts how often each row-level sub-condition occurs; the second computes
     # those that occur more than once (and those inside 'some'/'every') as columns, once per
@@ -158,8 +158,7 @@ def compile_kind(
         layer = f"(SELECT s.*,\n  {columns}\nFROM {layer} AS s)"
     added = list(extra)
     if checked:
-        values = ", ".join(f"s.{q(c)}" for c in checked)
-        added.append((CHECKS, dialect.digest.format(values=values)))
+        added.append((CHECKS, dialect.digest.format(values=", ".join(checked))))
     select = [
         f"  s.{q('id')} AS subject_id",
         *(f"  {sql} AS {q(name)}" for name, sql in added),
