@@ -391,20 +391,20 @@ class _Session:
         undetermined rules, with the subject's waivers. Unpivoting stored codes is far cheaper
         than unpivoting the rules' expressions, and most subjects have no finding to store.
 
-        The filter reads the digest of the checked values (``KindQuery.checks``) on every row,
-        first, so that a value the subject model refuses is refused though no rule reads it.
-        A row whose digest is 0 is kept whatever its outcomes (rarely, and harmlessly: only
-        its findings are unpivoted); a test no optimizer can prove always false."""
+        The digest of the checked values (``KindQuery.checks``) is computed on every row, so
+        that a value the subject model refuses is refused though no rule reads it: the rows
+        kept store it, and the filter reads it of the rows it drops (whichever the engine
+        tests first; and when an engine finds the filter always true, as Spark does where a
+        rule is violated whatever the row holds, and drops it). A row whose digest is 0 is
+        kept whatever its outcomes (rarely, and harmlessly: only findings are unpivoted)."""
         lo, hi = int(Outcome.VIOLATED), int(Outcome.UNDETERMINED)
         names = [outcome_column(i) for i in range(len(query.rules))]
-        codes = ", ".join(f"CAST({c} AS TINYINT) AS {c}" for c in names)
+        kept = ["subject_id", "waivers", *_checks(query)]
+        kept += [f"CAST({c} AS TINYINT) AS {c}" for c in names]
         found = " OR ".join(f"{c} BETWEEN {lo} AND {hi}" for c in names) or "FALSE"
         if query.checks is not None:
-            found = f"CASE WHEN {query.checks} = 0 THEN TRUE ELSE {found} END"
-        select = (
-            f"SELECT subject_id, waivers{', ' if codes else ''}{codes} "
-            f"FROM ({query.sql}) AS o WHERE {found}"
-        )
+            found += f" OR {query.checks} = 0"
+        select = f"SELECT {', '.join(kept)} FROM ({query.sql}) AS o WHERE {found}"
         self.engine.execute(self.d.create_table.format(name=_OUTCOMES, query=select), progress)
         self.subjects = int(
             self.engine.to_arrow(f"SELECT count(*) AS n FROM {_SUBJECTS}").column("n")[0].as_py()
