@@ -255,3 +255,47 @@ def test_a_date_time_not_at_midnight_is_still_refused(tmp_path: Path, written: s
     """What pack.check refuses in a date field (a time of day, a trailing space)."""
     message = _refused(tmp_path, "t.csv", HEAD + f"a,true,{written}\n", "website")
     assert f"'{written}' is not a date written YYYY-MM-DD" in message
+
+
+CITIES = ["wuhan", "tianjin", "hohhot", "shantou"]
+
+
+@pytest.mark.parametrize("city", CITIES)
+def test_a_value_no_rule_reads_is_refused_all_the_same(tmp_path: Path, city: str) -> None:
+    """A column no rule of the pack reads was left out of the statement, unchecked: a
+    misspelt maintainer kind was refused under Wuhan and Hohhot (which read it) and judged
+    under Tianjin (12 violations) and Shantou (2)."""
+    text = "id,has_interactive_columns,maintainer__kind\na,true,agencyy\n"
+    with pytest.raises(InputError) as info:
+        run_audit(city, _table(tmp_path, "kind.csv", text), as_of=AS_OF, kind="website")
+    message = str(info.value)
+    assert "E604" in message and "maintainer.kind: 'agencyy' is not one of" in message
+    assert "kind.csv:2:1" in message
+
+
+@pytest.mark.parametrize("city", CITIES)
+@pytest.mark.parametrize(
+    ("kind", "column"),
+    [("project", "current_total_investment"), ("department", "project_list_total_budget")],
+)
+def test_an_amount_no_rule_reads_is_refused_all_the_same(
+    tmp_path: Path, city: str, kind: str, column: str
+) -> None:
+    """NaN was refused only where a rule's evaluation reached the amount (Shantou's, with an
+    approved total beside it); here every pack judged the subject, in the violations
+    (``run_audit``) as in the outcomes of every rule (``audit_outcomes``)."""
+    path = _table(tmp_path, "nan.csv", f"id,{column}\na,NaN\n")
+    for run in (run_audit, audit_outcomes):
+        with pytest.raises(InputError) as info:
+            run(city, path, as_of=AS_OF, kind=kind)
+        assert f"{column}: 'NaN' is not a finite amount" in str(info.value)
+        assert "nan.csv:2:1" in str(info.value)
+
+
+@pytest.mark.parametrize("city", CITIES)
+def test_the_same_values_spelt_right_are_audited(tmp_path: Path, city: str) -> None:
+    """The other side: a maintainer kind and amounts the model takes are judged."""
+    text = "id,has_interactive_columns,maintainer__kind\na,true,agency\n"
+    assert run_audit(city, _table(tmp_path, "ok.csv", text), as_of=AS_OF, kind="website").rules
+    path = _table(tmp_path, "ok2.csv", "id,current_total_investment\na,100.5\n")
+    assert run_audit(city, path, as_of=AS_OF, kind="project").subjects == 1

@@ -171,7 +171,7 @@ def audit_outcomes(
         session = _Session(eng, the_pack, when)
         try:
             query = session.prepare(source, kind)
-            table = eng.to_arrow(query.sql).drop_columns(["waivers"])
+            table = eng.to_arrow(query.sql).drop_columns(["waivers", *_checks(query)])
         except InputError as exc:
             raise session.located(exc) from None
         names = ["subject_id", *(r.id for r in query.rules)]
@@ -192,6 +192,10 @@ def audit_sql(
     if kind not in SUBJECT_KINDS:
         raise UsageError(f"unknown subject kind {kind!r}; kinds: {', '.join(SUBJECT_KINDS)}")
     return _compile(_pack(pack), kind, as_of_date(as_of), DIALECTS[engine]).sql
+
+
+def _checks(query: KindQuery) -> list[str]:
+    return [] if query.checks is None else [query.checks]
 
 
 def run_audit(
@@ -246,11 +250,15 @@ def _pack(pack: Pack | str | os.PathLike[str]) -> Pack:
     return pack if isinstance(pack, Pack) else load_pack(os.fspath(pack))
 
 
-def _compile(pack: Pack, kind: str, as_of: dt.date, dialect: Any) -> KindQuery:
+def _compile(
+    pack: Pack, kind: str, as_of: dt.date, dialect: Any, checked: list[str] | None = None
+) -> KindQuery:
     # The subject's waivers ride along unread: only the few rows with a finding look at them.
     waivers = "s." + dialect.ident("waivers")
     try:
-        return compile_kind(pack.ruleset, kind, as_of, dialect, extra=[("waivers", waivers)])
+        return compile_kind(
+            pack.ruleset, kind, as_of, dialect, extra=[("waivers", waivers)], checked=checked or ()
+        )
     except SqlUnsupported as exc:
         raise UsageError(f"the SQL backend cannot run pack {pack.id!r}: {exc}") from None
 
@@ -280,7 +288,8 @@ class _Session:
         self._check_columns(layout, schema)
         normalized = layout.normalize_sql(schema, self.d, _INPUT)
         self.engine.execute(f"CREATE OR REPLACE TEMPORARY VIEW {_SUBJECTS} AS {normalized}")
-        query = _compile(self.pack, kind, self.as_of, self.d)
+        checked = layout.checked_values(schema, self.d, "s")
+        query = _compile(self.pack, kind, self.as_of, self.d, checked)
         for calendar, counting in query.calendars:
             for name, table in calendar_tables(calendar, counting).items():
                 self.engine.register_arrow(name, table)
@@ -380,15 +389,22 @@ class _Session:
         """Materialize the outcomes (one small integer per rule) of the subjects with a
         finding, then the findings: (subject, rule, code) for violated, pending and
         undetermined rules, with the subject's waivers. Unpivoting stored codes is far cheaper
-        than unpivoting the rules' expressions, and most subjects have no finding to store."""
+        than unpivoting the rules' expressions, and most subjects have no finding to store.
+
+        The digest of the checked values (``KindQuery.checks``) is computed on every row, so
+        that a value the subject model refuses is refused though no rule reads it: the rows
+        kept store it, and the filter reads it of the rows it drops (whichever the engine
+        tests first; and when an engine finds the filter always true, as Spark does where a
+        rule is violated whatever the row holds, and drops it). A row whose digest is 0 is
+        kept whatever its outcomes (rarely, and harmlessly: only findings are unpivoted)."""
         lo, hi = int(Outcome.VIOLATED), int(Outcome.UNDETERMINED)
         names = [outcome_column(i) for i in range(len(query.rules))]
-        codes = ", ".join(f"CAST({c} AS TINYINT) AS {c}" for c in names)
+        kept = ["subject_id", "waivers", *_checks(query)]
+        kept += [f"CAST({c} AS TINYINT) AS {c}" for c in names]
         found = " OR ".join(f"{c} BETWEEN {lo} AND {hi}" for c in names) or "FALSE"
-        select = (
-            f"SELECT subject_id, waivers{', ' if codes else ''}{codes} "
-            f"FROM ({query.sql}) AS o WHERE {found}"
-        )
+        if query.checks is not None:
+            found += f" OR {query.checks} = 0"
+        select = f"SELECT {', '.join(kept)} FROM ({query.sql}) AS o WHERE {found}"
         self.engine.execute(self.d.create_table.format(name=_OUTCOMES, query=select), progress)
         self.subjects = int(
             self.engine.to_arrow(f"SELECT count(*) AS n FROM {_SUBJECTS}").column("n")[0].as_py()

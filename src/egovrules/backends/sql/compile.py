@@ -75,6 +75,8 @@ __all__ = ["SUBJECTS", "KindQuery", "SqlUnsupported", "compile_kind", "outcome_c
 
 SUBJECTS = "egr_subjects"
 """The name the compiled SQL reads the normalized subject table under."""
+CHECKS = "egr_checks"
+"""The name of the column ``KindQuery.checks``."""
 
 _OPS = {**CODE, "eq": "=", "ne": "<>"}
 _US_PER_HOUR = 3_600_000_000
@@ -100,6 +102,10 @@ class KindQuery:
     """SELECT ``subject_id``, ``r0`` ... ``rN`` (outcome codes) FROM ``egr_subjects``."""
     calendars: frozenset[tuple[WorkCalendar, Counting]]
     """The calendar tables the query joins (see ``workdays.table_names``)."""
+    checks: str | None = None
+    """The column (a ``Dialect.digest`` of the values ``checked``) that a statement
+    reads on every row so that every value the subject model checks is computed, and a value
+    it refuses refused, whether or not a rule reads it; ``None`` when none is checked."""
 
 
 def outcome_column(index: int) -> str:
@@ -113,10 +119,13 @@ def compile_kind(
     as_of: dt.date,
     dialect: Dialect,
     extra: Sequence[tuple[str, str]] = (),
+    *,
+    checked: Sequence[str] = (),
 ) -> KindQuery:
     """The SELECT computing the outcome of every rule of ``kind`` on every subject.
 
-    ``extra`` adds (name, SQL over ``s``, the subject row) columns to the result."""
+    ``extra`` adds (name, SQL over ``s``, the subject row) columns to the result; the result
+    digests the values ``checked`` (SQL over ``s``) in a column ``KindQuery.checks``."""
     rules = rules_for(ruleset, kind)
     # A first pass counts how often each row-level sub-condition occurs; the second computes
     # those that occur more than once (and those inside 'some'/'every') as columns, once per
@@ -147,13 +156,16 @@ def compile_kind(
     for level in sorted(gen.layers):
         columns = ",\n  ".join(f"{sql} AS {name}" for name, sql in gen.layers[level])
         layer = f"(SELECT s.*,\n  {columns}\nFROM {layer} AS s)"
+    added = list(extra)
+    if checked:
+        added.append((CHECKS, dialect.digest.format(values=", ".join(checked))))
     select = [
         f"  s.{q('id')} AS subject_id",
-        *(f"  {sql} AS {q(name)}" for name, sql in extra),
+        *(f"  {sql} AS {q(name)}" for name, sql in added),
         *outcomes,
     ]
     sql = "SELECT\n" + ",\n".join(select) + f"\nFROM {layer} AS s"
-    return KindQuery(kind, rules, sql, frozenset(calendars))
+    return KindQuery(kind, rules, sql, frozenset(calendars), CHECKS if checked else None)
 
 
 def _outcome(gen: _Generator, rule: RuleIR) -> str:

@@ -78,6 +78,9 @@ class Dialect:
     """Whether the engine reads ``\\`` in a string literal as an escape."""
     fail: str
     """Stop the statement with the text ``{message}`` (a value the input may not hold)."""
+    digest: str
+    """A number computed from every one of the values ``{values}`` (a hash): no optimizer can
+    tell it without computing each value, so a statement that reads it computes them all."""
     matches: str
     """True when the whole of the text ``{value}`` matches the regular expression
     ``{pattern}`` (a string literal)."""
@@ -146,6 +149,7 @@ DUCKDB = Dialect(
     ident_quote='"',
     backslash_escapes=False,
     fail="error({message})",
+    digest="hash({values})",
     matches="regexp_full_match({value}, {pattern})",
     try_cast="TRY_CAST({value} AS {type})",
     map_type="MAP({key}, {value})",
@@ -186,6 +190,7 @@ SPARK = Dialect(
     ident_quote="`",
     backslash_escapes=True,
     fail="raise_error({message})",
+    digest="hash({values})",
     matches="({value} RLIKE CONCAT('^(?:', {pattern}, ')$'))",
     try_cast="try_cast({value} AS {type})",
     map_type="MAP<{key}, {value}>",

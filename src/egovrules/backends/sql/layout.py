@@ -194,6 +194,20 @@ class Layout:
             exprs.append(f"{self._column_sql(c, schema, d)} AS {d.ident(c.name)}")
         return "SELECT\n  " + ",\n  ".join(exprs) + f"\nFROM {source} AS i"
 
+    def checked_values(self, schema: Mapping[str, InType], d: Dialect, row: str) -> list[str]:
+        """A value of each column of ``normalize_sql`` that stops the statement where the
+        subject model refuses what the input holds (E604), over the row ``row``: the column,
+        or a list's size (as good for running its checks, and cheaper to digest than a list of
+        records). Each check runs only where its column is computed, and an engine computes
+        only the columns a statement reads."""
+        stop = d.fail.partition("{")[0]
+        out = []
+        for c in self.columns:
+            if c.role == "value" and stop in self._column_sql(c, schema, d):
+                ref = f"{row}.{d.ident(c.name)}"
+                out.append(d.size.format(list=ref) if c.type.kind == "list" else ref)
+        return out
+
     def _column_sql(self, c: Column, schema: Mapping[str, InType], d: Dialect) -> str:
         guards = [self._presence_sql(self._by_name()[g], schema, d) for g in c.guards]
         if c.role == "marker":
