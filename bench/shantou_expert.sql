@@ -185,12 +185,18 @@ SELECT
     -- declaration_recipient
     CASE WHEN NOT (scope AND coalesce(d_sub <= {as_of}, false)) THEN 0
          WHEN coalesce(d_to = authority, false) THEN 1 ELSE 2 END AS r3,
-    -- incomplete_declaration_handling
+    -- incomplete_declaration_handling (1.3.2: no notice yet on a declaration neither decided
+    -- nor taken on is open, awaiting the authority; an opinion dated later is not given yet)
     CASE WHEN NOT (scope AND coalesce(d_sub <= {as_of}, false) AND d_incomplete) THEN 0
          WHEN d_notice <= {as_of}
               AND ((d_corrected <= {as_of} AND coalesce(d_status = 'accepted', false))
-                   OR (NOT coalesce(d_status = 'accepted', false) AND NOT eo AND NOT established))
+                   OR (NOT coalesce(d_status = 'accepted', false)
+                       AND (NOT eo OR coalesce(eo_date > {as_of}, false)) AND NOT established))
               THEN 1
+         WHEN coalesce(d_notice <= {as_of}, false) = false
+              AND NOT coalesce(d_status IN ('accepted', 'inadmissible'), false)
+              AND (NOT eo OR coalesce(eo_date > {as_of}, false)) AND NOT established
+              THEN 3
          ELSE 2 END AS r4,
     -- special_declaration_grounds
     CASE WHEN NOT (scope AND late_special) THEN 0 WHEN ground_ok THEN 1 ELSE 2 END AS r5,

@@ -67,7 +67,17 @@ def rows(bench: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
         "evaluation_opinion__date + [400, -400, 0][1 + n % 3] AS evaluation_opinion__date, "
         "covers_office_approval_monitoring OR n % 5 = 0 AS covers_office_approval_monitoring, "
         "uses_shared_government_online AND n % 5 <> 0 AS uses_shared_government_online, "
-        "separate_app_system AND n % 5 <> 0 AS separate_app_system)"
+        "separate_app_system AND n % 5 <> 0 AS separate_app_system, "
+        # an incomplete declaration with no correction notice yet (none, or one dated after
+        # the audit date), neither decided nor taken on (no approval; an opinion a year late,
+        # or none): the authority's open duty (第十条第三款, pack 1.3.2)
+        "declaration__complete AND n % 4 <> 2 AS declaration__complete, "
+        "CASE WHEN n % 4 = 2 THEN [NULL, DATE '2026-03-23', DATE '2026-03-22'][1 + n // 4 % 3] "
+        "ELSE declaration__correction_notice_date END AS declaration__correction_notice_date, "
+        "CASE WHEN n % 4 = 2 THEN ['pending', NULL, 'inadmissible', 'accepted'][1 + n // 12 % 4] "
+        "ELSE declaration__status END AS declaration__status, "
+        "CASE WHEN n % 8 = 2 THEN list_filter(approvals, lambda a: false) ELSE approvals END "
+        "AS approvals, evaluation_opinion AND n % 16 <> 2 AS evaluation_opinion)"
     )
     con = duckdb.connect(config={"threads": 1})  # the same rows, numbered alike, every run
     try:
