@@ -112,6 +112,25 @@ def test_bad_subject_is_positioned_error(
         assert "add a 'kind' field or pass --kind" in err
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # "missing key 'id' in id" named the key where the record holding it belongs
+        ("kind: website\nname: x\n", "E300]: missing key 'id'\n"),
+        (
+            "kind: website\nid: a\nonline_services:\n  - basis: true\n",
+            "E300]: missing key 'item' in online_services.0\n",
+        ),
+    ],
+)
+def test_a_missing_key_is_said_missing_from_the_record_that_holds_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, said: str
+) -> None:
+    path = _write(tmp_path, "missing.yaml", text)
+    assert main(["check", "--city", "wuhan", "--as-of", "2026-03-22", str(path)]) == 2
+    assert said in capsys.readouterr().err
+
+
 def test_unknown_city_is_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An unknown pack id lists the bundled packs."""
     path = _write(tmp_path, "s.yaml", "kind: website\nid: a\n")

@@ -810,7 +810,11 @@ def data_diagnostics(
             out.append(Diagnostic(code, message, at(path, key=True), path=path, loc=loc, key=True))
         elif err["type"] == "missing":
             missing = err["loc"][-1]
-            message = f"missing key {missing!r} in {dotted}"
+            # where the key is missing: the record holding it ("in id" named the key itself)
+            inner = path[len(prefix) :]
+            inner = inner[:-1] if inner and inner[-1] == missing else inner
+            where = ".".join(str(p) for p in inner)
+            message = f"missing key {missing!r}" + (f" in {where}" if where else "")
             out.append(Diagnostic(code, message, at(path), path=path, loc=loc))
         elif err["type"] == "string_unicode" and isinstance(err["input"], str):
             # A str of Python data holding a UTF-16 half (``"\ud800"``; the readers refuse
