@@ -124,9 +124,9 @@ def check_only(only: Sequence[str], packs: Iterable[Pack]) -> None:
     ``packs``: a misspelt ``--only`` would check nothing, and every subject would pass. (A
     ``--skip`` that matches nothing leaves out nothing, and is no error.)"""
     packs = list(packs)
-    if not packs:
+    if not packs or not only:
         return
-    names = {name for pack in packs for r in pack.rules for name in (r.id, r.concept)}
+    names = frozenset().union(*(_maps_of(pack)[2] for pack in packs))
     for pattern in only:
         if not any(fnmatch.fnmatchcase(name, pattern) for name in names):
             ids = ", ".join(sorted(pack.id for pack in packs))
@@ -241,7 +241,7 @@ def check_loaded(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pa
         weekday_fallback=options.weekday_fallback,
         calendar=options.calendar,
     )
-    rules, concepts = _maps_of(pack)
+    rules, concepts, _ = _maps_of(pack)
     report = filter_report(
         pack.check(subject, as_of=options.as_of), options.only, options.skip, concepts
     )
@@ -270,18 +270,19 @@ def check_loaded(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pa
     )
 
 
-_MAPS: weakref.WeakKeyDictionary[Pack, tuple[dict[str, RuleIR], dict[str, str]]] = (
-    weakref.WeakKeyDictionary()
-)
+_Maps = tuple[dict[str, RuleIR], dict[str, str], frozenset[str]]
+_MAPS: weakref.WeakKeyDictionary[Pack, _Maps] = weakref.WeakKeyDictionary()
 
 
-def _maps_of(pack: Pack) -> tuple[dict[str, RuleIR], dict[str, str]]:
-    """The pack's rules and their concepts by rule id, built once a pack (not a subject)."""
+def _maps_of(pack: Pack) -> _Maps:
+    """The pack's rules and their concepts by rule id, and the names ``--only`` matches (its
+    rule ids and concepts), built once a pack (not a subject, not a request)."""
     maps = _MAPS.get(pack)
     if maps is None:
         maps = _MAPS[pack] = (
             {r.id: r for r in pack.rules},
             {r.id: r.concept for r in pack.rules},
+            frozenset(name for r in pack.rules for name in (r.id, r.concept)),
         )
     return maps
 

@@ -4,7 +4,8 @@ takes a single value given more than once, is refused (400, E702), not passed ov
 FastAPI ignores a parameter it was not told of and keeps the last of a repeated one: a client
 writing ``?asof=2026-03-01`` for ``as_of`` was answered as of today, and ``?as_of=A&as_of=B``
 judged as of B whatever a proxy in front of the server read. The names each endpoint takes are
-read once from its declared query parameters (a list-typed one, ``only``, may repeat). The
+read once from its declared query parameters (a list-typed one, ``only``, may repeat), and
+found by the endpoint function the router put in the request's scope. The
 explorer's pages outside ``/v1`` take none, and a browser's link may carry any: they are left
 alone.
 """
@@ -15,7 +16,6 @@ from collections import Counter
 from typing import Any, get_origin
 
 from fastapi import FastAPI, Request
-from starlette.routing import Match
 
 from egovrules.service.errors import BAD_PARAMETER, ServiceError
 from egovrules.service.models import Problem
@@ -29,7 +29,7 @@ _SEQUENCES = (list, tuple, set, frozenset)
 def learn_queries(app: FastAPI) -> None:
     """Record, once every route is added, the query parameters each ``/v1`` endpoint takes
     and which of them take several values."""
-    known: list[tuple[Any, frozenset[str], frozenset[str]]] = []
+    known: dict[Any, tuple[frozenset[str], frozenset[str]]] = {}
     for route in app.routes:
         dependant = getattr(route, "dependant", None)
         if dependant is None or not getattr(route, "path", "").startswith("/v1/"):
@@ -39,7 +39,7 @@ def learn_queries(app: FastAPI) -> None:
         many = frozenset(
             f.alias for f in fields if get_origin(f.field_info.annotation) in _SEQUENCES
         )
-        known.append((route, takes, many))
+        known[getattr(route, "endpoint", None)] = (takes, many)
     app.state.queries = known
 
 
@@ -48,14 +48,8 @@ async def strict_query(request: Request) -> None:
     parameter the endpoint does not take, or a single-valued one given more than once."""
     if not request.url.query:
         return
-    endpoint = next(
-        (
-            (takes, many)
-            for route, takes, many in getattr(request.app.state, "queries", ())
-            if route.matches(request.scope)[0] is Match.FULL
-        ),
-        None,
-    )
+    # Every endpoint function is its route's own (no two routes share one).
+    endpoint = getattr(request.app.state, "queries", {}).get(request.scope.get("endpoint"))
     if endpoint is None:
         return  # not a /v1 endpoint
     takes, many = endpoint
