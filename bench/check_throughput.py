@@ -134,10 +134,14 @@ def handwritten(s: Any, as_of: dt.date) -> tuple[int, ...]:
                 out.append(2 if filed > due else 1)
             else:
                 out.append(2 if as_of > due else 3)
-        if filed is not None:
-            out.append(1 if filing.authority == "municipal_public_security_department" else 2)
-        else:
+        if filed is None:
             out.append(0)
+        elif filing.authority == "municipal_public_security_department":
+            out.append(1)
+        else:
+            # filed elsewhere: open while the public security filing can still be made in time
+            in_time = access is not None and as_of <= access + FIFTEEN_DAYS
+            out.append(3 if in_time else 2)
     return tuple(out)
 
 
