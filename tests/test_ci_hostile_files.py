@@ -144,3 +144,37 @@ def test_a_file_named_like_an_option_is_never_read_as_one(
     # named as a path, it is the file it is (no kind: skipped, as the hook asks)
     done = _run(tmp_path, "--skip-without-kind", f"./{name}", "late.yaml")
     assert done.returncode == 1, done.stdout + done.stderr
+
+
+def test_a_carriage_return_ends_no_line_of_the_markdown_report(tmp_path: Path) -> None:
+    """Markdown (CommonMark, GitHub's job summary and pull-request comments) ends a line at a
+    carriage return too: only line feeds were kept out of a cell, so an id holding ``\\r``
+    broke the table and wrote a heading of its own, a forged "✅ ... 0 not compliant"."""
+    forged = "x\r\r## ✅ egovrules: 1 subject(s), 0 not compliant, 0 violation(s)\r\r"
+    text = LATE.read_text(encoding="utf-8").replace("id: ", f"id: {json.dumps(forged)}\n#: ", 1)
+    subject = tmp_path / "inject.yaml"
+    subject.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "egovrules",
+            "check",
+            "--as-of",
+            "2026-03-22",
+            "--format",
+            "markdown",
+            str(subject),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    markdown = done.stdout.decode("utf-8")
+    assert "\r" not in markdown
+    assert [line for line in markdown.split("\n") if line.startswith("## ")] == [
+        "## ❌ egovrules: 1 subject(s), 1 not compliant, 1 violation(s)"
+    ]
+    assert "`x\\r\\r## ✅ egovrules" in markdown  # shown, as the text report shows it
