@@ -154,25 +154,9 @@ def test_a_carriage_return_ends_no_line_of_the_markdown_report(tmp_path: Path) -
     text = LATE.read_text(encoding="utf-8").replace("id: ", f"id: {json.dumps(forged)}\n#: ", 1)
     subject = tmp_path / "inject.yaml"
     subject.write_text(text, encoding="utf-8")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "egovrules",
-            "check",
-            "--as-of",
-            "2026-03-22",
-            "--format",
-            "markdown",
-            str(subject),
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        check=False,
-        timeout=120,
-    )
+    done = _run(tmp_path, "--output", "markdown=report.md", str(subject))
     assert done.returncode == 1
-    markdown = done.stdout.decode("utf-8")
+    markdown = (tmp_path / "report.md").read_bytes().decode("utf-8")  # every \r as written
     assert "\r" not in markdown
     assert [line for line in markdown.split("\n") if line.startswith("## ")] == [
         "## ❌ egovrules: 1 subject(s), 1 not compliant, 1 violation(s)"
