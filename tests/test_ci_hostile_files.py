@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -106,3 +107,58 @@ def test_visible_escapes_what_a_terminal_obeys_and_keeps_the_rest() -> None:
     assert visible("a\tb 汉字") == "a\tb 汉字"
     assert visible("a\r\nb\x00\x7f\x85\u2028\u2066") == "a\\r\\nb\\x00\\x7f\\x85\\u2028\\u2066"
     assert os.linesep not in visible("one" + os.linesep + "two")
+
+
+@pytest.mark.parametrize(
+    ("name", "planted"),
+    [
+        ("--config=lenient.yaml", ("lenient.yaml", "fail-on: never\n")),
+        ("--conf=lenient.yaml", ("lenient.yaml", "fail-on: never\n")),  # an abbreviation
+        (
+            "--waivers=w.yaml",
+            (
+                "w.yaml",
+                "- {subject: '*', rule: website.police_filing, reason: r, expires: 2099-12-31}\n",
+            ),
+        ),
+    ],
+    ids=["config", "abbreviated", "waivers"],
+)
+def test_a_file_named_like_an_option_is_never_read_as_one(
+    tmp_path: Path, name: str, planted: tuple[str, str]
+) -> None:
+    """pre-commit names every changed file after the hook's own arguments, with no ``--``
+    before them (and the action's unquoted arguments are expanded by the shell): a file the
+    change adds named ``--config=lenient.yaml`` was read by argparse as that option, and the
+    lenient config or waivers file it named passed a late filing (exit 0)."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".egovrules.yaml").write_text("city: wuhan\ninline-waivers: false\n", "utf-8")
+    shutil.copy(LATE, tmp_path / "late.yaml")
+    file, content = planted
+    (tmp_path / file).write_text(content, encoding="utf-8")
+    (tmp_path / name).write_text("note: no subject here\n", encoding="utf-8")
+    # as the hook runs: its entry, then the changed files, sorted
+    done = _run(tmp_path, "--skip-without-kind", *sorted([name, "late.yaml", file]))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{name!r} names a file here" in done.stderr
+    # named as a path, it is the file it is (no kind: skipped, as the hook asks)
+    done = _run(tmp_path, "--skip-without-kind", f"./{name}", "late.yaml")
+    assert done.returncode == 1, done.stdout + done.stderr
+
+
+def test_a_carriage_return_ends_no_line_of_the_markdown_report(tmp_path: Path) -> None:
+    """Markdown (CommonMark, GitHub's job summary and pull-request comments) ends a line at a
+    carriage return too: only line feeds were kept out of a cell, so an id holding ``\\r``
+    broke the table and wrote a heading of its own, a forged "✅ ... 0 not compliant"."""
+    forged = "x\r\r## ✅ egovrules: 1 subject(s), 0 not compliant, 0 violation(s)\r\r"
+    text = LATE.read_text(encoding="utf-8").replace("id: ", f"id: {json.dumps(forged)}\n#: ", 1)
+    subject = tmp_path / "inject.yaml"
+    subject.write_text(text, encoding="utf-8")
+    done = _run(tmp_path, "--output", "markdown=report.md", str(subject))
+    assert done.returncode == 1
+    markdown = (tmp_path / "report.md").read_bytes().decode("utf-8")  # every \r as written
+    assert "\r" not in markdown
+    assert [line for line in markdown.split("\n") if line.startswith("## ")] == [
+        "## ❌ egovrules: 1 subject(s), 1 not compliant, 1 violation(s)"
+    ]
+    assert "`x\\r\\r## ✅ egovrules" in markdown  # shown, as the text report shows it

@@ -110,6 +110,23 @@ def test_the_github_action_workflow(repo: Path, tmp_path_factory: pytest.TempPat
     )  # lang: zh
 
 
+def test_the_action_leaves_patterns_in_its_arguments_to_egovrules(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The action's arguments are split into words unquoted: bash also expanded a pattern in
+    them, and named each file it matched on the command line, where a link is read (the
+    caller chose it): a link the change under review adds (compliance/leak.yaml to a file
+    outside the tree) had its target's lines printed under the error's caret."""
+    outside = tmp_path_factory.mktemp("outside") / "creds"
+    outside.write_text("token: ghp_SECRET123\n", encoding="utf-8")
+    (repo / "compliance" / "leak.yaml").symlink_to(outside)
+    summary = tmp_path_factory.mktemp("gh") / "summary.md"
+    done = _action_step({"with": {"args": "compliance/*.yaml"}}, repo, summary)
+    assert "SECRET" not in done.stdout + done.stderr
+    assert done.returncode == 1, done.stderr  # the late website, found by egovrules' own glob
+    assert "::error file=compliance/late.yaml" in done.stdout
+
+
 def test_the_github_steps_workflow(repo: Path) -> None:
     """The workflow without the action: its run steps, the install left out."""
     commands = [s["run"] for s in _steps(_blocks("yaml", "GitHub Actions")[1]) if "run" in s]

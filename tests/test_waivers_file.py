@@ -145,3 +145,29 @@ def test_sarif_tells_a_waiver_of_the_file_from_one_of_the_waivers_file(
     assert kinds("--waivers", "waivers.yaml") == ["external"]
     _waive_in_file(repo)
     assert kinds() == ["inSource"]
+
+
+def test_a_second_subject_with_a_waived_id_is_an_error_not_waived(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A waivers file names subjects by id, and so does a baseline: a change under review
+    that added another website under the waived id (wuhan-site-hyq, with its own name and
+    address, as late) had its late filing waived too, and the run passed with inline waivers
+    off. Two subjects of one kind are never one id in a run: the second is E307 at its id."""
+    text = LATE.read_text(encoding="utf-8").replace("www.hanyang.gov.cn", "new.example.gov.cn")
+    (repo / "compliance" / "new.yaml").write_text(text, encoding="utf-8")
+    args = ["--waivers", "waivers.yaml", "--no-inline-waivers", "--as-of", "2026-03-22"]
+    code, doc = _json(capsys, *args)
+    assert code == 2
+    assert [r["subject"]["id"] for r in doc["reports"]] == ["wuhan-site-hyq"]  # type: ignore[index]
+    (error,) = doc["errors"]  # type: ignore[misc]
+    assert (error["code"], error["file"], error["line"], error["column"]) == (
+        "E307",
+        "compliance/new.yaml",
+        9,
+        5,
+    )
+    assert error["message"] == (
+        "another website of this run has the id 'wuhan-site-hyq' (compliance/late.yaml): "
+        "a waiver or a baseline naming it would cover both"
+    )

@@ -17,7 +17,7 @@ from typing import Any, TextIO, cast
 from egovrules._version import __version__
 from egovrules.cli.stdout import CutStdout
 from egovrules.engine.exitcodes import ExitCode
-from egovrules.source.errors import EgovrulesError, InternalError
+from egovrules.source.errors import EgovrulesError, InternalError, UsageError
 
 __all__ = ["ExitCode", "main"]
 
@@ -28,6 +28,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A command's own module is all a run of it imports (``egovrules check`` imports no diff,
     # audit or watch code); --help, an unknown command, `docs` and `completion` (which
     # describe the whole command line) build every command.
+    file = _file_named_like_an_option(arguments)
+    if file is not None:
+        print(
+            UsageError(
+                f"{file!r} names a file here and reads as an option: a file's name is never "
+                f"taken for an option (name the file as ./{file}, or after --)"
+            ),
+            file=sys.stderr,
+        )
+        return ExitCode.ERROR
     named = arguments[0] if arguments else None
     parser = _parser(named if named in _COMMANDS and named not in _WHOLE else None)
     args = parser.parse_args(arguments)
@@ -48,6 +58,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
         sys.stdout = stdout
     return int(code)
+
+
+def _file_named_like_an_option(arguments: Sequence[str]) -> str | None:
+    """The first argument before ``--`` that reads as an option (``--config=x.yaml``) and
+    names a file or folder that exists. pre-commit names the changed files after the hook's
+    own arguments, with no ``--`` before them, and a shell expands a pattern into such names:
+    a file that a change under review adds could otherwise choose the config, the pack or the
+    waivers file it is judged by. An option is never also a file: such an argument is refused."""
+    for argument in arguments:
+        if argument == "--":
+            return None
+        if argument.startswith("-") and argument != "-" and os.path.lexists(argument):
+            return argument
+    return None
 
 
 def _check_environment() -> None:

@@ -195,6 +195,7 @@ def run_check(
     result = RunResult()
     inputs = find_inputs(arguments, options.exclude)
     checked = read = 0
+    ids: dict[tuple[str, str], str] = {}  # each subject's kind and id: where it was first read
     for done, (name, walked) in enumerate(inputs, 1):
         skipped = result.skipped if walked or options.skip_without_kind else None
         try:
@@ -206,6 +207,7 @@ def run_check(
         read += len(subjects)
         for loaded in subjects:
             try:
+                _claim_id(loaded, ids)
                 result.checked.append(check_loaded(loaded, options, result.packs))
             except EgovrulesError as exc:
                 result.errors.append(exc)
@@ -220,6 +222,33 @@ def run_check(
             progress(done, len(inputs))
     check_only(options.only, result.packs.values())
     return result
+
+
+def _claim_id(loaded: LoadedSubject, ids: dict[tuple[str, str], str]) -> None:
+    """Record where the subject's kind and id were first read; ``SubjectError`` (E307, at its
+    id) when another subject of the run has them. A waivers file and a baseline name subjects
+    by id: a second subject under an id (a file the change under review adds) would take the
+    waivers and the known violations of the first."""
+    subject = loaded.subject
+    key = (subject.kind, subject.id)
+    first = ids.get(key)
+    if first is None:
+        ids[key] = loaded.source
+        return
+    id_path = (*loaded.path, "id")
+    raise SubjectError(
+        [
+            Diagnostic(
+                "E307",
+                f"another {subject.kind} of this run has the id {subject.id!r} ({first}): "
+                "a waiver or a baseline naming it would cover both",
+                loaded.document.span(id_path),
+                "give each subject an id of its own",
+                path=id_path,
+            )
+        ],
+        loaded.document.text,
+    )
 
 
 def check_loaded(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pack]) -> Checked:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from egovrules.law.verdict import severity_reason_in
 from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked
+from egovrules.report.render.controls import visible
 
 __all__ = ["render_markdown"]
 
@@ -48,8 +49,10 @@ _WORDS = {
 
 def _cell(text: str) -> str:
     """Text of a pack or a subject, inert in Markdown: no raw HTML (``<script>``, a closing
-    ``</details>``) passes through, and no ``|`` ends a table cell."""
-    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+    ``</details>``) passes through, no ``|`` ends a table cell, and no line ends in it: a line
+    feed is a space, any other control character (a carriage return, which ends a Markdown
+    line too) is shown as its escape (``report.render.controls.visible``)."""
+    return html.escape(visible(text.replace("\n", " ")), quote=False).replace("|", "\\|")
 
 
 def _where(f: InputFailure) -> str:
