@@ -9,12 +9,14 @@ import json
 from typing import Any
 
 import pytest
+import yaml
 
 import egovrules
 from egovrules.ir.explain import explain_rule, render_explanation
 from egovrules.law.verdict import Outcome
 from egovrules.report.model import Checked
 from egovrules.report.render import RENDERERS
+from tests.conftest import ROOT
 
 D = dt.date
 SHANTOU = egovrules.load_pack("shantou")
@@ -182,3 +184,78 @@ def test_explain_shows_the_pending_cases() -> None:
         True,
     )
     assert "  pending:\n" in render_explanation(trace)
+
+
+def _website_filed_elsewhere() -> dict[str, Any]:
+    return {
+        "kind": "website",
+        "id": "w1",
+        "name": "测试网站",
+        "url": "https://example.gov.cn",
+        "owner_department": "市测试局",
+        "owner_type": "municipal_department",
+        "publishes_important_party_gov_info": True,
+        "network_access_date": "2025-06-02",
+        "police_filing": {
+            "date": "2025-06-13",
+            "authority": "municipal_information_industry_department",
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("as_of", "days_left"),
+    [
+        # 「必须在网络接入之日起15日内到市公安部门备案」: access 2025-06-02, the access day not
+        # counted, day 15 is 2025-06-17; filed with another body on 06-13, the site can still
+        # file with the public security department until then: the report gives that day.
+        (D(2025, 6, 15), 2),
+        (D(2025, 6, 17), 0),
+    ],
+)
+def test_an_open_duty_whose_case_ends_on_a_day_gives_that_day(
+    as_of: dt.date, days_left: int
+) -> None:
+    """A pending case ``{value: "@as_of", le: DAY}`` is open up to DAY: the upcoming item
+    gives DAY as its last day (it said "open, no time limit"), in the compiled finding and in
+    the reference alike."""
+    from egovrules.engine.findings import upcoming
+    from egovrules.subjects import parse_subject
+
+    wuhan = egovrules.load_pack("wuhan")
+    rule_id = "wuhan.website.police_filing_authority"
+    report = wuhan.check(_website_filed_elsewhere(), as_of=as_of)
+    (up,) = [u for u in report.upcoming if u.rule_id == rule_id]
+    assert (up.due, up.days_left, up.awaiting) == (D(2025, 6, 17), days_left, "actor")
+    assert up.status().startswith(f"due 2025-06-17 ({days_left} day(s) left), awaiting 市测试局")
+    rule = next(r for r in wuhan.rules if r.id == rule_id)
+    subject = parse_subject(_website_filed_elsewhere())
+    reference = upcoming(rule, subject, as_of)
+    assert (reference.due, reference.days_left, reference.awaiting) == (
+        up.due,
+        up.days_left,
+        "actor",
+    )
+
+
+def test_an_open_duty_until_an_act_has_no_last_day() -> None:
+    """A case that holds until an act happens (the decision awaited) names no day: the item
+    stays without one (``test_a_request_waiting_for_the_decision_awaits_the_authority``), and
+    the text says so."""
+    report = SHANTOU.check(_request(), as_of=D(2025, 4, 5))
+    (up,) = [u for u in report.upcoming if u.rule_id == RULE]
+    assert up.status().startswith("open, no time limit")
+
+
+def test_the_annual_last_day_of_an_open_declaration_is_given() -> None:
+    """Hohhot Art. 7 「before September 30 every year」: a declaration for plan year 2025 sent
+    to the municipal finance can still reach the municipal information department until
+    2024-09-30, which the report gives as the open duty's last day."""
+    hohhot = egovrules.load_pack("hohhot")
+    rule_id = "hohhot.project.annual_declaration_recipient"
+    project = yaml.safe_load((ROOT / "examples" / "hohhot" / "project-compliant.yaml").read_text())
+    assert project["declaration"]["plan_year"] == 2025
+    project["declaration"]["submitted_to"] = "municipal_finance"
+    report = hohhot.check(project, as_of=D(2024, 9, 30))
+    (up,) = [u for u in report.upcoming if u.rule_id == rule_id]
+    assert (up.due, up.days_left, up.awaiting) == (D(2024, 9, 30), 0, "actor")

@@ -44,6 +44,7 @@ from egovrules.ir.nodes import (
     Some,
     asked_values,
     deadline_bounds,
+    open_until,
     walk,
 )
 from egovrules.law.calendar import CalendarGap
@@ -56,8 +57,10 @@ __all__ = ["Awaiter", "Counted", "Finder", "MessageBackend", "MessageFunctions",
 Finder: TypeAlias = Callable[
     [Any, dt.date], tuple[tuple[tuple[str, str], ...], str | None, DeadlineFacts | None]
 ]
-#: Who must act while a duty without a last day is open: ``(subject, as_of) -> awaiting``.
-Awaiter: TypeAlias = Callable[[Any, dt.date], Awaiting | None]
+#: Who must act while a duty without a deadline is open, and the last day its ``pending`` case
+#: names if it names one (``ir.nodes.open_until``): ``(subject, as_of) -> (awaiting, last
+#: day)``, ``None`` when no case holds.
+Awaiter: TypeAlias = Callable[[Any, dt.date], tuple[Awaiting, Any] | None]
 #: What a working-day deadline counts from: ``(subject, as_of) -> (first day, working days,
 #: the date that matters)``, the values ``engine.findings.calendar_note`` begins with.
 Counted: TypeAlias = Callable[[Any, dt.date], tuple[Any, Any, dt.date]]
@@ -378,11 +381,13 @@ class _Messages(CodeGenerator):
         return [f"def {name}(s, as_of):", *(f"    {b}" for b in _unhoisted(body, self))]
 
     def awaiting(self, rule: RuleIR, name: str) -> list[str]:
-        """Who must act while a duty without a last day is open: the first ``pending`` case
-        that holds names it (``upcoming``)."""
+        """Who must act while a duty without a deadline is open, and its last day: the first
+        ``pending`` case that holds names them (``upcoming``)."""
         body = self.on(rule)
         for cond, who in rule.pending:
-            body += [f"if {self.cond(cond)}:", f"    return {self.const(who)}"]
+            until = open_until(cond)
+            last = "None" if until is None else self.expr(until)[0]
+            body += [f"if {self.cond(cond)}:", f"    return {self.const(who)}, {last}"]
         body.append("return None")
         return [f"def {name}(s, as_of):", *(f"    {b}" for b in _unhoisted(body, self))]
 

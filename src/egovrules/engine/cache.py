@@ -36,9 +36,10 @@ from egovrules.packdata.bundled import bundled_dir
 
 __all__ = ["cache_dir", "entry_key", "read_entry", "write_entry"]
 
-# Bumped whenever what an entry holds changes. 4: the compiled findings (messages, actor,
+# Bumped whenever what an entry holds changes. 5: who must act while a duty is open comes with
+# the last day its case names. 4: the compiled findings (messages, actor,
 # deadline facts of each rule: ``backends.messages``) beside the compiled conditions.
-_LAYOUT = "egovrules-pack-cache-4"
+_LAYOUT = "egovrules-pack-cache-5"
 
 
 def cache_dir() -> Path | None:

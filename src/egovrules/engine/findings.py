@@ -32,6 +32,7 @@ from egovrules.ir.nodes import (
     ScopeIR,
     Shift,
     deadline_bounds,
+    open_until,
 )
 from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.verdict import Outcome
@@ -101,10 +102,15 @@ def upcoming(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Upcoming:
     actor = actor_of(rule, subject, as_of)
     on = date_that_matters(rule, subject, as_of)
     if not isinstance(rule.requires, Deadline):
-        awaiting = next(
-            (who for cond, who in rule.pending if eval_cond(cond, (subject,), as_of, on)), None
+        case = next(
+            ((cond, who) for cond, who in rule.pending if eval_cond(cond, (subject,), as_of, on)),
+            None,
         )
-        return _upcoming(rule, messages, actor, None, as_of, awaiting=awaiting)
+        if case is None:
+            return _upcoming(rule, messages, actor, None, as_of, awaiting=None)
+        until = open_until(case[0])
+        last = None if until is None else eval_expr(until, (subject,), as_of, on)
+        return _upcoming(rule, messages, actor, None, as_of, awaiting=case[1], last_day=last)
     facts = deadline_facts(rule.requires, (subject,), as_of, on)
     return _upcoming(rule, messages, actor, facts, as_of, awaiting=None)
 
@@ -114,8 +120,11 @@ def compiled_upcoming(
 ) -> Upcoming:
     """``upcoming``, from the rule's compiled functions (``finder``)."""
     messages, actor, facts = finder.find(subject, as_of)
-    awaiting = finder.awaiting(subject, as_of) if finder.awaiting is not None else None
-    return _upcoming(rule, messages, actor, facts, as_of, awaiting=awaiting)
+    case = finder.awaiting(subject, as_of) if finder.awaiting is not None else None
+    if case is None:
+        return _upcoming(rule, messages, actor, facts, as_of, awaiting=None)
+    awaiting, last = case
+    return _upcoming(rule, messages, actor, facts, as_of, awaiting=awaiting, last_day=last)
 
 
 def _upcoming(
@@ -126,9 +135,11 @@ def _upcoming(
     as_of: dt.date,
     *,
     awaiting: Awaiting | None,
+    last_day: Any = None,
 ) -> Upcoming:
-    """An open duty without a last day (no ``facts``: who must act is ``awaiting``), or a
-    running deadline: its last day, or where that is not known yet its possible last days."""
+    """An open duty (no ``facts``: who must act is ``awaiting``; its last day ``last_day``
+    when its ``pending`` case names one, ``ir.nodes.open_until``), or a running deadline: its
+    last day, or where that is not known yet its possible last days."""
     found: dict[str, Any] = {
         "rule_id": rule.id,
         "concept": rule.concept,
@@ -142,7 +153,9 @@ def _upcoming(
         "severity_reason": rule.severity_reason,
     }
     if facts is None:
-        return Upcoming(due=None, days_left=None, awaiting=awaiting, **found)
+        if type(last_day) is not dt.date:  # none named (a date-time is no day to give)
+            return Upcoming(due=None, days_left=None, awaiting=awaiting, **found)
+        return Upcoming(due=last_day, days_left=(last_day - as_of).days, awaiting=awaiting, **found)
     if facts.due is None:  # its last day falls in a year without a published notice
         return Upcoming(
             due=None,

@@ -55,6 +55,7 @@ __all__ = [
     "asked_values",
     "children",
     "deadline_bounds",
+    "open_until",
     "walk",
 ]
 
@@ -287,6 +288,19 @@ def deadline_bounds(d: Deadline) -> tuple[Shift, Shift] | None:
     if not (isinstance(due, Shift) and due.unit == "working_days") or due.weekday_fallback:
         return None
     return replace(due, bound="earliest"), replace(due, bound="latest")
+
+
+def open_until(case: Cond) -> Expr | None:
+    """The last day a ``pending`` case names, when it is ``{value: "@as_of", le: DAY}`` (or
+    ``{value: DAY, ge: "@as_of"}``): the duty is open up to and including DAY, which the report
+    gives as the obligation's last day. ``None`` for a case of any other form: a duty open
+    until an act happens has no last day to give."""
+    if isinstance(case, Compare):
+        if case.op == "le" and isinstance(case.left, AsOf):
+            return case.right
+        if case.op == "ge" and isinstance(case.right, AsOf):
+            return case.left
+    return None
 
 
 Node: TypeAlias = Expr | Cond | Deadline
