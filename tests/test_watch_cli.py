@@ -166,6 +166,45 @@ def test_an_event_that_cannot_apply_is_placed_at_what_is_wrong(
     assert "cannot set consultation.column.x: consultation.column is not a record" in err
 
 
+def test_a_payload_value_the_subject_cannot_hold_is_placed_at_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A payload value the event model takes and the subject's field does not (a year out of
+    the calendar's, an amount past what every backend holds exactly), written by an event of
+    its own type rather than by ``set`` or ``attributes``, was an E501 at the event's first
+    character: now at the value, whether the subject's field is named as the payload's
+    (``declaration.plan_year``) or ends in its name (``approved_total_investment``). So is an
+    incident report of a kind with no unreported incident: at its ``kind``."""
+    cases = [
+        ("project", "declared", '{"plan_year": 0}', "0"),
+        ("project", "paid", '{"kind": "om", "amount": "0.0000001"}', '"0.0000001"'),
+        ("project", "approved", '{"total_investment": "1e30"}', '"1e30"'),
+        ("project", "budget_adjusted", '{"total_investment": "1e30"}', '"1e30"'),
+        ("project", "reapproved", '{"total_investment": "0.0000001"}', '"0.0000001"'),
+        ("department", "funds_arranged", '{"year": 0}', "0"),
+        ("department", "project_call_issued", '{"plan_year": 10000}', "10000"),
+        ("website", "incident_detected", '{"kind": "illegal_case"}', None),
+        ("website", "incident_reported", '{"kind": "security_incident"}', '"security_incident"'),
+    ]
+    lines = [
+        f'{{"subject_id": "s{n}", "subject_kind": "{kind}", "type": "{type_}", '
+        f'"at": "2026-03-02", "payload": {payload}}}'
+        for n, (kind, type_, payload, _) in enumerate(cases)
+    ]
+    lines[-1] = lines[-1].replace('"s8"', '"s7"')  # the site of the illegal case
+    events = _write(tmp_path / "events.jsonl", lines)
+    assert main(["watch", "--city", "wuhan", str(events)]) == 2
+    err = capsys.readouterr().err
+    found = [line.split(": error[E501]")[0] for line in err.splitlines() if "error[E501]" in line]
+    payload_at = [line.rindex(payload) for line, (*_, payload, _) in zip(lines, cases, strict=True)]
+    assert found == [
+        f"{events}:{n + 1}:{payload_at[n] + cases[n][2].rindex(value) + 1}"
+        for n, (*_, value) in enumerate(cases)
+        if value is not None
+    ]
+    assert "no unreported security_incident to report" in err
+
+
 def test_a_field_the_subject_has_not_is_placed_at_its_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
