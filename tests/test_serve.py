@@ -284,7 +284,7 @@ def test_a_batch_too_large_is_refused(client: httpx.Client) -> None:
         # not a document: the reader's codes, positioned by line and column
         (b'{"kind": "website", "id": ', (400, "E003", None, 1)),
         (b"\xff\xfe", (400, "E002", None, 1)),
-        (b'{"kind": "website", "kind": "project"}', (400, "E010", None, 1)),
+        (b'{"kind": "website", "kind": "project"}', (400, "E010", "$.kind", 1)),
         # not a subject: the validator's, positioned by a JSON path as well
         (b'{"kind": "website", "id": "s", "colour": "red"}', (422, "E300", "$.colour", 1)),
         (
@@ -516,6 +516,78 @@ def test_the_fast_path_refuses_what_the_positioned_reader_refuses(body: bytes) -
     """Each body answers or is refused the same, status, code, message, JSON path, line and
     column, whether the fast path is tried first or not."""
     assert _document(body, fast=True) == _document(body, fast=False)
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "location", "line", "at"),
+    [
+        (b'{"kind": "website", "kind": "project"}', "E010", "$.kind", 1, b'"kind": "project"'),
+        (
+            b'[{"kind": "website", "id": "a"},\n {"kind": "website", "id": "b", "id": "c"}]',
+            "E010",
+            "$[1].id",
+            2,
+            b'"id": "c"',
+        ),
+        (b"kind: website\nid: s\nid: t\n", "E010", "$.id", 3, b"id: t"),  # YAML
+        (
+            b'{\n\t"kind": "website",\n\t"id": "a",\n\t"id": "b"\n}\n',
+            "E010",
+            "$.id",
+            4,
+            b'"id": "b"',
+        ),
+        (b'{"kind": "website", "id": "s", "name": "\\ud800"}', "E013", "$.name", 1, b'"\\ud800"'),
+        (
+            b'[{"kind": "website", "id": "a"},\n\t{"kind": "website", "id": "b",'
+            b' "x": {"y": [1, "\\udc00"]}}]',
+            "E013",
+            "$[1].x.y[1]",
+            2,
+            b'"\\udc00"',
+        ),
+        (
+            b'[{"kind": "website", "id": "a"},\n {"kind": "website", "id": "b", "\\ud800": 1}]',
+            "E013",
+            '$[1]["\\ud800"]',  # escaped: no text holds a lone half
+            2,
+            b'"\\ud800": 1',
+        ),
+        (b'kind: website\nid: s\n"k\\udc00": 1\n', "E013", '$["k\\udc00"]', 3, b'"k'),  # YAML
+    ],
+    ids=[
+        "key-twice",
+        "key-twice-in-batch",
+        "key-twice-yaml",
+        "key-twice-tabs",
+        "surrogate",
+        "surrogate-deep-tabs",
+        "surrogate-in-key",
+        "surrogate-in-key-yaml",
+    ],
+)
+def test_a_key_twice_or_a_lone_surrogate_is_refused_at_its_json_path(
+    body: bytes, code: str, location: str, line: int, at: bytes
+) -> None:
+    """A key named twice (E010) and a lone surrogate (E013) carried a line and column but no
+    JSON path (review: ``location`` null, where every subject error has one): now the path of
+    the second key, or of the string (the key's own when the key holds it), in JSON, in YAML,
+    in a tab-indented JSON text, by the fast path and by the positioned reader alike; the
+    answer is UTF-8 JSON."""
+    column = body.splitlines()[line - 1].index(at) + 1
+    for fast in (True, False):
+        with pytest.raises(ServiceError) as info:
+            subjects_of_body(_WUHAN, body, fast=fast)
+        assert info.value.status == 400
+        [problem] = info.value.diagnostics
+        assert (problem.code, problem.location, problem.line, problem.column) == (
+            code,
+            location,
+            line,
+            column,
+        )
+        answer = json.loads(error_body(info.value, "-").model_dump_json().encode("utf-8"))
+        assert answer["diagnostics"][0]["location"] == location
 
 
 def test_a_tab_indented_json_body_is_read_as_json(client: httpx.Client) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Hashable, Sequence
 
 from egovrules.service.models import ErrorBody, ErrorInfo, Problem
 from egovrules.source.errors import Diagnostic, InputError
+from egovrules.source.json_spans import SURROGATE
 
 __all__ = [
     "BAD_PARAMETER",
@@ -89,8 +90,13 @@ def json_path(path: Sequence[Hashable]) -> str:
         elif isinstance(key, str) and _NAME.fullmatch(key):
             out.append(f".{key}")
         else:
-            out.append(f"[{json.dumps(str(key), ensure_ascii=False)}]")
+            quoted = json.dumps(str(key), ensure_ascii=False)
+            out.append(f"[{SURROGATE.sub(_escaped, quoted)}]")  # no text can hold a lone half
     return "".join(out)
+
+
+def _escaped(half: re.Match[str]) -> str:
+    return f"\\u{ord(half.group()):04x}"
 
 
 def problem(d: Diagnostic) -> Problem:
