@@ -554,6 +554,10 @@ def test_the_fast_path_refuses_what_the_positioned_reader_refuses(body: bytes) -
             b'"\\ud800": 1',
         ),
         (b'kind: website\nid: s\n"k\\udc00": 1\n', "E013", '$["k\\udc00"]', 3, b'"k'),  # YAML
+        # the YAML reader's other refusals of a value: a tag, a date no calendar has, a merge key
+        (b"kind: website\nid: s\nname: !!python/object:os.system x\n", "E006", "$.name", 3, b"!!"),
+        (b"kind: website\nid: s\nday: 2026-02-30\n", "E007", "$.day", 3, b"2026"),
+        (b"kind: website\nid: s\nx: &a {b: 1}\ny:\n  <<: *a\n", "E008", '$.y["<<"]', 5, b"<<"),
     ],
     ids=[
         "key-twice",
@@ -564,16 +568,19 @@ def test_the_fast_path_refuses_what_the_positioned_reader_refuses(body: bytes) -
         "surrogate-deep-tabs",
         "surrogate-in-key",
         "surrogate-in-key-yaml",
+        "tag",
+        "invalid-date",
+        "merge-key",
     ],
 )
-def test_a_key_twice_or_a_lone_surrogate_is_refused_at_its_json_path(
+def test_a_value_or_key_the_reader_refuses_is_refused_at_its_json_path(
     body: bytes, code: str, location: str, line: int, at: bytes
 ) -> None:
     """A key named twice (E010) and a lone surrogate (E013) carried a line and column but no
     JSON path (review: ``location`` null, where every subject error has one): now the path of
     the second key, or of the string (the key's own when the key holds it), in JSON, in YAML,
     in a tab-indented JSON text, by the fast path and by the positioned reader alike; the
-    answer is UTF-8 JSON."""
+    answer is UTF-8 JSON. So do the YAML reader's other refusals of one value or key."""
     column = body.splitlines()[line - 1].index(at) + 1
     for fast in (True, False):
         with pytest.raises(ServiceError) as info:
