@@ -88,6 +88,40 @@ def test_bad_lines_are_reported_and_skipped(
     assert "Traceback" not in err
 
 
+def test_a_line_that_is_not_an_event_is_placed_where_it_goes_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A lone surrogate (E013) was at column 1 of its line: now at the string, or the key,
+    that holds it. A line indented before its JSON had its syntax error (E500) that many
+    columns early, and a byte that is not UTF-8 (E002) was placed by bytes, not characters,
+    after Chinese text: both now at their column in the line as read. A key holding a lone
+    half stopped the watch as an internal error where standard error is strict UTF-8."""
+    site = '{"subject_id": "s", "subject_kind": "website", "type": "updated", "at": "2026-03-01"'
+    lines = [
+        site + ', "payload": {"set": {"name": "\\ud800"}}}',
+        site + ', "payload": {"set": {"a\\udc00": 1}}}',
+        '   {"subject_id": "s", "subject_kind": "website", "type": ]',
+    ]
+    chinese = '{"subject_id": "武汉", "x": "'
+    raw = "".join(line + "\n" for line in lines).encode() + chinese.encode() + b'\xff"}\n'
+    events = tmp_path / "events.jsonl"
+    events.write_bytes(raw)
+    assert main(["watch", "--city", "wuhan", str(events)]) == 2
+    err = capsys.readouterr().err
+    found = [line.split(": error[")[0] for line in err.splitlines() if ": error[" in line]
+    at = [
+        lines[0].index(r'"\ud800"'),  # the string
+        lines[1].index(r'"a\udc00"'),  # the key
+        lines[2].index("]"),  # where a value was expected, three spaces in
+        len(chinese),  # the 0xff, 4 characters (8 bytes) after the Chinese name's first
+    ]
+    assert found == [f"{events}:{n}:{column + 1}" for n, column in enumerate(at, start=1)]
+    assert "error[E013]: payload.set.name: a lone surrogate (U+D800)" in err
+    # The key named with its half escaped: written out raw, it stopped the watch (exit 3)
+    # where standard error does not replace what UTF-8 cannot encode.
+    assert r"error[E013]: payload.set.a\udc00: a lone surrogate (U+DC00)" in err
+
+
 def test_an_invalid_event_is_placed_at_its_value(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

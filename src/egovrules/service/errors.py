@@ -14,8 +14,8 @@ import re
 from collections.abc import Hashable, Sequence
 
 from egovrules.service.models import ErrorBody, ErrorInfo, Problem
+from egovrules.source.document import escape_surrogates
 from egovrules.source.errors import Diagnostic, InputError
-from egovrules.source.json_spans import SURROGATE
 
 __all__ = [
     "BAD_PARAMETER",
@@ -91,12 +91,8 @@ def json_path(path: Sequence[Hashable]) -> str:
             out.append(f".{key}")
         else:
             quoted = json.dumps(str(key), ensure_ascii=False)
-            out.append(f"[{SURROGATE.sub(_escaped, quoted)}]")  # no text can hold a lone half
+            out.append(f"[{escape_surrogates(quoted)}]")  # no text can hold a lone half
     return "".join(out)
-
-
-def _escaped(half: re.Match[str]) -> str:
-    return f"\\u{ord(half.group()):04x}"
 
 
 def problem(d: Diagnostic) -> Problem:

@@ -42,6 +42,7 @@ __all__ = [
     "beyond_bounds",
     "data_diagnostics",
     "data_path",
+    "escape_surrogates",
     "lone_surrogate",
     "read_bounded",
     "read_document",
@@ -582,6 +583,12 @@ def surrogate_message(char: str) -> str:
     return f"a lone surrogate (U+{ord(char):04X}) is not a character"
 
 
+def escape_surrogates(text: str) -> str:
+    """``text`` with each UTF-16 surrogate written as its escape (``\\ud800``), so that a
+    message or a path naming a string that holds one can be written out."""
+    return SURROGATE.sub(lambda half: f"\\u{ord(half.group()):04x}", text)
+
+
 def strings_in(data: Any) -> Iterator[tuple[PathKey, str, bool]]:
     """Every string of plain data, with its path and whether it is a mapping key (whose path
     is the key's own), without recursion."""
@@ -599,12 +606,13 @@ def strings_in(data: Any) -> Iterator[tuple[PathKey, str, bool]]:
             stack.extend(((*path, i), v) for i, v in enumerate(value))
 
 
-def lone_surrogate(data: Any) -> tuple[str, str] | None:
-    """The dotted path and the character of the first lone surrogate in JSON data, or None."""
-    for path, text, _ in strings_in(data):
+def lone_surrogate(data: Any) -> tuple[PathKey, str, bool] | None:
+    """The first lone surrogate in JSON data, or None: the path of its string, the character,
+    and whether the string is a mapping key (the path the key's own)."""
+    for path, text, is_key in strings_in(data):
         found = SURROGATE.search(text)
         if found:
-            return ".".join(map(str, path)) or "(top level)", found.group()
+            return path, found.group(), is_key
     return None
 
 
