@@ -753,6 +753,63 @@ def test_diff_errors(client: httpx.Client) -> None:
     _error(client.get("/v1/diff", params={"a": "wuhan", "b": "x", "seed": -1}), 400, "E702")
 
 
+_SITE = b'{"kind": "website", "id": "s"}'
+_PROJECT_RULE = next(r.id for r in _WUHAN.rules if r.subject == "project")
+
+
+_EXPLAIN = "/v1/packs/wuhan/explain"
+
+
+@pytest.mark.parametrize(
+    ("request_", "expected"),
+    [
+        (("GET", "/v1/packs/wuhna", {}, None), (404, "E700", "path.pack")),
+        (("POST", "/v1/packs/x/check", {}, _SITE), (404, "E700", "path.pack")),
+        (("GET", "/v1/diff", {"a": "wuhna", "b": "wuhan"}, None), (404, "E700", "query.a")),
+        (("GET", "/v1/diff", {"a": "wuhan", "b": "x"}, None), (404, "E700", "query.b")),
+        (
+            ("GET", "/v1/diff", {"a": "wuhan", "b": "tianjin", "concept": "no-such"}, None),
+            (400, "E702", "query.concept"),
+        ),
+        (
+            ("POST", "/v1/packs/wuhan/check", {"only": "no.such.*"}, _SITE),
+            (400, "E702", "query.only"),
+        ),
+        (("POST", _EXPLAIN, {"rule": "nope"}, _SITE), (404, "E703", "query.rule")),
+        (("POST", _EXPLAIN, {"rule": _PROJECT_RULE}, _SITE), (422, "E708", "query.rule")),
+        (("POST", _EXPLAIN, {"rule": "x"}, b"[" + _SITE + b"]"), (422, "E708", "$")),
+        (("GET", "/v1/schemas/spaceship", {}, None), (404, "E303", "path.kind")),
+    ],
+    ids=[
+        "unknown-pack",
+        "unknown-pack-to-check",
+        "diff-unknown-a",
+        "diff-unknown-b",
+        "diff-unknown-concept",
+        "check-only-nothing",
+        "explain-unknown-rule",
+        "explain-rule-of-another-kind",
+        "explain-a-list",
+        "schema-unknown-kind",
+    ],
+)
+def test_a_refusal_names_the_parameter_or_body_it_is_about(
+    client: httpx.Client,
+    request_: tuple[str, str, dict[str, str], bytes | None],
+    expected: tuple[int, str, str],
+) -> None:
+    """Each refusal of a parameter (an unknown pack, rule, concept or kind; a rule of another
+    kind than the subject's) or of the body as a whole (a list to explain) had no diagnostic,
+    so no ``location``, where a bad ``as_of`` has ``query.as_of``: now the one diagnostic
+    names the path or query parameter, or ``$``, the body."""
+    method, url, params, body = request_
+    status, code, location = expected
+    answer = _error(client.request(method, url, params=params, content=body), status, code)
+    [problem] = answer["diagnostics"]
+    assert (problem["code"], problem["location"]) == (code, location)
+    assert problem["message"] == answer["error"]["message"]
+
+
 def test_subject_schemas(client: httpx.Client) -> None:
     assert client.get("/v1/schemas").json() == list(SUBJECT_MODELS)
     for kind, model in SUBJECT_MODELS.items():

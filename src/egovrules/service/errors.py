@@ -33,6 +33,7 @@ __all__ = [
     "error_body",
     "from_input_error",
     "json_path",
+    "refused_at",
 ]
 
 UNKNOWN_PACK = "E700"
@@ -67,6 +68,14 @@ class ServiceError(Exception):
         self.diagnostics = list(diagnostics)
         self.headers = headers or {}
         super().__init__(message)
+
+
+def refused_at(status: int, code: str, message: str, location: str) -> ServiceError:
+    """A request refused for one place in it: a parameter (``query.rule``, ``path.pack``) or
+    the body (``$``), as the one diagnostic's ``location``."""
+    return ServiceError(
+        status, code, message, [Problem(code=code, message=message, location=location)]
+    )
 
 
 def error_body(error: ServiceError, request_id: str) -> ErrorBody:
