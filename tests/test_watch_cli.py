@@ -122,6 +122,37 @@ def test_a_line_that_is_not_an_event_is_placed_where_it_goes_wrong(
     assert r"error[E013]: payload.set.a\udc00: a lone surrogate (U+DC00)" in err
 
 
+def test_a_line_is_placed_in_columns_from_its_first_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line's error is at its column counted from the line's first character, whatever
+    comes before the value: whitespace JSON does not know before the event (U+3000, a form
+    feed, U+00A0: the watch reads past it) stopped the watch as an internal error (exit 3) when
+    the error was about a key not named in ASCII, or a lone surrogate; a line separator or a
+    NEL written raw in a string put the column after it, as if a line began there."""
+    site = '"subject_kind": "website", "type": "updated", "at": "2026-03-01"'
+    lines = [
+        '\u3000{"subject_id": "s", ' + site + ', "\\ud800": 1}',
+        '\x0c{"subject_id": "s", ' + site + ', "payload": {"set": {}}, "名": 1}',
+        '\u00a0{"subject_id": "s", ' + site + ', "payload": {"set": {"名称": 1}}}',
+        '{"subject_id": "s\u2028x", ' + site + ', "payload": {"set": {"nme": 1}}}',
+        '{"subject_id": "s\x85x", ' + site + ', "payload": {"set": {"name": "\\ud800"}}}',
+    ]
+    events = _write(tmp_path / "events.jsonl", lines)
+    assert main(["watch", "--city", "wuhan", str(events)]) == 2
+    err = capsys.readouterr().err
+    assert "internal error" not in err
+    found = [line.split(": error[")[0] for line in err.splitlines() if ": error[" in line]
+    at = [
+        lines[0].index('"\\ud800"'),  # the key holding a lone half
+        lines[1].index('"名"'),  # a key the event has not
+        lines[2].index('"名称"'),  # a key the subject has not
+        lines[3].index('"nme"'),
+        lines[4].index('"\\ud800"'),
+    ]
+    assert found == [f"{events}:{n}:{column + 1}" for n, column in enumerate(at, start=1)]
+
+
 def test_an_invalid_event_is_placed_at_its_value(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -36,7 +36,6 @@ be used.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import io
 import json
 import os
@@ -200,8 +199,7 @@ class _Watch:
             raise
         except EgovrulesError as exc:
             self.bad += 1
-            where = JsonDocument(self._name, text, data) if data is not None else None
-            print(_positioned(exc, self._name, number, where), file=sys.stderr)
+            print(_positioned(exc, self._name, number, text, data), file=sys.stderr)
         self.position.advance(raw)
         self.unsaved += 1
         if self.unsaved >= self._every:
@@ -298,7 +296,7 @@ def _parse(text: str, name: str, number: int) -> Any:
     """The JSON value of a line (``text``, which holds more than whitespace), its errors at
     their columns in the line as read (the whitespace before the value counted)."""
     line = text.strip()
-    lead = len(text) - len(text.lstrip())
+    lead = _lead(text)
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -309,6 +307,12 @@ def _parse(text: str, name: str, number: int) -> Any:
             Diagnostic("E500", "not an event: nested too deeply", Span(name, number, lead + 1))
         ) from None
     return data
+
+
+def _lead(text: str) -> int:
+    """How many characters of whitespace come before the JSON of the line ``text`` (any
+    whitespace ``str.strip`` removes, U+3000 and a form feed included, not only JSON's)."""
+    return len(text) - len(text.lstrip())
 
 
 def _no_lone_surrogate(data: Any) -> None:
@@ -329,22 +333,25 @@ class _LineError(EgovrulesError):
 
 
 def _positioned(
-    exc: EgovrulesError, name: str, number: int, line: JsonDocument | None = None
+    exc: EgovrulesError, name: str, number: int, text: str = "", data: Any = None
 ) -> str:
     """The error with the file, line and column of the event it is about: the column of the
-    value (or key) in the line that the error is about when it names one, else of the event's
-    first character."""
+    value (or key) in the line (``text``, read as ``data``) that the error is about when it
+    names one, else of the event's first character. Columns are counted in characters from
+    the line's first: a line separator written raw in a string does not start one."""
     if isinstance(exc, _LineError):
         return exc.diagnostic.render()
     diagnostics = getattr(exc, "diagnostics", None)
     if not diagnostics:
         return f"{name}:{number}:1: {exc}"
+    lead = _lead(text)
+    event = JsonDocument(name, text[lead:], data) if data is not None else None
 
     def span(d: Diagnostic) -> Span:
-        if line is None:
+        if event is None:
             return Span(name, number, 1)
         path = d.path if d.path is not None else ()
-        return dataclasses.replace(line.span(path, key=d.key), line=number)
+        return Span(name, number, lead + event.offset(path, key=d.key) + 1)
 
     return "\n".join(Diagnostic(d.code, d.message, span(d), d.hint).render() for d in diagnostics)
 
