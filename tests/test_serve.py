@@ -518,6 +518,9 @@ def test_the_fast_path_refuses_what_the_positioned_reader_refuses(body: bytes) -
     assert _document(body, fast=True) == _document(body, fast=False)
 
 
+_NUL_KEY = '$["\\u0000key"]'
+
+
 @pytest.mark.parametrize(
     ("body", "code", "location", "line", "at"),
     [
@@ -558,6 +561,21 @@ def test_the_fast_path_refuses_what_the_positioned_reader_refuses(body: bytes) -
         (b"kind: website\nid: s\nname: !!python/object:os.system x\n", "E006", "$.name", 3, b"!!"),
         (b"kind: website\nid: s\nday: 2026-02-30\n", "E007", "$.day", 3, b"2026"),
         (b"kind: website\nid: s\nx: &a {b: 1}\ny:\n  <<: *a\n", "E008", '$.y["<<"]', 5, b"<<"),
+        # a key the reader's own name for a key being read ("\0key") is a key like any other
+        (
+            b'{"kind": "website", "id": "s", "\\u0000key": "\\ud800"}',
+            "E013",
+            _NUL_KEY,
+            1,
+            b'"\\ud8',
+        ),
+        (
+            b'kind: website\nid: s\n"\\0key": !!python/name:os.system x\n',
+            "E006",
+            _NUL_KEY,
+            3,
+            b"!!",
+        ),
     ],
     ids=[
         "key-twice",
@@ -571,6 +589,8 @@ def test_the_fast_path_refuses_what_the_positioned_reader_refuses(body: bytes) -
         "tag",
         "invalid-date",
         "merge-key",
+        "surrogate-in-the-value-of-a-nul-key",
+        "tag-in-the-value-of-a-nul-key",
     ],
 )
 def test_a_value_or_key_the_reader_refuses_is_refused_at_its_json_path(

@@ -473,7 +473,7 @@ class _Builder:
     def _value(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         # A mapping key's path ends in _KEY: an error about it is placed, in the data, at the
         # mapping that holds it (its text is not known until it is read).
-        where = path[:-1] if path and path[-1] == _KEY else path
+        where = path[:-1] if path and path[-1] is _KEY else path
         self.nodes += 1
         if self.nodes > MAX_NODES:
             self._fail(
@@ -548,7 +548,8 @@ class _Builder:
 
 
 _FAILED: Any = object()
-_KEY = "\0key"  # the last step of a mapping key's path while it is read
+# The last step of a mapping key's path while it is read: no key of the data can be it.
+_KEY: Any = object()
 
 # A lone UTF-16 surrogate ("\ud800", valid as a JSON or YAML escape) is not a character: no
 # output could be written with it, so it is refused where it is read.
