@@ -16,7 +16,7 @@ from egovrules.monitoring.events import (
     fold,
     parse_event,
 )
-from egovrules.subjects import NetworkRequest, Project, Website
+from egovrules.subjects import Department, NetworkRequest, Project, Website
 
 DOCS = __import__("pathlib").Path(__file__).resolve().parents[1] / "docs" / "monitor.md"
 
@@ -227,3 +227,30 @@ def test_every_event_type_is_documented() -> None:
     for kind, types in EVENT_TYPES.items():
         for etype in types:
             assert f"`{etype}`" in text, (kind, etype)
+
+
+_KIND = "project_establishment"
+
+
+def test_an_invalid_field_the_event_did_not_write_is_not_placed_at_its_payload() -> None:
+    """An E501 is placed at the payload field that gave the invalid subject field, found by
+    name (``approved_total_investment`` from an approval's ``total_investment``): a field
+    whose name only ends in the payload field's, invalid before the event (a subject the
+    caller built unvalidated), was placed at the event's valid value. Now at the whole event
+    (review: ``current_total_investment`` at an approval's ``total_investment: 100``,
+    ``project_call_plan_year`` at a grant's ``year: 2026``)."""
+    project = Project(id="p").model_copy(update={"current_total_investment": Decimal("1e30")})
+    department = Department(id="d").model_copy(update={"project_call_plan_year": 0})
+    cases = [
+        (project, ev("project", "p", "approved", "2026-03-02", kind=_KIND, total_investment="100")),
+        (department, ev("department", "d", "funds_arranged", "2026-03-02", year=2026)),
+    ]
+    for subject, event in cases:
+        with pytest.raises(EventError, match="is not valid after it") as exc:
+            apply_event(subject, event)
+        assert exc.value.diagnostics[0].path == ()
+    # The field the event did write stays placed at its value.
+    paid = ev("project", "p", "paid", "2026-03-02", kind="om", amount="0.0000001")
+    with pytest.raises(EventError) as exc:
+        apply_event(Project(id="p"), paid)
+    assert exc.value.diagnostics[0].path == ("payload", "amount")

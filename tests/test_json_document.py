@@ -318,7 +318,7 @@ def test_a_batch_proved_shallow_is_within_the_bounds(batch: list[Any]) -> None:
 # Documents that may name a key twice and hold lone surrogates: a mapping is a list of pairs.
 # Strings are written raw (U+2028, U+0085 and a lone CR break lines in YAML's marks) or, when
 # they hold a surrogate, escaped; a pair beside a lone half names the half.
-_KEYS = st.sampled_from(["a", "id", "é", "\ud83d\ude00", "\ud800", "k\udc00"])
+_KEYS = st.sampled_from(["a", "id", "é", "\ud83d\ude00", "\ud800", "k\udc00", "\ud83d\ude00\ude00"])
 _TEXT = st.sampled_from(
     [
         "x",
@@ -368,7 +368,7 @@ def _refusal(raw: bytes, *, json_text: bool) -> list[tuple[Any, ...]] | None:
     try:
         parse_document(raw, "request", json_text=json_text)
     except DocumentError as exc:
-        return [(d.code, d.message, d.span, d.hint) for d in exc.diagnostics]
+        return [(d.code, d.message, d.span, d.hint, d.path, d.key) for d in exc.diagnostics]
     return None
 
 
@@ -381,7 +381,8 @@ def test_json_indented_with_tabs_is_refused_as_with_spaces(node: Any, newline: s
     not read; the first lone surrogate at its string, named (not half of a pair beside it);
     lines counted at CR, LF, CRLF and the breaks a string may hold raw (U+0085, U+2028,
     U+2029), as YAML counts them (review: the JSON reader put the first duplicate, or the
-    surrogate, at 1:1, without the first key's line)."""
+    surrogate, at 1:1, without the first key's line); each at the same path in the data, the
+    service's JSON path (review: neither reader gave E010 or E013 a path)."""
     tabbed, spaced = _dump(node, "\t"), _dump(node, " ")
     tabbed, spaced = tabbed.replace("\n", newline), spaced.replace("\n", newline)
     assert _refusal(tabbed.encode(), json_text=True) == _refusal(spaced.encode(), json_text=False)
@@ -402,10 +403,12 @@ def test_a_duplicate_key_before_a_syntax_error_is_a_syntax_error(node: Any, tail
 
 
 def test_a_tab_indented_duplicate_key_is_refused_at_its_place() -> None:
-    """The two readers' example: the second ``"id"`` of a tab-indented text, line 4 column 2."""
+    """The two readers' example: the second ``"id"`` of a tab-indented text, line 4 column 2,
+    the key ``id`` of the root."""
     raw = b'{\n\t"kind": "website",\n\t"id": "a",\n\t"id": "b"\n}\n'
+    message = "duplicate key 'id' (first defined at line 3)"
     assert _refusal(raw, json_text=True) == [
-        ("E010", "duplicate key 'id' (first defined at line 3)", Span("request", 4, 2), None)
+        ("E010", message, Span("request", 4, 2), None, ("id",), True)
     ]
 
 
@@ -415,9 +418,11 @@ def test_the_lone_half_beside_a_pair_is_the_one_named(indent: str) -> None:
     stands alone, in the YAML reader (spaces) and the JSON reader (tabs) alike (review: the
     YAML reader named U+D83D, half of the pair)."""
     raw = ("{\n" + indent + '"a": "\\ud83d\\ude00\\ude00"\n}\n').encode()
-    [(code, message, span, _)] = _refusal(raw, json_text=True) or []
-    assert (code, message, span) == (
+    [(code, message, span, _, path, key)] = _refusal(raw, json_text=True) or []
+    assert (code, message, span, path, key) == (
         "E013",
         "a lone surrogate (U+DE00) is not a character",
         Span("request", 2, 7),
+        ("a",),
+        False,
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -144,9 +145,20 @@ def test_a_restored_monitor_wakes_on_the_clock_as_the_original(wuhan: egovrules.
     assert raised == [[(D(2026, 5, 3), "clock")]] * 2
 
 
-def test_a_state_of_another_pack_is_refused(wuhan: egovrules.Pack, mini: egovrules.Pack) -> None:
+def test_a_state_of_another_pack_is_refused(
+    wuhan: egovrules.Pack, mini: egovrules.Pack, tmp_path: Path
+) -> None:
     """A state taken with another pack, or with the same text compiled with the weekday
-    fallback, is refused with E511 naming both packs."""
+    fallback, is refused with E511 naming both packs, at the first value of the state's
+    ``pack`` that differs (review: E511 had no path, and a checkpoint's was at 1:1)."""
+
+    def refusal(pack: egovrules.Pack, state: dict[str, Any], says: str) -> tuple[Any, ...]:
+        with pytest.raises(StateError, match=says) as info:
+            Monitor(pack, state)
+        [diagnostic] = info.value.diagnostics
+        assert diagnostic.code == "E511"
+        return diagnostic.path or ()
+
     with Monitor(wuhan) as monitor:
         monitor.feed_all(_site_events())
         state = monitor.snapshot()
@@ -156,22 +168,33 @@ def test_a_state_of_another_pack_is_refused(wuhan: egovrules.Pack, mini: egovrul
     assert "error[E511]" in message
     assert f"pack wuhan (sha256 {wuhan.ruleset.content_hash[:12]})" in message
     assert f"pack mini (sha256 {mini.ruleset.content_hash[:12]})" in message
+    assert info.value.diagnostics[0].path == ("pack", "id")
+    # The same id, another text: at the hash.
+    edited = tmp_path / "mini.yaml"
+    edited.write_text(
+        (FIXTURES / "packs" / "mini.yaml").read_text(encoding="utf-8") + "# edited\n",
+        encoding="utf-8",
+    )
+    with Monitor(mini) as monitor:
+        mini_state = monitor.snapshot()
+    assert refusal(egovrules.load_pack(edited), mini_state, "E511") == ("pack", "sha256")
     clock = egovrules.load_pack(FIXTURES / "packs" / "clock.yaml")
     with Monitor(clock) as monitor:
         state = monitor.snapshot()
     fallback = egovrules.load_pack(FIXTURES / "packs" / "clock.yaml", weekday_fallback=True)
-    with pytest.raises(StateError, match=r"E511.*weekday fallback off"):
-        Monitor(fallback, state)
+    says = r"E511.*weekday fallback off"
+    assert refusal(fallback, state, says) == ("pack", "weekday_fallback")
     # The same pack counting on a supplied 2027 notice would decide 2027's deadlines where the
-    # state's monitor left them undetermined: refused too, and the other way round.
+    # state's monitor left them undetermined: refused too, and the other way round. A state
+    # taken without a calendar has no ``calendar`` to point at: at its ``pack``.
     noticed = clock.using(egovrules.load_calendar([FIXTURES / "calendar" / "notice-2027.yaml"]))
-    with pytest.raises(StateError, match=r"E511.*calendar chinese-calendar alone"):
-        Monitor(noticed, state)
+    says = r"E511.*calendar chinese-calendar alone"
+    assert refusal(noticed, state, says) == ("pack",)
     with Monitor(noticed) as monitor:
         state = monitor.snapshot()
     assert "2027: 国务院办公厅关于2027年部分节假日安排的通知" in state["pack"]["calendar"]
-    with pytest.raises(StateError, match=r"E511.*calendar chinese-calendar 1"):
-        Monitor(clock, state)
+    says = r"E511.*calendar chinese-calendar 1"
+    assert refusal(clock, state, says) == ("pack", "calendar")
     with Monitor(noticed, _through_json(state)):
         pass
 

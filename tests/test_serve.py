@@ -284,7 +284,7 @@ def test_a_batch_too_large_is_refused(client: httpx.Client) -> None:
         # not a document: the reader's codes, positioned by line and column
         (b'{"kind": "website", "id": ', (400, "E003", None, 1)),
         (b"\xff\xfe", (400, "E002", None, 1)),
-        (b'{"kind": "website", "kind": "project"}', (400, "E010", None, 1)),
+        (b'{"kind": "website", "kind": "project"}', (400, "E010", "$.kind", 1)),
         # not a subject: the validator's, positioned by a JSON path as well
         (b'{"kind": "website", "id": "s", "colour": "red"}', (422, "E300", "$.colour", 1)),
         (
@@ -518,6 +518,105 @@ def test_the_fast_path_refuses_what_the_positioned_reader_refuses(body: bytes) -
     assert _document(body, fast=True) == _document(body, fast=False)
 
 
+_NUL_KEY = '$["\\u0000key"]'
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "location", "line", "at"),
+    [
+        (b'{"kind": "website", "kind": "project"}', "E010", "$.kind", 1, b'"kind": "project"'),
+        (
+            b'[{"kind": "website", "id": "a"},\n {"kind": "website", "id": "b", "id": "c"}]',
+            "E010",
+            "$[1].id",
+            2,
+            b'"id": "c"',
+        ),
+        (b"kind: website\nid: s\nid: t\n", "E010", "$.id", 3, b"id: t"),  # YAML
+        (
+            b'{\n\t"kind": "website",\n\t"id": "a",\n\t"id": "b"\n}\n',
+            "E010",
+            "$.id",
+            4,
+            b'"id": "b"',
+        ),
+        (b'{"kind": "website", "id": "s", "name": "\\ud800"}', "E013", "$.name", 1, b'"\\ud800"'),
+        (
+            b'[{"kind": "website", "id": "a"},\n\t{"kind": "website", "id": "b",'
+            b' "x": {"y": [1, "\\udc00"]}}]',
+            "E013",
+            "$[1].x.y[1]",
+            2,
+            b'"\\udc00"',
+        ),
+        (
+            b'[{"kind": "website", "id": "a"},\n {"kind": "website", "id": "b", "\\ud800": 1}]',
+            "E013",
+            '$[1]["\\ud800"]',  # escaped: no text holds a lone half
+            2,
+            b'"\\ud800": 1',
+        ),
+        (b'kind: website\nid: s\n"k\\udc00": 1\n', "E013", '$["k\\udc00"]', 3, b'"k'),  # YAML
+        # the YAML reader's other refusals of a value: a tag, a date no calendar has, a merge key
+        (b"kind: website\nid: s\nname: !!python/object:os.system x\n", "E006", "$.name", 3, b"!!"),
+        (b"kind: website\nid: s\nday: 2026-02-30\n", "E007", "$.day", 3, b"2026"),
+        (b"kind: website\nid: s\nx: &a {b: 1}\ny:\n  <<: *a\n", "E008", '$.y["<<"]', 5, b"<<"),
+        # a key the reader's own name for a key being read ("\0key") is a key like any other
+        (
+            b'{"kind": "website", "id": "s", "\\u0000key": "\\ud800"}',
+            "E013",
+            _NUL_KEY,
+            1,
+            b'"\\ud8',
+        ),
+        (
+            b'kind: website\nid: s\n"\\0key": !!python/name:os.system x\n',
+            "E006",
+            _NUL_KEY,
+            3,
+            b"!!",
+        ),
+    ],
+    ids=[
+        "key-twice",
+        "key-twice-in-batch",
+        "key-twice-yaml",
+        "key-twice-tabs",
+        "surrogate",
+        "surrogate-deep-tabs",
+        "surrogate-in-key",
+        "surrogate-in-key-yaml",
+        "tag",
+        "invalid-date",
+        "merge-key",
+        "surrogate-in-the-value-of-a-nul-key",
+        "tag-in-the-value-of-a-nul-key",
+    ],
+)
+def test_a_value_or_key_the_reader_refuses_is_refused_at_its_json_path(
+    body: bytes, code: str, location: str, line: int, at: bytes
+) -> None:
+    """A key named twice (E010) and a lone surrogate (E013) carried a line and column but no
+    JSON path (review: ``location`` null, where every subject error has one): now the path of
+    the second key, or of the string (the key's own when the key holds it), in JSON, in YAML,
+    in a tab-indented JSON text, by the fast path and by the positioned reader alike; the
+    answer is UTF-8 JSON. So do the YAML reader's other refusals of one value or key."""
+    column = body.splitlines()[line - 1].index(at) + 1
+    for fast in (True, False):
+        with pytest.raises(ServiceError) as info:
+            subjects_of_body(_WUHAN, body, fast=fast)
+        assert info.value.status == 400
+        [problem] = info.value.diagnostics
+        assert (problem.code, problem.location, problem.line, problem.column) == (
+            code,
+            location,
+            line,
+            column,
+        )
+        answer = json.loads(error_body(info.value, "-").model_dump_json().encode("utf-8"))
+        assert answer["diagnostics"][0]["location"] == location
+
+
 def test_a_tab_indented_json_body_is_read_as_json(client: httpx.Client) -> None:
     """JSON allows a tab between tokens (RFC 8259, section 2: ``ws`` includes %x09) and YAML
     does not: a Go client's ``json.MarshalIndent(v, "", "\t")`` body was refused as a YAML
@@ -672,6 +771,63 @@ def test_diff_errors(client: httpx.Client) -> None:
     assert "no concept matches 'no-such-concept'" in body["error"]["message"]
     _error(client.get("/v1/diff", params={"a": "wuhan"}), 400, "E702")
     _error(client.get("/v1/diff", params={"a": "wuhan", "b": "x", "seed": -1}), 400, "E702")
+
+
+_SITE = b'{"kind": "website", "id": "s"}'
+_PROJECT_RULE = next(r.id for r in _WUHAN.rules if r.subject == "project")
+
+
+_EXPLAIN = "/v1/packs/wuhan/explain"
+
+
+@pytest.mark.parametrize(
+    ("request_", "expected"),
+    [
+        (("GET", "/v1/packs/wuhna", {}, None), (404, "E700", "path.pack")),
+        (("POST", "/v1/packs/x/check", {}, _SITE), (404, "E700", "path.pack")),
+        (("GET", "/v1/diff", {"a": "wuhna", "b": "wuhan"}, None), (404, "E700", "query.a")),
+        (("GET", "/v1/diff", {"a": "wuhan", "b": "x"}, None), (404, "E700", "query.b")),
+        (
+            ("GET", "/v1/diff", {"a": "wuhan", "b": "tianjin", "concept": "no-such"}, None),
+            (400, "E702", "query.concept"),
+        ),
+        (
+            ("POST", "/v1/packs/wuhan/check", {"only": "no.such.*"}, _SITE),
+            (400, "E702", "query.only"),
+        ),
+        (("POST", _EXPLAIN, {"rule": "nope"}, _SITE), (404, "E703", "query.rule")),
+        (("POST", _EXPLAIN, {"rule": _PROJECT_RULE}, _SITE), (422, "E708", "query.rule")),
+        (("POST", _EXPLAIN, {"rule": "x"}, b"[" + _SITE + b"]"), (422, "E708", "$")),
+        (("GET", "/v1/schemas/spaceship", {}, None), (404, "E303", "path.kind")),
+    ],
+    ids=[
+        "unknown-pack",
+        "unknown-pack-to-check",
+        "diff-unknown-a",
+        "diff-unknown-b",
+        "diff-unknown-concept",
+        "check-only-nothing",
+        "explain-unknown-rule",
+        "explain-rule-of-another-kind",
+        "explain-a-list",
+        "schema-unknown-kind",
+    ],
+)
+def test_a_refusal_names_the_parameter_or_body_it_is_about(
+    client: httpx.Client,
+    request_: tuple[str, str, dict[str, str], bytes | None],
+    expected: tuple[int, str, str],
+) -> None:
+    """Each refusal of a parameter (an unknown pack, rule, concept or kind; a rule of another
+    kind than the subject's) or of the body as a whole (a list to explain) had no diagnostic,
+    so no ``location``, where a bad ``as_of`` has ``query.as_of``: now the one diagnostic
+    names the path or query parameter, or ``$``, the body."""
+    method, url, params, body = request_
+    status, code, location = expected
+    answer = _error(client.request(method, url, params=params, content=body), status, code)
+    [problem] = answer["diagnostics"]
+    assert (problem["code"], problem["location"]) == (code, location)
+    assert problem["message"] == answer["error"]["message"]
 
 
 def test_subject_schemas(client: httpx.Client) -> None:

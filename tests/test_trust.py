@@ -482,7 +482,8 @@ def test_a_watched_line_with_a_lone_surrogate_is_a_bad_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """D5 in `watch`: valid JSON with "\\ud800" crashed the alert output; it is a positioned
-    bad line (E013, exit 2) and the lines after it are still watched."""
+    bad line (E013, exit 2), at the string that holds it (review: at column 1), and the lines
+    after it are still watched."""
     events = tmp_path / "e.jsonl"
     site = '"subject_kind": "website", "at": "2026-03-01"'
     events.write_text(
@@ -493,7 +494,8 @@ def test_a_watched_line_with_a_lone_surrogate_is_a_bad_line(
     )
     assert main(["watch", "--city", "wuhan", "--as-of", "2026-03-22", str(events)]) == 2
     out, err = capsys.readouterr()
-    assert f"{events}:1:1: error[E013]: subject_id: a lone surrogate (U+D800)" in err
+    column = events.read_text(encoding="utf-8").index('"\\ud800"') + 1
+    assert f"{events}:1:{column}: error[E013]: subject_id: a lone surrogate (U+D800)" in err
     assert "wuhan.website.police_filing_15_days" in out and "Traceback" not in err
 
 

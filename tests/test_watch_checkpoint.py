@@ -247,29 +247,42 @@ def _rewrite_last_line(data: bytes) -> bytes:
     return data[:at] + b"12" + data[at + 2 :]
 
 
+def _value_column(text: str, key: str) -> int:
+    """The column of the value of ``key`` (named once) in a one-line checkpoint."""
+    assert text.count(f'"{key}": ') == 1
+    return text.index(f'"{key}": ') + len(f'"{key}": ') + 1
+
+
 @pytest.mark.parametrize(
-    ("change", "says"),
+    ("change", "says", "at"),
     [
-        (lambda d: d[: len(d) // 2], "shorter than the"),  # truncated
-        (lambda d: b"", "shorter than the"),  # emptied, as by logrotate's copytruncate
-        (_rewrite_first_site, "are not those already watched"),  # the first 4 KiB differ
-        (_rewrite_last_line, "are not those already watched"),  # the last 4 KiB differ
-        (lambda d: LINES[100] + d, "are not those already watched"),  # a new file in its place
+        (lambda d: d[: len(d) // 2], "shorter than the", "offset"),  # truncated
+        (lambda d: b"", "shorter than the", "offset"),  # emptied, as by logrotate's copytruncate
+        (_rewrite_first_site, "are not those already watched", "head_sha256"),  # first 4 KiB
+        (_rewrite_last_line, "are not those already watched", "tail_sha256"),  # last 4 KiB
+        (lambda d: LINES[100] + d, "are not those already watched", "head_sha256"),  # new file
     ],
     ids=["truncated", "emptied", "head-rewritten", "tail-rewritten", "rotated"],
 )
 def test_a_changed_input_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: Callable[[bytes], bytes], says: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    change: Callable[[bytes], bytes],
+    says: str,
+    at: str,
 ) -> None:
     """An input truncated, rotated or rewritten since the checkpoint: exit 2, an E512 at the
-    checkpoint saying what happened and what to do; input and checkpoint left as they are."""
+    checkpoint's value that no longer holds (the offset past the input's end, the hash its
+    bytes no longer have; review: all were at 1:1 of the checkpoint's one long line), saying
+    what happened and what to do; input and checkpoint left as they are."""
     events, ckpt = _checkpointed(tmp_path, capsys, 120)
     changed = change(events.read_bytes())
     events.write_bytes(changed)
     saved = ckpt.read_bytes()
     code, out, err = _run(capsys, "--checkpoint", str(ckpt), str(events))
     assert (code, out) == (2, "")
-    assert err.startswith(f"{ckpt}:1:1: error[E512]: ")
+    column = _value_column(saved.decode(), at)
+    assert err.startswith(f"{ckpt}:1:{column}: error[E512]: "), err
     assert says in err and "hint: a rotated input is a new input" in err
     assert f"delete {ckpt} to watch {events} again from its first line" in err
     assert "Traceback" not in err
@@ -280,7 +293,8 @@ def test_a_checkpoint_of_another_pack_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A checkpoint written by a watch with the engine-test pack, used with the Wuhan pack:
-    exit 2, E511 naming both packs; nothing changed."""
+    exit 2, E511 naming both packs, at the pack id the state was taken with (review: at 1:1
+    of the checkpoint's one long line); nothing changed."""
     events, ckpt = tmp_path / "events.jsonl", tmp_path / "watch.ckpt"
     events.write_bytes(b"".join(LINES[:30]))
     mini = str(FIXTURES / "packs" / "mini.yaml")
@@ -289,30 +303,38 @@ def test_a_checkpoint_of_another_pack_is_refused(
     before = events.read_bytes(), ckpt.read_bytes()
     code, out, err = _run(capsys, "--checkpoint", str(ckpt), str(events))
     assert (code, out) == (2, "")
-    assert err.startswith(f"{ckpt}:1:1: error[E511]: the state was taken with pack mini ")
+    text = ckpt.read_text(encoding="utf-8")
+    assert text.count('"pack": {"id": "mini"') == 1
+    column = text.index('"pack": {"id": "mini"') + len('"pack": {"id": ') + 1
+    assert err.startswith(f"{ckpt}:1:{column}: error[E511]: the state was taken with pack mini ")
     assert "not with this pack wuhan" in err and "hint: watch with the pack it was written" in err
     assert "Traceback" not in err
     assert (events.read_bytes(), ckpt.read_bytes()) == before
 
 
 @pytest.mark.parametrize(
-    ("content", "says"),
+    ("content", "says", "column"),
     [
-        ('{"format": "egovrules.watch-checkpoint/1", "offset": ', "error[E510]: not a checkpoint"),
-        ('{"format": "something else"}', "not a checkpoint of format"),
-        ('{"format": "egovrules.watch-checkpoint/1"}', "'input' should be a str"),
+        # where the text stops being JSON
+        ('{"format": "egovrules.watch-checkpoint/1", "offset": ', "not a checkpoint", 54),
+        # the format named, not the checkpoint's first brace (review: at 1:1)
+        ('{"input": "x", "format": "something else"}', "not a checkpoint of format", 26),
+        (' ["egovrules.watch-checkpoint/1"]', "(format: 'list')", 2),  # the value
+        # a key missing: the mapping that lacks it
+        ('{"format": "egovrules.watch-checkpoint/1"}', "'input' should be a str", 1),
     ],
 )
 def test_a_broken_checkpoint_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, says: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, says: str, column: int
 ) -> None:
-    """A checkpoint that is not one: exit 2, E510 at the checkpoint, no traceback."""
+    """A checkpoint that is not one: exit 2, E510 at the place in the checkpoint that is
+    wrong, no traceback."""
     events, ckpt = tmp_path / "events.jsonl", tmp_path / "watch.ckpt"
     events.write_bytes(b"".join(LINES[:5]))
     ckpt.write_text(content, encoding="utf-8")
     code, _, err = _run(capsys, "--checkpoint", str(ckpt), str(events))
-    assert code == 2 and says in err and "E510" in err and "Traceback" not in err
-    assert err.startswith(f"{ckpt}:1:")
+    assert code == 2 and says in err and "Traceback" not in err
+    assert err.startswith(f"{ckpt}:1:{column}: error[E510]: "), err
 
 
 @pytest.mark.parametrize(
@@ -397,12 +419,15 @@ def test_an_error_deep_in_a_checkpoint_is_placed_at_its_value(
 def test_a_checkpoint_of_another_input_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The same checkpoint given with another events file: E512 naming both."""
+    """The same checkpoint given with another events file: E512 naming both, at the input
+    the checkpoint names (review: at 1:1)."""
     events, ckpt = _checkpointed(tmp_path, capsys, 20)
     other = tmp_path / "other.jsonl"
     other.write_bytes(events.read_bytes())
     code, _, err = _run(capsys, "--checkpoint", str(ckpt), str(other))
     assert code == 2
+    column = _value_column(ckpt.read_text(encoding="utf-8"), "resolved")
+    assert err.startswith(f"{ckpt}:1:{column}: error[E512]: "), err
     assert f"error[E512]: the checkpoint was written for the input {events.resolve()}" in err
 
 

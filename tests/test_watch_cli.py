@@ -88,6 +88,71 @@ def test_bad_lines_are_reported_and_skipped(
     assert "Traceback" not in err
 
 
+def test_a_line_that_is_not_an_event_is_placed_where_it_goes_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A lone surrogate (E013) was at column 1 of its line: now at the string, or the key,
+    that holds it. A line indented before its JSON had its syntax error (E500) that many
+    columns early, and a byte that is not UTF-8 (E002) was placed by bytes, not characters,
+    after Chinese text: both now at their column in the line as read. A key holding a lone
+    half stopped the watch as an internal error where standard error is strict UTF-8."""
+    site = '{"subject_id": "s", "subject_kind": "website", "type": "updated", "at": "2026-03-01"'
+    lines = [
+        site + ', "payload": {"set": {"name": "\\ud800"}}}',
+        site + ', "payload": {"set": {"a\\udc00": 1}}}',
+        '   {"subject_id": "s", "subject_kind": "website", "type": ]',
+    ]
+    chinese = '{"subject_id": "武汉", "x": "'
+    raw = "".join(line + "\n" for line in lines).encode() + chinese.encode() + b'\xff"}\n'
+    events = tmp_path / "events.jsonl"
+    events.write_bytes(raw)
+    assert main(["watch", "--city", "wuhan", str(events)]) == 2
+    err = capsys.readouterr().err
+    found = [line.split(": error[")[0] for line in err.splitlines() if ": error[" in line]
+    at = [
+        lines[0].index(r'"\ud800"'),  # the string
+        lines[1].index(r'"a\udc00"'),  # the key
+        lines[2].index("]"),  # where a value was expected, three spaces in
+        len(chinese),  # the 0xff, 4 characters (8 bytes) after the Chinese name's first
+    ]
+    assert found == [f"{events}:{n}:{column + 1}" for n, column in enumerate(at, start=1)]
+    assert "error[E013]: payload.set.name: a lone surrogate (U+D800)" in err
+    # The key named with its half escaped: written out raw, it stopped the watch (exit 3)
+    # where standard error does not replace what UTF-8 cannot encode.
+    assert r"error[E013]: payload.set.a\udc00: a lone surrogate (U+DC00)" in err
+
+
+def test_a_line_is_placed_in_columns_from_its_first_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line's error is at its column counted from the line's first character, whatever
+    comes before the value: whitespace JSON does not know before the event (U+3000, a form
+    feed, U+00A0: the watch reads past it) stopped the watch as an internal error (exit 3) when
+    the error was about a key not named in ASCII, or a lone surrogate; a line separator or a
+    NEL written raw in a string put the column after it, as if a line began there."""
+    site = '"subject_kind": "website", "type": "updated", "at": "2026-03-01"'
+    lines = [
+        '\u3000{"subject_id": "s", ' + site + ', "\\ud800": 1}',
+        '\x0c{"subject_id": "s", ' + site + ', "payload": {"set": {}}, "名": 1}',
+        '\u00a0{"subject_id": "s", ' + site + ', "payload": {"set": {"名称": 1}}}',
+        '{"subject_id": "s\u2028x", ' + site + ', "payload": {"set": {"nme": 1}}}',
+        '{"subject_id": "s\x85x", ' + site + ', "payload": {"set": {"name": "\\ud800"}}}',
+    ]
+    events = _write(tmp_path / "events.jsonl", lines)
+    assert main(["watch", "--city", "wuhan", str(events)]) == 2
+    err = capsys.readouterr().err
+    assert "internal error" not in err
+    found = [line.split(": error[")[0] for line in err.splitlines() if ": error[" in line]
+    at = [
+        lines[0].index('"\\ud800"'),  # the key holding a lone half
+        lines[1].index('"名"'),  # a key the event has not
+        lines[2].index('"名称"'),  # a key the subject has not
+        lines[3].index('"nme"'),
+        lines[4].index('"\\ud800"'),
+    ]
+    assert found == [f"{events}:{n}:{column + 1}" for n, column in enumerate(at, start=1)]
+
+
 def test_an_invalid_event_is_placed_at_its_value(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -164,6 +229,45 @@ def test_an_event_that_cannot_apply_is_placed_at_what_is_wrong(
         f"{events}:8:3"
     ]
     assert "cannot set consultation.column.x: consultation.column is not a record" in err
+
+
+def test_a_payload_value_the_subject_cannot_hold_is_placed_at_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A payload value the event model takes and the subject's field does not (a year out of
+    the calendar's, an amount past what every backend holds exactly), written by an event of
+    its own type rather than by ``set`` or ``attributes``, was an E501 at the event's first
+    character: now at the value, whether the subject's field is named as the payload's
+    (``declaration.plan_year``) or ends in its name (``approved_total_investment``). So is an
+    incident report of a kind with no unreported incident: at its ``kind``."""
+    cases = [
+        ("project", "declared", '{"plan_year": 0}', "0"),
+        ("project", "paid", '{"kind": "om", "amount": "0.0000001"}', '"0.0000001"'),
+        ("project", "approved", '{"total_investment": "1e30"}', '"1e30"'),
+        ("project", "budget_adjusted", '{"total_investment": "1e30"}', '"1e30"'),
+        ("project", "reapproved", '{"total_investment": "0.0000001"}', '"0.0000001"'),
+        ("department", "funds_arranged", '{"year": 0}', "0"),
+        ("department", "project_call_issued", '{"plan_year": 10000}', "10000"),
+        ("website", "incident_detected", '{"kind": "illegal_case"}', None),
+        ("website", "incident_reported", '{"kind": "security_incident"}', '"security_incident"'),
+    ]
+    lines = [
+        f'{{"subject_id": "s{n}", "subject_kind": "{kind}", "type": "{type_}", '
+        f'"at": "2026-03-02", "payload": {payload}}}'
+        for n, (kind, type_, payload, _) in enumerate(cases)
+    ]
+    lines[-1] = lines[-1].replace('"s8"', '"s7"')  # the site of the illegal case
+    events = _write(tmp_path / "events.jsonl", lines)
+    assert main(["watch", "--city", "wuhan", str(events)]) == 2
+    err = capsys.readouterr().err
+    found = [line.split(": error[E501]")[0] for line in err.splitlines() if "error[E501]" in line]
+    payload_at = [line.rindex(payload) for line, (*_, payload, _) in zip(lines, cases, strict=True)]
+    assert found == [
+        f"{events}:{n + 1}:{payload_at[n] + cases[n][2].rindex(value) + 1}"
+        for n, (*_, value) in enumerate(cases)
+        if value is not None
+    ]
+    assert "no unreported security_incident to report" in err
 
 
 def test_a_field_the_subject_has_not_is_placed_at_its_key(

@@ -36,7 +36,6 @@ be used.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import io
 import json
 import os
@@ -58,8 +57,13 @@ from egovrules.monitoring.checkpoint import Checkpoint, Position
 from egovrules.monitoring.monitor import Alert, Monitor
 from egovrules.monitoring.state import StateError
 from egovrules.report.render.json import citation_to_dict
-from egovrules.source.document import MAX_BYTES, lone_surrogate, surrogate_message
-from egovrules.source.errors import Diagnostic, EgovrulesError, UsageError
+from egovrules.source.document import (
+    MAX_BYTES,
+    escape_surrogates,
+    lone_surrogate,
+    surrogate_message,
+)
+from egovrules.source.errors import Diagnostic, EgovrulesError, InputError, UsageError
 from egovrules.source.json_spans import JsonDocument
 from egovrules.source.span import Span
 
@@ -186,17 +190,16 @@ class _Watch:
         text, data = "", None
         try:
             text = _decode(raw, self._name, number)
-            line = text.strip()
-            if line:
-                data = _parse(line, self._name, number)
+            if text.strip():
+                data = _parse(text, self._name, number)
+                _no_lone_surrogate(data)
                 alerts = self.monitor.feed(data)
                 self.raised += _emit(alerts, self._lang, number)
         except OutputClosed:
             raise
         except EgovrulesError as exc:
             self.bad += 1
-            where = JsonDocument(self._name, text, data) if data is not None else None
-            print(_positioned(exc, self._name, number, where), file=sys.stderr)
+            print(_positioned(exc, self._name, number, text, data), file=sys.stderr)
         self.position.advance(raw)
         self.unsaved += 1
         if self.unsaved >= self._every:
@@ -277,33 +280,50 @@ def _decode(raw: bytes, name: str, number: int) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        # The column in characters, as every other column (the bytes before it are UTF-8).
+        column = len(raw[: exc.start].decode("utf-8")) + 1
         raise _LineError(
             Diagnostic(
                 "E002",
                 f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
-                Span(name, number, exc.start + 1),
+                Span(name, number, column),
                 "write events as UTF-8",
             )
         ) from None
 
 
-def _parse(line: str, name: str, number: int) -> Any:
+def _parse(text: str, name: str, number: int) -> Any:
+    """The JSON value of a line (``text``, which holds more than whitespace), its errors at
+    their columns in the line as read (the whitespace before the value counted)."""
+    line = text.strip()
+    lead = _lead(text)
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise _LineError(
-            Diagnostic("E500", f"not a JSON object: {exc.msg}", Span(name, number, exc.colno))
-        ) from None
+        where = Span(name, number, lead + exc.colno)
+        raise _LineError(Diagnostic("E500", f"not a JSON object: {exc.msg}", where)) from None
     except RecursionError:  # thousands of nested brackets
         raise _LineError(
-            Diagnostic("E500", "not an event: nested too deeply", Span(name, number, 1))
+            Diagnostic("E500", "not an event: nested too deeply", Span(name, number, lead + 1))
         ) from None
-    lone = lone_surrogate(data)  # valid JSON ("\\ud800"), but no text could hold it
-    if lone is not None:
-        where, char = lone
-        message = f"{where}: {surrogate_message(char)}"
-        raise _LineError(Diagnostic("E013", message, Span(name, number, 1)))
     return data
+
+
+def _lead(text: str) -> int:
+    """How many characters of whitespace come before the JSON of the line ``text`` (any
+    whitespace ``str.strip`` removes, U+3000 and a form feed included, not only JSON's)."""
+    return len(text) - len(text.lstrip())
+
+
+def _no_lone_surrogate(data: Any) -> None:
+    """Refuse (E013) JSON that holds a lone surrogate (``"\\ud800"``: valid JSON, but no text
+    could hold it), at its string, or its key."""
+    lone = lone_surrogate(data)
+    if lone is not None:
+        path, char, key = lone
+        where = escape_surrogates(".".join(map(str, path))) or "(top level)"
+        message = f"{where}: {surrogate_message(char)}"
+        raise InputError([Diagnostic("E013", message, path=path, key=key)])
 
 
 class _LineError(EgovrulesError):
@@ -313,22 +333,25 @@ class _LineError(EgovrulesError):
 
 
 def _positioned(
-    exc: EgovrulesError, name: str, number: int, line: JsonDocument | None = None
+    exc: EgovrulesError, name: str, number: int, text: str = "", data: Any = None
 ) -> str:
     """The error with the file, line and column of the event it is about: the column of the
-    value (or key) in the line that the error is about when it names one, else of the event's
-    first character."""
+    value (or key) in the line (``text``, read as ``data``) that the error is about when it
+    names one, else of the event's first character. Columns are counted in characters from
+    the line's first: a line separator written raw in a string does not start one."""
     if isinstance(exc, _LineError):
         return exc.diagnostic.render()
     diagnostics = getattr(exc, "diagnostics", None)
     if not diagnostics:
         return f"{name}:{number}:1: {exc}"
+    lead = _lead(text)
+    event = JsonDocument(name, text[lead:], data) if data is not None else None
 
     def span(d: Diagnostic) -> Span:
-        if line is None:
+        if event is None:
             return Span(name, number, 1)
         path = d.path if d.path is not None else ()
-        return dataclasses.replace(line.span(path, key=d.key), line=number)
+        return Span(name, number, lead + event.offset(path, key=d.key) + 1)
 
     return "\n".join(Diagnostic(d.code, d.message, span(d), d.hint).render() for d in diagnostics)
 

@@ -22,9 +22,11 @@ rotated or rewritten file, whose lines after the offset do not continue those th
 fsyncs it, renames it over the checkpoint (``os.replace``) and fsyncs the directory: a crash at
 any moment leaves the previous checkpoint or the new one, whole, never a mixture.
 
-Errors are ``CheckpointError`` (an ``InputError``) positioned at the checkpoint file, each with
+Errors are ``CheckpointError`` (an ``InputError``) positioned in the checkpoint file, each with
 a hint saying what to do: ``E510`` a checkpoint that cannot be read or is not one (its monitor
-state included), ``E511`` one taken with another pack, ``E512`` an input that has changed. An
+state included), ``E511`` one taken with another pack (at the value of ``monitor.pack`` that
+differs), ``E512`` an input that has changed (at the ``resolved`` path, the ``offset`` or the
+identity hash that no longer holds). An
 ``E510`` about one value is placed at it (``monitor.subjects.3.violated.0``); a key written twice
 is one (a checkpoint is the monitor's memory: ``json.loads`` would keep the later value, and
 the watch carry on from a state no monitor ever had).
@@ -120,6 +122,7 @@ class Checkpoint:
                 "E512",
                 f"the checkpoint was written for the input {self.resolved}, not {resolved}",
                 f"watch {self.resolved} with it, or give this input a checkpoint of its own",
+                ("resolved",),
             )
         size = os.fstat(stream.fileno()).st_size
         if size < self.offset:
@@ -128,18 +131,23 @@ class Checkpoint:
                 f"{input_path} is {size} bytes long, shorter than the {self.offset} bytes "
                 f"already watched (line {self.line}): it was truncated, rotated or rewritten",
                 self._start_over(),
+                ("offset",),
             )
         tail_start = max(self.offset - IDENTITY_BYTES, 0)
         stream.seek(0)
         head = stream.read(min(self.offset, IDENTITY_BYTES))
         stream.seek(tail_start)
         tail = stream.read(self.offset - tail_start)
-        if _identity(head, tail) != self.identity:
+        found = _identity(head, tail)
+        if found != self.identity:
+            # At the first saved hash (or length) that the input's bytes do not match.
+            differs = next((k for k in sorted(found) if self.identity.get(k) != found[k]), None)
             raise self.error(
                 "E512",
                 f"the bytes of {input_path} before offset {self.offset} (line {self.line}) are "
                 "not those already watched: it was rotated or rewritten",
                 self._start_over(),
+                ("identity",) if differs is None else ("identity", differs),
             )
         stream.seek(self.offset)
         return Position(self.offset, self.line, head, tail)
@@ -203,9 +211,9 @@ def load(path: Path) -> Checkpoint | None:
         raise error(path, "E510", "not a checkpoint: nested too deeply", hint=hint) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
-        raise error(
-            path, "E510", f"not a checkpoint of format {FORMAT!r} (format: {found!r})", hint=hint
-        )
+        where = _span(path, text, data, ("format",))  # or the mapping without it, the value
+        message = f"not a checkpoint of format {FORMAT!r} (format: {found!r})"
+        raise error(path, "E510", message, where, hint)
     try:
         checkpoint = Checkpoint(
             path=path,

@@ -24,7 +24,8 @@ as the old one did. The monitor re-creates them lazily, as a new monitor does.
 Every problem with a state is a ``StateError`` (an ``InputError``): ``E510`` for a state that
 is not one (wrong format, a missing key, a subject that does not validate, a rule id the pack
 does not have), ``E511`` for a state taken with other rules. An ``E510``'s diagnostic has the
-``path`` of the value it is about in the state (``("subjects", 3, "violated", 0)``), so that
+``path`` of the value it is about in the state (``("subjects", 3, "violated", 0)``), and an
+``E511``'s that of the first value of ``pack`` that differs (``("pack", "sha256")``), so that
 a reader of the state's file can place it.
 """
 
@@ -87,6 +88,9 @@ class _Pack(_Strict):
     sha256: str
     weekday_fallback: bool
     calendar: str | None = None
+
+
+_IDENTITY = tuple(_Pack.model_fields)  # in the order they are compared
 
 
 class _Subject(_Strict):
@@ -196,6 +200,10 @@ def _check_pack(saved: _Pack, pack: Pack) -> None:
     )
     if saved.calendar != current.get("calendar"):
         option += f", calendar {saved.calendar or 'chinese-calendar alone'}"
+    # At the first value of the saved identity that differs; at the identity itself when
+    # that is a calendar the state was taken without.
+    differs = next(k for k in _IDENTITY if getattr(saved, k) != current.get(k))
+    where = ("pack", differs) if getattr(saved, differs) is not None else ("pack",)
     raise StateError(
         [
             Diagnostic(
@@ -205,6 +213,7 @@ def _check_pack(saved: _Pack, pack: Pack) -> None:
                 "rules would judge its subjects differently",
                 hint="restore it with the pack it was taken with, or replay the events into a "
                 "new monitor",
+                path=where,
             )
         ]
     )

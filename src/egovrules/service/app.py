@@ -45,6 +45,7 @@ from egovrules.service.errors import (
     ServiceError,
     error_body,
     from_input_error,
+    refused_at,
 )
 from egovrules.service.guard import HEALTH_PATHS, Guard
 from egovrules.service.head import HeadAsGet
@@ -258,7 +259,10 @@ def _pack_routes(app: FastAPI, packs: LoadedPacks, config: ServiceConfig) -> Non
         explain: Annotated[bool, Query(description="add each finding's trace")] = False,
     ) -> Response:
         compiled = packs.get(pack)
-        check_only(only, [compiled])  # before the body is read (400, E702)
+        try:
+            check_only(only, [compiled])  # before the body is read (400, E702)
+        except UsageError as exc:
+            raise refused_at(400, BAD_PARAMETER, str(exc), "query.only") from None
         body = await request.body()
         options = RunOptions(
             city=compiled.id, as_of=as_of, only=tuple(only), skip=tuple(skip), explain=explain
@@ -303,17 +307,16 @@ def _check(pack: Pack, body: bytes, options: RunOptions, lang: str, max_batch: i
 def _explain(pack: Pack, body: bytes, rule: str, as_of: dt.date | None) -> list[dict[str, Any]]:
     subjects = subjects_of_body(pack, body)
     if len(subjects) != 1 or subjects[0].path:  # a list, even of one (its path is its index)
-        raise ServiceError(
-            422, NOT_APPLICABLE, "explain takes one subject (a JSON object), not a list"
-        )
+        message = "explain takes one subject (a JSON object), not a list"
+        raise refused_at(422, NOT_APPLICABLE, message, "$")
     try:
         rules = rules_named(pack, rule)
     except UsageError as exc:
-        raise ServiceError(404, UNKNOWN_RULE, str(exc)) from None
+        raise refused_at(404, UNKNOWN_RULE, str(exc), "query.rule") from None
     try:
         return explain_rules(rules, subjects[0].subject, as_of or today_in_china())
-    except UsageError as exc:
-        raise ServiceError(422, NOT_APPLICABLE, str(exc)) from None
+    except UsageError as exc:  # a rule of another kind than the subject's
+        raise refused_at(422, NOT_APPLICABLE, str(exc), "query.rule") from None
 
 
 # ---- diff, schemas ---------------------------------------------------------------------------
@@ -341,18 +344,21 @@ def _tool_routes(app: FastAPI, packs: LoadedPacks) -> None:
             list[str], Query(description="only concepts matching (id, prefix or glob)")
         ] = [],  # noqa: B006
     ) -> Response:
-        pack_a, pack_b = packs.get(a), packs.get(b)
+        pack_a, pack_b = packs.get(a, "query.a"), packs.get(b, "query.b")
 
         def run() -> str:
-            result = diff(
-                pack_a,
-                pack_b,
-                witnesses=witnesses,
-                max_candidates=max_candidates,
-                seed=seed,
-                kind=kind,
-                concepts=concept or None,
-            )
+            try:
+                result = diff(
+                    pack_a,
+                    pack_b,
+                    witnesses=witnesses,
+                    max_candidates=max_candidates,
+                    seed=seed,
+                    kind=kind,
+                    concepts=concept or None,
+                )
+            except UsageError as exc:  # the packs and the kind are known: no concept matches
+                raise refused_at(400, BAD_PARAMETER, str(exc), "query.concept") from None
             return render_diff("json", result)
 
         return Response(await run_in_threadpool(run), media_type="application/json")
@@ -370,9 +376,8 @@ def _tool_routes(app: FastAPI, packs: LoadedPacks) -> None:
     )
     def subject_schema(kind: str) -> Any:
         if kind not in SUBJECT_MODELS:
-            raise ServiceError(
-                404, "E303", f"unknown subject kind {kind!r}; kinds: {', '.join(SUBJECT_KINDS)}"
-            )
+            message = f"unknown subject kind {kind!r}; kinds: {', '.join(SUBJECT_KINDS)}"
+            raise refused_at(404, "E303", message, "path.kind")
         return SUBJECT_MODELS[kind].model_json_schema()
 
 

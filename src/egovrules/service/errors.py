@@ -14,6 +14,7 @@ import re
 from collections.abc import Hashable, Sequence
 
 from egovrules.service.models import ErrorBody, ErrorInfo, Problem
+from egovrules.source.document import escape_surrogates
 from egovrules.source.errors import Diagnostic, InputError
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "error_body",
     "from_input_error",
     "json_path",
+    "refused_at",
 ]
 
 UNKNOWN_PACK = "E700"
@@ -68,6 +70,14 @@ class ServiceError(Exception):
         super().__init__(message)
 
 
+def refused_at(status: int, code: str, message: str, location: str) -> ServiceError:
+    """A request refused for one place in it: a parameter (``query.rule``, ``path.pack``) or
+    the body (``$``), as the one diagnostic's ``location``."""
+    return ServiceError(
+        status, code, message, [Problem(code=code, message=message, location=location)]
+    )
+
+
 def error_body(error: ServiceError, request_id: str) -> ErrorBody:
     """The answer's body for ``error``."""
     return ErrorBody(
@@ -89,7 +99,8 @@ def json_path(path: Sequence[Hashable]) -> str:
         elif isinstance(key, str) and _NAME.fullmatch(key):
             out.append(f".{key}")
         else:
-            out.append(f"[{json.dumps(str(key), ensure_ascii=False)}]")
+            quoted = json.dumps(str(key), ensure_ascii=False)
+            out.append(f"[{escape_surrogates(quoted)}]")  # no text can hold a lone half
     return "".join(out)
 
 

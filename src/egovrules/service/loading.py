@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from egovrules.engine.pack import Pack, load_bundled_pack
 from egovrules.law.calendar import CHINA, WorkCalendar
-from egovrules.service.errors import NOT_READY, UNKNOWN_PACK, ServiceError
+from egovrules.service.errors import NOT_READY, UNKNOWN_PACK, ServiceError, refused_at
 from egovrules.service.logs import LOG
 from egovrules.source.suggest import did_you_mean
 
@@ -77,15 +77,17 @@ class LoadedPacks:
             raise ServiceError(503, NOT_READY, "the packs are still being compiled: see /readyz")
         return self._packs
 
-    def get(self, pack_id: str) -> Pack:
-        """The pack ``pack_id``; 404 (E700) when this server holds no such pack."""
+    def get(self, pack_id: str, location: str = "path.pack") -> Pack:
+        """The pack ``pack_id``; 404 (E700) when this server holds no such pack, at the
+        parameter that named it (``location``)."""
         packs = self.all()
         if pack_id not in packs:
             hint = did_you_mean(pack_id, packs)
-            raise ServiceError(
+            raise refused_at(
                 404,
                 UNKNOWN_PACK,
                 f"no pack {pack_id!r} on this server; packs: {', '.join(packs)}"
                 + (f"; {hint}" if hint else ""),
+                location,
             )
         return packs[pack_id]

@@ -17,8 +17,7 @@ from typing import Any, get_origin
 
 from fastapi import FastAPI, Request
 
-from egovrules.service.errors import BAD_PARAMETER, ServiceError
-from egovrules.service.models import Problem
+from egovrules.service.errors import BAD_PARAMETER, refused_at
 from egovrules.source.suggest import did_you_mean
 
 __all__ = ["learn_queries", "strict_query"]
@@ -65,5 +64,4 @@ async def strict_query(request: Request) -> None:
 
 
 def _refuse(name: str, message: str) -> None:
-    problem = Problem(code=BAD_PARAMETER, message=message, location=f"query.{name}")
-    raise ServiceError(400, BAD_PARAMETER, message, [problem])
+    raise refused_at(400, BAD_PARAMETER, message, f"query.{name}")

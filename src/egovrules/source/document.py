@@ -42,6 +42,7 @@ __all__ = [
     "beyond_bounds",
     "data_diagnostics",
     "data_path",
+    "escape_surrogates",
     "lone_surrogate",
     "read_bounded",
     "read_document",
@@ -384,10 +385,13 @@ class _Builder:
             if isinstance(fault, DuplicateKey):
                 message = f"duplicate key {fault.key!r} (first defined at line "
                 message += f"{span(fault.first_at).line})"
-                out.append(Diagnostic("E010", message, span(fault.at)))
+                out.append(Diagnostic("E010", message, span(fault.at), path=fault.path, key=True))
             else:
                 message = surrogate_message(fault.char)
-                out.append(Diagnostic("E013", message, span(fault.at), _SURROGATE_HINT))
+                hint = _SURROGATE_HINT
+                out.append(
+                    Diagnostic("E013", message, span(fault.at), hint, fault.path, key=fault.key)
+                )
         return out
 
     def _reader_error(self, exc: yaml.reader.ReaderError) -> Diagnostic:
@@ -410,11 +414,31 @@ class _Builder:
     def _at_top(self, code: str) -> DocumentError:
         return bounds_error(code, self._span0(), self.text)
 
-    def _fail(self, code: str, message: str, node: yaml.Node, hint: str | None = None) -> None:
-        self._fail_at(code, message, node.start_mark, hint)
+    def _fail(
+        self,
+        code: str,
+        message: str,
+        node: yaml.Node,
+        hint: str | None = None,
+        path: PathKey | None = None,
+        *,
+        key: bool = False,
+    ) -> None:
+        self._fail_at(code, message, node.start_mark, hint, path, key=key)
 
-    def _fail_at(self, code: str, message: str, mark: Any, hint: str | None = None) -> None:
-        diagnostic = Diagnostic(code, message, self._span(mark), hint)
+    def _fail_at(
+        self,
+        code: str,
+        message: str,
+        mark: Any,
+        hint: str | None = None,
+        path: PathKey | None = None,
+        *,
+        key: bool = False,
+    ) -> None:
+        """Refuse the document at ``mark``; ``path``: the value's path in the data (a JSON
+        path over HTTP), or the key's (``key``)."""
+        diagnostic = Diagnostic(code, message, self._span(mark), hint, path, key=key)
         raise DocumentError([*self.errors, diagnostic], self.text)
 
     def _check_size(self, root: yaml.Node) -> None:
@@ -447,6 +471,9 @@ class _Builder:
             stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
 
     def _value(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
+        # A mapping key's path ends in _KEY: an error about it is placed, in the data, at the
+        # mapping that holds it (its text is not known until it is read).
+        where = path[:-1] if path and path[-1] is _KEY else path
         self.nodes += 1
         if self.nodes > MAX_NODES:
             self._fail(
@@ -454,9 +481,10 @@ class _Builder:
                 f"more than {MAX_NODES} values after alias expansion",
                 node,
                 "aliases expand exponentially here (a 'billion laughs' file?)",
+                where,
             )
         if depth > MAX_DEPTH:
-            self._fail("E005", _TOO_DEEP, node)
+            self._fail("E005", _TOO_DEEP, node, path=where)
         if node.tag not in _CORE_TAGS:
             self._fail(
                 "E006",
@@ -464,20 +492,30 @@ class _Builder:
                 node,
                 "only plain YAML values (strings, numbers, booleans, dates, lists, "
                 "mappings) are read",
+                where,
             )
         self.value_marks.setdefault(path, self._span(node.start_mark))
         if isinstance(node, yaml.ScalarNode):
             try:
                 value = self.loader.yaml_constructors[node.tag](self.loader, node)
             except (ValueError, yaml.constructor.ConstructorError) as exc:
-                self._fail("E007", f"invalid {node.tag.rsplit(':', 1)[-1]} value: {exc}", node)
+                message = f"invalid {node.tag.rsplit(':', 1)[-1]} value: {exc}"
+                self._fail("E007", message, node, path=where)
             except Exception:
-                self._fail("E007", f"invalid {node.tag.rsplit(':', 1)[-1]} value", node)
+                self._fail("E007", f"invalid {node.tag.rsplit(':', 1)[-1]} value", node, path=where)
             if isinstance(value, str) and SURROGATE.search(value):
                 joined = _join_surrogates(value)
                 if joined is None:
                     lone = lone_half(value)
-                    self._fail("E013", surrogate_message(lone), node, _SURROGATE_HINT)
+                    is_key = where != path
+                    self._fail(
+                        "E013",
+                        surrogate_message(lone),
+                        node,
+                        _SURROGATE_HINT,
+                        (*where, _pairs_joined(value)) if is_key else path,
+                        key=is_key,
+                    )
                 value = joined
             return value
         if isinstance(node, yaml.SequenceNode):
@@ -486,12 +524,11 @@ class _Builder:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self._fail(
-                    "E008", "merge keys ('<<') are not supported", key_node, "write the keys out"
-                )
+                message = "merge keys ('<<') are not supported"
+                self._fail("E008", message, key_node, "write the keys out", (*path, "<<"), key=True)
             if not isinstance(key_node, yaml.ScalarNode):
-                self._fail("E009", "a mapping key must be a plain value", key_node)
-            key = self._value(key_node, (*path, "\0key"), depth + 1)
+                self._fail("E009", "a mapping key must be a plain value", key_node, path=path)
+            key = self._value(key_node, (*path, _KEY), depth + 1)
             if key in out:
                 first = self.key_marks[(*path, key)]
                 self.errors.append(
@@ -499,16 +536,20 @@ class _Builder:
                         "E010",
                         f"duplicate key {key!r} (first defined at line {first.line})",
                         self._span(key_node.start_mark),
+                        path=(*path, key),
+                        key=True,
                     )
                 )
                 continue
             self.key_marks[(*path, key)] = self._span(key_node.start_mark)
             out[key] = self._value(value_node, (*path, key), depth + 1)
-        self.value_marks.pop((*path, "\0key"), None)
+        self.value_marks.pop((*path, _KEY), None)
         return out
 
 
 _FAILED: Any = object()
+# The last step of a mapping key's path while it is read: no key of the data can be it.
+_KEY: Any = object()
 
 # A lone UTF-16 surrogate ("\ud800", valid as a JSON or YAML escape) is not a character: no
 # output could be written with it, so it is refused where it is read.
@@ -525,10 +566,15 @@ def _join_surrogates(value: str) -> str | None:
         return None
 
 
+def _pairs_joined(value: str) -> str:
+    """``value`` with each surrogate pair joined into its character, lone halves kept (as
+    ``json.loads`` reads the string)."""
+    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
 def lone_half(value: str) -> str:
     """The first surrogate of ``value`` that is not half of a pair (``value`` has one)."""
-    joined = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-    found = SURROGATE.search(joined)
+    found = SURROGATE.search(_pairs_joined(value))
     assert found is not None
     return found.group()
 
@@ -536,6 +582,12 @@ def lone_half(value: str) -> str:
 def surrogate_message(char: str) -> str:
     """What E013 says of a lone surrogate."""
     return f"a lone surrogate (U+{ord(char):04X}) is not a character"
+
+
+def escape_surrogates(text: str) -> str:
+    """``text`` with each UTF-16 surrogate written as its escape (``\\ud800``), so that a
+    message or a path naming a string that holds one can be written out."""
+    return SURROGATE.sub(lambda half: f"\\u{ord(half.group()):04x}", text)
 
 
 def strings_in(data: Any) -> Iterator[tuple[PathKey, str, bool]]:
@@ -555,12 +607,13 @@ def strings_in(data: Any) -> Iterator[tuple[PathKey, str, bool]]:
             stack.extend(((*path, i), v) for i, v in enumerate(value))
 
 
-def lone_surrogate(data: Any) -> tuple[str, str] | None:
-    """The dotted path and the character of the first lone surrogate in JSON data, or None."""
-    for path, text, _ in strings_in(data):
+def lone_surrogate(data: Any) -> tuple[PathKey, str, bool] | None:
+    """The first lone surrogate in JSON data, or None: the path of its string, the character,
+    and whether the string is a mapping key (the path the key's own)."""
+    for path, text, is_key in strings_in(data):
         found = SURROGATE.search(text)
         if found:
-            return ".".join(map(str, path)) or "(top level)", found.group()
+            return path, found.group(), is_key
     return None
 
 

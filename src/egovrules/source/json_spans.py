@@ -54,9 +54,13 @@ class JsonDocument(Document):
 
     def span(self, path: PathKey, *, key: bool = False) -> Span:
         """The span of the value (or key) at ``path``, or of its nearest present ancestor."""
+        return Span(self.file, *position(self._index.lines, self.offset(path, key=key)))
+
+    def offset(self, path: PathKey, *, key: bool = False) -> int:
+        """The offset in the text of the value (or key) at ``path``, or of its nearest present
+        ancestor: for a caller that counts lines its own way (``watch``, one event a line)."""
         key_at, value_at = self._index.walk(path)
-        offset = key_at if key and key_at is not None else value_at
-        return Span(self.file, *position(self._index.lines, offset))
+        return key_at if key and key_at is not None else value_at
 
 
 Step = tuple[int | None, int, int]  # key offset (None in a list), value offset, value end

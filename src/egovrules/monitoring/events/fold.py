@@ -63,7 +63,7 @@ def apply_event(subject: Subject | None, event: Event) -> Subject:
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(map(str, first["loc"]))
-        path, key = _written(event, first["loc"])
+        path, key = _written(event, first["loc"], data)
         # a field the model does not have: the key that names it is what is wrong
         key = key or (first["type"] == "extra_forbidden" and bool(path))
         raise _error(
@@ -223,7 +223,9 @@ def _website(d: Data, event: Event) -> None:
                 if i["reported_at"] is None and (kind is None or i["kind"] == kind)
             ]
             if not open_:
-                raise _error(event, "no unreported incident to report")
+                if kind is None:
+                    raise _error(event, "no unreported incident to report")
+                raise _error(event, f"no unreported {kind} to report", ("payload", "kind"))
             open_[0]["reported_at"] = _moment(event.at)
             d["incidents"] = incidents
         case m.OnlineServiceOpened(service=service):
@@ -333,11 +335,12 @@ def _assign(data: Data, parts: list[str], value: Any, event: Event) -> None:
         target[parts[-1]] = value
 
 
-def _written(event: Event, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
+def _written(event: Event, loc: tuple[Any, ...], data: Data) -> tuple[tuple[Any, ...], bool]:
     """Where in the event the subject field at ``loc`` was written, for an error about it:
     the value an update's ``set`` key or a registration's attribute gave it (or within it),
     or the key that made a record of a field that is not one (``name.x``, when ``name`` is
-    text); ``()``, the whole event, when the event's own fields wrote it."""
+    text); the payload field of any other event that gave it (``_payload_field``); ``()``, the
+    whole event, when the event's own fields wrote it."""
     match event.payload:
         case m.Updated(set=changes):
             for dotted in changes:
@@ -346,9 +349,46 @@ def _written(event: Event, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]
                     return ("payload", "set", dotted, *loc[len(parts) :]), False
                 if loc and parts[: len(loc)] == loc:
                     return ("payload", "set", dotted), True
-        case m.Registered(attributes=attributes) if loc and loc[0] in attributes:
-            return ("payload", "attributes", *loc), False
+        case m.Registered(attributes=attributes):
+            if loc and loc[0] in attributes:
+                return ("payload", "attributes", *loc), False
+        case payload:
+            return _payload_field(payload, loc, data), False
     return (), False
+
+
+def _payload_field(payload: m.Payload, loc: tuple[Any, ...], data: Data) -> tuple[Any, ...]:
+    """The payload field given in the event that wrote the subject field at ``loc`` (in the
+    folded ``data``): the last step of ``loc`` that is named for it, or ends in its name
+    (``declaration.plan_year``, ``payments.0.amount``; ``approved_total_investment`` from
+    ``total_investment``), the longest name when two fit, and that holds the value the field
+    gave. ``()`` when none is: a name alone does not say the event wrote the field
+    (``current_total_investment`` is not an approval's ``total_investment``)."""
+    given = payload.model_dump()
+    for i in range(len(loc) - 1, -1, -1):
+        step = loc[i]
+        named = [
+            name
+            for name in payload.model_fields_set
+            if isinstance(step, str) and (step == name or step.endswith(f"_{name}"))
+        ]
+        for name in sorted(named, key=len, reverse=True):
+            if _at(data, loc[: i + 1]) == given[name]:
+                return ("payload", name, *loc[i + 1 :])
+    return ()
+
+
+def _at(data: Any, path: tuple[Any, ...]) -> Any:
+    """The value at ``path`` (keys and indexes) in ``data``; ``_ABSENT`` when there is none."""
+    for step in path:
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return _ABSENT
+    return data
+
+
+_ABSENT = object()
 
 
 def _error(
