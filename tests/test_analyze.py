@@ -107,12 +107,40 @@ def _baseline(pack_id: str) -> set[tuple[str, tuple[str, ...]]]:
 
 
 def _confirm(pack: Pack, f: Finding, expect: dict[str, set[Outcome]]) -> None:
-    """Re-run the witness through the Python backend, independently of the analysis."""
+    """Re-run the witness through the Python backend, independently of the analysis, and
+    read its dates: each lies in a year the holiday calendar knows."""
     assert f.witness is not None
     subject = parse_subject(f.witness.subject)
     outcomes = pack.check(subject, f.witness.as_of).outcomes
     for rule, allowed in expect.items():
         assert outcomes[rule] in allowed, (rule, outcomes[rule])
+    first, last = pack.ruleset.calendar.years
+    years = _witness_years(f.witness.subject, f.witness.as_of)
+    assert all(first <= y <= last for y in years), (f.witness.as_of, f.witness.subject)
+
+
+_ISO_DAY = re.compile(r"\d{4,}-\d\d-\d\d")
+
+
+def _witness_years(subject: Any, as_of: dt.date) -> list[int]:
+    """The year of the as-of date, of every date and date-time written in the subject (as
+    JSON), and every year field (a plan year)."""
+    years = [as_of.year]
+
+    def walk(value: Any, key: str) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, key)
+        elif isinstance(value, str) and _ISO_DAY.match(value):
+            years.append(int(value.split("-")[0]))
+        elif isinstance(value, int) and not isinstance(value, bool) and key.endswith("year"):
+            years.append(value)
+
+    walk(subject, "")
+    return years
 
 
 APPLIES = {Outcome.SATISFIED, Outcome.VIOLATED, Outcome.PENDING}
@@ -295,6 +323,42 @@ def test_a_rule_made_redundant_by_a_stricter_twin_is_found(tmp_path: Path) -> No
     findings = [f for f in _run(pack, {narrow["id"]}) if f.kind is Kind.REDUNDANT]
     assert _keys(findings) == {("redundant", (narrow["id"], rule["id"]))}
     _confirm(pack, findings[0], {narrow["id"]: {Outcome.VIOLATED}, rule["id"]: {Outcome.VIOLATED}})
+
+
+# Rules whose witnesses the solver dated far from any year a pack author would write (before:
+# as of 0200-09-01, a project call for the plan year 901, as of 0001-01-01), and a date-time.
+DATED = (
+    ("shantou", "shantou.project.annual_declaration_deadline"),
+    ("shantou", "shantou.department.annual_solicitation_deadline"),
+    ("hohhot", "hohhot.department.county_devzone_annual_special_funds"),
+    ("wuhan", "wuhan.website.illegal_case_reported_24h"),
+)
+
+
+@pytest.mark.parametrize(("pack_id", "rule_id"), DATED, ids=[r for _, r in DATED])
+def test_a_witness_is_dated_in_the_years_of_the_pack(
+    pack_id: str, rule_id: str, tmp_path: Path
+) -> None:
+    """A witness is read by a pack author: its as-of date, dates, date-times and plan years
+    lie in the years the holiday calendar knows (where the fixtures it starts from are dated),
+    and it still gives the outcomes claimed (each rule violated, for a redundant copy)."""
+    data = _data(pack_id)
+    rule = next(r for r in data["rules"] if r["id"] == rule_id)
+    narrow = copy.deepcopy(rule)
+    narrow["id"] = rule_id + "_narrow"
+    extra = {"all": [{"present": "id"}, {"not": {"field": "id", "eq": "x"}}]}
+    narrow["when"] = {"all": [rule["when"], extra]} if rule.get("when") else extra
+    data["rules"].append(narrow)
+    pack = _load(data, tmp_path)
+    # A query of these takes seconds on a loaded machine: time enough that it is decided.
+    found = analyze_pack(pack, timeout_ms=60_000, focus=frozenset({narrow["id"]})).findings
+    (f,) = [f for f in found if f.kind is Kind.REDUNDANT]
+    assert f.subjects == (narrow["id"], rule_id)
+    _confirm(pack, f, {narrow["id"]: {Outcome.VIOLATED}, rule_id: {Outcome.VIOLATED}})
+    assert dict(f.witness.outcomes if f.witness else ()) == {
+        narrow["id"]: "violated",
+        rule_id: "violated",
+    }
 
 
 def test_a_rule_before_the_law_is_never_in_force(tmp_path: Path) -> None:

@@ -109,6 +109,66 @@ def test_an_unknown_set_path_is_reported_at_its_key(tmp_path: Path) -> None:
     assert where == (_line_of(path, "no filing"), new.index("police_filing.dat") + 1)
 
 
+INDEX_NOT_IN_A_LIST = {
+    "an index into a record": (
+        "police_filing.0.date",
+        "cannot set 'police_filing.0.date': 'police_filing' is a record, not a list",
+        "did you mean 'police_filing.date'?",
+    ),
+    "an index ending the path of a record": (
+        "police_filing.0",
+        "cannot set 'police_filing.0': 'police_filing' is a record, not a list",
+        None,
+    ),
+    "an index into a date": (
+        "network_access_date.0",
+        "cannot set 'network_access_date.0': 'network_access_date' is a date, not a list",
+        None,
+    ),
+    "a list's field without an index": (
+        "online_services.item",
+        "cannot set 'online_services.item': 'online_services' is a list, it has no fields",
+        None,
+    ),
+    "an index past the list's end": (  # the path is the model's; the fixture's list is short
+        "security_systems.1",
+        "cannot set 'security_systems.1' in the fixture",
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", INDEX_NOT_IN_A_LIST, ids=list(INDEX_NOT_IN_A_LIST))
+def test_an_index_where_there_is_no_list_is_an_unknown_path(case: str, tmp_path: Path) -> None:
+    """A digit step of a ``set:`` path indexes a list; after a record (or a scalar) the path is
+    not one of the subject model: E401 at the path itself, as a misspelt field is, not E403
+    (the subject the case built is invalid) at the case's first column. A path the fixture
+    cannot take is E401 at the path too, not at its value."""
+    dotted, message, hint = INDEX_NOT_IN_A_LIST[case]
+    new = (
+        f"    - {{name: no list here, subject: site, set: {{{dotted}: 2024-03-20}},"
+        " as_of: 2024-06-01, violations: []}\n"
+    )
+    path = _mini(tmp_path, FIRST_CASE, new)
+    assert _only_diagnostic(path) == (
+        "E401",
+        message,
+        hint,
+        (_line_of(path, "no list here"), new.index(dotted) + 1),
+    )
+
+
+def test_an_index_into_a_list_of_records_steps_into_the_item(tmp_path: Path) -> None:
+    """A digit step after a list (of records, or of values) is the item there: the case runs."""
+    new = (
+        "    - {name: items, subject: site, set: {online_services: [{item: a}],"
+        " online_services.0.online_acceptance: true, security_systems.0: info_security_mgmt},"
+        " as_of: 2024-06-01, violations: []}\n"
+    )
+    results = run_pack_tests(egovrules.load_pack(_mini(tmp_path, FIRST_CASE, new)))
+    assert all(r.passed for r in results)
+
+
 def test_an_invalid_set_value_is_reported_at_the_value(tmp_path: Path) -> None:
     """A ``set:`` value the subject model refuses is E403 at that value (its line and
     column), not at the first line of a case written over several lines."""

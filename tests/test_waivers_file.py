@@ -171,3 +171,56 @@ def test_a_second_subject_with_a_waived_id_is_an_error_not_waived(
         "another website of this run has the id 'wuhan-site-hyq' (compliance/late.yaml): "
         "a waiver or a baseline naming it would cover both"
     )
+
+
+def _expired_at(fmt: str, out: str) -> list[tuple[str, int]]:
+    """Where an output format places each expired waiver: (file, line)."""
+    if fmt == "sarif":
+        results = json.loads(out)["runs"][0]["results"]
+        return [
+            (loc["artifactLocation"]["uri"], loc["region"]["startLine"])
+            for r in results
+            if r["ruleId"] == "egovrules.waiver.expired"
+            for loc in [r["locations"][0]["physicalLocation"]]
+        ]
+    if fmt == "gitlab":
+        return [
+            (i["location"]["path"], i["location"]["lines"]["begin"])
+            for i in json.loads(out)
+            if i["check_name"] == "egovrules.waiver.expired"
+        ]
+    found = []
+    for line in out.splitlines():
+        if "title=expired waiver" in line:
+            props = dict(p.split("=", 1) for p in line.split("::")[1].split(" ", 1)[1].split(","))
+            found.append((props["file"], int(props["line"])))
+    return found
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "github", "gitlab"])
+def test_an_expired_entry_of_the_waivers_file_is_placed_at_that_entry(
+    fmt: str, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An expired waiver is renewed or removed where it is written: an entry of the waivers
+    file is placed at that entry (its line in waivers.yaml), not at the subject's file, which
+    has nothing to change; a waiver written in the subject's file, at its entry there."""
+    (repo / "waivers.yaml").write_text(
+        "- subject: other-*\n"
+        "  rule: website.police_filing\n"
+        "  reason: another site\n"
+        "  expires: 2030-12-31\n"
+        "- subject: wuhan-site-*\n"
+        "  rule: website.police_filing\n"
+        "  reason: the district bureau suspended filings while it moved offices\n"
+        "  expires: 2026-03-01\n",
+        encoding="utf-8",
+    )
+    _waive_in_file(repo, expires="2026-03-02")
+    late = repo / "compliance" / "late.yaml"
+    inline = late.read_text(encoding="utf-8").splitlines().index("  - rule: website.police_filing")
+    args = ["check", "--format", fmt, "--as-of", "2026-03-22", "--waivers", "waivers.yaml"]
+    assert main([*args, "compliance/"]) == 1
+    assert _expired_at(fmt, capsys.readouterr().out) == [
+        ("compliance/late.yaml", inline + 1),
+        ("waivers.yaml", 5),
+    ]

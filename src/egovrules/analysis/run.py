@@ -38,12 +38,14 @@ class _Query:
         self.kind = kind
         self.enc = Encoder(SUBJECT_MODELS[kind])
         self.timeout_ms = timeout_ms
+        self.solver: z3.Solver | None = None
 
     def check(self, *formulas: z3.BoolRef) -> tuple[z3.CheckSatResult, z3.ModelRef | None]:
         solver = z3.Solver()
         solver.set("timeout", self.timeout_ms)
         solver.add(*formulas, *self.enc.finish())
         result = solver.check()
+        self.solver = solver
         return result, solver.model() if result == z3.sat else None
 
     def witness(
@@ -52,7 +54,9 @@ class _Query:
         rules: tuple[str, ...],
         expect: Callable[[Mapping[str, Outcome]], bool],
     ) -> Witness | None:
-        return build_witness(self.pack, self.kind, self.enc, model, rules=rules, expect=expect)
+        return build_witness(
+            self.pack, self.kind, self.enc, model, rules=rules, expect=expect, solver=self.solver
+        )
 
 
 class _Analysis:

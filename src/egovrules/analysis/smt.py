@@ -66,7 +66,7 @@ from egovrules.ir.nodes import (
 )
 from egovrules.subjects.paths import FieldType
 
-__all__ = ["Encoder", "Instance", "ListCell", "Unsupported", "uses_working_days"]
+__all__ = ["Encoder", "Instance", "ListCell", "Unsupported", "rule_nodes", "uses_working_days"]
 
 MAX_DAY = dt.date.max.toordinal()
 _EPOCH = dt.datetime(1970, 1, 1)
@@ -134,13 +134,14 @@ class _Every:
 def uses_working_days(rule: RuleIR) -> bool:
     """True when the rule counts working days without the weekday fallback: its outcome may
     then be ``undetermined`` past the holiday calendar."""
-    for node in _rule_nodes(rule):
+    for node in rule_nodes(rule):
         if isinstance(node, Shift) and node.unit == "working_days" and not node.weekday_fallback:
             return True
     return False
 
 
-def _rule_nodes(rule: RuleIR) -> Iterator[Any]:
+def rule_nodes(rule: RuleIR) -> Iterator[Any]:
+    """Every node of the rule's ``when``, ``requires``, ``open_while`` and ``dated_by``."""
     for top in (rule.when, rule.requires, rule.open_while, rule.dated_by):
         if top is not None:
             yield from walk(top)

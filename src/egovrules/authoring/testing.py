@@ -23,7 +23,7 @@ from egovrules.source.document import validation_diagnostics
 from egovrules.source.errors import Diagnostic, PackError
 from egovrules.source.suggest import did_you_mean
 from egovrules.subjects import SUBJECT_MODELS, validate_subject
-from egovrules.subjects.paths import PathError, resolve_path
+from egovrules.subjects.paths import FieldType, PathError, resolve_path
 
 __all__ = ["CaseResult", "run_pack_tests", "uncovered_rules"]
 
@@ -138,15 +138,12 @@ def _case_subject(
     model = SUBJECT_MODELS.get(data.get("kind", ""))
     for dotted, value in case.set.items():
         unknown = None if model is None else _unknown_path(model, dotted.split("."))
-        if unknown is not None:
+        if unknown is None and not _assign(data, dotted.split("."), value):
+            unknown = f"cannot set {dotted!r} in the fixture", None  # e.g. past a list's end
+        if unknown is not None:  # at the path itself, the key of the ``set:`` entry
             message, hint = unknown
             where = doc.span((*path, "set", dotted), key=True) if (doc := pack.document) else None
             diagnostics.append(Diagnostic("E401", message, where, hint))
-            return None
-        if not _assign(data, dotted.split("."), value):
-            diagnostics.append(
-                _diag(pack, "E401", f"cannot set {dotted!r} in the fixture", (*path, "set", dotted))
-            )
             return None
     try:
         return validate_subject(data)
@@ -184,24 +181,32 @@ def _set_path(case: TestCaseModel, path: tuple[Hashable, ...], loc: str) -> tupl
 
 
 def _unknown_path(model: type[BaseModel], parts: list[str]) -> tuple[str, str | None] | None:
-    """Why a ``set:`` path is not one of the subject model (message and hint), or None. An
-    index into a list of records steps into the item model; the path a case could never
-    change (removing a field no subject has) is an error, not a case that passes unchanged."""
-    current: type[BaseModel] | None = model
-    names: list[str] = []
+    """Why a ``set:`` path is not one of the subject model (message and hint), or None. A digit
+    step indexes the list before it (and steps into its item); after a record or a value it is
+    no path of the model. The path a case could never change (removing a field no subject has)
+    is an error, not a case that passes unchanged."""
+    dotted = ".".join(parts)
+    here: FieldType | None = None  # what the path so far yields; None: the subject itself
     for k, part in enumerate(parts):
-        if part.isdigit() and k:
-            continue  # an item of the list before it: its model is already current
-        if current is None:
-            return f"cannot set {'.'.join(parts)!r}: {'.'.join(names)!r} has no fields", None
+        before = ".".join(parts[:k])
+        if part.isdigit() and here is not None:
+            if here.kind not in ("list", "set") or here.item is None:
+                rest = parts[:k] + parts[k + 1 :]
+                fixed = k + 1 < len(parts) and _unknown_path(model, rest) is None
+                hint = f"did you mean {'.'.join(rest)!r}?" if fixed else None
+                return f"cannot set {dotted!r}: {before!r} is a {here.kind}, not a list", hint
+            here = here.item
+            continue
+        record = model if here is None else here.model if here.kind == "record" else None
+        if record is None:
+            kind = here.kind if here else "value"
+            return f"cannot set {dotted!r}: {before!r} is a {kind}, it has no fields", None
         try:
-            ftype, _ = resolve_path(current, (part,))
+            here, _ = resolve_path(record, (part,))
         except PathError as exc:
-            known = [".".join((*parts[:k], f)) for f in current.model_fields]
+            known = [".".join((*parts[:k], f)) for f in record.model_fields]
             hint = did_you_mean(".".join(parts[: k + 1]), known) or exc.hint
             return f"unknown field {'.'.join(parts[: k + 1])!r} in {model.__name__}", hint
-        names = parts[: k + 1]
-        current = ftype.model
     return None
 
 

@@ -62,7 +62,7 @@ class LoadedSubject:
             return self.document.file
         return f"{self.document.file}:{self.document.span(self.path).line}"
 
-    def span_of(self, field: tuple[str, ...]) -> Span:
+    def span_of(self, field: tuple[Hashable, ...]) -> Span:
         """Where a field of the subject stands (or its nearest present ancestor)."""
         return self.document.span((*self.path, *field), key=True)
 

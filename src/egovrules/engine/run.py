@@ -36,6 +36,7 @@ from egovrules.source.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from egovrules.engine.waivers import SharedWaiver
+    from egovrules.source.span import Span
 
 __all__ = [
     "FailOn",
@@ -258,11 +259,15 @@ def check_loaded(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pa
     subject = loaded.subject
     if not options.inline_waivers and subject.waivers:
         subject = subject.model_copy(update={"waivers": ()})
-    inline = len(subject.waivers)
+    written: list[Span | None] = [
+        loaded.span_of(("waivers", i)) for i in range(len(subject.waivers))
+    ]
+    inline = len(written)
     if options.waivers:  # a waivers file read (its model is defined only then)
         from egovrules.engine.waivers import with_waivers  # noqa: PLC0415
 
-        subject = with_waivers(subject, options.waivers)
+        subject, entries = with_waivers(subject, options.waivers)
+        written += [e.span for e in entries]
     pack = pack_for(
         loaded,
         options.city,
@@ -295,7 +300,14 @@ def check_loaded(loaded: LoadedSubject, options: RunOptions, packs: dict[str, Pa
     )
     external = subject.waivers[inline:]  # added after the subject's own (``with_waivers``)
     return Checked(
-        report, loaded.source, loaded.document.file, locations, traces, fingerprints, external
+        report,
+        loaded.source,
+        loaded.document.file,
+        locations,
+        traces,
+        fingerprints,
+        external,
+        tuple(zip(subject.waivers, written, strict=True)),
     )
 
 

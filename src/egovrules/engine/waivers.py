@@ -19,10 +19,11 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import Field, PrivateAttr, TypeAdapter, ValidationError
 
 from egovrules.source.document import DocumentError, read_document, validation_diagnostics
 from egovrules.source.errors import InputError
+from egovrules.source.span import Span
 from egovrules.subjects.base import SubjectBase, Waiver
 
 __all__ = ["SharedWaiver", "read_waivers", "with_waivers"]
@@ -33,6 +34,19 @@ class SharedWaiver(Waiver):
 
     subject: str = Field(min_length=1)
     """A subject id, or a glob pattern of ids (``wuhan-site-*``)."""
+    _span: Span | None = PrivateAttr(default=None)
+
+    @property
+    def span(self) -> Span | None:
+        """Where the entry is written in the waivers file (``None`` for one made in code):
+        an expired waiver is reported there, where it is renewed or removed."""
+        return self._span
+
+    def at(self, span: Span) -> SharedWaiver:
+        """This entry, written at ``span``."""
+        placed = self.model_copy()
+        placed._span = span
+        return placed
 
 
 @cache
@@ -51,16 +65,16 @@ def read_waivers(path: Path) -> tuple[SharedWaiver, ...]:
         entries = _entries().validate_python(doc.data if doc.data is not None else [])
     except ValidationError as exc:
         raise InputError(validation_diagnostics(exc, doc, "E920"), doc.text) from None
-    return entries
+    return tuple(w.at(doc.span((i,))) for i, w in enumerate(entries))
 
 
-def with_waivers(subject: SubjectBase, shared: Sequence[SharedWaiver]) -> SubjectBase:
-    """``subject`` with the shared waivers whose ``subject`` pattern matches its id added."""
-    extra = tuple(
-        Waiver(rule=w.rule, reason=w.reason, expires=w.expires)
-        for w in shared
-        if fnmatch.fnmatchcase(subject.id, w.subject)
-    )
-    if not extra:
-        return subject
-    return subject.model_copy(update={"waivers": (*subject.waivers, *extra)})
+def with_waivers(
+    subject: SubjectBase, shared: Sequence[SharedWaiver]
+) -> tuple[SubjectBase, tuple[SharedWaiver, ...]]:
+    """``subject`` with the shared waivers whose ``subject`` pattern matches its id added
+    after its own, and those entries, in the same order."""
+    entries = tuple(w for w in shared if fnmatch.fnmatchcase(subject.id, w.subject))
+    if not entries:
+        return subject, ()
+    extra = tuple(Waiver(rule=w.rule, reason=w.reason, expires=w.expires) for w in entries)
+    return subject.model_copy(update={"waivers": (*subject.waivers, *extra)}), entries

@@ -477,10 +477,23 @@ class Checked:
     external_waivers: tuple[Waiver, ...] = ()
     """The waivers a waivers file gave the subject, not written in its data (SARIF's
     ``external`` suppressions; those of the subject's own data are ``inSource``)."""
+    waiver_spans: tuple[tuple[Waiver, Span | None], ...] = ()
+    """Each waiver the subject was checked with, in order, and where it is written: its
+    entry in the subject's file, or in the waivers file that gave it."""
 
     def location(self, rule_id: str) -> Span | None:
         """The position of the field a finding of ``rule_id`` is about."""
         return dict(self.locations).get(rule_id)
+
+    def expired_waiver_locations(self) -> list[tuple[Waiver, Span | None]]:
+        """Each expired waiver of the report, with where it is written (where it is renewed
+        or removed): two equal waivers, one in each file, are each placed at their own."""
+        unused = list(self.waiver_spans)
+        out: list[tuple[Waiver, Span | None]] = []
+        for w in self.report.expired_waivers:
+            i = next((k for k, (x, _) in enumerate(unused) if x == w), None)
+            out.append((w, None if i is None else unused.pop(i)[1]))
+        return out
 
     def to_dict(self, language: str = "en") -> dict[str, Any]:
         """The report as the JSON document's ``reports[]`` entry, with its source and the

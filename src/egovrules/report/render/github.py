@@ -75,10 +75,15 @@ def _annotations(item: Checked, language: str) -> list[str]:
             f"::{_COMMAND[v.severity]} {','.join(props)}::"
             f"{_data(f'{r.subject_id}: {v.message_in(language)}')}"
         )
-    for w in r.expired_waivers:
-        where = f" file={_prop(item.file)}," if item.file else " "
+    for w, at in item.expired_waiver_locations():  # where it is written, renewed or removed
+        props = []
+        if at is not None:
+            props += [f"file={_prop(at.file)}", f"line={at.line}", f"col={at.col}"]
+        elif item.file:
+            props.append(f"file={_prop(item.file)}")
+        props.append(f"title={_prop('expired waiver')}")
         out.append(
-            f"::error{where}title={_prop('expired waiver')}::"
+            f"::error {','.join(props)}::"
             f"{_data(f'{r.subject_id}: waiver of {w.rule} expired on {w.expires}')}"
         )
     for u in r.upcoming:

@@ -2,8 +2,9 @@
 codequality:``) and shows in merge requests and on the changed lines. GitLab does not ingest
 SARIF as a SAST report; this is the format it does.
 
-One issue per violation and expired waiver, at the line of the field a finding is about, and
-one per input that could not be judged. Each fingerprint is the subject id, the rule id and the
+One issue per violation, at the line of the field it is about, one per expired waiver, at the
+waiver's entry (in the subject file or the waivers file), and one per input that could not be
+judged. Each fingerprint is the subject id, the rule id and the
 file, hashed: stable from one pipeline to the next, so GitLab can tell new issues from fixed
 ones, and not moved by an edit elsewhere in the file.
 """
@@ -75,13 +76,13 @@ def render_gitlab(
                     _fingerprint(r.subject_id, v.rule_id, file),
                 )
             )
-        for w in r.expired_waivers:
+        for w, at in item.expired_waiver_locations():  # where it is written
             issues.append(
                 _issue(
                     "egovrules.waiver.expired",
                     f"{r.subject_id}: waiver of {w.rule} expired on {w.expires.isoformat()}",
                     "critical",
-                    (item.file, None),
+                    (at.file, at.line) if at else (item.file, None),
                     _fingerprint(r.subject_id, "waiver", w.rule, file),
                 )
             )

@@ -1,6 +1,7 @@
 """SARIF 2.1.0 for code-scanning tools: one reporting rule per pack rule (help text with the
 citation and quote), one result per violation located at the line of the offending field in
-the subject file, waived findings as suppressed results. The run's invocation says whether it
+the subject file, waived findings as suppressed results, each expired waiver at its entry
+(in the subject file, or the waivers file that gave it). The run's invocation says whether it
 judged every input (``executionSuccessful``); each input it could not judge is a
 ``toolExecutionNotifications`` entry located at its file, line and column."""
 
@@ -69,8 +70,11 @@ def _rule(rule: RuleIR) -> dict[str, Any]:
 _EXPIRED_RULE = {
     "id": EXPIRED_WAIVER_RULE,
     "name": "waiver.expired",
-    "shortDescription": {"text": "A waiver in the subject file has expired"},
-    "fullDescription": {"text": "A waiver past its expiry date no longer covers its rule."},
+    "shortDescription": {"text": "A waiver has expired"},
+    "fullDescription": {
+        "text": "A waiver past its expiry date no longer covers its rule. It is located where "
+        "it is written: in the subject file, or in the waivers file."
+    },
     "help": {"text": "Renew the waiver with a new reason and date, or comply with the rule."},
     "defaultConfiguration": {"level": "error"},
 }
@@ -165,7 +169,7 @@ def render_sarif(
             kind = "external" if waiver in item.external_waivers else "inSource"
             result["suppressions"] = [{"kind": kind, "justification": waiver.reason}]
             results.append(result)
-        for waiver in r.expired_waivers:
+        for waiver, at in item.expired_waiver_locations():
             results.append(
                 {
                     "ruleId": EXPIRED_WAIVER_RULE,
@@ -175,7 +179,7 @@ def render_sarif(
                         "text": f"waiver of {waiver.rule} expired on "
                         f"{waiver.expires.isoformat()} ({waiver.reason})"
                     },
-                    "locations": _location(None, item.file),
+                    "locations": _location(at, at.file if at else item.file),
                 }
             )
     log = {
