@@ -186,16 +186,20 @@ SELECT
     CASE WHEN NOT (scope AND coalesce(d_sub <= {as_of}, false)) THEN 0
          WHEN coalesce(d_to = authority, false) THEN 1 ELSE 2 END AS r3,
     -- incomplete_declaration_handling (1.3.2: no notice yet on a declaration neither decided
-    -- nor taken on is open, awaiting the authority; an opinion dated later is not given yet)
+    -- nor taken on is open, awaiting the authority; an opinion dated later is not given yet.
+    -- 1.3.3: the status has no date, so a decision recorded with a notice dated later, or an
+    -- acceptance with a correction dated later, is not placed before it: open, not broken)
     CASE WHEN NOT (scope AND coalesce(d_sub <= {as_of}, false) AND d_incomplete) THEN 0
          WHEN d_notice <= {as_of}
               AND ((d_corrected <= {as_of} AND coalesce(d_status = 'accepted', false))
                    OR (NOT coalesce(d_status = 'accepted', false)
                        AND (NOT eo OR coalesce(eo_date > {as_of}, false)) AND NOT established))
               THEN 1
-         WHEN coalesce(d_notice <= {as_of}, false) = false
-              AND NOT coalesce(d_status IN ('accepted', 'inadmissible'), false)
-              AND (NOT eo OR coalesce(eo_date > {as_of}, false)) AND NOT established
+         WHEN (NOT eo OR coalesce(eo_date > {as_of}, false)) AND NOT established
+              AND CASE WHEN coalesce(d_notice <= {as_of}, false)
+                       THEN coalesce(d_status = 'accepted' AND d_corrected > {as_of}, false)
+                       ELSE NOT coalesce(d_status IN ('accepted', 'inadmissible'), false)
+                            OR coalesce(d_notice > {as_of}, false) END
               THEN 3
          ELSE 2 END AS r4,
     -- special_declaration_grounds

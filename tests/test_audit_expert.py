@@ -40,7 +40,8 @@ def rows(bench: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
     the years the calendar knows or before the years the bounds span (where the 7 working days
     end past the calendar and only their bounds can decide them), special declarations,
     evaluation opinions a year off, office systems neither on the shared platform nor approved
-    apart."""
+    apart, incomplete declarations with no notice yet or one dated later, or accepted with the
+    correction dated on the audit date or after it."""
     pack = egovrules.load_pack("shantou")
     made = tmp_path_factory.mktemp("expert") / "made.parquet"
     fixture = parse_subject(pack.tests.fixtures["project_ok"])
@@ -76,8 +77,14 @@ def rows(bench: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
         "ELSE declaration__correction_notice_date END AS declaration__correction_notice_date, "
         "CASE WHEN n % 4 = 2 THEN ['pending', NULL, 'inadmissible', 'accepted'][1 + n // 12 % 4] "
         "ELSE declaration__status END AS declaration__status, "
-        "CASE WHEN n % 8 = 2 THEN list_filter(approvals, lambda a: false) ELSE approvals END "
-        "AS approvals, evaluation_opinion AND n % 16 <> 2 AS evaluation_opinion)"
+        # an accepted declaration (the status has no date) whose correction is dated on the
+        # audit date, or after it, with no approval, and an opinion or none; and no opinion on
+        # those accepted with the notice dated after the audit date (pack 1.3.3: a correction
+        # or a notice dated after the audit date and nothing taken on: open, not broken)
+        f"CASE WHEN n % 8 = 0 THEN DATE '{bench.AS_OF.isoformat()}' + n // 8 % 3 "
+        "ELSE declaration__corrected_date END AS declaration__corrected_date, "
+        "CASE WHEN n % 8 IN (0, 2) THEN list_filter(approvals, lambda a: false) ELSE approvals "
+        "END AS approvals, evaluation_opinion AND n % 16 NOT IN (0, 2, 10) AS evaluation_opinion)"
     )
     con = duckdb.connect(config={"threads": 1})  # the same rows, numbered alike, every run
     try:

@@ -3,6 +3,7 @@ for, and the tampering a lint must catch."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -165,6 +166,79 @@ def test_lint_catches_an_uncovered_article(tmp_path: Path) -> None:
     )
     assert [d.code for d in diagnostics] == ["L005"]
     assert "article 2 (第二条)" in diagnostics[0].message
+
+
+_POLICE_DAYS = "  police_filing_days:\n    value: 15\n"
+
+
+def test_lint_warns_of_a_parameter_with_no_value_after_the_pack_is_in_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Wuhan is in force from 2004-08-01; a first version of the police filing period from
+    2010-01-01 leaves the rule that reads it comparing with null from 2004-08-01 to
+    2009-12-31 (a late filing there is no finding): a warning at the parameter, naming it, the
+    two days and the rule."""
+    versions = "  police_filing_days:\n    values: [{from: 2010-01-01, value: 15}]\n"
+    path = _tampered(tmp_path, _POLICE_DAYS, versions, times=1)
+    pack = egovrules.load_pack(path)
+    site = {
+        "kind": "website",
+        "id": "w",
+        "network_access_date": "2005-03-01",
+        "has_interactive_columns": True,
+    }
+    rule = "wuhan.website.police_filing_15_days"
+    assert rule not in {v.rule_id for v in pack.check(site, as_of=dt.date(2006, 1, 1)).violations}
+    (d,) = lint_pack(pack, ROOT / "rules" / "sources")
+    assert (d.code, d.level) == ("L010", "warning")
+    assert d.message.startswith(
+        "parameter $police_filing_days has no value before its first version, from 2010-01-01, "
+        "and the pack is in force from 2004-08-01: before 2010-01-01 rule(s) "
+        f"{rule} read it as null"
+    )
+    line = path.read_text(encoding="utf-8").splitlines().index("  police_filing_days:") + 1
+    assert str(d.span) == f"{path}:{line}:3"
+    assert d.render().startswith(f"{path}:{line}:3: warning[L010]: parameter $police_filing_days")
+    assert d.hint is not None and "a version from 2004-08-01" in d.hint
+    assert main(["lint", str(path)]) == 1
+    assert "1 finding(s)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "versions",
+    [
+        # the first version on the day the pack comes into force: a value every day
+        "[{from: 2004-08-01, value: 15}, {from: 2010-01-01, value: 10}]",
+        # or before it
+        "[{from: 2001-01-01, value: 15}, {from: 2010-01-01, value: 10}]",
+    ],
+)
+def test_lint_is_silent_on_a_parameter_valued_from_the_day_the_pack_is_in_force(
+    tmp_path: Path, versions: str
+) -> None:
+    """An amendment written as a later version of a parameter valued since the pack came into
+    force is no finding."""
+    path = _tampered(
+        tmp_path, _POLICE_DAYS, f"  police_filing_days:\n    values: {versions}\n", times=1
+    )
+    assert lint_pack(egovrules.load_pack(path), ROOT / "rules" / "sources") == []
+
+
+def test_lint_warns_when_the_pack_has_no_effective_date(tmp_path: Path) -> None:
+    """Tianjin gives no meta.effective, so its rules apply on any day: any first version
+    leaves the days before it without a value."""
+    text = (ROOT / "rules" / "tianjin.yaml").read_text(encoding="utf-8")
+    old = "  confidential_network:\n    value: intranet\n"
+    assert text.count(old) == 1 and "  effective: null\n" in text
+    new = "  confidential_network:\n    values: [{from: 2001-01-01, value: intranet}]\n"
+    path = tmp_path / "tianjin.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    (d,) = lint_pack(egovrules.load_pack(path), ROOT / "rules" / "sources")
+    assert d.code == "L010" and d.message.startswith(
+        "parameter $confidential_network has no value before its first version, from "
+        "2001-01-01, and the pack gives no effective date (meta.effective), so its rules apply "
+        "on any day: before 2001-01-01 rule(s) tianjin.network.confidential_on_intranet"
+    )
 
 
 def test_coverage_command(capsys: pytest.CaptureFixture[str]) -> None:

@@ -259,3 +259,54 @@ def test_the_annual_last_day_of_an_open_declaration_is_given() -> None:
     report = hohhot.check(project, as_of=D(2024, 9, 30))
     (up,) = [u for u in report.upcoming if u.rule_id == rule_id]
     assert (up.due, up.days_left, up.awaiting) == (D(2024, 9, 30), 0, "actor")
+
+
+DECLARATION_RULE = "shantou.project.incomplete_declaration_handling"
+
+
+def _declared_project(**declaration: Any) -> dict[str, Any]:
+    """An incomplete annual declaration of 2024-08-20, noticed 2024-08-27, nothing after it."""
+    return {
+        "kind": "project",
+        "id": "p",
+        "owner_unit": "汕头市自然资源局",
+        "funding_source": "government_full",
+        "declaration": {
+            "plan_year": 2025,
+            "submitted_date": "2024-08-20",
+            "submitted_to": "municipal_egov_authority",
+            "complete": False,
+            "correction_notice_date": "2024-08-27",
+            **declaration,
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("declaration", "as_of", "awaiting", "who"),
+    [
+        # 「申报单位未补正…的，市电子政务主管部门不予受理」: an acceptance with no date, the
+        # correction recorded for the next day: the unit's correction is awaited
+        (
+            {"corrected_date": "2024-09-03", "status": "accepted"},
+            D(2024, 9, 2),
+            "actor",
+            "汕头市自然资源局",
+        ),
+        # 「应当一次性告知…补正」 comes before any refusal: a refusal with no date, the notice
+        # recorded for the next day: the authority's notice is owed
+        ({"status": "inadmissible"}, D(2024, 8, 26), "authority", AUTHORITY_EN),
+    ],
+    ids=["accepted-correction-later", "refused-notice-later"],
+)
+def test_an_undated_decision_before_a_later_act_awaits_that_act(
+    declaration: dict[str, Any], as_of: dt.date, awaiting: str, who: str
+) -> None:
+    """Shantou 第十条第三款: the status of a declaration has no date, so on a day before the
+    notice or correction the record dates later it is not shown to have come first (it was
+    violated): open, awaiting whoever acts next in the lawful order."""
+    report = SHANTOU.check(_declared_project(**declaration), as_of=as_of)
+    assert report.outcomes[DECLARATION_RULE] == Outcome.PENDING
+    (up,) = [u for u in report.upcoming if u.rule_id == DECLARATION_RULE]
+    assert (up.awaiting, up.awaiting_in("en")) == (awaiting, who)
+    assert f"not placed before a notice or correction dated after {as_of}" in up.message_in("en")

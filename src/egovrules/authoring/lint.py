@@ -6,19 +6,24 @@
   occur in that regulation file (``rules/sources/``);
 * a concept id a rule's note names (``website.police_filing``) is one the vocabulary has;
 * every article text in a source language occurs in the regulation file;
-* every article is cited by a rule or declaratory with a reason, never both, never neither.
+* every article is cited by a rule or declaratory with a reason, never both, never neither;
+* a warning: a parameter whose first dated version comes after the day a rule reading it is in
+  force from (the pack's ``meta.effective``, or any day when it has none) has no value in
+  between, where such a rule silently compares with null.
 
 Findings are positioned diagnostics on the pack file. Lint never writes anything.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from egovrules.engine.pack import Pack
+from egovrules.ir.nodes import Param, walk
 from egovrules.packdata.bundled import sources_dir
 from egovrules.packdata.normalize import normalize
 from egovrules.packdata.places import cited_place, places_of
@@ -186,7 +191,48 @@ def lint_pack(pack: Pack, sources: Path | None = None) -> list[Diagnostic]:
                 f"article {art.number} ({art.label}) is neither cited by a rule nor declaratory",
                 "encode its obligations, or give a one-line reason under 'declaratory'",
             )
+    effective = model.meta.effective
+    for param, (first, rules) in _unvalued_parameters(pack).items():
+        since = (
+            f"the pack is in force from {effective}"
+            if effective is not None
+            else "the pack gives no effective date (meta.effective), so its rules apply on any day"
+        )
+        start = effective.isoformat() if effective is not None else "the law's first day"
+        out.append(
+            Diagnostic(
+                "L010",
+                f"parameter ${param} has no value before its first version, from {first}, and "
+                f"{since}: before {first} rule(s) {', '.join(rules)} read it as null (every "
+                "comparison with it false), so their verdicts there do not come from the law",
+                doc.span(("parameters", param), key=True),
+                f"if the law had a value before the amendment, give it as a version from "
+                f"{start}; if the rules only begin on {first}, this is the warning that they "
+                "are silent before it",
+                level="warning",
+            )
+        )
     return out
+
+
+def _unvalued_parameters(pack: Pack) -> dict[str, tuple[dt.date, list[str]]]:
+    """Each dated parameter that a rule reads while it has no value, with its first version's
+    day and those rules: a rule in force from before that day (or with no day: the pack has
+    no effective date)."""
+    found: dict[str, tuple[dt.date, list[str]]] = {}
+    for rule in pack.rules:
+        roots = (rule.when, rule.requires, rule.open_while, rule.dated_by)
+        for node in (n for root in roots if root is not None for n in walk(root)):
+            if not isinstance(node, Param) or not node.versions:
+                continue
+            first = node.versions[0][0]
+            if rule.in_force_from is not None and rule.in_force_from >= first:
+                continue
+            rules = found.setdefault(node.name, (first, []))[1]
+            if rule.id not in rules:
+                rules.append(rule.id)
+    order = list(pack.model.parameters) if pack.model is not None else []
+    return dict(sorted(found.items(), key=lambda kv: order.index(kv[0])))
 
 
 def _place_name(article: int, paragraph: int | None, item: int | None) -> str:

@@ -24,7 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Check that every quote occurs in the regulation text (under the one "
         "documented normalization) inside the paragraph and item it cites, that a concept "
         "named in a rule's notes is in the vocabulary, and that every article is cited or "
-        "declaratory.",
+        "declaratory; warn (L010) of a parameter whose first dated version comes after the "
+        "pack's effective date, where the rules reading it have no value. Any finding, a "
+        "warning too, makes the exit code 1.",
     )
     lint.add_argument("packs", nargs="*", help="pack ids or files (default: every bundled pack)")
     lint.add_argument(

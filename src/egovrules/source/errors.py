@@ -25,7 +25,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from egovrules.source.span import Span, render_caret
 
@@ -54,7 +54,8 @@ class Diagnostic:
     is the field's path within the subject, keys and list indexes (``("filing", "date")``,
     ``()`` for the whole subject or when the problem is not about a field). ``key``: the
     problem is the key at ``path``, not its value (an unknown key, a key that may not be set),
-    so a span found later from ``path`` is the key's."""
+    so a span found later from ``path`` is the key's. ``level``: ``warning`` for a finding
+    that may be intended (a lint warning), else ``error``."""
 
     code: str
     message: str
@@ -63,11 +64,13 @@ class Diagnostic:
     path: tuple[Hashable, ...] | None = None
     loc: tuple[str | int, ...] = ()
     key: bool = False
+    level: Literal["error", "warning"] = "error"
 
     def render(self, text: str | None = None) -> str:
-        """Render as ``file:line:col: error[CODE]: message`` plus caret and hint."""
+        """Render as ``file:line:col: error[CODE]: message`` (``warning[CODE]`` for a
+        warning) plus caret and hint."""
         where = f"{self.span}: " if self.span else ""
-        out = [f"{where}error[{self.code}]: {self.message}"]
+        out = [f"{where}{self.level}[{self.code}]: {self.message}"]
         if self.span is not None:
             caret = render_caret(self.span, text)
             if caret:
