@@ -26,6 +26,7 @@ from egovrules.law.calendar import (
     annual,
     covered_years,
     is_workday,
+    package_version,
 )
 from egovrules.law.verdict import Outcome
 from tests.test_conditions import MINI, make_pack
@@ -231,6 +232,23 @@ def test_one_year_validity(tmp_path: Path, evaluated: str, applied: str, expecte
     assert pack.check(subject, as_of=D(2026, 1, 1)).outcomes["mini.project.probe"] == expected
 
 
+def _probe(code: str, until: str) -> str:
+    """What ``code`` prints, run in a process with EGOVRULES_CALENDAR_UNTIL=``until`` (read
+    once per process)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "EGOVRULES_CALENDAR_UNTIL": until}
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
 _UNTIL_PROBE = """
 import datetime as dt
 import egovrules
@@ -264,23 +282,7 @@ def test_later_years_of_the_package_can_be_set_aside(until: str, last: int, outc
     chinese-calendar release a fresh install resolves; the report's calendar says so exactly
     when the package knows a year after it (2026 is set aside by 2025 whatever the release;
     2027, once a release knows it, by 2026)."""
-    import os
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
-    env = {**os.environ, "EGOVRULES_CALENDAR_UNTIL": until}
-    run = subprocess.run(
-        [sys.executable, "-c", _UNTIL_PROBE],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr
-    year, decided, described = run.stdout.strip().split("|")
+    year, decided, described = _probe(_UNTIL_PROBE, until).strip().split("|")
     assert (int(year), decided) == (last, outcome)
     set_aside = _package_years()[1] > int(until)
     assert ("set aside by EGOVRULES_CALENDAR_UNTIL" in described) is set_aside
@@ -322,6 +324,47 @@ def test_a_calendar_until_a_year_sets_the_later_years_aside() -> None:
         held.is_workday(dt.date(2026, 1, 5))
     assert held.is_workday(dt.date(2025, 12, 31))
     assert held.describe().endswith("(2004-2025), its later years set aside")
+
+
+_GAP_PROBE = """
+import datetime as dt
+import egovrules
+from tests.calendar_cases import RULE, project
+report = egovrules.load_pack("shantou").check(
+    project("2025-12-24", "2026-01-05"), as_of=dt.date(2026, 3, 1)
+)
+(gap,) = [u for u in report.undetermined if u.rule_id == RULE]
+print(gap.reason)
+"""
+
+
+def test_a_year_set_aside_is_never_said_not_covered_by_the_package() -> None:
+    """A deadline undetermined because EGOVRULES_CALENDAR_UNTIL=2025 set 2026 aside says so,
+    with the years the package was let decide: its reason said "the holiday calendar
+    (chinese-calendar 1.11.0) does not cover it" of 2026, which that release does cover, so
+    whoever reran the report on chinese-calendar 1.11.0 could not tell why it was undetermined."""
+    reason = _probe(_GAP_PROBE, "2025")
+    version = package_version()
+    assert reason.startswith(
+        "working days of 2026 are not known: the holiday calendar (chinese-calendar "
+        f"{version} (2004-2025), its later years set aside by EGOVRULES_CALENDAR_UNTIL) "
+        "does not cover it"
+    ), reason
+
+
+def test_a_gap_names_the_calendar_that_lacked_the_year() -> None:
+    """A calendar held to 2025 (a pack case's calendar_until) that is asked about 2026 names
+    itself, in both languages."""
+    from egovrules.law.calendar import WorkCalendar
+
+    held = WorkCalendar(until=2025)
+    with pytest.raises(CalendarGap) as raised:
+        held.is_workday(dt.date(2026, 1, 5))
+    named = f"chinese-calendar {package_version()} (2004-2025), its later years set aside"
+    assert f"the holiday calendar ({named}) does not cover it" in str(raised.value)
+    assert f"节假日日历({named})不含该年度" in raised.value.zh
+    explained = raised.value.explained("the act is in time or late", "认定不能")
+    assert f"({named})" in str(explained) and f"({named})" in explained.zh
 
 
 def test_a_pack_case_keeps_the_calendar_it_was_written_for(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -293,6 +293,27 @@ def test_broken_input_is_a_gitlab_blocker(
     assert moved["fingerprint"] == late["fingerprint"]
 
 
+@pytest.mark.parametrize("fmt", ["gitlab", "github", "sarif"])
+def test_a_file_named_by_another_path_is_the_same_file_in_ci_reports(
+    fmt: str, in_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GitLab matches an issue across pipelines by its fingerprint, and wants its path
+    relative to the repository without ``./``; GitHub annotates the file named relative to
+    the workspace; SARIF names it relative to the working directory. A file named
+    ``examples/...``, ``./examples/...`` or by its absolute path (a job passing
+    ``$CI_PROJECT_DIR/...``) gave GitLab three paths and three fingerprints (every issue new
+    in the pipeline that spelled it otherwise) and GitHub three ``file=``: one file, one
+    report."""
+    name = "examples/wuhan/website-late-police-filing.yaml"
+    outs = []
+    for spelled in (name, f"./{name}", str(ROOT / name)):
+        code, out, err = _run(capsys, *BASE, "--format", fmt, spelled)
+        assert (code, err) == (1, "")
+        outs.append(out)
+    assert outs[1] == outs[0] and outs[2] == outs[0]
+    assert name in outs[0] and f"./{name}" not in outs[0] and str(ROOT) not in outs[0]
+
+
 def test_library_renders_failures_with_their_codes(broken_run: Path) -> None:
     """From Python: ``RunResult.failures`` gives each problem as data, and ``render`` shows
     them; a subject without a city (E304) and a bug (internal) keep their own codes."""

@@ -19,6 +19,7 @@ import pytest
 
 import egovrules
 from egovrules.auditing import audit_outcomes
+from egovrules.engine.findings import calendar_note
 from egovrules.law.calendar import CHINA, covered_years
 from egovrules.law.notice import load_calendar, load_notice
 from egovrules.monitoring.monitor import Monitor
@@ -197,6 +198,41 @@ def test_a_supplied_notice_decides_the_case(decided: str, expected: str) -> None
         f"https://www.gov.cn/zhengce/content/example-2027.htm), supplied in {NOTICE_2027}"
     ]
     assert pack.calendar == CHINA  # checking with a calendar changed nothing in the pack
+
+
+@pytest.mark.parametrize(
+    ("decided", "expected"), [("2027-01-04", "in time"), ("2027-01-05", "late")]
+)
+def test_a_verdict_counted_with_the_weekday_fallback_says_so(decided: str, expected: str) -> None:
+    """七个工作日内 with ``--weekday-fallback`` (docs/cli.md): 2027's days counted Monday to
+    Friday, the seventh working day after 2026-12-24 is 2027-01-04 (12-25, 28, 29, 30, 31,
+    01-01, 01-04). The report said nothing of it: a verdict the unpublished notice may overturn
+    (were 1-3 January off, the last day would be 01-05) read as the official calendar's, and
+    could not be reproduced without knowing the option was given."""
+    pack = egovrules.load_pack("shantou", weekday_fallback=True)
+    subject = egovrules.parse_subject(_project("2026-12-24", decided))
+    report = pack.check(subject, AS_OF)
+    assert _verdict(report) == expected
+    calendar = CHINA.describe()
+    en = (
+        f"{APPROVAL}: last day 2027-01-04 counted with the days of 2027 taken as working days "
+        f"Monday to Friday (--weekday-fallback): the holiday calendar ({calendar}) does not "
+        "cover that year and no State Council notice for it was supplied, so its holidays and "
+        "make-up workdays may change the verdict"
+    )
+    zh = (
+        f"{APPROVAL}:最后一日2027-01-04,2027年的工作日按星期一至星期五推算(--weekday-fallback):"
+        f"节假日日历({calendar})不含该年度,也未提供该年度的国务院通知,"
+        "该年度的节假日和调休安排可能改变这一认定"
+    )
+    assert [n for n in report.notes_in("en") if n.startswith(APPROVAL)] == [en]
+    assert [n for n in report.notes_in("zh") if n.startswith(APPROVAL)] == [zh]
+    rule = next(r for r in pack.rules if r.id == APPROVAL)  # the interpreter's note (monitor)
+    interpreted = calendar_note(rule, subject, AS_OF)
+    assert interpreted is not None and dict(interpreted.texts) == {"en": en, "zh": zh}
+    # Counted on known days alone, the fallback decides nothing: no note.
+    known = pack.check(egovrules.parse_subject(_project("2025-12-24", "2026-01-05")), AS_OF)
+    assert not [n for n in known.notes if n.startswith(APPROVAL)]
 
 
 def test_sql_and_the_monitor_agree_with_python_across_the_unknown_year() -> None:

@@ -5,6 +5,7 @@ entry is rebuilt; EGOVRULES_NO_CACHE turns it off."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -170,3 +171,32 @@ def test_only_the_newest_entries_are_kept(
     assert len(_entries(folder)) == 2 and len(compiles) == 4
     egovrules.load_pack(copy)  # the newest is still there
     assert len(compiles) == 4
+
+
+def _engine_of(package: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """The engine identity of the egovrules package at ``package``, computed afresh."""
+    monkeypatch.setattr(cache, "__file__", str(package / "engine" / "cache.py"))
+    return cache._engine.__wrapped__()  # type: ignore[attr-defined]
+
+
+def test_a_module_changed_keeping_its_size_and_time_is_another_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two checkouts, the second copied with its times (``cp -p``, a tar or a Nix store, where
+    every time is the same), then one module edited in place to the same size and its time set
+    back: the second is another egovrules, whose packs must not come from the first's entries
+    (they did: ``sha256`` edited to ``sha224`` where the content hash is computed, the second
+    checkout reported the first's hash until the cache was turned off)."""
+    package = Path(cache.__file__).resolve().parents[1]
+    skip = shutil.ignore_patterns("__pycache__")
+    first = shutil.copytree(package, tmp_path / "a" / "egovrules", ignore=skip)
+    second = shutil.copytree(first, tmp_path / "b" / "egovrules")  # times copied too
+    module = second / "ir" / "compile.py"
+    before = module.stat()
+    text = module.read_bytes()
+    module.write_bytes(text.replace(b"the", b"thE", 1))
+    os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = module.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert module.read_bytes() != text
+    assert _engine_of(second, monkeypatch) != _engine_of(first, monkeypatch)

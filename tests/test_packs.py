@@ -4,6 +4,8 @@ the outcomes their names promise, and the cities line up by concept."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +93,30 @@ def test_shared_concepts_line_the_cities_up() -> None:
         "project.procurement_bidding",
         "website.portal_integration",
     } <= shared
+
+
+@pytest.mark.parametrize(
+    ("bom", "eol"),
+    [(b"", b"\r\n"), (b"\xef\xbb\xbf", b"\n"), (b"\xef\xbb\xbf", b"\r\n"), (b"", b"\r")],
+    ids=["crlf", "bom", "bom-crlf", "cr"],
+)
+def test_the_content_hash_is_the_repository_files_whatever_its_line_ends(
+    bom: bytes, eol: bytes, tmp_path: Path
+) -> None:
+    """A report's ``pack.sha256`` says which pack judged (docs/output-json.md): a Windows
+    checkout (``core.autocrlf``: CRLF line ends), or an editor's byte-order mark, holds the
+    same pack as the repository's file, and its reports carry that file's ``sha256sum``. (A
+    CRLF copy of hohhot.yaml was reported as 65d4b2f69ee0…, another pack to ``diff`` and to a
+    monitor's state, though the same 1.3.1.)"""
+    repository = (ROOT / "rules" / "hohhot.yaml").read_bytes()
+    assert b"\r" not in repository and not repository.startswith(b"\xef\xbb\xbf")
+    expected = hashlib.sha256(repository).hexdigest()
+    copy = tmp_path / "hohhot.yaml"
+    copy.write_bytes(bom + repository.replace(b"\n", eol))
+    (subject,), _ = read_subjects(str(ROOT / "examples" / "hohhot" / "project-compliant.yaml"))
+    for _ in range(2):  # compiled, then from the pack cache
+        pack = egovrules.load_pack(copy)
+        assert pack.ruleset.content_hash == expected
+        report = pack.check(subject.subject, dt.date(2025, 6, 1)).to_dict()
+        assert report["pack"]["sha256"] == expected
+    assert pack.tests  # the file read again for its cases: the same pack, not "changed"

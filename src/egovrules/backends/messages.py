@@ -43,9 +43,9 @@ from egovrules.ir.nodes import (
     Shift,
     Some,
     asked_values,
-    deadline_bounds,
     open_until,
     walk,
+    working_days_due,
 )
 from egovrules.law.calendar import CalendarGap
 from egovrules.law.verdict import Outcome
@@ -130,7 +130,7 @@ class _Messages(CodeGenerator):
             self.helpers = []
             if rule.pending and not isinstance(rule.requires, Deadline):
                 out += self.awaiting(rule, f"_w{i}")
-            if isinstance(rule.requires, Deadline) and deadline_bounds(rule.requires):
+            if isinstance(rule.requires, Deadline) and working_days_due(rule.requires):
                 out += self.counted(rule, rule.requires, f"_c{i}")
         return "".join(f"{line}\n" for line in out)
 

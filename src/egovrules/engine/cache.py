@@ -3,8 +3,9 @@ validating it or compiling it again.
 
 An entry is found by a key that covers everything its contents depend on: the pack file's
 bytes and name, the ``weekday_fallback`` option (a pack counting on supplied holiday notices
-is not kept), and the engine (egovrules' version and the size and modification time of each
-of its modules and of the field words, the Python version and the bytecode format). A
+is not kept), and the engine (egovrules' version, the size, modification and change times and
+the inode of each of its modules and of the field words, the Python version and the bytecode
+format). A
 changed pack or a changed egovrules therefore never meets an old entry. An entry that cannot
 be read back whole (truncated, corrupt, from another layout) is ignored, and rebuilt.
 
@@ -59,12 +60,24 @@ def _engine() -> bytes:
     root = Path(__file__).resolve().parents[1]
     h = hashlib.sha256(f"{_LAYOUT}\0{__version__}\0{sys.version}\0{marshal.version}".encode())
     for path in sorted(root.rglob("*.py")):
-        st = path.stat()
-        h.update(f"\0{path.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+        h.update(_stamp(path, str(path.relative_to(root))))
     # The field words a compiled Chinese message holds (egovrules.ir.placeholder_words) too.
-    st = (bundled_dir() / "vocabulary" / "fields.yaml").stat()
-    h.update(f"\0fields.yaml\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    h.update(_stamp(bundled_dir() / "vocabulary" / "fields.yaml", "fields.yaml"))
     return h.digest()
+
+
+def _stamp(path: Path, name: str) -> bytes:
+    """What tells one state of a file from another without reading it: its size and
+    modification time, and the file itself (device, inode) and the time of its last change
+    (``st_ctime``), which a write or a time set back (``touch -r``) moves and no one can set:
+    a copy made with its times (``cp -p``, a tar, a Nix store) or a module edited to the same
+    size with its time restored is another engine, whose packs are compiled again. (On
+    Windows ``st_ctime`` is the creation time: there an edit keeping size and time is not
+    seen.)"""
+    st = path.stat()
+    return (
+        f"\0{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_dev}\0{st.st_ino}"
+    ).encode()
 
 
 def entry_key(raw: bytes, name: str, weekday_fallback: bool) -> str:

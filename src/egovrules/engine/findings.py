@@ -31,8 +31,8 @@ from egovrules.ir.nodes import (
     RuleIR,
     ScopeIR,
     Shift,
-    deadline_bounds,
     open_until,
+    working_days_due,
 )
 from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.verdict import Outcome
@@ -186,9 +186,9 @@ def undetermined(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Undeterm
 
 
 def counts_working_days(rule: RuleIR) -> bool:
-    """True for a deadline counted in working days on the official calendar (not the weekday
-    fallback): one a supplied notice, or the days known alone, may decide."""
-    return isinstance(rule.requires, Deadline) and deadline_bounds(rule.requires) is not None
+    """True for a deadline counted in working days: one a supplied notice, the days known
+    alone, or the weekday fallback may decide."""
+    return isinstance(rule.requires, Deadline) and working_days_due(rule.requires) is not None
 
 
 def calendar_note(rule: RuleIR, subject: SubjectBase, as_of: dt.date) -> Note | None:
@@ -228,6 +228,10 @@ def _calendar_note(
         return None
     facts = deadline_facts(d, (subject,), as_of, on)
     calendar = d.due.calendar
+    if d.due.weekday_fallback and not (
+        isinstance(start, dt.date) and calendar.within_known(start, n)
+    ):
+        return _weekday_fallback_note(rule, calendar, start, facts.due)
     if facts.bounded:
         verdict = {
             Outcome.VIOLATED: ("late", "逾期"),
@@ -264,6 +268,42 @@ def _calendar_note(
         (
             ("en", f"{rule.id}: last day {due} counted on the State Council's notice {en}"),
             ("zh", f"{rule.id}:最后一日{due},依国务院办公厅的通知计算:{zh}"),
+        )
+    )
+
+
+def _weekday_fallback_note(
+    rule: RuleIR, calendar: WorkCalendar, start: Any, due: Any
+) -> Note | None:
+    """The note of a working-day deadline counted, in the years ``calendar`` does not know,
+    Monday to Friday (``--weekday-fallback``): a verdict that year's notice may overturn."""
+    if due is None:  # the period has not begun
+        return None
+    first, last = calendar.years
+    unknown = [y for y in range(start.year, due.year + 1) if not first <= y <= last]
+    if not unknown:
+        return None
+    years = ", ".join(str(y) for y in unknown)
+    one = len(unknown) == 1
+    described = calendar.describe()
+    return Note(
+        (
+            (
+                "en",
+                f"{rule.id}: last day {due.isoformat()} counted with the days of {years} taken "
+                "as working days Monday to Friday (--weekday-fallback): the holiday calendar "
+                f"({described}) does not cover {'that year' if one else 'those years'} and no "
+                f"State Council notice for {'it' if one else 'them'} was supplied, so "
+                f"{'its' if one else 'their'} holidays and make-up workdays may change the "
+                "verdict",
+            ),
+            (
+                "zh",
+                f"{rule.id}:最后一日{due.isoformat()},{'、'.join(str(y) for y in unknown)}年的"
+                "工作日按星期一至星期五推算(--weekday-fallback):"
+                f"节假日日历({described})不含该年度,也未提供该年度的国务院通知,"
+                "该年度的节假日和调休安排可能改变这一认定",
+            ),
         )
     )
 

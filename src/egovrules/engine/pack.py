@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -246,7 +245,7 @@ class Pack:
         if path is None:
             return
         doc, model = _validated(_read(path), path)
-        if hashlib.sha256(doc.text.encode("utf-8")).hexdigest() != self.ruleset.content_hash:
+        if doc.content_hash != self.ruleset.content_hash:
             raise UsageError(f"{path} has changed since its pack was loaded: load it again")
         self._model, self._document, self._path = model, doc, None
 

@@ -8,6 +8,7 @@ keep only the rules asked for, locate each finding in its file, and decide the e
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fnmatch
 import weakref
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from egovrules.engine.baseline import fingerprint
 from egovrules.engine.exitcodes import ExitCode
 from egovrules.engine.inputs import LoadedSubject, find_inputs, read_subjects
-from egovrules.engine.pack import Pack, load_pack
+from egovrules.engine.pack import Pack, load_pack, today_in_china
 from egovrules.ir.nodes import RuleIR
 from egovrules.law.calendar import CHINA, WorkCalendar
 from egovrules.law.verdict import Severity
@@ -81,6 +82,14 @@ class RunOptions:
     fingerprints: bool = False
     waivers: tuple[SharedWaiver, ...] = ()
     inline_waivers: bool = True
+
+    def dated(self) -> RunOptions:
+        """These options with the as-of date fixed: when none was given, today in
+        Asia/Shanghai, read once, so that a run through midnight there judges every subject
+        on the day it began (``check_loaded`` with none reads the clock per subject)."""
+        if self.as_of is not None:
+            return self
+        return dataclasses.replace(self, as_of=today_in_china())
 
 
 @dataclass
@@ -194,6 +203,7 @@ def run_check(
     file of many subjects (JSON Lines) makes. ``UsageError`` when a pattern of ``only``
     matches no rule of the packs the subjects were checked by (``check_only``)."""
     result = RunResult()
+    options = options.dated()
     inputs = find_inputs(arguments, options.exclude)
     checked = read = 0
     ids: dict[tuple[str, str], str] = {}  # each subject's kind and id: where it was first read

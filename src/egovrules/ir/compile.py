@@ -8,7 +8,6 @@ cited articles, quotes, parameters, field paths, message placeholders) and raise
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Hashable
 from decimal import Decimal
@@ -260,7 +259,7 @@ class _Compiler:
             city_names=self.city_names,
             kind_names=kind_names(),
             version=meta.version,
-            content_hash=hashlib.sha256(self.doc.text.encode("utf-8")).hexdigest(),
+            content_hash=self.doc.content_hash,
             language=self.language,
             effective=meta.effective,
             articles=articles,

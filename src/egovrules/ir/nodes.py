@@ -57,6 +57,7 @@ __all__ = [
     "deadline_bounds",
     "open_until",
     "walk",
+    "working_days_due",
 ]
 
 
@@ -279,13 +280,20 @@ class Deadline:
     start: Expr | None
 
 
+def working_days_due(d: Deadline) -> Shift | None:
+    """The last day of a deadline counted in working days (on the official calendar, or with
+    the weekday fallback); ``None`` for a deadline counted otherwise."""
+    due = d.due
+    return due if isinstance(due, Shift) and due.unit == "working_days" else None
+
+
 def deadline_bounds(d: Deadline) -> tuple[Shift, Shift] | None:
     """The earliest and latest possible last day of a working-day deadline, for deciding it
     when its last day falls where the calendar is unknown: a day on or before the earliest is
     in time whatever the unknown days are, a day after the latest late (``None`` for a
     deadline that is not counted in working days, or counted with the weekday fallback)."""
-    due = d.due
-    if not (isinstance(due, Shift) and due.unit == "working_days") or due.weekday_fallback:
+    due = working_days_due(d)
+    if due is None or due.weekday_fallback:
         return None
     return replace(due, bound="earliest"), replace(due, bound="latest")
 

@@ -58,15 +58,25 @@ _DAY = dt.timedelta(days=1)
 class CalendarGap(Exception):
     """A working-day question about a year the official holiday calendar does not cover."""
 
-    def __init__(self, day: Day, detail: str = "", detail_zh: str = "") -> None:
+    def __init__(
+        self,
+        day: Day,
+        detail: str = "",
+        detail_zh: str = "",
+        calendar: WorkCalendar | None = None,
+    ) -> None:
+        # The calendar as it was asked: the package's years it was let decide, and why not
+        # more (a year set aside by EGOVRULES_CALENDAR_UNTIL is covered by the package).
+        named = (calendar or CHINA).describe()
         super().__init__(
             f"working days of {day.year} are not known: the holiday calendar "
-            f"(chinese-calendar {package_version()}) does not cover it and no State Council "
+            f"({named}) does not cover it and no State Council "
             "notice for it was supplied (--holidays FILE)" + (f"; {detail}" if detail else "")
         )
         self.day = day
+        self.calendar = calendar
         self.zh = (
-            f"{day.year}年的工作日未知:节假日日历(chinese-calendar {package_version()})"
+            f"{day.year}年的工作日未知:节假日日历({named})"
             "不含该年度,也未提供该年度的国务院通知(--holidays FILE)"
             + (f";{detail_zh}" if detail_zh else "")
         )
@@ -74,7 +84,7 @@ class CalendarGap(Exception):
 
     def explained(self, detail: str, detail_zh: str = "") -> CalendarGap:
         """The same gap, saying what it leaves open (in English and Chinese)."""
-        return CalendarGap(self.day, detail, detail_zh)
+        return CalendarGap(self.day, detail, detail_zh, self.calendar)
 
 
 def package_version() -> str:
@@ -88,6 +98,7 @@ verdict that turns on working days is then the same whatever later ``chinese-cal
 a fresh install resolves (docs/reliability.md, "The holiday calendar")."""
 
 
+@cache
 def _package_years() -> tuple[int, int]:
     years = {day.year for day in chinese_calendar.holidays}
     if not years:
@@ -243,7 +254,7 @@ class WorkCalendar:
             return is_workday(day)
         notice = self.notice_for(day.year)
         if notice is None:
-            raise CalendarGap(day)
+            raise CalendarGap(day, calendar=self)
         return notice.is_workday(day)
 
     def add_working_days(self, start: Day, n: int, weekday_fallback: bool = False) -> dt.date:
@@ -288,12 +299,12 @@ def _add_working_days(
     calendar: WorkCalendar, start: Day, n: int, weekday_fallback: bool
 ) -> dt.date:
     if isinstance(start, FarDate):  # no calendar, not even the weekday fallback, goes there
-        raise CalendarGap(start)
+        raise CalendarGap(start, calendar=calendar)
     day = start
     counted = 0
     while counted < n:
         if day == dt.date.max:  # no calendar, not even the weekday fallback, goes further
-            raise CalendarGap(day)
+            raise CalendarGap(day, calendar=calendar)
         day += _DAY
         try:
             workday = calendar.is_workday(day)

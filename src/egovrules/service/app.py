@@ -300,6 +300,7 @@ def _check(pack: Pack, body: bytes, options: RunOptions, lang: str, max_batch: i
     if len(subjects) > max_batch:
         raise batch_too_large(len(subjects), max_batch)
     packs = {pack.id: pack}
+    options = options.dated()  # one day for the whole batch
     checked = [check_loaded(loaded, options, packs) for loaded in subjects]
     return check_answer(checked, lang)
 

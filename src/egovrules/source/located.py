@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,15 @@ class Document:
     data: Any
     value_marks: dict[PathKey, Span] = field(default_factory=dict)
     key_marks: dict[PathKey, Span] = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256, in hex, of the text in UTF-8 with its line ends written LF (``\\r\\n``
+        and a lone ``\\r`` are line ends to YAML as ``\\n`` is; a byte-order mark is not in
+        ``text``): the same for a Windows checkout (``core.autocrlf``) as for the file the
+        repository holds, whose ``sha256sum`` it is."""
+        lf = self.text.replace("\r\n", "\n").replace("\r", "\n")
+        return hashlib.sha256(lf.encode("utf-8")).hexdigest()
 
     def span(self, path: PathKey, *, key: bool = False) -> Span:
         """The span of the value (or key) at ``path``, or of its nearest recorded ancestor."""

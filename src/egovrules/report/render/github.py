@@ -8,6 +8,7 @@ from egovrules.law.verdict import Severity
 from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked
 from egovrules.report.render.controls import visible
+from egovrules.report.render.paths import ci_path
 
 __all__ = ["render_github"]
 
@@ -23,10 +24,15 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _file(name: str) -> str:
+    # The file relative to the workspace, however the run was given it.
+    return _prop(ci_path(name))
+
+
 def _failure(f: InputFailure) -> str:
     props = []
     if f.file is not None:
-        props.append(f"file={_prop(f.file)}")
+        props.append(f"file={_file(f.file)}")
         if f.line is not None:
             props.append(f"line={f.line}")
         if f.column is not None:
@@ -48,7 +54,7 @@ def render_github(
         lines = _annotations(item, language)
         if not lines:
             continue
-        file = item.file or item.report.subject_id
+        file = ci_path(item.file) if item.file else item.report.subject_id
         if file != group:
             if group is not None:
                 out.append("::endgroup::")
@@ -67,9 +73,9 @@ def _annotations(item: Checked, language: str) -> list[str]:
         props = []
         loc = item.location(v.rule_id)
         if loc is not None:
-            props += [f"file={_prop(loc.file)}", f"line={loc.line}", f"col={loc.col}"]
+            props += [f"file={_file(loc.file)}", f"line={loc.line}", f"col={loc.col}"]
         elif item.file:
-            props.append(f"file={_prop(item.file)}")
+            props.append(f"file={_file(item.file)}")
         props.append(f"title={_prop(f'{v.rule_id} ({v.citation})')}")
         out.append(
             f"::{_COMMAND[v.severity]} {','.join(props)}::"
@@ -78,9 +84,9 @@ def _annotations(item: Checked, language: str) -> list[str]:
     for w, at in item.expired_waiver_locations():  # where it is written, renewed or removed
         props = []
         if at is not None:
-            props += [f"file={_prop(at.file)}", f"line={at.line}", f"col={at.col}"]
+            props += [f"file={_file(at.file)}", f"line={at.line}", f"col={at.col}"]
         elif item.file:
-            props.append(f"file={_prop(item.file)}")
+            props.append(f"file={_file(item.file)}")
         props.append(f"title={_prop('expired waiver')}")
         out.append(
             f"::error {','.join(props)}::"

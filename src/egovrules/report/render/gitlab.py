@@ -19,6 +19,7 @@ from typing import Any
 from egovrules.law.verdict import Severity
 from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked
+from egovrules.report.render.paths import ci_path
 
 __all__ = ["render_gitlab"]
 
@@ -27,6 +28,11 @@ _SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.ADV
 
 def _fingerprint(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _path(file: str | None) -> str | None:
+    # One file, one path, one fingerprint: relative to the checkout, however it was named.
+    return ci_path(file) if file else file
 
 
 def _issue(
@@ -57,14 +63,14 @@ def render_gitlab(
             f.code,
             f"egovrules: {f.message}",
             "blocker",
-            (f.file, f.line),
-            _fingerprint(f.code, f.file or "", str(f.line), f.message),
+            (_path(f.file), f.line),
+            _fingerprint(f.code, _path(f.file) or "", str(f.line), f.message),
         )
         for f in failures
     ]
     for item in checked:
         r = item.report
-        file = item.file or ""
+        file = _path(item.file) or ""
         for v in r.violations:
             loc = item.location(v.rule_id)
             issues.append(
@@ -72,7 +78,7 @@ def render_gitlab(
                     v.rule_id,
                     f"{r.subject_id}: {v.message_in(language)} ({v.citation})",
                     _SEVERITY[v.severity],
-                    (loc.file, loc.line) if loc else (item.file, None),
+                    (_path(loc.file), loc.line) if loc else (file or None, None),
                     _fingerprint(r.subject_id, v.rule_id, file),
                 )
             )
@@ -82,7 +88,7 @@ def render_gitlab(
                     "egovrules.waiver.expired",
                     f"{r.subject_id}: waiver of {w.rule} expired on {w.expires.isoformat()}",
                     "critical",
-                    (at.file, at.line) if at else (item.file, None),
+                    (_path(at.file), at.line) if at else (file or None, None),
                     _fingerprint(r.subject_id, "waiver", w.rule, file),
                 )
             )

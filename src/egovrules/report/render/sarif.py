@@ -20,6 +20,7 @@ from egovrules.law.citation import Citation
 from egovrules.law.verdict import Severity, severity_reason_in
 from egovrules.report.failures import InputFailure
 from egovrules.report.model import Checked, Violation
+from egovrules.report.render.paths import inside_workdir
 from egovrules.source.span import Span
 
 __all__ = ["EXPIRED_WAIVER_RULE", "artifact_uri", "render_sarif"]
@@ -88,11 +89,8 @@ def artifact_uri(path: str) -> str:
     when its path lies inside, percent-encoded (a space, ``#`` or ``%`` in a name, non-ASCII
     names as UTF-8), else a ``file:`` URI. The path is the one named: a symbolic link is not
     followed, so a report never names where a link points."""
-    p = Path(os.path.abspath(path))
-    try:
-        return quote(p.relative_to(os.path.abspath(os.getcwd())).as_posix())
-    except ValueError:  # outside the working directory
-        return p.as_uri()
+    inside = inside_workdir(path)
+    return quote(inside) if inside is not None else Path(os.path.abspath(path)).as_uri()
 
 
 def _location(span: Span | None, file: str | None) -> list[dict[str, Any]]:
