@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ import pytest
 import egovrules
 from egovrules.auditing import audit_outcomes, run_audit
 from egovrules.auditing.duckdb_engine import DuckDBEngine
-from egovrules.source.errors import InputError, UsageError
+from egovrules.source.errors import InputError, SubjectError, UsageError
+from egovrules.subjects import parse_subject
 
 AS_OF = dt.date(2026, 3, 22)
 HEAD = "id,has_interactive_columns,network_access_date\n"
@@ -299,3 +301,172 @@ def test_the_same_values_spelt_right_are_audited(tmp_path: Path, city: str) -> N
     assert run_audit(city, _table(tmp_path, "ok.csv", text), as_of=AS_OF, kind="website").rules
     path = _table(tmp_path, "ok2.csv", "id,current_total_investment\na,100.5\n")
     assert run_audit(city, path, as_of=AS_OF, kind="project").subjects == 1
+
+
+# A count of days and a year (subjects.base.Days, Year) are bounded in the model, whatever
+# the table's column holds: a plain column, a field of a record, a field of a list's records.
+# (kind, city, the field's path, whether its first step is a list of records, bounds, outside)
+_DAYS = "publication_lag_days"
+Bounded = tuple[str, str, tuple[str, ...], bool, tuple[int, int], list[int]]
+_BOUNDED: list[Bounded] = [
+    ("website", "wuhan", (_DAYS,), False, (0, 3652058), [-1, 3652059]),
+    ("project", "shantou", ("declaration", "plan_year"), False, (1, 9999), [0, 10000]),
+    ("department", "hohhot", ("special_funds", "year"), True, (1, 9999), [0, -5, 10000]),
+]
+
+
+def _bounded_data(case: Bounded, value: int) -> dict[str, object]:
+    """A subject of the case's kind holding ``value`` at the case's path."""
+    kind, _, path, listed, _, _ = case
+    inner: object = value
+    for name in reversed(path[1:]):
+        inner = {name: inner}
+    return {"kind": kind, "id": "a", path[0]: [inner] if listed else inner}
+
+
+def _bounded_files(tmp_path: Path, case: Bounded, value: int) -> list[Path]:
+    """The value in a CSV (a list of records as JSON text, a record's field as a flat
+    column), a JSON Lines and a Parquet file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = _bounded_data(case, value)
+    _, _, path, listed, _, _ = case
+    if listed:
+        head, cell = path[0], '"' + json.dumps(data[path[0]]).replace('"', '""') + '"'
+    else:
+        head, cell = "__".join(path), str(value)
+    csv = _table(tmp_path, "b.csv", f"id,kind,{head}\na,{data['kind']},{cell}\n")
+    jsonl = _table(tmp_path, "b.jsonl", json.dumps(data) + "\n")
+    parquet = tmp_path / "b.parquet"
+    pq.write_table(pa.Table.from_pylist([data]), parquet)
+    return [csv, jsonl, parquet]
+
+
+@pytest.mark.parametrize("case", _BOUNDED, ids=[c[0] for c in _BOUNDED])
+def test_a_days_count_or_year_out_of_its_bounds_is_refused(tmp_path: Path, case: Bounded) -> None:
+    """The audit took a negative count of days and a year 0 or 10000, which the model refuses
+    (Days: ge=0, le=3652058; Year: ge=1, le=9999): pack.check refuses the same record."""
+    _, city, _, _, (low, high), outside = case
+    for value in outside:
+        with pytest.raises(SubjectError):
+            parse_subject(_bounded_data(case, value))
+        for source in _bounded_files(tmp_path, case, value):
+            with pytest.raises(InputError) as info:
+                audit_outcomes(city, source, as_of=AS_OF)
+            message = str(info.value)
+            assert "E604" in message and f"is not between {low} and {high}" in message, source
+            assert "subject id 'a'" in message, source
+
+
+@pytest.mark.parametrize("case", _BOUNDED, ids=[c[0] for c in _BOUNDED])
+def test_a_days_count_or_year_at_its_bounds_is_audited(tmp_path: Path, case: Bounded) -> None:
+    """The other side: the least and the greatest value the model takes are judged."""
+    for value in case[4]:
+        parse_subject(_bounded_data(case, value))
+        for source in _bounded_files(tmp_path, case, value):
+            assert audit_outcomes(case[1], source, as_of=AS_OF).num_rows == 1, source
+
+
+def test_a_year_out_of_bounds_in_records_of_the_layouts_shape_is_refused() -> None:
+    """A list of records already of the layout's shape (nested Parquet written from it) is
+    tested, not rebuilt: a fund's year 0 was judged."""
+    import pyarrow as pa
+
+    from egovrules.backends.sql.layout import layout_of, subjects_to_arrow
+
+    funds = {"year": 2025, "amount": "100", "in_fiscal_budget": True}
+    department = parse_subject({"kind": "department", "id": "d", "special_funds": [funds]})
+    table = subjects_to_arrow(layout_of("department"), [department])
+    assert audit_outcomes("hohhot", table, as_of=AS_OF, kind="department").num_rows == 1
+    rows = table.to_pylist()
+    for year in (0, 10000):
+        rows[0]["special_funds"][0]["year"] = year
+        with pytest.raises(InputError) as info:
+            audit_outcomes("hohhot", pa.Table.from_pylist(rows, schema=table.schema), as_of=AS_OF)
+        message = str(info.value)
+        assert "special_funds[]: a record holds" in message and "between 1 and 9999" in message
+
+
+def _csv_records(tmp_path: Path, column: str, records: str) -> Path:
+    """One website row whose list column ``column`` holds the JSON text ``records``."""
+    cell = '"' + records.replace('"', '""') + '"'
+    return _table(tmp_path, "records.csv", f"id,has_interactive_columns,{column}\na,true,{cell}\n")
+
+
+@pytest.mark.parametrize(("written", "read"), [("1.0", True), ("0.0", False), ("-0.0", False)])
+def test_a_json_number_one_or_zero_in_a_csv_record_is_a_boolean(
+    tmp_path: Path, written: str, read: bool
+) -> None:
+    """pydantic reads the JSON number 1.0 (0.0) as true (false); the audit read a CSV record's
+    JSON values as text and refused '1.0' as not true or false."""
+    services = f'[{{"item": "x", "basis": {written}}}]'
+    site = {"kind": "website", "id": "a", "has_interactive_columns": True}
+    model = parse_subject({**site, "online_services": json.loads(services)})
+    assert model.online_services[0].basis is read  # type: ignore[union-attr]
+    spelt = f'[{{"item": "x", "basis": {str(read).lower()}}}]'
+    expected = audit_outcomes("wuhan", _csv_records(tmp_path, "online_services", spelt))
+    got = audit_outcomes("wuhan", _csv_records(tmp_path, "online_services", services))
+    assert got == expected
+
+
+@pytest.mark.parametrize("written", ['"1.0"', "2", "0.5", '"yes "'])
+def test_what_pydantic_does_not_read_as_a_boolean_in_a_csv_record_is_refused(
+    tmp_path: Path, written: str
+) -> None:
+    """The other side: the text "1.0", the numbers 2 and 0.5 are no boolean to pydantic."""
+    services = f'[{{"item": "x", "basis": {written}}}]'
+    with pytest.raises(SubjectError):
+        parse_subject({"kind": "website", "id": "a", "online_services": json.loads(services)})
+    with pytest.raises(InputError) as info:
+        audit_outcomes("wuhan", _csv_records(tmp_path, "online_services", services))
+    assert "online_services[].basis: " in str(info.value) and "is not true or false" in str(
+        info.value
+    )
+
+
+@pytest.mark.parametrize(
+    ("column", "written", "said"),
+    [
+        ("security_systems", '["firewall", 1]', "security_systems[]: '1' is not text"),
+        ("security_systems", "[true]", "security_systems[]: 'true' is not text"),
+        ("security_systems", '["firewall", null]', "security_systems[]: null in a list"),
+        ("online_services", '[{"item": 1}]', "online_services[].item: '1' is not text"),
+        ("waivers", '[{"rule": 2.5, "reason": "r", "expires": "2027-01-01"}]', "'2.5' is not"),
+    ],
+)
+def test_a_number_where_the_model_reads_text_is_refused_in_a_csv_list(
+    tmp_path: Path, column: str, written: str, said: str
+) -> None:
+    """pydantic reads no number (nor true, nor null) as a string; the audit read a CSV list's
+    JSON values as text, and took ["firewall", 1] as the set {"firewall", "1"}."""
+    with pytest.raises(SubjectError):
+        parse_subject({"kind": "website", "id": "a", column: json.loads(written)})
+    with pytest.raises(InputError) as info:
+        audit_outcomes("wuhan", _csv_records(tmp_path, column, written))
+    assert "E604" in str(info.value) and said in str(info.value)
+    assert "records.csv:2:1" in str(info.value)
+
+
+def test_the_same_csv_lists_of_text_are_audited(tmp_path: Path) -> None:
+    """The other side: strings, and a year written as a JSON number or string, are read."""
+    path = _csv_records(tmp_path, "security_systems", '["firewall", "1"]')
+    assert audit_outcomes("wuhan", path).num_rows == 1
+    path = _csv_records(tmp_path, "online_services", '[{"item": "1"}]')
+    assert audit_outcomes("wuhan", path).num_rows == 1
+    for year in ("2025", '"2025"', "2025.0", '" 2_025 "'):
+        text = f'id,special_funds\na,"[{{""year"": {year.replace(chr(34), chr(34) * 2)}}}]"\n'
+        path = _table(tmp_path, "funds.csv", text)
+        assert audit_outcomes("hohhot", path, as_of=AS_OF, kind="department").num_rows == 1
+
+
+@pytest.mark.parametrize("written", ["1e1", "1.", "0x10", "1__0"])
+def test_a_whole_number_pydantic_does_not_read_from_text_is_refused(
+    tmp_path: Path, written: str
+) -> None:
+    """A count of days written 1e1 in a CSV: the engines read it as 10, pydantic refuses the
+    text."""
+    with pytest.raises(SubjectError):
+        parse_subject({"kind": "website", "id": "a", _DAYS: written})
+    message = _refused(tmp_path, "days.csv", f"id,{_DAYS}\na,{written}\n", "website")
+    assert f"{_DAYS}: '{written}' is not a whole number" in message

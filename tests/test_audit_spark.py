@@ -312,10 +312,60 @@ _BAD_VALUES = [
         '{"id": "a", "kind": "project", "current_total_investment": "NaN"}\n',
         "current_total_investment: 'NaN' is not a finite amount",
     ),
+    # a CSV list's JSON text, its quotes written twice (RFC 4180): Spark read it with a
+    # backslash for escape, as no list, and judged the subject without it
+    (
+        "wuhan",
+        "key.csv",
+        'id,online_services\na,"[{""itm"": ""x""}]"\n',
+        "online_services[]: keys the model does not have: [itm]",
+    ),
+    # a JSON value of a kind pydantic does not read as the field's: the text "1.0" as a
+    # boolean, a number as text (read as text before, on both engines)
+    (
+        "wuhan",
+        "bool.csv",
+        'id,online_services\na,"[{""item"": ""x"", ""basis"": ""1.0""}]"\n',
+        "online_services[].basis: '1.0' is not true or false",
+    ),
+    (
+        "wuhan",
+        "text.csv",
+        'id,security_systems\na,"[""firewall"", 1]"\n',
+        "security_systems[]: '1' is not text",
+    ),
+    # Days (ge=0) and Year (ge=1, le=9999): judged on both engines before
+    ("wuhan", "days.csv", "id,publication_lag_days\na,-1\n", "'-1' is not between 0 and"),
+    (
+        "shantou",
+        "year.jsonl",
+        '{"id": "a", "kind": "project", "declaration": {"plan_year": 10000}}\n',
+        "declaration.plan_year: '10000' is not between 1 and 9999",
+    ),
+    (
+        "hohhot",
+        "funds.csv",
+        'id,kind,special_funds\na,department,"[{""year"": 0}]"\n',
+        "special_funds[].year: '0' is not between 1 and 9999",
+    ),
 ]
 
 
-@pytest.mark.parametrize("case", _BAD_VALUES, ids=["read", "unread", "unread-amount"])
+@pytest.mark.parametrize(
+    "case",
+    _BAD_VALUES,
+    ids=[
+        "read",
+        "unread",
+        "unread-amount",
+        "records-key",
+        "bool-text",
+        "text-number",
+        "days",
+        "year",
+        "year-in-records",
+    ],
+)
 def test_spark_refuses_a_bad_value_as_duckdb_does(
     spark: Any, tmp_path: Path, case: tuple[str, str, str, str]
 ) -> None:
@@ -327,10 +377,40 @@ def test_spark_refuses_a_bad_value_as_duckdb_does(
     city, name, text, said = case
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    kind = "project" if "project" in text else "website"
+    kind = next((k for k in ("project", "department") if k in text), "website")
     for engine in ("duckdb", "spark"):
         with pytest.raises(InputError) as info:
             egovrules.audit(city, path, as_of=dt.date(2026, 3, 22), kind=kind, engine=engine)
         message = str(info.value)
         assert "E604" in message and said in message, engine
         assert f"{name}:{2 if name.endswith('.csv') else 1}:1" in message, engine
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("wuhan", "website", "days.csv", "id,publication_lag_days\na,3652058\n"),
+        ("shantou", "project", "year.jsonl", '{"id": "a", "declaration": {"plan_year": 9999}}\n'),
+        ("hohhot", "department", "funds.csv", 'id,special_funds\na,"[{""year"": 1}]"\n'),
+        # the JSON number 1.0 is true to pydantic, as the text "1.0" is not
+        (
+            "wuhan",
+            "website",
+            "bool.csv",
+            'id,online_services\na,"[{""item"": ""x"", ""basis"": 1.0}]"\n',
+        ),
+    ],
+    ids=["days", "year", "year-in-records", "bool-number"],
+)
+def test_a_value_at_the_bound_of_what_the_model_reads_is_audited_on_spark(
+    spark: Any, tmp_path: Path, case: tuple[str, str, str, str]
+) -> None:
+    """The other side of the refusals above: the greatest count of days and year, the least
+    year, a JSON number 1.0 for a boolean, are judged on Spark as on DuckDB."""
+    city, kind, name, text = case
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    as_of = dt.date(2026, 3, 22)
+    on_spark = audit_outcomes(city, path, as_of=as_of, kind=kind, engine="spark").to_pylist()
+    assert on_spark == audit_outcomes(city, path, as_of=as_of, kind=kind).to_pylist()
+    assert len(on_spark) == 1

@@ -65,7 +65,9 @@ class SparkEngine:
                 case "parquet":
                     df = reader.parquet(source)
                 case "csv":
-                    df = reader.option("header", "true").csv(source)
+                    # RFC 4180: a quote inside a quoted cell is written twice (Spark's
+                    # default escape, a backslash, read a CSV list's JSON text as no list)
+                    df = reader.option("header", "true").option("escape", '"').csv(source)
                 case _:
                     df = reader.json(source)
         except Exception as exc:  # Spark raises its own exception classes from the JVM

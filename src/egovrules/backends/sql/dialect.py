@@ -88,6 +88,18 @@ class Dialect:
     """``{value}`` as type ``{type}``, or NULL when it cannot be read as one."""
     map_type: str
     """The type name of a map of ``{key}`` to ``{value}``."""
+    json_type: str
+    """The type that holds any JSON value, of which the engine tells the kind (string,
+    number, true or false): JSON text read into it keeps ``"1.0"`` apart from ``1.0``."""
+    json_text: str
+    """The JSON value ``{value}`` as text: a string's own text (unquoted), a number's or a
+    boolean's JSON text; NULL for JSON's ``null``."""
+    json_string: str
+    """True when the JSON value ``{value}`` is a string."""
+    json_number: str
+    """True when the JSON value ``{value}`` is a number."""
+    json_boolean: str
+    """True when the JSON value ``{value}`` is ``true`` or ``false``."""
 
     def ident(self, name: str) -> str:
         """``name`` as a quoted identifier (field names such as ``to`` and ``by`` are
@@ -153,6 +165,11 @@ DUCKDB = Dialect(
     matches="regexp_full_match({value}, {pattern})",
     try_cast="TRY_CAST({value} AS {type})",
     map_type="MAP({key}, {value})",
+    json_type="JSON",
+    json_text="({value} ->> '$')",
+    json_string="(json_type({value}) = 'VARCHAR')",
+    json_number="(json_type({value}) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE'))",
+    json_boolean="(json_type({value}) = 'BOOLEAN')",
 )
 
 SPARK = Dialect(
@@ -194,6 +211,14 @@ SPARK = Dialect(
     matches="({value} RLIKE CONCAT('^(?:', {pattern}, ')$'))",
     try_cast="try_cast({value} AS {type})",
     map_type="MAP<{key}, {value}>",
+    json_type="VARIANT",
+    json_text="CAST({value} AS STRING)",
+    json_string="(schema_of_variant({value}) = 'STRING')",
+    json_number=(
+        "(schema_of_variant({value}) RLIKE "
+        "'^(TINYINT|SMALLINT|INT|BIGINT|FLOAT|DOUBLE|DECIMAL.*)$')"
+    ),
+    json_boolean="(schema_of_variant({value}) = 'BOOLEAN')",
 )
 
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (DUCKDB, SPARK)}

@@ -21,11 +21,12 @@ in Python.
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
@@ -79,6 +80,9 @@ class ValueType:
     """The texts a ``str`` field may hold (a ``Literal``), else ``None``: any."""
     nonempty: bool = False
     """Whether a ``str`` field may not hold the empty text (``min_length=1``)."""
+    bounds: tuple[int, int] | None = None
+    """The least and the greatest value an ``int`` field may hold (``Days``, ``Year``), else
+    ``None``: any."""
 
     def sql(self, d: Dialect) -> str:
         """The type's name in dialect ``d``."""
@@ -303,11 +307,37 @@ def _members(model: type[BaseModel]) -> tuple[Member, ...]:
 
 
 def _typed(ftype: FieldType, info: Any) -> ValueType:
-    """The column type of a model field: ``value_type``, and whether its text may be empty."""
+    """The column type of a model field: ``value_type``, whether its text may be empty, and
+    the bounds of its whole number."""
     vt = value_type(ftype)
     if vt.kind == "str" and any(getattr(m, "min_length", 0) for m in info.metadata):
         return replace(vt, nonempty=True)
+    if vt.kind == "int":
+        return replace(vt, bounds=_int_bounds([*info.metadata, *_constraints(info.annotation)]))
     return vt
+
+
+def _constraints(annotation: Any) -> list[Any]:
+    """The constraints an annotation holds inside a union (``Year | None``: ``Ge(1)``,
+    ``Le(9999)``), which pydantic leaves in the annotation, not in the field's metadata."""
+    out: list[Any] = []
+    for arg in typing.get_args(annotation):
+        if typing.get_origin(arg) is Annotated:
+            for extra in typing.get_args(arg)[1:]:
+                out.extend(getattr(extra, "metadata", [extra]))
+        else:
+            out.extend(_constraints(arg))
+    return out
+
+
+def _int_bounds(constraints: list[Any]) -> tuple[int, int] | None:
+    """The least and greatest whole number ``constraints`` (``Ge``, ``Gt``, ``Le``, ``Lt``)
+    allow, each end at the engines' BIGINT range when none is set; ``None`` when none is."""
+    low, high = -(2**63), 2**63 - 1
+    for c in constraints:
+        low = max(low, getattr(c, "ge", low), getattr(c, "gt", low - 1) + 1)
+        high = min(high, getattr(c, "le", high), getattr(c, "lt", high + 1) - 1)
+    return None if (low, high) == (-(2**63), 2**63 - 1) else (low, high)
 
 
 def _default(info: Any) -> Any:
@@ -400,7 +430,19 @@ def _checked(value: str, what: str, vt: ValueType, required: bool, d: Dialect) -
         tests.append((bad, _quoted(what, shown, f"is not one of {listed}", d)))
     if vt.nonempty:
         tests.append((f"length({value}) = 0", d.string(f"{what}: empty, and it may not be")))
+    if vt.bounds is not None:
+        shown = f"CAST({value} AS {d.string_type})"
+        tests.append((_outside(value, vt.bounds), _quoted(what, shown, _between(vt.bounds), d)))
     return _stopped(value, tests, d)
+
+
+def _outside(value: str, bounds: tuple[int, int]) -> str:
+    """True when the whole number ``value`` lies outside ``bounds`` (NULL when it is NULL)."""
+    return f"({value} < {bounds[0]} OR {value} > {bounds[1]})"
+
+
+def _between(bounds: tuple[int, int]) -> str:
+    return f"is not between {bounds[0]} and {bounds[1]}"
 
 
 def _quoted(what: str, shown: str, problem: str, d: Dialect) -> str:
@@ -443,13 +485,15 @@ def _records_checked(value: str, item: ValueType, d: Dialect, what: str) -> str:
             tests.append(f"({ref} IS NULL OR {ref} IN ({_listed(m.type.choices, d)}))")
         if m.type.nonempty:
             tests.append(f"({ref} IS NULL OR length({ref}) > 0)")
+        if m.type.bounds is not None:
+            tests.append(f"({ref} IS NULL OR NOT {_outside(ref, m.type.bounds)})")
     if not tests:
         return value
     every = d.every.format(list=value, var="egr_r", pred=" AND ".join(tests))
     fields = ", ".join(
         f"{m.name} ({'; '.join(_demands(m))})"
         for m in item.members
-        if m.default is PydanticUndefined or m.type.choices or m.type.nonempty
+        if m.default is PydanticUndefined or m.type.choices or m.type.nonempty or m.type.bounds
     )
     message = d.string(f"{what}: a record holds what the model refuses: {fields}")
     return _stopped(value, [(f"NOT COALESCE({every}, TRUE)", message)], d)
@@ -462,6 +506,8 @@ def _demands(m: Member) -> list[str]:
         out.append(f"one of {', '.join(m.type.choices)}")
     if m.type.nonempty:
         out.append("not empty")
+    if m.type.bounds is not None:
+        out.append(_between(m.type.bounds).removeprefix("is not "))
     return out
 
 
@@ -486,6 +532,8 @@ def _cast(ref: str, intype: InType, target: ValueType, d: Dialect, what: str = "
     item = target.item if target.kind == "list" else None
     if intype.kind == "text" and item is not None and item.kind == "struct":
         return _records_from_json(sql, item, d, what + "[]")
+    if intype.kind == "text" and item is not None and item.kind in _JSON_TAKES:
+        return _scalars_from_json(sql, item, d, what + "[]")
     if target.kind in ("list", "struct") and intype.kind == "text" and _has_datetime(target):
         # JSON text: its date-times are read as text first, then each one as China time
         as_text = _datetimes_as_text(target)
@@ -529,6 +577,9 @@ _DATE_WRITTEN = (
 """A date as the subject model reads one from text: YYYY-MM-DD, or a date-time at midnight
 (``2026-03-01T00:00:00``, ``2026-03-01 00:00``, with an offset or ``Z``), as a table exported
 from a DATETIME column writes it; pydantic takes its date, and refuses any other time."""
+_INT_WRITTEN = r"\s*[+-]?[0-9](_?[0-9])*([.]0+)?\s*"
+"""A whole number as pydantic reads one from text: digits (single underscores between them),
+a sign, a fraction of zeros, spaces around (``1_000``, `` +12.00``; not ``1e3`` nor ``1.``)."""
 _WIDE = "DECIMAL(38,20)"
 """As many digits before the point as an amount may have (18), and more after than it may."""
 
@@ -570,6 +621,9 @@ def _scalar(sql: str, intype: InType, target: ValueType, d: Dialect, what: str) 
     elif kind == "int":
         value = f"CAST({wide} AS {target.sql(d)})"
         bad = f"{sql} IS NOT NULL AND ({wide} IS NULL OR {wide} <> floor({wide}))"
+        if source == "text":  # (the engines read 1e3 as a number, pydantic not from text)
+            written = d.matches.format(value=sql, pattern=d.string(_INT_WRITTEN))
+            bad = f"{sql} IS NOT NULL AND (NOT {written} OR {wide} IS NULL)"
         problem = "is not a whole number"
     else:  # a boolean written as a number
         value, bad, problem = cast, f"{sql} NOT IN (0, 1)", "is not true or false"
@@ -603,17 +657,20 @@ def _fits(decimal: str) -> bool:
 def _records_from_json(sql: str, item: ValueType, d: Dialect, what: str) -> str:
     """A list of records written as JSON text (a CSV column), each read key by key as the
     subject model reads it: a key it has no field for refused, a required one asked for, each
-    value read as a column of text is (``_scalar``, ``_checked``)."""
+    value read by its JSON kind (``_json_scalar``) and then as a column is (``_checked``)."""
     var = f"egr_j{what.count('[]')}"
     key = f"{var}k"
     text = d.string_type
-    maps = d.parse_json(sql, d.list_type.format(item=d.map_type.format(key=text, value=text)))
+    record = d.map_type.format(key=text, value=d.json_type)
+    maps = d.parse_json(sql, d.list_type.format(item=record))
     fields = []
     for m in item.members:
         named = f"{what}.{m.name}"
         value = f"{var}[{d.string(m.name)}]"
-        if m.type.kind != "str":
-            value = _cast(value, InType("text"), m.type, d, named)
+        if m.type.kind in ("list", "struct"):
+            value = _cast(d.json_text.format(value=value), InType("text"), m.type, d, named)
+        else:
+            value = _json_scalar(value, m.type, d, named)
         value = _checked(value, named, m.type, m.default is PydanticUndefined, d)
         if m.default is not None and m.default is not PydanticUndefined:
             value = _or_default(value, literal(m.default, m.type, d), m.type)
@@ -627,6 +684,70 @@ def _records_from_json(sql: str, item: ValueType, d: Dialect, what: str) -> str:
     message += f" || {d.string(f' (it has {known})')}"
     body = _stopped(d.struct(fields), [(f"{d.size.format(list=unknown)} > 0", message)], d)
     return d.transform.format(list=maps, var=var, body=body)
+
+
+def _scalars_from_json(sql: str, item: ValueType, d: Dialect, what: str) -> str:
+    """A list of scalars written as JSON text (a CSV column), each read by its JSON kind
+    (``_json_scalar``): ``["a", 1]`` is no set of strings."""
+    var = f"egr_s{what.count('[]')}"
+    items = d.parse_json(sql, d.list_type.format(item=d.json_type))
+    null = (f"{d.json_text.format(value=var)} IS NULL", d.string(f"{what}: null in a list"))
+    body = _stopped(_json_scalar(var, item, d, what), [null], d)
+    return d.transform.format(list=items, var=var, body=body)
+
+
+# The kinds of JSON value pydantic reads (lax mode) as a value of each scalar kind: a number
+# is no string, nor a boolean an amount; a number is read as a date or a date-time by pydantic
+# (seconds since 1970), by the audit not.
+_JSON_TAKES = {
+    "str": ("string",),
+    "bool": ("string", "number", "boolean"),
+    "int": ("string", "number", "boolean"),
+    "decimal": ("string", "number"),
+    "date": ("string",),
+    "datetime": ("string",),
+}
+_NOT_A = {
+    "str": "is not text",
+    "bool": "is not true or false",
+    "int": "is not a whole number",
+    "decimal": "is not a finite amount",
+    "date": "is not a date written YYYY-MM-DD",
+    "datetime": "is not a date-time written as text",
+}
+
+
+def _json_scalar(value: str, target: ValueType, d: Dialect, what: str) -> str:
+    """The JSON value at ``value`` as a value of the scalar layout type ``target``, read as
+    pydantic reads it by its JSON kind: a string as a column of text is (``_scalar``); a
+    number as a boolean when it is 0 or 1 (``1.0`` too, as the text ``"1.0"`` is not), as a
+    whole number when it has no fraction; ``true``/``false`` as a whole number 1 or 0. The
+    statement stops (E604) on a kind the model does not read as the target (``1`` as text)."""
+    text = d.json_text.format(value=value)
+    kind = target.kind
+    tests = {
+        "string": d.json_string.format(value=value),
+        "number": d.json_number.format(value=value),
+        "boolean": d.json_boolean.format(value=value),
+    }
+    read = text
+    if kind == "bool":
+        as_number = d.try_cast.format(value=text, type="DOUBLE")
+        number = f"CASE {as_number} WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE {text} END"
+        read = f"CASE WHEN {tests['number']} THEN {number} ELSE {text} END"
+    elif kind == "int":
+        read = f"CASE WHEN {tests['boolean']} THEN "
+        read += f"CASE {text} WHEN 'true' THEN '1' ELSE '0' END ELSE {text} END"
+    if kind == "str":
+        out = text
+    elif kind == "datetime":
+        out = d.china_time.format(value=text)
+    else:
+        out = _scalar(read, InType("text"), target, d, what)
+    taken = " OR ".join(tests[k] for k in _JSON_TAKES[kind])
+    shown = f"CAST({text} AS {d.string_type})"
+    bad = f"{text} IS NOT NULL AND NOT ({taken})"
+    return _stopped(out, [(bad, _quoted(what, shown, _NOT_A[kind], d))], d)
 
 
 def _has_datetime(vt: ValueType) -> bool:
