@@ -162,3 +162,30 @@ def test_a_carriage_return_ends_no_line_of_the_markdown_report(tmp_path: Path) -
         "## ❌ egovrules: 1 subject(s), 1 not compliant, 1 violation(s)"
     ]
     assert "`x\\r\\r## ✅ egovrules" in markdown  # shown, as the text report shows it
+
+
+def test_a_file_named_like_an_option_is_named_escaped_in_the_refusal(tmp_path: Path) -> None:
+    """The refusal of a file named like an option showed the name raw in its advice (``./NAME``):
+    a name holding a line break put a line of its own choosing on stderr, where a CI runner
+    reads workflow commands (``::error ...``)."""
+    name = "--x\n::error file=a.yaml::forged"
+    (tmp_path / name).write_text("note: no subject here\n", encoding="utf-8")
+    done = _run(tmp_path, name)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert not [line for line in done.stderr.splitlines() if line.startswith("::")]
+    assert repr(f"./{name}") in done.stderr
+
+
+def test_one_file_named_two_ways_is_read_once(tmp_path: Path) -> None:
+    """A file given as ``late.yaml`` and as ``./late.yaml`` (or its absolute path, or a link
+    to it) is one file: it was read twice, and its second reading was refused as another
+    subject with the same id (E307)."""
+    shutil.copy(LATE, tmp_path / "late.yaml")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "late.yaml")
+    args = ["--city", "wuhan", "--as-of", "2026-03-22", "--format", "json"]
+    spellings = ["late.yaml", "./late.yaml", str(tmp_path / "late.yaml"), "link.yaml"]
+    done = _run(tmp_path, *args, *spellings)
+    assert done.returncode == 1, done.stdout + done.stderr
+    doc = json.loads(done.stdout)
+    assert [r["subject"]["source"] for r in doc["reports"]] == ["late.yaml"]
+    assert doc["errors"] == []

@@ -200,3 +200,24 @@ def test_a_module_changed_keeping_its_size_and_time_is_another_engine(
     assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
     assert module.read_bytes() != text
     assert _engine_of(second, monkeypatch) != _engine_of(first, monkeypatch)
+
+
+def test_the_device_a_module_is_on_is_no_part_of_the_engine(tmp_path: Path) -> None:
+    """One image's files are on a new device in each container (an overlay mount) with the
+    same inode, times and size: a cache shared by the containers was never hit, the device
+    being in the key. A file on another device, all else the same, is the same engine."""
+
+    class Stat:
+        def __init__(self, device: int) -> None:
+            self.st_size, self.st_mtime_ns, self.st_ctime_ns = 10, 20, 30
+            self.st_ino, self.st_dev = 40, device
+
+    class OnDevice:
+        def __init__(self, device: int) -> None:
+            self.device = device
+
+        def stat(self) -> Stat:
+            return Stat(self.device)
+
+    stamps = {cache._stamp(OnDevice(device), "ir/compile.py") for device in (40, 42)}  # type: ignore[arg-type]
+    assert len(stamps) == 1

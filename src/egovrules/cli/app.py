@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             UsageError(
                 f"{file!r} names a file here and reads as an option: a file's name is never "
-                f"taken for an option (name the file as ./{file}, or after --)"
+                f"taken for an option (name the file as {'./' + file!r}, or after --)"
             ),
             file=sys.stderr,
         )

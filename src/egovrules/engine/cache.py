@@ -68,16 +68,15 @@ def _engine() -> bytes:
 
 def _stamp(path: Path, name: str) -> bytes:
     """What tells one state of a file from another without reading it: its size and
-    modification time, and the file itself (device, inode) and the time of its last change
+    modification time, and the file itself (its inode) and the time of its last change
     (``st_ctime``), which a write or a time set back (``touch -r``) moves and no one can set:
     a copy made with its times (``cp -p``, a tar, a Nix store) or a module edited to the same
-    size with its time restored is another engine, whose packs are compiled again. (On
-    Windows ``st_ctime`` is the creation time: there an edit keeping size and time is not
-    seen.)"""
+    size with its time restored is another engine, whose packs are compiled again. The device
+    is left out: one image's files are on a new device in each container (an overlay mount),
+    and a cache shared by them would never be hit. (On Windows ``st_ctime`` is the creation
+    time: there an edit keeping size and time is not seen.)"""
     st = path.stat()
-    return (
-        f"\0{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_dev}\0{st.st_ino}"
-    ).encode()
+    return (f"\0{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}").encode()
 
 
 def entry_key(raw: bytes, name: str, weekday_fallback: bool) -> str:

@@ -11,6 +11,7 @@ import dataclasses
 import fnmatch
 import glob
 import itertools
+import os
 import sys
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
@@ -70,12 +71,21 @@ class LoadedSubject:
 def find_inputs(arguments: Sequence[str], exclude: Sequence[str] = ()) -> list[tuple[str, bool]]:
     """Files named by the arguments, each with whether it was found by a walk: files as given
     (``False``), directories searched recursively for subject files and glob patterns expanded
-    (``True``), ``-`` for standard input. Sorted per argument; a file named twice is kept once;
-    files that an ``exclude`` pattern matches (``excluded``) are left out."""
+    (``True``), ``-`` for standard input. Sorted per argument; a file named twice, however it
+    is spelt (``a.yaml``, ``./a.yaml``, its absolute path, a link to it), is kept once, as
+    first named; files that an ``exclude`` pattern matches (``excluded``) are left out."""
     out: dict[str, bool] = {}
+    seen: set[str] = set()
+
+    def add(name: str, walked: bool) -> None:
+        real = name if name == STDIN else os.path.realpath(name)
+        if real not in seen:
+            seen.add(real)
+            out[name] = walked
+
     for arg in arguments:
         if arg == STDIN:
-            out.setdefault(STDIN, False)
+            add(STDIN, False)
         elif Path(arg).is_dir():
             found = sorted(
                 str(p)
@@ -83,7 +93,7 @@ def find_inputs(arguments: Sequence[str], exclude: Sequence[str] = ()) -> list[t
                 if p.suffix in SUFFIXES and p.is_file() and not _through_link(p, Path(arg))
             )
             for name in found:
-                out.setdefault(name, True)
+                add(name, True)
         elif any(ch in arg for ch in "*?[") and not Path(arg).exists():
             # A file whose name has [, * or ? (report[2024].yaml) is that file, not a pattern.
             matches = sorted(glob.glob(arg, recursive=True))
@@ -92,9 +102,9 @@ def find_inputs(arguments: Sequence[str], exclude: Sequence[str] = ()) -> list[t
             root = _literal_root(arg)
             for name in matches:
                 if not _through_link(Path(name), root):
-                    out.setdefault(name, True)
+                    add(name, True)
         else:
-            out.setdefault(arg, False)
+            add(arg, False)
     return [(name, walked) for name, walked in out.items() if not excluded(name, exclude)]
 
 

@@ -89,7 +89,11 @@ def render_gitlab(
                     f"{r.subject_id}: waiver of {w.rule} expired on {w.expires.isoformat()}",
                     "critical",
                     (_path(at.file), at.line) if at else (file or None, None),
-                    _fingerprint(r.subject_id, "waiver", w.rule, file),
+                    # the file it is written in: an inline waiver and a waivers file's entry
+                    # for one rule are two issues, renewed in two places
+                    _fingerprint(
+                        r.subject_id, "waiver", w.rule, (_path(at.file) or "") if at else file
+                    ),
                 )
             )
     return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"
