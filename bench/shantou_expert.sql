@@ -188,10 +188,14 @@ SELECT
     -- incomplete_declaration_handling (1.3.2: no notice yet on a declaration neither decided
     -- nor taken on is open, awaiting the authority; an opinion dated later is not given yet.
     -- 1.3.3: the status has no date, so a decision recorded with a notice dated later, or an
-    -- acceptance with a correction dated later, is not placed before it: open, not broken)
+    -- acceptance with a correction dated later, is not placed before it: open, not broken.
+    -- 1.3.4: an opinion or establishment approval dated before the correction on record was
+    -- given on it uncorrected; one on the correction's day, or with no date, is not before it)
     CASE WHEN NOT (scope AND coalesce(d_sub <= {as_of}, false) AND d_incomplete) THEN 0
          WHEN d_notice <= {as_of}
-              AND ((d_corrected <= {as_of} AND coalesce(d_status = 'accepted', false))
+              AND ((d_corrected <= {as_of} AND coalesce(d_status = 'accepted', false)
+                    AND NOT coalesce(first_established < d_corrected
+                                     OR eo_date < d_corrected, false))
                    OR (NOT coalesce(d_status = 'accepted', false)
                        AND (NOT eo OR coalesce(eo_date > {as_of}, false)) AND NOT established))
               THEN 1

@@ -41,7 +41,8 @@ def rows(bench: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
     end past the calendar and only their bounds can decide them), special declarations,
     evaluation opinions a year off, office systems neither on the shared platform nor approved
     apart, incomplete declarations with no notice yet or one dated later, or accepted with the
-    correction dated on the audit date or after it."""
+    correction dated on the audit date or after it, or the day after, on or the day before the
+    evaluation opinion or the first establishment approval (an undated opinion beside it)."""
     pack = egovrules.load_pack("shantou")
     made = tmp_path_factory.mktemp("expert") / "made.parquet"
     fixture = parse_subject(pack.tests.fixtures["project_ok"])
@@ -64,8 +65,10 @@ def rows(bench: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
         "AS declaration__submitted_date, "
         # or not yet submitted for a plan year whose declaration period is still open
         "CASE WHEN n % 2 = 0 THEN declaration__plan_year ELSE 2030 END AS declaration__plan_year, "
-        # an evaluation opinion after the approval, or lapsed before the application
-        "evaluation_opinion__date + [400, -400, 0][1 + n % 3] AS evaluation_opinion__date, "
+        # an evaluation opinion after the approval, or lapsed before the application; or, beside
+        # a correction placed against the first establishment approval (below), not dated
+        "CASE WHEN n % 16 <> 12 THEN evaluation_opinion__date + [400, -400, 0][1 + n % 3] END "
+        "AS evaluation_opinion__date, "
         "covers_office_approval_monitoring OR n % 5 = 0 AS covers_office_approval_monitoring, "
         "uses_shared_government_online AND n % 5 <> 0 AS uses_shared_government_online, "
         "separate_app_system AND n % 5 <> 0 AS separate_app_system, "
@@ -82,6 +85,14 @@ def rows(bench: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
         # those accepted with the notice dated after the audit date (pack 1.3.3: a correction
         # or a notice dated after the audit date and nothing taken on: open, not broken)
         f"CASE WHEN n % 8 = 0 THEN DATE '{bench.AS_OF.isoformat()}' + n // 8 % 3 "
+        # or, accepted, corrected the day after, on or the day before the day the opinion is
+        # dated, or the first establishment approval (pack 1.3.4: an opinion or an approval
+        # dated before the correction on record is violated; on its day, or undated, it is not)
+        "WHEN n % 16 = 4 THEN evaluation_opinion__date + [400, -400, 0][1 + n % 3] "
+        "+ [1, 0, -1][1 + n // 48 % 3] "
+        "WHEN n % 16 = 12 THEN list_min(list_transform(list_filter(approvals, "
+        "lambda a: a.kind = 'project_establishment'), lambda a: a.date)) "
+        "+ [1, 0, -1][1 + n // 48 % 3] "
         "ELSE declaration__corrected_date END AS declaration__corrected_date, "
         "CASE WHEN n % 8 IN (0, 2) THEN list_filter(approvals, lambda a: false) ELSE approvals "
         "END AS approvals, evaluation_opinion AND n % 16 NOT IN (0, 2, 10) AS evaluation_opinion)"
