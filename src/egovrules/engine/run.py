@@ -218,7 +218,8 @@ def run_check(
         read += len(subjects)
         for loaded in subjects:
             try:
-                _claim_id(loaded, ids)
+                if options.waivers or options.fingerprints:  # what names subjects by id
+                    _claim_id(loaded, ids)
                 result.checked.append(check_loaded(loaded, options, result.packs))
             except EgovrulesError as exc:
                 result.errors.append(exc)
@@ -238,8 +239,9 @@ def run_check(
 def _claim_id(loaded: LoadedSubject, ids: dict[tuple[str, str], str]) -> None:
     """Record where the subject's kind and id were first read; ``SubjectError`` (E307, at its
     id) when another subject of the run has them. A waivers file and a baseline name subjects
-    by id: a second subject under an id (a file the change under review adds) would take the
-    waivers and the known violations of the first."""
+    by id: in a run with one, a second subject under an id (a file the change under review
+    adds) would take the waivers and the known violations of the first. (Without them an id
+    names nothing across files, and a draft beside its subject may share it.)"""
     subject = loaded.subject
     key = (subject.kind, subject.id)
     first = ids.get(key)
