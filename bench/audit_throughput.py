@@ -171,13 +171,20 @@ def python_rate(pack: egovrules.Pack, table: pa.Table, layout: Layout, repeat: i
 
 
 def compare(pack: egovrules.Pack, table: pa.Table, layout: Layout) -> int:
-    """Subjects of ``table`` whose outcomes differ between DuckDB and Python."""
-    sql = audit_outcomes(pack, table, as_of=AS_OF, kind=layout.kind).to_pylist()
+    """Subjects of ``table`` whose outcomes differ between DuckDB and Python. The audit's rows
+    come in no particular order (a SQL result without ORDER BY): each is matched to its
+    subject by id (the generated ids are unique). Matched by position, a sample of 200 rows
+    "disagreed" on about 140 subjects whose outcomes were the same."""
+    sql = {
+        row["subject_id"]: row
+        for row in audit_outcomes(pack, table, as_of=AS_OF, kind=layout.kind).to_pylist()
+    }
     models = [parse_subject(d) for d in arrow_to_subject_data(layout, table)]
+    assert len(sql) == len(models), "one row per subject, each id once"
     bad = 0
-    for row, model in zip(sql, models, strict=True):
+    for model in models:
         report = pack.check(model, as_of=AS_OF)
-        if tuple(row[r] for r in report.rule_ids) != report.codes:
+        if tuple(sql[model.id][r] for r in report.rule_ids) != report.codes:
             bad += 1
     return bad
 

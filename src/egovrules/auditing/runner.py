@@ -163,7 +163,9 @@ def audit_outcomes(
     engine: str | Engine = "duckdb",
 ) -> Any:
     """The outcome code (``Outcome``) of every rule on every subject, as a ``pyarrow.Table``:
-    ``subject_id``, then one column per rule of the kind, named by rule id."""
+    ``subject_id``, then one column per rule of the kind, named by rule id. The rows come in
+    no particular order, as a SQL result without ``ORDER BY`` does (the engines judge in
+    parallel): match them to the input by ``subject_id``."""
     the_pack = _pack(pack)
     when = as_of_date(as_of)
     eng = open_engine(engine) if isinstance(engine, str) else engine
