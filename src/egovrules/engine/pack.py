@@ -194,6 +194,16 @@ class Pack:
         self._backend = backend if backend is not None else PythonBackend(ruleset)
         self._messages = messages if messages is not None else MessageBackend(ruleset)
         self._rules = {k: rules_for(ruleset, k) for k in SUBJECT_KINDS}
+        # Per kind, its working-day deadlines: a report names the calendar that decided them.
+        self._calendar_rules = {
+            k: tuple(i for i, r in enumerate(rs) if counts_working_days(r))
+            for k, rs in self._rules.items()
+        }
+        self._noted = frozenset(k for k, rules in self._calendar_rules.items() if rules)
+        # Every report of a pack that counts working days names its calendar (described once
+        # here, not once a report); one that counts none names none, and does not change when
+        # a chinese-calendar release adds a year.
+        calendar = ruleset.calendar.describe() if self._noted else None
         # Per kind: what its reports share, and its compiled rules (subject, as_of) -> codes.
         self._kinds = {
             k: (
@@ -207,6 +217,7 @@ class Pack:
                     self._findings,
                     ruleset.city_names,
                     dict(ruleset.kind_names).get(k, k),
+                    calendar,
                 ),
                 self._backend.functions.get(k, _no_rules),
             )
@@ -231,12 +242,6 @@ class Pack:
         self._model = model
         self._document = document
         self._path = path if model is None else None
-        # Per kind, its working-day deadlines: a report names the calendar that decided them.
-        self._calendar_rules = {
-            k: tuple(i for i, r in enumerate(rs) if counts_working_days(r))
-            for k, rs in self._rules.items()
-        }
-        self._noted = frozenset(k for k, rules in self._calendar_rules.items() if rules)
         self._with_calendar: dict[WorkCalendar, Pack] = {}
 
     def _source(self) -> None:

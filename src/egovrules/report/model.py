@@ -218,6 +218,9 @@ class ReportHead:
     """The city's name in each language the pack gives it; ``city`` is the English one."""
     kind_zh: str = ""
     """The kind of subject's Chinese name (``网站``); ``subject_kind`` is the English one."""
+    calendar: str | None = None
+    """The holiday calendar that counted the pack's working days, as a report names it
+    (``WorkCalendar.describe``); ``None`` for a pack none of whose rules counts them."""
 
 
 class Report:
@@ -256,8 +259,11 @@ class Report:
         waived: tuple[tuple[Violation, Waiver], ...] = (),
         expired_waivers: tuple[Waiver, ...] = (),
         not_applicable: tuple[NotApplicable, ...] = (),
+        calendar: str | None = None,
     ) -> None:
-        self._head = ReportHead(subject_kind, pack_id, pack_version, pack_hash, city, rule_ids)
+        self._head = ReportHead(
+            subject_kind, pack_id, pack_version, pack_hash, city, rule_ids, calendar=calendar
+        )
         self._subject_id = subject_id
         self._as_of = as_of
         self._codes = codes
@@ -349,6 +355,14 @@ class Report:
         return self._head.city
 
     @property
+    def calendar(self) -> str | None:
+        """The holiday calendar that counted the pack's working days (the ``chinese-calendar``
+        release, the years it decided, the State Council notices supplied): what a verdict on
+        a working-day deadline depends on beyond the pack; ``None`` for a pack none of whose
+        rules counts working days."""
+        return self._head.calendar
+
+    @property
     def rule_ids(self) -> tuple[str, ...]:
         return self._head.rule_ids
 
@@ -420,6 +434,7 @@ class Report:
             "waived": found.waived,
             "expired_waivers": found.expired_waivers,
             "not_applicable": found.not_applicable,
+            "calendar": head.calendar,
         }
 
     def replace(self, **changes: Any) -> Report:
@@ -596,10 +611,17 @@ _LABELS = {o.value: o.label for o in Outcome}  # an outcome code's name in outpu
 
 def _report_to_dict(checked: Checked, language: str) -> dict[str, Any]:
     r = checked.report
+    head = r._head
     where = _Where(dict(checked.locations), dict(checked.fingerprints), dict(checked.traces))
     return {
-        "subject": {"id": r.subject_id, "kind": r.subject_kind, "source": checked.source},
-        "pack": {"id": r.pack_id, "version": r.pack_version, "sha256": r.pack_hash, "city": r.city},
+        "subject": {"id": r.subject_id, "kind": head.subject_kind, "source": checked.source},
+        "pack": {
+            "id": head.pack_id,
+            "version": head.pack_version,
+            "sha256": head.pack_hash,
+            "city": head.city,
+            "calendar": head.calendar,
+        },
         "as_of": r.as_of.isoformat(),
         "compliant": r.compliant,
         "violations": [_finding(v, language, where) for v in r.violations],

@@ -202,11 +202,26 @@ class WaiverInfo(_Open):
     expires: str
 
 
+class ReportPack(_Open):
+    """The pack that judged, and the holiday calendar that counted its working days."""
+
+    id: str = Field(examples=["shantou"])
+    version: str
+    sha256: str = Field(description="hash of the pack's content")
+    city: str
+    calendar: str | None = Field(
+        description="the holiday calendar that counted the pack's working days: the "
+        "chinese-calendar release, the years it decided and the State Council notices "
+        "supplied; null for a pack none of whose rules counts working days",
+        examples=["chinese-calendar 1.11.0 (2004-2026)"],
+    )
+
+
 class ReportDocument(_Open):
     """One subject's report."""
 
     subject: dict[str, Any]
-    pack: dict[str, Any]
+    pack: ReportPack
     as_of: str
     compliant: bool
     violations: list[Finding]

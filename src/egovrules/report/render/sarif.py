@@ -3,7 +3,9 @@ citation and quote), one result per violation located at the line of the offendi
 the subject file, waived findings as suppressed results, each expired waiver at its entry
 (in the subject file, or the waivers file that gave it). The run's invocation says whether it
 judged every input (``executionSuccessful``); each input it could not judge is a
-``toolExecutionNotifications`` entry located at its file, line and column."""
+``toolExecutionNotifications`` entry located at its file, line and column. The run's property
+bag names, by pack id, the holiday calendar each pack counted working days on (``calendars``,
+as the JSON report's ``pack.calendar``)."""
 
 from __future__ import annotations
 
@@ -153,6 +155,7 @@ def render_sarif(
 ) -> str:
     """The run as a SARIF 2.1.0 log (one run, the rules of every pack used)."""
     used = sorted({rid for item in checked for rid in item.report.rule_ids})
+    calendars = {item.report.pack_id: item.report.calendar for item in checked}
     driver_rules = [_rule(rules[rid]) for rid in used]
     if any(item.report.expired_waivers for item in checked):
         driver_rules.append(_EXPIRED_RULE)
@@ -196,6 +199,8 @@ def render_sarif(
                 "invocations": [_invocation(failures)],
                 "results": results,
                 "columnKind": "unicodeCodePoints",
+                # The holiday calendar each pack counted working days on (null: none).
+                "properties": {"calendars": dict(sorted(calendars.items()))},
             }
         ],
     }
