@@ -470,3 +470,71 @@ def test_a_whole_number_pydantic_does_not_read_from_text_is_refused(
         parse_subject({"kind": "website", "id": "a", _DAYS: written})
     message = _refused(tmp_path, "days.csv", f"id,{_DAYS}\na,{written}\n", "website")
     assert f"{_DAYS}: '{written}' is not a whole number" in message
+
+
+def _jsonl(tmp_path: Path, records: list[dict[str, object]]) -> Path:
+    return _table(tmp_path, "kinds.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+
+
+@pytest.mark.parametrize(
+    ("kind", "records", "said"),
+    [
+        ("website", [{"id": "a", "url": 1}], "url: '1' is not text"),
+        ("website", [{"id": "a", "url": True}], "url: 'true' is not text"),
+        ("website", [{"id": "a", "security_systems": ["fw", 1]}], "security_systems[]: '1' is not"),
+        (
+            "project",
+            [{"id": "a", "approved_total_investment": 100, "current_total_investment": True}],
+            "current_total_investment: 'true' is not a finite amount",
+        ),
+        (
+            "project",
+            [{"id": "a", "approved_total_investment": 100, "current_total_investment": "Infinity"}],
+            "current_total_investment: 'Infinity' is not a finite amount",
+        ),
+        (
+            "website",
+            [{"id": "b", "owner_type": "other"}, {"id": "a", "owner_type": 2}],
+            "owner_type: '2' is not text",
+        ),
+    ],
+)
+def test_a_json_lines_value_of_a_kind_pydantic_refuses_is_refused(
+    tmp_path: Path, kind: str, records: list[dict[str, object]], said: str
+) -> None:
+    """A JSON Lines value is read by its JSON kind, as pydantic reads it: no number nor true
+    is text, true is no amount. DuckDB guessed each column's type from its values: it read the
+    number 1 as the text '1' and true as an amount (both judged), the text "Infinity" as a date
+    (an amount of it: exit 2 with no field nor row), and a field whose kind varies between rows
+    as JSON text, quotes kept (owner_type "other" refused as '"other"', the valid row)."""
+    for record in records[:-1]:
+        parse_subject({"kind": kind, **record})
+    with pytest.raises(SubjectError):
+        parse_subject({"kind": kind, **records[-1]})
+    with pytest.raises(InputError) as info:
+        audit_outcomes("shantou", _jsonl(tmp_path, records), as_of=AS_OF, kind=kind)
+    message = str(info.value)
+    assert "E604" in message and said in message and "subject id 'a'" in message
+    assert f"kinds.jsonl:{len(records)}:1" in message
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "written", "spelt"),
+    [
+        ("website", "has_interactive_columns", [True, 1, "yes", 0], [True, True, True, False]),
+        ("project", "current_total_investment", ["100", 100, 100.5], ["100", "100", "100.5"]),
+    ],
+)
+def test_a_json_lines_field_of_several_kinds_is_read_as_pydantic_reads_each(
+    tmp_path: Path, kind: str, field: str, written: list[object], spelt: list[object]
+) -> None:
+    """The other side: values of several JSON kinds in one field, each read by pydantic, are
+    audited as the same values written in one kind are."""
+    base: dict[str, object] = {"approved_total_investment": 100} if kind == "project" else {}
+    rows = [{"id": f"s{n}", **base, field: v} for n, v in enumerate(written)]
+    for row in rows:
+        parse_subject({"kind": kind, **row})
+    same = [{"id": f"s{n}", **base, field: v} for n, v in enumerate(spelt)]
+    got = audit_outcomes("shantou", _jsonl(tmp_path, rows), as_of=AS_OF, kind=kind)
+    expected = audit_outcomes("shantou", _jsonl(tmp_path, same), as_of=AS_OF, kind=kind)
+    assert got.num_rows == len(rows) and got == expected

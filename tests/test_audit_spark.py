@@ -348,6 +348,15 @@ _BAD_VALUES = [
         'id,kind,special_funds\na,department,"[{""year"": 0}]"\n',
         "special_funds[].year: '0' is not between 1 and 9999",
     ),
+    # a JSON Lines value of a kind pydantic does not read as the field's: each engine guessed
+    # the column's type from its values, and read the number 1 as text, true as an amount
+    ("wuhan", "url.jsonl", '{"id": "a", "url": 1}\n', "url: '1' is not text"),
+    (
+        "shantou",
+        "true.jsonl",
+        '{"id": "a", "kind": "project", "current_total_investment": true}\n',
+        "current_total_investment: 'true' is not a finite amount",
+    ),
 ]
 
 
@@ -364,6 +373,8 @@ _BAD_VALUES = [
         "days",
         "year",
         "year-in-records",
+        "jsonl-number-text",
+        "jsonl-true-amount",
     ],
 )
 def test_spark_refuses_a_bad_value_as_duckdb_does(

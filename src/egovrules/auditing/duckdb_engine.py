@@ -84,25 +84,38 @@ class DuckDBEngine:
             match fmt:
                 case "parquet":
                     rel = self._con.read_parquet(source)
+                    intypes = arrow_intypes(rel.limit(0).to_arrow_table().schema)
                 case "csv":
                     rel = self._con.read_csv(source, header=True, all_varchar=True)
+                    intypes = arrow_intypes(rel.limit(0).to_arrow_table().schema)
                 case _:
-                    # Dates and date-times stay text, read as the subject models read them
-                    # (layout._scalar): DuckDB's own guess took 2026-3-1 for a date.
-                    rel = self._con.read_json(
-                        source,
-                        format="newline_delimited",
-                        date_format=_NO_FORMAT,
-                        timestamp_format=_NO_FORMAT,
-                    )
+                    rel, intypes = self._read_jsonl(source)
             # An engine used for an earlier audit may hold a table registered under the same
             # name, which would shadow this view: the earlier subjects audited again.
             self._con.unregister(name)
             rel.create_view(name, replace=True)
             self._relations.append(rel)
-            return arrow_intypes(rel.limit(0).to_arrow_table().schema)
+            return intypes
         except self._duckdb.Error as exc:
             raise InputError([Diagnostic("E603", f"{path}: cannot read as {fmt}: {exc}")]) from None
+
+    def _read_jsonl(self, source: str) -> tuple[Any, dict[str, InType]]:
+        """A JSON Lines file each of whose values is read as JSON, so that its kind decides
+        as in pydantic: DuckDB's guess of a column's type from its values took the number 1
+        for the text '1', true for an amount, the text "Infinity" for a date, and the text of
+        a field whose kind varies from row to row with its quotes. Only the shape of the
+        records (their keys, the records and lists of records inside) is taken from the guess,
+        in which dates stay text (DuckDB's own took 2026-3-1 for a date)."""
+        guessed = self._con.read_json(
+            source, format="newline_delimited", date_format=_NO_FORMAT, timestamp_format=_NO_FORMAT
+        )
+        if guessed.columns == ["json"]:
+            return guessed, {"json": InType("text")}  # records with no field (the runner's)
+        read = {n: _as_json(t) for n, t in zip(guessed.columns, guessed.types, strict=True)}
+        rel = self._con.read_json(
+            source, format="newline_delimited", columns={n: t for n, (t, _) in read.items()}
+        )
+        return rel, {n: intype for n, (_, intype) in read.items()}
 
     def register_arrow(self, name: str, table: Any) -> dict[str, InType]:
         """Expose an Arrow table without copying it."""
@@ -159,3 +172,17 @@ class DuckDBEngine:
         spilled."""
         self._con.close()
         shutil.rmtree(self._spill, ignore_errors=True)
+
+
+def _as_json(t: Any) -> tuple[str, InType]:
+    """The type a JSON Lines field of the guessed DuckDB type ``t`` is read as, and what it
+    holds: a record (a STRUCT) and a list of records keep their shape, any other value is
+    JSON."""
+    if t.id == "struct":
+        fields = {n: _as_json(c) for n, c in t.children}
+        sql = DUCKDB.struct_type([(n, f[0]) for n, f in fields.items()])
+        return sql, InType("struct", {n: f[1] for n, f in fields.items()})
+    if t.id == "list" and t.child.id == "struct":
+        sql, item = _as_json(t.child)
+        return DUCKDB.list_type.format(item=sql), InType("list", item=item)
+    return DUCKDB.json_type, InType("json")

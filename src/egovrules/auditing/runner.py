@@ -334,9 +334,12 @@ class _Session:
         """The subject kind: as given, else the table's ``kind`` column, else the one kind
         whose model has every column of the table."""
         if "kind" in schema:
+            column = self.d.ident("kind")
+            if schema["kind"].kind == "json":  # (a JSON string's text as such is quoted)
+                column = self.d.json_text.format(value=column)
             found = (
                 self.engine.to_arrow(
-                    f"SELECT DISTINCT CAST({self.d.ident('kind')} AS {self.d.string_type}) AS k "
+                    f"SELECT DISTINCT CAST({column} AS {self.d.string_type}) AS k "
                     f"FROM {_INPUT} LIMIT 3"
                 )
                 .column("k")

@@ -69,10 +69,27 @@ class SparkEngine:
                     # default escape, a backslash, read a CSV list's JSON text as no list)
                     df = reader.option("header", "true").option("escape", '"').csv(source)
                 case _:
-                    df = reader.json(source)
+                    df = self._read_jsonl(source)
         except Exception as exc:  # Spark raises its own exception classes from the JVM
             raise InputError([Diagnostic("E603", f"{path}: cannot read as {fmt}: {exc}")]) from None
         return self._view(name, df)
+
+    def _read_jsonl(self, source: str) -> Any:
+        """A JSON Lines file each of whose values is read as a VARIANT, so that its kind
+        decides as in pydantic: Spark's guess of a column's type from its values took the
+        number 1 for the text '1' (and a field whose kind varies from row to row for text).
+        Only the shape of the records (their keys, the records and lists of records inside)
+        is taken from the guess."""
+        guessed = self.spark.read.json(source)
+        if not guessed.schema.fields:
+            return guessed
+        corrupt = self.spark.conf.get("spark.sql.columnNameOfCorruptRecord")
+        schema = ", ".join(
+            f"{SPARK.ident(f.name)} "
+            + (SPARK.string_type if f.name == corrupt else _as_variant(f.dataType))
+            for f in guessed.schema.fields
+        )
+        return self.spark.read.schema(schema).json(source)
 
     def register_arrow(self, name: str, table: Any) -> dict[str, InType]:
         """Expose an Arrow table (sent to the cluster; keep it small)."""
@@ -115,6 +132,17 @@ class SparkEngine:
         self._cached.clear()
 
 
+def _as_variant(t: Any) -> str:
+    """The type a JSON Lines field of the guessed Spark type ``t`` is read as: a record (a
+    STRUCT) and a list of records keep their shape, any other value is a VARIANT."""
+    kind = type(t).__name__
+    if kind == "StructType":
+        return SPARK.struct_type([(f.name, _as_variant(f.dataType)) for f in t.fields])
+    if kind == "ArrayType" and type(t.elementType).__name__ == "StructType":
+        return SPARK.list_type.format(item=_as_variant(t.elementType))
+    return SPARK.json_type
+
+
 def spark_intypes(schema: Any) -> dict[str, InType]:
     """What the columns of a Spark ``StructType`` hold."""
     return {f.name: _intype(f.dataType) for f in schema.fields}
@@ -128,6 +156,8 @@ def _intype(t: Any) -> InType:
         return InType("list", item=_intype(t.elementType))
     if kind in ("StringType", "VarcharType", "CharType"):
         return InType("text")
+    if kind == "VariantType":
+        return InType("json")
     if kind == "DecimalType":
         return InType("scalar", type=f"decimal({t.precision},{t.scale})")
     return InType("scalar", type=_SCALARS.get(kind, ""))

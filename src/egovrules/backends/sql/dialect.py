@@ -94,6 +94,8 @@ class Dialect:
     json_text: str
     """The JSON value ``{value}`` as text: a string's own text (unquoted), a number's or a
     boolean's JSON text; NULL for JSON's ``null``."""
+    json_written: str
+    """The JSON value ``{value}`` (of ``json_type``) written as JSON text (a string quoted)."""
     json_string: str
     """True when the JSON value ``{value}`` is a string."""
     json_number: str
@@ -167,6 +169,7 @@ DUCKDB = Dialect(
     map_type="MAP({key}, {value})",
     json_type="JSON",
     json_text="({value} ->> '$')",
+    json_written="CAST({value} AS VARCHAR)",
     json_string="(json_type({value}) = 'VARCHAR')",
     json_number="(json_type({value}) IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE'))",
     json_boolean="(json_type({value}) = 'BOOLEAN')",
@@ -213,6 +216,7 @@ SPARK = Dialect(
     map_type="MAP<{key}, {value}>",
     json_type="VARIANT",
     json_text="CAST({value} AS STRING)",
+    json_written="to_json({value})",
     json_string="(schema_of_variant({value}) = 'STRING')",
     json_number=(
         "(schema_of_variant({value}) RLIKE "

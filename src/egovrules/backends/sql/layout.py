@@ -126,7 +126,9 @@ class Column:
 class InType:
     """What an input column holds, as far as normalizing it needs to know."""
 
-    kind: Literal["text", "struct", "list", "scalar"]
+    kind: Literal["text", "json", "struct", "list", "scalar"]
+    """``json``: a JSON value of any kind (a JSON Lines field), read by its kind as pydantic
+    reads it (``_json_scalar``), a list or a record as JSON text is."""
     fields: Mapping[str, InType] = field(default_factory=dict)
     item: InType | None = None
     type: str = ""
@@ -196,7 +198,14 @@ class Layout:
         exprs = []
         for c in self.columns:
             exprs.append(f"{self._column_sql(c, schema, d)} AS {d.ident(c.name)}")
-        return "SELECT\n  " + ",\n  ".join(exprs) + f"\nFROM {source} AS i"
+        found = _locate(schema, ("id",))
+        subject = "NULL" if found is None else _ref(found[0], d)
+        if found is not None and found[1].kind == "json":
+            subject = d.json_text.format(value=subject)
+        row = (
+            f"SELECT *, CAST({subject} AS {d.string_type}) AS {d.ident(ROW_ID)} FROM {source} AS i"
+        )
+        return "SELECT\n  " + ",\n  ".join(exprs) + f"\nFROM ({row}) AS i"
 
     def checked_values(self, schema: Mapping[str, InType], d: Dialect, row: str) -> list[str]:
         """A value of each column of ``normalize_sql`` that stops the statement where the
@@ -450,6 +459,10 @@ def _quoted(what: str, shown: str, problem: str, d: Dialect) -> str:
     return f"{d.string(what + ': ' + chr(39))} || {shown} || {d.string(chr(39) + ' ' + problem)}"
 
 
+ROW_ID = "egr_row_id"
+"""The column ``normalize_sql`` adds to its input: the subject's id as text, which names a
+refused row (a JSON Lines id is a JSON value, whose text as such keeps its quotes)."""
+
 ROW_NOTE = " (the row of subject id "
 """How a refusal names its row: by the subject's id, quoted, or ``none``; the runner reads it
 back to find the row's line in a file."""
@@ -461,7 +474,7 @@ def _stopped(value: str, tests: list[tuple[str, str]], d: Dialect) -> str:
     if not tests:
         return value
     quote = d.string("'")
-    subject = f"CAST(i.{d.ident('id')} AS {d.string_type})"
+    subject = f"i.{d.ident(ROW_ID)}"
     row = f"{d.string(ROW_NOTE)} || COALESCE({quote} || {subject} || {quote}, 'none') || ')'"
     whens = " ".join(
         f"WHEN {test} THEN {d.fail.format(message=f'{m} || {row}')}" for test, m in tests
@@ -527,6 +540,11 @@ def _cast(ref: str, intype: InType, target: ValueType, d: Dialect, what: str = "
     """The input value at ``ref`` as a value of the layout type ``target`` (``what`` names
     it in an error)."""
     sql = ref
+    if intype.kind == "json":
+        if target.kind not in ("list", "struct"):
+            return _json_scalar(sql, target, d, what)
+        # read as the JSON text of a CSV cell is, by its JSON kinds
+        sql, intype = d.json_written.format(value=sql), InType("text")
     if target.kind == "datetime":
         return d.china_time.format(value=sql)
     item = target.item if target.kind == "list" else None
@@ -633,6 +651,8 @@ def _scalar(sql: str, intype: InType, target: ValueType, d: Dialect, what: str) 
 def _read_strictly(intype: InType, target: ValueType) -> bool:
     """Whether an input scalar is read by ``_scalar``'s tests: it is not of the layout's type,
     and a plain ``CAST`` would take what the model refuses."""
+    if intype.kind == "json":
+        return True
     source = "text" if intype.kind == "text" else intype.type
     match target.kind:
         case "bool":
