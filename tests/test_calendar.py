@@ -400,18 +400,3 @@ def test_a_pack_case_keeps_the_calendar_it_was_written_for(monkeypatch: pytest.M
     monkeypatch.setattr(type(pack), "tests", property(lambda self: tests))
     passed = [r.passed for r in run_pack_tests(pack)]
     assert passed == [True, True, True, False]
-
-
-def test_the_weekday_fallback_counts_past_9999_12_31() -> None:
-    """With the weekday fallback a count that runs past 9999-12-31 goes on Monday to Friday to
-    a ``FarDate``, as a calendar-day count does: it raised ``CalendarGap``, which nothing
-    catches on that path (exit 3 for a received date of 9999-12-30). 9999-12-30 is a Thursday:
-    Friday the 31st, then the Monday to Friday of 10000-01-03 to 10000-01-07, then the
-    Monday 10000-01-10 is the seventh."""
-    assert dt.date(9999, 12, 30).weekday() == 3
-    due = add_working_days(dt.date(9999, 12, 30), 7, weekday_fallback=True)
-    assert isinstance(due, FarDate)
-    assert due.isoformat() == "10000-01-10"
-    assert add_working_days(due, 1, weekday_fallback=True).isoformat() == "10000-01-11"
-    with pytest.raises(CalendarGap):  # without the fallback the days are not known
-        add_working_days(dt.date(9999, 12, 30), 7)

@@ -177,7 +177,8 @@ def test_lint_warns_of_a_parameter_with_no_value_after_the_pack_is_in_force(
     """Wuhan is in force from 2004-08-01; a first version of the police filing period from
     2010-01-01 leaves the rule that reads it comparing with null from 2004-08-01 to
     2009-12-31 (a late filing there is no finding): a warning at the parameter, naming it, the
-    two days and the rule."""
+    two days and the rules (the filing authority's open case reads it too, since Wuhan
+    1.3.2)."""
     versions = "  police_filing_days:\n    values: [{from: 2010-01-01, value: 15}]\n"
     path = _tampered(tmp_path, _POLICE_DAYS, versions, times=1)
     pack = egovrules.load_pack(path)
@@ -194,7 +195,7 @@ def test_lint_warns_of_a_parameter_with_no_value_after_the_pack_is_in_force(
     assert d.message.startswith(
         "parameter $police_filing_days has no value before its first version, from 2010-01-01, "
         "and the pack is in force from 2004-08-01: before 2010-01-01 rule(s) "
-        f"{rule} read it as null"
+        f"{rule}, wuhan.website.police_filing_authority read it as null"
     )
     line = path.read_text(encoding="utf-8").splitlines().index("  police_filing_days:") + 1
     assert str(d.span) == f"{path}:{line}:3"

@@ -261,16 +261,18 @@ class _Engine:
 def _website_facts(
     wuhan: egovrules.Pack,
 ) -> tuple[durable.KindProgram, dict[str, Any], dict[str, Any]]:
-    """The Wuhan website program, and the facts of a site before and after it goes online and
-    its owner is recorded as a district government's department (outside 政府各部门: every
-    group reads one or the other)."""
+    """The Wuhan website program, and the facts of a site before and after its owner is
+    recorded as a district government's department (outside 政府各部门): the groups of the
+    rules scoped to 政府各部门 read it, those of 第十五条第二款 (every site with interactive
+    columns, its access date and police filing) do not. (Its access date is no longer the
+    change: since Wuhan 1.3.2 the filing authority's open case reads it too, and every group
+    read one or the other.)"""
     program = compile_durable(wuhan.ruleset).kinds["website"]
     day = dt.date(2026, 3, 1)
     site = egovrules.Website(id="s", has_interactive_columns=True)
     online = egovrules.Website(
         id="s",
         has_interactive_columns=True,
-        network_access_date=day,
         owner_type="district_department",
     )
     return program, program.fact(site, day), program.fact(online, day)

@@ -146,7 +146,7 @@ def is_workday(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in chinese_calendar.holidays
 
 
-def add_working_days(start: Day, n: int, weekday_fallback: bool = False) -> Day:
+def add_working_days(start: Day, n: int, weekday_fallback: bool = False) -> dt.date:
     """The ``n``-th working day after ``start`` on the package's calendar (``CHINA``); see
     ``WorkCalendar.add_working_days``."""
     return CHINA.add_working_days(start, n, weekday_fallback)
@@ -257,12 +257,12 @@ class WorkCalendar:
             raise CalendarGap(day, calendar=self)
         return notice.is_workday(day)
 
-    def add_working_days(self, start: Day, n: int, weekday_fallback: bool = False) -> Day:
+    def add_working_days(self, start: Day, n: int, weekday_fallback: bool = False) -> dt.date:
         """The ``n``-th working day after ``start`` (``start`` itself not counted).
 
         With ``weekday_fallback``, a day in a year the calendar does not know counts as a
-        working day when it is Monday to Friday (holidays and adjusted workdays unknown), past
-        9999-12-31 too (a ``FarDate``); without it, such a day raises ``CalendarGap``.
+        working day when it is Monday to Friday (holidays and adjusted workdays unknown);
+        without it, such a day raises ``CalendarGap``.
         """
         return _add_working_days(self, start, n, weekday_fallback)
 
@@ -295,17 +295,15 @@ CHINA = WorkCalendar()
 
 
 @lru_cache(maxsize=8192)
-def _add_working_days(calendar: WorkCalendar, start: Day, n: int, weekday_fallback: bool) -> Day:
-    if isinstance(start, FarDate):  # no calendar goes there; the weekday fallback counts on
-        if weekday_fallback:
-            return _add_weekdays(start.toordinal(), n)
+def _add_working_days(
+    calendar: WorkCalendar, start: Day, n: int, weekday_fallback: bool
+) -> dt.date:
+    if isinstance(start, FarDate):  # no calendar, not even the weekday fallback, goes there
         raise CalendarGap(start, calendar=calendar)
     day = start
     counted = 0
     while counted < n:
-        if day == dt.date.max:  # no calendar goes further; the weekday fallback counts on
-            if weekday_fallback:
-                return _add_weekdays(day.toordinal(), n - counted)
+        if day == dt.date.max:  # no calendar, not even the weekday fallback, goes further
             raise CalendarGap(day, calendar=calendar)
         day += _DAY
         try:
@@ -317,17 +315,6 @@ def _add_working_days(calendar: WorkCalendar, start: Day, n: int, weekday_fallba
         if workday:
             counted += 1
     return day
-
-
-def _add_weekdays(ordinal: int, n: int) -> Day:
-    """The ``n``-th day Monday to Friday after the day ``ordinal``: the weekday fallback past
-    9999-12-31, where a deadline's last day is a ``FarDate`` (0001-01-01, ordinal 1, was a
-    Monday)."""
-    while n > 0:
-        ordinal += 1
-        if (ordinal - 1) % 7 < 5:
-            n -= 1
-    return on_ordinal(ordinal)
 
 
 @dataclass(frozen=True)
