@@ -118,12 +118,18 @@ def handwritten_durable(name: str, hits: list[tuple[str, int]]) -> None:
         (m.m_outsourced == True) & (m.m_supervised == False),  # noqa: E712
         m.security_all == False,  # noqa: E712
         # late only once the 15 days have passed (a filing dated after the as-of date is
-        # not made yet on it); the authority judged once the filing is made
+        # not made yet on it); the authority judged once the filing is made, and a filing
+        # elsewhere broken only once the 15 days have passed (Wuhan 1.3.2: until then the site
+        # can still file with the public security department), or at once with no access date
         triggered
         & (+m.access)
         & (m.as_of > m.access + 15)
         & ((-m.filed) | (m.filed > m.access + 15)),
-        triggered & (+m.filed) & (m.filed <= m.as_of) & (m.authority != WUHAN_POLICE),
+        triggered
+        & (+m.filed)
+        & (m.filed <= m.as_of)
+        & (m.authority != WUHAN_POLICE)
+        & ((-m.access) | (m.as_of > m.access + 15)),
     ]
     with ruleset(name):
         for n, condition in enumerate(conditions):
