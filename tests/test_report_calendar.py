@@ -120,3 +120,36 @@ def test_sarif_names_each_pack_calendar_in_the_run() -> None:
     rules = {r.id: r for pack in result.packs.values() for r in pack.rules}
     (run,) = json.loads(render("sarif", result.checked, rules, "en"))["runs"]
     assert run["properties"] == {"calendars": {"shantou": _package_calendar(), "wuhan": None}}
+
+
+def test_junit_and_markdown_name_what_judged() -> None:
+    """JUnit (each subject's ``<properties>``) and the Markdown summary name the pack, its
+    version and content hash and, for a pack that counts working days, the holiday calendar,
+    as the JSON report does: a CI run's record says what its verdicts were made on."""
+    from xml.etree import ElementTree as ET
+
+    inputs = [str(ROOT / "examples" / "shantou"), str(ROOT / "examples" / "wuhan")]
+    result = run_check(inputs, RunOptions(as_of=dt.date(2026, 3, 22)))
+    rules = {r.id: r for pack in result.packs.values() for r in pack.rules}
+    shantou, wuhan = (result.packs[p].ruleset for p in ("shantou", "wuhan"))
+    suites = ET.fromstring(render("junit", result.checked, rules, "en")).findall("testsuite")
+    assert len(suites) == len(result.checked)
+    for suite, item in zip(suites, result.checked, strict=True):
+        props = {p.get("name"): p.get("value") for p in suite.findall("properties/property")}
+        assert suite[0].tag == "properties"  # the JUnit schema puts it first
+        pack = shantou if item.report.pack_id == "shantou" else wuhan
+        expected = {
+            "egovrules.pack": pack.pack_id,
+            "egovrules.pack.version": pack.version,
+            "egovrules.pack.sha256": pack.content_hash,
+            "egovrules.as_of": "2026-03-22",
+        }
+        if pack is shantou:
+            expected["egovrules.pack.calendar"] = _package_calendar()
+        assert props == expected
+    markdown = render("markdown", result.checked, rules, "en")
+    assert (
+        f"Judged on: `shantou` {shantou.version} (sha256 `{shantou.content_hash[:12]}`, "
+        f"holiday calendar: {_package_calendar()}); "
+        f"`wuhan` {wuhan.version} (sha256 `{wuhan.content_hash[:12]}`)\n"
+    ) in markdown

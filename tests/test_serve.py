@@ -155,6 +155,14 @@ def test_packs_lists_each_loaded_pack(client: httpx.Client) -> None:
         assert p["rules"] == len(pack.rules)
         assert {"en", "zh"} <= set(p["languages"])
         assert "effective" in p
+    # The holiday calendar, as the check documents name it: only Shantou counts working days
+    # (第十六条第二款 "自受理之日起七个工作日内予以批复"), so only it names one.
+    calendars = {p["id"]: p["calendar"] for p in packs}
+    assert [k for k, v in calendars.items() if v is not None] == ["shantou"]
+    assert calendars["shantou"].startswith("chinese-calendar ")
+    project = json.dumps(calendar_cases.project("2026-03-02", None), default=str)
+    checked = client.post("/v1/packs/shantou/check", content=project).json()
+    assert checked["reports"][0]["pack"]["calendar"] == calendars["shantou"]
 
 
 def test_one_pack_has_its_rules_parameters_and_articles(client: httpx.Client) -> None:
@@ -1088,6 +1096,7 @@ def test_a_holiday_notice_decides_and_is_cited(client: httpx.Client, tmp_path: P
             upcoming = other.post(
                 "/v1/packs/shantou/check", params={"as_of": "2027-01-04"}, content=waiting
             )
+            listed = other.get("/v1/packs").json()["packs"]
     finally:
         assert running.stop() == 0, running.log_text()
     assert answer.status_code == 200, answer.text
@@ -1098,6 +1107,10 @@ def test_a_holiday_notice_decides_and_is_cited(client: httpx.Client, tmp_path: P
         "2027: 国务院办公厅关于2027年部分节假日安排的通知 (test fixture) (2026-11-12, "
         "https://www.gov.cn/zhengce/content/example-2027.htm), supplied in notice-2027.yaml"
     ]
+    # The pack list names the notice the server counts on, as the report does.
+    (shantou,) = listed
+    assert shantou["calendar"] == report["pack"]["calendar"]
+    assert "; 2027: 国务院办公厅关于2027年部分节假日安排的通知" in shantou["calendar"]
     (up,) = upcoming.json()["reports"][0]["upcoming"]
     assert (up["rule_id"], up["due"], up["days_left"]) == (calendar_cases.RULE, "2027-01-05", 1)
 

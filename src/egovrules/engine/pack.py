@@ -204,6 +204,7 @@ class Pack:
         # here, not once a report); one that counts none names none, and does not change when
         # a chinese-calendar release adds a year.
         calendar = ruleset.calendar.describe() if self._noted else None
+        self._calendar_named = calendar
         # Per kind: what its reports share, and its compiled rules (subject, as_of) -> codes.
         self._kinds = {
             k: (
@@ -258,6 +259,12 @@ class Pack:
     def calendar(self) -> WorkCalendar:
         """The working-day calendar the pack counts on."""
         return self.ruleset.calendar
+
+    @property
+    def calendar_named(self) -> str | None:
+        """The holiday calendar as this pack's reports name it (``pack.calendar`` of the JSON
+        report); ``None`` for a pack with no working-day deadline."""
+        return self._calendar_named
 
     def using(self, calendar: WorkCalendar) -> Pack:
         """This pack counting working days on ``calendar`` (compiled once per calendar)."""

@@ -21,7 +21,8 @@ __all__ = ["pack_detail", "pack_summary"]
 
 
 def pack_summary(pack: Pack) -> PackSummary:
-    """Id, city, version, content hash, effective date, languages, number of rules."""
+    """Id, city, version, content hash, effective date, languages, number of rules, and the
+    holiday calendar its working days are counted on."""
     rs = pack.ruleset
     languages = {rs.language}
     languages.update(lang for a in rs.articles for lang, _ in a.texts)
@@ -35,6 +36,7 @@ def pack_summary(pack: Pack) -> PackSummary:
         language=rs.language,
         languages=sorted(languages),
         rules=len(rs.rules),
+        calendar=pack.calendar_named,
     )
 
 

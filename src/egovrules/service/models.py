@@ -99,6 +99,11 @@ class PackSummary(BaseModel):
     language: str = Field(description="the language the pack's law is written in")
     languages: list[str] = Field(description="the languages of its texts and messages")
     rules: int = Field(description="number of rules")
+    calendar: str | None = Field(
+        description="the holiday calendar that counts the pack's working days, as its check "
+        "documents name it (``pack.calendar``); null for a pack with no working-day deadline",
+        examples=["chinese-calendar 1.11.0 (2004-2026)"],
+    )
 
 
 class PackList(BaseModel):

@@ -1,7 +1,9 @@
 """JUnit XML that CI servers render: one test suite per subject, one test case per rule of the
 subject's kind; violations are failures carrying message and citation, waived or inapplicable
 rules are skipped, undetermined ones are errors. Inputs that could not be judged come first, in
-a suite of their own: one test case per problem, an ``<error>`` typed with its code."""
+a suite of their own: one test case per problem, an ``<error>`` typed with its code. Each
+subject's suite starts with its ``<properties>``: the pack, its version and hash, the as-of
+date and, for a pack that counts working days, the holiday calendar."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from egovrules.ir.nodes import RuleIR
 from egovrules.law.citation import Citation
 from egovrules.law.verdict import Outcome, severity_reason_in
 from egovrules.report.failures import InputFailure
-from egovrules.report.model import Checked
+from egovrules.report.model import Checked, Report
 
 __all__ = ["render_junit"]
 
@@ -42,6 +44,24 @@ def _failures_suite(root: ET.Element, failures: Sequence[InputFailure]) -> dict[
     return counts
 
 
+def _properties(suite: ET.Element, r: Report) -> None:
+    """What the verdicts of a suite were judged on, so that the run can be made again: the
+    pack, its version and content hash, the as-of date, and the holiday calendar that counted
+    its working days (only for a pack that counts them, as the JSON report's ``pack.calendar``).
+    """
+    props = ET.SubElement(suite, "properties")
+    named = {
+        "egovrules.pack": r.pack_id,
+        "egovrules.pack.version": r.pack_version,
+        "egovrules.pack.sha256": r.pack_hash,
+        "egovrules.as_of": r.as_of.isoformat(),
+        "egovrules.pack.calendar": r.calendar,
+    }
+    for name, value in named.items():
+        if value is not None:
+            ET.SubElement(props, "property", name=name, value=value)
+
+
 def render_junit(
     checked: Sequence[Checked],
     rules: Mapping[str, RuleIR],
@@ -58,6 +78,7 @@ def render_junit(
         suite = ET.SubElement(root, "testsuite", name=f"{r.subject_kind} {r.subject_id}")
         if item.source:
             suite.set("file", item.source)
+        _properties(suite, r)
         violations = {v.rule_id: v for v in r.violations}
         waived = {v.rule_id: w for v, w in r.waived}
         upcoming = {u.rule_id: u for u in r.upcoming}

@@ -1,5 +1,6 @@
-"""A Markdown summary for a pull-request comment: a table of subjects, then each violation
-with its message, article and quote."""
+"""A Markdown summary for a pull-request comment: a table of subjects and the packs that judged
+them (version, hash, holiday calendar), then each violation with its message, article and
+quote."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 
 from egovrules.law.verdict import severity_reason_in
 from egovrules.report.failures import InputFailure
-from egovrules.report.model import Checked
+from egovrules.report.model import Checked, Report
 from egovrules.report.render.controls import visible
 
 __all__ = ["render_markdown"]
@@ -28,6 +29,8 @@ _WORDS = {
         "upcoming": "upcoming",
         "not_applicable": "not applicable ({n})",
         "note": "note",
+        "packs": "Judged on",
+        "calendar": "holiday calendar",
     },
     "zh": {
         "title": "共 {n} 个对象,{failing} 个不合规,{v} 项违规",
@@ -43,6 +46,8 @@ _WORDS = {
         "upcoming": "待办",
         "not_applicable": "不适用({n} 条)",
         "note": "说明",
+        "packs": "评估依据",
+        "calendar": "节假日历",
     },
 }
 
@@ -58,6 +63,21 @@ def _cell(text: str) -> str:
 def _where(f: InputFailure) -> str:
     parts = [str(x) for x in (f.file, f.line, f.column) if x is not None]
     return f"`{_cell(':'.join(parts))}`" if parts else "(no file)"
+
+
+def _packs(reports: Sequence[Report], calendar: str) -> str:
+    """Each pack of the run once, in the order first used: its id, version and the start of
+    its content hash, and the holiday calendar for a pack that counts working days (as the
+    JSON report's ``pack`` block has them in full)."""
+    named: dict[str, str] = {}
+    for r in reports:
+        if r.pack_id in named:
+            continue
+        extra = f", {calendar}: {_cell(r.calendar)}" if r.calendar is not None else ""
+        named[r.pack_id] = (
+            f"`{_cell(r.pack_id)}` {_cell(r.pack_version)} (sha256 `{r.pack_hash[:12]}`{extra})"
+        )
+    return "; ".join(named.values())
 
 
 def render_markdown(
@@ -89,6 +109,8 @@ def render_markdown(
             f"{len(r.violations) + len(r.expired_waivers)} | {len(r.upcoming)} | "
             f"{len(r.waived)} |\n"
         )
+    if reports:
+        out.append(f"\n{w['packs']}: {_packs(reports, w['calendar'])}\n")
     for item in checked:
         r = item.report
         notes = r.notes_in(language)
