@@ -291,7 +291,13 @@ def test_the_bundled_example_is_audited_on_spark_as_on_duckdb(spark: Any) -> Non
     on_spark = audit_outcomes(pack, path, as_of=as_of, engine="spark").to_pylist()
     on_duckdb = audit_outcomes(pack, path, as_of=as_of, engine="duckdb").to_pylist()
     assert sorted(on_spark, key=str) == sorted(on_duckdb, key=str) and len(on_duckdb) == 5
+    # The violation rows too, every column: the pack's hash and its holiday calendar included.
+    rows = {e: egovrules.audit(pack, path, as_of=as_of, engine=e).to_pylist() for e in ENGINES}
+    assert rows["spark"] == rows["duckdb"] and rows["duckdb"]
+    assert {r["calendar"] for r in rows["spark"]} == {pack.calendar_named} != {None}
 
+
+ENGINES = ("spark", "duckdb")
 
 _BAD_VALUES = [
     (

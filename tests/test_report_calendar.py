@@ -153,3 +153,23 @@ def test_junit_and_markdown_name_what_judged() -> None:
         f"holiday calendar: {_package_calendar()}); "
         f"`wuhan` {wuhan.version} (sha256 `{wuhan.content_hash[:12]}`)\n"
     ) in markdown
+
+
+@pytest.mark.parametrize("city", ["shantou", "wuhan"])
+def test_an_audit_row_names_the_pack_hash_and_calendar(city: str) -> None:
+    """A violation row of the SQL audit names the pack's content hash and the holiday
+    calendar, as the report of the same subject does: a violations file can be traced to the
+    law and the calendar that made it, once it has left the run."""
+    pack = egovrules.load_pack(city)
+    subjects = [
+        egovrules.parse_subject(yaml.safe_load(p.read_text(encoding="utf-8")))
+        for p in sorted((ROOT / "examples" / city).glob("*.yaml"))
+    ]
+    projects = [s for s in subjects if s.kind == "project"]
+    rows = egovrules.audit(pack, projects, as_of=AS_OF).to_pylist()
+    assert rows
+    expected = pack.check(projects[0], AS_OF).calendar
+    assert expected == (_package_calendar() if city == "shantou" else None)
+    assert {(r["pack_sha256"], r["calendar"]) for r in rows} == {
+        (pack.ruleset.content_hash, expected)
+    }

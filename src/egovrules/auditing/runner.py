@@ -71,6 +71,8 @@ VIOLATION_COLUMNS = (
     "city",
     "pack_id",
     "pack_version",
+    "pack_sha256",
+    "calendar",
     "as_of",
 )
 """The columns of a violations table, in order."""
@@ -483,6 +485,14 @@ class _Session:
             "subject_kind": lit(query.kind),
             "pack_id": lit(self.pack.id),
             "pack_version": lit(self.pack.ruleset.version),
+            "pack_sha256": lit(self.pack.ruleset.content_hash),
+            # The holiday calendar that counted the pack's working days, as a report names it
+            # (null for a pack with no working-day deadline).
+            "calendar": (
+                lit(named)
+                if (named := self.pack.calendar_named) is not None
+                else f"CAST(NULL AS {self.d.string_type})"
+            ),
             "as_of": f"DATE '{self.as_of.isoformat()}'",
         }
         columns = ", ".join(
