@@ -164,6 +164,36 @@ def test_a_carriage_return_ends_no_line_of_the_markdown_report(tmp_path: Path) -
     assert "`x\\r\\r## ✅ egovrules" in markdown  # shown, as the text report shows it
 
 
+@pytest.mark.parametrize(
+    "ident",
+    [
+        "x` ![pixel](https://evil.example/p.png) `",  # a backtick ended the code span
+        "``` [a link](https://evil.example) ``",  # a longer run than the fence
+        "`x`",  # a backtick at each end
+    ],
+)
+def test_a_backtick_in_an_id_leaves_no_code_span_of_the_markdown_report(
+    tmp_path: Path, ident: str
+) -> None:
+    """The Markdown report (GitHub's job summary) put each id in a code span of one backtick:
+    an id holding one ended the span, and the rest was Markdown, an image fetched from another
+    host or a link. Parsed as CommonMark, every id is one code span holding the id, and the
+    report has no image and no link."""
+    from markdown_it import MarkdownIt
+
+    text = LATE.read_text(encoding="utf-8").replace("id: ", f"id: {json.dumps(ident)}\n#: ", 1)
+    subject = tmp_path / "inject.yaml"
+    subject.write_text(text, encoding="utf-8")
+    done = _run(tmp_path, "--output", "markdown=report.md", str(subject))
+    assert done.returncode == 1
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    inline = [child for t in tokens if t.children for child in t.children]
+    assert not [c for c in inline if c.type in ("image", "link_open", "html_inline")]
+    spans = [c.content for c in inline if c.type == "code_inline"]
+    assert spans.count(ident) == 2  # the table's row and the subject's heading
+
+
 def test_a_file_named_like_an_option_is_named_escaped_in_the_refusal(tmp_path: Path) -> None:
     """The refusal of a file named like an option showed the name raw in its advice (``./NAME``):
     a name holding a line break put a line of its own choosing on stderr, where a CI runner

@@ -5,6 +5,7 @@ quote."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 from egovrules.law.verdict import severity_reason_in
@@ -60,9 +61,19 @@ def _cell(text: str) -> str:
     return html.escape(visible(text.replace("\n", " ")), quote=False).replace("|", "\\|")
 
 
+def _code(text: str) -> str:
+    """Text of a pack or a subject as a code span it cannot leave: fenced by one backtick more
+    than its longest run of them (a lone backtick in an id ended the span, and what followed,
+    an image or a link, was rendered), padded with a space when it starts or ends with one."""
+    shown = _cell(text)
+    fence = "`" * (max(map(len, re.findall("`+", shown)), default=0) + 1)
+    pad = " " if shown[:1] == "`" or shown[-1:] == "`" else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
+
+
 def _where(f: InputFailure) -> str:
     parts = [str(x) for x in (f.file, f.line, f.column) if x is not None]
-    return f"`{_cell(':'.join(parts))}`" if parts else "(no file)"
+    return _code(":".join(parts)) if parts else "(no file)"
 
 
 def _packs(reports: Sequence[Report], calendar: str) -> str:
@@ -75,7 +86,7 @@ def _packs(reports: Sequence[Report], calendar: str) -> str:
             continue
         extra = f", {calendar}: {_cell(r.calendar)}" if r.calendar is not None else ""
         named[r.pack_id] = (
-            f"`{_cell(r.pack_id)}` {_cell(r.pack_version)} (sha256 `{r.pack_hash[:12]}`{extra})"
+            f"{_code(r.pack_id)} {_cell(r.pack_version)} (sha256 `{r.pack_hash[:12]}`{extra})"
         )
     return "; ".join(named.values())
 
@@ -97,12 +108,12 @@ def render_markdown(
         out.append("|---|---|---|\n")
         for f in failures:
             hint = f" (hint: {f.hint})" if f.hint else ""
-            out.append(f"| {_where(f)} | `{f.code}` | {_cell(f.message + hint)} |\n")
+            out.append(f"| {_where(f)} | {_code(f.code)} | {_cell(f.message + hint)} |\n")
         out.append("\n")
     out += [f"{w['head']}\n", "|---|---|---|---|---|---|---|\n"]
     for item in checked:
         r = item.report
-        name = f"`{_cell(r.subject_id)}`" + (f" ({_cell(item.source)})" if item.source else "")
+        name = _code(r.subject_id) + (f" ({_cell(item.source)})" if item.source else "")
         out.append(
             f"| {name} | {r.subject_kind_in(language)} | {_cell(r.city_in(language))} | "
             f"{r.as_of.isoformat()} | "
@@ -116,12 +127,12 @@ def render_markdown(
         notes = r.notes_in(language)
         if not (r.violations or r.expired_waivers or r.upcoming or r.not_applicable or notes):
             continue
-        out.append(f"\n### `{_cell(r.subject_id)}`\n\n")
+        out.append(f"\n### {_code(r.subject_id)}\n\n")
         for v in r.violations:
             c = v.citation
             why = severity_reason_in(v.severity_reason, language)
             out.append(
-                f"- **{w[v.severity.value]}** `{v.rule_id}`: {_cell(v.message_in(language))}"
+                f"- **{w[v.severity.value]}** {_code(v.rule_id)}: {_cell(v.message_in(language))}"
                 + (f" *({_cell(why)})*" if why else "")
                 + f"\n  <details><summary>{_cell(c.cite_in(language))}</summary>\n\n"
                 f"  > {_cell(c.quote)}\n"
@@ -132,15 +143,15 @@ def render_markdown(
             out.append("\n  </details>\n")
         for x in r.expired_waivers:
             expired = w["expired_on"].format(date=x.expires.isoformat())
-            out.append(f"- **{w['expired']}** `{_cell(x.rule)}`: {_cell(x.reason)} ({expired})\n")
+            out.append(f"- **{w['expired']}** {_code(x.rule)}: {_cell(x.reason)} ({expired})\n")
         for u in r.upcoming:
             out.append(
-                f"- {w['upcoming']} `{u.rule_id}`: {_cell(u.status(language))} "
+                f"- {w['upcoming']} {_code(u.rule_id)}: {_cell(u.status(language))} "
                 f"— {_cell(u.message_in(language))}\n"
             )
         reasons: dict[str, list[str]] = {}  # one line per scope: its reason, then its rules
         for n in r.not_applicable:
-            reasons.setdefault(n.reason_in(language), []).append(f"`{n.rule_id}`")
+            reasons.setdefault(n.reason_in(language), []).append(_code(n.rule_id))
         for reason, ids in reasons.items():
             out.append(
                 f"- {w['not_applicable'].format(n=len(ids))}: {_cell(reason)} — {', '.join(ids)}\n"
