@@ -57,6 +57,14 @@ p AS (
         CASE WHEN i.declaration THEN i.declaration__correction_notice_date END AS d_notice,
         CASE WHEN i.declaration THEN i.declaration__corrected_date END AS d_corrected,
         CASE WHEN i.declaration THEN i.declaration__status END AS d_status,
+        -- a pre-review, third-party review or expert evaluation (第十二条, 第十三条): the first
+        -- one dated, and whether one is dated by the audit date
+        list_min(list_transform(list_filter(i.reviews, lambda r: r.kind IN
+            ('expert_review', 'preliminary_review', 'third_party_review')), lambda r: r.date))
+            AS first_reviewed,
+        coalesce(list_bool_or(list_transform(i.reviews, lambda r: r.kind IN
+            ('expert_review', 'preliminary_review', 'third_party_review')
+            AND r.date <= {as_of})), false) AS reviewed,
         coalesce(i.evaluation_opinion, false) AS eo,
         CASE WHEN i.evaluation_opinion THEN i.evaluation_opinion__date END AS eo_date,
         CASE WHEN i.evaluation_opinion THEN i.evaluation_opinion__issued_by END AS eo_by,
@@ -190,16 +198,20 @@ SELECT
     -- 1.3.3: the status has no date, so a decision recorded with a notice dated later, or an
     -- acceptance with a correction dated later, is not placed before it: open, not broken.
     -- 1.3.4: an opinion or establishment approval dated before the correction on record was
-    -- given on it uncorrected; one on the correction's day, or with no date, is not before it)
+    -- given on it uncorrected; one on the correction's day, or with no date, is not before it.
+    -- 1.3.5: corrected with the materials complete, any status; a review (pre-review,
+    -- third-party, expert) takes the declaration on as the opinion and the approval do)
     CASE WHEN NOT (scope AND coalesce(d_sub <= {as_of}, false) AND d_incomplete) THEN 0
          WHEN d_notice <= {as_of}
-              AND ((d_corrected <= {as_of} AND coalesce(d_status = 'accepted', false)
+              AND ((d_corrected <= {as_of} AND materials
                     AND NOT coalesce(first_established < d_corrected
-                                     OR eo_date < d_corrected, false))
+                                     OR eo_date < d_corrected
+                                     OR first_reviewed < d_corrected, false))
                    OR (NOT coalesce(d_status = 'accepted', false)
-                       AND (NOT eo OR coalesce(eo_date > {as_of}, false)) AND NOT established))
+                       AND (NOT eo OR coalesce(eo_date > {as_of}, false)) AND NOT established
+                       AND NOT reviewed))
               THEN 1
-         WHEN (NOT eo OR coalesce(eo_date > {as_of}, false)) AND NOT established
+         WHEN (NOT eo OR coalesce(eo_date > {as_of}, false)) AND NOT established AND NOT reviewed
               AND CASE WHEN coalesce(d_notice <= {as_of}, false)
                        THEN coalesce(d_status = 'accepted' AND d_corrected > {as_of}, false)
                        ELSE NOT coalesce(d_status IN ('accepted', 'inadmissible'), false)

@@ -42,7 +42,9 @@ def rows(bench: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
     evaluation opinions a year off, office systems neither on the shared platform nor approved
     apart, incomplete declarations with no notice yet or one dated later, or accepted with the
     correction dated on the audit date or after it, or the day after, on or the day before the
-    evaluation opinion or the first establishment approval (an undated opinion beside it)."""
+    evaluation opinion or the first establishment approval (an undated opinion beside it), or
+    the first review, or never, still incomplete or not, and corrected declarations taken on
+    with every status."""
     pack = egovrules.load_pack("shantou")
     made = tmp_path_factory.mktemp("expert") / "made.parquet"
     fixture = parse_subject(pack.tests.fixtures["project_ok"])
@@ -79,7 +81,16 @@ def rows(bench: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
         "CASE WHEN n % 4 = 2 THEN [NULL, DATE '2026-03-23', DATE '2026-03-22'][1 + n // 4 % 3] "
         "ELSE declaration__correction_notice_date END AS declaration__correction_notice_date, "
         "CASE WHEN n % 4 = 2 THEN ['pending', NULL, 'inadmissible', 'accepted'][1 + n // 12 % 4] "
+        # or, corrected and taken on, any status (pack 1.3.5: the status no longer decides once
+        # the correction meets 第十条第二款) ...
+        "WHEN n % 2 = 1 THEN ['pending', 'inadmissible', 'accepted', NULL][1 + n // 16 % 4] "
         "ELSE declaration__status END AS declaration__status, "
+        # ... half of those corrected the day after, on or the day before the first review, or
+        # not corrected, still without the implementation plan (补正后仍不符合规定; 1.3.5: the
+        # reviews of 第十二条/第十三条 take a declaration on, as the opinion does)
+        "CASE WHEN n % 4 = 3 AND n // 4 % 2 = 0 THEN false "
+        "ELSE declaration__materials__implementation_plan END "
+        "AS declaration__materials__implementation_plan, "
         # an accepted declaration (the status has no date) whose correction is dated on the
         # audit date, or after it, with no approval, and an opinion or none; and no opinion on
         # those accepted with the notice dated after the audit date (pack 1.3.3: a correction
@@ -93,9 +104,16 @@ def rows(bench: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
         "WHEN n % 16 = 12 THEN list_min(list_transform(list_filter(approvals, "
         "lambda a: a.kind = 'project_establishment'), lambda a: a.date)) "
         "+ [1, 0, -1][1 + n // 48 % 3] "
+        "WHEN n % 4 = 3 THEN [list_min(list_transform(reviews, lambda r: r.date)) + 1, "
+        "list_min(list_transform(reviews, lambda r: r.date)), "
+        "list_min(list_transform(reviews, lambda r: r.date)) - 1, NULL][1 + n // 8 % 4] "
         "ELSE declaration__corrected_date END AS declaration__corrected_date, "
         "CASE WHEN n % 8 IN (0, 2) THEN list_filter(approvals, lambda a: false) ELSE approvals "
-        "END AS approvals, evaluation_opinion AND n % 16 NOT IN (0, 2, 10) AS evaluation_opinion)"
+        "END AS approvals, "
+        # nothing taken on where the open duties are shown: no review either, but for some
+        # with no opinion and no approval, which the reviews alone take on (pack 1.3.5)
+        "CASE WHEN n % 16 IN (0, 2) THEN list_filter(reviews, lambda r: false) ELSE reviews "
+        "END AS reviews, evaluation_opinion AND n % 16 NOT IN (0, 2, 10) AS evaluation_opinion)"
     )
     con = duckdb.connect(config={"threads": 1})  # the same rows, numbered alike, every run
     try:
