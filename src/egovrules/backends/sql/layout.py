@@ -706,17 +706,24 @@ def _datetime(sql: str, intype: InType, d: Dialect, what: str) -> str:
     if intype.kind != "text":
         return d.china_time.format(value=sql)
     # (``t`` and ``z`` as the engines read them, ``_`` as a space, ``,`` as the point)
-    spelt = f"replace(replace(upper({sql}), '_', ' '), ',', '.')"
+    written = _calendar(sql, d, _DATETIME_WRITTEN)
+    spelt = d.china_time.format(value=f"replace(replace(upper({sql}), '_', ' '), ',', '.')")
     micros = _epoch_micros(sql, d)
+    read = f"CASE WHEN {written} THEN {spelt} ELSE {d.utc_micros.format(micros=micros)} END"
+    # Only a time on the calendar's first or last day, or a number (seconds near its ends), can
+    # be outside it in China time (``0001-01-01T00:00+14:00``): the rest is read once, untested.
+    ends = f"substr({sql}, 1, 10) NOT IN ('0001-01-01', '9999-12-31')"
     value = (
-        f"(CASE WHEN {_calendar(sql, d, _DATETIME_WRITTEN)} "
-        f"THEN {d.china_time.format(value=spelt)} "
-        f"WHEN {micros} IS NOT NULL THEN {d.utc_micros.format(micros=micros)} END)"
+        f"(CASE WHEN {written} AND {ends} THEN {spelt} "
+        f"WHEN year({read}) BETWEEN 1 AND 9999 THEN {read} END)"
     )
-    bad = f"{sql} IS NOT NULL AND ({value} IS NULL OR year({value}) NOT BETWEEN 1 AND 9999)"
     problem = "is not a date-time written YYYY-MM-DDTHH:MM[:SS] (or seconds since 1970)"
     shown = f"CAST({sql} AS {d.string_type})"
-    return _stopped(value, [(bad, _quoted(what, shown, problem, d))], d)
+    # (the value computed once: COALESCE reads its second argument only where it is NULL)
+    refused = _stopped(
+        "CAST(NULL AS TIMESTAMP)", [(f"{sql} IS NOT NULL", _quoted(what, shown, problem, d))], d
+    )
+    return f"COALESCE({value}, {refused})"
 
 
 def _read_strictly(intype: InType, target: ValueType) -> bool:
