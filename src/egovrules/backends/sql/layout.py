@@ -705,8 +705,8 @@ def _datetime(sql: str, intype: InType, d: Dialect, what: str) -> str:
     time is outside years 1 to 9999."""
     if intype.kind != "text":
         return d.china_time.format(value=sql)
-    # (``t`` and ``z`` as the engines read them, ``_`` as a space, ``,`` as the point)
     written = _calendar(sql, d, _DATETIME_WRITTEN)
+    # (``t`` and ``z`` as the engines read them, ``_`` as a space, ``,`` as the point)
     spelt = d.china_time.format(value=f"replace(replace(upper({sql}), '_', ' '), ',', '.')")
     micros = _epoch_micros(sql, d)
     read = f"CASE WHEN {written} THEN {spelt} ELSE {d.utc_micros.format(micros=micros)} END"
