@@ -27,6 +27,7 @@ from egovrules.cli import main
 from egovrules.source.errors import InputError, SubjectError
 from egovrules.subjects import SubjectBase, parse_subject
 from tests import calendar_cases
+from tests import test_audit_dates as dates
 from tests.conftest import FIXTURES
 
 _JAVA = shutil.which("java") or (
@@ -431,3 +432,56 @@ def test_a_value_at_the_bound_of_what_the_model_reads_is_audited_on_spark(
     on_spark = audit_outcomes(city, path, as_of=as_of, kind=kind, engine="spark").to_pylist()
     assert on_spark == audit_outcomes(city, path, as_of=as_of, kind=kind).to_pylist()
     assert len(on_spark) == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "written", "plain"),
+    [
+        ("date", "1699920000", "2023-11-14"),  # seconds since 1970, a whole number of days
+        ("date", 1699920000000, "2023-11-14"),  # milliseconds
+        ("date", "2026-03-01t00:00z", "2026-03-01"),
+        ("date-time", 1700000000.5, "2023-11-15T06:13:20.500000"),
+        ("date-time", "1700000000123", "2023-11-15T06:13:20.123000"),
+        ("date-time", "2023-11-15t06:13:20", "2023-11-15T06:13:20"),
+        ("date-time", "2023-11-14_22:13:20,5z", "2023-11-15T06:13:20.500000"),
+    ],
+)
+def test_a_date_or_date_time_pydantic_reads_is_audited_on_spark(
+    spark: Any, tmp_path: Path, kind: str, written: object, plain: str
+) -> None:
+    """As on DuckDB (tests/test_audit_dates.py): a number of seconds since 1970 and ISO 8601's
+    other spellings are read as pydantic reads them, to the same value."""
+    rows, same = (
+        ([dates._date_site(written)], [dates._date_site(plain)])
+        if kind == "date"
+        else (dates._case_sites(written, plain), dates._case_sites(plain, plain))
+    )
+    for got, expected in zip(
+        dates._files(tmp_path, "got", rows), dates._files(tmp_path, "same", same), strict=True
+    ):
+        assert dates._audited(got, "spark") == dates._audited(expected, "spark")
+
+
+@pytest.mark.parametrize(
+    ("field", "written"),
+    [
+        ("network_access_date", "0000-01-01"),
+        ("network_access_date", 1700000000),  # a time of day
+        ("incidents[].detected_at", "2023-11-15T24:00"),
+        ("incidents[].detected_at", "0000-01-01T00:00"),
+        ("incidents[].detected_at", "2023-11-15t06:13:60"),
+        ("incidents[].detected_at", "253402300800000"),  # milliseconds past 9999
+    ],
+)
+def test_a_date_or_date_time_pydantic_refuses_is_refused_on_spark(
+    spark: Any, tmp_path: Path, field: str, written: object
+) -> None:
+    if field == "network_access_date":
+        rows = [dates._date_site(written)]
+    else:
+        rows = [{"id": "a", "incidents": [{"kind": "illegal_case", "detected_at": written}]}]
+    for path in dates._files(tmp_path, "t", rows):
+        message = dates._refused(path, "spark")
+        line = 2 if path.suffix == ".csv" else 1
+        assert f"{path.name}:{line}:1: error[E604]" in message
+        assert f"{field}: '{written}' is not a date" in message

@@ -52,7 +52,11 @@ class Dialect:
     china_time: str
     """The input date-time ``{value}`` (text, naive or with an offset, or a timestamp) as a
     TIMESTAMP of China Standard Time wall-clock, as the subject models read it: a naive value
-    is China time already; one with an offset (``Z``, ``+08:00``) is converted."""
+    is China time already; one with an offset (``Z``, ``+08:00``) is converted. NULL where the
+    engine reads no date-time (the layout refuses it, with its field and row)."""
+    utc_micros: str
+    """The instant ``{micros}`` (a whole number) microseconds after 1970-01-01T00:00Z as a
+    TIMESTAMP of China Standard Time wall-clock."""
     json_value: str
     """The JSON text ``{text}`` read as a value of type ``{type}`` (``{type_text}``: the type
     name as a string literal)."""
@@ -149,7 +153,10 @@ DUCKDB = Dialect(
     epoch_us="epoch_us({ts})",
     # the session's TimeZone is Asia/Shanghai (DuckDBEngine), so a naive value is read as
     # China time and an instant is shown as China wall-clock time
-    china_time="timezone('Asia/Shanghai', CAST({value} AS TIMESTAMPTZ))",
+    china_time="timezone('Asia/Shanghai', TRY_CAST({value} AS TIMESTAMPTZ))",
+    utc_micros=(
+        "timezone('Asia/Shanghai', timezone('UTC', make_timestamp(CAST({micros} AS BIGINT))))"
+    ),
     json_value="CAST(CAST({text} AS JSON) AS {type})",
     struct_value="struct_pack({fields})",
     struct_field="{name} := {value}",
@@ -194,9 +201,10 @@ SPARK = Dialect(
     # shown in UTC, and moved to China wall-clock time; naive text and timestamps are kept
     china_time=(
         "CASE WHEN CAST({value} AS STRING) RLIKE '(Z|[+-][0-9][0-9]:?[0-9][0-9])$' "
-        "THEN from_utc_timestamp(CAST({value} AS TIMESTAMP), 'Asia/Shanghai') "
-        "ELSE CAST({value} AS TIMESTAMP) END"
+        "THEN from_utc_timestamp(try_cast({value} AS TIMESTAMP), 'Asia/Shanghai') "
+        "ELSE try_cast({value} AS TIMESTAMP) END"
     ),
+    utc_micros="from_utc_timestamp(timestamp_micros(CAST({micros} AS BIGINT)), 'Asia/Shanghai')",
     json_value="from_json({text}, {type_text})",
     struct_value="named_struct({fields})",
     struct_field="{label}, {value}",

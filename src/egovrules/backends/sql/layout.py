@@ -546,7 +546,7 @@ def _cast(ref: str, intype: InType, target: ValueType, d: Dialect, what: str = "
         # read as the JSON text of a CSV cell is, by its JSON kinds
         sql, intype = d.json_written.format(value=sql), InType("text")
     if target.kind == "datetime":
-        return d.china_time.format(value=sql)
+        return _datetime(sql, intype, d, what)
     item = target.item if target.kind == "list" else None
     if intype.kind == "text" and item is not None and item.kind == "struct":
         return _records_from_json(sql, item, d, what + "[]")
@@ -588,13 +588,31 @@ def _cast(ref: str, intype: InType, target: ValueType, d: Dialect, what: str = "
 # What pydantic reads as a boolean (lax mode, any case), and how the rest are read.
 _TRUE = ("1", "on", "t", "true", "y", "yes")
 _FALSE = ("0", "off", "f", "false", "n", "no")
-_DATE_WRITTEN = (
-    "[0-9]{4}-[0-9]{2}-[0-9]{2}"
-    "([Tt _]00:00(:00([.]0+)?)?([Zz]|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?)?"
-)
+_OFFSET = "([Zz]|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?"
+_DATE_WRITTEN = "[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt _]00:00(:00([.,]0+)?)?" + _OFFSET + ")?"
 """A date as the subject model reads one from text: YYYY-MM-DD, or a date-time at midnight
-(``2026-03-01T00:00:00``, ``2026-03-01 00:00``, with an offset or ``Z``), as a table exported
-from a DATETIME column writes it; pydantic takes its date, and refuses any other time."""
+(``2026-03-01T00:00:00``, ``2026-03-01 00:00``, ``2026-03-01t00:00z``, with an offset or
+``Z``), as a table exported from a DATETIME column writes it; pydantic takes its date, and
+refuses any other time. (Year 0000, which the engines hold, pydantic refuses: ``_calendar``.)"""
+_DATETIME_WRITTEN = (
+    "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    "([Tt _]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.,][0-9]+)?)?" + _OFFSET + ")?"
+)
+"""A date-time as the subject model reads one from text (pydantic's ISO 8601 subset): a date,
+then ``T``, ``t``, a space or ``_`` and a time of day from 00:00 to 23:59:59 (no ``24:00``,
+no leap second), seconds' fraction after ``.`` or ``,``, an offset of ``Z``, ``z``, ``±HH:MM``
+or ``±HHMM`` under 24 hours."""
+_EPOCH_WRITTEN = r"[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)"
+"""A number as pydantic reads one from text as a date or a date-time: seconds since
+1970-01-01T00:00Z, or milliseconds when above 2*10^10 (``1700000000``, ``-86400``, ``.5``,
+``1700000000.``; not ``1e9``, ``1_000`` nor with spaces around)."""
+_MS_ABOVE = 20_000_000_000
+_FIRST_SECOND, _LAST_SECOND = -62135596800, 253402300800
+"""Seconds since 1970 of 0001-01-01T00:00Z and of 10000-01-01T00:00Z: pydantic's range."""
+_DAY = 86_400_000_000
+"""Microseconds in a day."""
+_EPOCH = "DECIMAL(38,9)"
+"""Milliseconds up to 10000-01-01 times 10^6 (21 digits), to the nanosecond."""
 _INT_WRITTEN = r"\s*[+-]?[0-9](_?[0-9])*([.]0+)?\s*"
 """A whole number as pydantic reads one from text: digits (single underscores between them),
 a sign, a fraction of zeros, spaces around (``1_000``, `` +12.00``; not ``1e3`` nor ``1.``)."""
@@ -627,11 +645,9 @@ def _scalar(sql: str, intype: InType, target: ValueType, d: Dialect, what: str) 
         value += f"WHEN {low} IN ({_listed(_FALSE, d)}) THEN FALSE END"
         bad, problem = f"{sql} IS NOT NULL AND {value} IS NULL", "is not true or false"
     elif kind == "date":
-        value = d.try_cast.format(value=f"substr({sql}, 1, 10)", type="DATE")
-        written = d.matches.format(value=sql, pattern=d.string(_DATE_WRITTEN))
+        value = _date_from_text(sql, d)
         # (no value is no date to refuse: a required one is asked for by ``_checked``)
-        bad = f"{sql} IS NOT NULL AND (NOT {written} OR {value} IS NULL)"
-        problem = "is not a date written YYYY-MM-DD"
+        bad, problem = f"{sql} IS NOT NULL AND {value} IS NULL", "is not a date written YYYY-MM-DD"
     elif kind == "decimal":
         value = d.try_cast.format(value=wide, type=target.sql(d))
         bad = f"{sql} IS NOT NULL AND ({value} IS NULL OR {wide} <> {value})"
@@ -646,6 +662,68 @@ def _scalar(sql: str, intype: InType, target: ValueType, d: Dialect, what: str) 
     else:  # a boolean written as a number
         value, bad, problem = cast, f"{sql} NOT IN (0, 1)", "is not true or false"
     return _stopped(value, [(bad, _quoted(what, shown, problem, d))], d)
+
+
+def _epoch_micros(sql: str, d: Dialect) -> str:
+    """The text ``sql`` as microseconds since 1970-01-01T00:00Z, as pydantic reads a number as
+    a date or a date-time (``_EPOCH_WRITTEN``): seconds, or milliseconds above 2*10^10; NULL
+    when it is no such number or outside years 1 to 9999."""
+    written = d.matches.format(value=sql, pattern=d.string(_EPOCH_WRITTEN))
+    number = d.try_cast.format(value=f"CASE WHEN {written} THEN {sql} END", type=_EPOCH)
+    micros = f"CASE WHEN abs({number}) > {_MS_ABOVE} THEN {number} * 1000 "
+    micros += f"ELSE {number} * 1000000 END"
+    first, last = _FIRST_SECOND * 10**6, _LAST_SECOND * 10**6
+    return f"(CASE WHEN {micros} >= {first} AND {micros} < {last} THEN round({micros}) END)"
+
+
+def _calendar(sql: str, d: Dialect, pattern: str) -> str:
+    """Whether the text ``sql`` matches ``pattern`` and its date is one of the calendar's:
+    year 0000, which the engines hold (DuckDB reads it as 1 BC), pydantic refuses."""
+    written = d.matches.format(value=sql, pattern=d.string(pattern))
+    return f"({written} AND substr({sql}, 1, 4) <> '0000')"
+
+
+def _date_from_text(sql: str, d: Dialect) -> str:
+    """The text ``sql`` as a date, as pydantic reads one: written YYYY-MM-DD or a date-time at
+    midnight (``_DATE_WRITTEN``), or a number of seconds since 1970 that is a whole number of
+    days (``86400``; ``1700000000`` is a time of day, refused); NULL when it is no date."""
+    micros = _epoch_micros(sql, d)
+    days = f"CAST({micros} / {_DAY} AS BIGINT)"
+    epoch = d.add_days.format(date="DATE '1970-01-01'", n=days)
+    written = d.try_cast.format(value=f"substr({sql}, 1, 10)", type="DATE")
+    return (
+        f"(CASE WHEN {_calendar(sql, d, _DATE_WRITTEN)} THEN {written} "
+        f"WHEN {micros} % {_DAY} = 0 THEN {epoch} END)"
+    )
+
+
+def _datetime(sql: str, intype: InType, d: Dialect, what: str) -> str:
+    """The input value at ``sql`` as a date-time of China Standard Time wall-clock, as the
+    subject model reads it (``ChinaDateTime``); text is read as pydantic reads it
+    (``_DATETIME_WRITTEN``, or seconds since 1970 as ``_epoch_micros`` reads them, an instant)
+    and the statement stopped (E604, naming ``what``) where pydantic refuses it, or where China
+    time is outside years 1 to 9999."""
+    if intype.kind != "text":
+        return d.china_time.format(value=sql)
+    written = _calendar(sql, d, _DATETIME_WRITTEN)
+    # (``t`` and ``z`` as the engines read them, ``_`` as a space, ``,`` as the point)
+    spelt = d.china_time.format(value=f"replace(replace(upper({sql}), '_', ' '), ',', '.')")
+    micros = _epoch_micros(sql, d)
+    read = f"CASE WHEN {written} THEN {spelt} ELSE {d.utc_micros.format(micros=micros)} END"
+    # Only a time on the calendar's first or last day, or a number (seconds near its ends), can
+    # be outside it in China time (``0001-01-01T00:00+14:00``): the rest is read once, untested.
+    ends = f"substr({sql}, 1, 10) NOT IN ('0001-01-01', '9999-12-31')"
+    value = (
+        f"(CASE WHEN {written} AND {ends} THEN {spelt} "
+        f"WHEN year({read}) BETWEEN 1 AND 9999 THEN {read} END)"
+    )
+    problem = "is not a date-time written YYYY-MM-DDTHH:MM[:SS] (or seconds since 1970)"
+    shown = f"CAST({sql} AS {d.string_type})"
+    # (the value computed once: COALESCE reads its second argument only where it is NULL)
+    refused = _stopped(
+        "CAST(NULL AS TIMESTAMP)", [(f"{sql} IS NOT NULL", _quoted(what, shown, problem, d))], d
+    )
+    return f"COALESCE({value}, {refused})"
 
 
 def _read_strictly(intype: InType, target: ValueType) -> bool:
@@ -717,23 +795,23 @@ def _scalars_from_json(sql: str, item: ValueType, d: Dialect, what: str) -> str:
 
 
 # The kinds of JSON value pydantic reads (lax mode) as a value of each scalar kind: a number
-# is no string, nor a boolean an amount; a number is read as a date or a date-time by pydantic
-# (seconds since 1970), by the audit not.
+# is no string, nor a boolean an amount or a date; a number is read as a date or a date-time
+# (seconds since 1970, ``_epoch_micros``).
 _JSON_TAKES = {
     "str": ("string",),
     "bool": ("string", "number", "boolean"),
     "int": ("string", "number", "boolean"),
     "decimal": ("string", "number"),
-    "date": ("string",),
-    "datetime": ("string",),
+    "date": ("string", "number"),
+    "datetime": ("string", "number"),
 }
 _NOT_A = {
     "str": "is not text",
     "bool": "is not true or false",
     "int": "is not a whole number",
     "decimal": "is not a finite amount",
-    "date": "is not a date written YYYY-MM-DD",
-    "datetime": "is not a date-time written as text",
+    "date": "is not a date nor a number of seconds since 1970",
+    "datetime": "is not a date-time nor a number of seconds since 1970",
 }
 
 
@@ -761,7 +839,7 @@ def _json_scalar(value: str, target: ValueType, d: Dialect, what: str) -> str:
     if kind == "str":
         out = text
     elif kind == "datetime":
-        out = d.china_time.format(value=text)
+        out = _datetime(text, InType("text"), d, what)
     else:
         out = _scalar(read, InType("text"), target, d, what)
     taken = " OR ".join(tests[k] for k in _JSON_TAKES[kind])
