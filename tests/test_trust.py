@@ -769,6 +769,46 @@ def test_the_monitor_alerts_as_check_with_the_weekday_fallback_past_the_calendar
     assert {a.subject_id for a in alerts if a.rule_id == RULE} == late
 
 
+def test_a_condition_counting_working_days_past_the_calendar_is_undetermined(
+    tmp_path: Path,
+) -> None:
+    """A condition (not a deadline) on `add_working_days` with the weekday fallback, past
+    9999-12-31: the count cannot be made and nothing decides the comparison, so the rule is
+    undetermined, in the compiled rules (which raised CalendarGap: exit 3), the interpreter and
+    DuckDB. The other side: from 9999-12-20 the seventh working day is 12-29, and a filing on
+    12-31 is after it."""
+    import egovrules
+    from egovrules.auditing import audit_outcomes
+    from egovrules.ir.interpret import evaluate_rule
+    from egovrules.law.verdict import Outcome
+
+    old = (
+        "      deadline: {start: network_access_date, done: police_filing.date, "
+        "within: $police_filing_days}\n"
+    )
+    new = "      {field: police_filing.date, le: {add_working_days: [network_access_date, 7]}}\n"
+    assert old in MINI_TEXT and " after {@elapsed} days" in MINI_TEXT
+    path = tmp_path / "mini.yaml"
+    text = MINI_TEXT.replace(old, new).replace(" after {@elapsed} days", "")
+    path.write_text(text, encoding="utf-8")
+    pack = egovrules.load_pack(path, weekday_fallback=True)
+    rule = next(r for r in pack.rules if r.id == "mini.website.police_filing")
+    as_of = dt.date(9999, 12, 31)
+    for access, expected in (
+        (dt.date(9999, 12, 20), Outcome.VIOLATED),
+        (dt.date(9999, 12, 28), Outcome.UNDETERMINED),
+    ):
+        site = egovrules.Website(
+            id="w",
+            has_interactive_columns=True,
+            network_access_date=access,
+            police_filing={"date": as_of},
+        )
+        python = pack.check(site, as_of).outcomes[rule.id]
+        sql = audit_outcomes(pack, [site], as_of=as_of, kind="website").to_pylist()[0][rule.id]
+        assert python == sql == evaluate_rule(rule, site, as_of) == expected
+
+
 def test_explain_with_the_weekday_fallback_past_the_calendar(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
