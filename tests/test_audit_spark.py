@@ -133,6 +133,38 @@ def test_a_last_day_not_known_agrees_on_spark(spark: Any) -> None:
     assert seen == {1, 2, 3, 4}
 
 
+def test_the_weekday_fallback_agrees_on_spark_outside_its_tables(spark: Any) -> None:
+    """With the weekday fallback, Shantou's seven working days counted before 1900, after
+    2199 (Monday to Friday by arithmetic, outside the fallback tables) and past 9999-12-31
+    (a last day no date reaches: awaited, or met by a reply on any date): Spark decides as
+    the reference, on each side of each last day."""
+    pack = egovrules.load_pack("shantou", weekday_fallback=True)
+    reference = InterpretingBackend(pack.ruleset)
+    replies = {
+        "1899-12-20": ["1899-12-29", "1899-12-30"],  # the seventh working day is 12-29
+        "1899-12-28": ["1900-01-08", "1900-01-09"],
+        "2199-12-29": ["2200-01-07", "2200-01-08"],
+        "9999-12-21": ["9999-12-30", "9999-12-31"],
+        "9999-12-22": ["9999-12-31", None],
+        "9999-12-23": ["9999-12-31", None],  # past 9999-12-31
+    }
+    subjects = [
+        parse_subject(calendar_cases.project(received, reply, f"{received}/{reply}"))
+        for received, days in replies.items()
+        for reply in days
+    ]
+    seen: set[int] = set()
+    for as_of in (dt.date(2026, 3, 22), dt.date(9999, 12, 31)):
+        table = audit_outcomes(pack, subjects, as_of=as_of, engine="spark")
+        i = table.column_names.index(calendar_cases.RULE)
+        for row in table.to_pylist():
+            s = next(x for x in subjects if x.id == row["subject_id"])
+            codes = tuple(row[c] for c in table.column_names[1:])
+            assert codes == reference.outcomes("project", s, as_of), (s.id, as_of)
+            seen.add(codes[i - 1])
+    assert seen == {1, 2, 3}
+
+
 def test_spark_features_pack(spark: Any) -> None:
     """The constructs the city packs hardly use (versioned parameters, months and years,
     hours, ratios, nested lists, working days inside any/not) agree on Spark too."""
