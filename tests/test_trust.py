@@ -769,14 +769,25 @@ def test_the_monitor_alerts_as_check_with_the_weekday_fallback_past_the_calendar
     assert {a.subject_id for a in alerts if a.rule_id == RULE} == late
 
 
-def test_a_condition_counting_working_days_past_the_calendar_is_undetermined(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    "requirement",
+    [
+        "      {field: police_filing.date, le: {add_working_days: [network_access_date, 7]}}\n",
+        # the day after the seventh working day: 12-30 from 9999-12-20
+        "      deadline:\n"
+        "        due: {add_days: [{add_working_days: [network_access_date, 7]}, 1]}\n"
+        "        done: police_filing.date\n",
+    ],
+    ids=["condition", "shifted-deadline"],
+)
+def test_other_working_day_counts_past_the_calendar_are_undetermined(
+    tmp_path: Path, requirement: str
 ) -> None:
-    """A condition (not a deadline) on `add_working_days` with the weekday fallback, past
-    9999-12-31: the count cannot be made and nothing decides the comparison, so the rule is
-    undetermined, in the compiled rules (which raised CalendarGap: exit 3), the interpreter and
-    DuckDB. The other side: from 9999-12-20 the seventh working day is 12-29, and a filing on
-    12-31 is after it."""
+    """A condition (not a deadline) on `add_working_days` with the weekday fallback, or a
+    deadline whose last day is shifted from one, past 9999-12-31: the count cannot be made and
+    nothing else decides, so the rule is undetermined, in the compiled rules (the condition
+    raised CalendarGap: exit 3), the interpreter and DuckDB. The other side: from 9999-12-20
+    the seventh working day is 12-29, and a filing on 12-31 is after it (and after 12-30)."""
     import egovrules
     from egovrules.auditing import audit_outcomes
     from egovrules.ir.interpret import evaluate_rule
@@ -786,10 +797,9 @@ def test_a_condition_counting_working_days_past_the_calendar_is_undetermined(
         "      deadline: {start: network_access_date, done: police_filing.date, "
         "within: $police_filing_days}\n"
     )
-    new = "      {field: police_filing.date, le: {add_working_days: [network_access_date, 7]}}\n"
     assert old in MINI_TEXT and " after {@elapsed} days" in MINI_TEXT
     path = tmp_path / "mini.yaml"
-    text = MINI_TEXT.replace(old, new).replace(" after {@elapsed} days", "")
+    text = MINI_TEXT.replace(old, requirement).replace(" after {@elapsed} days", "")
     path.write_text(text, encoding="utf-8")
     pack = egovrules.load_pack(path, weekday_fallback=True)
     rule = next(r for r in pack.rules if r.id == "mini.website.police_filing")

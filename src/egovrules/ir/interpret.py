@@ -36,6 +36,7 @@ from egovrules.ir.nodes import (
     Some,
     YearOf,
     deadline_bounds,
+    working_days_due,
 )
 from egovrules.law import calendar
 from egovrules.law.calendar import AFTER_THE_CALENDAR, CalendarGap, CountPastTheCalendar
@@ -309,7 +310,11 @@ def deadline_facts(
     except CountPastTheCalendar as gap:
         # A last day no date reaches, later than every date, as a calendar-day period's
         # FarDate is: awaited once begun, and an act on any date in time (docs/pack-format.md,
-        # Deadlines). The count cannot be made: only its earliest possible day is known.
+        # Deadlines). The count cannot be made: only its earliest possible day is known. A
+        # last day shifted from such a count is not known to be one (undetermined), as the
+        # compiled rules and SQL decide.
+        if working_days_due(d) is None:
+            raise
         return _bounded_facts(d, scopes, as_of, on, gap, known=(AFTER_THE_CALENDAR, None))
     except CalendarGap as gap:
         return _bounded_facts(d, scopes, as_of, on, gap)
