@@ -12,7 +12,7 @@ import json
 import os
 import random
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -114,24 +114,55 @@ def test_spark_equals_reference(spark: Any, pack_id: str, fixture: str, as_of: d
     assert {1, 2} <= seen
 
 
+def _as_the_reference(
+    pack: egovrules.Pack, subjects: Sequence[SubjectBase], as_of: Sequence[dt.date]
+) -> set[int]:
+    """Spark's outcome of every project rule on each subject is the reference's, on each
+    as-of date; the outcomes of Shantou's seven-working-day rule seen."""
+    reference = InterpretingBackend(pack.ruleset)
+    seen: set[int] = set()
+    for day in as_of:
+        table = audit_outcomes(pack, subjects, as_of=day, engine="spark")
+        i = table.column_names.index(calendar_cases.RULE)
+        for row in table.to_pylist():
+            s = next(x for x in subjects if x.id == row["subject_id"])
+            codes = tuple(row[c] for c in table.column_names[1:])
+            assert codes == reference.outcomes("project", s, day), (s.id, day)
+            seen.add(codes[i - 1])
+    return seen
+
+
 def test_a_last_day_not_known_agrees_on_spark(spark: Any) -> None:
     """A working-day deadline whose last day falls in a year the calendar lacks: on each side
     of its earliest and latest possible last days (tests/calendar_cases.py, Shantou 第十六条
     第二款 "七个工作日内"), Spark decides every rule as the reference: pending up to the
     earliest, undetermined between the bounds, late after the latest."""
     pack = egovrules.load_pack("shantou")
-    reference = InterpretingBackend(pack.ruleset)
     subjects = calendar_cases.subjects()
-    seen: set[int] = set()
-    for as_of in calendar_cases.AS_OF:
-        table = audit_outcomes(pack, subjects, as_of=as_of, engine="spark")
-        i = table.column_names.index(calendar_cases.RULE)
-        for row in table.to_pylist():
-            s = next(x for x in subjects if x.id == row["subject_id"])
-            codes = tuple(row[c] for c in table.column_names[1:])
-            assert codes == reference.outcomes("project", s, as_of), (s.id, as_of)
-            seen.add(codes[i - 1])
-    assert seen == {1, 2, 3, 4}
+    assert _as_the_reference(pack, subjects, calendar_cases.AS_OF) == {1, 2, 3, 4}
+
+
+def test_the_weekday_fallback_agrees_on_spark_outside_its_tables(spark: Any) -> None:
+    """With the weekday fallback, Shantou's seven working days counted before 1900, after
+    2199 (Monday to Friday by arithmetic, outside the fallback tables) and past 9999-12-31
+    (a last day no date reaches: awaited, or met by a reply on any date): Spark decides as
+    the reference, on each side of each last day."""
+    pack = egovrules.load_pack("shantou", weekday_fallback=True)
+    replies: dict[str, list[str | None]] = {
+        "1899-12-20": ["1899-12-29", "1899-12-30"],  # the seventh working day is 12-29
+        "1899-12-28": ["1900-01-08", "1900-01-09"],
+        "2199-12-29": ["2200-01-07", "2200-01-08"],
+        "9999-12-21": ["9999-12-30", "9999-12-31"],
+        "9999-12-22": ["9999-12-31", None],
+        "9999-12-23": ["9999-12-31", None],  # past 9999-12-31
+    }
+    subjects = [
+        parse_subject(calendar_cases.project(received, reply, f"{received}/{reply}"))
+        for received, days in replies.items()
+        for reply in days
+    ]
+    as_of = [dt.date(2026, 3, 22), dt.date(9999, 12, 31)]
+    assert _as_the_reference(pack, subjects, as_of) == {1, 2, 3}
 
 
 def test_spark_features_pack(spark: Any) -> None:

@@ -618,6 +618,226 @@ def test_working_days_never_count_past_the_calendar() -> None:
     )
 
 
+# Shantou 第十六条第二款 "自受理之日起七个工作日内予以批复", counted with --weekday-fallback:
+# 9999-12-31 is a Friday. Received on Tuesday 9999-12-21 the seventh day is 12-30; on
+# Wednesday 12-22 it is 12-31, the last day a date reaches; from Thursday 12-23 on it lies
+# past 9999-12-31 (12-24, 27, 28, 29, 30, 31 are six): a period "whose last day no date
+# reaches" (docs/pack-format.md, Deadlines).
+_LAST_DAY = {
+    dt.date(9999, 12, 21): dt.date(9999, 12, 30),
+    dt.date(9999, 12, 22): dt.date(9999, 12, 31),
+    dt.date(9999, 12, 23): None,
+    dt.date(9999, 12, 28): None,
+}
+
+
+@pytest.mark.parametrize("received", list(_LAST_DAY))
+@pytest.mark.parametrize("replied", [None, dt.date(9999, 12, 31)])
+@pytest.mark.parametrize(
+    "as_of", [dt.date(2026, 3, 22), dt.date(9999, 12, 30), dt.date(9999, 12, 31)]
+)
+def test_working_days_past_the_calendar_are_a_period_awaited(
+    received: dt.date, replied: dt.date | None, as_of: dt.date
+) -> None:
+    """A working-day count past 9999-12-31 with the weekday fallback raised CalendarGap out of
+    the compiled rules (exit 3), and DuckDB, whose fallback tables end in 2199, said
+    undetermined. "A period begun whose last day no date reaches is awaited, and an act on any
+    date is in time; a period counted from an act after the as-of date has not begun on it"
+    (docs/pack-format.md, Deadlines), as for calendar-day periods: Python, the reference
+    interpreter and DuckDB now say so, and decide the days a date reaches as before."""
+    import egovrules
+    from egovrules.auditing import audit_outcomes
+    from egovrules.ir.interpret import evaluate_rule
+    from egovrules.law.verdict import Outcome
+    from tests.calendar_cases import RULE, project
+
+    pack = egovrules.load_pack("shantou", weekday_fallback=True)
+    rule = next(r for r in pack.rules if r.id == RULE)
+    reply = None if replied is None else replied.isoformat()
+    subject = egovrules.parse_subject(project(received.isoformat(), reply))
+    python = pack.check(subject, as_of).outcomes[RULE]
+    sql = audit_outcomes(pack, [subject], as_of=as_of, kind="project").to_pylist()[0][RULE]
+    assert python == sql == evaluate_rule(rule, subject, as_of)
+    due = _LAST_DAY[received]
+    done = replied if replied is not None and replied <= as_of else None  # an act to come
+    if received > as_of:  # "has not begun on it"
+        expected = Outcome.SATISFIED
+    elif done is not None:  # "an act on any date is in time" when no date reaches the last day
+        expected = Outcome.SATISFIED if due is None or done <= due else Outcome.VIOLATED
+    else:  # "awaited" past the calendar; "七个工作日内": late only after the last day
+        expected = Outcome.VIOLATED if due is not None and as_of > due else Outcome.PENDING
+    assert python == expected
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        # Monday to Friday on either side of the fallback tables' years (1900-2199), where
+        # DuckDB said undetermined and Python counted: 7 days from Sunday 2199-12-29 are
+        # 12-30, 12-31, 2200-01-01, 02, 03, 06, 07.
+        (dt.date(2199, 12, 29), dt.date(2200, 1, 7)),
+        (dt.date(2200, 1, 3), dt.date(2200, 1, 14)),  # Friday: 01-06 to 01-10, 13, 14
+        (dt.date(5000, 6, 15), dt.date(5000, 6, 24)),  # Sunday: 06-16 to 06-20, 23, 24
+        (dt.date(1899, 12, 28), dt.date(1900, 1, 8)),  # Thursday: 12-29, 01-01 to 01-05, 08
+        (dt.date(1899, 12, 20), dt.date(1899, 12, 29)),  # Wednesday: 12-21 to 12-29
+    ],
+)
+def test_sql_counts_the_weekday_fallback_as_python_does_outside_its_tables(
+    received: dt.date, due: dt.date
+) -> None:
+    """七个工作日内 with the weekday fallback: a reply on the seventh working day is in time, one
+    the day after late, in DuckDB as in Python, whatever the year."""
+    import egovrules
+    from egovrules.auditing import audit_outcomes
+    from egovrules.law.verdict import Outcome
+    from tests.calendar_cases import RULE, project
+
+    pack = egovrules.load_pack("shantou", weekday_fallback=True)
+    as_of = dt.date(9999, 12, 31)
+    for reply, expected in ((due, Outcome.SATISFIED), (due + dt.timedelta(1), Outcome.VIOLATED)):
+        subject = egovrules.parse_subject(project(received.isoformat(), reply.isoformat()))
+        python = pack.check(subject, as_of).outcomes[RULE]
+        sql = audit_outcomes(pack, [subject], as_of=as_of, kind="project").to_pylist()[0][RULE]
+        assert (python, sql) == (expected, expected)
+
+
+@pytest.mark.parametrize(
+    ("replied", "outcome"),
+    [
+        (None, "pending"),  # "awaited": its last day lies past 9999-12-31
+        ("9999-12-31", "satisfied"),  # "an act on any date is in time"
+    ],
+)
+def test_check_with_the_weekday_fallback_past_the_calendar_is_no_internal_error(
+    tmp_path: Path, replied: str | None, outcome: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`egovrules check --weekday-fallback` on a Shantou project received on 9999-12-28 exited
+    3 ("internal error: CalendarGap") on valid input. Its seven working days run past
+    9999-12-31: the reply is awaited, or in time (docs/pack-format.md, Deadlines)."""
+    import json
+
+    from tests.calendar_cases import RULE, project
+
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(project("9999-12-28", replied), default=str), encoding="utf-8")
+    argv = ["check", "--weekday-fallback", "--as-of", "9999-12-31", "--format", "json"]
+    assert main([*argv, str(path)]) == 0  # the fixture is otherwise compliant
+    out, err = capsys.readouterr()
+    assert err == ""
+    report = json.loads(out)["reports"][0]
+    assert report["outcomes"][RULE] == outcome
+    upcoming = [u for u in report["upcoming"] if u["rule_id"] == RULE]
+    if outcome == "pending":  # the last day is not known, only that no date reaches it
+        (entry,) = upcoming
+        assert (entry["due"], entry["earliest_due"], entry["latest_due"]) == (
+            None,
+            "10000-01-01",
+            None,
+        )
+        assert "due by a day past 9999-12-31 (7 working days" in entry["messages"]["en"]
+        assert "应于9999-12-31以后的某日前批复" in entry["messages"]["zh"]
+    else:
+        assert upcoming == []
+
+
+def test_the_monitor_alerts_as_check_with_the_weekday_fallback_past_the_calendar() -> None:
+    """The event monitor alerts on the late replies alone: received 9999-12-21 (last day
+    12-30), not those whose seven working days run past 9999-12-31 (awaited, or in time)."""
+    import egovrules
+    from egovrules.monitoring.monitor import Monitor
+    from tests.calendar_cases import RULE, project
+
+    pack = egovrules.load_pack("shantou", weekday_fallback=True)
+    subjects = [
+        project(str(received), None if reply is None else str(reply), f"{received}/{reply}")
+        for received in _LAST_DAY
+        for reply in (None, dt.date(9999, 12, 31))
+    ]
+    as_of = dt.date(9999, 12, 31)
+    event = {"subject_kind": "project", "type": "registered", "at": "9999-12-20"}
+    with Monitor(pack) as monitor:
+        alerts = [
+            *monitor.feed_all(
+                {**event, "subject_id": s["id"], "payload": {"attributes": s}} for s in subjects
+            ),
+            *monitor.advance_to(as_of),
+        ]
+    late = {
+        s["id"] for s in subjects if RULE in {v.rule_id for v in pack.check(s, as_of).violations}
+    }
+    assert late == {"9999-12-21/None", "9999-12-21/9999-12-31"}
+    assert {a.subject_id for a in alerts if a.rule_id == RULE} == late
+
+
+@pytest.mark.parametrize(
+    "requirement",
+    [
+        "      {field: police_filing.date, le: {add_working_days: [network_access_date, 7]}}\n",
+        # the day after the seventh working day: 12-30 from 9999-12-20
+        "      deadline:\n"
+        "        due: {add_days: [{add_working_days: [network_access_date, 7]}, 1]}\n"
+        "        done: police_filing.date\n",
+    ],
+    ids=["condition", "shifted-deadline"],
+)
+def test_other_working_day_counts_past_the_calendar_are_undetermined(
+    tmp_path: Path, requirement: str
+) -> None:
+    """A condition (not a deadline) on `add_working_days` with the weekday fallback, or a
+    deadline whose last day is shifted from one, past 9999-12-31: the count cannot be made and
+    nothing else decides, so the rule is undetermined, in the compiled rules (the condition
+    raised CalendarGap: exit 3), the interpreter and DuckDB. The other side: from 9999-12-20
+    the seventh working day is 12-29, and a filing on 12-31 is after it (and after 12-30)."""
+    import egovrules
+    from egovrules.auditing import audit_outcomes
+    from egovrules.ir.interpret import evaluate_rule
+    from egovrules.law.verdict import Outcome
+
+    old = (
+        "      deadline: {start: network_access_date, done: police_filing.date, "
+        "within: $police_filing_days}\n"
+    )
+    assert old in MINI_TEXT and " after {@elapsed} days" in MINI_TEXT
+    path = tmp_path / "mini.yaml"
+    text = MINI_TEXT.replace(old, requirement).replace(" after {@elapsed} days", "")
+    path.write_text(text, encoding="utf-8")
+    pack = egovrules.load_pack(path, weekday_fallback=True)
+    rule = next(r for r in pack.rules if r.id == "mini.website.police_filing")
+    as_of = dt.date(9999, 12, 31)
+    for access, expected in (
+        (dt.date(9999, 12, 20), Outcome.VIOLATED),
+        (dt.date(9999, 12, 28), Outcome.UNDETERMINED),
+    ):
+        site = egovrules.Website(
+            id="w",
+            has_interactive_columns=True,
+            network_access_date=access,
+            police_filing={"date": as_of},
+        )
+        python = pack.check(site, as_of).outcomes[rule.id]
+        sql = audit_outcomes(pack, [site], as_of=as_of, kind="website").to_pylist()[0][rule.id]
+        assert python == sql == evaluate_rule(rule, site, as_of) == expected
+
+
+def test_explain_with_the_weekday_fallback_past_the_calendar(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`egovrules explain` of the same project (received 9999-12-28, no reply) said
+    "[undetermined]" where check now says pending: the trace follows the verdict."""
+    import json
+
+    from tests.calendar_cases import RULE, project
+
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(project("9999-12-28", None), default=str), encoding="utf-8")
+    argv = ["explain", "--weekday-fallback", "--as-of", "9999-12-31", str(path), RULE]
+    assert main(argv) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "outcome: pending" in out
+    assert "last day in time = a day past 9999-12-31" in out
+
+
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero (POSIX)")
 def test_watch_reads_no_line_past_the_limit() -> None:
     """D9 in `watch`: a line was read whole, so `/dev/zero` grew until memory ran out. A line

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple, TypeAlias
 from egovrules.backends.base import rules_for
 from egovrules.backends.python import HELPERS, CodeGenerator, CompiledKind
 from egovrules.ir.conditions import kind_of
-from egovrules.ir.interpret import DeadlineFacts, deadline_facts
+from egovrules.ir.interpret import DeadlineFacts, deadline_facts, unknown_last_day
 from egovrules.ir.message_values import format_value
 from egovrules.ir.nodes import (
     Awaiting,
@@ -86,16 +86,13 @@ _MESSAGE_HELPERS: dict[str, Any] = {
     **HELPERS,
     "_fmt": format_value,
     "_facts": deadline_facts,
+    "_unknown": unknown_last_day,
     "_DF": DeadlineFacts,
     "_Gap": CalendarGap,
     "_VIOLATED": Outcome.VIOLATED,
     "_SATISFIED": Outcome.SATISFIED,
     "_PENDING": Outcome.PENDING,
 }
-
-# A deadline fact not known yet, its last day in a year the holiday notice is not out for.
-_NOT_KNOWN = {"zh": "未知(节假日安排尚未公布)"}
-_NOT_KNOWN_EN = "not known yet"
 
 
 class _Known(NamedTuple):
@@ -249,7 +246,7 @@ class _Messages(CodeGenerator):
                 none = self.bind(format_value(None, part.fallback, lang))
                 t = self.tmp()
                 shown = f"({none} if ({t} := _f.{part.fact}) is None else str({t}))"
-            unknown = self.bind(_NOT_KNOWN.get(lang, _NOT_KNOWN_EN))
+            unknown = f"_unknown(_f, {lg})"
             if part.fact == "due":
                 return f"({unknown} if _f.bounded else {shown})"
             if part.fact == "late":

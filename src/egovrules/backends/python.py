@@ -50,6 +50,7 @@ from egovrules.ir.nodes import (
     YearOf,
     deadline_bounds,
     walk,
+    working_days_due,
 )
 from egovrules.law import calendar
 from egovrules.packdata.operators import CODE
@@ -99,6 +100,8 @@ HELPERS: dict[str, Any] = {
     "_earliest": _earliest,
     "_latest": _latest,
     "_Gap": calendar.CalendarGap,
+    "_Past": calendar.CountPastTheCalendar,
+    "_AFTER": calendar.AFTER_THE_CALENDAR,
     "_add_days": calendar.add_days,
     "_add_months": calendar.add_months,
     "_add_years": calendar.add_years,
@@ -312,8 +315,13 @@ class CodeGenerator:
             start, nullable = self.expr(req.start)
             begun = f"(_st := {start}) is None or _st <= as_of" if nullable else f"{start} <= as_of"
         bounds = deadline_bounds(req)
+        # A working-day count past 9999-12-31: a last day no date reaches, later than every
+        # date (ir.interpret.deadline_facts): awaited, or met by an act on any date.
+        past = ["except _Past:", "    _due = _AFTER"] if working_days_due(req) else []
         if bounds is None:
             head = [f"_due = {due}", "if _due is None:"]
+            if past:
+                head = ["try:", f"    _due = {due}", *past, "if _due is None:"]
         else:
             # The last day in a year the calendar lacks: decided from the bounds when the
             # answer does not depend on the unknown days (ir.interpret.deadline_facts).
@@ -322,6 +330,7 @@ class CodeGenerator:
             head = [
                 "try:",
                 f"    _due = {due}",
+                *past,
                 "except _Gap:",
                 "    _due = _Gap",
                 # a period not begun is met, whatever its last day (ir.interpret)
@@ -565,11 +574,9 @@ def _never_none(e: Expr, op: str) -> bool:
 
 
 def _uses_working_days(rule: RuleIR) -> bool:
-    """True when evaluating the rule may consult the holiday calendar."""
-    return _walk(
-        rule,
-        lambda n: isinstance(n, Shift) and n.unit == "working_days" and not n.weekday_fallback,
-    )
+    """True when evaluating the rule may consult the holiday calendar (with the weekday
+    fallback too: no count goes past 9999-12-31)."""
+    return _walk(rule, lambda n: isinstance(n, Shift) and n.unit == "working_days")
 
 
 def _is_versioned(node: Any) -> bool:

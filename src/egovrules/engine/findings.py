@@ -23,6 +23,7 @@ from egovrules.ir.interpret import (
     eval_cond,
     eval_expr,
     undetermined_gap,
+    unknown_last_day,
 )
 from egovrules.ir.message_values import failing, format_value, missing
 from egovrules.ir.nodes import (
@@ -478,8 +479,8 @@ def render_messages(rule: RuleIR, subject: Any, as_of: dt.date) -> tuple[tuple[s
                 and facts.bounded
                 and (part.fact == "due" or (part.fact == "late" and facts.late is None))
             ):
-                # decided without its last day, which falls in a year not yet published
-                text.append("未知(节假日安排尚未公布)" if lang == "zh" else "not known yet")
+                # decided without its last day (a year not yet published, or past 9999)
+                text.append(unknown_last_day(facts, lang))
             elif part.fact is not None:
                 text.append(format_value(getattr(facts, part.fact, None), part.fallback, lang))
             else:

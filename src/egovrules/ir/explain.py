@@ -18,6 +18,7 @@ from egovrules.ir.interpret import (
     eval_cond,
     eval_expr,
     evaluate_rule,
+    unknown_last_day,
 )
 from egovrules.ir.nodes import (
     All,
@@ -191,6 +192,8 @@ def _deadline(d: Deadline, scopes: tuple[Any, ...], as_of: dt.date, on: dt.date)
         values["last day in time"] = "not known (a year without a published holiday notice)"
         values["earliest possible last day"] = _show(eval_expr(bounds[0], scopes, as_of, on))
         values["latest possible last day"] = _show(eval_expr(bounds[1], scopes, as_of, on))
+    elif facts.bounded:  # counted past 9999-12-31 with the weekday fallback
+        values["last day in time"] = unknown_last_day(facts, "en")
     return {"condition": describe(d), "holds": facts.outcome.label, "values": values}
 
 

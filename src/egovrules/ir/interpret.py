@@ -36,9 +36,10 @@ from egovrules.ir.nodes import (
     Some,
     YearOf,
     deadline_bounds,
+    working_days_due,
 )
 from egovrules.law import calendar
-from egovrules.law.calendar import CalendarGap
+from egovrules.law.calendar import AFTER_THE_CALENDAR, CalendarGap, CountPastTheCalendar
 from egovrules.law.verdict import Outcome
 
 __all__ = [
@@ -263,7 +264,7 @@ class DeadlineFacts:
         outcome: Outcome,
         *,
         bounded: bool = False,
-        earliest: dt.date | None = None,
+        earliest: calendar.Day | None = None,
         latest: dt.date | None = None,
     ) -> None:
         self.due = due
@@ -274,6 +275,14 @@ class DeadlineFacts:
         """Decided from the working days known, its last day in a year the calendar lacks."""
         self.earliest = earliest
         self.latest = latest
+
+
+def unknown_last_day(facts: DeadlineFacts, lang: str) -> str:
+    """How a message writes the last day of a deadline decided without it (``bounded``): one
+    in a year whose holiday notice is not out, or one past 9999-12-31 (``_awaited_facts``)."""
+    if facts.earliest is not None and facts.earliest >= AFTER_THE_CALENDAR:
+        return "9999-12-31以后的某日" if lang == "zh" else "a day past 9999-12-31"
+    return "未知(节假日安排尚未公布)" if lang == "zh" else "not known yet"
 
 
 def act_by(done: dt.date | None, as_of: dt.date) -> dt.date | None:
@@ -298,6 +307,15 @@ def deadline_facts(
     depends on the unknown days: undetermined (``CalendarGap``, naming both bounds)."""
     try:
         due = eval_expr(d.due, scopes, as_of, on)
+    except CountPastTheCalendar as gap:
+        # A last day no date reaches, later than every date, as a calendar-day period's
+        # FarDate is: awaited once begun, and an act on any date in time (docs/pack-format.md,
+        # Deadlines). The count cannot be made: only its earliest possible day is known. A
+        # last day shifted from such a count is not known to be one (undetermined), as the
+        # compiled rules and SQL decide.
+        if working_days_due(d) is None:
+            raise
+        return _bounded_facts(d, scopes, as_of, on, gap, known=(AFTER_THE_CALENDAR, None))
     except CalendarGap as gap:
         return _bounded_facts(d, scopes, as_of, on, gap)
     if due is None:  # the period has not begun (a last day past 9999-12-31 is a FarDate)
@@ -317,16 +335,27 @@ def deadline_facts(
 
 
 def _bounded_facts(
-    d: Deadline, scopes: Scopes, as_of: dt.date, on: dt.date | None, gap: CalendarGap
+    d: Deadline,
+    scopes: Scopes,
+    as_of: dt.date,
+    on: dt.date | None,
+    gap: CalendarGap,
+    *,
+    known: tuple[calendar.Day | None, calendar.Day | None] | None = None,
 ) -> DeadlineFacts:
+    """A deadline decided from the earliest and latest possible last days, ``known`` or the
+    calendar's bounds (``deadline_bounds``), or ``gap`` raised, explained."""
     bounds = deadline_bounds(d)
-    if bounds is None:
+    if known is None and bounds is None:
         raise gap
     start = eval_expr(d.start, scopes, as_of, on) if d.start is not None else None
     if start is not None and start > as_of:  # the act it runs from has not happened yet
         return DeadlineFacts(None, None, None, Outcome.SATISFIED)
     done = act_by(eval_expr(d.done, scopes, as_of, on), as_of)
-    earliest, latest = (eval_expr(b, scopes, as_of, on) for b in bounds)
+    if known is None:
+        assert bounds is not None
+        known = (eval_expr(bounds[0], scopes, as_of, on), eval_expr(bounds[1], scopes, as_of, on))
+    earliest, latest = known
     end = done if done is not None else as_of
     elapsed = (end - start).days if start is not None else None
     bounds_known: dict[str, Any] = {"bounded": True, "earliest": earliest, "latest": latest}

@@ -30,10 +30,12 @@ import chinese_calendar
 from egovrules.source.errors import UsageError
 
 __all__ = [
+    "AFTER_THE_CALENDAR",
     "BOUND_RANGE",
     "CHINA",
     "UNTIL_VARIABLE",
     "CalendarGap",
+    "CountPastTheCalendar",
     "Day",
     "FarDate",
     "HolidayNotice",
@@ -85,6 +87,13 @@ class CalendarGap(Exception):
     def explained(self, detail: str, detail_zh: str = "") -> CalendarGap:
         """The same gap, saying what it leaves open (in English and Chinese)."""
         return CalendarGap(self.day, detail, detail_zh, self.calendar)
+
+
+class CountPastTheCalendar(CalendarGap):
+    """A count of working days that runs past 9999-12-31 (with the weekday fallback, or on a
+    calendar that knows every year up to it): the count cannot be made, but its last day is
+    certainly one no date reaches, later than every date. A deadline counted so is a period
+    whose last day no date reaches (docs/pack-format.md, Deadlines; ``ir.interpret``)."""
 
 
 def package_version() -> str:
@@ -299,12 +308,14 @@ def _add_working_days(
     calendar: WorkCalendar, start: Day, n: int, weekday_fallback: bool
 ) -> dt.date:
     if isinstance(start, FarDate):  # no calendar, not even the weekday fallback, goes there
+        if weekday_fallback and start > dt.date.max:  # every day of it counted, it ends there
+            raise CountPastTheCalendar(start, calendar=calendar)
         raise CalendarGap(start, calendar=calendar)
     day = start
     counted = 0
     while counted < n:
         if day == dt.date.max:  # no calendar, not even the weekday fallback, goes further
-            raise CalendarGap(day, calendar=calendar)
+            raise CountPastTheCalendar(day, calendar=calendar)
         day += _DAY
         try:
             workday = calendar.is_workday(day)
@@ -473,6 +484,10 @@ Day = dt.date | FarDate
 """A day of the law's arithmetic: a date, or one past the calendar's ends."""
 
 _MAX_ORDINAL = dt.date.max.toordinal()
+
+AFTER_THE_CALENDAR = FarDate(_MAX_ORDINAL + 1)
+"""10000-01-01, the first day no date reaches: the earliest a working-day count that runs
+past 9999-12-31 (``CountPastTheCalendar``) can end."""
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
 

@@ -34,7 +34,7 @@ from typing import Any, assert_never
 from egovrules.backends.base import rules_for
 from egovrules.backends.sql.dialect import Dialect
 from egovrules.backends.sql.layout import SEPARATOR, literal
-from egovrules.backends.sql.workdays import Counting, bound_sql, table_names
+from egovrules.backends.sql.workdays import Counting, bound_sql, fallback_sql, table_names
 from egovrules.ir.conditions import kind_of
 from egovrules.ir.interpret import value_on
 from egovrules.ir.nodes import (
@@ -141,17 +141,25 @@ def compile_kind(
     layer = SUBJECTS
     calendars: set[tuple[WorkCalendar, Counting]] = set()
     if gen.joins:
-        days = [f"{j.alias}e.day AS {_join_column(j.alias)}" for j in gen.joins]
-        days += [f"{a}s.idx AS {_join_column(a)}_idx" for a in sorted(gen.indexed)]
-        lines = [f"SELECT s.*, {', '.join(days)} FROM {SUBJECTS} AS s"]
+        days = []
+        lines = []
         for j in gen.joins:
             day_table, workday_table = table_names(j.calendar, j.counting)
             calendars.add((j.calendar, j.counting))
+            index, day = f"{j.alias}s.idx", f"{j.alias}e.day"
+            if j.counting == "weekdays":  # Monday to Friday beyond the tables too
+                beyond = fallback_sql(
+                    j.calendar, j.start, j.amount, idx=index, day=day, dialect=dialect
+                )
+                if beyond is not None:
+                    index, day = beyond
+            days.append(f"{day} AS {_join_column(j.alias)}")
             lines.append(f"LEFT JOIN {day_table} AS {j.alias}s ON {j.alias}s.day = {j.start}")
             lines.append(
-                f"LEFT JOIN {workday_table} AS {j.alias}e "
-                f"ON {j.alias}e.k = {j.alias}s.idx + {j.amount}"
+                f"LEFT JOIN {workday_table} AS {j.alias}e ON {j.alias}e.k = {index} + {j.amount}"
             )
+        days += [f"{a}s.idx AS {_join_column(a)}_idx" for a in sorted(gen.indexed)]
+        lines.insert(0, f"SELECT s.*, {', '.join(days)} FROM {SUBJECTS} AS s")
         layer = "(" + "\n".join(lines) + ")"
     for level in sorted(gen.layers):
         columns = ",\n  ".join(f"{sql} AS {name}" for name, sql in gen.layers[level])
@@ -195,6 +203,9 @@ class _V:
     den_positive: bool = False
     gap: str | None = None
     """A never-NULL boolean: evaluating this raises ``CalendarGap`` in Python."""
+    far: str | None = None
+    """A never-NULL boolean, part of ``gap``: this working-day count runs past 9999-12-31
+    (``CountPastTheCalendar`` in Python), to a day no Python date reaches."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +354,11 @@ class _Generator:
         # last day falls after its start, so only a deadline still running is one not begun.
         not_begun = f"WHEN {start.sql} > {self.as_of_sql} THEN 1 " if start is not None else ""
         out = []
+        if due.far:
+            # A last day no date reaches (ir.interpret.deadline_facts): awaited, or met.
+            out.append(
+                f"WHEN {due.far} THEN CASE {not_begun}WHEN {done.sql} IS NOT NULL THEN 1 ELSE 3 END"
+            )
         bounds = deadline_bounds(d)
         if due.gap and bounds is not None:
             # The last day is unknown: decided from its earliest and latest possible days
@@ -720,7 +736,7 @@ class _Generator:
                 return _V(day, "date", True, gap=gap)
             known = [f"{a.sql} IS NOT NULL"] * a.nullable
             own = "(" + " AND ".join([*known, f"{day} IS NULL"]) + ")"
-            return _V(day, "date", True, gap=_or(gap, own))
+            return self.past_the_calendar(e, day, _or(gap, own))
         null_test = " OR ".join(
             [f"{a.sql} IS NULL"] * a.nullable + [f"{n.sql} IS NULL"] * n.nullable
         )
@@ -730,7 +746,16 @@ class _Generator:
             return _V(sql, "date", True, gap=gap)
         known = [f"{a.sql} IS NOT NULL"] * a.nullable + [f"{n.sql} IS NOT NULL"] * n.nullable
         own = "(" + " AND ".join([*known, f"{n.sql} > 0", f"{day} IS NULL"]) + ")"
-        return _V(sql, "date", True, gap=_or(gap, own))
+        return self.past_the_calendar(e, sql, _or(gap, own))
+
+    def past_the_calendar(self, e: Shift, sql: str, gap: str | None) -> _V:
+        """A working-day count's day: with the weekday fallback, a day past 9999-12-31 is a
+        count Python cannot make (``CountPastTheCalendar``), a gap but for a deadline's last
+        day (``deadline``)."""
+        if not e.weekday_fallback or self._in_join:
+            return _V(sql, "date", True, gap=gap)
+        far = f"COALESCE({sql} > DATE '9999-12-31', FALSE)"
+        return _V(sql, "date", True, gap=_or(far, gap), far=far)
 
     def bound(self, e: Shift, start: str, count: int, ctx: _Context) -> str | None:
         """A bound of a fixed count of working days, from the lookup of the day itself (the

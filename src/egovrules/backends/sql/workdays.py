@@ -12,7 +12,9 @@ The ``n``-th working day after ``start`` (``start`` not counted) is then
 lookup finds nothing the count left the range. On the plain tables (the years the calendar
 knows) that makes the rule undetermined, as ``calendar.CalendarGap`` makes it in Python. The
 ``_fb`` tables are the weekday-fallback calendar (``load_pack(..., weekday_fallback=True)``):
-outside the known years Monday to Friday count, over ``BOUND_RANGE`` (1900-2199). The ``_lo``
+outside the known years Monday to Friday count, over ``BOUND_RANGE`` (1900-2199), and before
+and after it by arithmetic (``fallback_sql``), past 9999-12-31 too (a date no Python date
+reaches, as ``calendar.CountPastTheCalendar`` says in Python). The ``_lo``
 and ``_hi`` tables count every unknown day, or none, as a working day: the earliest and
 latest possible last day of a deadline (``WorkCalendar.bound``). A count of a few days needs
 neither: ``bound_sql`` reads both bounds from the plain tables' lookup, by arithmetic past the
@@ -37,6 +39,7 @@ __all__ = [
     "Counting",
     "bound_sql",
     "calendar_tables",
+    "fallback_sql",
     "table_names",
 ]
 
@@ -133,3 +136,50 @@ def bound_sql(
         + (f" ELSE CASE ({into_known} + {n}) {' '.join(reaching)} END" if reaching else "")
         + " END)"
     )
+
+
+def fallback_sql(
+    calendar: WorkCalendar, start: str, amount: str, *, idx: str, day: str, dialect: Dialect
+) -> tuple[str, str] | None:
+    """The weekday fallback outside the ``_fb`` tables' range, where every day counts Monday to
+    Friday, by arithmetic: (the index of ``start``, as ``egr_cal_fb.idx`` would give it, from
+    ``idx``, the lookup's, for the join on ``egr_workday_fb``; the ``amount``-th working day
+    after ``start``, from ``day``, the join's, where it found one). The index goes on below 0
+    before the range and past the last working day after it; the day of an index outside the
+    table is the day with that many Monday-to-Friday days after the day before the range (a
+    Sunday). NULL for a start before 0001-01-01, which Python does not count from. ``None``
+    when the calendar knows a year outside ``BOUND_RANGE`` (the days beyond are not all
+    Monday to Friday)."""
+    first, last = calendar.years
+    if first < BOUND_RANGE[0] or last > BOUND_RANGE[1]:
+        return None
+    table = working_day_table(calendar, "weekdays")
+    base, end, count = table.days[0], table.days[-1], len(table.workdays)
+    assert base.weekday() == 6  # the day before 1900-01-01, a Sunday
+
+    def lit(d: dt.date) -> str:
+        return f"DATE '{d.isoformat()}'"
+
+    def floor_div(x: str, y: int) -> str:
+        return f"CAST(floor(({x}) / {y}.0) AS BIGINT)"
+
+    def weekdays(d: str) -> str:  # Monday-to-Friday days after the base, up to ``d``
+        t = dialect.days_between.format(start=lit(base), end=d)
+        q = floor_div(t, 7)
+        return f"(5 * {q} + least(({t}) - 7 * {q}, 5))"
+
+    def on(k: str) -> str:  # the day ``k`` Monday-to-Friday days after the base
+        q = floor_div(f"({k}) - 1", 5)
+        return dialect.add_days.format(date=lit(base), n=f"(7 * {q} + (({k}) - 1 - 5 * {q}) + 1)")
+
+    after = sum(1 for o in range(base.toordinal() + 1, end.toordinal() + 1) if (o - 1) % 7 < 5)
+    index = (
+        f"COALESCE({idx}, CASE WHEN {start} < {lit(base)} THEN {weekdays(start)} "
+        f"WHEN {start} > {lit(end)} THEN {count} + {weekdays(start)} - {after} END)"
+    )
+    k = f"({index} + {amount})"
+    outside = (
+        f"CASE WHEN {start} < DATE '0001-01-01' THEN NULL WHEN {k} <= 0 THEN {on(k)} "
+        f"WHEN {k} > {count} THEN {on(f'{after} + {k} - {count}')} END"
+    )
+    return index, f"COALESCE({day}, {outside})"
