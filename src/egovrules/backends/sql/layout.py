@@ -707,7 +707,14 @@ def _datetime(sql: str, intype: InType, d: Dialect, what: str) -> str:
         return d.china_time.format(value=sql)
     written = _calendar(sql, d, _DATETIME_WRITTEN)
     # (``t`` and ``z`` as the engines read them, ``_`` as a space, ``,`` as the point)
-    spelt = d.china_time.format(value=f"replace(replace(upper({sql}), '_', ' '), ',', '.')")
+    upper = f"replace(replace(upper({sql}), '_', ' '), ',', '.')"
+    # Seconds written out: DuckDB before 2.0 reads no HH:MM followed by an offset
+    # (``2026-03-01T06:00Z``, ``+08:00``), which pydantic reads (``written`` holds the shape).
+    upper = (
+        f"(CASE WHEN length({sql}) >= 16 AND substr({sql}, 17, 1) <> ':' "
+        f"THEN substr({upper}, 1, 16) || ':00' || substr({upper}, 17) ELSE {upper} END)"
+    )
+    spelt = d.china_time.format(value=upper)
     micros = _epoch_micros(sql, d)
     read = f"CASE WHEN {written} THEN {spelt} ELSE {d.utc_micros.format(micros=micros)} END"
     # Only a time on the calendar's first or last day, or a number (seconds near its ends), can
